@@ -1,0 +1,54 @@
+//===- AccelDialect.td - hardware-level accelerator dialect -*- tablegen -*-===//
+//
+// The `accel` dialect models the accelerator's units on explicit buffers:
+// memrefs whose memory space says which memory holds them (DRAM or one of the
+// scratchpads). Ops map one-to-one onto instruction families of the ISA
+// (DMA, GEMM tile, VECTOR, SFU, TOKEN, SYNC), so emission is a table lookup.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ACCEL_DIALECT_TD
+#define ACCEL_DIALECT_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def Accel_Dialect : Dialect {
+  let name = "accel";
+  let cppNamespace = "::tern::accel";
+  let summary = "Hardware-level accelerator operations on scratchpad buffers";
+  let description = [{
+    Operations of the Tern accelerator on memrefs in explicit memory spaces:
+    `#accel.space<dram>` for off-chip memory and `act`, `wgt`, `acc`, `vec`
+    for the activation, weight, accumulator and vector scratchpads. A value's
+    memory space is part of its type, so the verifier rejects, for example, a
+    GEMM that reads weights from the activation scratchpad.
+  }];
+  let useDefaultAttributePrinterParser = 1;
+}
+
+def Accel_SpaceDram : I32EnumAttrCase<"dram", 0>;
+def Accel_SpaceAct : I32EnumAttrCase<"act", 1>;
+def Accel_SpaceWgt : I32EnumAttrCase<"wgt", 2>;
+def Accel_SpaceAcc : I32EnumAttrCase<"acc", 3>;
+def Accel_SpaceVec : I32EnumAttrCase<"vec", 4>;
+
+def Accel_MemorySpace : I32EnumAttr<"MemorySpace",
+    "memory that holds a buffer",
+    [Accel_SpaceDram, Accel_SpaceAct, Accel_SpaceWgt, Accel_SpaceAcc,
+     Accel_SpaceVec]> {
+  let cppNamespace = "::tern::accel";
+  let genSpecializedAttr = 0;
+}
+
+def Accel_MemorySpaceAttr
+    : EnumAttr<Accel_Dialect, Accel_MemorySpace, "space"> {
+  let summary = "memory space of a buffer: dram, act, wgt, acc or vec";
+  let assemblyFormat = "`<` $value `>`";
+}
+
+class Accel_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Accel_Dialect, mnemonic, traits>;
+
+#endif // ACCEL_DIALECT_TD

@@ -1,0 +1,222 @@
+//===- TernOps.td - graph-level transformer operators ------*- tablegen -*-===//
+//
+// Operator definitions of the `tern` dialect. Shape rules that concern one
+// operand are ODS constraints; rules that relate several operands (contraction
+// dimensions, normalized-axis sizes) are in the C++ verifiers
+// (lib/Dialect/Tern/IR/TernOps.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_OPS_TD
+#define TERN_OPS_TD
+
+include "Tern/TernDialect.td"
+include "mlir/Dialect/Quant/QuantOpsBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+// Element types a transformer tensor may carry: a float during import and
+// calibration, a uniform quantized type once quantized.
+def Tern_ElementType : AnyTypeOf<[AnyFloat, quant_UniformQuantizedType],
+                                 "float or uniform quantized">;
+def Tern_Tensor : RankedTensorOf<[Tern_ElementType]>;
+def Tern_Vector : 1DTensorOf<[Tern_ElementType]>;
+// Activations of a matrix product: rank 2 (tokens x features) or more (batch
+// and head dimensions in front).
+def Tern_MatrixTensor : TensorRankOf<[Tern_ElementType], [2, 3, 4]>;
+
+def Tern_FloatNonNegative : AttrConstraint<
+    CPred<"!::llvm::cast<::mlir::FloatAttr>($_self).getValue().isNegative()">,
+    "whose value is non-negative">;
+
+def Tern_PrecisionDefault
+    : DefaultValuedAttr<Tern_PrecisionAttr, "::tern::Precision::f32">;
+
+//===----------------------------------------------------------------------===//
+// Matrix-unit operators
+//===----------------------------------------------------------------------===//
+
+def Tern_LinearOp : Tern_Op<"linear", [Pure]> {
+  let summary = "fully connected layer: input x weight (+ bias)";
+  let description = [{
+    Multiplies the last dimension of `input` (`[..., K]`) with a constant
+    `weight` matrix laid out `[K, N]` (ONNX MatMul convention) and adds an
+    optional `bias` of shape `[N]`. The result is `[..., N]`.
+
+    This is the operator the matrix unit runs with static weights (Q/K/V/O
+    projections and both FFN layers).
+
+    Example:
+
+    ```mlir
+    %y = tern.linear %x, %w, %b precision <int>
+        : tensor<197x768xf32>, tensor<768x3072xf32>, tensor<3072xf32>
+          -> tensor<197x3072xf32>
+    ```
+  }];
+  let arguments = (ins Tern_MatrixTensor:$input,
+                       2DTensorOf<[Tern_ElementType]>:$weight,
+                       Optional<Tern_Vector>:$bias,
+                       Tern_PrecisionDefault:$precision);
+  let results = (outs Tern_MatrixTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? (`precision` $precision^)? attr-dict `:`
+    type($input) `,` type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tern_MatMulOp : Tern_Op<"matmul", [Pure]> {
+  let summary = "batched product of two activations (attention scores, context)";
+  let description = [{
+    Batched matrix product of two run-time tensors, as in attention:
+    `lhs [..., M, K] x rhs [..., K, N] -> [..., M, N]`, or with
+    `transpose_rhs` set, `rhs [..., N, K]` is read transposed (Q.K^T without a
+    transposed copy). Leading (batch, head) dimensions must match. The result
+    is multiplied by `scale` (e.g. 1/sqrt(d_head)), which is folded into the
+    requantization of the matrix unit.
+
+    Example:
+
+    ```mlir
+    %s = tern.matmul %q, %k transpose_rhs scale 1.250000e-01
+        : tensor<12x197x64xf32>, tensor<12x197x64xf32> -> tensor<12x197x197xf32>
+    ```
+  }];
+  let arguments = (ins Tern_MatrixTensor:$lhs, Tern_MatrixTensor:$rhs,
+                       UnitAttr:$transpose_rhs,
+                       DefaultValuedAttr<F64Attr, "1.0">:$scale,
+                       Tern_PrecisionDefault:$precision);
+  let results = (outs Tern_MatrixTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`transpose_rhs` $transpose_rhs^)? (`scale` $scale^)?
+    (`precision` $precision^)? attr-dict `:` type($lhs) `,` type($rhs) `->`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Vector / special-function-unit operators
+//===----------------------------------------------------------------------===//
+
+def Tern_LayerNormOp : Tern_Op<"layer_norm", [Pure]> {
+  let summary = "layer normalization over the last dimension";
+  let description = [{
+    `y = (x - mean(x)) / sqrt(var(x) + epsilon) * gamma + beta`, with mean and
+    (biased) variance over the last dimension of `input`. `gamma` and `beta`
+    have the size of that dimension.
+
+    Example:
+
+    ```mlir
+    %y = tern.layer_norm %x, %g, %b epsilon 9.99999974E-6
+        : tensor<197x768xf32>, tensor<768xf32>, tensor<768xf32> -> tensor<197x768xf32>
+    ```
+  }];
+  let arguments = (ins Tern_Tensor:$input, Tern_Vector:$gamma,
+                       Tern_Vector:$beta,
+                       ConfinedAttr<F32Attr, [Tern_FloatNonNegative]>:$epsilon,
+                       Tern_PrecisionDefault:$precision);
+  let results = (outs Tern_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $gamma `,` $beta `epsilon` $epsilon (`precision` $precision^)?
+    attr-dict `:` type($input) `,` type($gamma) `,` type($beta) `->`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tern_SoftmaxOp : Tern_Op<"softmax", [Pure]> {
+  let summary = "softmax over the last dimension";
+  let description = [{
+    `y_i = exp(x_i - max(x)) / sum_j exp(x_j - max(x))` along the last
+    dimension (the key axis of attention scores).
+
+    Example:
+
+    ```mlir
+    %p = tern.softmax %s precision <bf16>
+        : tensor<12x197x197xf32> -> tensor<12x197x197xf32>
+    ```
+  }];
+  let arguments = (ins Tern_Tensor:$input, Tern_PrecisionDefault:$precision);
+  let results = (outs Tern_Tensor:$result);
+  let assemblyFormat = [{
+    $input (`precision` $precision^)? attr-dict `:` type($input) `->`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+// Element-wise unary operators share their shape rule: the result has the
+// input's shape (element types may differ once quantized).
+class Tern_UnaryOp<string mnemonic, list<Trait> traits = []>
+    : Tern_Op<mnemonic, !listconcat(traits, [Pure])> {
+  let hasVerifier = 1;
+}
+
+def Tern_GeluOp : Tern_UnaryOp<"gelu"> {
+  let summary = "Gaussian error linear unit";
+  let description = [{
+    `y = 0.5 x (1 + erf(x / sqrt(2)))` (`approximation = erf`) or its tanh
+    approximation `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`.
+
+    Example:
+
+    ```mlir
+    %y = tern.gelu %x approximation <tanh> : tensor<197x3072xf32> -> tensor<197x3072xf32>
+    ```
+  }];
+  let arguments = (ins Tern_Tensor:$input,
+                       DefaultValuedAttr<Tern_GeluApproximationAttr,
+                           "::tern::GeluApproximation::erf">:$approximation,
+                       Tern_PrecisionDefault:$precision);
+  let results = (outs Tern_Tensor:$result);
+  let assemblyFormat = [{
+    $input (`approximation` $approximation^)? (`precision` $precision^)?
+    attr-dict `:` type($input) `->` type($result)
+  }];
+}
+
+def Tern_ReluOp : Tern_UnaryOp<"relu"> {
+  let summary = "rectified linear unit, max(x, 0)";
+  let description = [{
+    Example:
+
+    ```mlir
+    %y = tern.relu %x : tensor<197x3072xf32> -> tensor<197x3072xf32>
+    ```
+  }];
+  let arguments = (ins Tern_Tensor:$input, Tern_PrecisionDefault:$precision);
+  let results = (outs Tern_Tensor:$result);
+  let assemblyFormat = [{
+    $input (`precision` $precision^)? attr-dict `:` type($input) `->`
+    type($result)
+  }];
+}
+
+def Tern_AddOp : Tern_Op<"add", [Pure, SameOperandsShape,
+                                 SameOperandsAndResultShape]> {
+  let summary = "element-wise sum of two same-shaped tensors (residual add)";
+  let description = [{
+    The residual connection of a transformer block. Both operands and the
+    result have the same shape; in integer mode each operand is requantized to
+    the result scale before the sum (I-BERT), so element types may differ.
+
+    Example:
+
+    ```mlir
+    %y = tern.add %x, %r : tensor<197x768xf32>, tensor<197x768xf32> -> tensor<197x768xf32>
+    ```
+  }];
+  let arguments = (ins Tern_Tensor:$lhs, Tern_Tensor:$rhs,
+                       Tern_PrecisionDefault:$precision);
+  let results = (outs Tern_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`precision` $precision^)? attr-dict `:` type($lhs) `,`
+    type($rhs) `->` type($result)
+  }];
+}
+
+#endif // TERN_OPS_TD

@@ -1,0 +1,24 @@
+//===- Passes.h - passes on the tern dialect --------------------*- C++ -*-===//
+//
+// Pass declarations generated from dialects/Tern/Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_DIALECT_TERN_TRANSFORMS_PASSES_H
+#define TERN_DIALECT_TERN_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/Pass.h"
+#include "tern/Dialect/Tern/IR/TernDialect.h"
+
+namespace tern {
+
+#define GEN_PASS_DECL
+#include "Tern/TernPasses.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "Tern/TernPasses.h.inc"
+
+} // namespace tern
+
+#endif // TERN_DIALECT_TERN_TRANSFORMS_PASSES_H

@@ -1,0 +1,158 @@
+//===- TernOps.cpp - graph-level transformer operators --------------------===//
+//
+// Verifiers for the rules that relate several operands of a `tern` op.
+// Dynamic dimensions are accepted wherever a static one is: the importer
+// specializes shapes, and a rule is checked once both sides are known.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Dialect/Tern/IR/TernOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace tern;
+// ODS type constraints from the quant dialect name this type unqualified.
+using mlir::quant::UniformQuantizedType;
+
+namespace {
+
+/// True if two dimension sizes may be equal (either is dynamic, or they are).
+bool dimsCompatible(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+}
+
+/// True if two shapes have the same rank and compatible dimensions.
+bool shapesCompatible(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  if (a.size() != b.size())
+    return false;
+  for (auto [x, y] : llvm::zip_equal(a, b))
+    if (!dimsCompatible(x, y))
+      return false;
+  return true;
+}
+
+std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << '[';
+  llvm::interleave(
+      shape, os,
+      [&](int64_t d) {
+        if (ShapedType::isDynamic(d))
+          os << '?';
+        else
+          os << d;
+      },
+      ", ");
+  os << ']';
+  return s;
+}
+
+/// Element-wise ops: the result has the input's shape.
+LogicalResult verifySameShape(Operation *op, Value input, Value result) {
+  auto in = cast<RankedTensorType>(input.getType()).getShape();
+  auto out = cast<RankedTensorType>(result.getType()).getShape();
+  if (!shapesCompatible(in, out))
+    return op->emitOpError("result shape ")
+           << shapeString(out) << " must equal the input shape "
+           << shapeString(in);
+  return success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// LinearOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::verify() {
+  auto in = getInput().getType().getShape();
+  auto w = getWeight().getType().getShape();
+  auto out = getResult().getType().getShape();
+  if (!dimsCompatible(in.back(), w[0]))
+    return emitOpError("weight rows (")
+           << w[0] << ") must equal the input's last dimension (" << in.back()
+           << ")";
+  if (getBias()) {
+    int64_t n = getBias().getType().getDimSize(0);
+    if (!dimsCompatible(n, w[1]))
+      return emitOpError("bias size (")
+             << n << ") must equal the weight's columns (" << w[1] << ")";
+  }
+  SmallVector<int64_t> expected(in.drop_back());
+  expected.push_back(w[1]);
+  if (!shapesCompatible(out, expected))
+    return emitOpError("result shape ")
+           << shapeString(out) << " must be " << shapeString(expected);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatMulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatMulOp::verify() {
+  auto lhs = getLhs().getType().getShape();
+  auto rhs = getRhs().getType().getShape();
+  auto out = getResult().getType().getShape();
+  if (lhs.size() != rhs.size())
+    return emitOpError("operands must have the same rank (")
+           << lhs.size() << " vs " << rhs.size() << ")";
+  size_t rank = lhs.size();
+  auto batch = lhs.take_front(rank - 2);
+  if (!shapesCompatible(batch, rhs.take_front(rank - 2)))
+    return emitOpError("batch dimensions ")
+           << shapeString(batch) << " and "
+           << shapeString(rhs.take_front(rank - 2)) << " must match";
+  int64_t m = lhs[rank - 2], k = lhs[rank - 1];
+  int64_t rhsK = getTransposeRhs() ? rhs[rank - 1] : rhs[rank - 2];
+  int64_t n = getTransposeRhs() ? rhs[rank - 2] : rhs[rank - 1];
+  if (!dimsCompatible(k, rhsK))
+    return emitOpError("contraction dimensions must match (")
+           << k << " vs " << rhsK << ")";
+  SmallVector<int64_t> expected(batch);
+  expected.append({m, n});
+  if (!shapesCompatible(out, expected))
+    return emitOpError("result shape ")
+           << shapeString(out) << " must be " << shapeString(expected);
+  if (!(getScale().convertToDouble() > 0.0))
+    return emitOpError("scale must be positive");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LayerNormOp, SoftmaxOp, element-wise ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult LayerNormOp::verify() {
+  auto in = getInput().getType().getShape();
+  if (in.empty())
+    return emitOpError("input must have rank >= 1");
+  for (Value param : {getGamma(), getBeta()}) {
+    int64_t n = cast<RankedTensorType>(param.getType()).getDimSize(0);
+    if (!dimsCompatible(n, in.back()))
+      return emitOpError("gamma and beta must have the size of the "
+                         "normalized (last) dimension (")
+             << in.back() << "), got " << n;
+  }
+  return verifySameShape(*this, getInput(), getResult());
+}
+
+LogicalResult SoftmaxOp::verify() {
+  if (getInput().getType().getRank() == 0)
+    return emitOpError("input must have rank >= 1");
+  return verifySameShape(*this, getInput(), getResult());
+}
+
+LogicalResult GeluOp::verify() {
+  return verifySameShape(*this, getInput(), getResult());
+}
+
+LogicalResult ReluOp::verify() {
+  return verifySameShape(*this, getInput(), getResult());
+}
+
+#define GET_OP_CLASSES
+#include "Tern/TernOps.cpp.inc"
