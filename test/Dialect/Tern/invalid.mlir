@@ -1,0 +1,162 @@
+// RUN: tern-opt %s -split-input-file -verify-diagnostics
+// One case per verifier message of the tern dialect.
+
+func.func @linear_contraction(%x: tensor<4x8xf32>, %w: tensor<9x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'tern.linear' op weight rows (9) must equal the input's last dimension (8)}}
+  %0 = tern.linear %x, %w : tensor<4x8xf32>, tensor<9x16xf32> -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}
+
+// -----
+
+func.func @linear_bias(%x: tensor<4x8xf32>, %w: tensor<8x16xf32>, %b: tensor<15xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'tern.linear' op bias size (15) must equal the weight's columns (16)}}
+  %0 = tern.linear %x, %w, %b : tensor<4x8xf32>, tensor<8x16xf32>, tensor<15xf32> -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}
+
+// -----
+
+func.func @linear_result(%x: tensor<4x8xf32>, %w: tensor<8x16xf32>) -> tensor<4x15xf32> {
+  // expected-error @+1 {{'tern.linear' op result shape [4, 15] must be [4, 16]}}
+  %0 = tern.linear %x, %w : tensor<4x8xf32>, tensor<8x16xf32> -> tensor<4x15xf32>
+  return %0 : tensor<4x15xf32>
+}
+
+// -----
+
+func.func @linear_element_type(%x: tensor<4x8xi32>, %w: tensor<8x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'tern.linear' op operand #0 must be 2D/3D/4D tensor of float or uniform quantized values, but got 'tensor<4x8xi32>'}}
+  %0 = tern.linear %x, %w : tensor<4x8xi32>, tensor<8x16xf32> -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}
+
+// -----
+
+func.func @matmul_rank(%a: tensor<2x4x8xf32>, %b: tensor<8x4xf32>) -> tensor<2x4x4xf32> {
+  // expected-error @+1 {{'tern.matmul' op operands must have the same rank (3 vs 2)}}
+  %0 = tern.matmul %a, %b : tensor<2x4x8xf32>, tensor<8x4xf32> -> tensor<2x4x4xf32>
+  return %0 : tensor<2x4x4xf32>
+}
+
+// -----
+
+func.func @matmul_batch(%a: tensor<2x4x8xf32>, %b: tensor<3x8x4xf32>) -> tensor<2x4x4xf32> {
+  // expected-error @+1 {{'tern.matmul' op batch dimensions [2] and [3] must match}}
+  %0 = tern.matmul %a, %b : tensor<2x4x8xf32>, tensor<3x8x4xf32> -> tensor<2x4x4xf32>
+  return %0 : tensor<2x4x4xf32>
+}
+
+// -----
+
+func.func @matmul_contraction(%a: tensor<4x8xf32>, %b: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // Without transpose_rhs the rhs is [K, N]: 4 rows do not match K = 8.
+  // expected-error @+1 {{'tern.matmul' op contraction dimensions must match (8 vs 4)}}
+  %0 = tern.matmul %a, %b : tensor<4x8xf32>, tensor<4x8xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @matmul_result(%a: tensor<4x8xf32>, %b: tensor<6x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'tern.matmul' op result shape [4, 8] must be [4, 6]}}
+  %0 = tern.matmul %a, %b transpose_rhs : tensor<4x8xf32>, tensor<6x8xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @matmul_scale(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{'tern.matmul' op scale must be positive}}
+  %0 = tern.matmul %a, %b scale -1.0 : tensor<4x8xf32>, tensor<8x4xf32> -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
+
+// -----
+
+func.func @layer_norm_rank(%x: tensor<f32>, %g: tensor<1xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'tern.layer_norm' op input must have rank >= 1}}
+  %0 = tern.layer_norm %x, %g, %g epsilon 1.0e-5 : tensor<f32>, tensor<1xf32>, tensor<1xf32> -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @layer_norm_gamma(%x: tensor<4x8xf32>, %g: tensor<7xf32>, %b: tensor<8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'tern.layer_norm' op gamma and beta must have the size of the normalized (last) dimension (8), got 7}}
+  %0 = tern.layer_norm %x, %g, %b epsilon 1.0e-5 : tensor<4x8xf32>, tensor<7xf32>, tensor<8xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @layer_norm_epsilon(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'tern.layer_norm' op attribute 'epsilon' failed to satisfy constraint: 32-bit float attribute whose value is non-negative}}
+  %0 = tern.layer_norm %x, %g, %g epsilon -1.0e-5 : tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @layer_norm_result(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{'tern.layer_norm' op result shape [8, 4] must equal the input shape [4, 8]}}
+  %0 = tern.layer_norm %x, %g, %g epsilon 1.0e-5 : tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<8x4xf32>
+  return %0 : tensor<8x4xf32>
+}
+
+// -----
+
+func.func @softmax_rank(%x: tensor<f32>) -> tensor<f32> {
+  // expected-error @+1 {{'tern.softmax' op input must have rank >= 1}}
+  %0 = tern.softmax %x : tensor<f32> -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @softmax_result(%x: tensor<4x8xf32>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{'tern.softmax' op result shape [4, 4] must equal the input shape [4, 8]}}
+  %0 = tern.softmax %x : tensor<4x8xf32> -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
+
+// -----
+
+func.func @gelu_result(%x: tensor<4x8xf32>) -> tensor<4x9xf32> {
+  // expected-error @+1 {{'tern.gelu' op result shape [4, 9] must equal the input shape [4, 8]}}
+  %0 = tern.gelu %x : tensor<4x8xf32> -> tensor<4x9xf32>
+  return %0 : tensor<4x9xf32>
+}
+
+// -----
+
+func.func @relu_result(%x: tensor<4x8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'tern.relu' op result shape [8] must equal the input shape [4, 8]}}
+  %0 = tern.relu %x : tensor<4x8xf32> -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+func.func @add_shapes(%x: tensor<4x8xf32>, %y: tensor<4x7xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'tern.add' op requires the same shape for all operands}}
+  %0 = tern.add %x, %y : tensor<4x8xf32>, tensor<4x7xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @add_result(%x: tensor<4x8xf32>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{'tern.add' op requires the same shape for all operands and results}}
+  %0 = tern.add %x, %x : tensor<4x8xf32>, tensor<4x8xf32> -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
+
+// -----
+
+func.func @bad_precision(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+2 {{custom op 'tern.relu' expected ::tern::Precision to be one of: f32, bf16, int}}
+  // expected-error @+1 {{custom op 'tern.relu' failed to parse Tern_PrecisionAttr parameter 'value' which is to be a `::tern::Precision`}}
+  %0 = tern.relu %x precision <int4> : tensor<4x8xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
