@@ -2,7 +2,9 @@
 
 #include "tern/InitAll.h"
 
+#include "tern/Conversion/Passes.h"
 #include "tern/Dialect/Accel/IR/AccelDialect.h"
+#include "tern/Dialect/Accel/Transforms/Passes.h"
 #include "tern/Dialect/Tern/IR/TernDialect.h"
 #include "tern/Dialect/Tern/Transforms/Passes.h"
 
@@ -26,4 +28,8 @@ void tern::registerAllDialects(mlir::DialectRegistry &registry) {
                   mlir::bufferization::BufferizationDialect>();
 }
 
-void tern::registerAllPasses() { tern::registerTernPasses(); }
+void tern::registerAllPasses() {
+  tern::registerTernPasses();
+  tern::registerTernConversionPasses();
+  tern::accel::registerAccelPasses();
+}

@@ -1,0 +1,77 @@
+//===- TileBuilder.cpp - building tile programs for tern-to-accel ---------===//
+
+#include "TileBuilder.h"
+
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+
+using namespace mlir;
+using namespace tern;
+using namespace tern::accel;
+
+Value TileBuilder::allocDram(ArrayRef<int64_t> shape, Type elementType) {
+  return b.create<memref::AllocOp>(loc, MemRefType::get(shape, elementType));
+}
+
+Value TileBuilder::allocTile(ArrayRef<int64_t> shape, Type elementType,
+                             MemorySpace space) {
+  auto type = MemRefType::get(shape, elementType, MemRefLayoutAttrInterface(),
+                              MemorySpaceAttr::get(b.getContext(), space));
+  return b.create<memref::AllocOp>(loc, type);
+}
+
+Value TileBuilder::asMatrix(Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  if (type.getRank() == 2)
+    return buffer;
+  SmallVector<ReassociationIndices> groups(2);
+  for (int64_t d = 0; d + 1 < type.getRank(); ++d)
+    groups[0].push_back(d);
+  groups[1].push_back(type.getRank() - 1);
+  return b.create<memref::CollapseShapeOp>(loc, buffer, groups);
+}
+
+Value TileBuilder::block(Value matrix, int64_t row, int64_t col, int64_t rows,
+                         int64_t cols) {
+  auto type = cast<MemRefType>(matrix.getType());
+  if (row == 0 && col == 0 && type.getDimSize(0) == rows &&
+      type.getDimSize(1) == cols)
+    return matrix;
+  SmallVector<int64_t> offsets = {row, col}, sizes = {rows, cols},
+                       strides = {1, 1};
+  return b.create<memref::SubViewOp>(loc, matrix, offsets, sizes, strides);
+}
+
+Value TileBuilder::column(Value matrix, int64_t row, int64_t col,
+                          int64_t rows) {
+  auto type = cast<MemRefType>(matrix.getType());
+  SmallVector<int64_t> offsets = {row, col}, sizes = {rows, 1},
+                       strides = {1, 1};
+  auto resultType = cast<MemRefType>(
+      memref::SubViewOp::inferRankReducedResultType({rows}, type, offsets,
+                                                    sizes, strides));
+  return b.create<memref::SubViewOp>(loc, resultType, matrix, offsets, sizes,
+                                     strides);
+}
+
+Value TileBuilder::broadcastRows(Value vector, int64_t offset, int64_t rows,
+                                 int64_t cols) {
+  auto type = cast<MemRefType>(vector.getType());
+  auto layout = StridedLayoutAttr::get(b.getContext(), offset, {0, 1});
+  auto resultType =
+      MemRefType::get({rows, cols}, type.getElementType(), layout,
+                      type.getMemorySpace());
+  return b.create<memref::ReinterpretCastOp>(
+      loc, resultType, vector, offset, ArrayRef<int64_t>{rows, cols},
+      ArrayRef<int64_t>{0, 1});
+}
+
+Value TileBuilder::load(Value view, MemorySpace space) {
+  auto type = cast<MemRefType>(view.getType());
+  Value tile = allocTile(type.getShape(), type.getElementType(), space);
+  b.create<DmaLoadOp>(loc, view, tile);
+  return tile;
+}
+
+void TileBuilder::store(Value tile, Value view) {
+  b.create<DmaStoreOp>(loc, tile, view);
+}
