@@ -42,15 +42,40 @@ def Accel_DmaLoadOp : Accel_Op<"dma_load", [
     Strided copy of a whole `source` tile in DRAM into `target` in one of the
     scratchpads (the DMA family of the ISA). Shapes and element types of the
     two buffers are equal. Tiles have rank 1 or 2. The scratchpad tile is
-    packed; the DRAM side may be any view with static strides whose rows are
-    contiguous: a sub-tile of a larger tensor (`memref.subview`) or a row
-    repeated with stride 0 (`memref.reinterpret_cast`, to broadcast a bias).
+    contiguous; the DRAM side may be any view with static strides whose rows
+    are contiguous (a sub-tile of a larger tensor, from `memref.subview`), or
+    a rank-1 view with any stride (each element is one DMA row: a column
+    gathered into a row).
 
     Example:
 
     ```mlir
     accel.dma_load %w, %wbuf
         : memref<64x64xi8>, memref<64x64xi8, #accel.space<wgt>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_DramBuffer, "", [MemRead]>:$source,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$target);
+  let assemblyFormat = [{
+    $source `,` $target attr-dict `:` type($source) `,` type($target)
+  }];
+  let hasVerifier = 1;
+}
+
+def Accel_DmaBroadcastOp : Accel_Op<"dma_broadcast", [
+    MemoryEffects<[MemRead, MemWrite]>,
+    AllElementTypesMatch<["source", "target"]>]> {
+  let summary = "copy one DRAM row into every row of a scratchpad tile";
+  let description = [{
+    `target[r, c] = source[c]` for every row `r`: a DMA whose DRAM row stride
+    is 0. Used to broadcast a bias or LayerNorm parameter over a tile of
+    tokens.
+
+    Example:
+
+    ```mlir
+    accel.dma_broadcast %bias, %tile
+        : memref<64xbf16, strided<[1], offset: 64>>, memref<32x64xbf16, #accel.space<vec>>
     ```
   }];
   let arguments = (ins Arg<Accel_DramBuffer, "", [MemRead]>:$source,

@@ -42,8 +42,7 @@ void emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0, Value out,
       b.create<ConvertOp>(tb.location(), acc, result,
                           b.getF32FloatAttr(static_cast<float>(scale)));
       if (bias) {
-        Value bt = tb.load(tb.broadcastRows(bias, n0, mr, nr),
-                           MemorySpace::vec);
+        Value bt = tb.loadBroadcast(bias, n0, mr, nr, MemorySpace::vec);
         b.create<VectorOp>(tb.location(), VectorKind::add, result, bt,
                            result);
       }

@@ -141,11 +141,11 @@ struct LayerNormLowering : RowLowering<tern::LayerNormOp> {
     Value norm = newTileLike(tb, in[0]);
     b.create<accel::LayerNormOp>(op.getLoc(), in[0], norm,
                                  op.getEpsilonAttr());
-    Value gamma = tb.load(tb.broadcastRows(adaptor.getGamma(), 0, rows, cols),
-                          MemorySpace::vec);
+    Value gamma =
+        tb.loadBroadcast(adaptor.getGamma(), 0, rows, cols, MemorySpace::vec);
     b.create<VectorOp>(op.getLoc(), VectorKind::mul, norm, gamma, norm);
-    Value beta = tb.load(tb.broadcastRows(adaptor.getBeta(), 0, rows, cols),
-                         MemorySpace::vec);
+    Value beta =
+        tb.loadBroadcast(adaptor.getBeta(), 0, rows, cols, MemorySpace::vec);
     b.create<VectorOp>(op.getLoc(), VectorKind::add, norm, beta, norm);
     return norm;
   }

@@ -53,16 +53,17 @@ Value TileBuilder::column(Value matrix, int64_t row, int64_t col,
                                      strides);
 }
 
-Value TileBuilder::broadcastRows(Value vector, int64_t offset, int64_t rows,
-                                 int64_t cols) {
+Value TileBuilder::loadBroadcast(Value vector, int64_t offset, int64_t rows,
+                                 int64_t cols, MemorySpace space) {
   auto type = cast<MemRefType>(vector.getType());
-  auto layout = StridedLayoutAttr::get(b.getContext(), offset, {0, 1});
-  auto resultType =
-      MemRefType::get({rows, cols}, type.getElementType(), layout,
-                      type.getMemorySpace());
-  return b.create<memref::ReinterpretCastOp>(
-      loc, resultType, vector, offset, ArrayRef<int64_t>{rows, cols},
-      ArrayRef<int64_t>{0, 1});
+  Value row = vector;
+  if (offset != 0 || type.getDimSize(0) != cols)
+    row = b.create<memref::SubViewOp>(loc, vector, ArrayRef<int64_t>{offset},
+                                      ArrayRef<int64_t>{cols},
+                                      ArrayRef<int64_t>{1});
+  Value tile = allocTile({rows, cols}, type.getElementType(), space);
+  b.create<DmaBroadcastOp>(loc, row, tile);
+  return tile;
 }
 
 Value TileBuilder::load(Value view, MemorySpace space) {

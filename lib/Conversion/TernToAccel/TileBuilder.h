@@ -48,10 +48,11 @@ public:
   mlir::Value column(mlir::Value matrix, int64_t row, int64_t col,
                      int64_t rows);
 
-  /// Elements [offset, offset + cols) of a rank-1 buffer repeated on `rows`
-  /// rows (row stride 0): a bias or LayerNorm parameter broadcast.
-  mlir::Value broadcastRows(mlir::Value vector, int64_t offset, int64_t rows,
-                            int64_t cols);
+  /// Loads elements [offset, offset + cols) of a rank-1 buffer into every
+  /// row of a new [rows x cols] tile in `space` (a bias or LayerNorm
+  /// parameter broadcast over tokens).
+  mlir::Value loadBroadcast(mlir::Value vector, int64_t offset, int64_t rows,
+                            int64_t cols, accel::MemorySpace space);
 
   /// Allocates a tile in `space` shaped like `view` and DMAs `view` into it.
   mlir::Value load(mlir::Value view, accel::MemorySpace space);

@@ -65,6 +65,25 @@ LogicalResult DmaLoadOp::verify() {
   return verifyDmaShapes(*this, getSource().getType(), getTarget().getType());
 }
 
+LogicalResult DmaBroadcastOp::verify() {
+  MemRefType source = getSource().getType(), target = getTarget().getType();
+  if (source.getRank() != 1 || target.getRank() != 2)
+    return emitOpError("broadcasts a rank-1 row into a rank-2 tile");
+  if (target.getDimSize(1) != source.getDimSize(0))
+    return emitOpError("tile rows have ")
+           << target.getDimSize(1) << " elements, the source row "
+           << source.getDimSize(0);
+  if (failed(verifyDmaShapes(*this, source, target)))
+    return failure();
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  (void)getStridesAndOffset(source, strides, offset);
+  if (strides[0] != 1)
+    return emitOpError("the source row must be contiguous, got stride ")
+           << strides[0];
+  return success();
+}
+
 LogicalResult DmaStoreOp::verify() {
   return verifyDmaShapes(*this, getTarget().getType(), getSource().getType());
 }
