@@ -507,7 +507,15 @@ Expected<program::ProgramImage> assemble(StringRef text, StringRef fileName) {
         if (t.kind != Tok::Ident && t.kind != Tok::String)
           return P.err(t.col, "expected a preset name");
         if (d == ".target") {
-          auto preset = targets::loadPreset(t.text);
+          // A preset file path is relative to the .s file, like .const.
+          std::string ref = t.text;
+          if ((StringRef(ref).contains('/') || StringRef(ref).ends_with(".json")) &&
+              !sys::path::is_absolute(ref)) {
+            SmallString<256> p = sys::path::parent_path(P.fileName);
+            sys::path::append(p, ref);
+            ref = p.str().str();
+          }
+          auto preset = targets::loadPreset(ref);
           if (!preset)
             return P.err(t.col, toString(preset.takeError()));
           img.targetName = preset->first.name;
