@@ -151,7 +151,8 @@ Expected<Decoded> decode(Word w) {
     d.f[i] = extract(w, f.lsb, f.width);
     end = f.lsb + f.width;
   }
-  if (end < kWordBits && extract(w, end, kWordBits - end) != 0)
+  unsigned __int128 all = (static_cast<unsigned __int128>(w.hi) << 64) | w.lo;
+  if (end < kWordBits && (all >> end) != 0)
     return createStringError(inconvertibleErrorCode(),
                              "reserved bits set in '%s' word (bits %u..127)",
                              info->mnemonic, end);

@@ -70,6 +70,11 @@ public:
   ExecStats stats;
 
   std::vector<uint8_t> &dramBytes() { return dram_; }
+  /// Unchecked, untracked view for loaders, tests and trace dumps; the
+  /// semantics must use spad() instead.
+  std::vector<uint8_t> &rawSpad(isa::Spad s) {
+    return spads_[static_cast<unsigned>(s)];
+  }
 
   /// Bounds-checks spad[addr, addr+bytes), checks ordering against earlier
   /// accesses from other queues, records the access and returns the bytes.

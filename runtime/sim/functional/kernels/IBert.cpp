@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace tern::rt::kernels {
 
@@ -54,19 +55,20 @@ void iSoftmaxRow(const int32_t *in, int32_t *out, size_t n,
   if (n == 0)
     return;
   int32_t mx = *std::max_element(in, in + n);
+  std::vector<int64_t> e(n);
   int64_t sum = 0;
   for (size_t j = 0; j < n; ++j) {
-    int64_t e = iExp(static_cast<int64_t>(in[j]) - mx, c) >> shift16;
-    out[j] = static_cast<int32_t>(std::min<int64_t>(e, INT32_MAX));
-    sum += out[j];
+    e[j] = iExp(static_cast<int64_t>(in[j]) - mx, c) >> shift16;
+    sum += e[j];
   }
   if (sum == 0) {
     std::fill(out, out + n, 0);
     return;
   }
+  // f <= 2^32 / e[j], so e[j] * f <= 2^32: no overflow.
   int64_t f = (int64_t(1) << 32) / sum;
   for (size_t j = 0; j < n; ++j)
-    out[j] = sat32((static_cast<int64_t>(out[j]) * f) >> 24);
+    out[j] = sat32((e[j] * f) >> 24);
 }
 
 int64_t iGelu(int64_t x, const IGeluConsts &c) {
