@@ -24,6 +24,6 @@ llvm_config.use_default_substitutions()  # FileCheck, not, count
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tools = [ToolSubst(name, unresolved="ignore") for name in
-         ["tern-opt", "tern", "tern-isa-doc"]]
+         ["tern-opt", "tern"]]
 llvm_config.add_tool_substitutions(tools, [config.tern_tools_dir,
                                            config.llvm_tools_dir])

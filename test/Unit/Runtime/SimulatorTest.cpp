@@ -570,3 +570,63 @@ TEST(Sim, UnknownOpcodeNamesTheInstruction) {
   EXPECT_EQ(llvm::toString(d.takeError()),
             "invalid program: instruction 1: unknown opcode 0x6e");
 }
+
+// cvt.f2b: f32 accumulators to bf16. 1 + 2^-8 is a tie between bf16 1.0 and
+// 1.0078125 (RNE keeps the even 0x3F80); 1 + 3 * 2^-8 is a tie between
+// 0x3F81 and 0x3F82 (RNE: 0x3F82); TATAA truncation keeps 0x3F81. The scale
+// register (0.5) multiplies first: 2.0234375 * 0.5 = 1 + 3 * 2^-8.
+TEST(Sim, CvtF2bRoundsPerMode) {
+  auto init = [](Machine &M) {
+    put<float>(M, Acc, 0, 0, 2.0f * 1.00390625f);
+    put<float>(M, Acc, 0, 1, 2.0234375f);
+    put<float>(M, Acc, 0, 2, -2.0f * 1.00390625f);
+  };
+  const char *prog = "cfg.const rd=2, bits=0x3f00\n"
+                     "cvt.f2b dsp=vec, dst=0, asp=acc, a=0, rows=1, cols=3, "
+                     "creg=2\nend\n";
+  Result ieee = runAsm(std::string("cfg.mode mode=ieee\n") + prog, init);
+  ASSERT_EQ(ieee.error, "");
+  EXPECT_EQ(get<uint16_t>(*ieee.M, Vec, 0, 0), 0x3F80);
+  EXPECT_EQ(get<uint16_t>(*ieee.M, Vec, 0, 1), 0x3F82);
+  EXPECT_EQ(get<uint16_t>(*ieee.M, Vec, 0, 2), 0xBF80);
+  Result tataa = runAsm(std::string("cfg.mode mode=tataa\n") + prog, init);
+  ASSERT_EQ(tataa.error, "");
+  EXPECT_EQ(get<uint16_t>(*tataa.M, Vec, 0, 1), 0x3F81);
+}
+
+// Reference SFU kernels: expected bf16 patterns are the round-to-nearest-
+// even bf16 of the exact results (computed with numpy in double precision):
+// softmax(1, 2, 3) = (0.0900306, 0.2447285, 0.6652410),
+// layernorm(1, 2, 3, 4) = (-1.3416408, -0.4472136, 0.4472136, 1.3416408),
+// gelu(0, 1, -1, 2) = (0, 0.8413447, -0.1586553, 1.9544997).
+TEST(Sim, ReferenceSfuKernels) {
+  Result r = runAsm(
+      "cfg.mode mode=tataa\n" // reference kernels ignore the mode
+      "rsfu.softmax dsp=act, dst=64, asp=act, a=0, rows=1, cols=3\n"
+      "cfg.const rd=1, bits=0x0000\n"
+      "rsfu.layernorm dsp=act, dst=192, asp=act, a=128, rows=1, cols=4, "
+      "creg=1\n"
+      "rsfu.gelu dsp=act, dst=320, asp=act, a=256, rows=2, cols=2\n"
+      "end\n",
+      [](Machine &M) {
+        uint16_t s[] = {0x3F80, 0x4000, 0x4040};
+        uint16_t l[] = {0x3F80, 0x4000, 0x4040, 0x4080};
+        uint16_t g[] = {0x0000, 0x3F80, 0xBF80, 0x4000};
+        for (int i = 0; i < 3; ++i)
+          put<uint16_t>(M, Act, 0, i, s[i]);
+        for (int i = 0; i < 4; ++i) {
+          put<uint16_t>(M, Act, 128, i, l[i]);
+          put<uint16_t>(M, Act, 256, i, g[i]);
+        }
+      });
+  ASSERT_EQ(r.error, "");
+  uint16_t softmax[] = {0x3DB8, 0x3E7B, 0x3F2A};
+  uint16_t layernorm[] = {0xBFAC, 0xBEE5, 0x3EE5, 0x3FAC};
+  uint16_t gelu[] = {0x0000, 0x3F57, 0xBE22, 0x3FFA};
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(get<uint16_t>(*r.M, Act, 64, i), softmax[i]) << i;
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(get<uint16_t>(*r.M, Act, 192, i), layernorm[i]) << i;
+    EXPECT_EQ(get<uint16_t>(*r.M, Act, 320, i), gelu[i]) << i;
+  }
+}

@@ -4,6 +4,8 @@
 #include "runtime/sim/functional/kernels/BF16.h"
 #include "runtime/sim/functional/kernels/Requant.h"
 
+#include <cstring>
+
 using namespace llvm;
 using namespace tern::rt::kernels;
 
@@ -87,6 +89,22 @@ Error execCvtB2i(Machine &M, const isa::CvtB2iF &f) {
   const BfMode mode = M.bfMode;
   return mapElems(M, f, 2, 1, [&](uint64_t e, uint8_t *a, uint8_t *d) {
     st<int8_t>(d, e, bfToInt8(bfMul(ld<bf16>(a, e), scale, mode), mode));
+  });
+}
+
+Error execCvtF2b(Machine &M, const isa::CvtF2bF &f) {
+  const float scale = bfToFloat(M.cregs[f.creg]);
+  const BfMode mode = M.bfMode;
+  return mapElems(M, f, 4, 2, [&](uint64_t e, uint8_t *a, uint8_t *d) {
+    float v = ld<float>(a, e) * scale;
+    if (mode == BfMode::Ieee) {
+      st<bf16>(d, e, floatToBf(v));
+      return;
+    }
+    // TATAA truncates: keep the top 16 bits of the f32 pattern.
+    uint32_t bits;
+    std::memcpy(&bits, &v, sizeof(bits));
+    st<bf16>(d, e, static_cast<bf16>(bits >> 16));
   });
 }
 
