@@ -30,8 +30,12 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
 
     Tiling: rows in blocks of `tile-m`, output columns in blocks of `tile-n`
     and the contraction in blocks of `tile-k` (accumulating in the
-    accumulator scratchpad). Row-wise operators (softmax, layer_norm) keep
-    whole rows in one tile. `transpose_rhs` matmuls load the right operand
+    accumulator scratchpad), each shrunk so that one tile takes at most a
+    quarter of its scratchpad (`act-bytes`, `wgt-bytes`, `acc-bytes`): the
+    allocator can then keep the previous tile while the next one loads.
+    Row-wise operators (softmax, layer_norm) keep whole rows in one tile.
+    Operands and results of the vector unit live in the activation
+    scratchpad (some targets, e.g. TATAA, have a vector file of 1 KiB). `transpose_rhs` matmuls load the right operand
     with one column-gathering DMA per contraction index.
 
     Any other op (a TOSA op left by import, a tern op in another precision) is
@@ -47,6 +51,12 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
            "Output columns per tile">,
     Option<"tileK", "tile-k", "int64_t", /*default=*/"256",
            "Contraction length per GEMM instruction">,
+    Option<"actBytes", "act-bytes", "int64_t", /*default=*/"262144",
+           "Activation scratchpad size in bytes">,
+    Option<"wgtBytes", "wgt-bytes", "int64_t", /*default=*/"262144",
+           "Weight scratchpad size in bytes">,
+    Option<"accBytes", "acc-bytes", "int64_t", /*default=*/"262144",
+           "Accumulator scratchpad size in bytes">,
   ];
 }
 

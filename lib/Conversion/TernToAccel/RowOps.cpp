@@ -64,13 +64,13 @@ struct RowLowering : OpConversionPattern<Op> {
       operands.push_back(toMatrix(v));
     auto shape = cast<MemRefType>(outMatrix.getType()).getShape();
     int64_t totalRows = shape[0], cols = shape[1];
-    for (int64_t r0 = 0; r0 < totalRows; r0 += tiles.m) {
-      int64_t rows = std::min(tiles.m, totalRows - r0);
+    int64_t tm = tiles.rowsPerTile(cols * /*bf16*/ 2);
+    for (int64_t r0 = 0; r0 < totalRows; r0 += tm) {
+      int64_t rows = std::min(tm, totalRows - r0);
       SmallVector<Value> inputs;
-      for (auto [i, v] : llvm::enumerate(operands))
-        inputs.push_back(tb.load(tb.block(v, r0, 0, rows, cols),
-                                 i == 0 ? MemorySpace::act
-                                        : MemorySpace::vec));
+      for (Value v : operands)
+        inputs.push_back(
+            tb.load(tb.block(v, r0, 0, rows, cols), MemorySpace::act));
       Value result = buildBlock(op, adaptor, tb, inputs, rows, cols);
       tb.store(result, tb.block(outMatrix, r0, 0, rows, cols));
     }
@@ -142,10 +142,10 @@ struct LayerNormLowering : RowLowering<tern::LayerNormOp> {
     b.create<accel::LayerNormOp>(op.getLoc(), in[0], norm,
                                  op.getEpsilonAttr());
     Value gamma =
-        tb.loadBroadcast(adaptor.getGamma(), 0, rows, cols, MemorySpace::vec);
+        tb.loadBroadcast(adaptor.getGamma(), 0, rows, cols, MemorySpace::act);
     b.create<VectorOp>(op.getLoc(), VectorKind::mul, norm, gamma, norm);
     Value beta =
-        tb.loadBroadcast(adaptor.getBeta(), 0, rows, cols, MemorySpace::vec);
+        tb.loadBroadcast(adaptor.getBeta(), 0, rows, cols, MemorySpace::act);
     b.create<VectorOp>(op.getLoc(), VectorKind::add, norm, beta, norm);
     return norm;
   }

@@ -119,7 +119,7 @@ public:
 
     MLIRContext *ctx = &getContext();
     BufferTypeConverter converter;
-    TileSizes tiles{tileM, tileN, tileK};
+    TileSizes tiles{tileM, tileN, tileK, actBytes, wgtBytes, accBytes};
     SymbolTable symbols(module);
 
     RewritePatternSet patterns(ctx);

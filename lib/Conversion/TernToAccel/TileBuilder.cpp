@@ -8,6 +8,18 @@ using namespace mlir;
 using namespace tern;
 using namespace tern::accel;
 
+int64_t TileSizes::gemmK(int64_t tm, int64_t tn, int64_t kTotal,
+                         unsigned elementBytes) const {
+  int64_t byAct = actBytes / kTilesPerScratchpad / (tm * elementBytes);
+  int64_t byWgt = wgtBytes / kTilesPerScratchpad / (tn * elementBytes);
+  return std::max<int64_t>(1, std::min({k, kTotal, byAct, byWgt}));
+}
+
+int64_t TileSizes::rowsPerTile(int64_t rowBytes) const {
+  return std::max<int64_t>(
+      1, std::min(m, actBytes / kTilesPerScratchpad / rowBytes));
+}
+
 Value TileBuilder::allocDram(ArrayRef<int64_t> shape, Type elementType) {
   return b.create<memref::AllocOp>(loc, MemRefType::get(shape, elementType));
 }

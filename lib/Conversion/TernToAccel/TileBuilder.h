@@ -16,11 +16,24 @@
 
 namespace tern {
 
-/// Tile sizes of the conversion (the pass options).
+/// Tile sizes and scratchpad capacities of the conversion (the pass
+/// options). A tile may take at most a quarter of its scratchpad, so that the
+/// allocator can keep the previous tile while the next one loads.
 struct TileSizes {
   int64_t m = 32;
   int64_t n = 64;
   int64_t k = 256;
+  int64_t actBytes = 262144;
+  int64_t wgtBytes = 262144;
+  int64_t accBytes = 262144;
+
+  static constexpr int64_t kTilesPerScratchpad = 4;
+
+  /// Contraction slice for an [m x k] x [k x n] GEMM tile of `elementBytes`
+  /// operands that fits the activation and weight budgets.
+  int64_t gemmK(int64_t tm, int64_t tn, int64_t k, unsigned elementBytes) const;
+  /// Rows per tile of a row-wise op over rows of `rowBytes`.
+  int64_t rowsPerTile(int64_t rowBytes) const;
 };
 
 class TileBuilder {

@@ -20,13 +20,13 @@
 // CHECK: memref.subview %[[X]][0, 8] [32, 8] [1, 1]
 // CHECK: memref.subview %[[W]][8, 0] [8, 16] [1, 1]
 // CHECK: accel.gemm %{{.*}}, %{{.*}}, %[[ACC]] accumulate :
-// CHECK: %[[OUT:.+]] = memref.alloc() : memref<32x16xbf16, #accel.space<vec>>
+// CHECK: %[[OUT:.+]] = memref.alloc() : memref<32x16xbf16, #accel.space<act>>
 // CHECK: accel.convert %[[ACC]], %[[OUT]] :
 // CHECK: %[[BROW:.+]] = memref.subview %[[B]][0] [16] [1]
-// CHECK: accel.dma_broadcast %[[BROW]], %[[BT:.+]] : memref<16xbf16, strided<[1]>>, memref<32x16xbf16, #accel.space<vec>>
+// CHECK: accel.dma_broadcast %[[BROW]], %[[BT:.+]] : memref<16xbf16, strided<[1]>>, memref<32x16xbf16, #accel.space<act>>
 // CHECK: accel.vector <add> %[[OUT]], %[[BT]], %[[OUT]]
 // CHECK: memref.subview %[[Y]][0, 0] [32, 16] [1, 1]
-// CHECK: accel.dma_store %[[OUT]], {{.*}} : memref<32x16xbf16, #accel.space<vec>>, memref<32x16xbf16, strided<[24, 1]>>
+// CHECK: accel.dma_store %[[OUT]], {{.*}} : memref<32x16xbf16, #accel.space<act>>, memref<32x16xbf16, strided<[24, 1]>>
 // Second column block has the 8 remaining columns.
 // CHECK: memref.alloc() : memref<32x8xf32, #accel.space<acc>>
 // CHECK: memref.subview %[[W]][0, 16] [8, 8] [1, 1]
@@ -97,7 +97,7 @@ func.func @scores(%q: tensor<2x4x3xf32>, %k: tensor<2x4x3xf32>) -> tensor<2x4x4x
 // CHECK: accel.gelu
 // CHECK: accel.vector_const <max> %{{.*}}, %{{.*}} 0.000000e+00
 // CHECK: accel.dma_load {{.*}} #accel.space<act>>
-// CHECK: accel.dma_load {{.*}} #accel.space<vec>>
+// CHECK: accel.dma_load {{.*}} #accel.space<act>>
 // CHECK: accel.vector <add>
 func.func @rows(%x: tensor<40x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<40x8xf32> {
   %0 = tern.softmax %x precision <bf16> : tensor<40x8xf32> -> tensor<40x8xf32>
@@ -106,4 +106,20 @@ func.func @rows(%x: tensor<40x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>) -> t
   %3 = tern.relu %2 precision <bf16> : tensor<40x8xf32> -> tensor<40x8xf32>
   %4 = tern.add %3, %x precision <bf16> : tensor<40x8xf32>, tensor<40x8xf32> -> tensor<40x8xf32>
   return %4 : tensor<40x8xf32>
+}
+
+// -----
+
+// Tests that tiles shrink to a quarter of small scratchpads (TATAA's 32 KiB
+// files): a [32 x 32] bf16 GEMM tile gets K slices of 32 KiB / 4 / (32 * 2)
+// = 128, and a 768-wide row op gets 32 KiB / 4 / 1536 = 5 rows per tile.
+// RUN: tern-opt %s -split-input-file --convert-tern-to-accel="tile-m=32 tile-n=32 tile-k=512 act-bytes=32768 wgt-bytes=32768 acc-bytes=32768" \
+// RUN:   | FileCheck %s --check-prefix=SMALL
+// SMALL-LABEL: func @small_scratchpads
+// SMALL: accel.gemm {{.*}} : memref<32x128xbf16, #accel.space<act>>, memref<128x32xbf16, #accel.space<wgt>>, memref<32x32xf32, #accel.space<acc>>
+// SMALL: accel.softmax {{.*}} : memref<5x768xbf16, #accel.space<act>>
+func.func @small_scratchpads(%x: tensor<32x768xf32>, %w: tensor<768x32xf32>) -> (tensor<32x32xf32>, tensor<32x768xf32>) {
+  %y = tern.linear %x, %w precision <bf16> : tensor<32x768xf32>, tensor<768x32xf32> -> tensor<32x32xf32>
+  %s = tern.softmax %x precision <bf16> : tensor<32x768xf32> -> tensor<32x768xf32>
+  return %y, %s : tensor<32x32xf32>, tensor<32x768xf32>
 }

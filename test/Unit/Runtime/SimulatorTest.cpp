@@ -630,3 +630,21 @@ TEST(Sim, ReferenceSfuKernels) {
     EXPECT_EQ(get<uint16_t>(*r.M, Act, 320, i), gelu[i]) << i;
   }
 }
+
+// A load with DRAM stride 0 repeats one row in every scratchpad row (bias
+// broadcast); a store with stride 0 would race rows and is refused.
+TEST(Sim, StrideZeroBroadcastsOnLoadOnly) {
+  Result r = runAsm(".const 0x100, i8, 1, 2, 3\n"
+                    "load spad=act, saddr=0, dram=0x100, rows=4, cols=3, "
+                    "stride=0\nend\n");
+  ASSERT_EQ(r.error, "");
+  for (int row = 0; row < 4; ++row)
+    for (int c = 0; c < 3; ++c)
+      EXPECT_EQ(get<int8_t>(*r.M, Act, 0, row * 3 + c), c + 1)
+          << row << "," << c;
+  Result bad = runAsm("store spad=act, saddr=0, dram=0x100, rows=2, cols=3, "
+                      "stride=0\nend\n");
+  EXPECT_NE(bad.error.find("DRAM stride 0 is smaller than the row size 3"),
+            std::string::npos)
+      << bad.error;
+}

@@ -18,9 +18,16 @@ Error transfer(Machine &M, uint64_t sp, uint64_t saddr, uint64_t dram,
     return rows.takeError();
   if (*rows == 0 || cols == 0)
     return Error::success();
-  if (*rows > 1 && stride < cols)
+  // Stride 0 on a load repeats one DRAM row in every scratchpad row (a bias
+  // or LayerNorm parameter broadcast over tokens). Any other stride below
+  // the row size would make rows overlap; on a store that means a race
+  // between rows, so it is refused there too.
+  bool broadcast = toSpad && stride == 0;
+  if (*rows > 1 && stride < cols && !broadcast)
     return invalid("DRAM stride " + Twine(stride) +
-                   " is smaller than the row size " + Twine(cols));
+                   " is smaller than the row size " + Twine(cols) +
+                   (toSpad ? " (only a load may use stride 0, to broadcast)"
+                           : ""));
   uint64_t span = (*rows - 1) * stride + cols;
   Expected<uint8_t *> d = M.dram(dram, span);
   if (!d)
