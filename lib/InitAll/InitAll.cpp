@@ -26,4 +26,7 @@ void tern::registerAllDialects(mlir::DialectRegistry &registry) {
                   mlir::bufferization::BufferizationDialect>();
 }
 
-void tern::registerAllPasses() { tern::registerTernPasses(); }
+void tern::registerAllPasses() {
+  tern::registerTernPasses();
+  tern::registerTernRaisePipeline();
+}

@@ -13,6 +13,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -328,7 +329,15 @@ ElementsAttr tern::onnx_import::tensorToAttr(onnx::TensorProto &tensor,
         data, /*dataAlignment=*/width,
         [raw](void *, size_t, size_t) { delete raw; },
         /*dataIsMutable=*/false);
+    // Blob keys are printed bare, so they must be identifiers: ONNX names
+    // such as "onnx::MatMul_397" or "/blocks.0/Constant" are sanitized (the
+    // blob manager makes clashing keys unique).
     std::string name = tensor.name().empty() ? "onnx_const" : tensor.name();
+    for (char &c : name)
+      if (!llvm::isAlnum(c) && c != '_' && c != '.')
+        c = '_';
+    if (!llvm::isAlpha(name[0]) && name[0] != '_')
+      name.insert(name.begin(), '_');
     return DenseResourceElementsAttr::get(type, name, std::move(blob));
   }
   ArrayRef<char> data(tensor.raw_data().data(), tensor.raw_data().size());

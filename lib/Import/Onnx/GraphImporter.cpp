@@ -212,12 +212,14 @@ const Folded *GraphImporter::foldedOf(ValueEntry &entry, Location loc) {
   if (entry.folded)
     return &*entry.folded;
   if (entry.initializer) {
-    // Only small initializers are folded: shape operands and scalars, not
-    // weights (their bytes stay in one blob).
+    // Only initializers below the blob threshold are folded (shape operands,
+    // scalars, small tables); weights keep their bytes in one blob.
     int64_t n = 1;
     for (int64_t d : entry.initializer->dims())
       n *= d;
-    if (n > 4096)
+    Type et = convertElementType(entry.initializer->data_type(), &context);
+    if (!et || n * std::max<int64_t>(1, et.getIntOrFloatBitWidth() / 8) >=
+                   static_cast<int64_t>(options.resourceThresholdBytes))
       return nullptr;
     Location initLoc =
         NameLoc::get(StringAttr::get(&context, entry.initializer->name()));
