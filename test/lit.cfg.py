@@ -10,7 +10,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "Tern"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".test", ".s"]
+config.suffixes = [".mlir", ".test", ".s", ".onnxtxt"]
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py",
                    "Inputs", "Unit"]
 config.test_source_root = os.path.dirname(__file__)
@@ -24,6 +24,6 @@ llvm_config.use_default_substitutions()  # FileCheck, not, count
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tools = [ToolSubst(name, unresolved="ignore") for name in
-         ["tern-opt", "tern"]]
+         ["tern-opt", "tern", "tern-translate"]]
 llvm_config.add_tool_substitutions(tools, [config.tern_tools_dir,
                                            config.llvm_tools_dir])

@@ -67,4 +67,109 @@ def TernSelectPrecision
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// Raising: imported TOSA patterns -> graph-level tern ops (tern-raise)
+//===----------------------------------------------------------------------===//
+
+def TernRaiseLayerNorm : Pass<"tern-raise-layer-norm", "::mlir::func::FuncOp"> {
+  let summary = "Fuse decomposed layer normalization into tern.layer_norm";
+  let description = [{
+    Exports below opset 17 spell LayerNorm out; the importer turns that into
+
+    ```
+    mean = reduce_sum(x, last) * 1/N          d = x - mean
+    var  = reduce_sum(pow(d, 2) | d*d, last) * 1/N
+    inv  = rsqrt(var + eps) | reciprocal(sqrt(var + eps))   (sqrt = reciprocal(rsqrt))
+    y    = (d * inv) [* gamma] [+ beta]
+    ```
+
+    Accepts: that chain over the last dimension, with 1/N matching the
+    dimension size, `eps` a splat constant, the variance computed from the
+    same `d`, and `gamma` / `beta` constants (any rank, broadcasting over the
+    last dimension only) in either operand order. Produces: one
+    `tern.layer_norm` (missing gamma / beta become ones / zeros) and a reshape
+    only where the imported result rank differs. Leaves alone: reductions
+    over other axes, mismatched 1/N or variance sources, run-time gamma /
+    beta, and intermediates with other users (the chain stays as it is).
+  }];
+  let dependentDialects = ["::tern::TernDialect", "::mlir::tosa::TosaDialect"];
+  let statistics = [
+    Statistic<"numLayerNorms", "num-layer-norms",
+              "Number of tern.layer_norm ops formed">,
+  ];
+}
+
+def TernRaiseGelu : Pass<"tern-raise-gelu", "::mlir::func::FuncOp"> {
+  let summary = "Fuse erf and tanh GELU formulas into tern.gelu";
+  let description = [{
+    Accepts the products `x * 0.5 * (1 + erf(x * 0.7071068))` (the importer
+    turns `x / sqrt(2)` into a multiplication) in the association orders that
+    exporters produce (`(x * a) * 0.5`, `x * (a * 0.5)`, `(x * 0.5) * a`,
+    with either operand order of every multiplication and addition), and the
+    tanh approximation `x * 0.5 * (1 + tanh(0.7978846 * (x + 0.044715 *
+    x^3)))` with `x^3` as `pow(x, 3)` or a product of three `x`. Constants
+    are splat `tosa.const`s, compared with a relative tolerance of 1e-3.
+    Produces: `tern.gelu` with `approximation <erf>` or `<tanh>`. Leaves
+    alone: other constants, a different `x` inside and outside, and
+    intermediates with other users.
+  }];
+  let dependentDialects = ["::tern::TernDialect"];
+  let statistics = [
+    Statistic<"numErfGelus", "num-erf-gelus", "Number of erf GELUs formed">,
+    Statistic<"numTanhGelus", "num-tanh-gelus", "Number of tanh GELUs formed">,
+  ];
+}
+
+def TernRaiseLinear : Pass<"tern-raise-linear", "::mlir::func::FuncOp"> {
+  let summary = "Fuse MatMul/Gemm with constant weights (+ bias) into tern.linear";
+  let description = [{
+    The importer lowers `x[..., K] x W[K, N]` to `reshape(tosa.matmul(
+    reshape(x) : [1, P, K], reshape(W) : [1, K, N])) : [..., N]`. When `W` is
+    constant-like (computed from `tosa.const`s only through reshapes,
+    transposes, casts and quant casts, e.g. Gemm's transposed weight or a
+    dequantized int8 weight), this becomes `tern.linear %x, %W`. A following
+    `tosa.add` of a constant-like bias that broadcasts over the last
+    dimension only is fused as the bias. Produces: `tern.linear` on the
+    original (un-reshaped) activation, rank 2 to 4. Leaves alone: products of
+    two run-time tensors (attention), batched 3-D weights, and inputs of rank
+    1 or above 4.
+  }];
+  let dependentDialects = ["::tern::TernDialect", "::mlir::tosa::TosaDialect"];
+  let statistics = [
+    Statistic<"numLinears", "num-linears", "Number of tern.linear ops formed">,
+    Statistic<"numBiasesFused", "num-biases-fused",
+              "Number of bias additions fused into tern.linear">,
+  ];
+}
+
+def TernRaiseAttention : Pass<"tern-raise-attention", "::mlir::func::FuncOp"> {
+  let summary = "Raise scaled, masked softmax attention and head split/merge";
+  let description = [{
+    Anchored at `tern.softmax`: accepts `softmax(scale * Q x K^T [+ mask])`
+    whose product is a `tosa.matmul` (through the importer's reshapes), with
+    the scale as splat constant multiplications of the scores or of Q, and
+    the mask either added (`tosa.add`) or selected (`tosa.select(m, -inf,
+    s)` / `select(m, s, -inf)`, turned into an additive mask computed on the
+    mask's own shape). `K^T` may be a transpose (folded into
+    `transpose_rhs`). Produces: `tern.matmul` (scores, with `transpose_rhs`,
+    `scale` and `mask`), the `tern.softmax`, and `tern.matmul` for the
+    context product `P x V` when the probabilities feed one; operands keep
+    the rank the model computes in (4-D [B, H, S, Dh] or 3-D [B*H, S, Dh]).
+
+    Also forms `tern.split_heads` from reshape [B, S, D] -> [B, S, H, Dh] +
+    transpose(0, 2, 1, 3) and `tern.merge_heads` from transpose(0, 2, 1, 3)
+    + reshape back. Leaves alone: softmax not over a matrix product,
+    non-splat or non-constant scales, masks with finite fill values (not
+    exactly additive), and masks that do not broadcast to the scores.
+  }];
+  let dependentDialects = ["::tern::TernDialect", "::mlir::tosa::TosaDialect"];
+  let statistics = [
+    Statistic<"numScores", "num-scores", "Number of attention score products formed">,
+    Statistic<"numMasksFused", "num-masks-fused", "Number of masks fused into scores">,
+    Statistic<"numContexts", "num-contexts", "Number of context products formed">,
+    Statistic<"numSplitHeads", "num-split-heads", "Number of tern.split_heads formed">,
+    Statistic<"numMergeHeads", "num-merge-heads", "Number of tern.merge_heads formed">,
+  ];
+}
+
 #endif // TERN_PASSES_TD

@@ -76,22 +76,32 @@ def Tern_MatMulOp : Tern_Op<"matmul", [Pure]> {
     is multiplied by `scale` (e.g. 1/sqrt(d_head)), which is folded into the
     requantization of the matrix unit.
 
+    An optional additive `mask` (attention masks: 0 where attended, -inf
+    where masked) is added after scaling: `result = scale * lhs x rhs +
+    mask`. It has the result's rank and each of its dimensions is 1
+    (broadcast) or the result's; boolean masks are turned into additive ones
+    by the attention-raising pass.
+
     Example:
 
     ```mlir
     %s = tern.matmul %q, %k transpose_rhs scale 1.250000e-01
         : tensor<12x197x64xf32>, tensor<12x197x64xf32> -> tensor<12x197x197xf32>
+    %m = tern.matmul %q, %k mask %pad transpose_rhs scale 1.250000e-01
+        : tensor<2x12x16x64xf32>, tensor<2x12x16x64xf32>, tensor<2x1x1x16xf32>
+          -> tensor<2x12x16x16xf32>
     ```
   }];
   let arguments = (ins Tern_MatrixTensor:$lhs, Tern_MatrixTensor:$rhs,
+                       Optional<Tern_MatrixTensor>:$mask,
                        UnitAttr:$transpose_rhs,
                        DefaultValuedAttr<F64Attr, "1.0">:$scale,
                        Tern_PrecisionDefault:$precision);
   let results = (outs Tern_MatrixTensor:$result);
   let assemblyFormat = [{
-    $lhs `,` $rhs (`transpose_rhs` $transpose_rhs^)? (`scale` $scale^)?
-    (`precision` $precision^)? attr-dict `:` type($lhs) `,` type($rhs) `->`
-    type($result)
+    $lhs `,` $rhs (`mask` $mask^)? (`transpose_rhs` $transpose_rhs^)?
+    (`scale` $scale^)? (`precision` $precision^)? attr-dict `:` type($lhs) `,`
+    type($rhs) (`,` type($mask)^)? `->` type($result)
   }];
   let hasVerifier = 1;
 }
@@ -217,6 +227,56 @@ def Tern_AddOp : Tern_Op<"add", [Pure, SameOperandsShape,
     $lhs `,` $rhs (`precision` $precision^)? attr-dict `:` type($lhs) `,`
     type($rhs) `->` type($result)
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// Attention head layout
+//===----------------------------------------------------------------------===//
+
+def Tern_SplitHeadsOp : Tern_Op<"split_heads", [Pure]> {
+  let summary = "split the feature dimension into attention heads";
+  let description = [{
+    `[B, S, H*Dh] -> [B, H, S, Dh]`: the reshape + transpose(0, 2, 1, 3) that
+    exported attention uses to give every head its own [S, Dh] matrix. A
+    data-layout operation: on the accelerator it is an addressing pattern of
+    the DMA, not a computation.
+
+    Example:
+
+    ```mlir
+    %qh = tern.split_heads %q heads 12
+        : tensor<1x197x768xf32> -> tensor<1x12x197x64xf32>
+    ```
+  }];
+  let arguments = (ins 3DTensorOf<[Tern_ElementType]>:$input,
+                       ConfinedAttr<I64Attr, [IntMinValue<1>]>:$heads);
+  let results = (outs 4DTensorOf<[Tern_ElementType]>:$result);
+  let assemblyFormat = [{
+    $input `heads` $heads attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tern_MergeHeadsOp : Tern_Op<"merge_heads", [Pure]> {
+  let summary = "concatenate attention heads back into the feature dimension";
+  let description = [{
+    `[B, H, S, Dh] -> [B, S, H*Dh]`: the inverse of `tern.split_heads`
+    (transpose(0, 2, 1, 3) + reshape), applied to the attention context
+    before the output projection.
+
+    Example:
+
+    ```mlir
+    %ctx = tern.merge_heads %c
+        : tensor<1x12x197x64xf32> -> tensor<1x197x768xf32>
+    ```
+  }];
+  let arguments = (ins 4DTensorOf<[Tern_ElementType]>:$input);
+  let results = (outs 3DTensorOf<[Tern_ElementType]>:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // TERN_OPS_TD

@@ -32,4 +32,5 @@ void tern::registerAllPasses() {
   tern::registerTernPasses();
   tern::registerTernConversionPasses();
   tern::accel::registerAccelPasses();
+  tern::registerTernRaisePipeline();
 }

@@ -160,3 +160,43 @@ func.func @bad_precision(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %0 = tern.relu %x precision <int4> : tensor<4x8xf32> -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
 }
+
+// -----
+
+func.func @matmul_mask_rank(%q: tensor<4x5x8xf32>, %k: tensor<4x5x8xf32>, %m: tensor<5x5xf32>) -> tensor<4x5x5xf32> {
+  // expected-error @+1 {{'tern.matmul' op mask rank (2) must equal the result rank (3)}}
+  %0 = tern.matmul %q, %k mask %m transpose_rhs : tensor<4x5x8xf32>, tensor<4x5x8xf32>, tensor<5x5xf32> -> tensor<4x5x5xf32>
+  return %0 : tensor<4x5x5xf32>
+}
+
+// -----
+
+func.func @matmul_mask_shape(%q: tensor<4x5x8xf32>, %k: tensor<4x5x8xf32>, %m: tensor<1x3x5xf32>) -> tensor<4x5x5xf32> {
+  // expected-error @+1 {{'tern.matmul' op mask shape [1, 3, 5] must broadcast to the result shape [4, 5, 5]}}
+  %0 = tern.matmul %q, %k mask %m transpose_rhs : tensor<4x5x8xf32>, tensor<4x5x8xf32>, tensor<1x3x5xf32> -> tensor<4x5x5xf32>
+  return %0 : tensor<4x5x5xf32>
+}
+
+// -----
+
+func.func @split_heads_divisible(%x: tensor<2x5x30xf32>) -> tensor<2x4x5x7xf32> {
+  // expected-error @+1 {{'tern.split_heads' op feature dimension (30) must be a multiple of the head count (4)}}
+  %0 = tern.split_heads %x heads 4 : tensor<2x5x30xf32> -> tensor<2x4x5x7xf32>
+  return %0 : tensor<2x4x5x7xf32>
+}
+
+// -----
+
+func.func @split_heads_result(%x: tensor<2x5x32xf32>) -> tensor<2x5x4x8xf32> {
+  // expected-error @+1 {{'tern.split_heads' op result shape [2, 5, 4, 8] must be [2, 4, 5, 8]}}
+  %0 = tern.split_heads %x heads 4 : tensor<2x5x32xf32> -> tensor<2x5x4x8xf32>
+  return %0 : tensor<2x5x4x8xf32>
+}
+
+// -----
+
+func.func @merge_heads_result(%x: tensor<2x4x5x8xf32>) -> tensor<2x4x40xf32> {
+  // expected-error @+1 {{'tern.merge_heads' op result shape [2, 4, 40] must be [2, 5, 32]}}
+  %0 = tern.merge_heads %x : tensor<2x4x5x8xf32> -> tensor<2x4x40xf32>
+  return %0 : tensor<2x4x40xf32>
+}

@@ -56,3 +56,20 @@ func.func @nonlinear(%x: tensor<5x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>)
   %5 = tern.add %4, %x precision <bf16> : tensor<5x8xf32>, tensor<5x8xf32> -> tensor<5x8xf32>
   return %5 : tensor<5x8xf32>
 }
+
+// CHECK-LABEL: func @masked_scores
+func.func @masked_scores(%q: tensor<2x4x5x8xf32>, %k: tensor<2x4x5x8xf32>, %m: tensor<2x1x1x5xf32>)
+    -> tensor<2x4x5x5xf32> {
+  // CHECK: tern.matmul %{{.*}}, %{{.*}} mask %{{.*}} transpose_rhs scale 1.250000e-01 : tensor<2x4x5x8xf32>, tensor<2x4x5x8xf32>, tensor<2x1x1x5xf32> -> tensor<2x4x5x5xf32>
+  %s = tern.matmul %q, %k mask %m transpose_rhs scale 0.125 : tensor<2x4x5x8xf32>, tensor<2x4x5x8xf32>, tensor<2x1x1x5xf32> -> tensor<2x4x5x5xf32>
+  return %s : tensor<2x4x5x5xf32>
+}
+
+// CHECK-LABEL: func @heads
+func.func @heads(%x: tensor<2x5x32xf32>) -> tensor<2x5x32xf32> {
+  // CHECK: %[[H:.*]] = tern.split_heads %{{.*}} heads 4 : tensor<2x5x32xf32> -> tensor<2x4x5x8xf32>
+  %h = tern.split_heads %x heads 4 : tensor<2x5x32xf32> -> tensor<2x4x5x8xf32>
+  // CHECK: tern.merge_heads %[[H]] : tensor<2x4x5x8xf32> -> tensor<2x5x32xf32>
+  %m = tern.merge_heads %h : tensor<2x4x5x8xf32> -> tensor<2x5x32xf32>
+  return %m : tensor<2x5x32xf32>
+}

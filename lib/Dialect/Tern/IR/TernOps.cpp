@@ -119,6 +119,52 @@ LogicalResult MatMulOp::verify() {
            << shapeString(out) << " must be " << shapeString(expected);
   if (!(getScale().convertToDouble() > 0.0))
     return emitOpError("scale must be positive");
+  if (Value mask = getMask()) {
+    auto maskShape = cast<RankedTensorType>(mask.getType()).getShape();
+    if (maskShape.size() != out.size())
+      return emitOpError("mask rank (")
+             << maskShape.size() << ") must equal the result rank ("
+             << out.size() << ")";
+    for (auto [m, r] : llvm::zip_equal(maskShape, out))
+      if (m != 1 && !dimsCompatible(m, r))
+        return emitOpError("mask shape ")
+               << shapeString(maskShape)
+               << " must broadcast to the result shape " << shapeString(out);
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// SplitHeadsOp, MergeHeadsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SplitHeadsOp::verify() {
+  auto in = getInput().getType().getShape();
+  auto out = getResult().getType().getShape();
+  int64_t heads = getHeads();
+  if (!ShapedType::isDynamic(in[2]) && in[2] % heads != 0)
+    return emitOpError("feature dimension (")
+           << in[2] << ") must be a multiple of the head count (" << heads
+           << ")";
+  int64_t dh = ShapedType::isDynamic(in[2]) ? ShapedType::kDynamic
+                                            : in[2] / heads;
+  SmallVector<int64_t> expected{in[0], heads, in[1], dh};
+  if (!shapesCompatible(out, expected))
+    return emitOpError("result shape ")
+           << shapeString(out) << " must be " << shapeString(expected);
+  return success();
+}
+
+LogicalResult MergeHeadsOp::verify() {
+  auto in = getInput().getType().getShape();
+  auto out = getResult().getType().getShape();
+  int64_t features = ShapedType::isDynamic(in[1]) || ShapedType::isDynamic(in[3])
+                         ? ShapedType::kDynamic
+                         : in[1] * in[3];
+  SmallVector<int64_t> expected{in[0], in[2], features};
+  if (!shapesCompatible(out, expected))
+    return emitOpError("result shape ")
+           << shapeString(out) << " must be " << shapeString(expected);
   return success();
 }
 

@@ -24,6 +24,13 @@ enum class PrecisionPolicy {
 #define GEN_PASS_REGISTRATION
 #include "Tern/TernPasses.h.inc"
 
+/// Adds the tern-raise pipeline (all raising passes on every func.func,
+/// then canonicalize + CSE) to a module-level pass manager.
+void buildTernRaisePipeline(mlir::OpPassManager &pm);
+
+/// Registers `tern-raise` for --pass-pipeline / tern-opt.
+void registerTernRaisePipeline();
+
 } // namespace tern
 
 #endif // TERN_DIALECT_TERN_TRANSFORMS_PASSES_H

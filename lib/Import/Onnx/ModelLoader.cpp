@@ -1,0 +1,270 @@
+//===- ModelLoader.cpp - parse, check, convert and shape-infer a model ----===//
+//
+// Everything that happens to the ModelProto before the graph walk: protobuf
+// parsing (binary or ONNX's textual syntax), the supported IR / opset range,
+// libonnx's checker, version conversion to opset 17 and shape inference with
+// the user's input shapes. libonnx reports problems with C++ exceptions; this
+// file (built with exceptions on) turns each into an MLIR diagnostic.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Importer.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "tern/Dialect/Tern/IR/TernDialect.h"
+
+#include "onnx/checker.h"
+#include "onnx/defs/parser.h"
+#include "onnx/shape_inference/implementation.h"
+#include "onnx/version_converter/convert.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Path.h"
+
+#include <fstream>
+
+using namespace mlir;
+using namespace tern;
+using namespace tern::onnx_import;
+
+namespace {
+
+constexpr int64_t kMinOpset = 7;
+constexpr int64_t kTargetOpset = 17;
+constexpr int64_t kMaxIrVersion = 8;
+
+/// Location for problems of the model as a whole.
+Location modelLoc(MLIRContext &ctx, StringRef path) {
+  return FileLineColLoc::get(&ctx, path.empty() ? "<onnx>" : path, 0, 0);
+}
+
+/// Tensors bigger than this are detached during version conversion, which
+/// copies the whole ModelProto.
+constexpr size_t kDetachBytes = 4096;
+
+/// Converts the default-domain opset to 17 without copying weight bytes: the
+/// converter copies the model, so large raw_data strings are moved aside
+/// first and moved back into the converted model's initializers.
+void convertTo17(onnx::ModelProto &model) {
+  llvm::StringMap<std::string> detached;
+  for (auto &init : *model.mutable_graph()->mutable_initializer())
+    if (init.has_raw_data() && init.raw_data().size() > kDetachBytes) {
+      detached[init.name()] = std::move(*init.mutable_raw_data());
+      init.clear_raw_data();
+    }
+  onnx::ModelProto converted =
+      onnx::version_conversion::ConvertVersion(model, kTargetOpset);
+  for (auto &init : *converted.mutable_graph()->mutable_initializer()) {
+    auto it = detached.find(init.name());
+    if (it != detached.end())
+      *init.mutable_raw_data() = std::move(it->second);
+  }
+  model = std::move(converted);
+}
+
+int64_t defaultOpset(const onnx::ModelProto &model) {
+  for (const auto &op : model.opset_import())
+    if (op.domain().empty() || op.domain() == "ai.onnx")
+      return op.version();
+  return -1;
+}
+
+/// Checks, converts and imports a parsed model. Every libonnx exception is
+/// caught here.
+OwningOpRef<ModuleOp> importModel(onnx::ModelProto &model, StringRef path,
+                                  const ImportOptions &options,
+                                  MLIRContext &ctx) {
+  ctx.loadDialect<func::FuncDialect, tosa::TosaDialect,
+                  quant::QuantizationDialect, tern::TernDialect>();
+  Location loc = modelLoc(ctx, path);
+  if (!model.has_graph() || model.ir_version() <= 0)
+    return emitError(loc) << "'" << path
+                          << "' is not an ONNX model (no IR version or graph)",
+           nullptr;
+  if (model.ir_version() > kMaxIrVersion)
+    return emitError(loc) << "model IR version " << model.ir_version()
+                          << " is not supported; Tern supports ONNX IR "
+                             "versions up to "
+                          << kMaxIrVersion << " and opsets " << kMinOpset
+                          << " to " << kTargetOpset << " (libonnx 1.12)",
+           nullptr;
+  int64_t opset = defaultOpset(model);
+  if (opset < kMinOpset || opset > kTargetOpset)
+    return emitError(loc) << "model imports opset " << opset
+                          << " of the default ONNX domain; Tern supports "
+                             "opsets "
+                          << kMinOpset << " to " << kTargetOpset
+                          << " (and IR versions up to " << kMaxIrVersion << ")",
+           nullptr;
+  // External data first: libonnx's checker would look for the files
+  // relative to the working directory, not the model's.
+  std::string baseDir = llvm::sys::path::parent_path(path).str();
+  for (auto &init : *model.mutable_graph()->mutable_initializer())
+    if (init.data_location() == onnx::TensorProto::EXTERNAL &&
+        failed(loadExternalData(
+            init, NameLoc::get(StringAttr::get(&ctx, init.name()), loc),
+            baseDir)))
+      return nullptr;
+
+  GraphImporter importer(model, options, path, ctx);
+  // Unsupported operators first: the checker and the version converter stop
+  // at the first op they do not know, and the user wants the full list.
+  if (failed(importer.checkSupported()))
+    return nullptr;
+  try {
+    onnx::checker::check_model(model);
+    if (opset < kTargetOpset)
+      convertTo17(model);
+
+    // Specialize dynamic input dimensions before shape inference, so the
+    // inferred intermediate shapes are static too.
+    llvm::StringSet<> inputNames;
+    for (auto &input : *model.mutable_graph()->mutable_input()) {
+      inputNames.insert(input.name());
+      auto it = options.inputShapes.find(input.name());
+      if (it == options.inputShapes.end() ||
+          !input.type().has_tensor_type())
+        continue;
+      Location inputLoc = NameLoc::get(StringAttr::get(&ctx, input.name()));
+      const auto &dims = it->second;
+      auto *shape =
+          input.mutable_type()->mutable_tensor_type()->mutable_shape();
+      if (input.type().tensor_type().has_shape() &&
+          shape->dim_size() != static_cast<int>(dims.size()))
+        return emitError(inputLoc)
+                   << "--input-shape for '" << input.name() << "' has rank "
+                   << dims.size() << ", but the input has rank "
+                   << shape->dim_size(),
+               nullptr;
+      for (int i = 0; i < shape->dim_size(); ++i)
+        if (shape->dim(i).has_dim_value() &&
+            shape->dim(i).dim_value() != dims[i])
+          return emitError(inputLoc)
+                     << "--input-shape for '" << input.name()
+                     << "' sets dimension " << i << " to " << dims[i]
+                     << ", but the model fixes it to "
+                     << shape->dim(i).dim_value(),
+                 nullptr;
+      shape->clear_dim();
+      for (int64_t d : dims)
+        shape->add_dim()->set_dim_value(d);
+    }
+    for (const auto &entry : options.inputShapes)
+      if (!inputNames.contains(entry.getKey()))
+        return emitError(loc) << "--input-shape names '" << entry.getKey()
+                              << "', which is not an input of the model",
+               nullptr;
+    onnx::ShapeInferenceOptions inferOptions(/*check_type=*/false,
+                                             /*strict_mode=*/0,
+                                             /*data_prop=*/true);
+    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
+                                       inferOptions);
+  } catch (const onnx::checker::ValidationError &e) {
+    return emitError(loc) << "invalid ONNX model: " << e.what(), nullptr;
+  } catch (const onnx::InferenceError &e) {
+    return emitError(loc) << "ONNX shape inference failed: " << e.what(),
+           nullptr;
+  } catch (const std::exception &e) {
+    return emitError(loc) << "libonnx failed on the model: " << e.what(),
+           nullptr;
+  }
+  try {
+    return importer.run();
+  } catch (const std::exception &e) {
+    return emitError(loc) << "import failed: " << e.what(), nullptr;
+  }
+}
+
+} // namespace
+
+bool tern::parseInputShapeSpec(StringRef spec, ImportOptions &options,
+                               std::string &error) {
+  auto [name, dims] = spec.split('=');
+  if (name.empty() || !spec.contains('=')) {
+    error = ("malformed --input-shape '" + spec +
+             "': expected <input name>=<d0>x<d1>..., e.g. x=1x197x768")
+                .str();
+    return false;
+  }
+  SmallVector<int64_t> shape;
+  if (!dims.empty()) {
+    SmallVector<StringRef> parts;
+    dims.split(parts, 'x');
+    for (StringRef p : parts) {
+      int64_t d;
+      if (p.getAsInteger(10, d) || d <= 0) {
+        error = ("malformed --input-shape '" + spec + "': dimension '" + p +
+                 "' is not a positive integer")
+                    .str();
+        return false;
+      }
+      shape.push_back(d);
+    }
+  }
+  options.inputShapes[name] = std::move(shape);
+  return true;
+}
+
+OwningOpRef<ModuleOp> tern::importOnnxBuffer(StringRef bytes,
+                                             StringRef modelPath,
+                                             const ImportOptions &options,
+                                             MLIRContext &context) {
+  onnx::ModelProto model;
+  if (bytes.size() > static_cast<size_t>(INT_MAX) ||
+      !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    return emitError(modelLoc(context, modelPath))
+               << "'" << modelPath
+               << "' is not a valid ONNX model: protobuf parsing failed (the "
+                  "file is truncated or not in ONNX format)",
+           nullptr;
+  return importModel(model, modelPath, options, context);
+}
+
+OwningOpRef<ModuleOp> tern::importOnnxFile(StringRef path,
+                                           const ImportOptions &options,
+                                           MLIRContext &context) {
+  // Streams from the file instead of reading it first: the weights then
+  // exist once in memory (in the protobuf, later adopted by the blobs).
+  std::ifstream in(path.str(), std::ios::binary);
+  if (!in)
+    return emitError(modelLoc(context, path))
+               << "cannot open '" << path << "'",
+           nullptr;
+  onnx::ModelProto model;
+  if (!model.ParseFromIstream(&in))
+    return emitError(modelLoc(context, path))
+               << "'" << path
+               << "' is not a valid ONNX model: protobuf parsing failed (the "
+                  "file is truncated or not in ONNX format)",
+           nullptr;
+  return importModel(model, path, options, context);
+}
+
+OwningOpRef<ModuleOp> tern::importOnnxText(StringRef text,
+                                           StringRef bufferName,
+                                           const ImportOptions &options,
+                                           MLIRContext &context) {
+  onnx::ModelProto model;
+  std::string copy = text.str(); // the parser wants a NUL-terminated string
+  try {
+    onnx::Common::Status status = onnx::OnnxParser::Parse(model, copy.c_str());
+    if (!status.IsOK())
+      return emitError(modelLoc(context, bufferName))
+                 << "cannot parse the textual ONNX model: "
+                 << status.ErrorMessage(),
+             nullptr;
+  } catch (const std::exception &e) {
+    return emitError(modelLoc(context, bufferName))
+               << "cannot parse the textual ONNX model: " << e.what(),
+           nullptr;
+  }
+  return importModel(model, bufferName, options, context);
+}
+
+void tern::registerImportDialects(DialectRegistry &registry) {
+  registry.insert<func::FuncDialect, tosa::TosaDialect,
+                  quant::QuantizationDialect, tern::TernDialect>();
+}

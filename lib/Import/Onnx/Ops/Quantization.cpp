@@ -1,0 +1,175 @@
+//===- Quantization.cpp - QuantizeLinear and DequantizeLinear -------------===//
+//
+// With scales and zero points known at import time (QDQ exports), the
+// quantization parameters move into `!quant.uniform` element types:
+//
+//   QuantizeLinear:   quant.qcast (f32 -> !quant.uniform) + quant.scast to
+//                     the integer storage tensor ONNX passes on;
+//   DequantizeLinear: quant.scast (storage -> !quant.uniform) + quant.dcast.
+//
+// ONNX uint8 tensors are `ui8` while quant storage types are signless, so a
+// tensor.bitcast bridges the two. Run-time scales fall back to TOSA
+// arithmetic (scale, round via tosa.cast, clamp).
+//
+//===----------------------------------------------------------------------===//
+
+#include "../Importer.h"
+
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+using namespace mlir;
+using namespace tern::onnx_import;
+
+namespace {
+
+/// The `!quant.uniform` element type for known scale(s) / zero point(s), or
+/// null if they cannot be expressed (e.g. a non-integer storage type).
+Type quantizedType(Type storage, Type expressed, const Folded &scale,
+                   const Folded *zeroPoint, int64_t axis) {
+  auto it = dyn_cast<IntegerType>(storage);
+  if (!it || it.getWidth() > 32 || !isa<FloatType>(expressed))
+    return {};
+  bool isSigned = !it.isUnsigned();
+  unsigned width = it.getWidth();
+  int64_t qmin = isSigned ? -(int64_t(1) << (width - 1)) : 0;
+  int64_t qmax = isSigned ? (int64_t(1) << (width - 1)) - 1
+                          : (int64_t(1) << width) - 1;
+  auto signless = IntegerType::get(storage.getContext(), width);
+  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
+  int64_t n = scale.numElements();
+  if (scale.shape.empty() || n == 1) {
+    int64_t zp = zeroPoint ? zeroPoint->getAsInt(0) : 0;
+    return quant::UniformQuantizedType::getChecked(
+        UnknownLoc::get(storage.getContext()), flags, signless, expressed,
+        scale.getAsDouble(0), zp, qmin, qmax);
+  }
+  SmallVector<double> scales;
+  SmallVector<int64_t> zps;
+  for (int64_t i = 0; i < n; ++i) {
+    scales.push_back(scale.getAsDouble(i));
+    zps.push_back(zeroPoint ? zeroPoint->getAsInt(i) : 0);
+  }
+  return quant::UniformQuantizedPerAxisType::getChecked(
+      UnknownLoc::get(storage.getContext()), flags, signless, expressed,
+      scales, zps, axis, qmin, qmax);
+}
+
+/// Reinterprets an integer tensor with the same width but other signedness.
+Value bitcastTo(OpBuilder &b, Location loc, Value v, Type elementType) {
+  auto t = cast<RankedTensorType>(v.getType());
+  if (t.getElementType() == elementType)
+    return v;
+  return b.create<tensor::BitcastOp>(loc, t.clone(elementType), v);
+}
+
+/// Scale / zero point shaped to broadcast against `x` (per-axis along
+/// `axis`).
+Value paramFor(OpBinder &b, Value p, int64_t rank, int64_t axis) {
+  auto t = cast<RankedTensorType>(p.getType());
+  if (t.getRank() == 0 || t.getNumElements() == 1)
+    return createReshape(b.builder, b.loc, p, SmallVector<int64_t>(rank, 1));
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = t.getNumElements();
+  return createReshape(b.builder, b.loc, p, shape);
+}
+
+Value mul(OpBinder &b, Value l, Value r) {
+  return b.builder.create<tosa::MulOp>(b.loc, l.getType(), l, r,
+                                       b.builder.getI8IntegerAttr(0));
+}
+
+LogicalResult quantizeHandler(OpBinder &b) {
+  Value x = b.operand(0);
+  if (!x)
+    return failure();
+  auto xt = cast<RankedTensorType>(x.getType());
+  Type et = xt.getElementType();
+  int64_t rank = xt.getRank();
+  int64_t axis = normalizeAxis(b.getInt("axis", 1), std::max<int64_t>(rank, 1));
+  Type storage = b.hasOperand(2)
+                     ? b.operandType(2).getElementType()
+                     : IntegerType::get(x.getContext(), 8, IntegerType::Unsigned);
+  auto it = dyn_cast<IntegerType>(storage);
+  if (!it)
+    return b.unsupported("a non-integer zero point");
+  auto outType = xt.clone(storage);
+
+  const Folded *scale = b.folded(1);
+  const Folded *zp = b.hasOperand(2) ? b.folded(2) : nullptr;
+  if (scale && (zp || !b.hasOperand(2))) {
+    if (Type qt = quantizedType(storage, et, *scale, zp, axis)) {
+      Value q = b.builder.create<quant::QuantizeCastOp>(b.loc, xt.clone(qt), x);
+      Value s = b.builder.create<quant::StorageCastOp>(
+          b.loc, xt.clone(IntegerType::get(x.getContext(), it.getWidth())), q);
+      b.setResult(0, bitcastTo(b.builder, b.loc, s, storage));
+      return success();
+    }
+  }
+  // y = saturate(round(x / scale) + zero_point); tosa.cast rounds to nearest.
+  Value sc = paramFor(b, b.operand(1), rank, axis);
+  Value inv = b.builder.create<tosa::ReciprocalOp>(b.loc, sc.getType(), sc);
+  Value scaled = b.builder.create<tosa::MulOp>(
+      b.loc, xt, x, inv, b.builder.getI8IntegerAttr(0));
+  if (b.hasOperand(2)) {
+    Value z = createCast(b.builder, b.loc, paramFor(b, b.operand(2), rank, axis),
+                         et);
+    scaled = b.builder.create<tosa::AddOp>(b.loc, xt, scaled, z);
+  }
+  bool isSigned = !it.isUnsigned();
+  double lo = isSigned ? -std::ldexp(1.0, it.getWidth() - 1) : 0;
+  double hi = isSigned ? std::ldexp(1.0, it.getWidth() - 1) - 1
+                       : std::ldexp(1.0, it.getWidth()) - 1;
+  Value clamped = b.builder.create<tosa::ClampOp>(
+      b.loc, xt, scaled, b.builder.getI64IntegerAttr((int64_t)lo),
+      b.builder.getI64IntegerAttr((int64_t)hi),
+      b.builder.getF32FloatAttr(lo), b.builder.getF32FloatAttr(hi));
+  b.setResult(0, b.builder.create<tosa::CastOp>(b.loc, outType, clamped));
+  return success();
+}
+
+LogicalResult dequantizeHandler(OpBinder &b) {
+  Value x = b.operand(0);
+  if (!x)
+    return failure();
+  auto xt = cast<RankedTensorType>(x.getType());
+  auto it = dyn_cast<IntegerType>(xt.getElementType());
+  if (!it)
+    return b.unsupported("a non-integer input");
+  int64_t rank = xt.getRank();
+  int64_t axis = normalizeAxis(b.getInt("axis", 1), std::max<int64_t>(rank, 1));
+  RankedTensorType scaleType = b.operandType(1);
+  Type et = scaleType.getElementType();
+  auto outType = xt.clone(et);
+
+  const Folded *scale = b.folded(1);
+  const Folded *zp = b.hasOperand(2) ? b.folded(2) : nullptr;
+  if (scale && (zp || !b.hasOperand(2)) && it.getWidth() <= 32) {
+    if (Type qt = quantizedType(it, et, *scale, zp, axis)) {
+      Value s = bitcastTo(b.builder, b.loc, x,
+                          IntegerType::get(x.getContext(), it.getWidth()));
+      Value q = b.builder.create<quant::StorageCastOp>(b.loc, xt.clone(qt), s);
+      b.setResult(0,
+                  b.builder.create<quant::DequantizeCastOp>(b.loc, outType, q));
+      return success();
+    }
+  }
+  // y = (x - zero_point) * scale
+  Value xf = createCast(b.builder, b.loc, x, et);
+  if (b.hasOperand(2)) {
+    Value z = createCast(b.builder, b.loc, paramFor(b, b.operand(2), rank, axis),
+                         et);
+    xf = b.builder.create<tosa::SubOp>(b.loc, outType, xf, z);
+  }
+  b.setResult(0, mul(b, xf, paramFor(b, b.operand(1), rank, axis)));
+  return success();
+}
+
+} // namespace
+
+void tern::onnx_import::populateQuantizationHandlers(HandlerRegistry &r) {
+  r.onOp("QuantizeLinear", 13, quantizeHandler);
+  r.onOp("DequantizeLinear", 13, dequantizeHandler);
+}
