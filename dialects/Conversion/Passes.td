@@ -38,8 +38,21 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     scratchpad (some targets, e.g. TATAA, have a vector file of 1 KiB). `transpose_rhs` matmuls load the right operand
     with one column-gathering DMA per contraction index.
 
-    Any other op (a TOSA op left by import, a tern op in another precision) is
-    illegal: the pass fails and names the op and its location (the ONNX node).
+    TOSA ops that raising leaves behind are lowered too: `tosa.const` (like
+    `arith.constant`), `tosa.reshape` (a reinterpretation of the same
+    contiguous buffer), `tosa.transpose`, `tosa.slice`, `tosa.concat`,
+    `tosa.gather` with constant indices and `tern.split_heads` /
+    `tern.merge_heads` (strided block copies through the activation
+    scratchpad; rows whose elements are not contiguous are gathered element
+    by element), `tosa.add` with an operand of the result's shape or one
+    broadcast row, and `tosa.conv2d` when it is a patch embedding (stride =
+    kernel, no padding): im2col copies plus a GEMM against the weight
+    reordered at compile time. Transposes and reshapes of constants are
+    folded first, so weight layouts cost nothing at run time.
+
+    Any other op (another TOSA op, a tern op in another precision, a masked
+    `tern.matmul`) is illegal: the pass fails and names the op and its
+    location (the ONNX node).
   }];
   let dependentDialects = ["::tern::accel::AccelDialect",
                            "::mlir::memref::MemRefDialect",

@@ -16,7 +16,11 @@ using namespace tern;
 
 void tern::buildLoweringPipeline(OpPassManager &pm,
                                  const rt::targets::Preset &preset,
-                                 EmitKind stopAfter) {
+                                 EmitKind stopAfter, bool raise) {
+  if (stopAfter == EmitKind::Tosa)
+    return;
+  if (raise)
+    buildTernRaisePipeline(pm);
   pm.addNestedPass<func::FuncOp>(createTernSelectPrecision());
   if (stopAfter == EmitKind::Tern)
     return;
@@ -66,10 +70,11 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
                                   /*printAfterOnlyOnFailure=*/false,
                                   options.dumpIrDir);
   }
-  buildLoweringPipeline(pm, preset, emit);
+  buildLoweringPipeline(pm, preset, emit, options.raise);
   if (failed(pm.run(module)))
     return failure();
-  if (emit == EmitKind::Tern || emit == EmitKind::Accel)
+  if (emit == EmitKind::Tosa || emit == EmitKind::Tern ||
+      emit == EmitKind::Accel)
     return rt::program::ProgramImage();
   EmitOptions emitOptions;
   emitOptions.targetName = preset.name;

@@ -8,6 +8,7 @@
 #include "Commands.h"
 
 #include "tern/Driver/Compile.h"
+#include "tern/Import/Onnx.h"
 #include "tern/InitAll.h"
 
 #include "runtime/asm/Assembler.h"
@@ -24,8 +25,14 @@ using namespace llvm;
 namespace {
 cl::SubCommand compileCmd("compile",
                           "Compile a model into a program for a target");
-cl::opt<std::string> input(cl::Positional, cl::desc("<model.mlir>"),
+cl::opt<std::string> input(cl::Positional,
+                           cl::desc("<model.onnx | model.mlir>"),
                            cl::Required, cl::sub(compileCmd));
+cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Static shape of an ONNX graph input "
+                         "(name=1x197x768; repeatable)"),
+                cl::value_desc("name=shape"), cl::sub(compileCmd));
 cl::opt<std::string> output("o", cl::desc("Output file"),
                             cl::value_desc("file"), cl::Required,
                             cl::sub(compileCmd));
@@ -37,7 +44,10 @@ cl::opt<std::string>
               cl::init("bf16"), cl::sub(compileCmd));
 cl::opt<tern::EmitKind> emit(
     "emit", cl::desc("What to write"), cl::init(tern::EmitKind::Program),
-    cl::values(clEnumValN(tern::EmitKind::Tern, "tern", "tern IR"),
+    cl::values(clEnumValN(tern::EmitKind::Tosa, "tosa",
+                          "imported IR (func + tosa + tern)"),
+               clEnumValN(tern::EmitKind::Tern, "tern",
+                          "raised tern IR with precisions"),
                clEnumValN(tern::EmitKind::Accel, "accel",
                           "accel IR (allocated, synchronized)"),
                clEnumValN(tern::EmitKind::Asm, "asm", "program as assembly"),
@@ -63,14 +73,24 @@ Error runCompile() {
   context.loadAllAvailableDialects();
 
   std::string error;
-  auto file = mlir::openInputFile(input, &error);
-  if (!file)
-    return createStringError(inconvertibleErrorCode(), "%s", error.c_str());
   SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  bool onnx = StringRef(input).ends_with(".onnx");
+  if (onnx) {
+    tern::ImportOptions importOptions;
+    for (const std::string &spec : inputShapes)
+      if (!tern::parseInputShapeSpec(spec, importOptions, error))
+        return createStringError(inconvertibleErrorCode(), "%s",
+                                 error.c_str());
+    module = tern::importOnnxFile(input, importOptions, context);
+  } else {
+    auto file = mlir::openInputFile(input, &error);
+    if (!file)
+      return createStringError(inconvertibleErrorCode(), "%s", error.c_str());
+    sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
+    module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  }
   if (!module)
     return createStringError(inconvertibleErrorCode(),
                              "cannot compile '%s'", input.c_str());
@@ -79,6 +99,7 @@ Error runCompile() {
   options.target = target;
   options.printIrAfterAll = printIrAfterAll;
   options.dumpIrDir = dumpIrDir;
+  options.raise = onnx;
   auto image = tern::compileModule(*module, options, emit);
   if (failed(image))
     return createStringError(inconvertibleErrorCode(),
@@ -88,6 +109,7 @@ Error runCompile() {
   if (!out)
     return createStringError(inconvertibleErrorCode(), "%s", error.c_str());
   switch (emit) {
+  case tern::EmitKind::Tosa:
   case tern::EmitKind::Tern:
   case tern::EmitKind::Accel:
     module->print(out->os());

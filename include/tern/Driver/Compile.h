@@ -20,7 +20,7 @@
 namespace tern {
 
 /// Where compilation stops.
-enum class EmitKind { Tern, Accel, Asm, Program };
+enum class EmitKind { Tosa, Tern, Accel, Asm, Program };
 
 struct CompileOptions {
   std::string target = "tern-edge";
@@ -28,13 +28,16 @@ struct CompileOptions {
   bool printIrAfterAll = false;
   /// Write the IR after every pass, one file per pass, under this directory.
   std::string dumpIrDir;
+  /// Run the raising passes first (the input was imported from ONNX).
+  bool raise = false;
 };
 
-/// Adds tern-select-precision, convert-tern-to-accel, accel-allocate-buffers
-/// and accel-insert-sync, configured from `preset`.
+/// Adds tern-raise (for imported models), tern-select-precision,
+/// convert-tern-to-accel, accel-allocate-buffers and accel-insert-sync,
+/// configured from `preset`, stopping after `stopAfter`'s stage.
 void buildLoweringPipeline(mlir::OpPassManager &pm,
                            const rt::targets::Preset &preset,
-                           EmitKind stopAfter);
+                           EmitKind stopAfter, bool raise);
 
 /// Runs the lowering pipeline on `module` (tern IR) in place and, for
 /// EmitKind::Asm / Program, emits the program image. Diagnostics go to the

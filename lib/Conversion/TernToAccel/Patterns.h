@@ -7,7 +7,36 @@
 
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <functional>
+
 namespace tern {
+
+/// Loads the [kr x nr] slice of a GEMM's right operand at (k0, n0) into the
+/// weight scratchpad and returns the tile.
+using LoadRhsFn =
+    std::function<mlir::Value(int64_t k0, int64_t kr, int64_t n0, int64_t nr)>;
+
+/// out[outRow0 + i, j] = scale * sum_k lhs[lhsRow0 + i, k] * rhs[k, j]
+/// (+ bias[j]) for i < m, j < n, tiled per `tiles`. `lhs` and `out` are
+/// rank-2 DRAM views, `bias` a rank-1 DRAM buffer or null.
+void emitGemmBlocks(TileBuilder &tb, mlir::Value lhs, int64_t lhsRow0,
+                    mlir::Value out, int64_t outRow0, int64_t m, int64_t k,
+                    int64_t n, double scale, mlir::Value bias,
+                    const TileSizes &tiles, const LoadRhsFn &loadRhs);
+
+/// tosa.reshape / transpose / slice / concat / gather: DRAM views and copies.
+void populateDataMovementLoweringPatterns(mlir::TypeConverter &converter,
+                                          mlir::RewritePatternSet &patterns,
+                                          const TileSizes &tiles);
+
+/// tosa.add (with row broadcast) and tosa.conv2d as a patch embedding.
+void populateTosaComputeLoweringPatterns(mlir::TypeConverter &converter,
+                                         mlir::RewritePatternSet &patterns,
+                                         const TileSizes &tiles);
+
+/// Replaces tosa.transpose of constants by transposed constants, so weight
+/// layouts are fixed at compile time rather than by DMA.
+void populateConstantFoldingPatterns(mlir::RewritePatternSet &patterns);
 
 /// tern.linear and tern.matmul: GEMM tiles on the matrix unit.
 void populateMatrixOpLoweringPatterns(mlir::TypeConverter &converter,

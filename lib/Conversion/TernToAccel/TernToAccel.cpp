@@ -13,6 +13,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/IR/SymbolTable.h"
 
 namespace tern {
@@ -56,21 +58,22 @@ FailureOr<SmallVector<float>> getF32Values(Attribute attr) {
   return failure();
 }
 
-/// arith.constant tensor -> memref.global (bf16, rounded to nearest even) +
-/// memref.get_global.
-struct ConstantLowering : OpConversionPattern<arith::ConstantOp> {
+/// arith.constant / tosa.const float tensor -> memref.global (bf16, rounded
+/// to nearest even) + memref.get_global.
+template <typename ConstOp>
+struct ConstantLowering : OpConversionPattern<ConstOp> {
   ConstantLowering(TypeConverter &converter, MLIRContext *ctx,
                    SymbolTable &symbols)
-      : OpConversionPattern(converter, ctx), symbols(symbols) {}
+      : OpConversionPattern<ConstOp>(converter, ctx), symbols(symbols) {}
 
   LogicalResult
-  matchAndRewrite(arith::ConstantOp op, OpAdaptor,
+  matchAndRewrite(ConstOp op, typename ConstOp::Adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto tensorType = dyn_cast<RankedTensorType>(op.getType());
     if (!tensorType)
       return failure();
     auto memrefType = dyn_cast_or_null<MemRefType>(
-        getTypeConverter()->convertType(tensorType));
+        this->getTypeConverter()->convertType(tensorType));
     if (!memrefType)
       return rewriter.notifyMatchFailure(op, "not a static float tensor");
     FailureOr<SmallVector<float>> values = getF32Values(op.getValue());
@@ -93,7 +96,7 @@ struct ConstantLowering : OpConversionPattern<arith::ConstantOp> {
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(
-          op->getParentOfType<ModuleOp>().getBody());
+          op->template getParentOfType<ModuleOp>().getBody());
       global = rewriter.create<memref::GlobalOp>(
           op.getLoc(), "__tern_constant", rewriter.getStringAttr("private"),
           memrefType, init, /*constant=*/true, /*alignment=*/IntegerAttr());
@@ -114,10 +117,15 @@ public:
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    {
+      RewritePatternSet folding(ctx);
+      populateConstantFoldingPatterns(folding);
+      (void)applyPatternsAndFoldGreedily(module, std::move(folding));
+    }
     if (failed(checkSupported(module)))
       return signalPassFailure();
 
-    MLIRContext *ctx = &getContext();
     BufferTypeConverter converter;
     TileSizes tiles{tileM, tileN, tileK, actBytes, wgtBytes, accBytes};
     SymbolTable symbols(module);
@@ -126,9 +134,12 @@ public:
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);
-    patterns.add<ConstantLowering>(converter, ctx, symbols);
+    patterns.add<ConstantLowering<arith::ConstantOp>,
+                 ConstantLowering<tosa::ConstOp>>(converter, ctx, symbols);
     populateMatrixOpLoweringPatterns(converter, patterns, tiles);
     populateRowOpLoweringPatterns(converter, patterns, tiles);
+    populateDataMovementLoweringPatterns(converter, patterns, tiles);
+    populateTosaComputeLoweringPatterns(converter, patterns, tiles);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<accel::AccelDialect, memref::MemRefDialect>();
@@ -141,18 +152,44 @@ public:
         [&](func::ReturnOp r) { return converter.isLegal(r); });
     target.addDynamicallyLegalOp<arith::ConstantOp>(
         [](arith::ConstantOp c) { return !isa<TensorType>(c.getType()); });
+    // Integer constants (permutations, gather indices) are read at compile
+    // time by the patterns and are dead afterwards.
+    target.addDynamicallyLegalOp<tosa::ConstOp>([](tosa::ConstOp c) {
+      return isa<IntegerType>(c.getType().getElementType());
+    });
 
     if (failed(applyFullConversion(module, target, std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    eraseDeadConstants(module);
   }
 
 private:
+  /// Integer tosa.const ops, unused constant loads and globals are not part
+  /// of the program.
+  static void eraseDeadConstants(ModuleOp module) {
+    SmallVector<Operation *> dead;
+    module.walk([&](Operation *op) {
+      if (isa<tosa::ConstOp, memref::GetGlobalOp>(op) && op->use_empty())
+        dead.push_back(op);
+    });
+    for (Operation *op : dead)
+      op->erase();
+    SymbolTable symbols(module);
+    for (auto global :
+         llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))
+      if (SymbolTable::symbolKnownUseEmpty(global, module))
+        global.erase();
+  }
+
   /// Names every op the conversion cannot lower, with its location (the
   /// ONNX node), before trying: one error per op, not only the first.
   LogicalResult checkSupported(ModuleOp module) {
     bool ok = true;
     module.walk([&](Operation *op) {
-      if (isa<ModuleOp, func::FuncOp, func::ReturnOp, arith::ConstantOp>(op))
+      if (isa<ModuleOp, func::FuncOp, func::ReturnOp, arith::ConstantOp,
+              tosa::ConstOp, tosa::ReshapeOp, tosa::TransposeOp,
+              tosa::SliceOp, tosa::ConcatOp, tosa::GatherOp, tosa::AddOp,
+              tosa::Conv2DOp>(op))
         return;
       if (op->getDialect() &&
           op->getDialect()->getNamespace() == TernDialect::getDialectNamespace()) {

@@ -3,6 +3,7 @@
 #include "TileBuilder.h"
 
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "tern/Dialect/Accel/IR/BufferView.h"
 
 using namespace mlir;
 using namespace tern;
@@ -87,4 +88,76 @@ Value TileBuilder::load(Value view, MemorySpace space) {
 
 void TileBuilder::store(Value tile, Value view) {
   b.create<DmaStoreOp>(loc, tile, view);
+}
+
+Value TileBuilder::rawView(Value base, int64_t offset, ArrayRef<int64_t> sizes,
+                           ArrayRef<int64_t> strides) {
+  auto type = cast<MemRefType>(base.getType());
+  auto layout = StridedLayoutAttr::get(b.getContext(), offset, strides);
+  auto resultType = MemRefType::get(sizes, type.getElementType(), layout,
+                                    type.getMemorySpace());
+  return b.create<memref::ReinterpretCastOp>(loc, resultType, base, offset,
+                                             sizes, strides);
+}
+
+void TileBuilder::copy(Value src, int64_t srcOffset,
+                       ArrayRef<int64_t> srcStridesIn, Value dst,
+                       int64_t dstOffset, ArrayRef<int64_t> dstStridesIn,
+                       ArrayRef<int64_t> shapeIn, const TileSizes &tiles) {
+  // Unit dimensions move nothing: dropping them lets [17, 1, 48] copy as
+  // one [17, 48] block instead of 17 single rows.
+  SmallVector<int64_t> shape, srcStrides, dstStrides;
+  for (size_t d = 0; d < shapeIn.size(); ++d)
+    if (shapeIn[d] != 1 || d + 1 == shapeIn.size()) {
+      shape.push_back(shapeIn[d]);
+      srcStrides.push_back(srcStridesIn[d]);
+      dstStrides.push_back(dstStridesIn[d]);
+    }
+  size_t rank = shape.size();
+  Type elem = cast<MemRefType>(src.getType()).getElementType();
+  int64_t cols = shape.back();
+  int64_t rows = rank >= 2 ? shape[rank - 2] : 1;
+  int64_t srcRowStride = rank >= 2 ? srcStrides[rank - 2] : 0;
+  int64_t dstRowStride = rank >= 2 ? dstStrides[rank - 2] : 0;
+  bool gather = srcStrides.back() != 1 && cols > 1;
+  unsigned eb = elementBytes(elem);
+  int64_t chunk = tiles.rowsPerTile(cols * eb);
+
+  // Every index of the dimensions in front of the last two.
+  SmallVector<int64_t> outer(rank > 2 ? rank - 2 : 0, 0);
+  auto outerOffsets = [&](ArrayRef<int64_t> strides) {
+    int64_t off = 0;
+    for (size_t d = 0; d < outer.size(); ++d)
+      off += outer[d] * strides[d];
+    return off;
+  };
+  while (true) {
+    int64_t srcBase = srcOffset + outerOffsets(srcStrides);
+    int64_t dstBase = dstOffset + outerOffsets(dstStrides);
+    for (int64_t r0 = 0; r0 < rows; r0 += gather ? 1 : chunk) {
+      int64_t rr = gather ? 1 : std::min(chunk, rows - r0);
+      int64_t s = srcBase + r0 * srcRowStride, d = dstBase + r0 * dstRowStride;
+      Value tile;
+      if (gather) {
+        tile = allocTile({cols}, elem, MemorySpace::act);
+        b.create<DmaLoadOp>(loc, rawView(src, s, {cols}, {srcStrides.back()}),
+                            tile);
+        b.create<DmaStoreOp>(loc, tile, rawView(dst, d, {cols}, {1}));
+        continue;
+      }
+      tile = allocTile({rr, cols}, elem, MemorySpace::act);
+      b.create<DmaLoadOp>(
+          loc, rawView(src, s, {rr, cols}, {std::max<int64_t>(srcRowStride, cols), 1}),
+          tile);
+      b.create<DmaStoreOp>(
+          loc, tile,
+          rawView(dst, d, {rr, cols}, {std::max<int64_t>(dstRowStride, cols), 1}));
+    }
+    // Next outer index (odometer order).
+    int64_t d = static_cast<int64_t>(outer.size()) - 1;
+    while (d >= 0 && ++outer[d] == shape[d])
+      outer[d--] = 0;
+    if (d < 0)
+      break;
+  }
 }

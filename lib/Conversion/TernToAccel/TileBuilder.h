@@ -67,6 +67,22 @@ public:
   mlir::Value loadBroadcast(mlir::Value vector, int64_t offset, int64_t rows,
                             int64_t cols, accel::MemorySpace space);
 
+  /// A static strided view of the contiguous buffer `base` (the root's
+  /// elements): `sizes` and `strides` in elements, `offset` from the root's
+  /// first element. Strides must be positive.
+  mlir::Value rawView(mlir::Value base, int64_t offset,
+                      llvm::ArrayRef<int64_t> sizes,
+                      llvm::ArrayRef<int64_t> strides);
+
+  /// Copies a block of `shape` from `src` (at `srcOffset`, `srcStrides`) to
+  /// `dst` (at `dstOffset`, `dstStrides`) through the activation scratchpad.
+  /// Both are contiguous DRAM buffers; `dstStrides` must end in 1. Rows
+  /// whose source elements are not contiguous are gathered element-wise.
+  void copy(mlir::Value src, int64_t srcOffset,
+            llvm::ArrayRef<int64_t> srcStrides, mlir::Value dst,
+            int64_t dstOffset, llvm::ArrayRef<int64_t> dstStrides,
+            llvm::ArrayRef<int64_t> shape, const TileSizes &tiles);
+
   /// Allocates a tile in `space` shaped like `view` and DMAs `view` into it.
   mlir::Value load(mlir::Value view, accel::MemorySpace space);
 
@@ -80,6 +96,14 @@ private:
   mlir::OpBuilder &b;
   mlir::Location loc;
 };
+
+/// Row-major strides (in elements) of a contiguous buffer of `shape`.
+inline llvm::SmallVector<int64_t> contiguousStrides(llvm::ArrayRef<int64_t> shape) {
+  llvm::SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  return strides;
+}
 
 /// Number of blocks of `tile` needed to cover `size`.
 inline int64_t ceilDiv(int64_t size, int64_t tile) {

@@ -167,7 +167,7 @@ private:
       if (failed(dtype))
         return failure();
       rtp::TensorDesc desc;
-      auto name = func.getArgAttrOfType<StringAttr>(i, "tern.name");
+      auto name = func.getArgAttrOfType<StringAttr>(i, "onnx.name");
       desc.name = name ? name.str() : "input" + std::to_string(i);
       desc.shape.assign(memref.getShape().begin(), memref.getShape().end());
       desc.dtype = *dtype;
@@ -186,7 +186,7 @@ private:
       if (failed(dtype))
         return failure();
       rtp::TensorDesc desc;
-      auto name = func.getResultAttrOfType<StringAttr>(i, "tern.name");
+      auto name = func.getResultAttrOfType<StringAttr>(i, "onnx.name");
       desc.name = name ? name.str() : "output" + std::to_string(i);
       desc.shape.assign(memref.getShape().begin(), memref.getShape().end());
       desc.dtype = *dtype;

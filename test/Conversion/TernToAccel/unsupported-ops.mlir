@@ -2,13 +2,12 @@
 
 // Tests that every op without a lowering is named, with its location (the
 // ONNX node when imported), not only the first one.
-func.func @tosa_left(%x: tensor<4x8xf32>) -> tensor<8x4xf32> {
-  %perm = arith.constant dense<[1, 0]> : tensor<2xi32>
-  // expected-error @+1 {{no lowering to accel for 'tosa.transpose'}}
-  %0 = tosa.transpose %x, %perm : (tensor<4x8xf32>, tensor<2xi32>) -> tensor<8x4xf32>
+func.func @tosa_left(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{no lowering to accel for 'tosa.reciprocal'}}
+  %0 = tosa.reciprocal %x : (tensor<4x8xf32>) -> tensor<4x8xf32>
   // expected-error @+1 {{no lowering to accel for 'tosa.exp'}}
-  %1 = tosa.exp %0 : (tensor<8x4xf32>) -> tensor<8x4xf32>
-  return %1 : tensor<8x4xf32>
+  %1 = tosa.exp %0 : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %1 : tensor<4x8xf32>
 }
 
 // -----
@@ -35,3 +34,34 @@ func.func @dynamic(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
   return %0 : tensor<?x8xf32>
 }
 
+
+// -----
+
+// Tests the conditions of the supported TOSA ops: a convolution that is not a
+// patch embedding, and an add whose broadcast is not a row.
+func.func @conv_not_patch(%x: tensor<1x8x8x1xf32>) -> tensor<1x7x7x4xf32> {
+  %w = "tosa.const"() <{value = dense<1.0> : tensor<4x2x2x1xf32>}> : () -> tensor<4x2x2x1xf32>
+  %b = "tosa.const"() <{value = dense<0.0> : tensor<4xf32>}> : () -> tensor<4xf32>
+  // expected-error @+2 {{'tosa.conv2d' op only a patch embedding (stride = kernel, no padding, no dilation) is lowered}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.conv2d'}}
+  %y = tosa.conv2d %x, %w, %b {dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x1xf32>, tensor<4x2x2x1xf32>, tensor<4xf32>) -> tensor<1x7x7x4xf32>
+  return %y : tensor<1x7x7x4xf32>
+}
+
+// -----
+
+func.func @add_column_broadcast(%x: tensor<4x8xf32>, %c: tensor<4x1xf32>) -> tensor<4x8xf32> {
+  // expected-error @+2 {{'tosa.add' op broadcast of 'memref<4x1xbf16>' to 'memref<4x8xbf16>' is not supported: an operand must have the result's shape or be one row of its last dimension}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.add'}}
+  %y = tosa.add %x, %c : (tensor<4x8xf32>, tensor<4x1xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @masked_scores(%q: tensor<4x8xf32>, %k: tensor<4x8xf32>, %m: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  // expected-error @+2 {{'tern.matmul' op masked attention scores are not lowered yet}}
+  // expected-error @+1 {{failed to legalize operation 'tern.matmul'}}
+  %s = tern.matmul %q, %k mask %m transpose_rhs precision <bf16> : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x4xf32> -> tensor<4x4xf32>
+  return %s : tensor<4x4xf32>
+}

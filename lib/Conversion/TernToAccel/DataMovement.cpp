@@ -1,0 +1,290 @@
+//===- DataMovement.cpp - TOSA data movement on DRAM buffers --------------===//
+//
+// Every buffer the conversion creates is contiguous, so a reshape is a
+// reinterpretation of the same bytes, and transpose, slice, concat and gather
+// are strided block copies (TileBuilder::copy) through the activation
+// scratchpad, described by source strides per output dimension.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+
+#include "tern/Dialect/Tern/IR/TernOps.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace tern;
+
+namespace {
+
+/// Base for patterns that produce a new contiguous DRAM buffer.
+template <typename Op>
+struct DramPattern : OpConversionPattern<Op> {
+  DramPattern(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles)
+      : OpConversionPattern<Op>(converter, ctx), tiles(tiles) {}
+
+  MemRefType resultType(Op op) const {
+    return dyn_cast_or_null<MemRefType>(
+        this->getTypeConverter()->convertType(op.getType()));
+  }
+
+  TileSizes tiles;
+};
+
+/// Integer values of a constant operand (permutations, gather indices).
+FailureOr<SmallVector<int64_t>> constantInts(Value v) {
+  DenseIntElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return failure();
+  SmallVector<int64_t> out;
+  for (const APInt &x : attr.getValues<APInt>())
+    out.push_back(x.getSExtValue());
+  return out;
+}
+
+struct ReshapeLowering : DramPattern<tosa::ReshapeOp> {
+  using DramPattern::DramPattern;
+  LogicalResult
+  matchAndRewrite(tosa::ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MemRefType type = resultType(op);
+    if (!type || !type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "result is not a static tensor");
+    Value view = rewriter.create<memref::ReinterpretCastOp>(
+        op.getLoc(), type, adaptor.getInput1(), 0, type.getShape(),
+        contiguousStrides(type.getShape()));
+    rewriter.replaceOp(op, view);
+    return success();
+  }
+};
+
+struct TransposeLowering : DramPattern<tosa::TransposeOp> {
+  using DramPattern::DramPattern;
+  LogicalResult
+  matchAndRewrite(tosa::TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MemRefType type = resultType(op);
+    FailureOr<SmallVector<int64_t>> perm = constantInts(op.getPerms());
+    if (!type || failed(perm))
+      return rewriter.notifyMatchFailure(op, "needs a constant permutation");
+    auto inShape = cast<MemRefType>(adaptor.getInput1().getType()).getShape();
+    SmallVector<int64_t> inStrides = contiguousStrides(inShape);
+    // Output dimension d walks input dimension perm[d].
+    SmallVector<int64_t> srcStrides;
+    for (int64_t p : *perm)
+      srcStrides.push_back(inStrides[p]);
+    TileBuilder tb(rewriter, op.getLoc());
+    Value out = tb.allocDram(type.getShape(), type.getElementType());
+    tb.copy(adaptor.getInput1(), 0, srcStrides, out, 0,
+            contiguousStrides(type.getShape()), type.getShape(), tiles);
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+struct SliceLowering : DramPattern<tosa::SliceOp> {
+  using DramPattern::DramPattern;
+  LogicalResult
+  matchAndRewrite(tosa::SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MemRefType type = resultType(op);
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "result type not convertible");
+    auto inShape = cast<MemRefType>(adaptor.getInput().getType()).getShape();
+    SmallVector<int64_t> inStrides = contiguousStrides(inShape);
+    int64_t offset = 0;
+    for (auto [start, stride] : llvm::zip_equal(op.getStart(), inStrides))
+      offset += start * stride;
+    TileBuilder tb(rewriter, op.getLoc());
+    Value out = tb.allocDram(type.getShape(), type.getElementType());
+    tb.copy(adaptor.getInput(), offset, inStrides, out, 0,
+            contiguousStrides(type.getShape()), type.getShape(), tiles);
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+struct ConcatLowering : DramPattern<tosa::ConcatOp> {
+  using DramPattern::DramPattern;
+  LogicalResult
+  matchAndRewrite(tosa::ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MemRefType type = resultType(op);
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "result type not convertible");
+    SmallVector<int64_t> outStrides = contiguousStrides(type.getShape());
+    int64_t axis = op.getAxis();
+    TileBuilder tb(rewriter, op.getLoc());
+    Value out = tb.allocDram(type.getShape(), type.getElementType());
+    int64_t at = 0;
+    for (Value input : adaptor.getInput1()) {
+      auto shape = cast<MemRefType>(input.getType()).getShape();
+      tb.copy(input, 0, contiguousStrides(shape), out, at * outStrides[axis],
+              outStrides, shape, tiles);
+      at += shape[axis];
+    }
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+/// values [N, K, C], constant indices [N, W] -> out[n, w, :] =
+/// values[n, indices[n, w], :].
+struct GatherLowering : DramPattern<tosa::GatherOp> {
+  using DramPattern::DramPattern;
+  LogicalResult
+  matchAndRewrite(tosa::GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MemRefType type = resultType(op);
+    FailureOr<SmallVector<int64_t>> indices = constantInts(op.getIndices());
+    if (!type || failed(indices))
+      return rewriter.notifyMatchFailure(op, "needs constant indices");
+    auto in = cast<MemRefType>(adaptor.getValues().getType()).getShape();
+    int64_t n = in[0], k = in[1], c = in[2], w = type.getDimSize(1);
+    TileBuilder tb(rewriter, op.getLoc());
+    Value out = tb.allocDram(type.getShape(), type.getElementType());
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < w; ++j) {
+        int64_t idx = (*indices)[i * w + j];
+        if (idx < 0 || idx >= k)
+          return op.emitOpError("gather index ")
+                 << idx << " is outside [0, " << k << ")";
+        tb.copy(adaptor.getValues(), (i * k + idx) * c, {1}, out,
+                (i * w + j) * c, {1}, {c}, tiles);
+      }
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+/// [B, S, H*Dh] -> [B, H, S, Dh]: output (b, h, s, d) reads input
+/// element (b, s, h*Dh + d).
+struct SplitHeadsLowering : DramPattern<SplitHeadsOp> {
+  using DramPattern::DramPattern;
+  LogicalResult
+  matchAndRewrite(SplitHeadsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MemRefType type = resultType(op);
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "result type not convertible");
+    auto shape = type.getShape(); // B, H, S, Dh
+    int64_t h = shape[1], s = shape[2], d = shape[3];
+    TileBuilder tb(rewriter, op.getLoc());
+    Value out = tb.allocDram(shape, type.getElementType());
+    tb.copy(adaptor.getInput(), 0, {s * h * d, d, h * d, 1}, out, 0,
+            contiguousStrides(shape), shape, tiles);
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+/// [B, H, S, Dh] -> [B, S, H*Dh], walked as the output's [B, S, H, Dh] view.
+struct MergeHeadsLowering : DramPattern<MergeHeadsOp> {
+  using DramPattern::DramPattern;
+  LogicalResult
+  matchAndRewrite(MergeHeadsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MemRefType type = resultType(op);
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "result type not convertible");
+    auto in = cast<MemRefType>(adaptor.getInput().getType()).getShape();
+    int64_t b = in[0], h = in[1], s = in[2], d = in[3];
+    TileBuilder tb(rewriter, op.getLoc());
+    Value out = tb.allocDram(type.getShape(), type.getElementType());
+    tb.copy(adaptor.getInput(), 0, {h * s * d, d, s * d, 1}, out, 0,
+            {s * h * d, h * d, d, 1}, {b, s, h, d}, tiles);
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+/// tosa.reshape(constant) -> constant of the new shape (same data).
+struct FoldConstantReshape : OpRewritePattern<tosa::ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    ElementsAttr input;
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    if (!type || !type.hasStaticShape() ||
+        !matchPattern(op.getInput1(), m_Constant(&input)))
+      return failure();
+    Attribute value;
+    if (auto dense = dyn_cast<DenseElementsAttr>(input))
+      value = dense.reshape(type);
+    else if (auto res = dyn_cast<DenseResourceElementsAttr>(input))
+      value = DenseResourceElementsAttr::get(type, res.getRawHandle());
+    else
+      return failure();
+    rewriter.replaceOpWithNewOp<tosa::ConstOp>(op, type,
+                                               cast<ElementsAttr>(value));
+    return success();
+  }
+};
+
+/// tosa.transpose(constant) -> constant.
+struct FoldConstantTranspose : OpRewritePattern<tosa::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    ElementsAttr input;
+    FailureOr<SmallVector<int64_t>> perm = constantInts(op.getPerms());
+    if (!matchPattern(op.getInput1(), m_Constant(&input)) || failed(perm))
+      return failure();
+    auto inType = cast<RankedTensorType>(input.getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    if (!inType.hasStaticShape() || !inType.getElementType().isF32())
+      return failure();
+    std::optional<ArrayRef<float>> data;
+    SmallVector<float> dense;
+    if (auto d = dyn_cast<DenseElementsAttr>(input)) {
+      auto values = d.getValues<float>();
+      dense.assign(values.begin(), values.end());
+    } else if (auto r = dyn_cast<DenseF32ResourceElementsAttr>(input)) {
+      data = r.tryGetAsArrayRef();
+      if (!data)
+        return failure();
+      dense.assign(data->begin(), data->end());
+    } else {
+      return failure();
+    }
+    if (dense.size() == 1) // splat: same values in any order
+      dense.assign(inType.getNumElements(), dense.front());
+    SmallVector<int64_t> inStrides = contiguousStrides(inType.getShape());
+    ArrayRef<int64_t> outShape = outType.getShape();
+    SmallVector<float> result(dense.size());
+    SmallVector<int64_t> index(outShape.size(), 0);
+    for (size_t flat = 0; flat < result.size(); ++flat) {
+      int64_t src = 0;
+      for (size_t d = 0; d < index.size(); ++d)
+        src += index[d] * inStrides[(*perm)[d]];
+      result[flat] = dense[src];
+      for (int64_t d = static_cast<int64_t>(index.size()) - 1; d >= 0; --d) {
+        if (++index[d] < outShape[d])
+          break;
+        index[d] = 0;
+      }
+    }
+    rewriter.replaceOpWithNewOp<tosa::ConstOp>(
+        op, outType,
+        DenseElementsAttr::get(outType, ArrayRef<float>(result)));
+    return success();
+  }
+};
+
+} // namespace
+
+void tern::populateDataMovementLoweringPatterns(TypeConverter &converter,
+                                                RewritePatternSet &patterns,
+                                                const TileSizes &tiles) {
+  patterns.add<ReshapeLowering, TransposeLowering, SliceLowering,
+               ConcatLowering, GatherLowering, SplitHeadsLowering,
+               MergeHeadsLowering>(converter, patterns.getContext(), tiles);
+}
+
+void tern::populateConstantFoldingPatterns(RewritePatternSet &patterns) {
+  patterns.add<FoldConstantTranspose, FoldConstantReshape>(
+      patterns.getContext());
+}

@@ -1,0 +1,207 @@
+//===- TosaCompute.cpp - TOSA arithmetic left after raising ---------------===//
+//
+// tosa.add: residual adds and biases the raising passes did not fuse, with an
+// operand that is either the full shape or one row broadcast over all rows.
+// tosa.conv2d: the patch embedding of a ViT (stride = kernel, no padding),
+// lowered as im2col copies plus a GEMM against the compile-time reordered
+// weight.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace tern;
+using namespace tern::accel;
+
+namespace {
+
+/// An add operand: the whole [rows x cols] tensor, or one row of `cols`.
+struct AddOperand {
+  Value buffer;
+  bool broadcast;
+};
+
+struct TosaAddLowering : OpConversionPattern<tosa::AddOp> {
+  TosaAddLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles)
+      : OpConversionPattern(converter, ctx), tiles(tiles) {}
+
+  LogicalResult
+  matchAndRewrite(tosa::AddOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = dyn_cast_or_null<MemRefType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (!type || type.getRank() < 1)
+      return rewriter.notifyMatchFailure(op, "result type not convertible");
+    int64_t cols = type.getShape().back();
+    int64_t rows = type.getNumElements() / cols;
+    SmallVector<AddOperand> operands;
+    for (Value v : {adaptor.getInput1(), adaptor.getInput2()}) {
+      auto t = cast<MemRefType>(v.getType());
+      if (t.getShape() == type.getShape())
+        operands.push_back({v, false});
+      else if (t.getNumElements() == cols && t.getShape().back() == cols)
+        operands.push_back({v, true});
+      else
+        return op.emitOpError("broadcast of ")
+               << t << " to " << type
+               << " is not supported: an operand must have the result's "
+                  "shape or be one row of its last dimension";
+    }
+    TileBuilder tb(rewriter, op.getLoc());
+    Value out = tb.allocDram(type.getShape(), type.getElementType());
+    auto flat = [&](Value v) {
+      return tb.rawView(v, 0, {rows, cols}, {cols, 1});
+    };
+    auto row = [&](Value v) { return tb.rawView(v, 0, {cols}, {1}); };
+    int64_t tm = tiles.rowsPerTile(cols * 2);
+    for (int64_t r0 = 0; r0 < rows; r0 += tm) {
+      int64_t rr = std::min(tm, rows - r0);
+      SmallVector<Value> in;
+      for (const AddOperand &o : operands)
+        in.push_back(o.broadcast
+                         ? tb.loadBroadcast(row(o.buffer), 0, rr, cols,
+                                            MemorySpace::act)
+                         : tb.load(tb.block(flat(o.buffer), r0, 0, rr, cols),
+                                   MemorySpace::act));
+      Value sum = tb.allocTile({rr, cols}, type.getElementType(),
+                               MemorySpace::act);
+      rewriter.create<VectorOp>(op.getLoc(), VectorKind::add, in[0], in[1],
+                                sum);
+      tb.store(sum, tb.block(flat(out), r0, 0, rr, cols));
+    }
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+
+  TileSizes tiles;
+};
+
+/// The f32 values of a constant tensor operand, if it is one.
+FailureOr<SmallVector<float>> constantFloats(Value v) {
+  ElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return failure();
+  auto type = cast<ShapedType>(attr.getType());
+  if (!type.getElementType().isF32())
+    return failure();
+  SmallVector<float> values;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    for (float f : dense.getValues<float>())
+      values.push_back(f);
+  } else if (auto res = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
+    auto data = res.tryGetAsArrayRef();
+    if (!data)
+      return failure();
+    values.assign(data->begin(), data->end());
+  } else {
+    return failure();
+  }
+  if (values.size() == 1)
+    values.assign(type.getNumElements(), values.front());
+  return values;
+}
+
+/// A new bf16 DRAM constant (rounded to nearest even).
+Value makeGlobal(ConversionPatternRewriter &rewriter, Operation *op,
+                 ArrayRef<int64_t> shape, ArrayRef<float> values) {
+  SmallVector<APFloat> rounded;
+  for (float v : values) {
+    APFloat f(v);
+    bool losesInfo;
+    f.convert(APFloat::BFloat(), APFloat::rmNearestTiesToEven, &losesInfo);
+    rounded.push_back(f);
+  }
+  auto type = MemRefType::get(shape, rewriter.getBF16Type());
+  auto init = DenseElementsAttr::get(
+      RankedTensorType::get(shape, rewriter.getBF16Type()), rounded);
+  auto module = op->getParentOfType<ModuleOp>();
+  memref::GlobalOp global;
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(module.getBody());
+    std::string name;
+    for (unsigned i = 0;; ++i) {
+      name = "__tern_reordered_weight_" + std::to_string(i);
+      if (!module.lookupSymbol(name))
+        break;
+    }
+    global = rewriter.create<memref::GlobalOp>(
+        op->getLoc(), name, rewriter.getStringAttr("private"), type, init,
+        /*constant=*/true, /*alignment=*/IntegerAttr());
+  }
+  return rewriter.create<memref::GetGlobalOp>(op->getLoc(), type,
+                                              global.getSymName());
+}
+
+struct Conv2DLowering : OpConversionPattern<tosa::Conv2DOp> {
+  Conv2DLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles)
+      : OpConversionPattern(converter, ctx), tiles(tiles) {}
+
+  LogicalResult
+  matchAndRewrite(tosa::Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = dyn_cast_or_null<MemRefType>(
+        getTypeConverter()->convertType(op.getType()));
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    auto inShape = cast<MemRefType>(adaptor.getInput().getType()).getShape();
+    ArrayRef<int64_t> stride = op.getStride(), pad = op.getPad(),
+                      dilation = op.getDilation();
+    int64_t co = wType.getDimSize(0), kh = wType.getDimSize(1),
+            kw = wType.getDimSize(2), ci = wType.getDimSize(3);
+    if (!type || stride[0] != kh || stride[1] != kw ||
+        llvm::any_of(pad, [](int64_t p) { return p != 0; }) ||
+        llvm::any_of(dilation, [](int64_t d) { return d != 1; }))
+      return op.emitOpError("only a patch embedding (stride = kernel, no "
+                            "padding, no dilation) is lowered");
+    FailureOr<SmallVector<float>> weight = constantFloats(op.getWeight());
+    FailureOr<SmallVector<float>> bias = constantFloats(op.getBias());
+    if (failed(weight) || failed(bias))
+      return op.emitOpError("needs constant weight and bias");
+
+    int64_t n = inShape[0], h = inShape[1], w = inShape[2];
+    int64_t ho = type.getDimSize(1), wo = type.getDimSize(2);
+    int64_t patch = kh * kw * ci, pixels = n * ho * wo;
+    TileBuilder tb(rewriter, op.getLoc());
+    // im2col: row (b, oh, ow) of P holds the patch, kernel row by kernel row;
+    // with stride = kernel the kW * Ci input elements of one kernel row of
+    // consecutive patches are contiguous, so one copy per (b, oh, kh).
+    Value p = tb.allocDram({pixels, patch}, rewriter.getBF16Type());
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t oh = 0; oh < ho; ++oh)
+        for (int64_t r = 0; r < kh; ++r)
+          tb.copy(adaptor.getInput(), ((b * h + oh * kh + r) * w) * ci,
+                  {kw * ci, 1}, p, (b * ho * wo + oh * wo) * patch + r * kw * ci,
+                  {patch, 1}, {wo, kw * ci}, tiles);
+    // OHWI weight -> [HWI, O] for the GEMM, at compile time.
+    SmallVector<float> gemmWeight(patch * co);
+    for (int64_t o = 0; o < co; ++o)
+      for (int64_t j = 0; j < patch; ++j)
+        gemmWeight[j * co + o] = (*weight)[o * patch + j];
+    Value wBuf = makeGlobal(rewriter, op, {patch, co}, gemmWeight);
+    Value bBuf = makeGlobal(rewriter, op, {co}, *bias);
+    Value out = tb.allocDram(type.getShape(), type.getElementType());
+    Value outMatrix = tb.rawView(out, 0, {pixels, co}, {co, 1});
+    emitGemmBlocks(tb, p, 0, outMatrix, 0, pixels, patch, co, 1.0, bBuf, tiles,
+                   [&](int64_t k0, int64_t kr, int64_t n0, int64_t nr) {
+                     return tb.load(tb.block(wBuf, k0, n0, kr, nr),
+                                    MemorySpace::wgt);
+                   });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+
+  TileSizes tiles;
+};
+
+} // namespace
+
+void tern::populateTosaComputeLoweringPatterns(TypeConverter &converter,
+                                               RewritePatternSet &patterns,
+                                               const TileSizes &tiles) {
+  patterns.add<TosaAddLowering, Conv2DLowering>(converter,
+                                                patterns.getContext(), tiles);
+}
