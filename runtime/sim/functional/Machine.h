@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <vector>
 
 namespace tern::rt::sim {
@@ -94,10 +95,21 @@ public:
 
 private:
   using Clock = std::array<uint32_t, isa::kNumQueues>;
-  struct Tracker {
-    std::vector<uint32_t> lastWriter; // instruction index + 1, 0 = none
-    std::vector<std::array<uint32_t, isa::kNumQueues>> lastReader;
+  /// Last writer / per-queue last reader of a run of bytes [start, end).
+  /// Instruction index + 1; 0 = none.
+  struct Seg {
+    uint64_t end;
+    uint32_t writer;
+    std::array<uint32_t, isa::kNumQueues> readers;
+    bool sameOwners(const Seg &o) const {
+      return writer == o.writer && readers == o.readers;
+    }
   };
+  /// Interval map covering the whole scratchpad: accesses are large ranges,
+  /// so tracking costs O(segments touched), not O(bytes).
+  using Tracker = std::map<uint64_t, Seg>;
+  void split(Tracker &t, uint64_t pos);
+  void mergeAround(Tracker &t, uint64_t lo, uint64_t hi);
   bool orderedBefore(uint32_t insnPlus1) const;
   llvm::Error violation(isa::Spad s, uint64_t byte, Access rw,
                         uint32_t otherPlus1, bool otherWrote) const;
