@@ -33,6 +33,8 @@ Machine::Machine(const MachineConfig &cfg) : cfg(cfg), dram_(cfg.dramBytes) {
     if (cfg.spadBytes[s])
       trackers_[s].emplace(0, Seg{cfg.spadBytes[s], 0, {0, 0, 0}});
   }
+  if (cfg.dramBytes)
+    dramTracker_.emplace(0, Seg{cfg.dramBytes, 0, {0, 0, 0}});
 }
 
 void Machine::beginInstruction(uint32_t index, isa::Queue q) {
@@ -76,30 +78,22 @@ bool Machine::orderedBefore(uint32_t insnPlus1) const {
   return x == y || clocks_[y][x] >= stamp_[m];
 }
 
-Error Machine::violation(isa::Spad s, uint64_t byte, Access rw,
+Error Machine::violation(StringRef mem, uint64_t byte, Access rw,
                          uint32_t otherPlus1, bool otherWrote) const {
   uint32_t m = otherPlus1 - 1;
   std::string msg;
   raw_string_ostream os(msg);
-  os << (rw == Access::Read ? "reads " : "writes ") << isa::spadName(s)
+  os << (rw == Access::Read ? "reads " : "writes ") << mem
      << " byte " << format_hex(byte, 2) << ' '
      << (otherWrote ? "written" : "read") << " by instruction " << m
      << " (queue " << isa::queueName(queueOf_[m]) << ") with no sync";
   return simError(ErrorKind::Dependency, os.str());
 }
 
-Expected<uint8_t *> Machine::spad(isa::Spad s, uint64_t addr, uint64_t bytes,
-                                  Access rw) {
-  unsigned si = static_cast<unsigned>(s);
-  uint64_t size = spads_[si].size();
-  if (addr > size || bytes > size - addr)
-    return simError(ErrorKind::OutOfBounds,
-                    Twine("scratchpad overflow: ") + isa::spadName(s) +
-                        " bytes [" + Twine(addr) + ", " + Twine(addr + bytes) +
-                        ") exceed its size " + Twine(size));
+Error Machine::track(Tracker &t, StringRef mem, uint64_t addr, uint64_t bytes,
+                     Access rw) {
   if (bytes == 0)
-    return spads_[si].data() + addr;
-  Tracker &t = trackers_[si];
+    return Error::success();
   unsigned q = static_cast<unsigned>(curQ_);
   uint32_t me = cur_ + 1;
   const uint64_t end = addr + bytes;
@@ -109,12 +103,12 @@ Expected<uint8_t *> Machine::spad(isa::Spad s, uint64_t addr, uint64_t bytes,
     uint64_t at = std::max(c->first, addr);
     uint32_t w = c->second.writer;
     if (w && w != me && !orderedBefore(w))
-      return violation(s, at, rw, w, true);
+      return violation(mem, at, rw, w, true);
     if (rw == Access::Write)
       for (unsigned o = 0; o < isa::kNumQueues; ++o) {
         uint32_t r = c->second.readers[o];
         if (o != q && r && r != me && !orderedBefore(r))
-          return violation(s, at, rw, r, false);
+          return violation(mem, at, rw, r, false);
       }
   }
   split(t, addr);
@@ -129,6 +123,24 @@ Expected<uint8_t *> Machine::spad(isa::Spad s, uint64_t addr, uint64_t bytes,
       c->second.readers[q] = me;
   }
   mergeAround(t, addr, end);
+  return Error::success();
+}
+
+Error Machine::trackDram(uint64_t addr, uint64_t bytes, Access rw) {
+  return track(dramTracker_, "DRAM", addr, bytes, rw);
+}
+
+Expected<uint8_t *> Machine::spad(isa::Spad s, uint64_t addr, uint64_t bytes,
+                                  Access rw) {
+  unsigned si = static_cast<unsigned>(s);
+  uint64_t size = spads_[si].size();
+  if (addr > size || bytes > size - addr)
+    return simError(ErrorKind::OutOfBounds,
+                    Twine("scratchpad overflow: ") + isa::spadName(s) +
+                        " bytes [" + Twine(addr) + ", " + Twine(addr + bytes) +
+                        ") exceed its size " + Twine(size));
+  if (Error e = track(trackers_[si], isa::spadName(s), addr, bytes, rw))
+    return std::move(e);
   return spads_[si].data() + addr;
 }
 

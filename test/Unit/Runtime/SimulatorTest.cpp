@@ -554,6 +554,28 @@ TEST(Sim, PartialOverlapsAreTrackedPerByte) {
   EXPECT_EQ(ok.error, "");
 }
 
+TEST(Sim, DramRoundTripNeedsSync) {
+  // store (store queue) writes DRAM 0x100; a load (load queue) reads it back.
+  const char *body =
+      "push from=compute, to=store\npop from=compute, to=store\n"
+      "store spad=vec, saddr=0, dram=0x100, rows=2, cols=8, stride=16\n%s"
+      "load spad=act, saddr=0, dram=0x108, rows=1, cols=16, stride=16\nend\n";
+  char bad[512], good[512];
+  std::snprintf(bad, sizeof(bad), body, "");
+  std::snprintf(good, sizeof(good), body,
+                "push from=store, to=compute\npop from=store, to=compute\n"
+                "push from=compute, to=load\npop from=compute, to=load\n");
+  Result r = runAsm(bad);
+  EXPECT_NE(r.error.find("dependency violation at instruction 3 (load "),
+            std::string::npos)
+      << r.error;
+  EXPECT_NE(r.error.find("reads DRAM byte 0x110 written by instruction 2 "
+                         "(queue store) with no sync"),
+            std::string::npos)
+      << r.error;
+  EXPECT_EQ(runAsm(good).error, "");
+}
+
 TEST(Sim, BoundsAndBudgets) {
   Result oob = runAsm("load spad=act, saddr=0, dram=0xfff0, rows=2, cols=16, "
                       "stride=16\nend\n");

@@ -49,8 +49,22 @@ void GemmStrip(const int32_t *HWY_RESTRICT Ap, const int16_t *HWY_RESTRICT Wp,
   const hn::Repartition<int16_t, decltype(d32)> d16;
   const size_t L = hn::Lanes(d32);
   const size_t ws = 2 * Np; // int16 per W row
+  // K blocks keep a strip of W (KB pairs x 3 vectors) in L1 while all row
+  // blocks stream past it. Each block's sums are finalised
+  // (RearrangeToOddPlusEven) before being added to the previous blocks', so
+  // the code is correct on targets where the widening multiply reorders lanes.
+  constexpr size_t KB = 128;
   for (size_t j = j0; j < j1; j += 3 * L) {
+   for (size_t kb = 0; kb < Kp; kb += KB) {
+    const size_t kEnd = kb + KB < Kp ? kb + KB : Kp;
     const int16_t *wcol = Wp + 2 * j;
+    auto put = [&](decltype(hn::Zero(d32)) c, decltype(hn::Zero(d32)) e,
+                   int32_t *dst) {
+      auto v = hn::RearrangeToOddPlusEven(c, e);
+      if (kb)
+        v = hn::Add(v, hn::LoadU(d32, dst));
+      hn::StoreU(v, d32, dst);
+    };
     size_t i = 0;
     for (; i + 4 <= M; i += 4) {
       auto c00 = hn::Zero(d32), c01 = hn::Zero(d32), c02 = hn::Zero(d32);
@@ -62,7 +76,7 @@ void GemmStrip(const int32_t *HWY_RESTRICT Ap, const int16_t *HWY_RESTRICT Wp,
       auto e20 = hn::Zero(d32), e21 = hn::Zero(d32), e22 = hn::Zero(d32);
       auto e30 = hn::Zero(d32), e31 = hn::Zero(d32), e32 = hn::Zero(d32);
       const int32_t *a0 = Ap + i * Kp;
-      for (size_t p = 0; p < Kp; ++p) {
+      for (size_t p = kb; p < kEnd; ++p) {
         const int16_t *w = wcol + p * ws;
         auto w0 = hn::LoadU(d16, w);
         auto w1 = hn::LoadU(d16, w + 2 * L);
@@ -85,26 +99,26 @@ void GemmStrip(const int32_t *HWY_RESTRICT Ap, const int16_t *HWY_RESTRICT Wp,
         c32 = hn::ReorderWidenMulAccumulate(d32, b3, w2, c32, e32);
       }
       int32_t *s = S + i * Np + j;
-      hn::StoreU(hn::RearrangeToOddPlusEven(c00, e00), d32, s);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c01, e01), d32, s + L);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c02, e02), d32, s + 2 * L);
+      put(c00, e00, s);
+      put(c01, e01, s + L);
+      put(c02, e02, s + 2 * L);
       s += Np;
-      hn::StoreU(hn::RearrangeToOddPlusEven(c10, e10), d32, s);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c11, e11), d32, s + L);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c12, e12), d32, s + 2 * L);
+      put(c10, e10, s);
+      put(c11, e11, s + L);
+      put(c12, e12, s + 2 * L);
       s += Np;
-      hn::StoreU(hn::RearrangeToOddPlusEven(c20, e20), d32, s);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c21, e21), d32, s + L);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c22, e22), d32, s + 2 * L);
+      put(c20, e20, s);
+      put(c21, e21, s + L);
+      put(c22, e22, s + 2 * L);
       s += Np;
-      hn::StoreU(hn::RearrangeToOddPlusEven(c30, e30), d32, s);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c31, e31), d32, s + L);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c32, e32), d32, s + 2 * L);
+      put(c30, e30, s);
+      put(c31, e31, s + L);
+      put(c32, e32, s + 2 * L);
     }
     for (; i < M; ++i) {
       auto c0 = hn::Zero(d32), c1 = hn::Zero(d32), c2 = hn::Zero(d32);
       auto e0 = hn::Zero(d32), e1 = hn::Zero(d32), e2 = hn::Zero(d32);
-      for (size_t p = 0; p < Kp; ++p) {
+      for (size_t p = kb; p < kEnd; ++p) {
         const int16_t *w = wcol + p * ws;
         auto b = hn::BitCast(d16, hn::Set(d32, Ap[i * Kp + p]));
         c0 = hn::ReorderWidenMulAccumulate(d32, b, hn::LoadU(d16, w), c0, e0);
@@ -114,10 +128,11 @@ void GemmStrip(const int32_t *HWY_RESTRICT Ap, const int16_t *HWY_RESTRICT Wp,
                                            c2, e2);
       }
       int32_t *s = S + i * Np + j;
-      hn::StoreU(hn::RearrangeToOddPlusEven(c0, e0), d32, s);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c1, e1), d32, s + L);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c2, e2), d32, s + 2 * L);
+      put(c0, e0, s);
+      put(c1, e1, s + L);
+      put(c2, e2, s + 2 * L);
     }
+   }
   }
 #endif
 }
