@@ -1,8 +1,8 @@
 //===- GemmSimd.cpp - Highway int8 GEMM with run-time dispatch --------------===//
 //
 // Operands are widened to int16 pairs so that one multiply-add (x86: vpmaddwd)
-// does two exact MACs per int32 lane: W is repacked as K/2 rows of
-// interleaved (W[2p][j], W[2p+1][j]) and each A pair is broadcast as one
+// does two exact MACs per int32 lane: W is repacked into column strips of
+// K/2 rows of interleaved (W[2p][j], W[2p+1][j]), each A pair broadcast as one
 // int32. A 3-row x 3-vector register block keeps 9 accumulators live; the
 // column strip loop is outermost so a strip of W stays in cache while every
 // row block streams past it.
@@ -93,19 +93,21 @@ void GemmStrip(const int32_t *HWY_RESTRICT Ap, const int16_t *HWY_RESTRICT Wp,
       int32_t s = 0;
       for (size_t p = 0; p < Kp; ++p) {
         int32_t a = Ap[i * Kp + p];
-        s += static_cast<int16_t>(a & 0xFFFF) * Wp[p * 2 * Np + 2 * j] +
-             static_cast<int16_t>(a >> 16) * Wp[p * 2 * Np + 2 * j + 1];
+        // Strip-major layout (see gemmInt8Simd); the strip is 3 columns.
+        const int16_t *w = Wp + ((j / 3 * Kp + p) * 3 + j % 3) * 2;
+        s += static_cast<int16_t>(a & 0xFFFF) * w[0] +
+             static_cast<int16_t>(a >> 16) * w[1];
       }
       S[i * Np + j] = s;
     }
 #else
   const size_t L = hn::Lanes(hn::ScalableTag<int32_t>());
-  const size_t ws = 2 * Np; // int16 per W row
+  const size_t ws = 6 * L; // int16 per (strip, pair) row: 3 vectors of pairs
   // K blocks keep a strip of W (KB pairs x 3 vectors) in L1 while all row
   // blocks stream past it.
   constexpr size_t KB = 128;
   for (size_t j = j0; j < j1; j += 3 * L) {
-    const int16_t *wcol = Wp + 2 * j;
+    const int16_t *wcol = Wp + (j / (3 * L)) * Kp * ws; // this strip
     for (size_t kb = 0; kb < Kp; kb += KB) {
       const size_t kEnd = kb + KB < Kp ? kb + KB : Kp;
       size_t i = 0;
@@ -153,14 +155,20 @@ void gemmInt8Simd(const int8_t *A, const int8_t *W, int32_t *S, size_t M,
           static_cast<uint32_t>(static_cast<uint16_t>(a0)) |
           (static_cast<uint32_t>(static_cast<uint16_t>(a1)) << 16));
     }
+  // Strip-major: all pairs of one 3-vector column strip are contiguous, so
+  // a K block of a strip is one dense run in L1 (row-major with a stride of
+  // 2*Np int16 would map every row to the same few cache sets).
   std::vector<int16_t> Wp(Kp * 2 * Np, 0);
   for (size_t p = 0; p < Kp; ++p) {
-    int16_t *row = Wp.data() + p * 2 * Np;
     const int8_t *w0 = W + 2 * p * N;
     const int8_t *w1 = 2 * p + 1 < K ? w0 + N : nullptr;
-    for (size_t j = 0; j < N; ++j) {
-      row[2 * j] = w0[j];
-      row[2 * j + 1] = w1 ? w1[j] : 0;
+    for (size_t j0 = 0; j0 < N; j0 += strip) {
+      int16_t *dst = Wp.data() + (j0 / strip * Kp + p) * strip * 2;
+      const size_t n = N - j0 < strip ? N - j0 : strip;
+      for (size_t c = 0; c < n; ++c) {
+        dst[2 * c] = w0[j0 + c];
+        dst[2 * c + 1] = w1 ? w1[j0 + c] : 0;
+      }
     }
   }
   std::vector<int32_t> Sp(M * Np);
