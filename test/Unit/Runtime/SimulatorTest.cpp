@@ -177,6 +177,12 @@ TEST(Sim, GemmInt8AllPathsAgree) {
     }
 }
 
+TEST(Sim, GemmLargeTileUsesThreads) {
+  // 64 x 256 x 96 = 1.5M MACs: above the threading threshold.
+  gemmCase(64, 256, 96, "", 8, false, true, 2);
+  gemmCase(64, 256, 96, ", acc=1", 8, false, false, 2);
+}
+
 TEST(Sim, GemmNarrowOperandsAndInt16Lanes) {
   gemmCase(5, 12, 9, ", width=w4", 4, false, true, 1);
   gemmCase(5, 12, 9, ", width=w6, acc=1", 6, false, true, 1);
