@@ -1,4 +1,4 @@
-//===- AsmCommand.cpp - `tern asm` and `tern disasm` options ----------------===//
+//===- AsmCommand.cpp - `tern asm` options ----------------------------------===//
 
 #include "Commands.h"
 
@@ -17,13 +17,4 @@ tern::tool::RegisterCommand regAsm(asmCmd, [] {
   return tern::rt::driver::assembleFile(asmInput, asmOutput);
 });
 
-cl::SubCommand disasmCmd("disasm", "Print a program file as assembly");
-cl::opt<std::string> disInput(cl::Positional, cl::desc("<input.tern>"),
-                              cl::Required, cl::sub(disasmCmd));
-cl::opt<std::string> disOutput("o", cl::desc("Output .s file (default stdout)"),
-                               cl::value_desc("file"), cl::init("-"),
-                               cl::sub(disasmCmd));
-tern::tool::RegisterCommand regDisasm(disasmCmd, [] {
-  return tern::rt::driver::disassembleFile(disInput, disOutput);
-});
 } // namespace

@@ -3,6 +3,7 @@
 #include "runtime/sim/functional/Machine.h"
 
 #include "llvm/Support/Format.h"
+#include <algorithm>
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -28,9 +29,12 @@ void SimError::log(raw_ostream &os) const {
 Machine::Machine(const MachineConfig &cfg) : cfg(cfg), dram_(cfg.dramBytes) {
   for (unsigned s = 0; s < isa::kNumSpads; ++s) {
     spads_[s].assign(cfg.spadBytes[s], 0);
-    trackers_[s].lastWriter.assign(cfg.spadBytes[s], 0);
-    trackers_[s].lastReader.assign(cfg.spadBytes[s], {0, 0, 0});
+    trackers_[s].clear();
+    if (cfg.spadBytes[s])
+      trackers_[s].emplace(0, Seg{cfg.spadBytes[s], 0, {0, 0, 0}});
   }
+  if (cfg.dramBytes)
+    dramTracker_.emplace(0, Seg{cfg.dramBytes, 0, {0, 0, 0}});
 }
 
 void Machine::beginInstruction(uint32_t index, isa::Queue q) {
@@ -74,16 +78,56 @@ bool Machine::orderedBefore(uint32_t insnPlus1) const {
   return x == y || clocks_[y][x] >= stamp_[m];
 }
 
-Error Machine::violation(isa::Spad s, uint64_t byte, Access rw,
+Error Machine::violation(StringRef mem, uint64_t byte, Access rw,
                          uint32_t otherPlus1, bool otherWrote) const {
   uint32_t m = otherPlus1 - 1;
   std::string msg;
   raw_string_ostream os(msg);
-  os << (rw == Access::Read ? "reads " : "writes ") << isa::spadName(s)
+  os << (rw == Access::Read ? "reads " : "writes ") << mem
      << " byte " << format_hex(byte, 2) << ' '
      << (otherWrote ? "written" : "read") << " by instruction " << m
      << " (queue " << isa::queueName(queueOf_[m]) << ") with no sync";
   return simError(ErrorKind::Dependency, os.str());
+}
+
+Error Machine::track(Tracker &t, StringRef mem, uint64_t addr, uint64_t bytes,
+                     Access rw) {
+  if (bytes == 0)
+    return Error::success();
+  unsigned q = static_cast<unsigned>(curQ_);
+  uint32_t me = cur_ + 1;
+  const uint64_t end = addr + bytes;
+  // Check every overlapped run before recording anything.
+  auto it = std::prev(t.upper_bound(addr));
+  for (auto c = it; c != t.end() && c->first < end; ++c) {
+    uint64_t at = std::max(c->first, addr);
+    uint32_t w = c->second.writer;
+    if (w && w != me && !orderedBefore(w))
+      return violation(mem, at, rw, w, true);
+    if (rw == Access::Write)
+      for (unsigned o = 0; o < isa::kNumQueues; ++o) {
+        uint32_t r = c->second.readers[o];
+        if (o != q && r && r != me && !orderedBefore(r))
+          return violation(mem, at, rw, r, false);
+      }
+  }
+  split(t, addr);
+  split(t, end);
+  auto first = t.find(addr);
+  if (rw == Access::Write) {
+    auto last = t.lower_bound(end);
+    t.erase(first, last);
+    t.emplace(addr, Seg{end, me, {0, 0, 0}});
+  } else {
+    for (auto c = first; c != t.end() && c->first < end; ++c)
+      c->second.readers[q] = me;
+  }
+  mergeAround(t, addr, end);
+  return Error::success();
+}
+
+Error Machine::trackDram(uint64_t addr, uint64_t bytes, Access rw) {
+  return track(dramTracker_, "DRAM", addr, bytes, rw);
 }
 
 Expected<uint8_t *> Machine::spad(isa::Spad s, uint64_t addr, uint64_t bytes,
@@ -95,31 +139,40 @@ Expected<uint8_t *> Machine::spad(isa::Spad s, uint64_t addr, uint64_t bytes,
                     Twine("scratchpad overflow: ") + isa::spadName(s) +
                         " bytes [" + Twine(addr) + ", " + Twine(addr + bytes) +
                         ") exceed its size " + Twine(size));
-  Tracker &t = trackers_[si];
-  unsigned q = static_cast<unsigned>(curQ_);
-  uint32_t me = cur_ + 1;
-  for (uint64_t b = addr; b < addr + bytes; ++b) {
-    uint32_t w = t.lastWriter[b];
-    if (w && w != me && !orderedBefore(w))
-      return violation(s, b, rw, w, true);
-    if (rw == Access::Write)
-      for (unsigned o = 0; o < isa::kNumQueues; ++o) {
-        uint32_t r = t.lastReader[b][o];
-        if (o != q && r && r != me && !orderedBefore(r))
-          return violation(s, b, rw, r, false);
-      }
-  }
-  // Record only after the whole range checked out.
-  if (rw == Access::Write) {
-    std::fill(t.lastWriter.begin() + addr, t.lastWriter.begin() + addr + bytes,
-              me);
-    for (uint64_t b = addr; b < addr + bytes; ++b)
-      t.lastReader[b] = {0, 0, 0};
-  } else {
-    for (uint64_t b = addr; b < addr + bytes; ++b)
-      t.lastReader[b][q] = me;
-  }
+  if (Error e = track(trackers_[si], isa::spadName(s), addr, bytes, rw))
+    return std::move(e);
   return spads_[si].data() + addr;
+}
+
+void Machine::split(Tracker &t, uint64_t pos) {
+  auto it = t.upper_bound(pos);
+  if (it == t.begin())
+    return;
+  --it;
+  if (it->first == pos || it->second.end <= pos)
+    return;
+  Seg tail = it->second;
+  it->second.end = pos;
+  t.emplace(pos, tail);
+}
+
+void Machine::mergeAround(Tracker &t, uint64_t lo, uint64_t hi) {
+  auto it = t.upper_bound(lo);
+  if (it != t.begin())
+    --it;
+  if (it != t.begin())
+    --it;
+  while (it != t.end() && it->first <= hi) {
+    auto next = std::next(it);
+    if (next == t.end())
+      break;
+    if (it->second.sameOwners(next->second)) {
+      it->second.end = next->second.end;
+      t.erase(next);
+    } else {
+      it = next;
+    }
+  }
 }
 
 Expected<uint8_t *> Machine::dram(uint64_t addr, uint64_t bytes) {

@@ -3,7 +3,8 @@
 // DRAM, the four scratchpads, the register files and the happens-before
 // bookkeeping that turns scheduling bugs into errors. Semantics reach memory
 // only through Machine::spad()/dram(), which check bounds and record the
-// access against the last writer/readers of every scratchpad byte.
+// access against the last writer/readers of every scratchpad byte (and, for
+// DMA, of every DRAM byte).
 //
 // Ordering model: each queue keeps a vector clock. Executing an instruction
 // ticks its queue's own entry; a push copies the sender's clock into the
@@ -26,6 +27,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <vector>
 
 namespace tern::rt::sim {
@@ -82,6 +84,9 @@ public:
                                  Access rw);
   /// Bounds-checks DRAM[addr, addr+bytes).
   llvm::Expected<uint8_t *> dram(uint64_t addr, uint64_t bytes);
+  /// Ordering check + record for DRAM bytes a DMA moves (a store followed
+  /// by a load of the same bytes needs a sync like any scratchpad access).
+  llvm::Error trackDram(uint64_t addr, uint64_t bytes, Access rw);
 
   /// Row count of an instruction: static \p rows, or length register
   /// lensel-1 (which must not exceed \p rows).
@@ -94,18 +99,32 @@ public:
 
 private:
   using Clock = std::array<uint32_t, isa::kNumQueues>;
-  struct Tracker {
-    std::vector<uint32_t> lastWriter; // instruction index + 1, 0 = none
-    std::vector<std::array<uint32_t, isa::kNumQueues>> lastReader;
+  /// Last writer / per-queue last reader of a run of bytes [start, end).
+  /// Instruction index + 1; 0 = none.
+  struct Seg {
+    uint64_t end;
+    uint32_t writer;
+    std::array<uint32_t, isa::kNumQueues> readers;
+    bool sameOwners(const Seg &o) const {
+      return writer == o.writer && readers == o.readers;
+    }
   };
+  /// Interval map covering the whole scratchpad: accesses are large ranges,
+  /// so tracking costs O(segments touched), not O(bytes).
+  using Tracker = std::map<uint64_t, Seg>;
+  void split(Tracker &t, uint64_t pos);
+  llvm::Error track(Tracker &t, llvm::StringRef mem, uint64_t addr,
+                    uint64_t bytes, Access rw);
+  void mergeAround(Tracker &t, uint64_t lo, uint64_t hi);
   bool orderedBefore(uint32_t insnPlus1) const;
-  llvm::Error violation(isa::Spad s, uint64_t byte, Access rw,
+  llvm::Error violation(llvm::StringRef mem, uint64_t byte, Access rw,
                         uint32_t otherPlus1, bool otherWrote) const;
 
   MachineConfig cfg;
   std::vector<uint8_t> dram_;
   std::array<std::vector<uint8_t>, isa::kNumSpads> spads_;
   std::array<Tracker, isa::kNumSpads> trackers_;
+  Tracker dramTracker_;
   std::array<Clock, isa::kNumQueues> clocks_{};
   std::deque<Clock> channels_[isa::kNumQueues][isa::kNumQueues];
   std::vector<uint32_t> stamp_;      // per instruction executed: own clock

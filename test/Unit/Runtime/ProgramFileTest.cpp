@@ -3,6 +3,7 @@
 #include "runtime/asm/Assembler.h"
 #include "runtime/program/Program.h"
 #include "runtime/program/Program_generated.h"
+#include "runtime/targets/Preset.h"
 
 #include "gtest/gtest.h"
 
@@ -48,6 +49,33 @@ TEST(ProgramFile, AsmDisasmAsmIsByteIdentical) {
   ASSERT_TRUE(!!b) << llvm::toString(b.takeError()) << "\n" << text;
   EXPECT_EQ(serialize(*a), serialize(*b)) << text;
   EXPECT_NE(text.find(".loc \"encoder/0/matmul\""), std::string::npos);
+}
+
+TEST(ProgramFile, EmbeddedCustomPresetRoundTrips) {
+  auto base = tern::rt::targets::loadPreset("tern-edge");
+  ASSERT_TRUE(!!base);
+  std::string json = base->second;
+  json.replace(json.find("\"tern-edge\""), 11, "\"my \\\"edge\\\"\"");
+  std::string quoted = "\"";
+  for (char c : json) {
+    if (c == '"' || c == '\\')
+      quoted += '\\';
+    if (c == '\n') {
+      quoted += "\\n";
+      continue;
+    }
+    quoted += c;
+  }
+  quoted += "\"";
+  auto a = assembler::assemble(".target_json " + quoted + "\n.dram 64\nend\n",
+                               "p.s");
+  ASSERT_TRUE(!!a) << llvm::toString(a.takeError());
+  EXPECT_EQ(a->targetName, "my \"edge\"");
+  std::string text = assembler::disassemble(*a);
+  EXPECT_EQ(text.rfind(".target_json ", 0), 0u) << text;
+  auto b = assembler::assemble(text, "p2.s");
+  ASSERT_TRUE(!!b) << llvm::toString(b.takeError()) << text;
+  EXPECT_EQ(serialize(*a), serialize(*b));
 }
 
 TEST(ProgramFile, LoadReadsBackEverything) {

@@ -36,6 +36,10 @@ Error transfer(Machine &M, uint64_t sp, uint64_t saddr, uint64_t dram,
                                  : rd(M, sp, saddr, *rows * cols);
   if (!s)
     return s.takeError();
+  for (uint64_t r = 0; r < *rows; ++r)
+    if (Error e = M.trackDram(dram + r * stride, cols,
+                              toSpad ? Access::Read : Access::Write))
+      return e;
   for (uint64_t r = 0; r < *rows; ++r) {
     if (toSpad)
       std::memcpy(*s + r * cols, *d + r * stride, cols);

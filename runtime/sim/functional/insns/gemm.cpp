@@ -102,8 +102,11 @@ Error execGemm(Machine &M, const isa::GemmF &f) {
   }
   std::vector<int32_t> S(m * N, 0);
   if (Ka > 0) {
+    // Threads only pay for tiles with enough work to amortise their start.
+    const unsigned threads =
+        m * Ka * N >= (uint64_t(1) << 20) ? M.config().threads : 1;
     if (M.config().useSimd)
-      kernels::gemmInt8Simd(Ap, Wp, S.data(), m, Ka, N, M.config().threads);
+      kernels::gemmInt8Simd(Ap, Wp, S.data(), m, Ka, N, threads);
     else
       kernels::gemmInt8Scalar(Ap, Wp, S.data(), m, Ka, N);
   }

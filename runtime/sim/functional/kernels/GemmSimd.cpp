@@ -1,9 +1,9 @@
 //===- GemmSimd.cpp - Highway int8 GEMM with run-time dispatch --------------===//
 //
 // Operands are widened to int16 pairs so that one multiply-add (x86: vpmaddwd)
-// does two exact MACs per int32 lane: W is repacked as K/2 rows of
-// interleaved (W[2p][j], W[2p+1][j]) and each A pair is broadcast as one
-// int32. A 4-row x 3-vector register block keeps 12 accumulators live; the
+// does two exact MACs per int32 lane: W is repacked into column strips of
+// K/2 rows of interleaved (W[2p][j], W[2p+1][j]), each A pair broadcast as one
+// int32. A 3-row x 3-vector register block keeps 9 accumulators live; the
 // column strip loop is outermost so a strip of W stays in cache while every
 // row block streams past it.
 //
@@ -28,6 +28,60 @@ namespace hn = hwy::HWY_NAMESPACE;
 size_t Int32Lanes() { return hn::Lanes(hn::ScalableTag<int32_t>()); }
 const char *TargetNameHere() { return hwy::TargetName(HWY_TARGET); }
 
+#if HWY_TARGET != HWY_SCALAR
+/// One R-row x 3-vector register block over pairs [kb, kEnd): arrays with
+/// compile-time bounds that the compiler fully unrolls into registers
+/// (3 x 3 accumulators + 3 weight vectors + 1 broadcast fit AVX2's 16).
+template <size_t R>
+HWY_INLINE void Block(const int32_t *HWY_RESTRICT a, size_t Kp,
+                      const int16_t *HWY_RESTRICT wcol, size_t ws,
+                      int32_t *HWY_RESTRICT s, size_t Np, size_t kb,
+                      size_t kEnd) {
+  const hn::ScalableTag<int32_t> d32;
+  const hn::Repartition<int16_t, decltype(d32)> d16;
+  const size_t L = hn::Lanes(d32);
+  using V = decltype(hn::Zero(d32));
+#if HWY_ARCH_X86
+  // x86's widening multiply-add (vpmaddwd) never touches sum1: one shared
+  // dummy instead of R x 3 of them keeps GCC from spilling accumulators.
+  V c[R][3], dummy = hn::Zero(d32);
+  auto E = [&](size_t, size_t) -> V & { return dummy; };
+#else
+  V c[R][3], e[R][3];
+  for (size_t r = 0; r < R; ++r)
+    for (size_t v = 0; v < 3; ++v)
+      e[r][v] = hn::Zero(d32);
+  auto E = [&](size_t r, size_t v) -> V & { return e[r][v]; };
+#endif
+  for (size_t r = 0; r < R; ++r)
+    for (size_t v = 0; v < 3; ++v)
+      c[r][v] = hn::Zero(d32);
+  for (size_t p = kb; p < kEnd; ++p) {
+    const int16_t *w = wcol + p * ws;
+    const auto w0 = hn::LoadU(d16, w);
+    const auto w1 = hn::LoadU(d16, w + 2 * L);
+    const auto w2 = hn::LoadU(d16, w + 4 * L);
+    for (size_t r = 0; r < R; ++r) {
+      const auto b = hn::BitCast(d16, hn::Set(d32, a[r * Kp + p]));
+      c[r][0] = hn::ReorderWidenMulAccumulate(d32, b, w0, c[r][0], E(r, 0));
+      c[r][1] = hn::ReorderWidenMulAccumulate(d32, b, w1, c[r][1], E(r, 1));
+      c[r][2] = hn::ReorderWidenMulAccumulate(d32, b, w2, c[r][2], E(r, 2));
+    }
+  }
+  // Each K block is finalised (RearrangeToOddPlusEven) before it is added to
+  // the previous blocks', so this is right on targets whose widening
+  // multiply reorders lanes, not only on x86.
+  for (size_t r = 0; r < R; ++r)
+    for (size_t v = 0; v < 3; ++v) {
+      int32_t *dst = s + r * Np + v * L;
+      auto x = hn::RearrangeToOddPlusEven(c[r][v], E(r, v));
+      if (kb)
+        x = hn::Add(x, hn::LoadU(d32, dst));
+      hn::StoreU(x, d32, dst);
+    }
+}
+#endif
+
 /// Computes columns [j0, j1) (multiples of 3 vectors) of S for all rows.
 /// Ap: M x Kp int32 pairs; Wp: Kp x (2*Np) int16; S: M x Np.
 void GemmStrip(const int32_t *HWY_RESTRICT Ap, const int16_t *HWY_RESTRICT Wp,
@@ -39,84 +93,28 @@ void GemmStrip(const int32_t *HWY_RESTRICT Ap, const int16_t *HWY_RESTRICT Wp,
       int32_t s = 0;
       for (size_t p = 0; p < Kp; ++p) {
         int32_t a = Ap[i * Kp + p];
-        s += static_cast<int16_t>(a & 0xFFFF) * Wp[p * 2 * Np + 2 * j] +
-             static_cast<int16_t>(a >> 16) * Wp[p * 2 * Np + 2 * j + 1];
+        // Strip-major layout (see gemmInt8Simd); the strip is 3 columns.
+        const int16_t *w = Wp + ((j / 3 * Kp + p) * 3 + j % 3) * 2;
+        s += static_cast<int16_t>(a & 0xFFFF) * w[0] +
+             static_cast<int16_t>(a >> 16) * w[1];
       }
       S[i * Np + j] = s;
     }
 #else
-  const hn::ScalableTag<int32_t> d32;
-  const hn::Repartition<int16_t, decltype(d32)> d16;
-  const size_t L = hn::Lanes(d32);
-  const size_t ws = 2 * Np; // int16 per W row
+  const size_t L = hn::Lanes(hn::ScalableTag<int32_t>());
+  const size_t ws = 6 * L; // int16 per (strip, pair) row: 3 vectors of pairs
+  // K blocks keep a strip of W (KB pairs x 3 vectors) in L1 while all row
+  // blocks stream past it.
+  constexpr size_t KB = 128;
   for (size_t j = j0; j < j1; j += 3 * L) {
-    const int16_t *wcol = Wp + 2 * j;
-    size_t i = 0;
-    for (; i + 4 <= M; i += 4) {
-      auto c00 = hn::Zero(d32), c01 = hn::Zero(d32), c02 = hn::Zero(d32);
-      auto c10 = hn::Zero(d32), c11 = hn::Zero(d32), c12 = hn::Zero(d32);
-      auto c20 = hn::Zero(d32), c21 = hn::Zero(d32), c22 = hn::Zero(d32);
-      auto c30 = hn::Zero(d32), c31 = hn::Zero(d32), c32 = hn::Zero(d32);
-      auto e00 = hn::Zero(d32), e01 = hn::Zero(d32), e02 = hn::Zero(d32);
-      auto e10 = hn::Zero(d32), e11 = hn::Zero(d32), e12 = hn::Zero(d32);
-      auto e20 = hn::Zero(d32), e21 = hn::Zero(d32), e22 = hn::Zero(d32);
-      auto e30 = hn::Zero(d32), e31 = hn::Zero(d32), e32 = hn::Zero(d32);
-      const int32_t *a0 = Ap + i * Kp;
-      for (size_t p = 0; p < Kp; ++p) {
-        const int16_t *w = wcol + p * ws;
-        auto w0 = hn::LoadU(d16, w);
-        auto w1 = hn::LoadU(d16, w + 2 * L);
-        auto w2 = hn::LoadU(d16, w + 4 * L);
-        auto b0 = hn::BitCast(d16, hn::Set(d32, a0[p]));
-        c00 = hn::ReorderWidenMulAccumulate(d32, b0, w0, c00, e00);
-        c01 = hn::ReorderWidenMulAccumulate(d32, b0, w1, c01, e01);
-        c02 = hn::ReorderWidenMulAccumulate(d32, b0, w2, c02, e02);
-        auto b1 = hn::BitCast(d16, hn::Set(d32, a0[Kp + p]));
-        c10 = hn::ReorderWidenMulAccumulate(d32, b1, w0, c10, e10);
-        c11 = hn::ReorderWidenMulAccumulate(d32, b1, w1, c11, e11);
-        c12 = hn::ReorderWidenMulAccumulate(d32, b1, w2, c12, e12);
-        auto b2 = hn::BitCast(d16, hn::Set(d32, a0[2 * Kp + p]));
-        c20 = hn::ReorderWidenMulAccumulate(d32, b2, w0, c20, e20);
-        c21 = hn::ReorderWidenMulAccumulate(d32, b2, w1, c21, e21);
-        c22 = hn::ReorderWidenMulAccumulate(d32, b2, w2, c22, e22);
-        auto b3 = hn::BitCast(d16, hn::Set(d32, a0[3 * Kp + p]));
-        c30 = hn::ReorderWidenMulAccumulate(d32, b3, w0, c30, e30);
-        c31 = hn::ReorderWidenMulAccumulate(d32, b3, w1, c31, e31);
-        c32 = hn::ReorderWidenMulAccumulate(d32, b3, w2, c32, e32);
-      }
-      int32_t *s = S + i * Np + j;
-      hn::StoreU(hn::RearrangeToOddPlusEven(c00, e00), d32, s);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c01, e01), d32, s + L);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c02, e02), d32, s + 2 * L);
-      s += Np;
-      hn::StoreU(hn::RearrangeToOddPlusEven(c10, e10), d32, s);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c11, e11), d32, s + L);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c12, e12), d32, s + 2 * L);
-      s += Np;
-      hn::StoreU(hn::RearrangeToOddPlusEven(c20, e20), d32, s);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c21, e21), d32, s + L);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c22, e22), d32, s + 2 * L);
-      s += Np;
-      hn::StoreU(hn::RearrangeToOddPlusEven(c30, e30), d32, s);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c31, e31), d32, s + L);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c32, e32), d32, s + 2 * L);
-    }
-    for (; i < M; ++i) {
-      auto c0 = hn::Zero(d32), c1 = hn::Zero(d32), c2 = hn::Zero(d32);
-      auto e0 = hn::Zero(d32), e1 = hn::Zero(d32), e2 = hn::Zero(d32);
-      for (size_t p = 0; p < Kp; ++p) {
-        const int16_t *w = wcol + p * ws;
-        auto b = hn::BitCast(d16, hn::Set(d32, Ap[i * Kp + p]));
-        c0 = hn::ReorderWidenMulAccumulate(d32, b, hn::LoadU(d16, w), c0, e0);
-        c1 = hn::ReorderWidenMulAccumulate(d32, b, hn::LoadU(d16, w + 2 * L),
-                                           c1, e1);
-        c2 = hn::ReorderWidenMulAccumulate(d32, b, hn::LoadU(d16, w + 4 * L),
-                                           c2, e2);
-      }
-      int32_t *s = S + i * Np + j;
-      hn::StoreU(hn::RearrangeToOddPlusEven(c0, e0), d32, s);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c1, e1), d32, s + L);
-      hn::StoreU(hn::RearrangeToOddPlusEven(c2, e2), d32, s + 2 * L);
+    const int16_t *wcol = Wp + (j / (3 * L)) * Kp * ws; // this strip
+    for (size_t kb = 0; kb < Kp; kb += KB) {
+      const size_t kEnd = kb + KB < Kp ? kb + KB : Kp;
+      size_t i = 0;
+      for (; i + 3 <= M; i += 3)
+        Block<3>(Ap + i * Kp, Kp, wcol, ws, S + i * Np + j, Np, kb, kEnd);
+      for (; i < M; ++i)
+        Block<1>(Ap + i * Kp, Kp, wcol, ws, S + i * Np + j, Np, kb, kEnd);
     }
   }
 #endif
@@ -157,14 +155,20 @@ void gemmInt8Simd(const int8_t *A, const int8_t *W, int32_t *S, size_t M,
           static_cast<uint32_t>(static_cast<uint16_t>(a0)) |
           (static_cast<uint32_t>(static_cast<uint16_t>(a1)) << 16));
     }
+  // Strip-major: all pairs of one 3-vector column strip are contiguous, so
+  // a K block of a strip is one dense run in L1 (row-major with a stride of
+  // 2*Np int16 would map every row to the same few cache sets).
   std::vector<int16_t> Wp(Kp * 2 * Np, 0);
   for (size_t p = 0; p < Kp; ++p) {
-    int16_t *row = Wp.data() + p * 2 * Np;
     const int8_t *w0 = W + 2 * p * N;
     const int8_t *w1 = 2 * p + 1 < K ? w0 + N : nullptr;
-    for (size_t j = 0; j < N; ++j) {
-      row[2 * j] = w0[j];
-      row[2 * j + 1] = w1 ? w1[j] : 0;
+    for (size_t j0 = 0; j0 < N; j0 += strip) {
+      int16_t *dst = Wp.data() + (j0 / strip * Kp + p) * strip * 2;
+      const size_t n = N - j0 < strip ? N - j0 : strip;
+      for (size_t c = 0; c < n; ++c) {
+        dst[2 * c] = w0[j0 + c];
+        dst[2 * c + 1] = w1 ? w1[j0 + c] : 0;
+      }
     }
   }
   std::vector<int32_t> Sp(M * Np);

@@ -17,6 +17,16 @@ int64_t floorDiv(int64_t a, int64_t b) {
 }
 } // namespace
 
+/// Saturates a 128-bit intermediate to int64: programs may load arbitrary
+/// register values, and the model must not overflow on them.
+int64_t sat64(__int128 v) {
+  if (v > INT64_MAX)
+    return INT64_MAX;
+  if (v < INT64_MIN)
+    return INT64_MIN;
+  return static_cast<int64_t>(v);
+}
+
 int32_t sat32(int64_t v) {
   return static_cast<int32_t>(std::clamp<int64_t>(
       v, std::numeric_limits<int32_t>::min(),
@@ -45,9 +55,10 @@ int64_t iExp(int64_t x, const IExpConsts &c) {
   x = std::max(x, 30 * c.x0);
   int64_t z = floorDiv(x, c.x0); // 0..30
   int64_t r = x - c.x0 * z;
-  int64_t L = (r + c.bI) * r + c.cI;
-  int64_t e = L * (int64_t(1) << (30 - z));
-  return std::max<int64_t>(e, 0);
+  // Exact for the ranges I-BERT's constants produce; saturating beyond.
+  __int128 L = static_cast<__int128>(r + c.bI) * r + c.cI;
+  __int128 e = L * (static_cast<__int128>(1) << (30 - z));
+  return std::max<int64_t>(sat64(e), 0);
 }
 
 void iSoftmaxRow(const int32_t *in, int32_t *out, size_t n,
@@ -56,11 +67,12 @@ void iSoftmaxRow(const int32_t *in, int32_t *out, size_t n,
     return;
   int32_t mx = *std::max_element(in, in + n);
   std::vector<int64_t> e(n);
-  int64_t sum = 0;
+  __int128 sum128 = 0;
   for (size_t j = 0; j < n; ++j) {
     e[j] = iExp(static_cast<int64_t>(in[j]) - mx, c) >> shift16;
-    sum += e[j];
+    sum128 += e[j];
   }
+  int64_t sum = sat64(sum128);
   if (sum == 0) {
     std::fill(out, out + n, 0);
     return;
@@ -74,10 +86,10 @@ void iSoftmaxRow(const int32_t *in, int32_t *out, size_t n,
 int64_t iGelu(int64_t x, const IGeluConsts &c) {
   int64_t sgn = (x > 0) - (x < 0);
   int64_t ax = std::min(x < 0 ? -x : x, -c.bI);
-  int64_t t = ax + c.bI;
-  int64_t erf = sgn * (t * t + c.cI);
+  __int128 t = static_cast<__int128>(ax) + c.bI;
+  int64_t erf = sat64(sgn * (t * t + c.cI));
   erf = floorDiv(erf, int64_t(1) << 14);
-  return x * (erf + c.oneI);
+  return sat64(static_cast<__int128>(x) * (static_cast<__int128>(erf) + c.oneI));
 }
 
 uint64_t iSqrt(uint64_t n) {
@@ -105,16 +117,18 @@ void iLayerNormRow(const int32_t *in, int32_t *out, size_t n, unsigned k) {
   if (2 * r > d || (2 * r == d && (q & 1)))
     ++q;
   int64_t mean = q;
-  uint64_t var = 0;
+  // I-BERT picks k so that var fits 32 bits; beyond that we saturate.
+  unsigned __int128 var128 = 0;
   for (size_t j = 0; j < n; ++j) {
-    int64_t ys = (static_cast<int64_t>(in[j]) - mean) >> k; // floor
-    var += static_cast<uint64_t>(ys * ys);
+    __int128 ys = (static_cast<int64_t>(in[j]) - mean) >> k; // floor
+    var128 += static_cast<unsigned __int128>(ys * ys);
   }
+  uint64_t var = var128 > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(var128);
   int64_t stdv = static_cast<int64_t>(iSqrt(var)) << k;
   int64_t factor = stdv == 0 ? 0 : (int64_t(1) << 31) / stdv;
   for (size_t j = 0; j < n; ++j) {
     int64_t y = static_cast<int64_t>(in[j]) - mean;
-    out[j] = sat32(floorDiv(y * factor, 2));
+    out[j] = sat32(sat64(static_cast<__int128>(y) * factor) >> 1); // floor /2
   }
 }
 

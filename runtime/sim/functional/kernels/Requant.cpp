@@ -20,7 +20,7 @@ int8_t requantIBert(int32_t q, uint32_t m, unsigned shift) {
   if (shift == 0)
     return clamp8(v);
   __int128 fl = sar(v, shift);
-  __int128 rem = v - (fl << shift); // 0 <= rem < 2^shift
+  __int128 rem = v - fl * (static_cast<__int128>(1) << shift); // 0..2^shift-1
   __int128 half = static_cast<__int128>(1) << (shift - 1);
   if (rem > half || (rem == half && (fl & 1)))
     ++fl;

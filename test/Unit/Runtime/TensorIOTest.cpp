@@ -1,0 +1,118 @@
+//===- TensorIOTest.cpp - .npy and TensorProto readers on good and bad files ===//
+
+#include "runtime/io/Tensor.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "gtest/gtest.h"
+
+using namespace tern::rt::io;
+
+namespace {
+class TensorIO : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("tern-io", dir));
+  }
+  void TearDown() override { llvm::sys::fs::remove_directories(dir); }
+  std::string path(const char *name) {
+    llvm::SmallString<128> p(dir);
+    llvm::sys::path::append(p, name);
+    return p.str().str();
+  }
+  void writeRaw(const std::string &p, const std::string &bytes) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(p, ec);
+    ASSERT_FALSE(ec);
+    os << bytes;
+  }
+  std::string error(llvm::Expected<Tensor> t) {
+    return t ? "" : llvm::toString(t.takeError());
+  }
+  llvm::SmallString<128> dir;
+};
+
+std::string npyHeader(const std::string &dict) {
+  std::string h = dict;
+  size_t total = 10 + h.size() + 1;
+  h.append((64 - total % 64) % 64, ' ');
+  h += '\n';
+  std::string out = "\x93NUMPY";
+  out += char(1);
+  out += char(0);
+  out += char(h.size() & 0xFF);
+  out += char(h.size() >> 8);
+  return out + h;
+}
+} // namespace
+
+TEST_F(TensorIO, NpyRoundTrip) {
+  Tensor t;
+  t.type = ElemType::I32;
+  t.shape = {2, 3};
+  for (int32_t v : {1, -2, 3, 400000, -5, 6})
+    for (int b = 0; b < 4; ++b)
+      t.data.push_back(static_cast<uint8_t>(static_cast<uint32_t>(v) >> (8 * b)));
+  ASSERT_FALSE(!!writeNpy(path("a.npy"), t)) ;
+  llvm::Expected<Tensor> r = readNpy(path("a.npy"));
+  ASSERT_TRUE(!!r) << llvm::toString(r.takeError());
+  EXPECT_EQ(r->type, ElemType::I32);
+  EXPECT_EQ(r->shape, t.shape);
+  EXPECT_EQ(r->data, t.data);
+  // 1-D and 0-D shapes.
+  Tensor s;
+  s.type = ElemType::I8;
+  s.shape = {3};
+  s.data = {1, 2, 3};
+  ASSERT_FALSE(!!writeNpy(path("b.npy"), s));
+  auto rs = readNpy(path("b.npy"));
+  ASSERT_TRUE(!!rs);
+  EXPECT_EQ(rs->shape, std::vector<int64_t>{3});
+}
+
+TEST_F(TensorIO, BadNpyFilesAreRejected) {
+  writeRaw(path("magic.npy"), "NOTNUMPY at all");
+  EXPECT_NE(error(readNpy(path("magic.npy"))).find("missing the \\x93NUMPY"),
+            std::string::npos);
+  writeRaw(path("trunc.npy"),
+           npyHeader("{'descr': '<i4', 'fortran_order': False, 'shape': (4,), }") +
+               std::string(6, '\0'));
+  EXPECT_NE(error(readNpy(path("trunc.npy"))).find("truncated data"),
+            std::string::npos);
+  writeRaw(path("fortran.npy"),
+           npyHeader("{'descr': '<i4', 'fortran_order': True, 'shape': (1,), }") +
+               std::string(4, '\0'));
+  EXPECT_NE(error(readNpy(path("fortran.npy"))).find("Fortran-order"),
+            std::string::npos);
+  writeRaw(path("dtype.npy"),
+           npyHeader("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }") +
+               std::string(8, '\0'));
+  EXPECT_NE(error(readNpy(path("dtype.npy"))).find("unsupported dtype '<c8'"),
+            std::string::npos);
+  std::string hdr = npyHeader("{'descr': '<i4', 'fortran_order': False, 'shape': (1,), }");
+  writeRaw(path("hdr.npy"), hdr.substr(0, 20));
+  EXPECT_NE(error(readNpy(path("hdr.npy"))), "");
+  EXPECT_NE(error(readNpy(path("missing.npy"))).find("cannot read"),
+            std::string::npos);
+}
+
+TEST_F(TensorIO, TensorProtoRoundTripAndGarbage) {
+  Tensor t;
+  t.type = ElemType::BF16;
+  t.shape = {2};
+  t.data = {0x80, 0x3F, 0xC0, 0xBF}; // 1.0, -1.5
+  ASSERT_FALSE(!!writeTensorPb(path("t.pb"), "w", t));
+  auto r = readTensorPb(path("t.pb"));
+  ASSERT_TRUE(!!r) << llvm::toString(r.takeError());
+  EXPECT_EQ(r->type, ElemType::BF16);
+  EXPECT_EQ(r->data, t.data);
+  writeRaw(path("bad.pb"), std::string("\xff\xff\xff\xff\x0f garbage", 13));
+  EXPECT_NE(error(readTensorPb(path("bad.pb"))), "");
+  auto viaExt = readTensorFile(path("t.pb"));
+  EXPECT_TRUE(!!viaExt);
+  if (!viaExt)
+    llvm::consumeError(viaExt.takeError());
+}
