@@ -31,7 +31,7 @@ MODELS=("$@")
 mkdir -p build-zoo
 for m in "${MODELS[@]}"; do
   echo "=== $m"
-  $PY scripts/zoo/train.py "$m" 2>&1 | grep -v -e TracerWarning -e '^  *cls = ' | tee "build-zoo/$m.log"
+  $PY scripts/zoo/train.py "$m" 2>&1 | grep --line-buffered -v -e TracerWarning -e '^  *cls = ' | tee "build-zoo/$m.log"
 done
 $PY scripts/zoo/summarize.py   # results table of docs/ModelZoo.md from the meta.json files
 du -sh test/models/zoo

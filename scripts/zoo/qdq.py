@@ -23,7 +23,15 @@ FORM_DOC = (
 
 
 def _scope(module_name):
-    return '/' + module_name.replace('.', '/')
+    """torch 1.13's node scope for a module: 'blocks.0.attn.q' -> '/blocks.0/attn/q' (a
+    container's numeric child index stays attached to the container's name)."""
+    levels = []
+    for part in module_name.split('.'):
+        if part.isdigit() and levels:
+            levels[-1] += '.' + part
+        else:
+            levels.append(part)
+    return '/' + '/'.join(levels)
 
 
 def insert_qdq(path, model):
