@@ -36,6 +36,13 @@ def table():
             fix = f'RMSE {mt["ort_fixture_rmse"]:.3f} ({mt["torch_fixture_rmse"]:.3f}), n={mt["fixture_n"]}'
         rows.append(f'| `{n}` | {m["params"]} | {size} | {metric} | {fix} | '
                     f'{mt["torch_vs_ort_fixture_max_abs_diff"]:.2g} | {m["training_seconds"]:.0f} s |')
+        sp = m.get('ffn_relu_sparsity_test')
+        if sp:
+            zf = ', '.join(f'{b["zero_fraction"] * 100:.1f}%' for b in sp)
+            cf = ', '.join(f'{b["all_token_zero_channel_fraction"] * 100:.1f}%' for b in sp)
+            extra.append(f'- `{n}` (test split, blocks 0-{len(sp) - 1}): ReLU outputs exactly zero {zf}; '
+                         f'hidden channels zero for all tokens of an image (W2 rows skippable per '
+                         f'image tile) {cf}.')
         ref = m.get('metrics_fp32_reference')
         if ref:
             ptq = [k for k in ref if k.startswith('ptq_')][0]

@@ -136,6 +136,28 @@ def vit_finish(name, args, cfg, model, data, meta, train_s, export_model=None):
     return meta
 
 
+@torch.no_grad()
+def relu_sparsity(model, x, batch=500):
+    """Per block, over the inputs x: fraction of FFN hidden activations (ReLU outputs) that are
+    exactly 0, and fraction of hidden channels that are 0 for all 17 tokens of an image (the W2
+    rows an FFN2-skipping tile of one image's tokens would neither load nor multiply)."""
+    model.eval()
+    acts = {}
+    hooks = [blk.ffn.act.register_forward_hook(
+        lambda mod, inp, out, i=i: acts.setdefault(i, []).append(out)) for i, blk in enumerate(model.blocks)]
+    for i in range(0, len(x), batch):
+        model(x[i:i + batch])
+    for h in hooks:
+        h.remove()
+    out = []
+    for i in sorted(acts):
+        a = torch.cat(acts[i])                       # [n, tokens, hidden]
+        z = a == 0
+        out.append({'block': i, 'zero_fraction': float(z.float().mean()),
+                    'all_token_zero_channel_fraction': float(z.all(dim=1).float().mean())})
+    return out
+
+
 def run_vit(name, args, cfg):
     Z.set_determinism(args.seed)
     data = Z.load_fmnist()
@@ -149,9 +171,9 @@ def run_vit(name, args, cfg):
     t0 = time.time()
     Z.train_loop(model, x, y, F.cross_entropy, seed=args.seed, **tr)
     train_s = time.time() - t0
-    os.makedirs(CKPT_DIR, exist_ok=True)
+    os.makedirs(args.ckpt_dir, exist_ok=True)
     torch.save({'arch': arch, 'state_dict': model.state_dict()},
-               os.path.join(CKPT_DIR, f'{name}.pt'))
+               os.path.join(args.ckpt_dir, f'{name}.pt'))
     meta = common_meta(name, args, cfg)
     meta['architecture'] = dict(arch, type='ViT', cls_token=True,
                                 pos_embed='learned, added after the CLS concat',
@@ -163,13 +185,17 @@ def run_vit(name, args, cfg):
     meta['training'] = dict(tr, optimizer='AdamW', schedule='5% linear warm-up, cosine to 0',
                             loss='cross-entropy', grad_clip=1.0, augmentation='none',
                             selection='fixed epoch count, last epoch kept (no early stopping)')
+    if cfg['act'] == 'relu':
+        meta['ffn_relu_sparsity_test'] = relu_sparsity(model, data['test'][0])
+        print('  ReLU zero fraction per block (test):',
+              [round(b['zero_fraction'], 3) for b in meta['ffn_relu_sparsity_test']])
     vit_finish(name, args, cfg, model, data, meta, train_s)
 
 
 def run_qat(name, args, cfg):
     Z.set_determinism(args.seed)
     data = Z.load_fmnist()
-    ck_path = os.path.join(CKPT_DIR, 'vit_fmnist.pt')
+    ck_path = os.path.join(args.ckpt_dir, 'vit_fmnist.pt')
     if not os.path.exists(ck_path):
         raise SystemExit(f'{ck_path} missing: run `train.py vit_fmnist` first')
     ck = torch.load(ck_path)
@@ -322,6 +348,8 @@ def main():
     ap.add_argument('model', choices=sorted(MODELS))
     ap.add_argument('--out', default=os.path.join(Z.REPO, 'test', 'models', 'zoo'))
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--ckpt-dir', default=CKPT_DIR,
+                    help='where FP32 checkpoints are written/read (default build-zoo/)')
     ap.add_argument('--epochs', type=int, default=0, help='override the epoch count (for quick tries)')
     args = ap.parse_args()
     cfg = MODELS[args.model]
