@@ -5,14 +5,41 @@
 #include "tern/Conversion/Passes.h"
 #include "tern/Dialect/Accel/Transforms/Passes.h"
 #include "tern/Dialect/Tern/Transforms/Passes.h"
+#include "tern/Import/Onnx.h"
 #include "tern/Target/Program/EmitProgram.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 using namespace tern;
+
+OwningOpRef<ModuleOp> tern::loadModel(StringRef path,
+                                      ArrayRef<std::string> inputShapes,
+                                      MLIRContext &context,
+                                      llvm::SourceMgr &sourceMgr,
+                                      bool &imported, std::string &error) {
+  imported = path.ends_with(".onnx");
+  if (imported) {
+    ImportOptions options;
+    for (const std::string &spec : inputShapes)
+      if (!parseInputShapeSpec(spec, options, error))
+        return nullptr;
+    return importOnnxFile(path, options, context);
+  }
+  if (!inputShapes.empty()) {
+    error = "--input-shape applies to ONNX models only";
+    return nullptr;
+  }
+  auto file = openInputFile(path, &error);
+  if (!file)
+    return nullptr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  return parseSourceFile<ModuleOp>(sourceMgr, &context);
+}
 
 void tern::buildLoweringPipeline(OpPassManager &pm,
                                  const rt::targets::Preset &preset,

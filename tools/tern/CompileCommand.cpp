@@ -8,14 +8,12 @@
 #include "Commands.h"
 
 #include "tern/Driver/Compile.h"
-#include "tern/Import/Onnx.h"
 #include "tern/InitAll.h"
 
 #include "runtime/asm/Assembler.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -75,31 +73,20 @@ Error runCompile() {
   std::string error;
   SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  mlir::OwningOpRef<mlir::ModuleOp> module;
-  bool onnx = StringRef(input).ends_with(".onnx");
-  if (onnx) {
-    tern::ImportOptions importOptions;
-    for (const std::string &spec : inputShapes)
-      if (!tern::parseInputShapeSpec(spec, importOptions, error))
-        return createStringError(inconvertibleErrorCode(), "%s",
-                                 error.c_str());
-    module = tern::importOnnxFile(input, importOptions, context);
-  } else {
-    auto file = mlir::openInputFile(input, &error);
-    if (!file)
-      return createStringError(inconvertibleErrorCode(), "%s", error.c_str());
-    sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
-    module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
-  }
+  bool imported = false;
+  mlir::OwningOpRef<mlir::ModuleOp> module = tern::loadModel(
+      input, inputShapes, context, sourceMgr, imported, error);
   if (!module)
-    return createStringError(inconvertibleErrorCode(),
-                             "cannot compile '%s'", input.c_str());
+    return createStringError(inconvertibleErrorCode(), "%s",
+                             error.empty()
+                                 ? ("cannot compile '" + input + "'").c_str()
+                                 : error.c_str());
 
   tern::CompileOptions options;
   options.target = target;
   options.printIrAfterAll = printIrAfterAll;
   options.dumpIrDir = dumpIrDir;
-  options.raise = onnx;
+  options.raise = imported;
   auto image = tern::compileModule(*module, options, emit);
   if (failed(image))
     return createStringError(inconvertibleErrorCode(),

@@ -13,7 +13,9 @@
 #include "runtime/targets/Preset.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/SourceMgr.h"
 
 #include <string>
 
@@ -31,6 +33,15 @@ struct CompileOptions {
   /// Run the raising passes first (the input was imported from ONNX).
   bool raise = false;
 };
+
+/// Reads a model: `.onnx` files are imported (with `inputShapes`, each
+/// `name=1x3x224x224`), anything else is parsed as MLIR through `sourceMgr`.
+/// `imported` tells whether the raising passes apply. Errors go to the
+/// context's diagnostics (or `error` for option problems); returns null then.
+mlir::OwningOpRef<mlir::ModuleOp>
+loadModel(llvm::StringRef path, llvm::ArrayRef<std::string> inputShapes,
+          mlir::MLIRContext &context, llvm::SourceMgr &sourceMgr,
+          bool &imported, std::string &error);
 
 /// Adds tern-raise (for imported models), tern-select-precision,
 /// convert-tern-to-accel, accel-allocate-buffers and accel-insert-sync,

@@ -1,0 +1,48 @@
+//===- Eval.h - accuracy of a compiled model on a dataset -------*- C++ -*-===//
+//
+// `tern eval`: compile a model, run every sample of a dataset directory on
+// the functional simulator and compare with the labels or targets and with
+// the FP32 reference outputs (onnxruntime, from the model zoo's fixtures).
+//
+// Dataset directory: inputs.npy ([N, sample...], f32) and any of
+// labels.npy ([N], integer classes), targets.npy ([N, ...], regression
+// targets), reference.npy ([N, outputs...], FP32 reference outputs).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_DRIVER_EVAL_H
+#define TERN_DRIVER_EVAL_H
+
+#include "runtime/program/Program.h"
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <optional>
+#include <string>
+
+namespace tern {
+
+struct EvalResult {
+  int64_t samples = 0;
+  /// Classification (labels.npy): top-1 accuracy of the program and of the
+  /// reference, and how often their top-1 agrees.
+  std::optional<double> accuracy, referenceAccuracy, top1Agreement;
+  /// Regression (targets.npy): RMSE of the program and of the reference.
+  std::optional<double> rmse, referenceRmse;
+  /// ||out - ref|| / ||ref|| over all samples (reference.npy).
+  std::optional<double> relativeL2;
+  /// Per-sample functional statistics of the program.
+  uint64_t instructions = 0, macs = 0;
+};
+
+/// Runs `image` on up to `limit` samples (0: all) of `datasetDir`.
+llvm::Expected<EvalResult> evaluateProgram(const rt::program::ProgramImage &image,
+                                           llvm::StringRef datasetDir,
+                                           int64_t limit);
+
+void printEvalResult(const EvalResult &result, llvm::raw_ostream &os);
+
+} // namespace tern
+
+#endif // TERN_DRIVER_EVAL_H

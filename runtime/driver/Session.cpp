@@ -1,0 +1,172 @@
+//===- Session.cpp - run a loaded program on in-memory tensors -----------===//
+
+#include "runtime/driver/Session.h"
+
+#include "runtime/sim/functional/Executor.h"
+#include "runtime/sim/functional/kernels/BF16.h"
+
+#include <cstring>
+
+using namespace llvm;
+using tern::rt::program::DType;
+
+namespace tern::rt::driver {
+
+namespace {
+Error inputError(StringRef name, const Twine &msg) {
+  return createStringError(inconvertibleErrorCode(),
+                           "input '" + name + "': " + msg);
+}
+
+/// Converts a host tensor into the descriptor's DRAM bytes.
+Error bindInput(const program::TensorDesc &d, const io::Tensor &t,
+                uint8_t *dst) {
+  if (t.shape != d.shape)
+    return inputError(d.name, "shape " + io::shapeString(t.shape) +
+                                  " does not match the program's " +
+                                  io::shapeString(d.shape));
+  io::ElemType want = io::ElemType::I8;
+  switch (d.dtype) {
+  case DType::I8:
+  case DType::I4:
+  case DType::I6: want = io::ElemType::I8; break;
+  case DType::U8: want = io::ElemType::U8; break;
+  case DType::I16: want = io::ElemType::I16; break;
+  case DType::I32: want = io::ElemType::I32; break;
+  case DType::F32: want = io::ElemType::F32; break;
+  case DType::BF16:
+    want = t.type == io::ElemType::BF16 ? io::ElemType::BF16
+                                        : io::ElemType::F32;
+    break;
+  }
+  if (t.type != want)
+    return inputError(d.name, "dtype " + io::elemTypeName(t.type) +
+                                  " does not match the program's " +
+                                  program::dtypeName(d.dtype) + " (expects " +
+                                  io::elemTypeName(want) + ")");
+  const uint64_t n = t.numElements();
+  if (d.dtype == DType::BF16 && want == io::ElemType::F32) {
+    for (uint64_t i = 0; i < n; ++i) {
+      float f;
+      std::memcpy(&f, t.data.data() + 4 * i, 4);
+      uint16_t b = kernels::floatToBf(f);
+      std::memcpy(dst + 2 * i, &b, 2);
+    }
+    return Error::success();
+  }
+  if (d.dtype == DType::I4 || d.dtype == DType::I6) {
+    int lim = d.dtype == DType::I4 ? 8 : 32;
+    for (uint64_t i = 0; i < n; ++i) {
+      int v = static_cast<int8_t>(t.data[i]);
+      if (v < -lim || v >= lim)
+        return inputError(d.name, "value " + Twine(v) + " at element " +
+                                      Twine(i) + " does not fit " +
+                                      program::dtypeName(d.dtype));
+    }
+  }
+  std::memcpy(dst, t.data.data(), t.data.size());
+  return Error::success();
+}
+
+io::Tensor readOutputTensor(const program::TensorDesc &d, const uint8_t *src,
+                      bool pb) {
+  io::Tensor t;
+  t.shape = d.shape;
+  const uint64_t n = d.numElements();
+  switch (d.dtype) {
+  case DType::I8:
+  case DType::I4:
+  case DType::I6: t.type = io::ElemType::I8; break;
+  case DType::U8: t.type = io::ElemType::U8; break;
+  case DType::I16: t.type = io::ElemType::I16; break;
+  case DType::I32: t.type = io::ElemType::I32; break;
+  case DType::F32: t.type = io::ElemType::F32; break;
+  case DType::BF16: t.type = pb ? io::ElemType::BF16 : io::ElemType::F32; break;
+  }
+  if (d.dtype == DType::BF16 && !pb) {
+    t.data.resize(n * 4);
+    for (uint64_t i = 0; i < n; ++i) {
+      uint16_t b;
+      std::memcpy(&b, src + 2 * i, 2);
+      float f = kernels::bfToFloat(b); // exact
+      std::memcpy(t.data.data() + 4 * i, &f, 4);
+    }
+  } else {
+    t.data.assign(src, src + d.bytes());
+  }
+  return t;
+}
+
+} // namespace
+
+Expected<std::unique_ptr<Session>>
+Session::create(std::unique_ptr<program::LoadedProgram> program,
+                unsigned threads, bool scalar) {
+  std::unique_ptr<Session> s(new Session());
+  Expected<targets::Preset> preset =
+      targets::parsePreset(program->targetJson, program->targetName);
+  if (!preset)
+    return createStringError(inconvertibleErrorCode(),
+                             "embedded target preset is invalid: %s",
+                             toString(preset.takeError()).c_str());
+  Expected<std::vector<isa::Decoded>> code = sim::decodeProgram(program->code);
+  if (!code)
+    return code.takeError();
+  s->target = std::move(*preset);
+  s->code = std::move(*code);
+  s->loaded = std::move(program);
+  s->threads = threads;
+  s->scalar = scalar;
+  return s;
+}
+
+Expected<std::vector<io::Tensor>>
+Session::run(const StringMap<io::Tensor> &inputs, uint64_t maxInstructions,
+             bool bf16Outputs) {
+  const program::LoadedProgram &P = *loaded;
+  sim::MachineConfig mc;
+  mc.spadBytes = {target.actBytes, target.wgtBytes, target.accBytes,
+                  target.vecBytes};
+  mc.dramBytes = P.dramSize;
+  mc.threads = threads;
+  mc.useSimd = !scalar;
+  sim::Machine M(mc);
+  M.bfMode = target.bf16Mode;
+  for (const auto &s : P.constants)
+    program::unpackValues(s.data, s.bits, s.count,
+                          M.dramBytes().data() + s.dramOffset);
+
+  for (const auto &entry : inputs) {
+    bool known = false;
+    for (const program::TensorDesc &d : P.inputs)
+      known |= d.name == entry.getKey();
+    if (!known) {
+      std::string list;
+      for (const program::TensorDesc &d : P.inputs)
+        list += (list.empty() ? "" : ", ") + d.name;
+      return inputError(entry.getKey(),
+                        "the program has no such input (inputs: " +
+                            (list.empty() ? "none" : list) + ")");
+    }
+  }
+  for (const program::TensorDesc &d : P.inputs) {
+    auto it = inputs.find(d.name);
+    if (it == inputs.end())
+      return inputError(d.name, "missing (pass --input " + d.name + "=FILE)");
+    if (Error e = bindInput(d, it->second, M.dramBytes().data() + d.dramOffset))
+      return std::move(e);
+  }
+  sim::RunOptions opts;
+  opts.maxInstructions = maxInstructions;
+  opts.locationOf = [&P](uint32_t i) { return P.locationOf(i); };
+  if (Error e = sim::run(M, code, opts))
+    return std::move(e);
+  stats = M.stats;
+  std::vector<io::Tensor> outputs;
+  for (const program::TensorDesc &d : P.outputs)
+    outputs.push_back(
+        readOutputTensor(d, M.dramBytes().data() + d.dramOffset, bf16Outputs));
+  return outputs;
+}
+
+} // namespace tern::rt::driver

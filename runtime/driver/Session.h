@@ -1,0 +1,59 @@
+//===- Session.h - run a loaded program on in-memory tensors -----*- C++ -*-===//
+//
+// The part of `tern run` that other drivers (`tern eval`, tests) reuse: a
+// verified program plus its preset, run as many times as wanted on host
+// tensors, each run on a fresh machine (constants reloaded, scratchpads and
+// DRAM cleared), so runs are independent and deterministic.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TERN_RUNTIME_DRIVER_SESSION_H
+#define TERN_RUNTIME_DRIVER_SESSION_H
+
+#include "runtime/io/Tensor.h"
+#include "runtime/isa/ISA.h"
+#include "runtime/program/Program.h"
+#include "runtime/sim/functional/Machine.h"
+#include "runtime/targets/Preset.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <vector>
+
+namespace tern::rt::driver {
+
+class Session {
+public:
+  /// Verifies the embedded preset and decodes the code once.
+  static llvm::Expected<std::unique_ptr<Session>>
+  create(std::unique_ptr<program::LoadedProgram> program, unsigned threads = 1,
+         bool scalar = false);
+
+  const program::LoadedProgram &program() const { return *loaded; }
+  const targets::Preset &preset() const { return target; }
+
+  /// Runs once. `inputs` are matched to the program's inputs by name (every
+  /// input must be given, no unknown name); bf16 inputs accept f32 tensors
+  /// (rounded to nearest even). Outputs come in descriptor order; bf16
+  /// outputs are widened to f32 unless `bf16Outputs`.
+  llvm::Expected<std::vector<io::Tensor>>
+  run(const llvm::StringMap<io::Tensor> &inputs, uint64_t maxInstructions = 0,
+      bool bf16Outputs = false);
+
+  /// Statistics of the last run.
+  const sim::ExecStats &lastStats() const { return stats; }
+
+private:
+  Session() = default;
+  std::unique_ptr<program::LoadedProgram> loaded;
+  targets::Preset target;
+  std::vector<isa::Decoded> code;
+  unsigned threads = 1;
+  bool scalar = false;
+  sim::ExecStats stats;
+};
+
+} // namespace tern::rt::driver
+
+#endif

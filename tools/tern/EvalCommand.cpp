@@ -1,0 +1,100 @@
+//===- EvalCommand.cpp - `tern eval` options ------------------------------===//
+//
+// Compiles a model in memory and reports its accuracy on a dataset directory
+// (lib/Driver/Eval.h). Optional bounds make it usable as a test.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Commands.h"
+
+#include "tern/Driver/Compile.h"
+#include "tern/Driver/Eval.h"
+#include "tern/InitAll.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace llvm;
+
+namespace {
+cl::SubCommand evalCmd("eval",
+                       "Compile a model and measure its accuracy on the "
+                       "simulator against a dataset and FP32 references");
+cl::opt<std::string> input(cl::Positional,
+                           cl::desc("<model.onnx | model.mlir>"),
+                           cl::Required, cl::sub(evalCmd));
+cl::opt<std::string> dataset("dataset",
+                             cl::desc("Directory with inputs.npy and any of "
+                                      "labels.npy, targets.npy, "
+                                      "reference.npy"),
+                             cl::value_desc("dir"), cl::Required,
+                             cl::sub(evalCmd));
+cl::opt<std::string> target("target", cl::desc("Target preset name or .json"),
+                            cl::init("tern-edge"), cl::sub(evalCmd));
+cl::opt<std::string>
+    precision("precision", cl::desc("Precision policy (bf16)"),
+              cl::init("bf16"), cl::sub(evalCmd));
+cl::list<std::string> inputShapes("input-shape",
+                                  cl::desc("Static shape of an ONNX input"),
+                                  cl::value_desc("name=shape"),
+                                  cl::sub(evalCmd));
+cl::opt<int64_t> limit("limit", cl::desc("Evaluate at most N samples"),
+                       cl::init(0), cl::sub(evalCmd));
+cl::opt<double> minAgreement(
+    "min-top1-agreement",
+    cl::desc("Fail if top-1 agreement with the reference is lower"),
+    cl::init(-1.0), cl::sub(evalCmd));
+cl::opt<double> maxRelativeL2(
+    "max-relative-l2",
+    cl::desc("Fail if the relative L2 error vs the reference is higher"),
+    cl::init(-1.0), cl::sub(evalCmd));
+
+Error runEval() {
+  if (precision != "bf16")
+    return createStringError(inconvertibleErrorCode(),
+                             "unknown precision policy '%s'; available: bf16",
+                             precision.c_str());
+  mlir::DialectRegistry registry;
+  tern::registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  std::string error;
+  bool imported = false;
+  auto module = tern::loadModel(input, inputShapes, context, sourceMgr,
+                                imported, error);
+  if (!module)
+    return createStringError(inconvertibleErrorCode(), "%s",
+                             error.empty()
+                                 ? ("cannot evaluate '" + input + "'").c_str()
+                                 : error.c_str());
+  tern::CompileOptions options;
+  options.target = target;
+  options.raise = imported;
+  auto image = tern::compileModule(*module, options, tern::EmitKind::Program);
+  if (failed(image))
+    return createStringError(inconvertibleErrorCode(),
+                             "compilation of '%s' failed", input.c_str());
+  outs() << "model: " << input << "\ntarget: " << image->targetName
+         << ", precision: " << precision << ", program: "
+         << image->code.size() << " instructions\n";
+  auto result = tern::evaluateProgram(*image, dataset, limit);
+  if (!result)
+    return result.takeError();
+  tern::printEvalResult(*result, outs());
+  if (minAgreement >= 0 && result->top1Agreement &&
+      *result->top1Agreement < minAgreement)
+    return createStringError(inconvertibleErrorCode(),
+                             "top-1 agreement %.4f is below %.4f",
+                             *result->top1Agreement, minAgreement.getValue());
+  if (maxRelativeL2 >= 0 && result->relativeL2 &&
+      *result->relativeL2 > maxRelativeL2)
+    return createStringError(inconvertibleErrorCode(),
+                             "relative L2 error %.3e is above %.3e",
+                             *result->relativeL2, maxRelativeL2.getValue());
+  return Error::success();
+}
+
+tern::tool::RegisterCommand reg(evalCmd, runEval);
+} // namespace
