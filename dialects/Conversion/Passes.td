@@ -45,7 +45,8 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     `tern.merge_heads` (strided block copies through the activation
     scratchpad; rows whose elements are not contiguous are gathered element
     by element), `tosa.add` with an operand of the result's shape or one
-    broadcast row, and `tosa.conv2d` when it is a patch embedding (stride =
+    broadcast row, `tosa.clamp` without an upper bound (ReLU), and
+    `tosa.conv2d` when it is a patch embedding (stride =
     kernel, no padding): im2col copies plus a GEMM against the weight
     reordered at compile time. Transposes and reshapes of constants are
     folded first, so weight layouts cost nothing at run time.

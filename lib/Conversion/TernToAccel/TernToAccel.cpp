@@ -189,7 +189,7 @@ private:
       if (isa<ModuleOp, func::FuncOp, func::ReturnOp, arith::ConstantOp,
               tosa::ConstOp, tosa::ReshapeOp, tosa::TransposeOp,
               tosa::SliceOp, tosa::ConcatOp, tosa::GatherOp, tosa::AddOp,
-              tosa::Conv2DOp>(op))
+              tosa::Conv2DOp, tosa::ClampOp>(op))
         return;
       if (op->getDialect() &&
           op->getDialect()->getNamespace() == TernDialect::getDialectNamespace()) {

@@ -127,3 +127,13 @@ func.func @split_merge(%x: tensor<1x5x6xf32>) -> tensor<1x5x6xf32> {
   %m = tern.merge_heads %s {precision = #tern.precision<bf16>} : tensor<1x3x5x2xf32> -> tensor<1x5x6xf32>
   return %m : tensor<1x5x6xf32>
 }
+
+// -----
+
+// Tests that an exported ReLU (clamp with no upper bound) is max with 0.
+// CHECK-LABEL: func @relu_clamp
+// CHECK: accel.vector_const <max> %{{.*}}, %{{.*}} 0.000000e+00
+func.func @relu_clamp(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %y = tosa.clamp %x {max_fp = 3.40282347E+38 : f32, max_int = 9223372036854775807 : i64, min_fp = 0.000000e+00 : f32, min_int = 0 : i64} : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
