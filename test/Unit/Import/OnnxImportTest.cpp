@@ -60,8 +60,8 @@ TEST(OnnxImport, ImportsTextualModel) {
   Import import(R"(<ir_version: 8, opset_import: ["" : 17]>
 g (float[N, 4] x) => (float[N, 4] y) { y = Softmax (x) })",
                 options);
-  ASSERT_TRUE(import.module) << (import.messages.empty() ? ""
-                                                          : import.messages[0]);
+  ASSERT_TRUE(import.module)
+      << (import.messages.empty() ? "" : import.messages[0]);
   auto main = import.module->lookupSymbol<func::FuncOp>("main");
   ASSERT_TRUE(main);
   EXPECT_EQ(main.getFunctionType().getInput(0),

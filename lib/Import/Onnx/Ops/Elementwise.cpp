@@ -143,9 +143,9 @@ LogicalResult divHandler(OpBinder &b) {
   if (failed(ops))
     return failure();
   auto [l, r, shape] = *ops;
-  b.setResult(0, b.builder.create<tosa::MulOp>(
-                     b.loc, withShape(lhs, shape), l, r,
-                     b.builder.getI8IntegerAttr(0)));
+  b.setResult(0,
+              b.builder.create<tosa::MulOp>(b.loc, withShape(lhs, shape), l, r,
+                                            b.builder.getI8IntegerAttr(0)));
   return success();
 }
 
@@ -197,8 +197,7 @@ Handler unaryHandler(Build build, FoldFn fn) {
   };
 }
 
-template <typename TosaOp, typename FoldFn>
-Handler simpleUnary(FoldFn fn) {
+template <typename TosaOp, typename FoldFn> Handler simpleUnary(FoldFn fn) {
   return unaryHandler(
       [](OpBinder &b, Value x) -> Value {
         return b.builder.create<TosaOp>(b.loc, x.getType(), x);
@@ -244,11 +243,11 @@ LogicalResult clipHandler(OpBinder &b) {
     Value bound = expandRank(b.builder, b.loc, b.operand(i),
                              cast<ShapedType>(x.getType()).getRank());
     if (i == 1)
-      result = b.builder.create<tosa::MaximumOp>(b.loc, x.getType(), result,
-                                                 bound);
+      result =
+          b.builder.create<tosa::MaximumOp>(b.loc, x.getType(), result, bound);
     else
-      result = b.builder.create<tosa::MinimumOp>(b.loc, x.getType(), result,
-                                                 bound);
+      result =
+          b.builder.create<tosa::MinimumOp>(b.loc, x.getType(), result, bound);
   }
   if (lo != -inf || hi != inf)
     result = createClamp(b.builder, b.loc, result, lo, hi);
@@ -286,9 +285,9 @@ LogicalResult whereHandler(OpBinder &b) {
   auto ct = cast<RankedTensorType>(cond.getType());
   auto s = broadcastShapes(ct.getShape(),
                            cast<ShapedType>(lhs.getType()).getShape());
-  auto shape = s ? broadcastShapes(
-                       *s, cast<ShapedType>(rhs.getType()).getShape())
-                 : std::nullopt;
+  auto shape =
+      s ? broadcastShapes(*s, cast<ShapedType>(rhs.getType()).getShape())
+        : std::nullopt;
   if (!shape)
     return b.emitError() << "operand shapes do not broadcast";
   int64_t rank = shape->size();
@@ -312,8 +311,8 @@ LogicalResult castHandler(OpBinder &b) {
       else if (out.isFloat())
         out.fps[i] = in->getAsDouble(i);
       else
-        out.ints[i] = in->isFloat() ? static_cast<int64_t>(in->fps[i])
-                                    : in->ints[i];
+        out.ints[i] =
+            in->isFloat() ? static_cast<int64_t>(in->fps[i]) : in->ints[i];
     }
     b.setFolded(0, std::move(out));
     return success();
@@ -359,23 +358,28 @@ LogicalResult dropoutHandler(OpBinder &b) {
 } // namespace
 
 void tern::onnx_import::populateElementwiseHandlers(HandlerRegistry &r) {
-  r.onOp("Add", 14, binaryHandler<tosa::AddOp>(
-                        [](double x, double y) { return x + y; },
-                        [](int64_t x, int64_t y) { return x + y; }));
-  r.onOp("Sub", 14, binaryHandler<tosa::SubOp>(
-                        [](double x, double y) { return x - y; },
-                        [](int64_t x, int64_t y) { return x - y; }));
-  r.onOp("Mul", 14, binaryHandler<tosa::MulOp>(
-                        [](double x, double y) { return x * y; },
-                        [](int64_t x, int64_t y) { return x * y; }));
+  r.onOp(
+      "Add", 14,
+      binaryHandler<tosa::AddOp>([](double x, double y) { return x + y; },
+                                 [](int64_t x, int64_t y) { return x + y; }));
+  r.onOp(
+      "Sub", 14,
+      binaryHandler<tosa::SubOp>([](double x, double y) { return x - y; },
+                                 [](int64_t x, int64_t y) { return x - y; }));
+  r.onOp(
+      "Mul", 14,
+      binaryHandler<tosa::MulOp>([](double x, double y) { return x * y; },
+                                 [](int64_t x, int64_t y) { return x * y; }));
   r.onOp("Div", 14, divHandler);
   r.onOp("Pow", 15, powHandler);
-  r.onOp("Equal", 13, compareHandler<tosa::EqualOp>(
-                          [](double x, double y) { return x == y; },
-                          [](int64_t x, int64_t y) { return x == y; }));
-  r.onOp("Greater", 13, compareHandler<tosa::GreaterOp>(
-                            [](double x, double y) { return x > y; },
-                            [](int64_t x, int64_t y) { return x > y; }));
+  r.onOp("Equal", 13,
+         compareHandler<tosa::EqualOp>(
+             [](double x, double y) { return x == y; },
+             [](int64_t x, int64_t y) { return x == y; }));
+  r.onOp("Greater", 13,
+         compareHandler<tosa::GreaterOp>(
+             [](double x, double y) { return x > y; },
+             [](int64_t x, int64_t y) { return x > y; }));
 
   r.onOp("Sqrt", 13,
          unaryHandler(
@@ -386,20 +390,17 @@ void tern::onnx_import::populateElementwiseHandlers(HandlerRegistry &r) {
                                                            r);
              },
              [](double v) { return std::sqrt(v); }));
-  r.onOp("Reciprocal", 13, simpleUnary<tosa::ReciprocalOp>(
-                               [](double v) { return 1.0 / v; }));
-  r.onOp("Erf", 13, simpleUnary<tosa::ErfOp>([](double v) {
-           return std::erf(v);
-         }));
-  r.onOp("Tanh", 13, simpleUnary<tosa::TanhOp>([](double v) {
-           return std::tanh(v);
-         }));
+  r.onOp("Reciprocal", 13,
+         simpleUnary<tosa::ReciprocalOp>([](double v) { return 1.0 / v; }));
+  r.onOp("Erf", 13,
+         simpleUnary<tosa::ErfOp>([](double v) { return std::erf(v); }));
+  r.onOp("Tanh", 13,
+         simpleUnary<tosa::TanhOp>([](double v) { return std::tanh(v); }));
   r.onOp("Sigmoid", 13, simpleUnary<tosa::SigmoidOp>([](double v) {
            return 1.0 / (1.0 + std::exp(-v));
          }));
-  r.onOp("Exp", 13, simpleUnary<tosa::ExpOp>([](double v) {
-           return std::exp(v);
-         }));
+  r.onOp("Exp", 13,
+         simpleUnary<tosa::ExpOp>([](double v) { return std::exp(v); }));
   r.onOp("Neg", 13, simpleUnary<tosa::NegateOp>([](double v) { return -v; }));
   r.onOp("Relu", 14,
          unaryHandler(
