@@ -48,6 +48,53 @@ def Accel_MemorySpaceAttr
   let assemblyFormat = "`<` $value `>`";
 }
 
+def Accel_VectorKindAdd : I32EnumAttrCase<"add", 0>;
+def Accel_VectorKindSub : I32EnumAttrCase<"sub", 1>;
+def Accel_VectorKindMul : I32EnumAttrCase<"mul", 2>;
+def Accel_VectorKindMax : I32EnumAttrCase<"max", 3>;
+
+def Accel_VectorKind : I32EnumAttr<"VectorKind",
+    "element-wise operation of the vector unit",
+    [Accel_VectorKindAdd, Accel_VectorKindSub, Accel_VectorKindMul,
+     Accel_VectorKindMax]> {
+  let cppNamespace = "::tern::accel";
+  let genSpecializedAttr = 0;
+}
+
+def Accel_VectorKindAttr : EnumAttr<Accel_Dialect, Accel_VectorKind, "vector"> {
+  let summary = "vector-unit operation: add, sub, mul or max";
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Accel_ReduceKindSum : I32EnumAttrCase<"sum", 0>;
+def Accel_ReduceKindMax : I32EnumAttrCase<"max", 1>;
+
+def Accel_ReduceKind : I32EnumAttr<"ReduceKind", "row reduction",
+    [Accel_ReduceKindSum, Accel_ReduceKindMax]> {
+  let cppNamespace = "::tern::accel";
+  let genSpecializedAttr = 0;
+}
+
+def Accel_ReduceKindAttr : EnumAttr<Accel_Dialect, Accel_ReduceKind, "reduce"> {
+  let summary = "row reduction: sum or max";
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Accel_QueueLoad : I32EnumAttrCase<"load", 0>;
+def Accel_QueueCompute : I32EnumAttrCase<"compute", 1>;
+def Accel_QueueStore : I32EnumAttrCase<"store", 2>;
+
+def Accel_Queue : I32EnumAttr<"Queue", "instruction queue",
+    [Accel_QueueLoad, Accel_QueueCompute, Accel_QueueStore]> {
+  let cppNamespace = "::tern::accel";
+  let genSpecializedAttr = 0;
+}
+
+def Accel_QueueAttr : EnumAttr<Accel_Dialect, Accel_Queue, "queue"> {
+  let summary = "instruction queue: load, compute or store";
+  let assemblyFormat = "`<` $value `>`";
+}
+
 class Accel_Op<string mnemonic, list<Trait> traits = []>
     : Op<Accel_Dialect, mnemonic, traits>;
 

@@ -41,8 +41,11 @@ def Accel_DmaLoadOp : Accel_Op<"dma_load", [
   let description = [{
     Strided copy of a whole `source` tile in DRAM into `target` in one of the
     scratchpads (the DMA family of the ISA). Shapes and element types of the
-    two buffers are equal; a sub-tile of a larger DRAM tensor is addressed
-    with `memref.subview` on the source.
+    two buffers are equal. Tiles have rank 1 or 2. The scratchpad tile is
+    contiguous; the DRAM side may be any view with static strides whose rows
+    are contiguous (a sub-tile of a larger tensor, from `memref.subview`), or
+    a rank-1 view with any stride (each element is one DMA row: a column
+    gathered into a row).
 
     Example:
 
@@ -56,6 +59,31 @@ def Accel_DmaLoadOp : Accel_Op<"dma_load", [
   let assemblyFormat = [{
     $source `,` $target attr-dict `:` type($source) `,` type($target)
   }];
+  let hasVerifier = 1;
+}
+
+def Accel_DmaBroadcastOp : Accel_Op<"dma_broadcast", [
+    MemoryEffects<[MemRead, MemWrite]>,
+    AllElementTypesMatch<["source", "target"]>]> {
+  let summary = "copy one DRAM row into every row of a scratchpad tile";
+  let description = [{
+    `target[r, c] = source[c]` for every row `r`: a DMA whose DRAM row stride
+    is 0. Used to broadcast a bias or LayerNorm parameter over a tile of
+    tokens.
+
+    Example:
+
+    ```mlir
+    accel.dma_broadcast %bias, %tile
+        : memref<64xbf16, strided<[1], offset: 64>>, memref<32x64xbf16, #accel.space<vec>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_DramBuffer, "", [MemRead]>:$source,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$target);
+  let assemblyFormat = [{
+    $source `,` $target attr-dict `:` type($source) `,` type($target)
+  }];
+  let hasVerifier = 1;
 }
 
 def Accel_DmaStoreOp : Accel_Op<"dma_store", [
@@ -77,6 +105,7 @@ def Accel_DmaStoreOp : Accel_Op<"dma_store", [
   let assemblyFormat = [{
     $source `,` $target attr-dict `:` type($source) `,` type($target)
   }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -110,6 +139,213 @@ def Accel_GemmOp : Accel_Op<"gemm"> {
     $lhs `,` $rhs `,` $acc (`accumulate` $accumulate^)? attr-dict `:`
     type($lhs) `,` type($rhs) `,` type($acc)
   }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Vector unit and special-function unit
+//===----------------------------------------------------------------------===//
+
+// Element types the vector unit computes on.
+def Accel_VectorElement : AnyTypeOf<[BF16, I32]>;
+
+def Accel_VectorOp : Accel_Op<"vector", [
+    AllShapesMatch<["lhs", "rhs", "result"]>,
+    AllElementTypesMatch<["lhs", "rhs", "result"]>]> {
+  let summary = "element-wise binary operation of the vector unit";
+  let description = [{
+    `result = lhs <kind> rhs` element by element on scratchpad tiles of
+    `bf16` (rounded per the target's bf16 mode) or `i32` (wrapping).
+
+    Example:
+
+    ```mlir
+    accel.vector <add> %a, %b, %d : memref<32x64xbf16, #accel.space<act>>,
+        memref<32x64xbf16, #accel.space<vec>>, memref<32x64xbf16, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Accel_VectorKindAttr:$kind,
+                       Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$lhs,
+                       Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$rhs,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+  let assemblyFormat = [{
+    $kind $lhs `,` $rhs `,` $result attr-dict `:` type($lhs) `,` type($rhs)
+    `,` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Accel_VectorConstOp : Accel_Op<"vector_const", [
+    AllShapesMatch<["input", "result"]>,
+    AllElementTypesMatch<["input", "result"]>]> {
+  let summary = "element-wise operation with a broadcast bf16 constant";
+  let description = [{
+    `result = input <kind> value` with `value` held in one of the vector
+    unit's bf16 constant registers (the emitter assigns the register).
+
+    Example:
+
+    ```mlir
+    accel.vector_const <mul> %a, %d 1.250000e-01
+        : memref<32x64xbf16, #accel.space<act>>, memref<32x64xbf16, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Accel_VectorKindAttr:$kind,
+                       Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
+                       F32Attr:$value);
+  let assemblyFormat = [{
+    $kind $input `,` $result $value attr-dict `:` type($input) `,`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Accel_ReduceOp : Accel_Op<"reduce"> {
+  let summary = "row reduction of the vector unit";
+  let description = [{
+    `result[r, 0] = <kind> over c of input[r, c]`, left to right.
+
+    Example:
+
+    ```mlir
+    accel.reduce <max> %a, %m : memref<32x64xbf16, #accel.space<act>>,
+        memref<32x1xbf16, #accel.space<vec>>
+    ```
+  }];
+  let arguments = (ins Accel_ReduceKindAttr:$kind,
+                       Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+  let assemblyFormat = [{
+    $kind $input `,` $result attr-dict `:` type($input) `,` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Accel_ConvertOp : Accel_Op<"convert"> {
+  let summary = "format conversion through the requantization unit";
+  let description = [{
+    Converts a tile between number formats, multiplying by `scale` on the
+    way: `f32` accumulators or `i8`/`i16`/`i32` integers to `bf16`, and
+    `bf16` to `i8` (saturating). Rounding follows the target's bf16 mode.
+
+    Example:
+
+    ```mlir
+    accel.convert %acc, %d scale 1.000000e+00
+        : memref<32x64xf32, #accel.space<acc>>, memref<32x64xbf16, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
+                       DefaultValuedAttr<F32Attr, "1.0">:$scale);
+  let assemblyFormat = [{
+    $input `,` $result (`scale` $scale^)? attr-dict `:` type($input) `,`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+// Row-wise bf16 kernels of the special-function unit share their shape rule.
+class Accel_SfuRowOp<string mnemonic, string what>
+    : Accel_Op<mnemonic, [AllShapesMatch<["input", "result"]>]> {
+  let summary = "bf16 " # what # " of each row (special-function unit)";
+  let hasVerifier = 1;
+}
+
+def Accel_SoftmaxOp : Accel_SfuRowOp<"softmax", "softmax"> {
+  let description = [{
+    Softmax along each row of a `bf16` tile.
+
+    Example:
+
+    ```mlir
+    accel.softmax %s, %p : memref<16x16xbf16, #accel.space<act>>,
+        memref<16x16xbf16, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+  let assemblyFormat = [{
+    $input `,` $result attr-dict `:` type($input) `,` type($result)
+  }];
+}
+
+def Accel_LayerNormOp : Accel_SfuRowOp<"layer_norm",
+                                       "normalization (no affine)"> {
+  let description = [{
+    `(x - mean) / sqrt(var + epsilon)` along each row of a `bf16` tile;
+    gamma and beta are applied by vector ops.
+
+    Example:
+
+    ```mlir
+    accel.layer_norm %x, %y epsilon 9.99999974E-6
+        : memref<16x32xbf16, #accel.space<act>>, memref<16x32xbf16, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
+                       F32Attr:$epsilon);
+  let assemblyFormat = [{
+    $input `,` $result `epsilon` $epsilon attr-dict `:` type($input) `,`
+    type($result)
+  }];
+}
+
+def Accel_GeluOp : Accel_SfuRowOp<"gelu", "GELU"> {
+  let description = [{
+    GELU (tanh form) element-wise on a `bf16` tile.
+
+    Example:
+
+    ```mlir
+    accel.gelu %h, %a : memref<16x128xbf16, #accel.space<act>>,
+        memref<16x128xbf16, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+  let assemblyFormat = [{
+    $input `,` $result attr-dict `:` type($input) `,` type($result)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Synchronization between queues
+//===----------------------------------------------------------------------===//
+
+def Accel_PushOp : Accel_Op<"push"> {
+  let summary = "send a dependency token from one queue to another";
+  let description = [{
+    Executes on queue `from` after every earlier instruction of that queue
+    and sends one token to queue `to`. Inserted by `accel-insert-sync`.
+
+    Example:
+
+    ```mlir
+    accel.push <load> to <compute>
+    ```
+  }];
+  let arguments = (ins Accel_QueueAttr:$from, Accel_QueueAttr:$to);
+  let assemblyFormat = "$from `to` $to attr-dict";
+  let hasVerifier = 1;
+}
+
+def Accel_PopOp : Accel_Op<"pop"> {
+  let summary = "wait for a dependency token from another queue";
+  let description = [{
+    Executes on queue `to`: no later instruction of that queue starts before
+    a token pushed by queue `from` has arrived (and is consumed).
+
+    Example:
+
+    ```mlir
+    accel.pop <load> to <compute>
+    ```
+  }];
+  let arguments = (ins Accel_QueueAttr:$from, Accel_QueueAttr:$to);
+  let assemblyFormat = "$from `to` $to attr-dict";
   let hasVerifier = 1;
 }
 

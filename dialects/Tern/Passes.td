@@ -38,6 +38,35 @@ def TernGeluToRelu : Pass<"tern-gelu-to-relu", "::mlir::func::FuncOp"> {
   ];
 }
 
+def TernSelectPrecision
+    : Pass<"tern-select-precision", "::mlir::func::FuncOp"> {
+  let summary = "Decide the numeric mode of every tern op";
+  let description = [{
+    Sets the `precision` attribute of every `tern` op according to a policy.
+
+    Implemented policies:
+    - `bf16`: every operator in bf16 (matrix unit in bf16 mode with f32
+      accumulation, reference bf16 SFU kernels); needs no calibration. The
+      debugging and accuracy reference.
+
+    TATAA's int8/bf16 map, the integer-only policy and the automatic policy
+    need quantized types and are not available yet (the option refuses them).
+
+    Accepts: any function; ops whose precision is already decided (not `f32`)
+    are kept unless `override` is set. Produces the same IR with precisions.
+  }];
+  let dependentDialects = ["::tern::TernDialect"];
+  let options = [
+    Option<"policy", "policy", "::tern::PrecisionPolicy",
+           /*default=*/"::tern::PrecisionPolicy::bf16",
+           "Precision policy", [{::llvm::cl::values(
+             clEnumValN(::tern::PrecisionPolicy::bf16, "bf16",
+                        "every operator in bf16"))}]>,
+    Option<"overrideDecided", "override", "bool", /*default=*/"false",
+           "Also change ops whose precision is already decided">,
+  ];
+}
+
 //===----------------------------------------------------------------------===//
 // Raising: imported TOSA patterns -> graph-level tern ops (tern-raise)
 //===----------------------------------------------------------------------===//

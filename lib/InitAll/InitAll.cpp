@@ -2,7 +2,9 @@
 
 #include "tern/InitAll.h"
 
+#include "tern/Conversion/Passes.h"
 #include "tern/Dialect/Accel/IR/AccelDialect.h"
+#include "tern/Dialect/Accel/Transforms/Passes.h"
 #include "tern/Dialect/Tern/IR/TernDialect.h"
 #include "tern/Dialect/Tern/Transforms/Passes.h"
 
@@ -28,5 +30,7 @@ void tern::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void tern::registerAllPasses() {
   tern::registerTernPasses();
+  tern::registerTernConversionPasses();
+  tern::accel::registerAccelPasses();
   tern::registerTernRaisePipeline();
 }

@@ -106,6 +106,183 @@ func.func @foreign_memory_space(%a: memref<4x8xi8, 3>, %b: memref<4x8xi8, #accel
 
 // -----
 
+func.func @vector_types(%a: memref<4x8xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector' op operands must be bf16 or i32 tiles, got 'i8'}}
+  accel.vector <add> %a, %a, %a : memref<4x8xi8, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @vector_shapes(%a: memref<4x8xbf16, #accel.space<act>>, %b: memref<4x4xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector' op failed to verify that all of {lhs, rhs, result} have same shape}}
+  accel.vector <add> %a, %b, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x4xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @vector_const_types(%a: memref<4x8xi32, #accel.space<acc>>) {
+  // expected-error @+1 {{'accel.vector_const' op a constant operand needs bf16 tiles, got 'i32'}}
+  accel.vector_const <mul> %a, %a 2.0 : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
+  return
+}
+
+// -----
+
+func.func @reduce_rank(%a: memref<8xbf16, #accel.space<act>>, %r: memref<8x1xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.reduce' op operands must be rank-2 tiles}}
+  accel.reduce <sum> %a, %r : memref<8xbf16, #accel.space<act>>, memref<8x1xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @reduce_shape(%a: memref<4x8xbf16, #accel.space<act>>, %r: memref<4x2xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.reduce' op result must be 4x1, got 4x2}}
+  accel.reduce <sum> %a, %r : memref<4x8xbf16, #accel.space<act>>, memref<4x2xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @reduce_types(%a: memref<4x8xbf16, #accel.space<act>>, %r: memref<4x1xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.reduce' op operands must be bf16 or i32 tiles of one type}}
+  accel.reduce <sum> %a, %r : memref<4x8xbf16, #accel.space<act>>, memref<4x1xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @convert_shape(%a: memref<4x8xf32, #accel.space<acc>>, %b: memref<8x4xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.convert' op input and result shapes must match}}
+  accel.convert %a, %b : memref<4x8xf32, #accel.space<acc>>, memref<8x4xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @convert_types(%a: memref<4x8xf32, #accel.space<acc>>, %b: memref<4x8xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.convert' op unsupported conversion 'f32' -> 'i8'; expected f32/i8/i16/i32 -> bf16 or bf16 -> i8}}
+  accel.convert %a, %b : memref<4x8xf32, #accel.space<acc>>, memref<4x8xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @convert_scale(%a: memref<4x8xf32, #accel.space<acc>>, %b: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.convert' op scale must be positive}}
+  accel.convert %a, %b scale 0.0 : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @softmax_types(%a: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.softmax' op operands must be bf16 tiles, got 'i32' -> 'i32'}}
+  accel.softmax %a, %a : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @gelu_rank(%a: memref<8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.gelu' op operands must be rank-2 tiles}}
+  accel.gelu %a, %a : memref<8xbf16, #accel.space<act>>, memref<8xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @layer_norm_epsilon(%a: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.layer_norm' op epsilon must be non-negative}}
+  accel.layer_norm %a, %a epsilon -1.0 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @layer_norm_shape(%a: memref<4x8xbf16, #accel.space<act>>, %b: memref<4x4xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.layer_norm' op failed to verify that all of {input, result} have same shape}}
+  accel.layer_norm %a, %b epsilon 1.0 : memref<4x8xbf16, #accel.space<act>>, memref<4x4xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @push_self() {
+  // expected-error @+1 {{'accel.push' op a queue cannot synchronize with itself}}
+  accel.push <load> to <load>
+  return
+}
+
+// -----
+
+func.func @pop_self() {
+  // expected-error @+1 {{'accel.pop' op a queue cannot synchronize with itself}}
+  accel.pop <store> to <store>
+  return
+}
+
+// -----
+
+func.func @dma_rank(%a: memref<2x4x8xi8>, %b: memref<2x4x8xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.dma_load' op DMA tiles must have rank 1 or 2}}
+  accel.dma_load %a, %b : memref<2x4x8xi8>, memref<2x4x8xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @dma_scratchpad_strided(%a: memref<4x4xi8>, %t: memref<8x8xi8, #accel.space<act>>) {
+  %v = memref.subview %t[0, 0] [4, 4] [1, 1] : memref<8x8xi8, #accel.space<act>> to memref<4x4xi8, strided<[8, 1]>, #accel.space<act>>
+  // expected-error @+1 {{'accel.dma_load' op the scratchpad tile must be contiguous, got 'memref<4x4xi8, strided<[8, 1]>, #accel.space<act>>'}}
+  accel.dma_load %a, %v : memref<4x4xi8>, memref<4x4xi8, strided<[8, 1]>, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @dma_inner_stride(%a: memref<4x4xi8, strided<[8, 2]>>, %t: memref<4x4xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.dma_load' op the DRAM view's innermost stride must be 1, got 2}}
+  accel.dma_load %a, %t : memref<4x4xi8, strided<[8, 2]>>, memref<4x4xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @broadcast_rank(%b: memref<8xbf16>, %t: memref<8xbf16, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.dma_broadcast' op broadcasts a rank-1 row into a rank-2 tile}}
+  accel.dma_broadcast %b, %t : memref<8xbf16>, memref<8xbf16, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @broadcast_width(%b: memref<8xbf16>, %t: memref<4x6xbf16, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.dma_broadcast' op tile rows have 6 elements, the source row 8}}
+  accel.dma_broadcast %b, %t : memref<8xbf16>, memref<4x6xbf16, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @broadcast_strided(%b: memref<8xbf16, strided<[2]>>, %t: memref<4x8xbf16, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.dma_broadcast' op the source row must be contiguous, got stride 2}}
+  accel.dma_broadcast %b, %t : memref<8xbf16, strided<[2]>>, memref<4x8xbf16, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @dma_store_dynamic_offset(%t: memref<4x4xi8, #accel.space<act>>, %a: memref<4x4xi8, strided<[4, 1], offset: ?>>) {
+  // expected-error @+1 {{'accel.dma_store' op the DRAM view must have static strides and offset, got 'memref<4x4xi8, strided<[4, 1], offset: ?>>'}}
+  accel.dma_store %t, %a : memref<4x4xi8, #accel.space<act>>, memref<4x4xi8, strided<[4, 1], offset: ?>>
+  return
+}
+
+// -----
+
 // expected-error @+2 {{expected ::tern::accel::MemorySpace to be one of: dram, act, wgt, acc, vec}}
 // expected-error @+1 {{failed to parse Accel_MemorySpaceAttr parameter 'value' which is to be a `::tern::accel::MemorySpace`}}
 func.func @bad_space(%a: memref<4x8xi8, #accel.space<sram>>)

@@ -33,3 +33,54 @@ func.func @narrow_and_bf16_tiles(%a4: memref<8x16xi4, #accel.space<act>>,
   accel.gemm %ab, %wb, %cf : memref<8x16xbf16, #accel.space<act>>, memref<16x8xbf16, #accel.space<wgt>>, memref<8x8xf32, #accel.space<acc>>
   return
 }
+
+// CHECK-LABEL: func @vector_and_sfu
+func.func @vector_and_sfu(%a: memref<4x8xbf16, #accel.space<act>>,
+                          %b: memref<4x8xbf16, #accel.space<vec>>,
+                          %r: memref<4x1xbf16, #accel.space<vec>>,
+                          %acc: memref<4x8xf32, #accel.space<acc>>,
+                          %i: memref<4x8xi32, #accel.space<acc>>,
+                          %q: memref<4x8xi8, #accel.space<act>>) {
+  // CHECK: accel.vector <add> %{{.*}}, %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<vec>>, memref<4x8xbf16, #accel.space<act>>
+  accel.vector <add> %a, %b, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<vec>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.vector <max> {{.*}} : memref<4x8xi32, #accel.space<acc>>
+  accel.vector <max> %i, %i, %i : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
+  // CHECK: accel.vector_const <mul> %{{.*}}, %{{.*}} 1.250000e-01 :
+  accel.vector_const <mul> %a, %a 0.125 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.reduce <max> %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<vec>>
+  accel.reduce <max> %a, %r : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<vec>>
+  // CHECK: accel.convert %{{.*}}, %{{.*}} scale 5.000000e-01 : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
+  accel.convert %acc, %a scale 0.5 : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.convert %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  accel.convert %a, %q : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  // CHECK: accel.softmax
+  accel.softmax %a, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.layer_norm %{{.*}}, %{{.*}} epsilon 9.99999974E-6 :
+  accel.layer_norm %a, %a epsilon 1.0e-5 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.gelu
+  accel.gelu %a, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.push <load> to <compute>
+  accel.push <load> to <compute>
+  // CHECK: accel.pop <load> to <compute>
+  accel.pop <load> to <compute>
+  return
+}
+
+// CHECK-LABEL: func @dma_views
+func.func @dma_views(%x: memref<8x16xbf16>, %b: memref<16xbf16>, %m: memref<16x8xbf16>) {
+  %t = memref.alloc() : memref<4x8xbf16, #accel.space<act>>
+  // A sub-block of a larger DRAM tensor.
+  // CHECK: accel.dma_load %{{.*}}, %{{.*}} : memref<4x8xbf16, strided<[16, 1], offset: 40>>, memref<4x8xbf16, #accel.space<act>>
+  %sv = memref.subview %x[2, 8] [4, 8] [1, 1] : memref<8x16xbf16> to memref<4x8xbf16, strided<[16, 1], offset: 40>>
+  accel.dma_load %sv, %t : memref<4x8xbf16, strided<[16, 1], offset: 40>>, memref<4x8xbf16, #accel.space<act>>
+  // A bias row repeated on every row of the tile.
+  // CHECK: accel.dma_broadcast %{{.*}}, %{{.*}} : memref<8xbf16, strided<[1], offset: 8>>, memref<4x8xbf16, #accel.space<act>>
+  %bc = memref.subview %b[8] [8] [1] : memref<16xbf16> to memref<8xbf16, strided<[1], offset: 8>>
+  accel.dma_broadcast %bc, %t : memref<8xbf16, strided<[1], offset: 8>>, memref<4x8xbf16, #accel.space<act>>
+  // A column gathered into one row of the tile.
+  // CHECK: accel.dma_load %{{.*}}, %{{.*}} : memref<8xbf16, strided<[8], offset: 3>>, memref<8xbf16, strided<[1], offset: 8>, #accel.space<act>>
+  %col = memref.subview %m[0, 3] [8, 1] [1, 1] : memref<16x8xbf16> to memref<8xbf16, strided<[8], offset: 3>>
+  %row = memref.subview %t[1, 0] [1, 8] [1, 1] : memref<4x8xbf16, #accel.space<act>> to memref<8xbf16, strided<[1], offset: 8>, #accel.space<act>>
+  accel.dma_load %col, %row : memref<8xbf16, strided<[8], offset: 3>>, memref<8xbf16, strided<[1], offset: 8>, #accel.space<act>>
+  return
+}

@@ -6,6 +6,7 @@
 
 #include "tern/Dialect/Accel/IR/AccelOps.h"
 
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -15,13 +16,152 @@ using namespace tern::accel;
 
 namespace {
 
+/// The DMA engine copies 1-D or 2-D blocks: the scratchpad side is a
+/// contiguous block, the DRAM side any static strided view whose rows are
+/// contiguous (a rank-1 view may have any stride: each element is a row).
+LogicalResult verifyDmaShapes(Operation *op, MemRefType dram,
+                              MemRefType spad) {
+  if (dram.getRank() < 1 || dram.getRank() > 2)
+    return op->emitOpError("DMA tiles must have rank 1 or 2");
+  if (!memref::isStaticShapeAndContiguousRowMajor(spad))
+    return op->emitOpError("the scratchpad tile must be contiguous, got ")
+           << spad;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(getStridesAndOffset(dram, strides, offset)) ||
+      ShapedType::isDynamic(offset) ||
+      llvm::any_of(strides, ShapedType::isDynamic))
+    return op->emitOpError("the DRAM view must have static strides and "
+                           "offset, got ")
+           << dram;
+  if (dram.getRank() == 2 && strides.back() != 1)
+    return op->emitOpError("the DRAM view's innermost stride must be 1, got ")
+           << strides.back();
+  return success();
+}
+
 /// Operand widths the matrix unit multiplies in integer mode.
 bool isGemmIntegerOperand(Type t) {
   return t.isSignlessInteger(8) || t.isSignlessInteger(6) ||
          t.isSignlessInteger(4);
 }
 
+bool isVectorElement(Type t) { return t.isBF16() || t.isSignlessInteger(32); }
+
+/// Row-wise kernels work on rank-2 bf16 tiles.
+LogicalResult verifyBf16RowKernel(Operation *op, MemRefType in,
+                                  MemRefType out) {
+  if (in.getRank() != 2)
+    return op->emitOpError("operands must be rank-2 tiles");
+  if (!in.getElementType().isBF16() || !out.getElementType().isBF16())
+    return op->emitOpError("operands must be bf16 tiles, got ")
+           << in.getElementType() << " -> " << out.getElementType();
+  return success();
+}
+
 } // namespace
+
+LogicalResult DmaLoadOp::verify() {
+  return verifyDmaShapes(*this, getSource().getType(), getTarget().getType());
+}
+
+LogicalResult DmaBroadcastOp::verify() {
+  MemRefType source = getSource().getType(), target = getTarget().getType();
+  if (source.getRank() != 1 || target.getRank() != 2)
+    return emitOpError("broadcasts a rank-1 row into a rank-2 tile");
+  if (target.getDimSize(1) != source.getDimSize(0))
+    return emitOpError("tile rows have ")
+           << target.getDimSize(1) << " elements, the source row "
+           << source.getDimSize(0);
+  if (failed(verifyDmaShapes(*this, source, target)))
+    return failure();
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  (void)getStridesAndOffset(source, strides, offset);
+  if (strides[0] != 1)
+    return emitOpError("the source row must be contiguous, got stride ")
+           << strides[0];
+  return success();
+}
+
+LogicalResult DmaStoreOp::verify() {
+  return verifyDmaShapes(*this, getTarget().getType(), getSource().getType());
+}
+
+LogicalResult VectorOp::verify() {
+  if (!isVectorElement(getLhs().getType().getElementType()))
+    return emitOpError("operands must be bf16 or i32 tiles, got ")
+           << getLhs().getType().getElementType();
+  return success();
+}
+
+LogicalResult VectorConstOp::verify() {
+  if (!getInput().getType().getElementType().isBF16())
+    return emitOpError("a constant operand needs bf16 tiles, got ")
+           << getInput().getType().getElementType();
+  return success();
+}
+
+LogicalResult ReduceOp::verify() {
+  MemRefType in = getInput().getType(), out = getResult().getType();
+  if (in.getRank() != 2 || out.getRank() != 2)
+    return emitOpError("operands must be rank-2 tiles");
+  if (out.getDimSize(0) != in.getDimSize(0) || out.getDimSize(1) != 1)
+    return emitOpError("result must be ")
+           << in.getDimSize(0) << "x1, got " << out.getDimSize(0) << "x"
+           << out.getDimSize(1);
+  if (in.getElementType() != out.getElementType() ||
+      !isVectorElement(in.getElementType()))
+    return emitOpError("operands must be bf16 or i32 tiles of one type");
+  return success();
+}
+
+LogicalResult ConvertOp::verify() {
+  MemRefType in = getInput().getType(), out = getResult().getType();
+  if (in.getShape() != out.getShape())
+    return emitOpError("input and result shapes must match");
+  Type a = in.getElementType(), b = out.getElementType();
+  bool toBf16 = b.isBF16() && (a.isF32() || a.isSignlessInteger(8) ||
+                               a.isSignlessInteger(16) ||
+                               a.isSignlessInteger(32));
+  bool toInt8 = a.isBF16() && b.isSignlessInteger(8);
+  if (!toBf16 && !toInt8)
+    return emitOpError("unsupported conversion ")
+           << a << " -> " << b
+           << "; expected f32/i8/i16/i32 -> bf16 or bf16 -> i8";
+  if (!(getScale().convertToFloat() > 0.0f))
+    return emitOpError("scale must be positive");
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return verifyBf16RowKernel(*this, getInput().getType(),
+                             getResult().getType());
+}
+
+LogicalResult LayerNormOp::verify() {
+  if (getEpsilon().convertToFloat() < 0.0f)
+    return emitOpError("epsilon must be non-negative");
+  return verifyBf16RowKernel(*this, getInput().getType(),
+                             getResult().getType());
+}
+
+LogicalResult GeluOp::verify() {
+  return verifyBf16RowKernel(*this, getInput().getType(),
+                             getResult().getType());
+}
+
+LogicalResult PushOp::verify() {
+  if (getFrom() == getTo())
+    return emitOpError("a queue cannot synchronize with itself");
+  return success();
+}
+
+LogicalResult PopOp::verify() {
+  if (getFrom() == getTo())
+    return emitOpError("a queue cannot synchronize with itself");
+  return success();
+}
 
 LogicalResult GemmOp::verify() {
   MemRefType lhs = getLhs().getType(), rhs = getRhs().getType(),

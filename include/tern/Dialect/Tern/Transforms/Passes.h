@@ -13,6 +13,11 @@
 
 namespace tern {
 
+/// Policies of tern-select-precision.
+enum class PrecisionPolicy {
+  bf16, ///< every operator in bf16
+};
+
 #define GEN_PASS_DECL
 #include "Tern/TernPasses.h.inc"
 

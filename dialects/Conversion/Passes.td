@@ -1,0 +1,63 @@
+//===- Passes.td - conversions between Tern's dialects ------*- tablegen -*-===//
+//
+// Conversion passes, one directory each under lib/Conversion/, lit-tested in
+// test/Conversion/<Name>/.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_CONVERSION_PASSES_TD
+#define TERN_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
+  let summary = "Lower tensor-level tern ops to tiled accel ops on buffers";
+  let description = [{
+    A full conversion from tensors to buffers and from `tern` operators to
+    tile-level `accel` operations, for operators whose precision is `bf16`.
+
+    Accepts: functions whose body holds `tern` ops with static shapes and
+    `#tern.precision<bf16>`, `arith.constant` tensors (dense or
+    dense_resource, f32) for weights, and `func.return`. Produces: the same
+    functions on DRAM memrefs of `bf16` (arguments, results, a `memref.alloc`
+    per intermediate tensor, a `memref.global` per weight, converted to bf16
+    with round-to-nearest-even), whose bodies are unrolled tile programs:
+    `memref.alloc` in the scratchpad memory spaces, `accel.dma_load`, compute
+    ops (`accel.gemm`, `accel.convert`, `accel.vector`, `accel.softmax`,
+    `accel.layer_norm`, `accel.gelu`) and `accel.dma_store` over
+    `memref.subview` / `memref.collapse_shape` / `memref.reinterpret_cast`
+    views of the DRAM buffers.
+
+    Tiling: rows in blocks of `tile-m`, output columns in blocks of `tile-n`
+    and the contraction in blocks of `tile-k` (accumulating in the
+    accumulator scratchpad), each shrunk so that one tile takes at most a
+    quarter of its scratchpad (`act-bytes`, `wgt-bytes`, `acc-bytes`): the
+    allocator can then keep the previous tile while the next one loads.
+    Row-wise operators (softmax, layer_norm) keep whole rows in one tile.
+    Operands and results of the vector unit live in the activation
+    scratchpad (some targets, e.g. TATAA, have a vector file of 1 KiB). `transpose_rhs` matmuls load the right operand
+    with one column-gathering DMA per contraction index.
+
+    Any other op (a TOSA op left by import, a tern op in another precision) is
+    illegal: the pass fails and names the op and its location (the ONNX node).
+  }];
+  let dependentDialects = ["::tern::accel::AccelDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::func::FuncDialect"];
+  let options = [
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"32",
+           "Rows per tile">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"64",
+           "Output columns per tile">,
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"256",
+           "Contraction length per GEMM instruction">,
+    Option<"actBytes", "act-bytes", "int64_t", /*default=*/"262144",
+           "Activation scratchpad size in bytes">,
+    Option<"wgtBytes", "wgt-bytes", "int64_t", /*default=*/"262144",
+           "Weight scratchpad size in bytes">,
+    Option<"accBytes", "acc-bytes", "int64_t", /*default=*/"262144",
+           "Accumulator scratchpad size in bytes">,
+  ];
+}
+
+#endif // TERN_CONVERSION_PASSES_TD

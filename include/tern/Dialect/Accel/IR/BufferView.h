@@ -1,0 +1,53 @@
+//===- BufferView.h - where a memref view's bytes are -----------*- C++ -*-===//
+//
+// The tile programs address DRAM and scratchpads through memref views
+// (subview, collapse_shape, expand_shape, reinterpret_cast) of a root buffer
+// (a memref.alloc, a function argument or a memref.get_global). Sync
+// insertion and emission both need the view's root, its element offset and
+// strides relative to the root's base, and its byte footprint.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_DIALECT_ACCEL_IR_BUFFERVIEW_H
+#define TERN_DIALECT_ACCEL_IR_BUFFERVIEW_H
+
+#include "tern/Dialect/Accel/IR/AccelDialect.h"
+
+#include "mlir/IR/Value.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace tern::accel {
+
+/// Name of the address attribute set by accel-allocate-buffers.
+inline constexpr llvm::StringLiteral kAddressAttr = "accel.address";
+/// Function attribute: DRAM addresses of the arguments, in order.
+inline constexpr llvm::StringLiteral kArgAddressesAttr = "accel.arg_addresses";
+/// Module attribute: DRAM bytes the program needs.
+inline constexpr llvm::StringLiteral kDramSizeAttr = "accel.dram_size";
+
+struct BufferView {
+  mlir::Value root;
+  MemorySpace space = MemorySpace::dram;
+  int64_t offset = 0; ///< in elements, from the root's first element
+  llvm::SmallVector<int64_t> shape;
+  llvm::SmallVector<int64_t> strides; ///< in elements
+  unsigned elementBytes = 1;
+
+  /// Bytes from the first to one past the last element the view touches.
+  int64_t spanBytes() const;
+};
+
+/// Bytes one element of `type` takes in memory (sub-byte integers take a
+/// whole byte, as the runtime stores them).
+unsigned elementBytes(mlir::Type type);
+
+/// Follows view ops back to the root buffer. Fails on a view whose layout is
+/// not static strided, or a root that is not an alloc, argument or global.
+mlir::FailureOr<BufferView> resolveView(mlir::Value view);
+
+/// The byte address of `root` assigned by accel-allocate-buffers, if any.
+std::optional<int64_t> rootAddress(mlir::Value root);
+
+} // namespace tern::accel
+
+#endif // TERN_DIALECT_ACCEL_IR_BUFFERVIEW_H

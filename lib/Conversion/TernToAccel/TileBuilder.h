@@ -1,0 +1,91 @@
+//===- TileBuilder.h - building tile programs for tern-to-accel -*- C++ -*-===//
+//
+// Small helpers shared by the conversion patterns: views of DRAM buffers,
+// scratchpad allocation, DMA in and out. They keep the patterns about tiling
+// decisions rather than about memref plumbing.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_LIB_CONVERSION_TERNTOACCEL_TILEBUILDER_H
+#define TERN_LIB_CONVERSION_TERNTOACCEL_TILEBUILDER_H
+
+#include "tern/Dialect/Accel/IR/AccelOps.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+
+namespace tern {
+
+/// Tile sizes and scratchpad capacities of the conversion (the pass
+/// options). A tile may take at most a quarter of its scratchpad, so that the
+/// allocator can keep the previous tile while the next one loads.
+struct TileSizes {
+  int64_t m = 32;
+  int64_t n = 64;
+  int64_t k = 256;
+  int64_t actBytes = 262144;
+  int64_t wgtBytes = 262144;
+  int64_t accBytes = 262144;
+
+  static constexpr int64_t kTilesPerScratchpad = 4;
+
+  /// Contraction slice for an [m x k] x [k x n] GEMM tile of `elementBytes`
+  /// operands that fits the activation and weight budgets.
+  int64_t gemmK(int64_t tm, int64_t tn, int64_t k, unsigned elementBytes) const;
+  /// Rows per tile of a row-wise op over rows of `rowBytes`.
+  int64_t rowsPerTile(int64_t rowBytes) const;
+};
+
+class TileBuilder {
+public:
+  TileBuilder(mlir::OpBuilder &builder, mlir::Location loc)
+      : b(builder), loc(loc) {}
+
+  /// A new DRAM buffer of `shape` x `elementType`.
+  mlir::Value allocDram(llvm::ArrayRef<int64_t> shape, mlir::Type elementType);
+
+  /// A packed tile in scratchpad `space`.
+  mlir::Value allocTile(llvm::ArrayRef<int64_t> shape, mlir::Type elementType,
+                        accel::MemorySpace space);
+
+  /// `buffer` (contiguous, rank >= 2) viewed as [rows, lastDim] by
+  /// collapsing the leading dimensions; rank-2 buffers are returned as is.
+  mlir::Value asMatrix(mlir::Value buffer);
+
+  /// The static sub-block [offsets, offsets + sizes) of a rank-2 view.
+  mlir::Value block(mlir::Value matrix, int64_t row, int64_t col,
+                    int64_t rows, int64_t cols);
+
+  /// Column `col` of rows [row, row + rows) of a rank-2 view, as a rank-1
+  /// view with the matrix's row stride (a gather the DMA does row by row).
+  mlir::Value column(mlir::Value matrix, int64_t row, int64_t col,
+                     int64_t rows);
+
+  /// Loads elements [offset, offset + cols) of a rank-1 buffer into every
+  /// row of a new [rows x cols] tile in `space` (a bias or LayerNorm
+  /// parameter broadcast over tokens).
+  mlir::Value loadBroadcast(mlir::Value vector, int64_t offset, int64_t rows,
+                            int64_t cols, accel::MemorySpace space);
+
+  /// Allocates a tile in `space` shaped like `view` and DMAs `view` into it.
+  mlir::Value load(mlir::Value view, accel::MemorySpace space);
+
+  /// DMAs `tile` into the DRAM view.
+  void store(mlir::Value tile, mlir::Value view);
+
+  mlir::OpBuilder &builder() { return b; }
+  mlir::Location location() const { return loc; }
+
+private:
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+};
+
+/// Number of blocks of `tile` needed to cover `size`.
+inline int64_t ceilDiv(int64_t size, int64_t tile) {
+  return (size + tile - 1) / tile;
+}
+
+} // namespace tern
+
+#endif // TERN_LIB_CONVERSION_TERNTOACCEL_TILEBUILDER_H

@@ -1,0 +1,80 @@
+//===- BufferView.cpp - where a memref view's bytes are -------------------===//
+
+#include "tern/Dialect/Accel/IR/BufferView.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+using namespace tern::accel;
+
+unsigned tern::accel::elementBytes(Type type) {
+  unsigned bits = type.getIntOrFloatBitWidth();
+  return bits < 8 ? 1 : bits / 8;
+}
+
+int64_t BufferView::spanBytes() const {
+  int64_t last = 0;
+  for (auto [size, stride] : llvm::zip_equal(shape, strides))
+    last += (size - 1) * stride;
+  return (last + 1) * elementBytes;
+}
+
+FailureOr<BufferView> tern::accel::resolveView(Value view) {
+  auto type = dyn_cast<MemRefType>(view.getType());
+  if (!type)
+    return failure();
+  BufferView result;
+  if (failed(getStridesAndOffset(type, result.strides, result.offset)) ||
+      ShapedType::isDynamic(result.offset) ||
+      llvm::any_of(result.strides, ShapedType::isDynamic))
+    return failure();
+  result.shape.assign(type.getShape().begin(), type.getShape().end());
+  result.elementBytes = elementBytes(type.getElementType());
+  result.space = getMemorySpace(type);
+
+  Value root = view;
+  while (Operation *def = root.getDefiningOp()) {
+    if (auto sv = dyn_cast<memref::SubViewOp>(def))
+      root = sv.getSource();
+    else if (auto cs = dyn_cast<memref::CollapseShapeOp>(def))
+      root = cs.getSrc();
+    else if (auto es = dyn_cast<memref::ExpandShapeOp>(def))
+      root = es.getSrc();
+    else if (auto rc = dyn_cast<memref::ReinterpretCastOp>(def))
+      root = rc.getSource();
+    else if (auto cast = dyn_cast<memref::CastOp>(def))
+      root = cast.getSource();
+    else if (isa<memref::AllocOp, memref::GetGlobalOp>(def))
+      break;
+    else
+      return failure();
+  }
+  result.root = root;
+  return result;
+}
+
+std::optional<int64_t> tern::accel::rootAddress(Value root) {
+  if (auto arg = dyn_cast<BlockArgument>(root)) {
+    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    if (!func)
+      return std::nullopt;
+    auto addresses = func->getAttrOfType<ArrayAttr>(kArgAddressesAttr);
+    if (!addresses || arg.getArgNumber() >= addresses.size())
+      return std::nullopt;
+    return cast<IntegerAttr>(addresses[arg.getArgNumber()]).getInt();
+  }
+  Operation *def = root.getDefiningOp();
+  if (auto get = dyn_cast_or_null<memref::GetGlobalOp>(def)) {
+    auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+        get, get.getNameAttr());
+    def = global;
+  }
+  if (!def)
+    return std::nullopt;
+  if (auto address = def->getAttrOfType<IntegerAttr>(kAddressAttr))
+    return address.getInt();
+  return std::nullopt;
+}

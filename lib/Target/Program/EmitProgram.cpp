@@ -1,0 +1,502 @@
+//===- EmitProgram.cpp - accel IR to a runtime program --------------------===//
+//
+// One accel op becomes one instruction (plus the cfg.const that loads a bf16
+// constant register when the op needs a value not already held). Field
+// values are checked by the ISA encoder, so a tile too large for a field is
+// reported on the op rather than truncated.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Target/Program/EmitProgram.h"
+
+#include "tern/Dialect/Accel/IR/AccelOps.h"
+#include "tern/Dialect/Accel/IR/BufferView.h"
+
+#include "runtime/isa/ISA.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <array>
+
+using namespace mlir;
+using namespace tern;
+using namespace tern::accel;
+namespace rtp = tern::rt::program;
+namespace isa = tern::rt::isa;
+
+namespace {
+
+using Fields = std::initializer_list<std::pair<StringRef, uint64_t>>;
+
+/// A packed scratchpad operand seen as rows x cols elements.
+struct Tile {
+  uint64_t spad = 0; ///< isa::Spad encoding
+  uint64_t addr = 0;
+  int64_t rows = 1, cols = 1;
+  unsigned elementBytes = 1;
+};
+
+/// A DRAM operand as the DMA engine walks it.
+struct DramWalk {
+  uint64_t addr = 0;
+  int64_t rows = 1, rowBytes = 0, strideBytes = 0;
+};
+
+std::string locationString(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    std::string s;
+    for (Location inner : fused.getLocations()) {
+      std::string part = locationString(inner);
+      if (part.empty())
+        continue;
+      s += s.empty() ? part : " " + part;
+    }
+    return s;
+  }
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return (file.getFilename().str() + ":" + std::to_string(file.getLine()) +
+            ":" + std::to_string(file.getColumn()));
+  if (auto callsite = dyn_cast<CallSiteLoc>(loc))
+    return locationString(callsite.getCallee());
+  return "";
+}
+
+class Emitter {
+public:
+  Emitter(ModuleOp module, const EmitOptions &options)
+      : module(module), options(options) {}
+
+  FailureOr<rtp::ProgramImage> run() {
+    image.targetName = options.targetName;
+    image.targetJson = options.targetJson;
+    if (auto size = module->getAttrOfType<IntegerAttr>(kDramSizeAttr))
+      image.dramSize = size.getInt();
+    else
+      return module.emitError("no DRAM size; run accel-allocate-buffers");
+
+    func::FuncOp entry = findEntry();
+    if (!entry)
+      return failure();
+    if (failed(emitConstants()) || failed(emitSignature(entry)))
+      return failure();
+    for (Operation &op : entry.getBody().front())
+      if (failed(emitOp(&op)))
+        return failure();
+    if (failed(emit(entry, "end", {})))
+      return failure();
+    if (llvm::Error e = rtp::validate(image)) {
+      entry.emitError("emitted program is inconsistent: ")
+          << llvm::toString(std::move(e));
+      return failure();
+    }
+    return std::move(image);
+  }
+
+private:
+  func::FuncOp findEntry() {
+    SmallVector<func::FuncOp> funcs;
+    for (auto f : module.getOps<func::FuncOp>())
+      if (!f.isExternal() &&
+          (options.entry.empty() || f.getSymName() == options.entry))
+        funcs.push_back(f);
+    if (funcs.size() != 1) {
+      module.emitError("expected exactly one entry function")
+          << (options.entry.empty() ? "" : " named '" + options.entry + "'")
+          << ", found " << funcs.size();
+      return nullptr;
+    }
+    return funcs.front();
+  }
+
+  LogicalResult emitConstants() {
+    for (auto global : module.getOps<memref::GlobalOp>()) {
+      auto address = global->getAttrOfType<IntegerAttr>(kAddressAttr);
+      auto init = dyn_cast_or_null<DenseElementsAttr>(
+          global.getInitialValueAttr());
+      if (!address || !init || !global.getConstant())
+        return global.emitError(
+            "only initialized constant globals with an address can be "
+            "emitted");
+      rtp::Segment seg;
+      seg.dramOffset = address.getInt();
+      seg.bits = 8;
+      ArrayRef<char> raw = init.getRawData();
+      unsigned bytes = elementBytes(init.getElementType());
+      int64_t count = global.getType().getNumElements();
+      if (init.isSplat()) {
+        seg.data.reserve(count * bytes);
+        for (int64_t i = 0; i < count; ++i)
+          seg.data.insert(seg.data.end(), raw.begin(), raw.begin() + bytes);
+      } else {
+        seg.data.assign(raw.begin(), raw.end());
+      }
+      seg.count = seg.data.size();
+      image.constants.push_back(std::move(seg));
+    }
+    return success();
+  }
+
+  static FailureOr<rtp::DType> dtypeOf(Operation *op, Type type) {
+    if (type.isBF16())
+      return rtp::DType::BF16;
+    if (type.isF32())
+      return rtp::DType::F32;
+    if (type.isSignlessInteger(8))
+      return rtp::DType::I8;
+    if (type.isSignlessInteger(32))
+      return rtp::DType::I32;
+    if (type.isSignlessInteger(16))
+      return rtp::DType::I16;
+    op->emitError("no program dtype for element type ") << type;
+    return failure();
+  }
+
+  LogicalResult emitSignature(func::FuncOp func) {
+    auto addresses = func->getAttrOfType<ArrayAttr>(kArgAddressesAttr);
+    if (!addresses)
+      return func.emitError("no argument addresses; run "
+                            "accel-allocate-buffers");
+    for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+      auto memref = cast<MemRefType>(type);
+      FailureOr<rtp::DType> dtype = dtypeOf(func, memref.getElementType());
+      if (failed(dtype))
+        return failure();
+      rtp::TensorDesc desc;
+      auto name = func.getArgAttrOfType<StringAttr>(i, "tern.name");
+      desc.name = name ? name.str() : "input" + std::to_string(i);
+      desc.shape.assign(memref.getShape().begin(), memref.getShape().end());
+      desc.dtype = *dtype;
+      desc.dramOffset = cast<IntegerAttr>(addresses[i]).getInt();
+      image.inputs.push_back(desc);
+    }
+    Operation *ret = func.getBody().front().getTerminator();
+    for (auto [i, value] : llvm::enumerate(ret->getOperands())) {
+      FailureOr<BufferView> view = resolveView(value);
+      std::optional<int64_t> address =
+          succeeded(view) ? rootAddress(view->root) : std::nullopt;
+      if (!address)
+        return ret->emitError("result #") << i << " has no DRAM address";
+      auto memref = cast<MemRefType>(value.getType());
+      FailureOr<rtp::DType> dtype = dtypeOf(ret, memref.getElementType());
+      if (failed(dtype))
+        return failure();
+      rtp::TensorDesc desc;
+      auto name = func.getResultAttrOfType<StringAttr>(i, "tern.name");
+      desc.name = name ? name.str() : "output" + std::to_string(i);
+      desc.shape.assign(memref.getShape().begin(), memref.getShape().end());
+      desc.dtype = *dtype;
+      desc.dramOffset = *address + view->offset * view->elementBytes;
+      image.outputs.push_back(desc);
+    }
+    return success();
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Operands
+  //===--------------------------------------------------------------------===//
+
+  FailureOr<Tile> tile(Operation *op, Value value) {
+    FailureOr<BufferView> view = resolveView(value);
+    if (failed(view) || view->space == MemorySpace::dram) {
+      op->emitError("operand is not a scratchpad tile");
+      return failure();
+    }
+    std::optional<int64_t> base = rootAddress(view->root);
+    if (!base) {
+      op->emitError("tile has no address; run accel-allocate-buffers");
+      return failure();
+    }
+    Tile t;
+    t.spad = static_cast<uint64_t>(view->space) - 1; // act=0 ... vec=3
+    t.elementBytes = view->elementBytes;
+    t.addr = *base + view->offset * view->elementBytes;
+    bool packed;
+    if (view->shape.size() == 1) {
+      t.cols = view->shape[0];
+      packed = view->strides[0] == 1 || t.cols == 1;
+    } else {
+      t.rows = view->shape[0];
+      t.cols = view->shape[1];
+      packed = view->strides[1] == 1 &&
+               (view->strides[0] == t.cols || t.rows == 1);
+    }
+    if (!packed) {
+      op->emitError("tile operand is not contiguous");
+      return failure();
+    }
+    return t;
+  }
+
+  FailureOr<DramWalk> dram(Operation *op, Value value) {
+    FailureOr<BufferView> view = resolveView(value);
+    std::optional<int64_t> base =
+        succeeded(view) ? rootAddress(view->root) : std::nullopt;
+    if (!base || view->space != MemorySpace::dram) {
+      op->emitError("operand is not an addressed DRAM view");
+      return failure();
+    }
+    DramWalk w;
+    unsigned eb = view->elementBytes;
+    w.addr = *base + view->offset * eb;
+    if (view->shape.size() == 1) {
+      if (view->strides[0] == 1) {
+        w.rows = 1;
+        w.rowBytes = view->shape[0] * eb;
+        w.strideBytes = w.rowBytes;
+      } else { // one element per row: a gathered column
+        w.rows = view->shape[0];
+        w.rowBytes = eb;
+        w.strideBytes = view->strides[0] * eb;
+      }
+    } else {
+      w.rows = view->shape[0];
+      w.rowBytes = view->shape[1] * eb;
+      w.strideBytes = view->strides[0] * eb;
+    }
+    return w;
+  }
+
+  /// A bf16 constant register holding `value`, loading it if needed.
+  FailureOr<uint64_t> constReg(Operation *op, float value) {
+    llvm::APFloat rounded(value);
+    bool losesInfo;
+    rounded.convert(llvm::APFloat::BFloat(),
+                    llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+    auto bits =
+        static_cast<uint16_t>(rounded.bitcastToAPInt().getZExtValue());
+    for (unsigned r = 0; r < cregs.size(); ++r)
+      if (cregs[r] == bits)
+        return r;
+    unsigned r = nextReg;
+    nextReg = (nextReg + 1) % cregs.size();
+    if (failed(emit(op, "cfg.const", {{"rd", r}, {"bits", bits}})))
+      return failure();
+    cregs[r] = bits;
+    return r;
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Instructions
+  //===--------------------------------------------------------------------===//
+
+  LogicalResult emit(Operation *op, StringRef mnemonic, Fields fields) {
+    const isa::InsnInfo *info = isa::lookup(mnemonic);
+    if (!info)
+      return op->emitError("internal: no instruction '") << mnemonic << "'";
+    SmallVector<uint64_t> values(info->fields.size(), 0);
+    for (auto &[name, value] : fields) {
+      int index = info->fieldIndex(name);
+      if (index < 0)
+        return op->emitError("internal: '")
+               << mnemonic << "' has no field '" << name << "'";
+      values[index] = value;
+    }
+    llvm::Expected<isa::Word> word = isa::encode(*info, values);
+    if (!word)
+      return op->emitError("cannot encode '")
+             << mnemonic << "': " << llvm::toString(word.takeError());
+    std::string loc = locationString(op->getLoc());
+    if (loc != currentLoc) {
+      image.debug.push_back(
+          {static_cast<uint32_t>(image.code.size()), loc});
+      currentLoc = loc;
+    }
+    image.code.push_back(*word);
+    return success();
+  }
+
+  LogicalResult emitDma(Operation *op, StringRef mnemonic, Value dramValue,
+                        Value spadValue, bool broadcast) {
+    FailureOr<DramWalk> w = dram(op, dramValue);
+    FailureOr<Tile> t = tile(op, spadValue);
+    if (failed(w) || failed(t))
+      return failure();
+    int64_t rows = broadcast ? t->rows : w->rows;
+    int64_t stride = broadcast ? 0 : w->strideBytes;
+    return emit(op, mnemonic,
+                {{"spad", t->spad},
+                 {"saddr", t->addr},
+                 {"dram", w->addr},
+                 {"rows", static_cast<uint64_t>(rows)},
+                 {"cols", static_cast<uint64_t>(w->rowBytes)},
+                 {"stride", static_cast<uint64_t>(stride)}});
+  }
+
+  static uint64_t vtype(const Tile &t) { return t.elementBytes == 2 ? 1 : 0; }
+
+  LogicalResult emitOp(Operation *op) {
+    return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+        .Case<DmaLoadOp>([&](DmaLoadOp o) {
+          return emitDma(o, "load", o.getSource(), o.getTarget(), false);
+        })
+        .Case<DmaBroadcastOp>([&](DmaBroadcastOp o) {
+          return emitDma(o, "load", o.getSource(), o.getTarget(), true);
+        })
+        .Case<DmaStoreOp>([&](DmaStoreOp o) {
+          return emitDma(o, "store", o.getTarget(), o.getSource(), false);
+        })
+        .Case<GemmOp>([&](GemmOp o) { return emitGemm(o); })
+        .Case<ConvertOp>([&](ConvertOp o) { return emitConvert(o); })
+        .Case<VectorOp>([&](VectorOp o) {
+          FailureOr<Tile> a = tile(o, o.getLhs()), b = tile(o, o.getRhs()),
+                          d = tile(o, o.getResult());
+          if (failed(a) || failed(b) || failed(d))
+            return failure();
+          return emit(o, vectorMnemonic(o.getKind()),
+                      {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
+                       {"a", a->addr}, {"bsp", b->spad}, {"b", b->addr},
+                       {"rows", uint64_t(a->rows)}, {"cols", uint64_t(a->cols)},
+                       {"ty", vtype(*a)}});
+        })
+        .Case<VectorConstOp>([&](VectorConstOp o) {
+          FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
+          if (failed(a) || failed(d))
+            return failure();
+          FailureOr<uint64_t> reg =
+              constReg(o, o.getValue().convertToFloat());
+          if (failed(reg))
+            return failure();
+          return emit(o, vectorMnemonic(o.getKind()),
+                      {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
+                       {"a", a->addr}, {"rows", uint64_t(a->rows)},
+                       {"cols", uint64_t(a->cols)}, {"ty", vtype(*a)},
+                       {"bconst", 1}, {"creg", *reg}});
+        })
+        .Case<ReduceOp>([&](ReduceOp o) {
+          FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
+          if (failed(a) || failed(d))
+            return failure();
+          return emit(o,
+                      o.getKind() == ReduceKind::sum ? "vrsum" : "vrmax",
+                      {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
+                       {"a", a->addr}, {"rows", uint64_t(a->rows)},
+                       {"cols", uint64_t(a->cols)}, {"ty", vtype(*a)}});
+        })
+        .Case<SoftmaxOp>([&](SoftmaxOp o) {
+          return emitRowKernel(o, "rsfu.softmax", o.getInput(), o.getResult(),
+                               std::nullopt);
+        })
+        .Case<GeluOp>([&](GeluOp o) {
+          return emitRowKernel(o, "rsfu.gelu", o.getInput(), o.getResult(),
+                               std::nullopt);
+        })
+        .Case<LayerNormOp>([&](LayerNormOp o) {
+          return emitRowKernel(o, "rsfu.layernorm", o.getInput(),
+                               o.getResult(),
+                               o.getEpsilon().convertToFloat());
+        })
+        .Case<PushOp>([&](PushOp o) {
+          return emit(o, "push",
+                      {{"from", uint64_t(o.getFrom())},
+                       {"to", uint64_t(o.getTo())}});
+        })
+        .Case<PopOp>([&](PopOp o) {
+          return emit(o, "pop",
+                      {{"from", uint64_t(o.getFrom())},
+                       {"to", uint64_t(o.getTo())}});
+        })
+        .Case<memref::AllocOp, memref::SubViewOp, memref::CollapseShapeOp,
+              memref::ExpandShapeOp, memref::ReinterpretCastOp,
+              memref::GetGlobalOp, memref::CastOp, func::ReturnOp>(
+            [](Operation *) { return success(); })
+        .Default([](Operation *other) {
+          return other->emitError("no instruction for '")
+                 << other->getName() << "'";
+        });
+  }
+
+  static StringRef vectorMnemonic(VectorKind kind) {
+    switch (kind) {
+    case VectorKind::add:
+      return "vadd";
+    case VectorKind::sub:
+      return "vsub";
+    case VectorKind::mul:
+      return "vmul";
+    case VectorKind::max:
+      return "vmax";
+    }
+    llvm_unreachable("unknown vector kind");
+  }
+
+  LogicalResult emitGemm(GemmOp o) {
+    FailureOr<Tile> a = tile(o, o.getLhs()), w = tile(o, o.getRhs()),
+                    c = tile(o, o.getAcc());
+    if (failed(a) || failed(w) || failed(c))
+      return failure();
+    Type elem = o.getLhs().getType().getElementType();
+    uint64_t m = a->rows, k = a->cols, n = w->cols;
+    if (elem.isBF16())
+      return emit(o, "gemm.bf16",
+                  {{"dst", c->addr}, {"a", a->addr}, {"w", w->addr}, {"m", m},
+                   {"k", k}, {"n", n}, {"acc", o.getAccumulate() ? 1u : 0u}});
+    unsigned bits = elem.getIntOrFloatBitWidth();
+    uint64_t width = bits == 8 ? 0 : bits == 6 ? 1 : 2;
+    bool i16 = o.getAcc().getType().getElementType().isSignlessInteger(16);
+    return emit(o, "gemm",
+                {{"dst", c->addr}, {"a", a->addr}, {"w", w->addr}, {"m", m},
+                 {"k", k}, {"n", n}, {"acc", o.getAccumulate() ? 1u : 0u},
+                 {"width", width}, {"accmode", i16 ? 1u : 0u}});
+  }
+
+  LogicalResult emitConvert(ConvertOp o) {
+    FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
+    if (failed(a) || failed(d))
+      return failure();
+    FailureOr<uint64_t> reg = constReg(o, o.getScale().convertToFloat());
+    if (failed(reg))
+      return failure();
+    Type from = o.getInput().getType().getElementType();
+    Fields common = {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
+                     {"a", a->addr},   {"rows", uint64_t(a->rows)},
+                     {"cols", uint64_t(a->cols)}, {"creg", *reg}};
+    if (from.isF32())
+      return emit(o, "cvt.f2b", common);
+    if (from.isBF16())
+      return emit(o, "cvt.b2i", common);
+    unsigned bits = from.getIntOrFloatBitWidth();
+    uint64_t src = bits == 8 ? 0 : bits == 16 ? 1 : 2;
+    return emit(o, "cvt.i2b",
+                {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
+                 {"a", a->addr}, {"rows", uint64_t(a->rows)},
+                 {"cols", uint64_t(a->cols)}, {"src", src}, {"creg", *reg}});
+  }
+
+  LogicalResult emitRowKernel(Operation *op, StringRef mnemonic, Value in,
+                              Value out, std::optional<float> constant) {
+    FailureOr<Tile> a = tile(op, in), d = tile(op, out);
+    if (failed(a) || failed(d))
+      return failure();
+    if (!constant)
+      return emit(op, mnemonic,
+                  {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
+                   {"a", a->addr}, {"rows", uint64_t(a->rows)},
+                   {"cols", uint64_t(a->cols)}});
+    FailureOr<uint64_t> reg = constReg(op, *constant);
+    if (failed(reg))
+      return failure();
+    return emit(op, mnemonic,
+                {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
+                 {"a", a->addr}, {"rows", uint64_t(a->rows)},
+                 {"cols", uint64_t(a->cols)}, {"creg", *reg}});
+  }
+
+  ModuleOp module;
+  const EmitOptions &options;
+  rtp::ProgramImage image;
+  std::string currentLoc;
+  std::array<std::optional<uint16_t>, 8> cregs;
+  unsigned nextReg = 0;
+};
+
+} // namespace
+
+FailureOr<rtp::ProgramImage> tern::emitProgram(ModuleOp module,
+                                               const EmitOptions &options) {
+  return Emitter(module, options).run();
+}

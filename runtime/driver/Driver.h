@@ -1,0 +1,45 @@
+//===- Driver.h - Library side of the tern runtime subcommands ---*- C++ -*-===//
+//
+// tools/tern only parses options and calls these; every behaviour lives here
+// so it can be tested and embedded.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TERN_RUNTIME_DRIVER_DRIVER_H
+#define TERN_RUNTIME_DRIVER_DRIVER_H
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tern::rt::driver {
+
+/// `tern asm in.s -o out.tern`
+llvm::Error assembleFile(llvm::StringRef input, llvm::StringRef output);
+
+/// `tern disasm in.tern [-o out.s]` (stdout when output is "-").
+llvm::Error disassembleFile(llvm::StringRef input, llvm::StringRef output);
+
+struct RunConfig {
+  std::string program;
+  std::vector<std::pair<std::string, std::string>> inputs; ///< name, path
+  std::string outputDir;
+  std::string outputFormat = "npy"; ///< npy | pb
+  uint64_t maxInstructions = 0;
+  unsigned threads = 1;
+  bool scalar = false; ///< portable kernels instead of the SIMD ones
+  bool quiet = false;
+};
+
+/// `tern run prog.tern --input name=x.npy ... --output-dir out/`
+llvm::Error runProgram(const RunConfig &cfg, llvm::raw_ostream &log);
+
+/// `tern inspect prog.tern [--disasm]`
+llvm::Error inspectProgram(llvm::StringRef path, bool withDisasm,
+                           llvm::raw_ostream &os);
+
+} // namespace tern::rt::driver
+
+#endif

@@ -1,0 +1,137 @@
+//===- TensorPb.cpp - ONNX TensorProto (.pb) reader and writer --------------===//
+//
+// Uses the onnx::TensorProto class from libonnx (protobuf), so the files are
+// exactly what ONNX's own tools and the backend test data use.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/io/Tensor.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <cstring>
+
+using namespace llvm;
+
+namespace tern::rt::io {
+
+namespace {
+std::optional<ElemType> fromOnnx(int t) {
+  switch (t) {
+  case onnx::TensorProto::INT8: return ElemType::I8;
+  case onnx::TensorProto::UINT8: return ElemType::U8;
+  case onnx::TensorProto::INT16: return ElemType::I16;
+  case onnx::TensorProto::INT32: return ElemType::I32;
+  case onnx::TensorProto::INT64: return ElemType::I64;
+  case onnx::TensorProto::FLOAT: return ElemType::F32;
+  case onnx::TensorProto::DOUBLE: return ElemType::F64;
+  case onnx::TensorProto::BFLOAT16: return ElemType::BF16;
+  default: return std::nullopt;
+  }
+}
+int toOnnx(ElemType t) {
+  switch (t) {
+  case ElemType::I8: return onnx::TensorProto::INT8;
+  case ElemType::U8: return onnx::TensorProto::UINT8;
+  case ElemType::I16: return onnx::TensorProto::INT16;
+  case ElemType::I32: return onnx::TensorProto::INT32;
+  case ElemType::I64: return onnx::TensorProto::INT64;
+  case ElemType::F32: return onnx::TensorProto::FLOAT;
+  case ElemType::F64: return onnx::TensorProto::DOUBLE;
+  case ElemType::BF16: return onnx::TensorProto::BFLOAT16;
+  }
+  return 0;
+}
+} // namespace
+
+Expected<Tensor> readTensorPb(StringRef path) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> buf =
+      MemoryBuffer::getFile(path, false, false);
+  if (!buf)
+    return createStringError(buf.getError(), "cannot read '%s': %s",
+                             path.str().c_str(),
+                             buf.getError().message().c_str());
+  onnx::TensorProto tp;
+  if (!tp.ParseFromArray((*buf)->getBufferStart(),
+                         static_cast<int>((*buf)->getBufferSize())))
+    return createStringError(inconvertibleErrorCode(),
+                             "'%s': not a valid ONNX TensorProto",
+                             path.str().c_str());
+  std::optional<ElemType> et = fromOnnx(tp.data_type());
+  if (!et)
+    return createStringError(inconvertibleErrorCode(),
+                             "'%s': unsupported TensorProto data_type %d",
+                             path.str().c_str(), tp.data_type());
+  Tensor t;
+  t.type = *et;
+  for (int64_t d : tp.dims()) {
+    if (d < 0)
+      return createStringError(inconvertibleErrorCode(),
+                               "'%s': negative dimension", path.str().c_str());
+    t.shape.push_back(d);
+  }
+  const uint64_t n = t.numElements(), eb = elemBytes(t.type);
+  t.data.resize(n * eb);
+  if (tp.has_raw_data()) {
+    if (tp.raw_data().size() != n * eb)
+      return createStringError(inconvertibleErrorCode(),
+                               "'%s': raw_data holds %zu bytes, shape needs "
+                               "%llu",
+                               path.str().c_str(), tp.raw_data().size(),
+                               (unsigned long long)(n * eb));
+    std::memcpy(t.data.data(), tp.raw_data().data(), n * eb);
+    return t;
+  }
+  auto sizeErr = [&](size_t have) {
+    return createStringError(inconvertibleErrorCode(),
+                             "'%s': %zu typed values for %llu elements",
+                             path.str().c_str(), have, (unsigned long long)n);
+  };
+  switch (t.type) {
+  case ElemType::F32:
+    if (static_cast<uint64_t>(tp.float_data_size()) != n)
+      return sizeErr(tp.float_data_size());
+    std::memcpy(t.data.data(), tp.float_data().data(), n * 4);
+    break;
+  case ElemType::F64:
+    if (static_cast<uint64_t>(tp.double_data_size()) != n)
+      return sizeErr(tp.double_data_size());
+    std::memcpy(t.data.data(), tp.double_data().data(), n * 8);
+    break;
+  case ElemType::I64:
+    if (static_cast<uint64_t>(tp.int64_data_size()) != n)
+      return sizeErr(tp.int64_data_size());
+    std::memcpy(t.data.data(), tp.int64_data().data(), n * 8);
+    break;
+  default: // int8/uint8/int16/int32/bf16 live in int32_data
+    if (static_cast<uint64_t>(tp.int32_data_size()) != n)
+      return sizeErr(tp.int32_data_size());
+    for (uint64_t i = 0; i < n; ++i) {
+      int32_t v = tp.int32_data(static_cast<int>(i));
+      std::memcpy(t.data.data() + i * eb, &v, eb); // little-endian low bytes
+    }
+  }
+  return t;
+}
+
+Error writeTensorPb(StringRef path, StringRef name, const Tensor &t) {
+  onnx::TensorProto tp;
+  tp.set_name(name.str());
+  tp.set_data_type(toOnnx(t.type));
+  for (int64_t d : t.shape)
+    tp.add_dims(d);
+  tp.set_raw_data(t.data.data(), t.data.size());
+  std::string bytes;
+  if (!tp.SerializeToString(&bytes))
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot serialise tensor '%s'", name.str().c_str());
+  return writeToOutput(path, [&](raw_ostream &os) -> Error {
+    os << bytes;
+    return Error::success();
+  });
+}
+
+} // namespace tern::rt::io

@@ -1,0 +1,135 @@
+//===- Program.cpp - Program image helpers: dtypes, packing, validation -----===//
+
+#include "runtime/program/Program.h"
+
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/ADT/Twine.h"
+
+using namespace llvm;
+
+namespace tern::rt::program {
+
+StringRef dtypeName(DType t) {
+  static const char *const names[] = {"i8",  "u8",   "i16", "i32",
+                                      "f32", "bf16", "i4",  "i6"};
+  return names[static_cast<unsigned>(t)];
+}
+
+std::optional<DType> parseDType(StringRef s) {
+  return StringSwitch<std::optional<DType>>(s)
+      .Case("i8", DType::I8)
+      .Case("u8", DType::U8)
+      .Case("i16", DType::I16)
+      .Case("i32", DType::I32)
+      .Case("f32", DType::F32)
+      .Case("bf16", DType::BF16)
+      .Case("i4", DType::I4)
+      .Case("i6", DType::I6)
+      .Default(std::nullopt);
+}
+
+unsigned dtypeBytes(DType t) {
+  switch (t) {
+  case DType::I16:
+  case DType::BF16: return 2;
+  case DType::I32:
+  case DType::F32: return 4;
+  default: return 1;
+  }
+}
+
+uint64_t TensorDesc::numElements() const {
+  uint64_t n = 1;
+  for (int64_t d : shape)
+    n *= static_cast<uint64_t>(d < 0 ? 0 : d);
+  return n;
+}
+
+uint64_t packedBytes(uint64_t count, unsigned bits) {
+  return (count * bits + 7) / 8;
+}
+
+Expected<std::vector<uint8_t>> packValues(ArrayRef<int64_t> values,
+                                          unsigned bits) {
+  if (bits != 8 && bits != 6 && bits != 4)
+    return createStringError(inconvertibleErrorCode(),
+                             "constant width must be 8, 6 or 4 bits, not %u",
+                             bits);
+  const int64_t lo = -(int64_t(1) << (bits - 1));
+  const int64_t hi = (int64_t(1) << bits) - 1; // allow unsigned 8-bit bytes
+  std::vector<uint8_t> out(packedBytes(values.size(), bits), 0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    int64_t v = values[i];
+    if (v < lo || v > (bits == 8 ? hi : -lo - 1))
+      return createStringError(inconvertibleErrorCode(),
+                               "constant value %lld at index %zu does not fit "
+                               "%u bits",
+                               (long long)v, i, bits);
+    uint64_t u = static_cast<uint64_t>(v) & ((uint64_t(1) << bits) - 1);
+    uint64_t bit = i * bits;
+    for (unsigned b = 0; b < bits; ++b, ++bit)
+      if ((u >> b) & 1)
+        out[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
+  }
+  return out;
+}
+
+void unpackValues(ArrayRef<uint8_t> packed, unsigned bits, uint64_t count,
+                  uint8_t *out) {
+  if (bits == 8) {
+    std::copy(packed.begin(), packed.begin() + count, out);
+    return;
+  }
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t v = 0, bit = i * bits;
+    for (unsigned b = 0; b < bits; ++b, ++bit)
+      v |= static_cast<uint64_t>((packed[bit / 8] >> (bit % 8)) & 1) << b;
+    out[i] = static_cast<uint8_t>(isa::signExtend(v, bits));
+  }
+}
+
+namespace {
+Error inDram(uint64_t off, uint64_t bytes, uint64_t dram, const Twine &what) {
+  if (off > dram || bytes > dram - off)
+    return createStringError(inconvertibleErrorCode(),
+                             what + " occupies DRAM [" + Twine(off) + ", " +
+                                 Twine(off + bytes) +
+                                 ") outside the program's DRAM size " +
+                                 Twine(dram));
+  return Error::success();
+}
+} // namespace
+
+Error validate(const ProgramImage &p) {
+  for (size_t i = 0; i < p.constants.size(); ++i) {
+    const Segment &s = p.constants[i];
+    if (s.bits != 8 && s.bits != 6 && s.bits != 4)
+      return createStringError(inconvertibleErrorCode(),
+                               "constant segment %zu: width %u is not 8, 6 or "
+                               "4 bits",
+                               i, s.bits);
+    if (s.data.size() != packedBytes(s.count, s.bits))
+      return createStringError(inconvertibleErrorCode(),
+                               "constant segment %zu: %zu bytes of data for "
+                               "%llu values of %u bits",
+                               i, s.data.size(), (unsigned long long)s.count,
+                               s.bits);
+    if (Error e = inDram(s.dramOffset, s.count, p.dramSize,
+                         "constant segment " + Twine(i)))
+      return e;
+  }
+  for (const auto *list : {&p.inputs, &p.outputs})
+    for (const TensorDesc &t : *list) {
+      for (int64_t d : t.shape)
+        if (d < 0)
+          return createStringError(inconvertibleErrorCode(),
+                                   "tensor '%s' has a negative dimension",
+                                   t.name.c_str());
+      if (Error e = inDram(t.dramOffset, t.bytes(), p.dramSize,
+                           "tensor '" + t.name + "'"))
+        return e;
+    }
+  return Error::success();
+}
+
+} // namespace tern::rt::program

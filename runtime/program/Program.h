@@ -1,0 +1,114 @@
+//===- Program.h - In-memory program and its file format ---------*- C++ -*-===//
+//
+// ProgramImage is what an assembler or compiler builds and what the writer
+// serialises; LoadedProgram is a verified, memory-mapped file whose
+// constants are read in place.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TERN_RUNTIME_PROGRAM_PROGRAM_H
+#define TERN_RUNTIME_PROGRAM_PROGRAM_H
+
+#include "runtime/isa/ISA.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tern::rt::program {
+
+constexpr uint32_t kFormatVersion = 1;
+
+enum class DType : uint8_t { I8 = 0, U8, I16, I32, F32, BF16, I4, I6 };
+llvm::StringRef dtypeName(DType t);
+std::optional<DType> parseDType(llvm::StringRef s);
+/// Bytes per element in DRAM (i4/i6 take one sign-extended byte).
+unsigned dtypeBytes(DType t);
+
+struct TensorDesc {
+  std::string name;
+  std::vector<int64_t> shape;
+  DType dtype = DType::I8;
+  double scale = 1.0;
+  int32_t zeroPoint = 0;
+  uint64_t dramOffset = 0;
+  uint64_t numElements() const;
+  uint64_t bytes() const { return numElements() * dtypeBytes(dtype); }
+};
+
+struct Segment {
+  uint64_t dramOffset = 0;
+  unsigned bits = 8;
+  uint64_t count = 0;
+  std::vector<uint8_t> data; ///< packed
+};
+
+struct DebugEntry {
+  uint32_t insn = 0;
+  std::string loc;
+};
+
+struct ProgramImage {
+  std::string targetName;
+  std::string targetJson;
+  uint64_t dramSize = 0;
+  std::vector<isa::Word> code;
+  std::vector<Segment> constants;
+  std::vector<TensorDesc> inputs, outputs;
+  std::vector<DebugEntry> debug;
+};
+
+/// Packs values (each must fit \p bits as a signed integer) per Program.fbs.
+llvm::Expected<std::vector<uint8_t>> packValues(llvm::ArrayRef<int64_t> values,
+                                                unsigned bits);
+/// Unpacks \p count values into one sign-extended byte each.
+void unpackValues(llvm::ArrayRef<uint8_t> packed, unsigned bits, uint64_t count,
+                  uint8_t *out);
+/// Bytes of packed storage for \p count values.
+uint64_t packedBytes(uint64_t count, unsigned bits);
+
+/// Checks internal consistency (segments/I/O inside DRAM, sizes).
+llvm::Error validate(const ProgramImage &p);
+
+/// Serialises deterministically: the same image gives the same bytes.
+std::vector<uint8_t> serialize(const ProgramImage &p);
+
+/// A verified program file. Constants stay in the (mapped) buffer.
+class LoadedProgram {
+public:
+  static llvm::Expected<std::unique_ptr<LoadedProgram>>
+  loadFile(llvm::StringRef path);
+  static llvm::Expected<std::unique_ptr<LoadedProgram>>
+  loadBuffer(std::unique_ptr<llvm::MemoryBuffer> buf);
+
+  /// Everything but the constant bytes is copied out; segment data are
+  /// views into the buffer.
+  struct SegmentView {
+    uint64_t dramOffset;
+    unsigned bits;
+    uint64_t count;
+    llvm::ArrayRef<uint8_t> data;
+  };
+  std::string targetName, targetJson;
+  uint64_t dramSize = 0;
+  std::vector<isa::Word> code;
+  std::vector<SegmentView> constants;
+  std::vector<TensorDesc> inputs, outputs;
+  std::vector<DebugEntry> debug;
+  uint64_t fileSize() const { return buffer->getBufferSize(); }
+
+  /// Copies the whole program (constant bytes included) into an image.
+  ProgramImage toImage() const;
+  std::string locationOf(uint32_t insn) const;
+
+private:
+  std::unique_ptr<llvm::MemoryBuffer> buffer;
+};
+
+} // namespace tern::rt::program
+
+#endif

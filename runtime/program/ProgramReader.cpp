@@ -1,0 +1,163 @@
+//===- ProgramReader.cpp - Verify and load a program file -------------------===//
+//
+// Order matters: the identifier and the FlatBuffers Verifier run before any
+// field is read, then the version, then semantic checks (validate()). The
+// file is memory-mapped and constant segments stay views into it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/program/Program.h"
+#include "runtime/program/Program_generated.h"
+
+#include <algorithm>
+
+using namespace llvm;
+
+namespace tern::rt::program {
+
+Expected<std::unique_ptr<LoadedProgram>>
+LoadedProgram::loadFile(StringRef path) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> buf =
+      MemoryBuffer::getFile(path, /*IsText=*/false,
+                            /*RequiresNullTerminator=*/false);
+  if (!buf)
+    return createStringError(buf.getError(), "cannot read program '%s': %s",
+                             path.str().c_str(),
+                             buf.getError().message().c_str());
+  Expected<std::unique_ptr<LoadedProgram>> p = loadBuffer(std::move(*buf));
+  if (!p)
+    return createStringError(inconvertibleErrorCode(), "%s: %s",
+                             path.str().c_str(),
+                             toString(p.takeError()).c_str());
+  return p;
+}
+
+Expected<std::unique_ptr<LoadedProgram>>
+LoadedProgram::loadBuffer(std::unique_ptr<MemoryBuffer> buf) {
+  const auto *bytes = reinterpret_cast<const uint8_t *>(buf->getBufferStart());
+  size_t size = buf->getBufferSize();
+  if (size < 8 || !fb::ProgramBufferHasIdentifier(bytes))
+    return createStringError(inconvertibleErrorCode(),
+                             "not a Tern program (missing 'TERN' file "
+                             "identifier; truncated or corrupted?)");
+  flatbuffers::Verifier verifier(bytes, size);
+  if (!fb::VerifyProgramBuffer(verifier))
+    return createStringError(inconvertibleErrorCode(),
+                             "corrupted or truncated program file "
+                             "(FlatBuffers verification failed)");
+  const fb::Program *root = fb::GetProgram(bytes);
+  if (root->version() != kFormatVersion)
+    return createStringError(inconvertibleErrorCode(),
+                             "unsupported program format version %u (this "
+                             "runtime reads version %u)",
+                             root->version(), kFormatVersion);
+  auto p = std::unique_ptr<LoadedProgram>(new LoadedProgram());
+  p->targetName = root->target_name() ? root->target_name()->str() : "";
+  p->targetJson = root->target_json() ? root->target_json()->str() : "";
+  p->dramSize = root->dram_size();
+  if (const auto *code = root->code()) {
+    if (code->size() % 2)
+      return createStringError(inconvertibleErrorCode(),
+                               "code section has an odd number of 64-bit "
+                               "halves (%u)",
+                               code->size());
+    for (unsigned i = 0; i < code->size(); i += 2)
+      p->code.push_back({code->Get(i), code->Get(i + 1)});
+  }
+  ProgramImage check; // for validate(): metadata only, data sizes checked here
+  check.dramSize = p->dramSize;
+  if (const auto *segs = root->constants())
+    for (unsigned i = 0; i < segs->size(); ++i) {
+      const fb::Segment *s = segs->Get(i);
+      ArrayRef<uint8_t> data;
+      if (s->data())
+        data = ArrayRef<uint8_t>(s->data()->data(), s->data()->size());
+      if (s->bits() != 8 && s->bits() != 6 && s->bits() != 4)
+        return createStringError(inconvertibleErrorCode(),
+                                 "constant segment %u: width %u is not 8, 6 "
+                                 "or 4 bits",
+                                 i, s->bits());
+      if (data.size() != packedBytes(s->count(), s->bits()))
+        return createStringError(inconvertibleErrorCode(),
+                                 "constant segment %u: %zu bytes of data for "
+                                 "%llu values of %u bits",
+                                 i, data.size(),
+                                 (unsigned long long)s->count(), s->bits());
+      p->constants.push_back({s->dram_offset(), s->bits(), s->count(), data});
+      Segment meta;
+      meta.dramOffset = s->dram_offset();
+      meta.bits = 8;
+      meta.count = s->count();
+      meta.data.resize(0);
+      check.constants.push_back(std::move(meta));
+    }
+  auto readTensors = [&](const flatbuffers::Vector<
+                             flatbuffers::Offset<fb::TensorDesc>> *list,
+                         std::vector<TensorDesc> &out) -> Error {
+    if (!list)
+      return Error::success();
+    for (unsigned i = 0; i < list->size(); ++i) {
+      const fb::TensorDesc *t = list->Get(i);
+      TensorDesc d;
+      d.name = t->name() ? t->name()->str() : "";
+      if (t->shape())
+        d.shape.assign(t->shape()->begin(), t->shape()->end());
+      if (static_cast<unsigned>(t->dtype()) > static_cast<unsigned>(DType::I6))
+        return createStringError(inconvertibleErrorCode(),
+                                 "tensor '%s' has unknown dtype %u",
+                                 d.name.c_str(), unsigned(t->dtype()));
+      d.dtype = static_cast<DType>(t->dtype());
+      d.scale = t->scale();
+      d.zeroPoint = t->zero_point();
+      d.dramOffset = t->dram_offset();
+      out.push_back(std::move(d));
+    }
+    return Error::success();
+  };
+  if (Error e = readTensors(root->inputs(), p->inputs))
+    return std::move(e);
+  if (Error e = readTensors(root->outputs(), p->outputs))
+    return std::move(e);
+  if (const auto *dbg = root->debug())
+    for (unsigned i = 0; i < dbg->size(); ++i)
+      p->debug.push_back({dbg->Get(i)->insn(),
+                          dbg->Get(i)->loc() ? dbg->Get(i)->loc()->str() : ""});
+  std::stable_sort(p->debug.begin(), p->debug.end(),
+                   [](const DebugEntry &a, const DebugEntry &b) {
+                     return a.insn < b.insn;
+                   });
+  check.inputs = p->inputs;
+  check.outputs = p->outputs;
+  // Segment data sizes were checked above; validate() only needs ranges.
+  for (Segment &s : check.constants)
+    s.data.resize(s.count);
+  if (Error e = validate(check))
+    return std::move(e);
+  p->buffer = std::move(buf);
+  return p;
+}
+
+ProgramImage LoadedProgram::toImage() const {
+  ProgramImage img;
+  img.targetName = targetName;
+  img.targetJson = targetJson;
+  img.dramSize = dramSize;
+  img.code = code;
+  for (const SegmentView &s : constants)
+    img.constants.push_back(
+        {s.dramOffset, s.bits, s.count, std::vector<uint8_t>(s.data.begin(),
+                                                             s.data.end())});
+  img.inputs = inputs;
+  img.outputs = outputs;
+  img.debug = debug;
+  return img;
+}
+
+std::string LoadedProgram::locationOf(uint32_t insn) const {
+  auto it = std::lower_bound(
+      debug.begin(), debug.end(), insn,
+      [](const DebugEntry &e, uint32_t i) { return e.insn < i; });
+  return it != debug.end() && it->insn == insn ? it->loc : "";
+}
+
+} // namespace tern::rt::program

@@ -1,0 +1,31 @@
+//===- Executor.h - Runs a decoded instruction stream ------------*- C++ -*-===//
+#ifndef TERN_RUNTIME_SIM_FUNCTIONAL_EXECUTOR_H
+#define TERN_RUNTIME_SIM_FUNCTIONAL_EXECUTOR_H
+
+#include "runtime/isa/ISA.h"
+#include "runtime/sim/functional/Machine.h"
+
+#include <functional>
+#include <vector>
+
+namespace tern::rt::sim {
+
+struct RunOptions {
+  /// Stop with an error after this many instructions (0: no limit).
+  uint64_t maxInstructions = 0;
+  /// Source location of an instruction (debug map), or "".
+  std::function<std::string(uint32_t)> locationOf;
+};
+
+/// Decodes every word; the error names the first bad instruction's index.
+llvm::Expected<std::vector<isa::Decoded>>
+decodeProgram(llvm::ArrayRef<isa::Word> words);
+
+/// Executes \p code in program order until `end`. Errors read
+/// "<kind> at instruction N (<disassembly>): <detail>".
+llvm::Error run(Machine &M, llvm::ArrayRef<isa::Decoded> code,
+                const RunOptions &opts);
+
+} // namespace tern::rt::sim
+
+#endif

@@ -1,0 +1,129 @@
+//===- Machine.h - Architectural state of the functional model ---*- C++ -*-===//
+//
+// DRAM, the four scratchpads, the register files and the happens-before
+// bookkeeping that turns scheduling bugs into errors. Semantics reach memory
+// only through Machine::spad()/dram(), which check bounds and record the
+// access against the last writer/readers of every scratchpad byte.
+//
+// Ordering model: each queue keeps a vector clock. Executing an instruction
+// ticks its queue's own entry; a push copies the sender's clock into the
+// (from, to) token channel and a pop joins it into the receiver's clock. An
+// access by instruction B (queue Y) is ordered after instruction A (queue X)
+// iff X == Y or clock_Y[X] >= stamp(A). The simulator runs the stream in
+// program order, so a pop with no earlier push is reported as a deadlock.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TERN_RUNTIME_SIM_FUNCTIONAL_MACHINE_H
+#define TERN_RUNTIME_SIM_FUNCTIONAL_MACHINE_H
+
+#include "runtime/isa/ISA.h"
+#include "runtime/sim/functional/SimError.h"
+#include "runtime/sim/functional/kernels/BF16.h"
+
+#include "llvm/ADT/ArrayRef.h"
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <vector>
+
+namespace tern::rt::sim {
+
+struct MachineConfig {
+  std::array<uint64_t, isa::kNumSpads> spadBytes{};
+  uint64_t dramBytes = 0;
+  unsigned threads = 1;
+  bool useSimd = true;
+};
+
+/// Requantization register: read by the rq.* variants.
+struct RequantReg {
+  uint32_t mult = 0;
+  unsigned shift = 0;
+  int32_t zp = 0;
+};
+
+/// Data-dependent facts for reports and timing models.
+struct ExecStats {
+  uint64_t instructions = 0;
+  std::array<uint64_t, isa::kNumUnits> perUnit{};
+  uint64_t macs = 0;
+  uint64_t skippedKRows = 0; ///< gemm K rows skipped through a bitmap
+  uint64_t lastTokenCount = 0;
+};
+
+enum class Access { Read, Write };
+
+class Machine {
+public:
+  explicit Machine(const MachineConfig &cfg);
+
+  const MachineConfig &config() const { return cfg; }
+
+  // Registers.
+  kernels::BfMode bfMode = kernels::BfMode::Ieee;
+  std::array<RequantReg, 8> rq{};
+  std::array<uint16_t, 8> cregs{};
+  std::array<uint32_t, 4> lens{};
+  std::array<int32_t, 16> pregs{};
+  ExecStats stats;
+
+  std::vector<uint8_t> &dramBytes() { return dram_; }
+  /// Unchecked, untracked view for loaders, tests and trace dumps; the
+  /// semantics must use spad() instead.
+  std::vector<uint8_t> &rawSpad(isa::Spad s) {
+    return spads_[static_cast<unsigned>(s)];
+  }
+
+  /// Bounds-checks spad[addr, addr+bytes), checks ordering against earlier
+  /// accesses from other queues, records the access and returns the bytes.
+  llvm::Expected<uint8_t *> spad(isa::Spad s, uint64_t addr, uint64_t bytes,
+                                 Access rw);
+  /// Bounds-checks DRAM[addr, addr+bytes).
+  llvm::Expected<uint8_t *> dram(uint64_t addr, uint64_t bytes);
+
+  /// Row count of an instruction: static \p rows, or length register
+  /// lensel-1 (which must not exceed \p rows).
+  llvm::Expected<uint64_t> rowCount(uint64_t rows, uint64_t lensel) const;
+
+  // Ordering (driven by the executor and the sync semantics).
+  void beginInstruction(uint32_t index, isa::Queue q);
+  void push(isa::Queue from, isa::Queue to);
+  llvm::Error pop(isa::Queue from, isa::Queue to);
+
+private:
+  using Clock = std::array<uint32_t, isa::kNumQueues>;
+  struct Tracker {
+    std::vector<uint32_t> lastWriter; // instruction index + 1, 0 = none
+    std::vector<std::array<uint32_t, isa::kNumQueues>> lastReader;
+  };
+  bool orderedBefore(uint32_t insnPlus1) const;
+  llvm::Error violation(isa::Spad s, uint64_t byte, Access rw,
+                        uint32_t otherPlus1, bool otherWrote) const;
+
+  MachineConfig cfg;
+  std::vector<uint8_t> dram_;
+  std::array<std::vector<uint8_t>, isa::kNumSpads> spads_;
+  std::array<Tracker, isa::kNumSpads> trackers_;
+  std::array<Clock, isa::kNumQueues> clocks_{};
+  std::deque<Clock> channels_[isa::kNumQueues][isa::kNumQueues];
+  std::vector<uint32_t> stamp_;      // per instruction executed: own clock
+  std::vector<isa::Queue> queueOf_;  // per instruction executed
+  uint32_t cur_ = 0;
+  isa::Queue curQ_ = isa::Queue::Compute;
+};
+
+// Little-endian element access helpers for the semantics.
+template <typename T> T ld(const uint8_t *p, size_t i) {
+  T v;
+  std::memcpy(&v, p + i * sizeof(T), sizeof(T));
+  return v;
+}
+template <typename T> void st(uint8_t *p, size_t i, T v) {
+  std::memcpy(p + i * sizeof(T), &v, sizeof(T));
+}
+
+} // namespace tern::rt::sim
+
+#endif

@@ -1,0 +1,35 @@
+//===- cfg.cpp - CONFIG family: register writes -----------------------------===//
+
+#include "runtime/sim/functional/insns/Common.h"
+
+using namespace llvm;
+
+namespace tern::rt::sim::insns {
+
+Error execCfgMode(Machine &M, const isa::CfgModeF &f) {
+  M.bfMode = static_cast<kernels::BfMode>(f.mode);
+  return Error::success();
+}
+
+Error execCfgRequant(Machine &M, const isa::CfgRequantF &f) {
+  M.rq[f.rd] = {static_cast<uint32_t>(f.mult), static_cast<unsigned>(f.shift),
+                static_cast<int32_t>(f.zp)};
+  return Error::success();
+}
+
+Error execCfgConst(Machine &M, const isa::CfgConstF &f) {
+  M.cregs[f.rd] = static_cast<uint16_t>(f.bits);
+  return Error::success();
+}
+
+Error execCfgLen(Machine &M, const isa::CfgLenF &f) {
+  M.lens[f.rd] = static_cast<uint32_t>(f.value);
+  return Error::success();
+}
+
+Error execCfgIreg(Machine &M, const isa::CfgIregF &f) {
+  M.pregs[f.rd] = static_cast<int32_t>(f.value);
+  return Error::success();
+}
+
+} // namespace tern::rt::sim::insns

@@ -1,0 +1,59 @@
+//===- dma.cpp - DMA family: strided 2-D load and store ---------------------===//
+
+#include "runtime/sim/functional/insns/Common.h"
+
+#include <cstring>
+
+using namespace llvm;
+
+namespace tern::rt::sim::insns {
+
+namespace {
+/// Shared by load and store: both ranges are checked before any byte moves.
+Error transfer(Machine &M, uint64_t sp, uint64_t saddr, uint64_t dram,
+               uint64_t rowsCap, uint64_t cols, uint64_t stride,
+               uint64_t lensel, bool toSpad) {
+  Expected<uint64_t> rows = M.rowCount(rowsCap, lensel);
+  if (!rows)
+    return rows.takeError();
+  if (*rows == 0 || cols == 0)
+    return Error::success();
+  // Stride 0 on a load repeats one DRAM row in every scratchpad row (a bias
+  // or LayerNorm parameter broadcast over tokens). Any other stride below
+  // the row size would make rows overlap; on a store that means a race
+  // between rows, so it is refused there too.
+  bool broadcast = toSpad && stride == 0;
+  if (*rows > 1 && stride < cols && !broadcast)
+    return invalid("DRAM stride " + Twine(stride) +
+                   " is smaller than the row size " + Twine(cols) +
+                   (toSpad ? " (only a load may use stride 0, to broadcast)"
+                           : ""));
+  uint64_t span = (*rows - 1) * stride + cols;
+  Expected<uint8_t *> d = M.dram(dram, span);
+  if (!d)
+    return d.takeError();
+  Expected<uint8_t *> s = toSpad ? wr(M, sp, saddr, *rows * cols)
+                                 : rd(M, sp, saddr, *rows * cols);
+  if (!s)
+    return s.takeError();
+  for (uint64_t r = 0; r < *rows; ++r) {
+    if (toSpad)
+      std::memcpy(*s + r * cols, *d + r * stride, cols);
+    else
+      std::memcpy(*d + r * stride, *s + r * cols, cols);
+  }
+  return Error::success();
+}
+} // namespace
+
+Error execLoad(Machine &M, const isa::LoadF &f) {
+  return transfer(M, f.spad, f.saddr, f.dram, f.rows, f.cols, f.stride,
+                  f.lensel, /*toSpad=*/true);
+}
+
+Error execStore(Machine &M, const isa::StoreF &f) {
+  return transfer(M, f.spad, f.saddr, f.dram, f.rows, f.cols, f.stride,
+                  f.lensel, /*toSpad=*/false);
+}
+
+} // namespace tern::rt::sim::insns

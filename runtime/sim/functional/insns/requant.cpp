@@ -1,0 +1,111 @@
+//===- requant.cpp - REQUANT family: the four variants and bf16 conversions -===//
+
+#include "runtime/sim/functional/insns/Common.h"
+#include "runtime/sim/functional/kernels/BF16.h"
+#include "runtime/sim/functional/kernels/Requant.h"
+
+#include <cstring>
+
+using namespace llvm;
+using namespace tern::rt::kernels;
+
+namespace tern::rt::sim::insns {
+
+namespace {
+/// Runs \p fn(element index, src bytes, dst bytes) over rows x cols
+/// elements after checking both ranges.
+template <typename F, typename Fn>
+Error mapElems(Machine &M, const F &f, unsigned inBytes, unsigned outBytes,
+               Fn fn) {
+  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  const uint64_t n = *rows * f.cols;
+  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * inBytes);
+  if (!a)
+    return a.takeError();
+  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * outBytes);
+  if (!d)
+    return d.takeError();
+  for (uint64_t e = 0; e < n; ++e)
+    fn(e, *a, *d);
+  return Error::success();
+}
+} // namespace
+
+Error execRqIbert(Machine &M, const isa::RqIbertF &f) {
+  RequantReg r = M.rq[f.rreg];
+  return mapElems(M, f, 4, 1, [&](uint64_t e, uint8_t *a, uint8_t *d) {
+    st<int8_t>(d, e, requantIBert(ld<int32_t>(a, e), r.mult, r.shift));
+  });
+}
+
+Error execRqSwift(Machine &M, const isa::RqSwiftF &f) {
+  RequantReg r = M.rq[f.rreg];
+  return mapElems(M, f, 4, 1, [&](uint64_t e, uint8_t *a, uint8_t *d) {
+    st<int8_t>(d, e, requantSwift(ld<int32_t>(a, e),
+                                  static_cast<int32_t>(r.mult), r.shift));
+  });
+}
+
+Error execRqTataa(Machine &M, const isa::RqTataaF &f) {
+  RequantReg r = M.rq[f.rreg];
+  if (r.mult > 0xFFFF || r.shift > 31)
+    return invalid("R" + Twine(f.rreg) + " = {mult " + Twine(r.mult) +
+                   ", shift " + Twine(r.shift) +
+                   "} exceeds TATAA's 16-bit mantissa / 5-bit exponent");
+  return mapElems(M, f, 2, 1, [&](uint64_t e, uint8_t *a, uint8_t *d) {
+    st<int8_t>(d, e, requantTataa(ld<int16_t>(a, e),
+                                  static_cast<uint16_t>(r.mult), r.shift));
+  });
+}
+
+Error execRqElastic(Machine &M, const isa::RqElasticF &f) {
+  RequantReg r = M.rq[f.rreg];
+  if (r.shift == 0)
+    return invalid("R" + Twine(f.rreg) +
+                   ".shift = 0: rq.elastic needs a shift of 1..63");
+  return mapElems(M, f, 4, 1, [&](uint64_t e, uint8_t *a, uint8_t *d) {
+    st<int8_t>(d, e, requantElastic(ld<int32_t>(a, e), r.mult, r.shift, r.zp));
+  });
+}
+
+Error execCvtI2b(Machine &M, const isa::CvtI2bF &f) {
+  if (f.src > 2)
+    return invalid("field 'src' = 3 is not i8, i16 or i32");
+  const unsigned inBytes = f.src == 0 ? 1 : f.src == 1 ? 2 : 4;
+  const bf16 scale = M.cregs[f.creg];
+  const BfMode mode = M.bfMode;
+  return mapElems(M, f, inBytes, 2, [&](uint64_t e, uint8_t *a, uint8_t *d) {
+    int64_t v = f.src == 0   ? ld<int8_t>(a, e)
+                : f.src == 1 ? ld<int16_t>(a, e)
+                             : ld<int32_t>(a, e);
+    st<bf16>(d, e, bfMul(bfFromInt(v, mode), scale, mode));
+  });
+}
+
+Error execCvtB2i(Machine &M, const isa::CvtB2iF &f) {
+  const bf16 scale = M.cregs[f.creg];
+  const BfMode mode = M.bfMode;
+  return mapElems(M, f, 2, 1, [&](uint64_t e, uint8_t *a, uint8_t *d) {
+    st<int8_t>(d, e, bfToInt8(bfMul(ld<bf16>(a, e), scale, mode), mode));
+  });
+}
+
+Error execCvtF2b(Machine &M, const isa::CvtF2bF &f) {
+  const float scale = bfToFloat(M.cregs[f.creg]);
+  const BfMode mode = M.bfMode;
+  return mapElems(M, f, 4, 2, [&](uint64_t e, uint8_t *a, uint8_t *d) {
+    float v = ld<float>(a, e) * scale;
+    if (mode == BfMode::Ieee) {
+      st<bf16>(d, e, floatToBf(v));
+      return;
+    }
+    // TATAA truncates: keep the top 16 bits of the f32 pattern.
+    uint32_t bits;
+    std::memcpy(&bits, &v, sizeof(bits));
+    st<bf16>(d, e, static_cast<bf16>(bits >> 16));
+  });
+}
+
+} // namespace tern::rt::sim::insns

@@ -1,0 +1,135 @@
+//===- sfu_bf16.cpp - SFU family: TATAA bf16 non-linear kernels -------------===//
+//
+// Each kernel is a fixed sequence of bf16 lane operations in the current mode
+// (the sequences are spelled out in docs/Runtime.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/sim/functional/insns/Common.h"
+#include "runtime/sim/functional/kernels/BF16.h"
+
+#include <vector>
+
+using namespace llvm;
+using namespace tern::rt::kernels;
+
+namespace tern::rt::sim::insns {
+
+namespace {
+template <typename F>
+Error unaryMap(Machine &M, const F &f, bf16 (*fn)(bf16, BfMode)) {
+  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  const uint64_t n = *rows * f.cols;
+  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * 2);
+  if (!a)
+    return a.takeError();
+  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 2);
+  if (!d)
+    return d.takeError();
+  for (uint64_t e = 0; e < n; ++e)
+    st<bf16>(*d, e, fn(ld<bf16>(*a, e), M.bfMode));
+  return Error::success();
+}
+
+/// Row-wise kernels read the whole row before writing (in place is fine).
+template <typename F, typename Fn>
+Error rowMap(Machine &M, const F &f, Fn fn) {
+  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  const uint64_t n = *rows * f.cols;
+  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * 2);
+  if (!a)
+    return a.takeError();
+  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 2);
+  if (!d)
+    return d.takeError();
+  std::vector<bf16> row(f.cols);
+  for (uint64_t r = 0; r < *rows; ++r) {
+    for (uint64_t j = 0; j < f.cols; ++j)
+      row[j] = ld<bf16>(*a, r * f.cols + j);
+    fn(row);
+    for (uint64_t j = 0; j < f.cols; ++j)
+      st<bf16>(*d, r * f.cols + j, row[j]);
+  }
+  return Error::success();
+}
+} // namespace
+
+Error execBsfuIsqrt(Machine &M, const isa::BsfuIsqrtF &f) {
+  return unaryMap(M, f, bfIsqrt);
+}
+
+Error execBsfuGelu(Machine &M, const isa::BsfuGeluF &f) {
+  return unaryMap(M, f, bfGelu);
+}
+
+Error execBsfuDiv(Machine &M, const isa::BsfuDivF &f) {
+  if (f.ty != 1)
+    return invalid("bsfu.div operates on bf16 only (ty=bf16)");
+  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  const uint64_t n = *rows * f.cols;
+  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * 2);
+  if (!a)
+    return a.takeError();
+  uint8_t *b = nullptr;
+  if (!f.bconst) {
+    Expected<uint8_t *> bp = rd(M, f.bsp, f.b, n * 2);
+    if (!bp)
+      return bp.takeError();
+    b = *bp;
+  }
+  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 2);
+  if (!d)
+    return d.takeError();
+  for (uint64_t e = 0; e < n; ++e)
+    st<bf16>(*d, e,
+             bfDiv(ld<bf16>(*a, e), b ? ld<bf16>(b, e) : M.cregs[f.creg],
+                   M.bfMode));
+  return Error::success();
+}
+
+Error execBsfuSoftmax(Machine &M, const isa::BsfuSoftmaxF &f) {
+  const BfMode m = M.bfMode;
+  return rowMap(M, f, [m](std::vector<bf16> &row) {
+    if (row.empty())
+      return;
+    bf16 mx = row[0];
+    for (bf16 x : row)
+      mx = bfMax(mx, x, m);
+    bf16 sum = 0;
+    for (bf16 &x : row) {
+      x = bfPow2(bfFloor(bfMul(bfSub(x, mx, m), kBfLog2E, m), m), m);
+      sum = bfAdd(sum, x, m);
+    }
+    bf16 r = bfIsqrt(sum, m);
+    bf16 r2 = bfMul(r, r, m);
+    for (bf16 &x : row)
+      x = bfMul(x, r2, m);
+  });
+}
+
+Error execBsfuLayernorm(Machine &M, const isa::BsfuLayernormF &f) {
+  if (Error e = checkRegs(f.creg, 2, 8, "creg"))
+    return e;
+  const BfMode m = M.bfMode;
+  const bf16 invN = M.cregs[f.creg], eps = M.cregs[f.creg + 1];
+  return rowMap(M, f, [&](std::vector<bf16> &row) {
+    bf16 s = 0, sq = 0;
+    for (bf16 x : row) {
+      s = bfAdd(s, x, m);
+      sq = bfAdd(sq, bfMul(x, x, m), m);
+    }
+    bf16 mean = bfMul(s, invN, m);
+    bf16 var = bfSub(bfMul(sq, invN, m), bfMul(mean, mean, m), m);
+    bf16 rstd = bfIsqrt(bfAdd(var, eps, m), m);
+    for (bf16 &x : row)
+      x = bfMul(bfSub(x, mean, m), rstd, m);
+  });
+}
+
+} // namespace tern::rt::sim::insns

@@ -1,0 +1,92 @@
+//===- sfu_ref.cpp - SFU family: reference bf16 kernels ---------------------===//
+//
+// The kernels of the `bf16` precision policy: bf16 in and out, f32 inside,
+// one round-to-nearest-even at the end. They are the accuracy reference that
+// TATAA's approximations (sfu_bf16.cpp) are measured against, and they make an
+// all-bf16 program comparable with an FP32 reference within bf16 rounding.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/sim/functional/insns/Common.h"
+#include "runtime/sim/functional/kernels/BF16.h"
+
+#include <cmath>
+#include <vector>
+
+using namespace llvm;
+using namespace tern::rt::kernels;
+
+namespace tern::rt::sim::insns {
+
+namespace {
+/// Applies \p fn to each row, as f32 values, and stores the result rounded.
+template <typename F, typename Fn>
+Error rowMapF32(Machine &M, const F &f, Fn fn) {
+  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  const uint64_t n = *rows * f.cols;
+  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * 2);
+  if (!a)
+    return a.takeError();
+  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 2);
+  if (!d)
+    return d.takeError();
+  std::vector<float> row(f.cols);
+  for (uint64_t r = 0; r < *rows; ++r) {
+    for (uint64_t j = 0; j < f.cols; ++j)
+      row[j] = bfToFloat(ld<bf16>(*a, r * f.cols + j));
+    fn(row);
+    for (uint64_t j = 0; j < f.cols; ++j)
+      st<bf16>(*d, r * f.cols + j, floatToBf(row[j]));
+  }
+  return Error::success();
+}
+} // namespace
+
+Error execRsfuSoftmax(Machine &M, const isa::RsfuSoftmaxF &f) {
+  return rowMapF32(M, f, [](std::vector<float> &row) {
+    if (row.empty())
+      return;
+    float mx = row[0];
+    for (float x : row)
+      mx = std::max(mx, x);
+    float sum = 0.0f;
+    for (float &x : row) {
+      x = std::exp(x - mx);
+      sum += x;
+    }
+    for (float &x : row)
+      x /= sum;
+  });
+}
+
+Error execRsfuLayernorm(Machine &M, const isa::RsfuLayernormF &f) {
+  if (Error e = checkRegs(f.creg, 1, 8, "creg"))
+    return e;
+  const float eps = bfToFloat(M.cregs[f.creg]);
+  return rowMapF32(M, f, [eps](std::vector<float> &row) {
+    if (row.empty())
+      return;
+    float mean = 0.0f;
+    for (float x : row)
+      mean += x;
+    mean /= static_cast<float>(row.size());
+    float var = 0.0f;
+    for (float x : row)
+      var += (x - mean) * (x - mean);
+    var /= static_cast<float>(row.size());
+    float rstd = 1.0f / std::sqrt(var + eps);
+    for (float &x : row)
+      x = (x - mean) * rstd;
+  });
+}
+
+Error execRsfuGelu(Machine &M, const isa::RsfuGeluF &f) {
+  return rowMapF32(M, f, [](std::vector<float> &row) {
+    for (float &x : row)
+      x = 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
+  });
+}
+
+} // namespace tern::rt::sim::insns

@@ -1,0 +1,113 @@
+//===- vector.cpp - VECTOR family: element-wise ops and row reductions ------===//
+//
+// int32 arithmetic wraps (two's complement); bf16 arithmetic follows the
+// mode register (kernels/BF16.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/sim/functional/insns/Common.h"
+#include "runtime/sim/functional/kernels/BF16.h"
+
+using namespace llvm;
+using namespace tern::rt::kernels;
+
+namespace tern::rt::sim::insns {
+
+namespace {
+enum class BinOp { Add, Sub, Mul, Max };
+
+template <typename F> Error binary(Machine &M, const F &f, BinOp op) {
+  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  const unsigned eb = vtypeBytes(f.ty);
+  const uint64_t n = *rows * f.cols;
+  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * eb);
+  if (!a)
+    return a.takeError();
+  uint8_t *b = nullptr;
+  if (!f.bconst) {
+    Expected<uint8_t *> bp = rd(M, f.bsp, f.b, n * eb);
+    if (!bp)
+      return bp.takeError();
+    b = *bp;
+  }
+  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * eb);
+  if (!d)
+    return d.takeError();
+  const BfMode mode = M.bfMode;
+  if (f.ty) { // bf16
+    const bf16 c = M.cregs[f.creg];
+    for (uint64_t e = 0; e < n; ++e) {
+      bf16 x = ld<bf16>(*a, e), y = b ? ld<bf16>(b, e) : c, r = 0;
+      switch (op) {
+      case BinOp::Add: r = bfAdd(x, y, mode); break;
+      case BinOp::Sub: r = bfSub(x, y, mode); break;
+      case BinOp::Mul: r = bfMul(x, y, mode); break;
+      case BinOp::Max: r = bfMax(x, y, mode); break;
+      }
+      st<bf16>(*d, e, r);
+    }
+  } else { // int32; a constant operand is the bf16 register's raw bits
+    const uint32_t c = static_cast<uint32_t>(
+        static_cast<int32_t>(static_cast<int16_t>(M.cregs[f.creg])));
+    for (uint64_t e = 0; e < n; ++e) {
+      uint32_t x = ld<uint32_t>(*a, e), y = b ? ld<uint32_t>(b, e) : c, r = 0;
+      switch (op) {
+      case BinOp::Add: r = x + y; break;
+      case BinOp::Sub: r = x - y; break;
+      case BinOp::Mul: r = x * y; break;
+      case BinOp::Max:
+        r = static_cast<int32_t>(x) >= static_cast<int32_t>(y) ? x : y;
+        break;
+      }
+      st<uint32_t>(*d, e, r);
+    }
+  }
+  return Error::success();
+}
+
+template <typename F> Error reduce(Machine &M, const F &f, bool isMax) {
+  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  if (f.cols == 0)
+    return invalid("cols must be non-zero for a reduction");
+  const unsigned eb = vtypeBytes(f.ty);
+  Expected<uint8_t *> a = rd(M, f.asp, f.a, *rows * f.cols * eb);
+  if (!a)
+    return a.takeError();
+  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, *rows * eb);
+  if (!d)
+    return d.takeError();
+  for (uint64_t r = 0; r < *rows; ++r) {
+    uint64_t base = r * f.cols;
+    if (f.ty) {
+      bf16 s = ld<bf16>(*a, base);
+      for (uint64_t c = 1; c < f.cols; ++c) {
+        bf16 x = ld<bf16>(*a, base + c);
+        s = isMax ? bfMax(s, x, M.bfMode) : bfAdd(s, x, M.bfMode);
+      }
+      st<bf16>(*d, r, s);
+    } else {
+      uint32_t s = ld<uint32_t>(*a, base);
+      for (uint64_t c = 1; c < f.cols; ++c) {
+        uint32_t x = ld<uint32_t>(*a, base + c);
+        s = isMax ? (static_cast<int32_t>(x) > static_cast<int32_t>(s) ? x : s)
+                  : s + x;
+      }
+      st<uint32_t>(*d, r, s);
+    }
+  }
+  return Error::success();
+}
+} // namespace
+
+Error execVadd(Machine &M, const isa::VaddF &f) { return binary(M, f, BinOp::Add); }
+Error execVsub(Machine &M, const isa::VsubF &f) { return binary(M, f, BinOp::Sub); }
+Error execVmul(Machine &M, const isa::VmulF &f) { return binary(M, f, BinOp::Mul); }
+Error execVmax(Machine &M, const isa::VmaxF &f) { return binary(M, f, BinOp::Max); }
+Error execVrsum(Machine &M, const isa::VrsumF &f) { return reduce(M, f, false); }
+Error execVrmax(Machine &M, const isa::VrmaxF &f) { return reduce(M, f, true); }
+
+} // namespace tern::rt::sim::insns

@@ -1,0 +1,73 @@
+//===- Requant.cpp - The four requantization variants -----------------------===//
+
+#include "runtime/sim/functional/kernels/Requant.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tern::rt::kernels {
+
+namespace {
+int8_t clamp8(__int128 v) {
+  return static_cast<int8_t>(v < -128 ? -128 : v > 127 ? 127 : v);
+}
+/// Arithmetic shift right of a 128-bit value (floor division by 2^s).
+__int128 sar(__int128 v, unsigned s) { return s >= 127 ? (v < 0 ? -1 : 0) : v >> s; }
+} // namespace
+
+int8_t requantIBert(int32_t q, uint32_t m, unsigned shift) {
+  __int128 v = static_cast<__int128>(q) * m;
+  if (shift == 0)
+    return clamp8(v);
+  __int128 fl = sar(v, shift);
+  __int128 rem = v - (fl << shift); // 0 <= rem < 2^shift
+  __int128 half = static_cast<__int128>(1) << (shift - 1);
+  if (rem > half || (rem == half && (fl & 1)))
+    ++fl;
+  return clamp8(fl);
+}
+
+int8_t requantSwift(int32_t q, int32_t m, unsigned c) {
+  int64_t v = static_cast<int64_t>(q) * m; // fits: |q*m| <= 2^62
+  v >>= c;                                 // c < 64
+  return static_cast<int8_t>(static_cast<uint8_t>(v & 0xFF));
+}
+
+int8_t requantTataa(int16_t p, uint16_t man, unsigned exp) {
+  int32_t v = static_cast<int32_t>(p) * static_cast<int32_t>(man);
+  v >>= (exp & 31);
+  return static_cast<int8_t>(static_cast<uint8_t>(v & 0xFF));
+}
+
+int8_t requantElastic(int32_t acc, uint32_t mq, unsigned s, int32_t zp) {
+  __int128 v = static_cast<__int128>(acc) * mq;
+  v += static_cast<__int128>(1) << (s - 1);
+  return clamp8(sar(v, s) + zp);
+}
+
+std::optional<DyadicParams> iBertParams(double M) {
+  if (!(M > 0) || !std::isfinite(M))
+    return std::nullopt;
+  int e;
+  double m = std::frexp(M, &e);
+  double mi = std::nearbyint(m * 2147483648.0); // ties to even
+  int shift = 31 - e;
+  if (shift < 0 || shift > 63 || mi > 4294967295.0)
+    return std::nullopt;
+  return DyadicParams{static_cast<uint32_t>(mi), static_cast<unsigned>(shift)};
+}
+
+std::optional<DyadicParams> elasticParams(double M) {
+  if (!(M > 0) || !std::isfinite(M))
+    return std::nullopt;
+  for (unsigned s = 1; s < 32; ++s) {
+    double mq = std::nearbyint(std::ldexp(M, static_cast<int>(s)));
+    if (mq > 4294967295.0)
+      return std::nullopt;
+    if (std::fabs(std::ldexp(mq, -static_cast<int>(s)) - M) <= 1e-4 * M)
+      return DyadicParams{static_cast<uint32_t>(mq), s};
+  }
+  return std::nullopt;
+}
+
+} // namespace tern::rt::kernels

@@ -1,0 +1,72 @@
+//===- PresetTest.cpp - Target presets load and bad ones are refused --------===//
+
+#include "runtime/targets/Preset.h"
+
+#include "gtest/gtest.h"
+
+using namespace tern::rt::targets;
+
+TEST(Preset, AllBuiltinsLoad) {
+  std::vector<std::string> names = builtinPresetNames();
+  for (const char *n : {"tern-edge", "tataa-u280", "swifttron-65nm",
+                        "vit-tp-28nm", "spartan7-ts", "atleus-3d"})
+    EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
+  for (const std::string &n : names) {
+    auto p = loadPreset(n);
+    ASSERT_TRUE(!!p) << llvm::toString(p.takeError());
+    EXPECT_EQ(p->first.name, n);
+    EXPECT_FALSE(p->first.sources.empty()) << n << " cites no sources";
+  }
+  auto t = loadPreset("tataa-u280");
+  ASSERT_TRUE(!!t);
+  EXPECT_EQ(t->first.cores, 8u);
+  EXPECT_EQ(t->first.arrayRows * t->first.arrayCols, 1024u);
+  EXPECT_EQ(t->first.bf16Lanes, 128u);
+  EXPECT_EQ(t->first.clockMHz, 225.0);
+  EXPECT_EQ(t->first.bf16Mode, tern::rt::kernels::BfMode::Tataa);
+  auto v = loadPreset("vit-tp-28nm");
+  ASSERT_TRUE(!!v);
+  EXPECT_EQ(v->first.arrayRows * v->first.arrayCols, 512u);
+  auto a = loadPreset("atleus-3d");
+  ASSERT_TRUE(!!a && a->first.reram);
+  EXPECT_EQ(a->first.reram->crossbarRows, 128u);
+}
+
+namespace {
+std::string mutate(const std::string &from, const std::string &to) {
+  auto base = loadPreset("tern-edge");
+  EXPECT_TRUE(!!base);
+  std::string text = base->second;
+  size_t p = text.find(from);
+  EXPECT_NE(p, std::string::npos) << from;
+  text.replace(p, from.size(), to);
+  auto r = parsePreset(text, "test");
+  return r ? "" : llvm::toString(r.takeError());
+}
+} // namespace
+
+TEST(Preset, ImpossibleValuesNameTheField) {
+  EXPECT_EQ(mutate("\"bandwidth_gbps\": 12.8", "\"bandwidth_gbps\": 0"),
+            "preset 'tern-edge': field 'dram.bandwidth_gbps' must be > 0");
+  EXPECT_EQ(mutate("\"rows\": 16", "\"rows\": 16, \"foo\": 1"),
+            "preset 'tern-edge': field 'array.foo' is not a known field");
+  EXPECT_NE(mutate("\"rows\": 16, \"cols\": 16", "\"rows\": 512, \"cols\": 512")
+                .find("field 'array' is larger than its memories"),
+            std::string::npos);
+  EXPECT_EQ(mutate("\"clock_mhz\": 500,", ""),
+            "preset 'tern-edge': field 'clock_mhz' is missing");
+  EXPECT_EQ(mutate("\"cores\": 1", "\"cores\": \"one\""),
+            "preset 'tern-edge': field 'cores' must be an integer");
+  EXPECT_NE(mutate("\"act_kib\": 256", "\"act_kib\": 4096")
+                .find("scratchpad.act_kib"),
+            std::string::npos);
+  EXPECT_NE(mutate("\"bf16_mode\": \"ieee\"", "\"bf16_mode\": \"fast\"")
+                .find("vector.bf16_mode"),
+            std::string::npos);
+  EXPECT_NE(mutate("[inf] Tern's own", "Tern's own").find("sources.all"),
+            std::string::npos);
+  auto bad = parsePreset("{ not json", "x");
+  ASSERT_FALSE(!!bad);
+  EXPECT_NE(llvm::toString(bad.takeError()).find("invalid JSON"),
+            std::string::npos);
+}

@@ -1,0 +1,177 @@
+//===- ProgramFileTest.cpp - Program container and assembly round trips ----===//
+
+#include "runtime/asm/Assembler.h"
+#include "runtime/program/Program.h"
+#include "runtime/program/Program_generated.h"
+
+#include "gtest/gtest.h"
+
+using namespace tern::rt;
+using namespace tern::rt::program;
+
+namespace {
+const char *kSource = R"(
+.target tern-edge
+.dram 8192
+.input "x", i8, [4, 16], 0x0, scale=0.125, zp=0
+.output "y/out:0", i32, [4, 8], 0x1000, scale=0.001953125, zp=-3
+.const 0x800, i8, 1, -2, 3, -128, 127
+.const 0x900, i4, -8, 7, 1, -1, 0
+.const 0xa00, i6, -32, 31, 5, -6
+.const 0xb00, bf16, 1.5, -2.0
+.loc "encoder/0/matmul"
+load spad=act, saddr=0, dram=0x0, rows=4, cols=16, stride=16
+push from=load, to=compute
+pop from=load, to=compute
+.loc ""
+cfg.mode mode=tataa
+cfg.ireg rd=3, value=-5
+end
+)";
+
+llvm::Expected<ProgramImage> build() { return assembler::assemble(kSource, "t.s"); }
+} // namespace
+
+TEST(ProgramFile, SerialisationIsDeterministic) {
+  auto a = build(), b = build();
+  ASSERT_TRUE(!!a) << llvm::toString(a.takeError());
+  ASSERT_TRUE(!!b) << llvm::toString(b.takeError());
+  EXPECT_EQ(serialize(*a), serialize(*b));
+  EXPECT_EQ(serialize(*a), serialize(*a));
+}
+
+TEST(ProgramFile, AsmDisasmAsmIsByteIdentical) {
+  auto a = build();
+  ASSERT_TRUE(!!a) << llvm::toString(a.takeError());
+  std::string text = assembler::disassemble(*a);
+  auto b = assembler::assemble(text, "roundtrip.s");
+  ASSERT_TRUE(!!b) << llvm::toString(b.takeError()) << "\n" << text;
+  EXPECT_EQ(serialize(*a), serialize(*b)) << text;
+  EXPECT_NE(text.find(".loc \"encoder/0/matmul\""), std::string::npos);
+}
+
+TEST(ProgramFile, LoadReadsBackEverything) {
+  auto a = build();
+  ASSERT_TRUE(!!a);
+  std::vector<uint8_t> bytes = serialize(*a);
+  auto buf = llvm::MemoryBuffer::getMemBufferCopy(
+      llvm::StringRef(reinterpret_cast<const char *>(bytes.data()),
+                      bytes.size()));
+  auto p = LoadedProgram::loadBuffer(std::move(buf));
+  ASSERT_TRUE(!!p) << llvm::toString(p.takeError());
+  EXPECT_EQ((*p)->targetName, "tern-edge");
+  EXPECT_EQ((*p)->dramSize, 8192u);
+  ASSERT_EQ((*p)->code.size(), 6u);
+  EXPECT_EQ((*p)->code, a->code);
+  ASSERT_EQ((*p)->outputs.size(), 1u);
+  EXPECT_EQ((*p)->outputs[0].name, "y/out:0");
+  EXPECT_EQ((*p)->outputs[0].zeroPoint, -3);
+  EXPECT_EQ((*p)->locationOf(0), "encoder/0/matmul");
+  EXPECT_EQ((*p)->locationOf(3), "");
+  ASSERT_EQ((*p)->constants.size(), 4u);
+  // 4-bit packing: -8 7 1 -1 0 -> nibbles 8,7,1,F,0 -> bytes 0x78 0xF1 0x00.
+  EXPECT_EQ((*p)->constants[1].bits, 4u);
+  EXPECT_EQ(std::vector<uint8_t>((*p)->constants[1].data.begin(),
+                                 (*p)->constants[1].data.end()),
+            (std::vector<uint8_t>{0x78, 0xF1, 0x00}));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>((*p)->constants[1].data.data()) % 16,
+            0u);
+}
+
+TEST(ProgramFile, PackUnpackRoundTrip) {
+  for (unsigned bits : {4u, 6u, 8u}) {
+    std::vector<int64_t> v;
+    int64_t lo = -(int64_t(1) << (bits - 1)), hi = -lo - 1;
+    for (int64_t x = lo; x <= hi; ++x)
+      v.push_back(x);
+    auto packed = packValues(v, bits);
+    ASSERT_TRUE(!!packed);
+    EXPECT_EQ(packed->size(), packedBytes(v.size(), bits));
+    std::vector<uint8_t> out(v.size());
+    unpackValues(*packed, bits, v.size(), out.data());
+    for (size_t i = 0; i < v.size(); ++i)
+      EXPECT_EQ(static_cast<int8_t>(out[i]), v[i]) << bits;
+  }
+  // 6-bit: values 1, 2 -> bits 000001 000010 -> 0x81 0x00.
+  auto p6 = packValues({1, 2}, 6);
+  ASSERT_TRUE(!!p6);
+  EXPECT_EQ(*p6, (std::vector<uint8_t>{0x81, 0x00}));
+  EXPECT_FALSE(!!packValues({8}, 4)) << "8 does not fit i4";
+}
+
+namespace {
+std::string loadError(std::vector<uint8_t> bytes) {
+  auto buf = llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(
+      reinterpret_cast<const char *>(bytes.data()), bytes.size()));
+  auto p = LoadedProgram::loadBuffer(std::move(buf));
+  if (p)
+    return "";
+  return llvm::toString(p.takeError());
+}
+} // namespace
+
+TEST(ProgramFile, TruncatedAndCorruptedAreRejected) {
+  auto a = build();
+  ASSERT_TRUE(!!a);
+  std::vector<uint8_t> bytes = serialize(*a);
+  for (size_t n : {size_t(0), size_t(4), size_t(12), bytes.size() / 2,
+                   bytes.size() - 1}) {
+    std::vector<uint8_t> t(bytes.begin(), bytes.begin() + n);
+    EXPECT_NE(loadError(t), "") << "truncated to " << n;
+  }
+  std::vector<uint8_t> badId = bytes;
+  badId[4] = 'X';
+  EXPECT_NE(loadError(badId).find("not a Tern program"), std::string::npos);
+  std::vector<uint8_t> badRoot = bytes;
+  badRoot[0] = 0xFF;
+  badRoot[1] = 0xFF;
+  EXPECT_NE(loadError(badRoot).find("corrupted or truncated"),
+            std::string::npos);
+  // Every single-byte corruption must fail cleanly or load a valid program;
+  // never crash (ASan/UBSan builds check the "cleanly").
+  for (size_t i = 0; i < bytes.size(); i += 7) {
+    std::vector<uint8_t> c = bytes;
+    c[i] ^= 0xA5;
+    (void)loadError(c);
+  }
+}
+
+TEST(ProgramFile, WrongVersionIsRejected) {
+  flatbuffers::FlatBufferBuilder fbb;
+  auto root = fb::CreateProgram(fbb, kFormatVersion + 1);
+  fb::FinishProgramBuffer(fbb, root);
+  std::vector<uint8_t> bytes(fbb.GetBufferPointer(),
+                             fbb.GetBufferPointer() + fbb.GetSize());
+  EXPECT_NE(loadError(bytes).find("unsupported program format version 2"),
+            std::string::npos)
+      << loadError(bytes);
+}
+
+TEST(ProgramFile, ConstantOutsideDramIsRejected) {
+  auto img = assembler::assemble(".dram 16\n.const 0x10, i8, 1\nend\n", "c.s");
+  ASSERT_FALSE(!!img);
+  EXPECT_NE(llvm::toString(img.takeError()).find("outside the program's DRAM"),
+            std::string::npos);
+}
+
+TEST(Assembler, ErrorsNameFileLineColumn) {
+  struct Case {
+    const char *src, *msg;
+  } cases[] = {
+      {"end\nfoo x=1\n", "bad.s:2:1: unknown instruction 'foo'"},
+      {"gemm dst=0, bogus=1\n", "bad.s:1:13: 'gemm' has no field 'bogus'"},
+      {"cfg.len rd=0, value=5000\n",
+       "bad.s:1:21: value 5000 does not fit the 12-bit field 'value'"},
+      {"load spad=foo\n", "bad.s:1:11: 'foo' is not a valid value of field "
+                          "'spad'"},
+      {".target nowhere\n", "bad.s:1:9: unknown target preset 'nowhere'"},
+      {"cfg.len rd=0, rd=1\n", "bad.s:1:15: field 'rd' given twice"},
+      {".const 0x0, i8, 300\n", "bad.s:1:13: i8 constant out of range"},
+  };
+  for (const Case &c : cases) {
+    auto img = assembler::assemble(c.src, "bad.s");
+    ASSERT_FALSE(!!img) << c.src;
+    std::string msg = llvm::toString(img.takeError());
+    EXPECT_NE(msg.find(c.msg), std::string::npos) << msg;
+  }
+}

@@ -1,0 +1,650 @@
+//===- SimulatorTest.cpp - Every instruction on the functional model --------===//
+//
+// Small programs assembled from text. Expected values are computed by hand
+// or by separate loops here; the SFU/requant kernels they call are checked
+// against the numpy vectors in KernelVectorsTest/RequantTest.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/asm/Assembler.h"
+#include "runtime/sim/functional/Executor.h"
+#include "runtime/sim/functional/kernels/BF16.h"
+#include "runtime/sim/functional/kernels/IBert.h"
+#include "runtime/sim/functional/kernels/Requant.h"
+#include "runtime/targets/Preset.h"
+
+#include "gtest/gtest.h"
+
+#include <cstring>
+#include <functional>
+#include <random>
+
+using namespace tern::rt;
+using namespace tern::rt::sim;
+using namespace tern::rt::kernels;
+
+namespace {
+struct Result {
+  std::unique_ptr<Machine> M;
+  std::string error; // empty on success
+};
+
+Result runAsm(const std::string &src,
+              const std::function<void(Machine &)> &init = {},
+              bool simd = true, unsigned threads = 1, uint64_t maxInsns = 0) {
+  Result r;
+  auto img = assembler::assemble(".dram 65536\n" + src, "sim.s");
+  if (!img) {
+    r.error = "asm: " + llvm::toString(img.takeError());
+    return r;
+  }
+  auto preset = targets::parsePreset(img->targetJson, img->targetName);
+  if (!preset) {
+    r.error = llvm::toString(preset.takeError());
+    return r;
+  }
+  MachineConfig mc;
+  mc.spadBytes = {preset->actBytes, preset->wgtBytes, preset->accBytes,
+                  preset->vecBytes};
+  mc.dramBytes = img->dramSize;
+  mc.threads = threads;
+  mc.useSimd = simd;
+  r.M = std::make_unique<Machine>(mc);
+  r.M->bfMode = preset->bf16Mode;
+  for (const auto &s : img->constants)
+    program::unpackValues(s.data, s.bits, s.count,
+                          r.M->dramBytes().data() + s.dramOffset);
+  if (init)
+    init(*r.M);
+  auto code = decodeProgram(img->code);
+  if (!code) {
+    r.error = llvm::toString(code.takeError());
+    return r;
+  }
+  RunOptions o;
+  o.maxInstructions = maxInsns;
+  if (llvm::Error e = run(*r.M, *code, o))
+    r.error = llvm::toString(std::move(e));
+  return r;
+}
+
+template <typename T> T get(Machine &M, isa::Spad s, size_t byte, size_t i) {
+  T v;
+  std::memcpy(&v, M.rawSpad(s).data() + byte + i * sizeof(T), sizeof(T));
+  return v;
+}
+template <typename T> void put(Machine &M, isa::Spad s, size_t byte, size_t i,
+                               T v) {
+  std::memcpy(M.rawSpad(s).data() + byte + i * sizeof(T), &v, sizeof(T));
+}
+constexpr isa::Spad Act = isa::Spad::Act, Wgt = isa::Spad::Wgt,
+                    Acc = isa::Spad::Acc, Vec = isa::Spad::Vec;
+} // namespace
+
+TEST(Sim, ConfigRegisters) {
+  Result r = runAsm("cfg.mode mode=tataa\ncfg.requant rd=7, mult=-2, "
+                    "shift=63, zp=-128\ncfg.const rd=5, bits=0x3f80\n"
+                    "cfg.len rd=3, value=4095\ncfg.ireg rd=15, value=-7\nend\n");
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.M->bfMode, BfMode::Tataa);
+  EXPECT_EQ(r.M->rq[7].mult, 0xFFFFFFFEu);
+  EXPECT_EQ(r.M->rq[7].shift, 63u);
+  EXPECT_EQ(r.M->rq[7].zp, -128);
+  EXPECT_EQ(r.M->cregs[5], 0x3F80);
+  EXPECT_EQ(r.M->lens[3], 4095u);
+  EXPECT_EQ(r.M->pregs[15], -7);
+}
+
+TEST(Sim, LoadStoreStrided) {
+  Result r = runAsm(
+      ".const 0x100, i8, 1, 2, 3, 9, 4, 5, 6, 9, 7, 8, 9, 9\n"
+      "load spad=vec, saddr=32, dram=0x100, rows=3, cols=3, stride=4\n"
+      "push from=load, to=compute\npop from=load, to=compute\n"
+      "push from=compute, to=store\npop from=compute, to=store\n"
+      "store spad=vec, saddr=32, dram=0x200, rows=3, cols=3, stride=5\nend\n");
+  ASSERT_EQ(r.error, "");
+  const uint8_t *d = r.M->dramBytes().data();
+  uint8_t want[] = {1, 2, 3, 0, 0, 4, 5, 6, 0, 0, 7, 8, 9};
+  EXPECT_EQ(0, std::memcmp(d + 0x200, want, sizeof(want)));
+  EXPECT_EQ(get<uint8_t>(*r.M, Vec, 32, 4), 5);
+}
+
+namespace {
+/// Runs gemm on random operands written straight into the scratchpads.
+void gemmCase(unsigned M_, unsigned K, unsigned N, const std::string &extra,
+              unsigned bits, bool i16, bool simd, unsigned threads,
+              const std::vector<uint8_t> &bitmap = {}) {
+  std::mt19937 rng(M_ * 131 + K * 7 + N);
+  std::vector<int8_t> A(M_ * K), W(K * N);
+  for (auto &a : A)
+    a = static_cast<int8_t>(rng());
+  for (auto &w : W)
+    w = static_cast<int8_t>(rng());
+  std::vector<int32_t> init(M_ * N);
+  for (auto &c : init)
+    c = static_cast<int32_t>(rng() % 100000) - 50000;
+  std::string src = "gemm dst=64, a=0, w=0, m=" + std::to_string(M_) +
+                    ", k=" + std::to_string(K) + ", n=" + std::to_string(N) +
+                    extra + "\nend\n";
+  Result r = runAsm(
+      src,
+      [&](Machine &M) {
+        std::memcpy(M.rawSpad(Act).data(), A.data(), A.size());
+        std::memcpy(M.rawSpad(Wgt).data(), W.data(), W.size());
+        for (size_t e = 0; e < init.size(); ++e) {
+          if (i16)
+            put<int16_t>(M, Acc, 64, e, static_cast<int16_t>(init[e]));
+          else
+            put<int32_t>(M, Acc, 64, e, init[e]);
+        }
+        if (!bitmap.empty())
+          std::memcpy(M.rawSpad(Vec).data() + 100, bitmap.data(),
+                      bitmap.size());
+      },
+      simd, threads);
+  ASSERT_EQ(r.error, "") << src;
+  bool acc = extra.find("acc=1") != std::string::npos;
+  auto sext = [&](int8_t v) {
+    return static_cast<int64_t>(isa::signExtend(static_cast<uint8_t>(v), bits));
+  };
+  for (unsigned i = 0; i < M_; ++i)
+    for (unsigned j = 0; j < N; ++j) {
+      int64_t s = 0;
+      for (unsigned k = 0; k < K; ++k) {
+        if (!bitmap.empty() && !((bitmap[k / 8] >> (k % 8)) & 1))
+          continue;
+        s += sext(A[i * K + k]) * sext(W[k * N + j]);
+      }
+      if (i16) {
+        int16_t want = static_cast<int16_t>(
+            (acc ? static_cast<int16_t>(init[i * N + j]) : 0) + s);
+        ASSERT_EQ(get<int16_t>(*r.M, Acc, 64, i * N + j), want) << i << "," << j;
+      } else {
+        int32_t want = static_cast<int32_t>(
+            static_cast<uint32_t>(acc ? init[i * N + j] : 0) +
+            static_cast<uint32_t>(s));
+        ASSERT_EQ(get<int32_t>(*r.M, Acc, 64, i * N + j), want) << i << "," << j;
+      }
+    }
+}
+} // namespace
+
+TEST(Sim, GemmInt8AllPathsAgree) {
+  for (bool simd : {false, true})
+    for (unsigned t : {1u, 2u}) {
+      gemmCase(7, 33, 20, "", 8, false, simd, t);
+      gemmCase(4, 16, 8, ", acc=1", 8, false, simd, t);
+    }
+}
+
+TEST(Sim, GemmNarrowOperandsAndInt16Lanes) {
+  gemmCase(5, 12, 9, ", width=w4", 4, false, true, 1);
+  gemmCase(5, 12, 9, ", width=w6, acc=1", 6, false, true, 1);
+  // int16 lanes: K = 64 products of up to 2^14 overflow and must wrap.
+  gemmCase(3, 64, 5, ", accmode=i16, acc=1", 8, true, true, 1);
+}
+
+TEST(Sim, GemmBitmapSkipsRows) {
+  std::vector<uint8_t> bm = {0b10110010, 0b00000001, 0b11111111};
+  gemmCase(6, 20, 7, ", bmap=1, baddr=100", 8, false, true, 1, bm);
+  Result r = runAsm("gemm dst=0, a=0, w=0, m=2, k=16, n=4, bmap=1, baddr=0\n"
+                    "end\n",
+                    [](Machine &M) { M.rawSpad(Vec)[0] = 0x0F; });
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.M->stats.skippedKRows, 12u);
+  EXPECT_EQ(r.M->stats.macs, 2u * 4 * 4);
+}
+
+TEST(Sim, GemmRuntimeLength) {
+  Result r = runAsm("cfg.len rd=1, value=2\n"
+                    "gemm dst=0, a=0, w=0, m=8, k=2, n=1, lensel=2\nend\n",
+                    [](Machine &M) {
+                      for (int i = 0; i < 16; ++i)
+                        M.rawSpad(Act)[i] = 1;
+                      M.rawSpad(Wgt)[0] = 3;
+                      M.rawSpad(Wgt)[1] = 4;
+                      for (int e = 0; e < 8; ++e)
+                        put<int32_t>(M, Acc, 0, e, -1);
+                    });
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(get<int32_t>(*r.M, Acc, 0, 0), 7);
+  EXPECT_EQ(get<int32_t>(*r.M, Acc, 0, 1), 7);
+  EXPECT_EQ(get<int32_t>(*r.M, Acc, 0, 2), -1) << "row 2 is beyond L1 = 2";
+  EXPECT_EQ(r.M->stats.macs, 4u);
+}
+
+TEST(Sim, GemmBf16) {
+  // [1.5, 2] x [[2], [0.25]] = 3 + 0.5 = 3.5; accumulate onto 1.0 -> 4.5.
+  Result r = runAsm("gemm.bf16 dst=0, a=0, w=0, m=1, k=2, n=1, acc=1\nend\n",
+                    [](Machine &M) {
+                      put<uint16_t>(M, Act, 0, 0, 0x3FC0);
+                      put<uint16_t>(M, Act, 0, 1, 0x4000);
+                      put<uint16_t>(M, Wgt, 0, 0, 0x4000);
+                      put<uint16_t>(M, Wgt, 0, 1, 0x3E80);
+                      put<float>(M, Acc, 0, 0, 1.0f);
+                    });
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(get<float>(*r.M, Acc, 0, 0), 4.5f);
+}
+
+TEST(Sim, VectorInt32WrapsAndBf16UsesMode) {
+  auto init = [](Machine &M) {
+    put<int32_t>(M, Vec, 0, 0, INT32_MAX);
+    put<int32_t>(M, Vec, 0, 1, -5);
+    put<int32_t>(M, Vec, 8, 0, 1);
+    put<int32_t>(M, Vec, 8, 1, 3);
+  };
+  Result r = runAsm(
+      "vadd dsp=vec, dst=16, asp=vec, a=0, bsp=vec, b=8, rows=1, cols=2\n"
+      "vsub dsp=vec, dst=24, asp=vec, a=0, bsp=vec, b=8, rows=1, cols=2\n"
+      "vmul dsp=vec, dst=32, asp=vec, a=0, bsp=vec, b=8, rows=1, cols=2\n"
+      "vmax dsp=vec, dst=40, asp=vec, a=0, bsp=vec, b=8, rows=1, cols=2\n"
+      "vrsum dsp=vec, dst=48, asp=vec, a=0, rows=1, cols=2\n"
+      "vrmax dsp=vec, dst=52, asp=vec, a=0, rows=1, cols=2\nend\n",
+      init);
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(get<int32_t>(*r.M, Vec, 16, 0), INT32_MIN);
+  EXPECT_EQ(get<int32_t>(*r.M, Vec, 16, 1), -2);
+  EXPECT_EQ(get<int32_t>(*r.M, Vec, 24, 1), -8);
+  EXPECT_EQ(get<int32_t>(*r.M, Vec, 32, 1), -15);
+  EXPECT_EQ(get<int32_t>(*r.M, Vec, 40, 0), INT32_MAX);
+  EXPECT_EQ(get<int32_t>(*r.M, Vec, 40, 1), 3);
+  EXPECT_EQ(get<int32_t>(*r.M, Vec, 48, 0), INT32_MAX - 5);
+  EXPECT_EQ(get<int32_t>(*r.M, Vec, 52, 0), INT32_MAX);
+
+  // bf16: 1 + 2^-8 with a constant operand: ieee ties to even, tataa flushes;
+  // 1 + 2^-7 is exact in both.
+  for (const char *mode : {"ieee", "tataa"}) {
+    Result b = runAsm(std::string("cfg.mode mode=") + mode +
+                          "\ncfg.const rd=2, bits=0x3b80\n"
+                          "vadd dsp=vec, dst=8, asp=vec, a=0, rows=1, cols=2, "
+                          "ty=bf16, bconst=1, creg=2\n"
+                          "vrsum dsp=vec, dst=16, asp=vec, a=0, rows=1, "
+                          "cols=2, ty=bf16\n"
+                          "vmul dsp=vec, dst=20, asp=vec, a=0, bsp=vec, b=0, "
+                          "rows=1, cols=2, ty=bf16\nend\n",
+                      [](Machine &M) {
+                        put<uint16_t>(M, Vec, 0, 0, 0x3F81);
+                        put<uint16_t>(M, Vec, 0, 1, 0x3FC1);
+                      });
+    ASSERT_EQ(b.error, "");
+    bool ieee = std::string(mode) == "ieee";
+    EXPECT_EQ(get<uint16_t>(*b.M, Vec, 8, 0), ieee ? 0x3F82 : 0x3F81) << mode;
+    // 1.0078125 + 1.5078125 = 2.515625 = 1.2578125 * 2 exactly (0x4021).
+    EXPECT_EQ(get<uint16_t>(*b.M, Vec, 16, 0), 0x4021) << mode;
+    EXPECT_EQ(get<uint16_t>(*b.M, Vec, 20, 1), ieee ? 0x4012 : 0x4011) << mode;
+  }
+}
+
+TEST(Sim, Conversions) {
+  Result r = runAsm("cfg.mode mode=ieee\ncfg.const rd=0, bits=0x3f00\n"
+                    "cvt.i2b dsp=vec, dst=16, asp=vec, a=0, rows=1, cols=3, "
+                    "src=i32, creg=0\n"
+                    "cfg.const rd=1, bits=0x4000\n"
+                    "cvt.b2i dsp=vec, dst=32, asp=vec, a=16, rows=1, cols=3, "
+                    "creg=1\nend\n",
+                    [](Machine &M) {
+                      put<int32_t>(M, Vec, 0, 0, 259);
+                      put<int32_t>(M, Vec, 0, 1, -7);
+                      put<int32_t>(M, Vec, 0, 2, 1000);
+                    });
+  ASSERT_EQ(r.error, "");
+  // 259 -> 260 (RNE) * 0.5 = 130; -7 * 0.5 = -3.5; 1000 * 0.5 = 500.
+  EXPECT_EQ(get<uint16_t>(*r.M, Vec, 16, 0), 0x4302);
+  EXPECT_EQ(get<uint16_t>(*r.M, Vec, 16, 1), 0xC060);
+  // back with x2: 260 -> 127 (sat), -7 -> -7, 1000 -> 127.
+  EXPECT_EQ(get<int8_t>(*r.M, Vec, 32, 0), 127);
+  EXPECT_EQ(get<int8_t>(*r.M, Vec, 32, 1), -7);
+  EXPECT_EQ(get<int8_t>(*r.M, Vec, 32, 2), 127);
+}
+
+TEST(Sim, RequantInstructionsMatchKernels) {
+  std::vector<int32_t> q = {0, 1, -1, 5, 7, -5, 255, -300, 123456, -98765};
+  auto init = [&](Machine &M) {
+    for (size_t i = 0; i < q.size(); ++i) {
+      put<int32_t>(M, Acc, 0, i, q[i]);
+      put<int16_t>(M, Acc, 256, i, static_cast<int16_t>(q[i]));
+    }
+  };
+  Result r = runAsm(
+      "cfg.requant rd=0, mult=1, shift=1\n"
+      "cfg.requant rd=1, mult=-3, shift=2\n"
+      "cfg.requant rd=2, mult=300, shift=5\n"
+      "cfg.requant rd=3, mult=1, shift=1, zp=-2\n"
+      "rq.ibert dsp=vec, dst=0, asp=acc, a=0, rows=1, cols=10, rreg=0\n"
+      "rq.swift dsp=vec, dst=16, asp=acc, a=0, rows=1, cols=10, rreg=1\n"
+      "rq.tataa dsp=vec, dst=32, asp=acc, a=256, rows=1, cols=10, rreg=2\n"
+      "rq.elastic dsp=vec, dst=48, asp=acc, a=0, rows=1, cols=10, rreg=3\n"
+      "end\n",
+      init);
+  ASSERT_EQ(r.error, "");
+  for (size_t i = 0; i < q.size(); ++i) {
+    EXPECT_EQ(get<int8_t>(*r.M, Vec, 0, i), requantIBert(q[i], 1, 1));
+    EXPECT_EQ(get<int8_t>(*r.M, Vec, 16, i), requantSwift(q[i], -3, 2));
+    EXPECT_EQ(get<int8_t>(*r.M, Vec, 32, i),
+              requantTataa(static_cast<int16_t>(q[i]), 300, 5));
+    EXPECT_EQ(get<int8_t>(*r.M, Vec, 48, i), requantElastic(q[i], 1, 1, -2));
+  }
+  EXPECT_EQ(get<int8_t>(*r.M, Vec, 0, 4), 4);   // 3.5 -> 4 (even)
+  EXPECT_EQ(get<int8_t>(*r.M, Vec, 48, 3), 1);  // 2.5 -> 3, -2 zp
+  Result bad = runAsm("rq.elastic dsp=vec, dst=0, asp=acc, a=0, rows=1, "
+                      "cols=1, rreg=5\nend\n");
+  EXPECT_NE(bad.error.find("invalid instruction at instruction 0 (rq.elastic"),
+            std::string::npos)
+      << bad.error;
+}
+
+TEST(Sim, IntegerSfuMatchKernels) {
+  IExpConsts ec = iExpConstants(0.05);
+  IGeluConsts gc = iGeluConstants(0.02);
+  std::vector<int32_t> x = {-100, -3, 0, 12, 50, -60, 7, 99};
+  auto init = [&](Machine &M) {
+    for (size_t i = 0; i < x.size(); ++i)
+      put<int32_t>(M, Acc, 0, i, x[i]);
+    put<int32_t>(M, Acc, 0, 2, 0);
+    for (int t = 0; t < 256; ++t) { // LUT: num = den = 256 >> (t / 32)
+      put<uint16_t>(M, Vec, 512, t, static_cast<uint16_t>(256 >> (t / 32)));
+      put<uint16_t>(M, Vec, 512, 256 + t, static_cast<uint16_t>(256 >> (t / 32)));
+    }
+    for (size_t i = 0; i < x.size(); ++i)
+      M.rawSpad(Vec)[2000 + i] = static_cast<uint8_t>(x[i] / 2);
+  };
+  std::string s =
+      "cfg.ireg rd=0, value=" + std::to_string(ec.x0) + "\ncfg.ireg rd=1, value=" +
+      std::to_string(ec.bI) + "\ncfg.ireg rd=2, value=" + std::to_string(ec.cI) +
+      "\ncfg.ireg rd=3, value=25\ncfg.ireg rd=4, value=" + std::to_string(gc.bI) +
+      "\ncfg.ireg rd=5, value=" + std::to_string(gc.cI) +
+      "\ncfg.ireg rd=6, value=" + std::to_string(gc.oneI) +
+      "\ncfg.ireg rd=7, value=2\ncfg.ireg rd=8, value=512\n"
+      "sfu.iexp dsp=acc, dst=64, asp=acc, a=0, rows=1, cols=8, preg=0\n"
+      "sfu.isoftmax dsp=acc, dst=128, asp=acc, a=0, rows=2, cols=4, preg=0\n"
+      "sfu.igelu dsp=acc, dst=192, asp=acc, a=0, rows=1, cols=8, preg=4\n"
+      "sfu.ilayernorm dsp=acc, dst=256, asp=acc, a=0, rows=1, cols=8, preg=7\n"
+      "sfu.lutsoftmax dsp=acc, dst=320, asp=vec, a=2000, rows=1, cols=8, "
+      "preg=8\nend\n";
+  Result r = runAsm(s, init);
+  ASSERT_EQ(r.error, "");
+  std::vector<int32_t> xs = x;
+  xs[2] = 0;
+  std::vector<int32_t> sm(8), ln(8);
+  // shift 25 brings max exp = c_i * 2^30 (c_i = 1116) down to 16 bits.
+  iSoftmaxRow(xs.data(), sm.data(), 4, ec, 25);
+  iSoftmaxRow(xs.data() + 4, sm.data() + 4, 4, ec, 25);
+  iLayerNormRow(xs.data(), ln.data(), 8, 2);
+  int sum = 0;
+  for (int i = 0; i < 4; ++i)
+    sum += sm[i];
+  EXPECT_NEAR(sum, 256, 4) << "softmax output scale is 2^-8";
+  for (size_t i = 0; i < 8; ++i) {
+    EXPECT_EQ(get<int32_t>(*r.M, Acc, 64, i), sat32(iExp(xs[i], ec)));
+    EXPECT_EQ(get<int32_t>(*r.M, Acc, 128, i), sm[i]);
+    EXPECT_EQ(get<int32_t>(*r.M, Acc, 192, i), sat32(iGelu(xs[i], gc)));
+    EXPECT_EQ(get<int32_t>(*r.M, Acc, 256, i), ln[i]);
+  }
+  // LUT softmax by hand: x/2 = -50 -1 0 6 25 -30 3 49; max 49.
+  // t = 99 50 49 43 24 79 46 0 -> num = 256 >> (t/32) = 32 128 128 128 256
+  // 64 128 256; den = 1120; out = floor(num * 256 / 1120).
+  int32_t want[] = {7, 29, 29, 29, 58, 14, 29, 58};
+  for (size_t i = 0; i < 8; ++i)
+    EXPECT_EQ(get<int32_t>(*r.M, Acc, 320, i), want[i]) << i;
+
+  Result q = runAsm("sfu.isqrt dsp=acc, dst=64, asp=acc, a=0, rows=1, cols=4\n"
+                    "end\n",
+                    [](Machine &M) {
+                      put<int32_t>(M, Acc, 0, 0, 0);
+                      put<int32_t>(M, Acc, 0, 1, 15);
+                      put<int32_t>(M, Acc, 0, 2, 16);
+                      put<int32_t>(M, Acc, 0, 3, INT32_MAX);
+                    });
+  ASSERT_EQ(q.error, "");
+  EXPECT_EQ(get<int32_t>(*q.M, Acc, 64, 1), 3);
+  EXPECT_EQ(get<int32_t>(*q.M, Acc, 64, 2), 4);
+  EXPECT_EQ(get<int32_t>(*q.M, Acc, 64, 3), 46340);
+  Result neg = runAsm("sfu.isqrt dsp=acc, dst=64, asp=acc, a=0, rows=1, "
+                      "cols=1\nend\n",
+                      [](Machine &M) { put<int32_t>(M, Acc, 0, 0, -4); });
+  EXPECT_NE(neg.error.find("runtime error at instruction 0 (sfu.isqrt"),
+            std::string::npos)
+      << neg.error;
+}
+
+TEST(Sim, Bf16SfuMatchKernels) {
+  std::vector<float> x = {-2.0f, -0.5f, 0.0f, 0.75f, 1.0f, 3.0f, 0.1f, 2.5f};
+  for (BfMode mode : {BfMode::Ieee, BfMode::Tataa}) {
+    std::string m = mode == BfMode::Ieee ? "ieee" : "tataa";
+    Result r = runAsm(
+        "cfg.mode mode=" + m +
+            "\ncfg.const rd=6, bits=0x3e00\ncfg.const rd=7, bits=0x3c23\n"
+            "cfg.const rd=1, bits=0x4040\n"
+            "bsfu.isqrt dsp=vec, dst=64, asp=vec, a=0, rows=1, cols=8\n"
+            "bsfu.gelu dsp=vec, dst=96, asp=vec, a=0, rows=1, cols=8\n"
+            "bsfu.div dsp=vec, dst=128, asp=vec, a=0, rows=1, cols=8, ty=bf16, "
+            "bconst=1, creg=1\n"
+            "bsfu.softmax dsp=vec, dst=160, asp=vec, a=0, rows=1, cols=8\n"
+            "bsfu.layernorm dsp=vec, dst=192, asp=vec, a=0, rows=1, cols=8, "
+            "creg=6\nend\n",
+        [&](Machine &M) {
+          for (size_t i = 0; i < x.size(); ++i)
+            put<uint16_t>(M, Vec, 0, i, floatToBf(x[i]));
+        });
+    ASSERT_EQ(r.error, "") << m;
+    std::vector<bf16> xb;
+    for (float f : x)
+      xb.push_back(floatToBf(f));
+    for (size_t i = 0; i < 8; ++i) {
+      EXPECT_EQ(get<uint16_t>(*r.M, Vec, 64, i), bfIsqrt(xb[i], mode));
+      EXPECT_EQ(get<uint16_t>(*r.M, Vec, 96, i), bfGelu(xb[i], mode));
+      EXPECT_EQ(get<uint16_t>(*r.M, Vec, 128, i), bfDiv(xb[i], 0x4040, mode));
+    }
+    // softmax sums to ~1 and the max element gets the largest share.
+    float s = 0;
+    for (size_t i = 0; i < 8; ++i)
+      s += bfToFloat(get<uint16_t>(*r.M, Vec, 160, i));
+    EXPECT_NEAR(s, 1.0f, 0.1f) << m;
+    EXPECT_GE(get<uint16_t>(*r.M, Vec, 160, 5), get<uint16_t>(*r.M, Vec, 160, 7));
+    // layernorm with 1/d = 0.125 and eps ~ 0.01: mean ~0.61, output ~ z-score.
+    float ln5 = bfToFloat(get<uint16_t>(*r.M, Vec, 192, 5));
+    EXPECT_NEAR(ln5, 1.64f, 0.25f) << m;
+  }
+}
+
+TEST(Sim, TokenScoreSelectGather) {
+  // 2 heads x 6 tokens of CLS attention (int8), hstride 8.
+  int8_t h0[6] = {50, 10, 40, 5, 30, 40};
+  int8_t h1[6] = {50, 20, 40, 3, 31, 20};
+  auto init = [&](Machine &M) {
+    std::memcpy(M.rawSpad(Acc).data(), h0, 6);
+    std::memcpy(M.rawSpad(Acc).data() + 8, h1, 6);
+    for (int row = 0; row < 6; ++row)
+      for (int c = 0; c < 4; ++c)
+        M.rawSpad(Act)[row * 4 + c] = static_cast<uint8_t>(row * 10 + c);
+  };
+  // scores = floor((h0 + h1) / 2) = 50 15 40 4 30 30; top-3 of tokens 1..5:
+  // 2 (40), 4 (30), 5 (30: tie, lower index first) -> keep {0, 2, 4, 5}.
+  Result r = runAsm(
+      "tok.score dst=0, asp=acc, a=0, heads=2, n=6, hstride=8, ty=i8\n"
+      "tok.select dst=64, src=0, n=6, mode=topk, param=3, lreg=1\n"
+      "tok.gather dsp=act, dst=256, asp=act, a=0, idx=64, rowbytes=4, n=6, "
+      "lreg=1\n"
+      "tok.select dst=128, src=0, n=6, mode=thresh, param=30, lreg=2\nend\n",
+      init);
+  ASSERT_EQ(r.error, "");
+  int32_t scores[] = {50, 15, 40, 4, 30, 30};
+  for (int j = 0; j < 6; ++j)
+    EXPECT_EQ(get<int32_t>(*r.M, Vec, 0, j), scores[j]);
+  EXPECT_EQ(r.M->lens[1], 4u);
+  int32_t keep[] = {0, 2, 4, 5};
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(get<int32_t>(*r.M, Vec, 64, i), keep[i]);
+    for (int c = 0; c < 4; ++c)
+      EXPECT_EQ(r.M->rawSpad(Act)[256 + i * 4 + c], keep[i] * 10 + c);
+  }
+  // threshold > 30: only token 2 besides CLS.
+  EXPECT_EQ(r.M->lens[2], 2u);
+  EXPECT_EQ(get<int32_t>(*r.M, Vec, 128, 1), 2);
+
+  Result bad = runAsm("cfg.len rd=0, value=2\n"
+                      "tok.gather dsp=act, dst=256, asp=act, a=0, idx=0, "
+                      "rowbytes=4, n=6, lreg=0\nend\n",
+                      [](Machine &M) { put<int32_t>(M, Vec, 0, 1, 9); });
+  EXPECT_NE(bad.error.find("gather index 9 at position 1"), std::string::npos)
+      << bad.error;
+}
+
+//===--- Synchronisation and bad programs --------------------------------===//
+
+TEST(Sim, DependencyViolationIsReported) {
+  const char *body = "load spad=act, saddr=0, dram=0x0, rows=1, cols=16, "
+                     "stride=16\n%s"
+                     "gemm dst=0, a=0, w=0, m=1, k=16, n=1\nend\n";
+  char unsynced[512], synced[512];
+  std::snprintf(unsynced, sizeof(unsynced), body, "");
+  std::snprintf(synced, sizeof(synced), body,
+                "push from=load, to=compute\npop from=load, to=compute\n");
+  Result bad = runAsm(unsynced);
+  EXPECT_NE(bad.error.find("dependency violation at instruction 1 (gemm "),
+            std::string::npos)
+      << bad.error;
+  EXPECT_NE(bad.error.find("reads act byte 0x0 written by instruction 0 "
+                           "(queue load) with no sync"),
+            std::string::npos)
+      << bad.error;
+  Result good = runAsm(synced);
+  EXPECT_EQ(good.error, "");
+  // Write-after-read: a store must not be overtaken by a later compute write.
+  Result war = runAsm(
+      "gemm dst=0, a=0, w=0, m=1, k=1, n=1\n"
+      "push from=compute, to=store\npop from=compute, to=store\n"
+      "store spad=acc, saddr=0, dram=0x0, rows=1, cols=4, stride=4\n"
+      "gemm dst=0, a=0, w=0, m=1, k=1, n=1\nend\n");
+  EXPECT_NE(war.error.find("dependency violation at instruction 4 (gemm"),
+            std::string::npos)
+      << war.error;
+  EXPECT_NE(war.error.find("read by instruction 3 (queue store)"),
+            std::string::npos)
+      << war.error;
+  Result deadlock = runAsm("pop from=load, to=compute\nend\n");
+  EXPECT_NE(deadlock.error.find("no earlier matching push"), std::string::npos);
+  Result self = runAsm("push from=load, to=load\nend\n");
+  EXPECT_NE(self.error.find("invalid instruction at instruction 0"),
+            std::string::npos);
+}
+
+TEST(Sim, BoundsAndBudgets) {
+  Result oob = runAsm("load spad=act, saddr=0, dram=0xfff0, rows=2, cols=16, "
+                      "stride=16\nend\n");
+  EXPECT_NE(oob.error.find("out of bounds at instruction 0 (load "),
+            std::string::npos)
+      << oob.error;
+  EXPECT_NE(oob.error.find("DMA out of bounds: DRAM bytes [65520, 65552)"),
+            std::string::npos)
+      << oob.error;
+  Result ovf = runAsm("gemm dst=1048000, a=0, w=0, m=16, k=16, n=16\nend\n");
+  EXPECT_NE(ovf.error.find("scratchpad overflow: acc bytes [1048000"),
+            std::string::npos)
+      << ovf.error;
+  Result width = runAsm("gemm dst=0, a=0, w=0, m=1, k=1, n=1, width=3\nend\n");
+  EXPECT_NE(width.error.find("field 'width' = 3"), std::string::npos);
+  Result cap = runAsm("cfg.len rd=0, value=9\n"
+                      "gemm dst=0, a=0, w=0, m=8, k=1, n=1, lensel=1\nend\n");
+  EXPECT_NE(cap.error.find("exceeds the instruction's capacity of 8 rows"),
+            std::string::npos)
+      << cap.error;
+  std::string loop;
+  for (int i = 0; i < 50; ++i)
+    loop += "cfg.len rd=0, value=1\n";
+  Result budget = runAsm(loop + "end\n", {}, true, 1, 10);
+  EXPECT_NE(budget.error.find("instruction budget of 10 exhausted"),
+            std::string::npos);
+  Result noEnd = runAsm("cfg.len rd=0, value=1\n");
+  EXPECT_NE(noEnd.error.find("without reaching 'end'"), std::string::npos);
+}
+
+TEST(Sim, UnknownOpcodeNamesTheInstruction) {
+  std::vector<isa::Word> words(3);
+  words[0].lo = 0x04; // cfg.len
+  words[1].lo = 0x6E; // unassigned
+  words[2].lo = 0x7F;
+  auto d = decodeProgram(words);
+  ASSERT_FALSE(!!d);
+  EXPECT_EQ(llvm::toString(d.takeError()),
+            "invalid program: instruction 1: unknown opcode 0x6e");
+}
+
+// cvt.f2b: f32 accumulators to bf16. 1 + 2^-8 is a tie between bf16 1.0 and
+// 1.0078125 (RNE keeps the even 0x3F80); 1 + 3 * 2^-8 is a tie between
+// 0x3F81 and 0x3F82 (RNE: 0x3F82); TATAA truncation keeps 0x3F81. The scale
+// register (0.5) multiplies first: 2.0234375 * 0.5 = 1 + 3 * 2^-8.
+TEST(Sim, CvtF2bRoundsPerMode) {
+  auto init = [](Machine &M) {
+    put<float>(M, Acc, 0, 0, 2.0f * 1.00390625f);
+    put<float>(M, Acc, 0, 1, 2.0234375f);
+    put<float>(M, Acc, 0, 2, -2.0f * 1.00390625f);
+  };
+  const char *prog = "cfg.const rd=2, bits=0x3f00\n"
+                     "cvt.f2b dsp=vec, dst=0, asp=acc, a=0, rows=1, cols=3, "
+                     "creg=2\nend\n";
+  Result ieee = runAsm(std::string("cfg.mode mode=ieee\n") + prog, init);
+  ASSERT_EQ(ieee.error, "");
+  EXPECT_EQ(get<uint16_t>(*ieee.M, Vec, 0, 0), 0x3F80);
+  EXPECT_EQ(get<uint16_t>(*ieee.M, Vec, 0, 1), 0x3F82);
+  EXPECT_EQ(get<uint16_t>(*ieee.M, Vec, 0, 2), 0xBF80);
+  Result tataa = runAsm(std::string("cfg.mode mode=tataa\n") + prog, init);
+  ASSERT_EQ(tataa.error, "");
+  EXPECT_EQ(get<uint16_t>(*tataa.M, Vec, 0, 1), 0x3F81);
+}
+
+// Reference SFU kernels: expected bf16 patterns are the round-to-nearest-
+// even bf16 of the exact results (computed with numpy in double precision):
+// softmax(1, 2, 3) = (0.0900306, 0.2447285, 0.6652410),
+// layernorm(1, 2, 3, 4) = (-1.3416408, -0.4472136, 0.4472136, 1.3416408),
+// gelu(0, 1, -1, 2) = (0, 0.8413447, -0.1586553, 1.9544997).
+TEST(Sim, ReferenceSfuKernels) {
+  Result r = runAsm(
+      "cfg.mode mode=tataa\n" // reference kernels ignore the mode
+      "rsfu.softmax dsp=act, dst=64, asp=act, a=0, rows=1, cols=3\n"
+      "cfg.const rd=1, bits=0x0000\n"
+      "rsfu.layernorm dsp=act, dst=192, asp=act, a=128, rows=1, cols=4, "
+      "creg=1\n"
+      "rsfu.gelu dsp=act, dst=320, asp=act, a=256, rows=2, cols=2\n"
+      "end\n",
+      [](Machine &M) {
+        uint16_t s[] = {0x3F80, 0x4000, 0x4040};
+        uint16_t l[] = {0x3F80, 0x4000, 0x4040, 0x4080};
+        uint16_t g[] = {0x0000, 0x3F80, 0xBF80, 0x4000};
+        for (int i = 0; i < 3; ++i)
+          put<uint16_t>(M, Act, 0, i, s[i]);
+        for (int i = 0; i < 4; ++i) {
+          put<uint16_t>(M, Act, 128, i, l[i]);
+          put<uint16_t>(M, Act, 256, i, g[i]);
+        }
+      });
+  ASSERT_EQ(r.error, "");
+  uint16_t softmax[] = {0x3DB8, 0x3E7B, 0x3F2A};
+  uint16_t layernorm[] = {0xBFAC, 0xBEE5, 0x3EE5, 0x3FAC};
+  uint16_t gelu[] = {0x0000, 0x3F57, 0xBE22, 0x3FFA};
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(get<uint16_t>(*r.M, Act, 64, i), softmax[i]) << i;
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(get<uint16_t>(*r.M, Act, 192, i), layernorm[i]) << i;
+    EXPECT_EQ(get<uint16_t>(*r.M, Act, 320, i), gelu[i]) << i;
+  }
+}
+
+// A load with DRAM stride 0 repeats one row in every scratchpad row (bias
+// broadcast); a store with stride 0 would race rows and is refused.
+TEST(Sim, StrideZeroBroadcastsOnLoadOnly) {
+  Result r = runAsm(".const 0x100, i8, 1, 2, 3\n"
+                    "load spad=act, saddr=0, dram=0x100, rows=4, cols=3, "
+                    "stride=0\nend\n");
+  ASSERT_EQ(r.error, "");
+  for (int row = 0; row < 4; ++row)
+    for (int c = 0; c < 3; ++c)
+      EXPECT_EQ(get<int8_t>(*r.M, Act, 0, row * 3 + c), c + 1)
+          << row << "," << c;
+  Result bad = runAsm("store spad=act, saddr=0, dram=0x100, rows=2, cols=3, "
+                      "stride=0\nend\n");
+  EXPECT_NE(bad.error.find("DRAM stride 0 is smaller than the row size 3"),
+            std::string::npos)
+      << bad.error;
+}

@@ -1,0 +1,117 @@
+//===- CompileCommand.cpp - `tern compile` options ------------------------===//
+//
+// Thin: parses the options, loads the input, calls tern::compileModule and
+// writes the requested output. Output files are only kept on success.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Commands.h"
+
+#include "tern/Driver/Compile.h"
+#include "tern/InitAll.h"
+
+#include "runtime/asm/Assembler.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace llvm;
+
+namespace {
+cl::SubCommand compileCmd("compile",
+                          "Compile a model into a program for a target");
+cl::opt<std::string> input(cl::Positional, cl::desc("<model.mlir>"),
+                           cl::Required, cl::sub(compileCmd));
+cl::opt<std::string> output("o", cl::desc("Output file"),
+                            cl::value_desc("file"), cl::Required,
+                            cl::sub(compileCmd));
+cl::opt<std::string> target("target", cl::desc("Target preset name or .json"),
+                            cl::init("tern-edge"), cl::sub(compileCmd));
+cl::opt<std::string>
+    precision("precision",
+              cl::desc("Precision policy of tern-select-precision"),
+              cl::init("bf16"), cl::sub(compileCmd));
+cl::opt<tern::EmitKind> emit(
+    "emit", cl::desc("What to write"), cl::init(tern::EmitKind::Program),
+    cl::values(clEnumValN(tern::EmitKind::Tern, "tern", "tern IR"),
+               clEnumValN(tern::EmitKind::Accel, "accel",
+                          "accel IR (allocated, synchronized)"),
+               clEnumValN(tern::EmitKind::Asm, "asm", "program as assembly"),
+               clEnumValN(tern::EmitKind::Program, "program",
+                          "program file (.tern)")),
+    cl::sub(compileCmd));
+cl::opt<bool> printIrAfterAll("print-ir-after-all",
+                              cl::desc("Print the IR after every pass"),
+                              cl::sub(compileCmd));
+cl::opt<std::string> dumpIrDir("dump-ir-dir",
+                               cl::desc("Write the IR after every pass, one "
+                                        "file per pass, under this directory"),
+                               cl::value_desc("dir"), cl::sub(compileCmd));
+
+Error runCompile() {
+  if (precision != "bf16")
+    return createStringError(inconvertibleErrorCode(),
+                             "unknown precision policy '%s'; available: bf16",
+                             precision.c_str());
+  mlir::DialectRegistry registry;
+  tern::registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  std::string error;
+  auto file = mlir::openInputFile(input, &error);
+  if (!file)
+    return createStringError(inconvertibleErrorCode(), "%s", error.c_str());
+  SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot compile '%s'", input.c_str());
+
+  tern::CompileOptions options;
+  options.target = target;
+  options.printIrAfterAll = printIrAfterAll;
+  options.dumpIrDir = dumpIrDir;
+  auto image = tern::compileModule(*module, options, emit);
+  if (failed(image))
+    return createStringError(inconvertibleErrorCode(),
+                             "compilation of '%s' failed", input.c_str());
+
+  auto out = mlir::openOutputFile(output, &error);
+  if (!out)
+    return createStringError(inconvertibleErrorCode(), "%s", error.c_str());
+  switch (emit) {
+  case tern::EmitKind::Tern:
+  case tern::EmitKind::Accel:
+    module->print(out->os());
+    break;
+  case tern::EmitKind::Asm:
+    out->os() << tern::rt::assembler::disassemble(*image);
+    break;
+  case tern::EmitKind::Program: {
+    std::vector<uint8_t> bytes = tern::rt::program::serialize(*image);
+    out->os().write(reinterpret_cast<const char *>(bytes.data()),
+                    bytes.size());
+    uint64_t constantBytes = 0;
+    for (const auto &s : image->constants)
+      constantBytes += s.data.size();
+    outs() << "compiled '" << input << "' for " << image->targetName << ": "
+           << image->code.size() << " instructions, " << constantBytes
+           << " bytes of constants, " << image->dramSize
+           << " bytes of DRAM -> " << output << "\n";
+    break;
+  }
+  }
+  out->keep();
+  return Error::success();
+}
+
+tern::tool::RegisterCommand reg(compileCmd, runCompile);
+} // namespace

@@ -1,0 +1,54 @@
+//===- RunCommand.cpp - `tern run` options ----------------------------------===//
+
+#include "Commands.h"
+
+#include "runtime/driver/Driver.h"
+
+#include <thread>
+
+using namespace llvm;
+
+namespace {
+cl::SubCommand runCmd("run", "Simulate a program on the functional model");
+cl::opt<std::string> program(cl::Positional, cl::desc("<program.tern>"),
+                             cl::Required, cl::sub(runCmd));
+cl::list<std::string> inputs("input", cl::desc("Bind an input: name=file "
+                                               "(.npy or TensorProto .pb)"),
+                             cl::value_desc("name=file"), cl::sub(runCmd));
+cl::opt<std::string> outputDir("output-dir",
+                               cl::desc("Directory for the output tensors"),
+                               cl::value_desc("dir"), cl::sub(runCmd));
+cl::opt<std::string> outputFormat("output-format",
+                                  cl::desc("npy (default) or pb"),
+                                  cl::init("npy"), cl::sub(runCmd));
+cl::opt<uint64_t> maxInsns("max-instructions",
+                           cl::desc("Stop after this many instructions "
+                                    "(0: unlimited)"),
+                           cl::init(0), cl::sub(runCmd));
+cl::opt<unsigned> threads("threads",
+                          cl::desc("Host threads for GEMM (0: all cores)"),
+                          cl::init(1), cl::sub(runCmd));
+cl::opt<bool> scalar("scalar-kernels",
+                     cl::desc("Use the portable scalar kernels"),
+                     cl::sub(runCmd));
+cl::opt<bool> quiet("quiet", cl::desc("No summary on stderr"), cl::sub(runCmd));
+
+tern::tool::RegisterCommand reg(runCmd, []() -> Error {
+  tern::rt::driver::RunConfig cfg;
+  cfg.program = program;
+  for (const std::string &b : inputs) {
+    size_t eq = b.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return createStringError(inconvertibleErrorCode(),
+                               "--input '%s' is not name=file", b.c_str());
+    cfg.inputs.emplace_back(b.substr(0, eq), b.substr(eq + 1));
+  }
+  cfg.outputDir = outputDir;
+  cfg.outputFormat = outputFormat;
+  cfg.maxInstructions = maxInsns;
+  cfg.threads = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+  cfg.scalar = scalar;
+  cfg.quiet = quiet;
+  return tern::rt::driver::runProgram(cfg, errs());
+});
+} // namespace
