@@ -97,6 +97,10 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
   LogicalResult
   matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    // The additive attention mask (from tern-raise-attention) has no
+    // lowering yet: fail legalization rather than drop it.
+    if (op.getMask())
+      return rewriter.notifyMatchFailure(op, "masked scores not lowered yet");
     auto resultType = dyn_cast_or_null<MemRefType>(
         getTypeConverter()->convertType(op.getType()));
     if (!resultType)

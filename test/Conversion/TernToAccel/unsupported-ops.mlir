@@ -35,3 +35,13 @@ func.func @dynamic(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
   return %0 : tensor<?x8xf32>
 }
 
+
+// -----
+
+// The additive mask of raised attention scores (tern-raise-attention) has no
+// lowering yet: the op fails to legalize instead of losing its mask.
+func.func @masked_scores(%q: tensor<2x4x3xf32>, %k: tensor<2x4x3xf32>, %m: tensor<1x1x4xf32>) -> tensor<2x4x4xf32> {
+  // expected-error @+1 {{failed to legalize operation 'tern.matmul'}}
+  %s = tern.matmul %q, %k mask %m transpose_rhs scale 0.5 precision <bf16> : tensor<2x4x3xf32>, tensor<2x4x3xf32>, tensor<1x1x4xf32> -> tensor<2x4x4xf32>
+  return %s : tensor<2x4x4xf32>
+}
