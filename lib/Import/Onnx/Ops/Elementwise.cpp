@@ -106,6 +106,82 @@ Handler compareHandler(FloatFn fn, IntFn intFn) {
   };
 }
 
+/// Less(a, b) = Greater(b, a).
+LogicalResult lessHandler(OpBinder &b) {
+  Type i1 = b.builder.getI1Type();
+  if (foldBinary(
+          b, i1, [](double x, double y) { return x < y; },
+          [](int64_t x, int64_t y) { return x < y; }))
+    return success();
+  Value lhs = b.operand(0), rhs = b.operand(1);
+  if (!lhs || !rhs)
+    return failure();
+  auto ops = broadcastOperands(b, rhs, lhs);
+  if (failed(ops))
+    return failure();
+  auto [l, r, shape] = *ops;
+  b.setResult(0, b.builder.create<tosa::GreaterOp>(
+                     b.loc, RankedTensorType::get(shape, i1), l, r));
+  return success();
+}
+
+/// Max / Min of any number of operands, folded left.
+template <typename TosaOp>
+LogicalResult variadicHandler(OpBinder &b) {
+  Value acc = b.operand(0);
+  if (!acc)
+    return failure();
+  for (unsigned i = 1; i < b.getNumOperands(); ++i) {
+    Value next = b.operand(i);
+    if (!next)
+      return failure();
+    auto ops = broadcastOperands(b, acc, next);
+    if (failed(ops))
+      return failure();
+    auto [l, r, shape] = *ops;
+    acc = b.builder.create<TosaOp>(b.loc, withShape(acc, shape), l, r);
+  }
+  b.setResult(0, acc);
+  return success();
+}
+
+LogicalResult notHandler(OpBinder &b) {
+  if (const Folded *in = b.folded(0)) {
+    Folded out = *in;
+    for (int64_t &v : out.ints)
+      v = !v;
+    b.setFolded(0, std::move(out));
+    return success();
+  }
+  Value x = b.operand(0);
+  if (!x)
+    return failure();
+  b.setResult(0, b.builder.create<tosa::LogicalNotOp>(b.loc, x.getType(), x));
+  return success();
+}
+
+LogicalResult castLikeHandler(OpBinder &b) {
+  Type to = b.operandType(1).getElementType();
+  if (const Folded *in = b.folded(0)) {
+    Folded out = Folded::make(in->shape, to);
+    for (int64_t i = 0, e = in->numElements(); i < e; ++i) {
+      if (to.isInteger(1))
+        out.ints[i] = in->getAsDouble(i) != 0;
+      else if (out.isFloat())
+        out.fps[i] = in->getAsDouble(i);
+      else
+        out.ints[i] = in->getAsInt(i);
+    }
+    b.setFolded(0, std::move(out));
+    return success();
+  }
+  Value x = b.operand(0);
+  if (!x)
+    return failure();
+  b.setResult(0, createCast(b.builder, b.loc, x, to));
+  return success();
+}
+
 LogicalResult divHandler(OpBinder &b) {
   RankedTensorType lt = b.operandType(0);
   if (foldBinary(
@@ -179,13 +255,14 @@ template <typename Build, typename FoldFn>
 Handler unaryHandler(Build build, FoldFn fn) {
   return [build, fn](OpBinder &b) -> LogicalResult {
     if (const Folded *in = b.folded(0)) {
-      if (in->isFloat()) {
-        Folded out = *in;
-        for (double &v : out.fps)
-          v = fn(v);
-        b.setFolded(0, std::move(out));
-        return success();
-      }
+      // Integer values occur in shape arithmetic (e.g. Neg of an axis).
+      Folded out = *in;
+      for (double &v : out.fps)
+        v = fn(v);
+      for (int64_t &v : out.ints)
+        v = static_cast<int64_t>(fn(static_cast<double>(v)));
+      b.setFolded(0, std::move(out));
+      return success();
     }
     Value x = b.operand(0);
     if (!x)
@@ -381,6 +458,20 @@ void tern::onnx_import::populateElementwiseHandlers(HandlerRegistry &r) {
              [](double x, double y) { return x > y; },
              [](int64_t x, int64_t y) { return x > y; }));
 
+  r.onOp("Less", 13, lessHandler);
+  r.onOp("And", 7, compareHandler<tosa::LogicalAndOp>(
+                       [](double x, double y) { return x && y; },
+                       [](int64_t x, int64_t y) { return x && y; }));
+  r.onOp("Or", 7, compareHandler<tosa::LogicalOrOp>(
+                      [](double x, double y) { return x || y; },
+                      [](int64_t x, int64_t y) { return x || y; }));
+  r.onOp("Not", 1, notHandler);
+  r.onOp("Max", 13, variadicHandler<tosa::MaximumOp>);
+  r.onOp("Min", 13, variadicHandler<tosa::MinimumOp>);
+  r.onOp("CastLike", 15, castLikeHandler);
+  r.onOp("Log", 13, simpleUnary<tosa::LogOp>([](double v) {
+           return std::log(v);
+         }));
   r.onOp("Sqrt", 13,
          unaryHandler(
              [](OpBinder &b, Value x) -> Value {

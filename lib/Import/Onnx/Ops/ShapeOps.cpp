@@ -462,6 +462,13 @@ LogicalResult shapeHandler(OpBinder &b) {
   return success();
 }
 
+LogicalResult sizeHandler(OpBinder &b) {
+  Folded out = Folded::make({}, b.builder.getI64Type());
+  out.ints[0] = product(b.operandType(0).getShape());
+  b.setFolded(0, std::move(out));
+  return success();
+}
+
 LogicalResult constantOfShapeHandler(OpBinder &b) {
   auto shape = b.constInts(0);
   if (!shape)
@@ -619,6 +626,7 @@ void tern::onnx_import::populateShapeHandlers(HandlerRegistry &r) {
   r.onOp("Gather", 13, gatherHandler);
   r.onOp("Expand", 13, expandHandler);
   r.onOp("Shape", 15, shapeHandler);
+  r.onOp("Size", 13, sizeHandler);
   r.onOp("ConstantOfShape", 9, constantOfShapeHandler);
   r.onOp("Range", 11, rangeHandler);
   r.onOp("Trilu", 14, triluHandler);
