@@ -175,7 +175,10 @@ struct AttentionPattern : OpRewritePattern<SoftmaxOp> {
     if (auto t = rhsSource.getDefiningOp<tosa::TransposeOp>()) {
       auto perm = getPerm(t);
       auto tType = cast<RankedTensorType>(t.getType());
-      if (perm && tType.getRank() == rank) {
+      // Only when its batch dimensions are the scores' (a transpose that
+      // also reorders batch dimensions is left to the reshape path).
+      if (perm && tType.getRank() == rank &&
+          tType.getShape().drop_back(2) == batch) {
         // K^T = transpose(X, p): K = transpose(X, p with the last two
         // entries swapped).
         std::swap((*perm)[rank - 1], (*perm)[rank - 2]);
