@@ -17,6 +17,8 @@ packages=(
   libflatbuffers-dev flatbuffers-compiler libhwy-dev
   # tests and benchmarks
   libgtest-dev libbenchmark-dev libonnx-testdata python3 python3-numpy
+  # importer conformance runner (test/Import/Conformance) reads the cases
+  python3-onnx
 )
 # Extra packages a caller asks for (e.g. TERN_EXTRA_PACKAGES="clang-19").
 if [[ -n "${TERN_EXTRA_PACKAGES:-}" ]]; then

@@ -57,7 +57,8 @@ int main(int argc, char **argv) {
   }
   TranslateToMLIRRegistration importOnnx(
       "import-onnx", "Import a binary ONNX model",
-      [](llvm::SourceMgr &sourceMgr, MLIRContext *ctx) -> OwningOpRef<Operation *> {
+      [](llvm::SourceMgr &sourceMgr,
+         MLIRContext *ctx) -> OwningOpRef<Operation *> {
         auto options = importOptions(ctx);
         if (!options)
           return nullptr;
@@ -75,15 +76,15 @@ int main(int argc, char **argv) {
 
   TranslateToMLIRRegistration importOnnxText(
       "import-onnx-text", "Import an ONNX model in ONNX's textual syntax",
-      [](llvm::SourceMgr &sourceMgr, MLIRContext *ctx) -> OwningOpRef<Operation *> {
+      [](llvm::SourceMgr &sourceMgr,
+         MLIRContext *ctx) -> OwningOpRef<Operation *> {
         auto options = importOptions(ctx);
         if (!options)
           return nullptr;
         const llvm::MemoryBuffer *buffer =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
-        return tern::importOnnxText(buffer->getBuffer(),
-                                    buffer->getBufferIdentifier(), *options,
-                                    *ctx);
+        return tern::importOnnxText(
+            buffer->getBuffer(), buffer->getBufferIdentifier(), *options, *ctx);
       },
       registerImportDialectsFn);
 

@@ -42,21 +42,22 @@ bool parseInputShapeSpec(llvm::StringRef spec, ImportOptions &options,
 /// Imports the binary ONNX model in the file at `path`. External-data
 /// tensors are loaded relative to the model's directory.
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(llvm::StringRef path,
-                                                  const ImportOptions &options,
-                                                  mlir::MLIRContext &context);
+                                                 const ImportOptions &options,
+                                                 mlir::MLIRContext &context);
 
 /// Imports a binary ONNX model held in memory; `modelPath` names it in
 /// diagnostics and anchors external-data paths (it may be empty).
-mlir::OwningOpRef<mlir::ModuleOp>
-importOnnxBuffer(llvm::StringRef bytes, llvm::StringRef modelPath,
-                 const ImportOptions &options, mlir::MLIRContext &context);
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxBuffer(llvm::StringRef bytes,
+                                                   llvm::StringRef modelPath,
+                                                   const ImportOptions &options,
+                                                   mlir::MLIRContext &context);
 
 /// Imports a model written in ONNX's textual syntax (onnx/defs/parser.h),
 /// used by tests to carry small models inline.
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxText(llvm::StringRef text,
-                                                  llvm::StringRef bufferName,
-                                                  const ImportOptions &options,
-                                                  mlir::MLIRContext &context);
+                                                 llvm::StringRef bufferName,
+                                                 const ImportOptions &options,
+                                                 mlir::MLIRContext &context);
 
 /// The ONNX operator types (default domain) the importer has handlers for,
 /// sorted.

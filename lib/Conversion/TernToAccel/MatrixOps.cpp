@@ -60,6 +60,8 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
         getTypeConverter()->convertType(op.getType()));
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "result type not convertible");
+    // The additive attention mask (from tern-raise-attention) has no
+    // lowering yet: fail legalization, naming the op, rather than drop it.
     if (op.getMask())
       return op.emitOpError("masked attention scores are not lowered yet");
     TileBuilder tb(rewriter, op.getLoc());

@@ -154,8 +154,7 @@ int64_t tern::onnx_import::broadcastIndex(ArrayRef<int64_t> inShape,
 // TensorProto -> attribute
 //===----------------------------------------------------------------------===//
 
-Type tern::onnx_import::convertElementType(int32_t onnxType,
-                                           MLIRContext *ctx) {
+Type tern::onnx_import::convertElementType(int32_t onnxType, MLIRContext *ctx) {
   Builder b(ctx);
   switch (onnxType) {
   case onnx::TensorProto::FLOAT:
@@ -221,10 +220,12 @@ LogicalResult tern::onnx_import::loadExternalData(onnx::TensorProto &tensor,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
     return emitError(loc) << "external data file '" << path << "' of tensor '"
-                          << tensor.name()
-                          << "' cannot be read: " << buffer.getError().message();
+                          << tensor.name() << "' cannot be read: "
+                          << buffer.getError().message();
   StringRef bytes = (*buffer)->getBuffer();
-  uint64_t size = length ? *length : bytes.size() - std::min<uint64_t>(offset, bytes.size());
+  uint64_t size = length
+                      ? *length
+                      : bytes.size() - std::min<uint64_t>(offset, bytes.size());
   if (offset + size > bytes.size())
     return emitError(loc) << "external data file '" << path
                           << "' is too short for tensor '" << tensor.name()
@@ -307,8 +308,9 @@ ElementsAttr tern::onnx_import::tensorToAttr(onnx::TensorProto &tensor,
   }
   if (tensor.raw_data().size() != expected) {
     emitError(loc) << "tensor '" << tensor.name() << "' holds "
-                   << tensor.raw_data().size() << " bytes of data, but its type "
-                   << type << " needs " << expected;
+                   << tensor.raw_data().size()
+                   << " bytes of data, but its type " << type << " needs "
+                   << expected;
     return {};
   }
 

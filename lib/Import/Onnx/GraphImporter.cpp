@@ -142,8 +142,8 @@ LogicalResult OpBinder::unsupported(const Twine &what) const {
 //===----------------------------------------------------------------------===//
 
 GraphImporter::GraphImporter(onnx::ModelProto &model,
-                             const ImportOptions &options,
-                             StringRef modelPath, MLIRContext &context)
+                             const ImportOptions &options, StringRef modelPath,
+                             MLIRContext &context)
     : model(model), options(options), modelPath(modelPath.str()),
       context(context) {
   baseDir = llvm::sys::path::parent_path(modelPath).str();
@@ -185,8 +185,8 @@ Value GraphImporter::materialize(ValueEntry &entry, Location loc) {
   assert(entry.initializer && "value table entry without a value");
   onnx::TensorProto &tensor = *entry.initializer;
   Location initLoc = NameLoc::get(StringAttr::get(&context, tensor.name()));
-  ElementsAttr attr = tensorToAttr(tensor, initLoc,
-                                   options.resourceThresholdBytes, baseDir);
+  ElementsAttr attr =
+      tensorToAttr(tensor, initLoc, options.resourceThresholdBytes, baseDir);
   if (!attr)
     return {};
   entry.value = createConst(*entryBuilder, initLoc, attr);
@@ -223,9 +223,9 @@ const Folded *GraphImporter::foldedOf(ValueEntry &entry, Location loc) {
       return nullptr;
     Location initLoc =
         NameLoc::get(StringAttr::get(&context, entry.initializer->name()));
-    ElementsAttr attr = tensorToAttr(*entry.initializer, initLoc,
-                                     std::numeric_limits<size_t>::max(),
-                                     baseDir);
+    ElementsAttr attr =
+        tensorToAttr(*entry.initializer, initLoc,
+                     std::numeric_limits<size_t>::max(), baseDir);
     if (!attr)
       return nullptr;
     entry.folded = Folded::fromAttr(cast<DenseElementsAttr>(attr));
@@ -345,18 +345,17 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   }
   for (const auto &entry : options.inputShapes)
     if (!inputNames.contains(entry.getKey()))
-      return emitError(moduleLoc)
-                 << "--input-shape names '" << entry.getKey()
-                 << "', which is not an input of the model",
-             nullptr;
+      return reportError(emitError(moduleLoc)
+                         << "--input-shape names '" << entry.getKey()
+                         << "', which is not an input of the model");
 
   OpBuilder builder(&context);
   builder.setInsertionPointToEnd(module->getBody());
   auto func = builder.create<func::FuncOp>(
       moduleLoc, "main", builder.getFunctionType(argTypes, {}));
   Block *entry = func.addEntryBlock();
-  for (auto [arg, loc, name] : llvm::zip(entry->getArguments(), argLocs,
-                                         argNames)) {
+  for (auto [arg, loc, name] :
+       llvm::zip(entry->getArguments(), argLocs, argNames)) {
     arg.setLoc(loc);
     define(name, ValueEntry{arg, std::nullopt, nullptr});
   }
@@ -372,19 +371,17 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     Location loc = nodeLoc(node);
     for (const auto &in : node.input())
       if (!in.empty() && !lookup(in))
-        return emitError(loc) << "operand '" << in
-                              << "' is not defined before its use",
-               nullptr;
+        return reportError(emitError(loc) << "operand '" << in
+                                          << "' is not defined before its use");
     OpBinder binder(*this, node, loc, opset, builder);
     const Handler *handler = registry.lookup(node.op_type(), 17);
     if (failed((*handler)(binder)))
       return nullptr;
     for (const auto &out : node.output())
       if (!out.empty() && !lookup(out))
-        return emitError(loc) << "internal error: the " << node.op_type()
-                              << " handler did not define result '" << out
-                              << "'",
-               nullptr;
+        return reportError(emitError(loc)
+                           << "internal error: the " << node.op_type()
+                           << " handler did not define result '" << out << "'");
   }
 
   SmallVector<Value> results;
@@ -393,9 +390,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     Location loc = NameLoc::get(StringAttr::get(&context, output.name()));
     ValueEntry *e = lookup(output.name());
     if (!e)
-      return emitError(loc) << "graph output '" << output.name()
-                            << "' is never computed",
-             nullptr;
+      return reportError(emitError(loc) << "graph output '" << output.name()
+                                        << "' is never computed");
     Value v = materialize(*e, loc);
     if (!v)
       return nullptr;
@@ -408,10 +404,10 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
         ok = !shape.dim(i).has_dim_value() ||
              shape.dim(i).dim_value() == type.getDimSize(i);
       if (!ok)
-        return emitError(loc) << "graph output '" << output.name()
-                              << "' was imported as " << type
-                              << ", which contradicts its declared shape",
-               nullptr;
+        return reportError(emitError(loc)
+                           << "graph output '" << output.name()
+                           << "' was imported as " << type
+                           << ", which contradicts its declared shape");
     }
     results.push_back(v);
     resultTypes.push_back(type);

@@ -12,9 +12,11 @@
 #include "tern/Import/Onnx.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Location.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -73,6 +75,13 @@ broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
 /// `outShape`).
 int64_t broadcastIndex(llvm::ArrayRef<int64_t> inShape,
                        llvm::ArrayRef<int64_t> outShape, int64_t linear);
+
+/// Reports `diag` and returns the null module every failed import returns.
+inline mlir::OwningOpRef<mlir::ModuleOp>
+reportError(mlir::InFlightDiagnostic &&diag) {
+  diag.report();
+  return nullptr;
+}
 
 //===----------------------------------------------------------------------===//
 // Constants (Constants.cpp)
@@ -233,8 +242,8 @@ mlir::Value createConst(mlir::OpBuilder &b, mlir::Location loc,
 /// A splat constant of `elementType` and rank `rank` (all dims 1).
 mlir::Value createScalar(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Type elementType, double value, int64_t rank);
-mlir::Value createReshape(mlir::OpBuilder &b, mlir::Location loc,
-                          mlir::Value v, llvm::ArrayRef<int64_t> shape);
+mlir::Value createReshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                          llvm::ArrayRef<int64_t> shape);
 /// Prepends size-1 dimensions up to `rank`.
 mlir::Value expandRank(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                        int64_t rank);

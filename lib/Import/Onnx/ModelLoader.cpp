@@ -81,24 +81,24 @@ OwningOpRef<ModuleOp> importModel(onnx::ModelProto &model, StringRef path,
                   quant::QuantizationDialect, tern::TernDialect>();
   Location loc = modelLoc(ctx, path);
   if (!model.has_graph() || model.ir_version() <= 0)
-    return emitError(loc) << "'" << path
-                          << "' is not an ONNX model (no IR version or graph)",
-           nullptr;
+    return reportError(emitError(loc)
+                       << "'" << path
+                       << "' is not an ONNX model (no IR version or graph)");
   if (model.ir_version() > kMaxIrVersion)
-    return emitError(loc) << "model IR version " << model.ir_version()
-                          << " is not supported; Tern supports ONNX IR "
-                             "versions up to "
-                          << kMaxIrVersion << " and opsets " << kMinOpset
-                          << " to " << kTargetOpset << " (libonnx 1.12)",
-           nullptr;
+    return reportError(emitError(loc)
+                       << "model IR version " << model.ir_version()
+                       << " is not supported; Tern supports ONNX IR "
+                          "versions up to "
+                       << kMaxIrVersion << " and opsets " << kMinOpset << " to "
+                       << kTargetOpset << " (libonnx 1.12)");
   int64_t opset = defaultOpset(model);
   if (opset < kMinOpset || opset > kTargetOpset)
-    return emitError(loc) << "model imports opset " << opset
-                          << " of the default ONNX domain; Tern supports "
-                             "opsets "
-                          << kMinOpset << " to " << kTargetOpset
-                          << " (and IR versions up to " << kMaxIrVersion << ")",
-           nullptr;
+    return reportError(emitError(loc)
+                       << "model imports opset " << opset
+                       << " of the default ONNX domain; Tern supports "
+                          "opsets "
+                       << kMinOpset << " to " << kTargetOpset
+                       << " (and IR versions up to " << kMaxIrVersion << ")");
   // External data first: libonnx's checker would look for the files
   // relative to the working directory, not the model's.
   std::string baseDir = llvm::sys::path::parent_path(path).str();
@@ -125,8 +125,7 @@ OwningOpRef<ModuleOp> importModel(onnx::ModelProto &model, StringRef path,
     for (auto &input : *model.mutable_graph()->mutable_input()) {
       inputNames.insert(input.name());
       auto it = options.inputShapes.find(input.name());
-      if (it == options.inputShapes.end() ||
-          !input.type().has_tensor_type())
+      if (it == options.inputShapes.end() || !input.type().has_tensor_type())
         continue;
       Location inputLoc = NameLoc::get(StringAttr::get(&ctx, input.name()));
       const auto &dims = it->second;
@@ -134,47 +133,45 @@ OwningOpRef<ModuleOp> importModel(onnx::ModelProto &model, StringRef path,
           input.mutable_type()->mutable_tensor_type()->mutable_shape();
       if (input.type().tensor_type().has_shape() &&
           shape->dim_size() != static_cast<int>(dims.size()))
-        return emitError(inputLoc)
-                   << "--input-shape for '" << input.name() << "' has rank "
-                   << dims.size() << ", but the input has rank "
-                   << shape->dim_size(),
-               nullptr;
+        return reportError(emitError(inputLoc)
+                           << "--input-shape for '" << input.name()
+                           << "' has rank " << dims.size()
+                           << ", but the input has rank " << shape->dim_size());
       for (int i = 0; i < shape->dim_size(); ++i)
         if (shape->dim(i).has_dim_value() &&
             shape->dim(i).dim_value() != dims[i])
-          return emitError(inputLoc)
-                     << "--input-shape for '" << input.name()
-                     << "' sets dimension " << i << " to " << dims[i]
-                     << ", but the model fixes it to "
-                     << shape->dim(i).dim_value(),
-                 nullptr;
+          return reportError(emitError(inputLoc)
+                             << "--input-shape for '" << input.name()
+                             << "' sets dimension " << i << " to " << dims[i]
+                             << ", but the model fixes it to "
+                             << shape->dim(i).dim_value());
       shape->clear_dim();
       for (int64_t d : dims)
         shape->add_dim()->set_dim_value(d);
     }
     for (const auto &entry : options.inputShapes)
       if (!inputNames.contains(entry.getKey()))
-        return emitError(loc) << "--input-shape names '" << entry.getKey()
-                              << "', which is not an input of the model",
-               nullptr;
+        return reportError(emitError(loc)
+                           << "--input-shape names '" << entry.getKey()
+                           << "', which is not an input of the model");
     onnx::ShapeInferenceOptions inferOptions(/*check_type=*/false,
                                              /*strict_mode=*/0,
                                              /*data_prop=*/true);
-    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
-                                       inferOptions);
+    onnx::shape_inference::InferShapes(
+        model, onnx::OpSchemaRegistry::Instance(), inferOptions);
   } catch (const onnx::checker::ValidationError &e) {
-    return emitError(loc) << "invalid ONNX model: " << e.what(), nullptr;
+    return reportError(emitError(loc) << "invalid ONNX model: " << e.what());
   } catch (const onnx::InferenceError &e) {
-    return emitError(loc) << "ONNX shape inference failed: " << e.what(),
-           nullptr;
+    return reportError(emitError(loc)
+                       << "ONNX shape inference failed: " << e.what());
   } catch (const std::exception &e) {
-    return emitError(loc) << "libonnx failed on the model: " << e.what(),
-           nullptr;
+    return reportError(emitError(loc)
+                       << "libonnx failed on the model: " << e.what());
   }
   try {
     return importer.run();
   } catch (const std::exception &e) {
-    return emitError(loc) << "import failed: " << e.what(), nullptr;
+    return reportError(emitError(loc) << "import failed: " << e.what());
   }
 }
 
@@ -215,11 +212,11 @@ OwningOpRef<ModuleOp> tern::importOnnxBuffer(StringRef bytes,
   onnx::ModelProto model;
   if (bytes.size() > static_cast<size_t>(INT_MAX) ||
       !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
-    return emitError(modelLoc(context, modelPath))
-               << "'" << modelPath
-               << "' is not a valid ONNX model: protobuf parsing failed (the "
-                  "file is truncated or not in ONNX format)",
-           nullptr;
+    return reportError(
+        emitError(modelLoc(context, modelPath))
+        << "'" << modelPath
+        << "' is not a valid ONNX model: protobuf parsing failed (the "
+           "file is truncated or not in ONNX format)");
   return importModel(model, modelPath, options, context);
 }
 
@@ -230,21 +227,19 @@ OwningOpRef<ModuleOp> tern::importOnnxFile(StringRef path,
   // exist once in memory (in the protobuf, later adopted by the blobs).
   std::ifstream in(path.str(), std::ios::binary);
   if (!in)
-    return emitError(modelLoc(context, path))
-               << "cannot open '" << path << "'",
-           nullptr;
+    return reportError(emitError(modelLoc(context, path))
+                       << "cannot open '" << path << "'");
   onnx::ModelProto model;
   if (!model.ParseFromIstream(&in))
-    return emitError(modelLoc(context, path))
-               << "'" << path
-               << "' is not a valid ONNX model: protobuf parsing failed (the "
-                  "file is truncated or not in ONNX format)",
-           nullptr;
+    return reportError(
+        emitError(modelLoc(context, path))
+        << "'" << path
+        << "' is not a valid ONNX model: protobuf parsing failed (the "
+           "file is truncated or not in ONNX format)");
   return importModel(model, path, options, context);
 }
 
-OwningOpRef<ModuleOp> tern::importOnnxText(StringRef text,
-                                           StringRef bufferName,
+OwningOpRef<ModuleOp> tern::importOnnxText(StringRef text, StringRef bufferName,
                                            const ImportOptions &options,
                                            MLIRContext &context) {
   onnx::ModelProto model;
@@ -252,14 +247,12 @@ OwningOpRef<ModuleOp> tern::importOnnxText(StringRef text,
   try {
     onnx::Common::Status status = onnx::OnnxParser::Parse(model, copy.c_str());
     if (!status.IsOK())
-      return emitError(modelLoc(context, bufferName))
-                 << "cannot parse the textual ONNX model: "
-                 << status.ErrorMessage(),
-             nullptr;
+      return reportError(emitError(modelLoc(context, bufferName))
+                         << "cannot parse the textual ONNX model: "
+                         << status.ErrorMessage());
   } catch (const std::exception &e) {
-    return emitError(modelLoc(context, bufferName))
-               << "cannot parse the textual ONNX model: " << e.what(),
-           nullptr;
+    return reportError(emitError(modelLoc(context, bufferName))
+                       << "cannot parse the textual ONNX model: " << e.what());
   }
   return importModel(model, bufferName, options, context);
 }

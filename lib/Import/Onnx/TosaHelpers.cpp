@@ -17,9 +17,10 @@ int64_t tern::onnx_import::normalizeAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
-RankedTensorType tern::onnx_import::withShape(Value v, ArrayRef<int64_t> shape) {
-  return RankedTensorType::get(
-      shape, cast<ShapedType>(v.getType()).getElementType());
+RankedTensorType tern::onnx_import::withShape(Value v,
+                                              ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape,
+                               cast<ShapedType>(v.getType()).getElementType());
 }
 
 Value tern::onnx_import::createConst(OpBuilder &b, Location loc,
@@ -73,8 +74,8 @@ Value tern::onnx_import::createTranspose(OpBuilder &b, Location loc, Value v,
     outShape.push_back(shape[p]);
     perm32.push_back(static_cast<int32_t>(p));
   }
-  auto permType =
-      RankedTensorType::get({static_cast<int64_t>(perm.size())}, b.getI32Type());
+  auto permType = RankedTensorType::get({static_cast<int64_t>(perm.size())},
+                                        b.getI32Type());
   Value perms = b.create<tosa::ConstOp>(
       loc, permType, DenseIntElementsAttr::get(permType, perm32));
   return b.create<tosa::TransposeOp>(loc, withShape(v, outShape), v, perms);

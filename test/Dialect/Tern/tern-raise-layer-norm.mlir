@@ -115,3 +115,24 @@ func.func @ln_other_variance(%x: tensor<3x4xf32>, %other: tensor<3x4xf32>) -> te
   %n = tosa.mul %d, %inv {shift = 0 : i8} : (tensor<3x4xf32>, tensor<3x1xf32>) -> tensor<3x4xf32>
   return %n : tensor<3x4xf32>
 }
+
+// -----
+
+// Near miss: x - mean is also returned, so the chain cannot collapse into
+// one op.
+// CHECK-LABEL: func.func @ln_centered_escapes
+// CHECK-NOT: tern.layer_norm
+func.func @ln_centered_escapes(%x: tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<3x4xf32>) {
+  %inv_n = "tosa.const"() <{value = dense<2.500000e-01> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %eps = "tosa.const"() <{value = dense<1.000000e-05> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %s = tosa.reduce_sum %x {axis = 1 : i32} : (tensor<3x4xf32>) -> tensor<3x1xf32>
+  %mean = tosa.mul %s, %inv_n {shift = 0 : i8} : (tensor<3x1xf32>, tensor<1x1xf32>) -> tensor<3x1xf32>
+  %d = tosa.sub %x, %mean : (tensor<3x4xf32>, tensor<3x1xf32>) -> tensor<3x4xf32>
+  %sq = tosa.mul %d, %d {shift = 0 : i8} : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
+  %s2 = tosa.reduce_sum %sq {axis = 1 : i32} : (tensor<3x4xf32>) -> tensor<3x1xf32>
+  %var = tosa.mul %s2, %inv_n {shift = 0 : i8} : (tensor<3x1xf32>, tensor<1x1xf32>) -> tensor<3x1xf32>
+  %ve = tosa.add %var, %eps : (tensor<3x1xf32>, tensor<1x1xf32>) -> tensor<3x1xf32>
+  %inv = tosa.rsqrt %ve : (tensor<3x1xf32>) -> tensor<3x1xf32>
+  %n = tosa.mul %d, %inv {shift = 0 : i8} : (tensor<3x4xf32>, tensor<3x1xf32>) -> tensor<3x4xf32>
+  return %n, %d : tensor<3x4xf32>, tensor<3x4xf32>
+}

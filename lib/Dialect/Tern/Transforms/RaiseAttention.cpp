@@ -79,8 +79,9 @@ struct AttentionPattern : OpRewritePattern<SoftmaxOp> {
     // Scale chain: products with splat constants.
     auto peelScale = [](Value v, double &scale) {
       while (auto mul = v.getDefiningOp<tosa::MulOp>()) {
-        auto sides = matchEither(mul.getInput1(), mul.getInput2(),
-                                 [](Value c) { return getSplat(c).has_value(); });
+        auto sides = matchEither(mul.getInput1(), mul.getInput2(), [](Value c) {
+          return getSplat(c).has_value();
+        });
         if (!sides || mul.getShift() != 0 ||
             sides->second.getType() != mul.getType())
           break;
@@ -126,8 +127,8 @@ struct AttentionPattern : OpRewritePattern<SoftmaxOp> {
           Value cond = sel.getPred();
           makeMask = [=](PatternRewriter &rw) -> Value {
             auto ct = cast<RankedTensorType>(cond.getType());
-            auto type = RankedTensorType::get(ct.getShape(),
-                                              sType.getElementType());
+            auto type =
+                RankedTensorType::get(ct.getShape(), sType.getElementType());
             double inf = -std::numeric_limits<double>::infinity();
             Value ninf = createSplat(rw, loc, type, inf);
             Value zero = createSplat(rw, loc, type, 0.0);
@@ -174,7 +175,10 @@ struct AttentionPattern : OpRewritePattern<SoftmaxOp> {
     if (auto t = rhsSource.getDefiningOp<tosa::TransposeOp>()) {
       auto perm = getPerm(t);
       auto tType = cast<RankedTensorType>(t.getType());
-      if (perm && tType.getRank() == rank) {
+      // Only when its batch dimensions are the scores' (a transpose that
+      // also reorders batch dimensions is left to the reshape path).
+      if (perm && tType.getRank() == rank &&
+          tType.getShape().drop_back(2) == batch) {
         // K^T = transpose(X, p): K = transpose(X, p with the last two
         // entries swapped).
         std::swap((*perm)[rank - 1], (*perm)[rank - 2]);
@@ -222,7 +226,8 @@ struct AttentionPattern : OpRewritePattern<SoftmaxOp> {
         transposeRhs ? rewriter.getUnitAttr() : UnitAttr(),
         rewriter.getF64FloatAttr(scale),
         PrecisionAttr::get(getContext(), Precision::f32));
-    rewriter.modifyOpInPlace(sm, [&] { sm.getInputMutable().assign(scoreValue); });
+    rewriter.modifyOpInPlace(sm,
+                             [&] { sm.getInputMutable().assign(scoreValue); });
     ++scores;
     if (mask)
       ++masks;
@@ -301,8 +306,8 @@ struct SplitHeadsPattern : OpRewritePattern<tosa::TransposeOp> {
       source = rewriter.create<tosa::ReshapeOp>(
           t.getLoc(), seqType, source,
           rewriter.getDenseI64ArrayAttr(seqType.getShape()));
-    auto type = RankedTensorType::get(
-        {mid[0], mid[2], mid[1], mid[3]}, in.getElementType());
+    auto type = RankedTensorType::get({mid[0], mid[2], mid[1], mid[3]},
+                                      in.getElementType());
     Value heads = rewriter.create<SplitHeadsOp>(
         t.getLoc(), type, source, rewriter.getI64IntegerAttr(mid[2]));
     ++count;
@@ -372,8 +377,8 @@ public:
                                    numContexts);
     patterns.add<SplitHeadsPattern>(&getContext(), numSplitHeads);
     patterns.add<MergeHeadsPattern>(&getContext(), numMergeHeads);
-    if (failed(applyPatternsAndFoldGreedily(getOperation(),
-                                            std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

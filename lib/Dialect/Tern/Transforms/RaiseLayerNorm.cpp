@@ -102,9 +102,8 @@ struct LayerNormPattern : OpRewritePattern<tosa::MulOp> {
     auto add = ve ? ve.getDefiningOp<tosa::AddOp>() : nullptr;
     if (!add)
       return rewriter.notifyMatchFailure(norm, "no 1/sqrt(var + eps)");
-    auto varEps = matchEither(add.getInput1(), add.getInput2(), [](Value v) {
-      return getSplat(v).has_value();
-    });
+    auto varEps = matchEither(add.getInput1(), add.getInput2(),
+                              [](Value v) { return getSplat(v).has_value(); });
     if (!varEps)
       return rewriter.notifyMatchFailure(norm, "epsilon is not a constant");
     double eps = *getSplat(varEps->first);
@@ -122,7 +121,8 @@ struct LayerNormPattern : OpRewritePattern<tosa::MulOp> {
     Value root = norm.getResult(), gamma, beta;
     if (root.hasOneUse())
       if (auto mul = dyn_cast<tosa::MulOp>(*root.getUsers().begin())) {
-        Value other = mul.getInput1() == root ? mul.getInput2() : mul.getInput1();
+        Value other =
+            mul.getInput1() == root ? mul.getInput2() : mul.getInput1();
         if (mul.getShift() == 0 && isConstantLike(other) &&
             isPerFeature(other, n)) {
           gamma = other;
@@ -131,7 +131,8 @@ struct LayerNormPattern : OpRewritePattern<tosa::MulOp> {
       }
     if (root.hasOneUse())
       if (auto sum = dyn_cast<tosa::AddOp>(*root.getUsers().begin())) {
-        Value other = sum.getInput1() == root ? sum.getInput2() : sum.getInput1();
+        Value other =
+            sum.getInput1() == root ? sum.getInput2() : sum.getInput1();
         if (isConstantLike(other) && isPerFeature(other, n)) {
           beta = other;
           root = sum.getResult();
@@ -167,8 +168,8 @@ public:
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<LayerNormPattern>(&getContext(), numLayerNorms);
-    if (failed(applyPatternsAndFoldGreedily(getOperation(),
-                                            std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

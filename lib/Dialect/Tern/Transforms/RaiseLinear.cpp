@@ -79,7 +79,8 @@ struct LinearPattern : OpRewritePattern<tosa::MatMulOp> {
     Value bias;
     if (root.hasOneUse())
       if (auto add = dyn_cast<tosa::AddOp>(*root.getUsers().begin())) {
-        Value other = add.getInput1() == root ? add.getInput2() : add.getInput1();
+        Value other =
+            add.getInput1() == root ? add.getInput2() : add.getInput1();
         if (add.getType() == outType && isConstantLike(other) &&
             isPerFeature(other, n)) {
           bias = other;
@@ -133,8 +134,8 @@ public:
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<LinearPattern>(&getContext(), numLinears, numBiasesFused);
-    if (failed(applyPatternsAndFoldGreedily(getOperation(),
-                                            std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

@@ -106,6 +106,82 @@ Handler compareHandler(FloatFn fn, IntFn intFn) {
   };
 }
 
+/// Less(a, b) = Greater(b, a).
+LogicalResult lessHandler(OpBinder &b) {
+  Type i1 = b.builder.getI1Type();
+  if (foldBinary(
+          b, i1, [](double x, double y) { return x < y; },
+          [](int64_t x, int64_t y) { return x < y; }))
+    return success();
+  Value lhs = b.operand(0), rhs = b.operand(1);
+  if (!lhs || !rhs)
+    return failure();
+  auto ops = broadcastOperands(b, rhs, lhs);
+  if (failed(ops))
+    return failure();
+  auto [l, r, shape] = *ops;
+  b.setResult(0, b.builder.create<tosa::GreaterOp>(
+                     b.loc, RankedTensorType::get(shape, i1), l, r));
+  return success();
+}
+
+/// Max / Min of any number of operands, folded left.
+template <typename TosaOp>
+LogicalResult variadicHandler(OpBinder &b) {
+  Value acc = b.operand(0);
+  if (!acc)
+    return failure();
+  for (unsigned i = 1; i < b.getNumOperands(); ++i) {
+    Value next = b.operand(i);
+    if (!next)
+      return failure();
+    auto ops = broadcastOperands(b, acc, next);
+    if (failed(ops))
+      return failure();
+    auto [l, r, shape] = *ops;
+    acc = b.builder.create<TosaOp>(b.loc, withShape(acc, shape), l, r);
+  }
+  b.setResult(0, acc);
+  return success();
+}
+
+LogicalResult notHandler(OpBinder &b) {
+  if (const Folded *in = b.folded(0)) {
+    Folded out = *in;
+    for (int64_t &v : out.ints)
+      v = !v;
+    b.setFolded(0, std::move(out));
+    return success();
+  }
+  Value x = b.operand(0);
+  if (!x)
+    return failure();
+  b.setResult(0, b.builder.create<tosa::LogicalNotOp>(b.loc, x.getType(), x));
+  return success();
+}
+
+LogicalResult castLikeHandler(OpBinder &b) {
+  Type to = b.operandType(1).getElementType();
+  if (const Folded *in = b.folded(0)) {
+    Folded out = Folded::make(in->shape, to);
+    for (int64_t i = 0, e = in->numElements(); i < e; ++i) {
+      if (to.isInteger(1))
+        out.ints[i] = in->getAsDouble(i) != 0;
+      else if (out.isFloat())
+        out.fps[i] = in->getAsDouble(i);
+      else
+        out.ints[i] = in->getAsInt(i);
+    }
+    b.setFolded(0, std::move(out));
+    return success();
+  }
+  Value x = b.operand(0);
+  if (!x)
+    return failure();
+  b.setResult(0, createCast(b.builder, b.loc, x, to));
+  return success();
+}
+
 LogicalResult divHandler(OpBinder &b) {
   RankedTensorType lt = b.operandType(0);
   if (foldBinary(
@@ -143,9 +219,9 @@ LogicalResult divHandler(OpBinder &b) {
   if (failed(ops))
     return failure();
   auto [l, r, shape] = *ops;
-  b.setResult(0, b.builder.create<tosa::MulOp>(
-                     b.loc, withShape(lhs, shape), l, r,
-                     b.builder.getI8IntegerAttr(0)));
+  b.setResult(0,
+              b.builder.create<tosa::MulOp>(b.loc, withShape(lhs, shape), l, r,
+                                            b.builder.getI8IntegerAttr(0)));
   return success();
 }
 
@@ -179,13 +255,14 @@ template <typename Build, typename FoldFn>
 Handler unaryHandler(Build build, FoldFn fn) {
   return [build, fn](OpBinder &b) -> LogicalResult {
     if (const Folded *in = b.folded(0)) {
-      if (in->isFloat()) {
-        Folded out = *in;
-        for (double &v : out.fps)
-          v = fn(v);
-        b.setFolded(0, std::move(out));
-        return success();
-      }
+      // Integer values occur in shape arithmetic (e.g. Neg of an axis).
+      Folded out = *in;
+      for (double &v : out.fps)
+        v = fn(v);
+      for (int64_t &v : out.ints)
+        v = static_cast<int64_t>(fn(static_cast<double>(v)));
+      b.setFolded(0, std::move(out));
+      return success();
     }
     Value x = b.operand(0);
     if (!x)
@@ -197,8 +274,7 @@ Handler unaryHandler(Build build, FoldFn fn) {
   };
 }
 
-template <typename TosaOp, typename FoldFn>
-Handler simpleUnary(FoldFn fn) {
+template <typename TosaOp, typename FoldFn> Handler simpleUnary(FoldFn fn) {
   return unaryHandler(
       [](OpBinder &b, Value x) -> Value {
         return b.builder.create<TosaOp>(b.loc, x.getType(), x);
@@ -244,11 +320,11 @@ LogicalResult clipHandler(OpBinder &b) {
     Value bound = expandRank(b.builder, b.loc, b.operand(i),
                              cast<ShapedType>(x.getType()).getRank());
     if (i == 1)
-      result = b.builder.create<tosa::MaximumOp>(b.loc, x.getType(), result,
-                                                 bound);
+      result =
+          b.builder.create<tosa::MaximumOp>(b.loc, x.getType(), result, bound);
     else
-      result = b.builder.create<tosa::MinimumOp>(b.loc, x.getType(), result,
-                                                 bound);
+      result =
+          b.builder.create<tosa::MinimumOp>(b.loc, x.getType(), result, bound);
   }
   if (lo != -inf || hi != inf)
     result = createClamp(b.builder, b.loc, result, lo, hi);
@@ -286,9 +362,9 @@ LogicalResult whereHandler(OpBinder &b) {
   auto ct = cast<RankedTensorType>(cond.getType());
   auto s = broadcastShapes(ct.getShape(),
                            cast<ShapedType>(lhs.getType()).getShape());
-  auto shape = s ? broadcastShapes(
-                       *s, cast<ShapedType>(rhs.getType()).getShape())
-                 : std::nullopt;
+  auto shape =
+      s ? broadcastShapes(*s, cast<ShapedType>(rhs.getType()).getShape())
+        : std::nullopt;
   if (!shape)
     return b.emitError() << "operand shapes do not broadcast";
   int64_t rank = shape->size();
@@ -312,8 +388,8 @@ LogicalResult castHandler(OpBinder &b) {
       else if (out.isFloat())
         out.fps[i] = in->getAsDouble(i);
       else
-        out.ints[i] = in->isFloat() ? static_cast<int64_t>(in->fps[i])
-                                    : in->ints[i];
+        out.ints[i] =
+            in->isFloat() ? static_cast<int64_t>(in->fps[i]) : in->ints[i];
     }
     b.setFolded(0, std::move(out));
     return success();
@@ -359,24 +435,43 @@ LogicalResult dropoutHandler(OpBinder &b) {
 } // namespace
 
 void tern::onnx_import::populateElementwiseHandlers(HandlerRegistry &r) {
-  r.onOp("Add", 14, binaryHandler<tosa::AddOp>(
-                        [](double x, double y) { return x + y; },
-                        [](int64_t x, int64_t y) { return x + y; }));
-  r.onOp("Sub", 14, binaryHandler<tosa::SubOp>(
-                        [](double x, double y) { return x - y; },
-                        [](int64_t x, int64_t y) { return x - y; }));
-  r.onOp("Mul", 14, binaryHandler<tosa::MulOp>(
-                        [](double x, double y) { return x * y; },
-                        [](int64_t x, int64_t y) { return x * y; }));
+  r.onOp(
+      "Add", 14,
+      binaryHandler<tosa::AddOp>([](double x, double y) { return x + y; },
+                                 [](int64_t x, int64_t y) { return x + y; }));
+  r.onOp(
+      "Sub", 14,
+      binaryHandler<tosa::SubOp>([](double x, double y) { return x - y; },
+                                 [](int64_t x, int64_t y) { return x - y; }));
+  r.onOp(
+      "Mul", 14,
+      binaryHandler<tosa::MulOp>([](double x, double y) { return x * y; },
+                                 [](int64_t x, int64_t y) { return x * y; }));
   r.onOp("Div", 14, divHandler);
   r.onOp("Pow", 15, powHandler);
-  r.onOp("Equal", 13, compareHandler<tosa::EqualOp>(
-                          [](double x, double y) { return x == y; },
-                          [](int64_t x, int64_t y) { return x == y; }));
-  r.onOp("Greater", 13, compareHandler<tosa::GreaterOp>(
-                            [](double x, double y) { return x > y; },
-                            [](int64_t x, int64_t y) { return x > y; }));
+  r.onOp("Equal", 13,
+         compareHandler<tosa::EqualOp>(
+             [](double x, double y) { return x == y; },
+             [](int64_t x, int64_t y) { return x == y; }));
+  r.onOp("Greater", 13,
+         compareHandler<tosa::GreaterOp>(
+             [](double x, double y) { return x > y; },
+             [](int64_t x, int64_t y) { return x > y; }));
 
+  r.onOp("Less", 13, lessHandler);
+  r.onOp("And", 7, compareHandler<tosa::LogicalAndOp>(
+                       [](double x, double y) { return x && y; },
+                       [](int64_t x, int64_t y) { return x && y; }));
+  r.onOp("Or", 7, compareHandler<tosa::LogicalOrOp>(
+                      [](double x, double y) { return x || y; },
+                      [](int64_t x, int64_t y) { return x || y; }));
+  r.onOp("Not", 1, notHandler);
+  r.onOp("Max", 13, variadicHandler<tosa::MaximumOp>);
+  r.onOp("Min", 13, variadicHandler<tosa::MinimumOp>);
+  r.onOp("CastLike", 15, castLikeHandler);
+  r.onOp("Log", 13, simpleUnary<tosa::LogOp>([](double v) {
+           return std::log(v);
+         }));
   r.onOp("Sqrt", 13,
          unaryHandler(
              [](OpBinder &b, Value x) -> Value {
@@ -386,20 +481,17 @@ void tern::onnx_import::populateElementwiseHandlers(HandlerRegistry &r) {
                                                            r);
              },
              [](double v) { return std::sqrt(v); }));
-  r.onOp("Reciprocal", 13, simpleUnary<tosa::ReciprocalOp>(
-                               [](double v) { return 1.0 / v; }));
-  r.onOp("Erf", 13, simpleUnary<tosa::ErfOp>([](double v) {
-           return std::erf(v);
-         }));
-  r.onOp("Tanh", 13, simpleUnary<tosa::TanhOp>([](double v) {
-           return std::tanh(v);
-         }));
+  r.onOp("Reciprocal", 13,
+         simpleUnary<tosa::ReciprocalOp>([](double v) { return 1.0 / v; }));
+  r.onOp("Erf", 13,
+         simpleUnary<tosa::ErfOp>([](double v) { return std::erf(v); }));
+  r.onOp("Tanh", 13,
+         simpleUnary<tosa::TanhOp>([](double v) { return std::tanh(v); }));
   r.onOp("Sigmoid", 13, simpleUnary<tosa::SigmoidOp>([](double v) {
            return 1.0 / (1.0 + std::exp(-v));
          }));
-  r.onOp("Exp", 13, simpleUnary<tosa::ExpOp>([](double v) {
-           return std::exp(v);
-         }));
+  r.onOp("Exp", 13,
+         simpleUnary<tosa::ExpOp>([](double v) { return std::exp(v); }));
   r.onOp("Neg", 13, simpleUnary<tosa::NegateOp>([](double v) { return -v; }));
   r.onOp("Relu", 14,
          unaryHandler(

@@ -72,10 +72,10 @@ FailureOr<Value> buildMatMul(OpBinder &b, Value lhs, Value rhs) {
     aShape.append({m, k});
     bShape.append({k, n});
     int64_t p = product(*batch);
-    Value a = createReshape(builder, loc, broadcastTo(builder, loc, lhs, aShape),
-                            {p, m, k});
-    Value w = createReshape(builder, loc, broadcastTo(builder, loc, rhs, bShape),
-                            {p, k, n});
+    Value a = createReshape(builder, loc,
+                            broadcastTo(builder, loc, lhs, aShape), {p, m, k});
+    Value w = createReshape(builder, loc,
+                            broadcastTo(builder, loc, rhs, bShape), {p, k, n});
     product3 = builder.create<tosa::MatMulOp>(
         loc, RankedTensorType::get({p, m, n}, et), a, w);
     outShape.assign(batch->begin(), batch->end());
@@ -102,8 +102,8 @@ Value scaled(OpBinder &b, Value v, double factor) {
   if (factor == 1.0)
     return v;
   auto t = cast<RankedTensorType>(v.getType());
-  Value s = createScalar(b.builder, b.loc, t.getElementType(), factor,
-                         t.getRank());
+  Value s =
+      createScalar(b.builder, b.loc, t.getElementType(), factor, t.getRank());
   return b.builder.create<tosa::MulOp>(b.loc, t, v, s,
                                        b.builder.getI8IntegerAttr(0));
 }
@@ -139,14 +139,14 @@ LogicalResult convHandler(OpBinder &b) {
   if (xt.getRank() != 4)
     return b.unsupported("only 2-D convolution (NCHW input) is supported");
   if (b.getInt("group", 1) != 1)
-    return b.unsupported("grouped convolution (group = " +
-                         Twine(b.getInt("group", 1)) + ")");
-  SmallVector<int64_t> strides = b.getInts("strides").value_or(
-      SmallVector<int64_t>{1, 1});
-  SmallVector<int64_t> dilations = b.getInts("dilations").value_or(
-      SmallVector<int64_t>{1, 1});
-  SmallVector<int64_t> pads = b.getInts("pads").value_or(
-      SmallVector<int64_t>{0, 0, 0, 0});
+    return b.unsupported(
+        "grouped convolution (group = " + Twine(b.getInt("group", 1)) + ")");
+  SmallVector<int64_t> strides =
+      b.getInts("strides").value_or(SmallVector<int64_t>{1, 1});
+  SmallVector<int64_t> dilations =
+      b.getInts("dilations").value_or(SmallVector<int64_t>{1, 1});
+  SmallVector<int64_t> pads =
+      b.getInts("pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
   int64_t kh = wt.getDimSize(2), kw = wt.getDimSize(3);
   int64_t ih = xt.getDimSize(2), iw = xt.getDimSize(3);
   std::string autoPad = b.getString("auto_pad", "NOTSET");
@@ -165,10 +165,10 @@ LogicalResult convHandler(OpBinder &b) {
   } else if (autoPad != "NOTSET") {
     return b.unsupported("auto_pad = " + autoPad);
   }
-  int64_t oh = (ih + pads[0] + pads[2] - ((kh - 1) * dilations[0] + 1)) /
-                   strides[0] + 1;
-  int64_t ow = (iw + pads[1] + pads[3] - ((kw - 1) * dilations[1] + 1)) /
-                   strides[1] + 1;
+  int64_t oh =
+      (ih + pads[0] + pads[2] - ((kh - 1) * dilations[0] + 1)) / strides[0] + 1;
+  int64_t ow =
+      (iw + pads[1] + pads[3] - ((kw - 1) * dilations[1] + 1)) / strides[1] + 1;
   int64_t oc = wt.getDimSize(0);
   Type et = xt.getElementType();
   Value bias;
@@ -180,8 +180,7 @@ LogicalResult convHandler(OpBinder &b) {
   }
   Value nhwc = createTranspose(b.builder, b.loc, x, {0, 2, 3, 1});
   Value ohwi = createTranspose(b.builder, b.loc, w, {0, 2, 3, 1});
-  auto outType =
-      RankedTensorType::get({xt.getDimSize(0), oh, ow, oc}, et);
+  auto outType = RankedTensorType::get({xt.getDimSize(0), oh, ow, oc}, et);
   // TOSA pads are [top, bottom, left, right]; ONNX's [top, left, bottom,
   // right].
   Value conv = b.builder.create<tosa::Conv2DOp>(

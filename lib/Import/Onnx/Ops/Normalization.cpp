@@ -102,9 +102,10 @@ LogicalResult layerNormHandler(OpBinder &b) {
   if (b.hasResult(2)) {
     Value d = b.builder.create<tosa::SubOp>(b.loc, x2.getType(), x2, mean);
     Value sq = mulOp(d, d, cast<RankedTensorType>(x2.getType()));
-    Value var = mulOp(b.builder.create<tosa::ReduceSumOp>(
-                          b.loc, redType, sq, b.builder.getI32IntegerAttr(last)),
-                      invN, redType);
+    Value var =
+        mulOp(b.builder.create<tosa::ReduceSumOp>(
+                  b.loc, redType, sq, b.builder.getI32IntegerAttr(last)),
+              invN, redType);
     Value eps = createScalar(b.builder, b.loc, et, epsilon, rows.size());
     Value inv = b.builder.create<tosa::RsqrtOp>(
         b.loc, redType,

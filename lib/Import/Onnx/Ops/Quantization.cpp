@@ -35,8 +35,8 @@ Type quantizedType(Type storage, Type expressed, const Folded &scale,
   bool isSigned = !it.isUnsigned();
   unsigned width = it.getWidth();
   int64_t qmin = isSigned ? -(int64_t(1) << (width - 1)) : 0;
-  int64_t qmax = isSigned ? (int64_t(1) << (width - 1)) - 1
-                          : (int64_t(1) << width) - 1;
+  int64_t qmax =
+      isSigned ? (int64_t(1) << (width - 1)) - 1 : (int64_t(1) << width) - 1;
   auto signless = IntegerType::get(storage.getContext(), width);
   unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
   int64_t n = scale.numElements();
@@ -53,8 +53,8 @@ Type quantizedType(Type storage, Type expressed, const Folded &scale,
     zps.push_back(zeroPoint ? zeroPoint->getAsInt(i) : 0);
   }
   return quant::UniformQuantizedPerAxisType::getChecked(
-      UnknownLoc::get(storage.getContext()), flags, signless, expressed,
-      scales, zps, axis, qmin, qmax);
+      UnknownLoc::get(storage.getContext()), flags, signless, expressed, scales,
+      zps, axis, qmin, qmax);
 }
 
 /// Reinterprets an integer tensor with the same width but other signedness.
@@ -89,9 +89,9 @@ LogicalResult quantizeHandler(OpBinder &b) {
   Type et = xt.getElementType();
   int64_t rank = xt.getRank();
   int64_t axis = normalizeAxis(b.getInt("axis", 1), std::max<int64_t>(rank, 1));
-  Type storage = b.hasOperand(2)
-                     ? b.operandType(2).getElementType()
-                     : IntegerType::get(x.getContext(), 8, IntegerType::Unsigned);
+  Type storage = b.hasOperand(2) ? b.operandType(2).getElementType()
+                                 : IntegerType::get(x.getContext(), 8,
+                                                    IntegerType::Unsigned);
   auto it = dyn_cast<IntegerType>(storage);
   if (!it)
     return b.unsupported("a non-integer zero point");
@@ -111,11 +111,11 @@ LogicalResult quantizeHandler(OpBinder &b) {
   // y = saturate(round(x / scale) + zero_point); tosa.cast rounds to nearest.
   Value sc = paramFor(b, b.operand(1), rank, axis);
   Value inv = b.builder.create<tosa::ReciprocalOp>(b.loc, sc.getType(), sc);
-  Value scaled = b.builder.create<tosa::MulOp>(
-      b.loc, xt, x, inv, b.builder.getI8IntegerAttr(0));
+  Value scaled = b.builder.create<tosa::MulOp>(b.loc, xt, x, inv,
+                                               b.builder.getI8IntegerAttr(0));
   if (b.hasOperand(2)) {
-    Value z = createCast(b.builder, b.loc, paramFor(b, b.operand(2), rank, axis),
-                         et);
+    Value z =
+        createCast(b.builder, b.loc, paramFor(b, b.operand(2), rank, axis), et);
     scaled = b.builder.create<tosa::AddOp>(b.loc, xt, scaled, z);
   }
   bool isSigned = !it.isUnsigned();
@@ -124,8 +124,8 @@ LogicalResult quantizeHandler(OpBinder &b) {
                        : std::ldexp(1.0, it.getWidth()) - 1;
   Value clamped = b.builder.create<tosa::ClampOp>(
       b.loc, xt, scaled, b.builder.getI64IntegerAttr((int64_t)lo),
-      b.builder.getI64IntegerAttr((int64_t)hi),
-      b.builder.getF32FloatAttr(lo), b.builder.getF32FloatAttr(hi));
+      b.builder.getI64IntegerAttr((int64_t)hi), b.builder.getF32FloatAttr(lo),
+      b.builder.getF32FloatAttr(hi));
   b.setResult(0, b.builder.create<tosa::CastOp>(b.loc, outType, clamped));
   return success();
 }
@@ -159,8 +159,8 @@ LogicalResult dequantizeHandler(OpBinder &b) {
   // y = (x - zero_point) * scale
   Value xf = createCast(b.builder, b.loc, x, et);
   if (b.hasOperand(2)) {
-    Value z = createCast(b.builder, b.loc, paramFor(b, b.operand(2), rank, axis),
-                         et);
+    Value z =
+        createCast(b.builder, b.loc, paramFor(b, b.operand(2), rank, axis), et);
     xf = b.builder.create<tosa::SubOp>(b.loc, outType, xf, z);
   }
   b.setResult(0, mul(b, xf, paramFor(b, b.operand(1), rank, axis)));

@@ -17,8 +17,7 @@ namespace {
 
 enum class ReduceKind { Sum, Mean, Max, Min };
 
-template <ReduceKind kind>
-LogicalResult reduceHandler(OpBinder &b) {
+template <ReduceKind kind> LogicalResult reduceHandler(OpBinder &b) {
   Value x = b.operand(0);
   if (!x)
     return failure();
@@ -57,22 +56,22 @@ LogicalResult reduceHandler(OpBinder &b) {
     auto type = withShape(x, shape);
     auto axisAttr = b.builder.getI32IntegerAttr(a);
     if (kind == ReduceKind::Max)
-      result = b.builder.create<tosa::ReduceMaxOp>(b.loc, type, result,
-                                                   axisAttr);
+      result =
+          b.builder.create<tosa::ReduceMaxOp>(b.loc, type, result, axisAttr);
     else if (kind == ReduceKind::Min)
-      result = b.builder.create<tosa::ReduceMinOp>(b.loc, type, result,
-                                                   axisAttr);
+      result =
+          b.builder.create<tosa::ReduceMinOp>(b.loc, type, result, axisAttr);
     else
-      result = b.builder.create<tosa::ReduceSumOp>(b.loc, type, result,
-                                                   axisAttr);
+      result =
+          b.builder.create<tosa::ReduceSumOp>(b.loc, type, result, axisAttr);
   }
   if (kind == ReduceKind::Mean) {
     if (!isa<FloatType>(t.getElementType()))
       return b.unsupported("ReduceMean of integers");
     Value inv = createScalar(b.builder, b.loc, t.getElementType(),
                              1.0 / static_cast<double>(count), rank);
-    result = b.builder.create<tosa::MulOp>(b.loc, result.getType(), result,
-                                           inv, b.builder.getI8IntegerAttr(0));
+    result = b.builder.create<tosa::MulOp>(b.loc, result.getType(), result, inv,
+                                           b.builder.getI8IntegerAttr(0));
   }
   if (!b.getInt("keepdims", 1)) {
     SmallVector<int64_t> kept;

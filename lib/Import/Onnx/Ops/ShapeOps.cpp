@@ -3,8 +3,9 @@
 // Reshape-like ops, Transpose, Concat, Split, Slice, Gather, Expand and the
 // shape-computing ops (Shape, ConstantOfShape, Range, Constant). Once input
 // shapes are static every shape subgraph is known at import time: these
-// handlers fold whenever their operands are folded, and shape operands (Reshape's
-// shape, Slice's starts...) must be known, as TOSA takes them as attributes.
+// handlers fold whenever their operands are folded, and shape operands
+// (Reshape's shape, Slice's starts...) must be known, as TOSA takes them as
+// attributes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -104,8 +105,8 @@ LogicalResult reshapeHandler(OpBinder &b) {
 LogicalResult flattenHandler(OpBinder &b) {
   ArrayRef<int64_t> in = b.operandType(0).getShape();
   int64_t axis = normalizeAxis(b.getInt("axis", 1), in.size());
-  return reshapeTo(b, {product(in.take_front(axis)),
-                       product(in.drop_front(axis))});
+  return reshapeTo(
+      b, {product(in.take_front(axis)), product(in.drop_front(axis))});
 }
 
 LogicalResult squeezeHandler(OpBinder &b) {
@@ -115,11 +116,10 @@ LogicalResult squeezeHandler(OpBinder &b) {
     return b.unsupported("axes that are not known at import time");
   SmallVector<int64_t> shape;
   for (int64_t i = 0, e = in.size(); i < e; ++i) {
-    bool drop = axes ? llvm::any_of(*axes,
-                                    [&](int64_t a) {
-                                      return normalizeAxis(a, e) == i;
-                                    })
-                     : in[i] == 1;
+    bool drop =
+        axes ? llvm::any_of(*axes,
+                            [&](int64_t a) { return normalizeAxis(a, e) == i; })
+             : in[i] == 1;
     if (drop && in[i] != 1)
       return b.emitError() << "Squeeze of dimension " << i << " of size "
                            << in[i];
@@ -158,7 +158,8 @@ LogicalResult transposeHandler(OpBinder &b) {
     for (int64_t p : perm)
       shape.push_back(in[p]);
     Folded out = Folded::make(shape, f->elementType);
-    SmallVector<int64_t> inStrides = stridesOf(in), outStrides = stridesOf(shape);
+    SmallVector<int64_t> inStrides = stridesOf(in),
+                         outStrides = stridesOf(shape);
     for (int64_t i = 0, e = out.numElements(); i < e; ++i) {
       int64_t src = 0;
       for (int64_t d = 0; d < rank; ++d)
@@ -283,8 +284,8 @@ LogicalResult splitHandler(OpBinder &b) {
     sizes = *s;
   } else {
     if (in[axis] % n)
-      return b.emitError() << "Split of dimension " << in[axis] << " into "
-                           << n << " equal parts";
+      return b.emitError() << "Split of dimension " << in[axis] << " into " << n
+                           << " equal parts";
     sizes.assign(n, in[axis] / n);
   }
   int64_t offset = 0;
@@ -372,9 +373,9 @@ LogicalResult gatherHandler(OpBinder &b) {
   if (auto idx = b.constInts(1)) {
     for (int64_t &i : *idx) {
       if (i < -k || i >= k)
-        return b.emitError() << "Gather index " << i
-                             << " is out of range for a dimension of size "
-                             << k;
+        return b.emitError()
+               << "Gather index " << i
+               << " is out of range for a dimension of size " << k;
       if (i < 0)
         i += k;
     }
@@ -453,10 +454,17 @@ LogicalResult shapeHandler(OpBinder &b) {
   };
   int64_t start = clampIndex(b.getInt("start", 0));
   int64_t end = clampIndex(b.getInt("end", rank));
-  Folded out = Folded::make({std::max<int64_t>(0, end - start)},
-                            b.builder.getI64Type());
+  Folded out =
+      Folded::make({std::max<int64_t>(0, end - start)}, b.builder.getI64Type());
   for (int64_t i = start; i < end; ++i)
     out.ints[i - start] = in[i];
+  b.setFolded(0, std::move(out));
+  return success();
+}
+
+LogicalResult sizeHandler(OpBinder &b) {
+  Folded out = Folded::make({}, b.builder.getI64Type());
+  out.ints[0] = product(b.operandType(0).getShape());
   b.setFolded(0, std::move(out));
   return success();
 }
@@ -488,9 +496,10 @@ LogicalResult constantOfShapeHandler(OpBinder &b) {
   Folded one = Folded::make({}, et);
   one.set(0, value);
   auto type = RankedTensorType::get(*shape, et);
-  b.setResult(0, createConst(b.builder, b.loc,
-                             DenseElementsAttr::get(
-                                 type, one.toAttr().getSplatValue<Attribute>())));
+  b.setResult(0,
+              createConst(b.builder, b.loc,
+                          DenseElementsAttr::get(
+                              type, one.toAttr().getSplatValue<Attribute>())));
   return success();
 }
 
@@ -502,7 +511,8 @@ LogicalResult rangeHandler(OpBinder &b) {
          d = delta->getAsDouble(0);
   if (d == 0)
     return b.emitError() << "Range delta must not be 0";
-  int64_t n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((l - s) / d)));
+  int64_t n =
+      std::max<int64_t>(0, static_cast<int64_t>(std::ceil((l - s) / d)));
   Folded out = Folded::make({n}, start->elementType);
   for (int64_t i = 0; i < n; ++i) {
     if (out.isFloat())
@@ -526,7 +536,8 @@ LogicalResult triluHandler(OpBinder &b) {
     k = (*kv)[0];
   }
   bool upper = b.getInt("upper", 1);
-  int64_t rows = t.getDimSize(t.getRank() - 2), cols = t.getDimSize(t.getRank() - 1);
+  int64_t rows = t.getDimSize(t.getRank() - 2),
+          cols = t.getDimSize(t.getRank() - 1);
   Folded mask = Folded::make({rows, cols}, b.builder.getI1Type());
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
@@ -542,19 +553,18 @@ LogicalResult triluHandler(OpBinder &b) {
   Value x = b.operand(0);
   if (!x)
     return failure();
-  Value m = expandRank(b.builder, b.loc,
-                       createConst(b.builder, b.loc, mask.toAttr()),
-                       t.getRank());
-  Value zero = createScalar(b.builder, b.loc, t.getElementType(), 0.0,
-                            t.getRank());
+  Value m =
+      expandRank(b.builder, b.loc, createConst(b.builder, b.loc, mask.toAttr()),
+                 t.getRank());
+  Value zero =
+      createScalar(b.builder, b.loc, t.getElementType(), 0.0, t.getRank());
   b.setResult(0, b.builder.create<tosa::SelectOp>(b.loc, t, m, x, zero));
   return success();
 }
 
 LogicalResult constantHandler(OpBinder &b) {
   Builder &builder = b.builder;
-  auto scalar = [&](Type et, ArrayRef<int64_t> shape,
-                    ArrayRef<double> values) {
+  auto scalar = [&](Type et, ArrayRef<int64_t> shape, ArrayRef<double> values) {
     Folded f = Folded::make(shape, et);
     for (size_t i = 0; i < values.size(); ++i)
       f.set(i, values[i]);
@@ -616,6 +626,7 @@ void tern::onnx_import::populateShapeHandlers(HandlerRegistry &r) {
   r.onOp("Gather", 13, gatherHandler);
   r.onOp("Expand", 13, expandHandler);
   r.onOp("Shape", 15, shapeHandler);
+  r.onOp("Size", 13, sizeHandler);
   r.onOp("ConstantOfShape", 9, constantOfShapeHandler);
   r.onOp("Range", 11, rangeHandler);
   r.onOp("Trilu", 14, triluHandler);
