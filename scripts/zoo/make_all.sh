@@ -4,12 +4,12 @@
 #
 # Prerequisites (checked below):
 #   apt:  python3-torch python3-torchvision python3-onnx python3-numpy python3-statsmodels
-#         libopenblas0-pthread dataset-fashion-mnist nodejs npm
+#         libopenblas0-pthread dataset-fashion-mnist;   Node.js 20 + npm
 #   npm:  (cd scripts/zoo/ort && ONNXRUNTIME_NODE_INSTALL=skip npm ci)   # onnxruntime-node, CPU
 #
 # Usage: scripts/zoo/make_all.sh [MODEL...]     (default: all, in dependency order)
-# One core: torch runs single-threaded with OPENBLAS_NUM_THREADS=1. About 30 minutes in all on
-# a quiet core (each model's time is in its meta.json).
+# One core: torch runs single-threaded with OPENBLAS_NUM_THREADS=1. About 35 minutes in all on
+# the shared 2-core build machine (each model's training time is in its meta.json).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=/usr/bin/python3
@@ -20,6 +20,8 @@ fail() { echo "make_all.sh: $*" >&2; exit 1; }
 $PY -c 'import torch, onnx, numpy' 2>/dev/null \
   || fail "need python3-torch python3-onnx python3-numpy (apt-get install ...)"
 $PY -c 'import statsmodels.api' 2>/dev/null || fail "need python3-statsmodels (apt-get install python3-statsmodels)"
+dpkg -s libopenblas0-pthread >/dev/null 2>&1 \
+  || fail "need libopenblas0-pthread (apt-get install libopenblas0-pthread; the committed weights were trained with it)"
 [ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ] \
   || fail "need dataset-fashion-mnist (apt-get install dataset-fashion-mnist)"
 command -v node >/dev/null || fail "need node (Node 20)"

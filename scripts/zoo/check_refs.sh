@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Quick consistency check of the committed zoo (no training, a few seconds): for every
+# test/models/zoo/<model>, re-runs scripts/zoo/ort/run_reference.js on model.onnx + inputs.npy
+# and requires the result to equal the committed reference.npy byte for byte.
+# Needs node + (cd scripts/zoo/ort && ONNXRUNTIME_NODE_INSTALL=skip npm ci).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+[ -d scripts/zoo/ort/node_modules/onnxruntime-node ] \
+  || { echo "check_refs.sh: need (cd scripts/zoo/ort && ONNXRUNTIME_NODE_INSTALL=skip npm ci)" >&2; exit 1; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+n=0; bad=0
+for d in test/models/zoo/*/; do
+  m=$(basename "$d")
+  for f in model.onnx inputs.npy reference.npy meta.json; do
+    [ -f "$d$f" ] || { echo "FAIL $m: missing $f"; bad=$((bad + 1)); continue 2; }
+  done
+  node scripts/zoo/ort/run_reference.js "$d/model.onnx" "$d/inputs.npy" "$tmp/$m.npy" >/dev/null
+  if cmp -s "$tmp/$m.npy" "$d/reference.npy"; then echo "ok   $m"; else echo "FAIL $m: reference.npy differs"; bad=$((bad + 1)); fi
+  n=$((n + 1))
+done
+echo "$((n - bad))/$n zoo references reproduced"
+[ "$bad" -eq 0 ]
