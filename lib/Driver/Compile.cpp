@@ -6,6 +6,7 @@
 #include "tern/Dialect/Accel/Transforms/Passes.h"
 #include "tern/Dialect/Tern/Transforms/Passes.h"
 #include "tern/Import/Onnx.h"
+#include "tern/InitAll.h"
 #include "tern/Target/Program/EmitProgram.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -39,6 +40,35 @@ OwningOpRef<ModuleOp> tern::loadModel(StringRef path,
     return nullptr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   return parseSourceFile<ModuleOp>(sourceMgr, &context);
+}
+
+llvm::Expected<LoadedModel>
+tern::loadModelForCommand(StringRef path, ArrayRef<std::string> inputShapes,
+                          StringRef verb) {
+  LoadedModel m;
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  m.context = std::make_unique<MLIRContext>(registry);
+  m.context->loadAllAvailableDialects();
+  m.sourceMgr = std::make_unique<llvm::SourceMgr>();
+  m.handler = std::make_unique<SourceMgrDiagnosticHandler>(*m.sourceMgr,
+                                                           m.context.get());
+  std::string error;
+  m.module = loadModel(path, inputShapes, *m.context, *m.sourceMgr,
+                       m.imported, error);
+  if (!m.module)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        error.empty() ? ("cannot " + verb + " '" + path + "'").str() : error);
+  return std::move(m);
+}
+
+llvm::Error tern::checkPrecisionPolicy(StringRef policy) {
+  if (policy == "bf16")
+    return llvm::Error::success();
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "unknown precision policy '" + policy +
+                                     "'; available: bf16");
 }
 
 void tern::buildLoweringPipeline(OpPassManager &pm,

@@ -8,14 +8,10 @@
 #include "Commands.h"
 
 #include "tern/Driver/Compile.h"
-#include "tern/InitAll.h"
 
 #include "runtime/asm/Assembler.h"
 
-#include "mlir/IR/AsmState.h"
-#include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace llvm;
@@ -61,37 +57,24 @@ cl::opt<std::string> dumpIrDir("dump-ir-dir",
                                cl::value_desc("dir"), cl::sub(compileCmd));
 
 Error runCompile() {
-  if (precision != "bf16")
-    return createStringError(inconvertibleErrorCode(),
-                             "unknown precision policy '%s'; available: bf16",
-                             precision.c_str());
-  mlir::DialectRegistry registry;
-  tern::registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  context.loadAllAvailableDialects();
-
-  std::string error;
-  SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  bool imported = false;
-  mlir::OwningOpRef<mlir::ModuleOp> module = tern::loadModel(
-      input, inputShapes, context, sourceMgr, imported, error);
-  if (!module)
-    return createStringError(inconvertibleErrorCode(), "%s",
-                             error.empty()
-                                 ? ("cannot compile '" + input + "'").c_str()
-                                 : error.c_str());
+  if (Error e = tern::checkPrecisionPolicy(precision))
+    return e;
+  auto model = tern::loadModelForCommand(input, inputShapes, "compile");
+  if (!model)
+    return model.takeError();
+  mlir::ModuleOp module = *model->module;
 
   tern::CompileOptions options;
   options.target = target;
   options.printIrAfterAll = printIrAfterAll;
   options.dumpIrDir = dumpIrDir;
-  options.raise = imported;
-  auto image = tern::compileModule(*module, options, emit);
+  options.raise = model->imported;
+  auto image = tern::compileModule(module, options, emit);
   if (failed(image))
     return createStringError(inconvertibleErrorCode(),
                              "compilation of '%s' failed", input.c_str());
 
+  std::string error;
   auto out = mlir::openOutputFile(output, &error);
   if (!out)
     return createStringError(inconvertibleErrorCode(), "%s", error.c_str());
@@ -99,7 +82,7 @@ Error runCompile() {
   case tern::EmitKind::Tosa:
   case tern::EmitKind::Tern:
   case tern::EmitKind::Accel:
-    module->print(out->os());
+    module.print(out->os());
     break;
   case tern::EmitKind::Asm:
     out->os() << tern::rt::assembler::disassemble(*image);

@@ -9,10 +9,7 @@
 
 #include "tern/Driver/Compile.h"
 #include "tern/Driver/Eval.h"
-#include "tern/InitAll.h"
 
-#include "mlir/IR/MLIRContext.h"
-#include "llvm/Support/SourceMgr.h"
 
 using namespace llvm;
 
@@ -50,29 +47,16 @@ cl::opt<double> maxRelativeL2(
     cl::init(-1.0), cl::sub(evalCmd));
 
 Error runEval() {
-  if (precision != "bf16")
-    return createStringError(inconvertibleErrorCode(),
-                             "unknown precision policy '%s'; available: bf16",
-                             precision.c_str());
-  mlir::DialectRegistry registry;
-  tern::registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  context.loadAllAvailableDialects();
-  SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  std::string error;
-  bool imported = false;
-  auto module = tern::loadModel(input, inputShapes, context, sourceMgr,
-                                imported, error);
-  if (!module)
-    return createStringError(inconvertibleErrorCode(), "%s",
-                             error.empty()
-                                 ? ("cannot evaluate '" + input + "'").c_str()
-                                 : error.c_str());
+  if (Error e = tern::checkPrecisionPolicy(precision))
+    return e;
+  auto model = tern::loadModelForCommand(input, inputShapes, "evaluate");
+  if (!model)
+    return model.takeError();
   tern::CompileOptions options;
   options.target = target;
-  options.raise = imported;
-  auto image = tern::compileModule(*module, options, tern::EmitKind::Program);
+  options.raise = model->imported;
+  auto image =
+      tern::compileModule(*model->module, options, tern::EmitKind::Program);
   if (failed(image))
     return createStringError(inconvertibleErrorCode(),
                              "compilation of '%s' failed", input.c_str());

@@ -9,12 +9,9 @@
 
 #include "tern/Dialect/Tern/Transforms/Passes.h"
 #include "tern/Driver/Compile.h"
-#include "tern/InitAll.h"
 
-#include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace llvm;
@@ -39,32 +36,22 @@ Error runImport() {
   if (!StringRef(input).ends_with(".onnx"))
     return createStringError(inconvertibleErrorCode(),
                              "'%s' is not an .onnx file", input.c_str());
-  mlir::DialectRegistry registry;
-  tern::registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  context.loadAllAvailableDialects();
-  SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  std::string error;
-  bool imported = false;
-  auto module = tern::loadModel(input, inputShapes, context, sourceMgr,
-                                imported, error);
-  if (!module)
-    return createStringError(inconvertibleErrorCode(), "%s",
-                             error.empty()
-                                 ? ("cannot import '" + input + "'").c_str()
-                                 : error.c_str());
+  auto model = tern::loadModelForCommand(input, inputShapes, "import");
+  if (!model)
+    return model.takeError();
+  mlir::ModuleOp module = *model->module;
   if (raise) {
-    mlir::PassManager pm(&context);
+    mlir::PassManager pm(module.getContext());
     tern::buildTernRaisePipeline(pm);
-    if (failed(pm.run(*module)))
+    if (failed(pm.run(module)))
       return createStringError(inconvertibleErrorCode(),
                                "raising '%s' failed", input.c_str());
   }
+  std::string error;
   auto out = mlir::openOutputFile(output, &error);
   if (!out)
     return createStringError(inconvertibleErrorCode(), "%s", error.c_str());
-  module->print(out->os());
+  module.print(out->os());
   out->keep();
   return Error::success();
 }

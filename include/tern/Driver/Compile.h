@@ -13,6 +13,8 @@
 #include "runtime/targets/Preset.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/SourceMgr.h"
@@ -42,6 +44,26 @@ mlir::OwningOpRef<mlir::ModuleOp>
 loadModel(llvm::StringRef path, llvm::ArrayRef<std::string> inputShapes,
           mlir::MLIRContext &context, llvm::SourceMgr &sourceMgr,
           bool &imported, std::string &error);
+
+/// A model loaded for a driver command: its context (every Tern dialect
+/// registered and loaded), the diagnostic handler that prints to stderr, and
+/// the module. Members are destroyed module first.
+struct LoadedModel {
+  std::unique_ptr<mlir::MLIRContext> context;
+  std::unique_ptr<llvm::SourceMgr> sourceMgr;
+  std::unique_ptr<mlir::SourceMgrDiagnosticHandler> handler;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  bool imported = false;
+};
+
+/// loadModel with its own context; the error says "cannot <verb> '<path>'"
+/// when the diagnostics already explained why.
+llvm::Expected<LoadedModel> loadModelForCommand(
+    llvm::StringRef path, llvm::ArrayRef<std::string> inputShapes,
+    llvm::StringRef verb);
+
+/// Fails unless `policy` names a precision policy that is implemented.
+llvm::Error checkPrecisionPolicy(llvm::StringRef policy);
 
 /// Adds tern-raise (for imported models), tern-select-precision,
 /// convert-tern-to-accel, accel-allocate-buffers and accel-insert-sync,

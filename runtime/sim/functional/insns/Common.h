@@ -6,6 +6,9 @@
 
 #include "llvm/ADT/Twine.h"
 
+#include <cstring>
+#include <vector>
+
 namespace tern::rt::sim::insns {
 
 inline llvm::Error invalid(const llvm::Twine &msg) {
@@ -35,6 +38,32 @@ inline llvm::Error checkRegs(uint64_t base, unsigned count, unsigned size,
 
 /// Vector element size of a VType field (0: i32, 1: bf16).
 inline unsigned vtypeBytes(uint64_t ty) { return ty ? 2 : 4; }
+
+/// Applies `fn` to each row of a [rows x cols] tile of `Elem` values read
+/// from field `a` and writes the row to field `dst`, after checking both
+/// ranges. The whole row is read before it is written, so in place is fine.
+template <typename Elem, typename F, typename Fn>
+llvm::Error forEachRow(Machine &M, const F &f, Fn fn) {
+  llvm::Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  const uint64_t n = *rows * f.cols;
+  llvm::Expected<uint8_t *> a = rd(M, f.asp, f.a, n * sizeof(Elem));
+  if (!a)
+    return a.takeError();
+  llvm::Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * sizeof(Elem));
+  if (!d)
+    return d.takeError();
+  std::vector<Elem> row(f.cols);
+  for (uint64_t r = 0; r < *rows; ++r) {
+    std::memcpy(row.data(), *a + r * f.cols * sizeof(Elem),
+                f.cols * sizeof(Elem));
+    fn(row);
+    std::memcpy(*d + r * f.cols * sizeof(Elem), row.data(),
+                f.cols * sizeof(Elem));
+  }
+  return llvm::Error::success();
+}
 
 } // namespace tern::rt::sim::insns
 

@@ -34,27 +34,8 @@ Error unaryMap(Machine &M, const F &f, bf16 (*fn)(bf16, BfMode)) {
 }
 
 /// Row-wise kernels read the whole row before writing (in place is fine).
-template <typename F, typename Fn>
-Error rowMap(Machine &M, const F &f, Fn fn) {
-  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
-  if (!rows)
-    return rows.takeError();
-  const uint64_t n = *rows * f.cols;
-  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * 2);
-  if (!a)
-    return a.takeError();
-  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 2);
-  if (!d)
-    return d.takeError();
-  std::vector<bf16> row(f.cols);
-  for (uint64_t r = 0; r < *rows; ++r) {
-    for (uint64_t j = 0; j < f.cols; ++j)
-      row[j] = ld<bf16>(*a, r * f.cols + j);
-    fn(row);
-    for (uint64_t j = 0; j < f.cols; ++j)
-      st<bf16>(*d, r * f.cols + j, row[j]);
-  }
-  return Error::success();
+template <typename F, typename Fn> Error rowMap(Machine &M, const F &f, Fn fn) {
+  return forEachRow<bf16>(M, f, fn);
 }
 } // namespace
 

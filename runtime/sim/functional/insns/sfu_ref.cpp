@@ -19,28 +19,19 @@ using namespace tern::rt::kernels;
 namespace tern::rt::sim::insns {
 
 namespace {
-/// Applies \p fn to each row, as f32 values, and stores the result rounded.
+/// Applies \p fn to each row, as f32 values, and stores the result rounded
+/// to nearest even.
 template <typename F, typename Fn>
 Error rowMapF32(Machine &M, const F &f, Fn fn) {
-  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
-  if (!rows)
-    return rows.takeError();
-  const uint64_t n = *rows * f.cols;
-  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * 2);
-  if (!a)
-    return a.takeError();
-  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 2);
-  if (!d)
-    return d.takeError();
-  std::vector<float> row(f.cols);
-  for (uint64_t r = 0; r < *rows; ++r) {
-    for (uint64_t j = 0; j < f.cols; ++j)
-      row[j] = bfToFloat(ld<bf16>(*a, r * f.cols + j));
-    fn(row);
-    for (uint64_t j = 0; j < f.cols; ++j)
-      st<bf16>(*d, r * f.cols + j, floatToBf(row[j]));
-  }
-  return Error::success();
+  std::vector<float> values;
+  return forEachRow<bf16>(M, f, [&](std::vector<bf16> &row) {
+    values.resize(row.size());
+    for (size_t j = 0; j < row.size(); ++j)
+      values[j] = bfToFloat(row[j]);
+    fn(values);
+    for (size_t j = 0; j < row.size(); ++j)
+      row[j] = floatToBf(values[j]);
+  });
 }
 } // namespace
 
