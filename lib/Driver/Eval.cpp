@@ -4,6 +4,7 @@
 
 #include "runtime/driver/Session.h"
 #include "runtime/io/Tensor.h"
+#include "runtime/sim/timing/TimingModel.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
@@ -142,6 +143,11 @@ Expected<EvalResult> tern::evaluateProgram(const rt::program::ProgramImage &imag
 
   EvalResult r;
   r.samples = n;
+  rt::timing::TimingReport timing =
+      rt::timing::simulate((*session)->decodedCode(), (*session)->preset());
+  r.cycles = timing.cycles;
+  r.microseconds = timing.microseconds();
+  r.energyMicrojoules = timing.energyPj() / 1e6;
   int64_t correct = 0, refCorrect = 0, agree = 0;
   double sqErr = 0, refSqErr = 0, diffNorm = 0, refNorm = 0;
   int64_t regressionValues = 0;
@@ -240,5 +246,7 @@ void tern::printEvalResult(const EvalResult &r, raw_ostream &os) {
     os << "relative L2 error vs FP32 reference: "
        << format("%.3e", *r.relativeL2) << "\n";
   os << "per sample: " << r.instructions << " instructions, " << r.macs
-     << " MACs (functional model; cycles need the timing model)\n";
+     << " MACs; timing model: " << r.cycles << " cycles ("
+     << format("%.1f", r.microseconds) << " us), "
+     << format("%.2f", r.energyMicrojoules) << " uJ\n";
 }

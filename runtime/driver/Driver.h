@@ -31,6 +31,11 @@ struct RunConfig {
   unsigned threads = 1;
   bool scalar = false; ///< portable kernels instead of the SIMD ones
   bool quiet = false;
+  /// func: outputs only; perf: timing model only (no inputs needed);
+  /// both: outputs and timing.
+  std::string mode = "func";
+  /// Timing without DMA costs (unlimited bandwidth).
+  bool computeOnly = false;
 };
 
 /// `tern run prog.tern --input name=x.npy ... --output-dir out/`

@@ -2,6 +2,7 @@
 
 #include "runtime/driver/Driver.h"
 #include "runtime/driver/Session.h"
+#include "runtime/sim/timing/TimingModel.h"
 
 #include "runtime/io/Tensor.h"
 #include "runtime/program/Program.h"
@@ -45,6 +46,21 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
                              cfg.program.c_str(),
                              toString(session.takeError()).c_str());
   const program::LoadedProgram &P = (*session)->program();
+  if (cfg.mode != "func" && cfg.mode != "perf" && cfg.mode != "both")
+    return createStringError(inconvertibleErrorCode(),
+                             "--mode must be func, perf or both, not '%s'",
+                             cfg.mode.c_str());
+  timing::TimingOptions timingOptions;
+  timingOptions.computeOnly = cfg.computeOnly;
+  if (cfg.mode == "perf") {
+    // Timing knows time, never data: no inputs, no functional run.
+    log << "tern run: perf mode (timing model only; run-time lengths at "
+           "their static capacity)\n";
+    timing::printReport(timing::simulate((*session)->decodedCode(),
+                                         (*session)->preset(), timingOptions),
+                        log);
+    return Error::success();
+  }
 
   StringMap<io::Tensor> inputs;
   for (const auto &[name, path] : cfg.inputs) {
@@ -87,6 +103,10 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
         return e;
     }
   }
+  if (cfg.mode == "both")
+    timing::printReport(timing::simulate((*session)->decodedCode(),
+                                         (*session)->preset(), timingOptions),
+                        log);
   if (!cfg.quiet) {
     const sim::ExecStats &stats = (*session)->lastStats();
     log << "tern run: " << stats.instructions << " instructions, "

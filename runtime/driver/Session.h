@@ -41,6 +41,9 @@ public:
   run(const llvm::StringMap<io::Tensor> &inputs, uint64_t maxInstructions = 0,
       bool bf16Outputs = false);
 
+  /// The decoded instruction stream (for the timing model).
+  llvm::ArrayRef<isa::Decoded> decodedCode() const { return code; }
+
   /// Statistics of the last run.
   const sim::ExecStats &lastStats() const { return stats; }
 

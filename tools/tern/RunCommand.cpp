@@ -32,10 +32,20 @@ cl::opt<bool> scalar("scalar-kernels",
                      cl::desc("Use the portable scalar kernels"),
                      cl::sub(runCmd));
 cl::opt<bool> quiet("quiet", cl::desc("No summary on stderr"), cl::sub(runCmd));
+cl::opt<std::string> mode("mode",
+                          cl::desc("func (outputs), perf (timing model "
+                                   "only) or both"),
+                          cl::init("func"), cl::sub(runCmd));
+cl::opt<bool> computeOnly("compute-only",
+                          cl::desc("Timing without DMA costs (unlimited "
+                                   "bandwidth)"),
+                          cl::sub(runCmd));
 
 tern::tool::RegisterCommand reg(runCmd, []() -> Error {
   tern::rt::driver::RunConfig cfg;
   cfg.program = program;
+  cfg.mode = mode;
+  cfg.computeOnly = computeOnly;
   for (const std::string &b : inputs) {
     size_t eq = b.find('=');
     if (eq == std::string::npos || eq == 0)

@@ -34,6 +34,10 @@ struct EvalResult {
   std::optional<double> relativeL2;
   /// Per-sample functional statistics of the program.
   uint64_t instructions = 0, macs = 0;
+  /// Per-sample timing-model estimate (static: run-time lengths at their
+  /// capacity) on the program's target.
+  uint64_t cycles = 0;
+  double microseconds = 0, energyMicrojoules = 0;
 };
 
 /// Runs `image` on up to `limit` samples (0: all) of `datasetDir`.

@@ -1,0 +1,183 @@
+//===- TimingModel.cpp - cycles and energy of an instruction stream -------===//
+//
+// Cost formulas (docs/Timing.md; tags as in SEEDS.md):
+//   DMA        latency + ceil(bytes / bytes-per-cycle)            [inf]
+//   gemm       ceil(m/R) * ceil(n/C) tiles of (k + C + 1) cycles: k MACs
+//              per output, C cycles to read the tile out, 1 to start
+//              (SEEDS.md 1, SwiftTron [inf], used for every array dataflow)
+//   gemm.bf16  ceil(m*n*k / bf16 lanes) + FP latency (bf16 on the lanes)
+//   vector, requant, SFU, token
+//              passes * ceil(elements / lanes) + FP latency
+//   cfg, sync  1 cycle; end 0
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/sim/timing/TimingModel.h"
+
+#include "llvm/Support/Format.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+
+using namespace tern::rt;
+using namespace tern::rt::timing;
+using isa::Opcode;
+
+namespace {
+
+uint64_t ceilDiv(uint64_t a, uint64_t b) { return b ? (a + b - 1) / b : a; }
+
+/// Field value by name (the ISA table is the only place that knows layouts).
+uint64_t field(const isa::Decoded &d, const char *name) {
+  int i = d.info->fieldIndex(name);
+  return i < 0 ? 0 : d.f[i];
+}
+
+/// Passes over the data a row-wise kernel makes (max, exp/sum, normalise;
+/// mean, variance, normalise) [inf].
+unsigned passes(Opcode op) {
+  switch (op) {
+  case Opcode::SfuIsoftmax:
+  case Opcode::SfuLutsoftmax:
+  case Opcode::BsfuSoftmax:
+  case Opcode::RsfuSoftmax:
+  case Opcode::SfuIlayernorm:
+  case Opcode::RsfuLayernorm:
+    return 3;
+  case Opcode::BsfuLayernorm:
+    return 2; // TATAA's one-pass statistics, then the normalisation
+  default:
+    return 1;
+  }
+}
+
+double bytesPerCycle(const targets::Preset &p) {
+  return p.clockMHz > 0 ? p.dramGBps * 1e3 / p.clockMHz : 0;
+}
+
+} // namespace
+
+uint64_t timing::instructionCycles(const isa::Decoded &d,
+                                   const targets::Preset &p,
+                                   const TimingOptions &options) {
+  Opcode op = d.opcode();
+  switch (d.info->unit) {
+  case isa::Unit::Config:
+    return 1;
+  case isa::Unit::Sync:
+    return op == Opcode::End ? 0 : 1;
+  case isa::Unit::Dma: {
+    if (options.computeOnly)
+      return 0;
+    uint64_t bytes = field(d, "rows") * field(d, "cols");
+    double bpc = bytesPerCycle(p);
+    uint64_t latency =
+        static_cast<uint64_t>(p.dramLatencyNs * p.clockMHz / 1000.0 + 0.5);
+    return latency + (bpc > 0 ? static_cast<uint64_t>(bytes / bpc + 0.999999)
+                              : bytes);
+  }
+  case isa::Unit::Matrix: {
+    uint64_t m = field(d, "m"), k = field(d, "k"), n = field(d, "n");
+    if (op == Opcode::GemmBf16)
+      return ceilDiv(m * n * k, std::max(1u, p.bf16Lanes)) + p.fpLatency;
+    uint64_t rows = std::max(1u, p.arrayRows), cols = std::max(1u, p.arrayCols);
+    return ceilDiv(m, rows) * ceilDiv(n, cols) * (k + cols + 1);
+  }
+  default: {
+    // Vector, requant, SFU and token units stream elements through lanes.
+    uint64_t elements;
+    if (op == Opcode::TokScore || op == Opcode::TokSelect)
+      elements = field(d, "n") * std::max<uint64_t>(1, field(d, "heads"));
+    else if (op == Opcode::TokGather)
+      elements = field(d, "n") * field(d, "rowbytes") / 2;
+    else
+      elements = field(d, "rows") * field(d, "cols");
+    // bf16 work uses the bf16 lanes: vector ops with ty=bf16, the bf16 SFU
+    // kernels and the conversions that produce or consume bf16.
+    int ty = d.info->fieldIndex("ty");
+    bool bf16;
+    if (d.info->unit == isa::Unit::Vector)
+      bf16 = ty >= 0 && d.f[ty] == 1;
+    else
+      bf16 = (static_cast<uint8_t>(op) >= static_cast<uint8_t>(Opcode::BsfuIsqrt) &&
+              static_cast<uint8_t>(op) <= static_cast<uint8_t>(Opcode::RsfuGelu)) ||
+             op == Opcode::CvtI2b || op == Opcode::CvtF2b ||
+             op == Opcode::CvtB2i;
+    unsigned lanes = std::max(1u, bf16 ? p.bf16Lanes : p.int32Lanes);
+    return passes(op) * ceilDiv(elements, lanes) + p.fpLatency;
+  }
+  }
+}
+
+TimingReport timing::simulate(llvm::ArrayRef<isa::Decoded> code,
+                              const targets::Preset &p,
+                              const TimingOptions &options) {
+  TimingReport r;
+  r.clockMHz = p.clockMHz;
+  std::array<uint64_t, isa::kNumQueues> queueFree{};
+  std::array<uint64_t, isa::kNumUnits> unitFree{};
+  std::map<std::pair<unsigned, unsigned>, std::deque<uint64_t>> tokens;
+  for (const isa::Decoded &d : code) {
+    Opcode op = d.opcode();
+    if (op == Opcode::Push || op == Opcode::Pop) {
+      unsigned from = static_cast<unsigned>(field(d, "from"));
+      unsigned to = static_cast<unsigned>(field(d, "to"));
+      if (from >= isa::kNumQueues || to >= isa::kNumQueues)
+        continue; // the functional model reports malformed sync
+      auto &fifo = tokens[{from, to}];
+      if (op == Opcode::Push) {
+        // The token exists once the push (one cycle) has executed.
+        queueFree[from] += 1;
+        fifo.push_back(queueFree[from]);
+      } else {
+        uint64_t ready = fifo.empty() ? queueFree[to] : fifo.front();
+        if (!fifo.empty())
+          fifo.pop_front();
+        queueFree[to] = std::max(queueFree[to], ready) + 1;
+      }
+      continue;
+    }
+    unsigned q = static_cast<unsigned>(isa::queueOf(d));
+    unsigned u = static_cast<unsigned>(d.info->unit);
+    uint64_t cycles = instructionCycles(d, p, options);
+    uint64_t start = std::max(queueFree[q], unitFree[u]);
+    queueFree[q] = unitFree[u] = start + cycles;
+    r.busyCycles[u] += cycles;
+
+    // Events for energy (data-independent counts from the fields).
+    if (d.info->unit == isa::Unit::Matrix) {
+      r.macs += field(d, "m") * field(d, "k") * field(d, "n");
+    } else if (d.info->unit == isa::Unit::Dma) {
+      uint64_t bytes = field(d, "rows") * field(d, "cols");
+      r.dramBytes += bytes;
+      r.sramBytes += bytes;
+    } else if (d.info->unit == isa::Unit::Vector ||
+               d.info->unit == isa::Unit::Requant ||
+               d.info->unit == isa::Unit::Sfu) {
+      r.laneOps += passes(op) * field(d, "rows") * field(d, "cols");
+    }
+  }
+  for (uint64_t t : queueFree)
+    r.cycles = std::max(r.cycles, t);
+  r.dynamicPj = r.macs * p.pjMac + r.laneOps * p.pjLaneOp +
+                r.dramBytes * p.pjDramByte + r.sramBytes * p.pjSramByte;
+  // mW * us = nJ = 1000 pJ.
+  r.staticPj = p.staticPowerMw * r.microseconds() * 1000.0;
+  return r;
+}
+
+void timing::printReport(const TimingReport &r, llvm::raw_ostream &os) {
+  os << "cycles: " << r.cycles << " (" << llvm::format("%.2f", r.microseconds())
+     << " us at " << llvm::format("%.0f", r.clockMHz) << " MHz)\n";
+  os << "energy: " << llvm::format("%.3f", r.energyPj() / 1e6) << " uJ ("
+     << llvm::format("%.3f", r.dynamicPj / 1e6) << " dynamic, "
+     << llvm::format("%.3f", r.staticPj / 1e6) << " static)\n";
+  os << "utilization:";
+  for (unsigned u = 0; u < isa::kNumUnits; ++u)
+    if (r.busyCycles[u])
+      os << ' ' << isa::unitName(static_cast<isa::Unit>(u)) << '='
+         << llvm::format("%.1f%%", r.cycles ? 100.0 * r.busyCycles[u] / r.cycles
+                                             : 0.0);
+  os << '\n';
+}

@@ -1,0 +1,59 @@
+//===- TimingModel.h - cycles and energy of an instruction stream -*- C++ -*-===//
+//
+// "Timing knows time, never data": the model reads decoded instructions
+// (fields, unit, queue) and the target preset, never tensor contents. The
+// three queues (load, compute, store) run concurrently and in order; units
+// are shared between queues; push/pop tokens order them. Each instruction
+// occupies its unit for a duration given by closed forms of its static fields
+// (docs/Timing.md). Run-time lengths (`lensel`) are charged at their static
+// capacity, an upper bound, until the functional model reports them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TERN_RUNTIME_SIM_TIMING_TIMINGMODEL_H
+#define TERN_RUNTIME_SIM_TIMING_TIMINGMODEL_H
+
+#include "runtime/isa/ISA.h"
+#include "runtime/targets/Preset.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <array>
+#include <cstdint>
+
+namespace tern::rt::timing {
+
+struct TimingOptions {
+  /// Compute-only: DMA costs nothing (unlimited bandwidth, no latency), so
+  /// the array model can be compared with closed forms.
+  bool computeOnly = false;
+};
+
+struct TimingReport {
+  uint64_t cycles = 0;
+  std::array<uint64_t, isa::kNumUnits> busyCycles{};
+  uint64_t macs = 0, laneOps = 0, dramBytes = 0, sramBytes = 0;
+  double clockMHz = 0;
+  /// Dynamic energy from the preset's per-event costs, static energy from
+  /// its static power over the run time (picojoules).
+  double dynamicPj = 0, staticPj = 0;
+
+  double microseconds() const { return clockMHz > 0 ? cycles / clockMHz : 0; }
+  double energyPj() const { return dynamicPj + staticPj; }
+};
+
+/// Cycles one instruction occupies its unit (0 for sync and end).
+uint64_t instructionCycles(const isa::Decoded &d,
+                           const targets::Preset &preset,
+                           const TimingOptions &options);
+
+/// Schedules the whole stream.
+TimingReport simulate(llvm::ArrayRef<isa::Decoded> code,
+                      const targets::Preset &preset,
+                      const TimingOptions &options = {});
+
+void printReport(const TimingReport &report, llvm::raw_ostream &os);
+
+} // namespace tern::rt::timing
+
+#endif
