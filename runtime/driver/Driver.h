@@ -36,6 +36,8 @@ struct RunConfig {
   std::string mode = "func";
   /// Timing without DMA costs (unlimited bandwidth).
   bool computeOnly = false;
+  /// perf/both: Chrome/Perfetto trace JSON and per-layer CSV statistics.
+  std::string tracePath, statsPath;
 };
 
 /// `tern run prog.tern --input name=x.npy ... --output-dir out/`

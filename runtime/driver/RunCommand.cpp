@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
 
 #include <cstring>
 
@@ -50,16 +51,43 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
     return createStringError(inconvertibleErrorCode(),
                              "--mode must be func, perf or both, not '%s'",
                              cfg.mode.c_str());
+  if (cfg.mode == "func" && (!cfg.tracePath.empty() || !cfg.statsPath.empty()))
+    return createStringError(inconvertibleErrorCode(),
+                             "--trace and --stats need --mode perf or both");
   timing::TimingOptions timingOptions;
   timingOptions.computeOnly = cfg.computeOnly;
+  timingOptions.recordSlices =
+      !cfg.tracePath.empty() || !cfg.statsPath.empty();
+  // Runs the timing model and writes its report, trace and statistics.
+  auto reportTiming = [&]() -> Error {
+    timing::TimingReport report = timing::simulate(
+        (*session)->decodedCode(), (*session)->preset(), timingOptions);
+    timing::printReport(report, log);
+    auto locationOf = [&P](uint32_t i) { return P.locationOf(i); };
+    for (auto [path, isTrace] : {std::make_pair(cfg.tracePath, true),
+                                 std::make_pair(cfg.statsPath, false)}) {
+      if (path.empty())
+        continue;
+      std::error_code ec;
+      ToolOutputFile out(path, ec, sys::fs::OF_Text);
+      if (ec)
+        return createStringError(ec, "cannot write '%s': %s", path.c_str(),
+                                 ec.message().c_str());
+      if (isTrace)
+        timing::writeTrace(report, (*session)->decodedCode(), locationOf,
+                           out.os());
+      else
+        timing::writeLayerStats(report, (*session)->decodedCode(),
+                                locationOf, out.os());
+      out.keep();
+    }
+    return Error::success();
+  };
   if (cfg.mode == "perf") {
     // Timing knows time, never data: no inputs, no functional run.
     log << "tern run: perf mode (timing model only; run-time lengths at "
            "their static capacity)\n";
-    timing::printReport(timing::simulate((*session)->decodedCode(),
-                                         (*session)->preset(), timingOptions),
-                        log);
-    return Error::success();
+    return reportTiming();
   }
 
   StringMap<io::Tensor> inputs;
@@ -104,9 +132,8 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
     }
   }
   if (cfg.mode == "both")
-    timing::printReport(timing::simulate((*session)->decodedCode(),
-                                         (*session)->preset(), timingOptions),
-                        log);
+    if (Error e = reportTiming())
+      return e;
   if (!cfg.quiet) {
     const sim::ExecStats &stats = (*session)->lastStats();
     log << "tern run: " << stats.instructions << " instructions, "

@@ -44,7 +44,7 @@ std::vector<uint8_t> serialize(const ProgramImage &p) {
   auto outputs = tensors(p.outputs);
   std::vector<flatbuffers::Offset<fb::DebugEntry>> dbg;
   for (const DebugEntry &d : p.debug)
-    dbg.push_back(fb::CreateDebugEntry(fbb, d.insn, fbb.CreateString(d.loc)));
+    dbg.push_back(fb::CreateDebugEntry(fbb, d.insn, fbb.CreateSharedString(d.loc)));
   auto debug = fbb.CreateVector(dbg);
   auto tname = fbb.CreateString(p.targetName);
   auto tjson = fbb.CreateString(p.targetJson);

@@ -36,6 +36,14 @@ cl::opt<std::string> mode("mode",
                           cl::desc("func (outputs), perf (timing model "
                                    "only) or both"),
                           cl::init("func"), cl::sub(runCmd));
+cl::opt<std::string> tracePath("trace",
+                               cl::desc("Write a Chrome/Perfetto trace "
+                                        "(perf or both)"),
+                               cl::value_desc("file.json"), cl::sub(runCmd));
+cl::opt<std::string> statsPath("stats",
+                               cl::desc("Write per-layer, per-unit busy "
+                                        "cycles as CSV (perf or both)"),
+                               cl::value_desc("file.csv"), cl::sub(runCmd));
 cl::opt<bool> computeOnly("compute-only",
                           cl::desc("Timing without DMA costs (unlimited "
                                    "bandwidth)"),
@@ -46,6 +54,8 @@ tern::tool::RegisterCommand reg(runCmd, []() -> Error {
   cfg.program = program;
   cfg.mode = mode;
   cfg.computeOnly = computeOnly;
+  cfg.tracePath = tracePath;
+  cfg.statsPath = statsPath;
   for (const std::string &b : inputs) {
     size_t eq = b.find('=');
     if (eq == std::string::npos || eq == 0)

@@ -300,12 +300,12 @@ private:
     if (!word)
       return op->emitError("cannot encode '")
              << mnemonic << "': " << llvm::toString(word.takeError());
+    // The debug map has one entry per located instruction (the runtime's
+    // convention; the file stores each distinct string once).
     std::string loc = locationString(op->getLoc());
-    if (loc != currentLoc) {
+    if (!loc.empty())
       image.debug.push_back(
-          {static_cast<uint32_t>(image.code.size()), loc});
-      currentLoc = loc;
-    }
+          {static_cast<uint32_t>(image.code.size()), std::move(loc)});
     image.code.push_back(*word);
     return success();
   }
@@ -489,7 +489,6 @@ private:
   ModuleOp module;
   const EmitOptions &options;
   rtp::ProgramImage image;
-  std::string currentLoc;
   std::array<std::optional<uint16_t>, 8> cregs;
   unsigned nextReg = 0;
 };

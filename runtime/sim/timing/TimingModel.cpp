@@ -14,7 +14,10 @@
 
 #include "runtime/sim/timing/TimingModel.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 
 #include <algorithm>
 #include <deque>
@@ -118,7 +121,8 @@ TimingReport timing::simulate(llvm::ArrayRef<isa::Decoded> code,
   std::array<uint64_t, isa::kNumQueues> queueFree{};
   std::array<uint64_t, isa::kNumUnits> unitFree{};
   std::map<std::pair<unsigned, unsigned>, std::deque<uint64_t>> tokens;
-  for (const isa::Decoded &d : code) {
+  for (size_t index = 0; index < code.size(); ++index) {
+    const isa::Decoded &d = code[index];
     Opcode op = d.opcode();
     if (op == Opcode::Push || op == Opcode::Pop) {
       unsigned from = static_cast<unsigned>(field(d, "from"));
@@ -144,6 +148,9 @@ TimingReport timing::simulate(llvm::ArrayRef<isa::Decoded> code,
     uint64_t start = std::max(queueFree[q], unitFree[u]);
     queueFree[q] = unitFree[u] = start + cycles;
     r.busyCycles[u] += cycles;
+    if (options.recordSlices && cycles)
+      r.slices.push_back({static_cast<uint32_t>(index), d.info->unit, start,
+                          start + cycles});
 
     // Events for energy (data-independent counts from the fields).
     if (d.info->unit == isa::Unit::Matrix) {
@@ -180,4 +187,72 @@ void timing::printReport(const TimingReport &r, llvm::raw_ostream &os) {
          << llvm::format("%.1f%%", r.cycles ? 100.0 * r.busyCycles[u] / r.cycles
                                              : 0.0);
   os << '\n';
+}
+
+void timing::writeTrace(const TimingReport &r,
+                        llvm::ArrayRef<isa::Decoded> code,
+                        const std::function<std::string(uint32_t)> &locationOf,
+                        llvm::raw_ostream &os) {
+  double usPerCycle = r.clockMHz > 0 ? 1.0 / r.clockMHz : 1.0;
+  llvm::json::Array events;
+  for (unsigned u = 0; u < isa::kNumUnits; ++u)
+    events.push_back(llvm::json::Object{
+        {"name", "thread_name"},
+        {"ph", "M"},
+        {"pid", 0},
+        {"tid", u},
+        {"args",
+         llvm::json::Object{
+             {"name", isa::unitName(static_cast<isa::Unit>(u)).str()}}}});
+  for (const Slice &s : r.slices) {
+    const isa::Decoded &d = code[s.instruction];
+    std::string name = locationOf ? locationOf(s.instruction) : "";
+    if (name.empty())
+      name = d.info->mnemonic;
+    events.push_back(llvm::json::Object{
+        {"name", name},
+        {"cat", isa::unitName(s.unit).str()},
+        {"ph", "X"},
+        {"pid", 0},
+        {"tid", static_cast<unsigned>(s.unit)},
+        {"ts", s.start * usPerCycle},
+        {"dur", (s.end - s.start) * usPerCycle},
+        {"args", llvm::json::Object{{"instruction", s.instruction},
+                                    {"mnemonic", d.info->mnemonic}}}});
+  }
+  llvm::json::Object trace{{"traceEvents", std::move(events)},
+                           {"displayTimeUnit", "ns"}};
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(trace))) << "\n";
+}
+
+void timing::writeLayerStats(
+    const TimingReport &r, llvm::ArrayRef<isa::Decoded> code,
+    const std::function<std::string(uint32_t)> &locationOf,
+    llvm::raw_ostream &os) {
+  (void)code;
+  // Keyed by (layer, unit), in order of first appearance.
+  std::vector<std::pair<std::string, isa::Unit>> order;
+  std::map<std::pair<std::string, unsigned>, std::pair<uint64_t, uint64_t>>
+      totals;
+  for (const Slice &s : r.slices) {
+    std::string layer = locationOf ? locationOf(s.instruction) : "";
+    auto key = std::make_pair(layer, static_cast<unsigned>(s.unit));
+    auto it = totals.find(key);
+    if (it == totals.end()) {
+      order.push_back({layer, s.unit});
+      it = totals.insert({key, {0, 0}}).first;
+    }
+    it->second.first += 1;
+    it->second.second += s.end - s.start;
+  }
+  os << "layer,unit,instructions,busy_cycles\n";
+  for (auto &[layer, unit] : order) {
+    auto &t = totals[{layer, static_cast<unsigned>(unit)}];
+    std::string quoted = "\"";
+    for (char c : layer)
+      quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    quoted += "\"";
+    os << quoted << ',' << isa::unitName(unit) << ',' << t.first << ','
+       << t.second << '\n';
+  }
 }

@@ -20,6 +20,9 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
 
 namespace tern::rt::timing {
 
@@ -27,6 +30,15 @@ struct TimingOptions {
   /// Compute-only: DMA costs nothing (unlimited bandwidth, no latency), so
   /// the array model can be compared with closed forms.
   bool computeOnly = false;
+  /// Record when each instruction ran (for traces and per-layer statistics).
+  bool recordSlices = false;
+};
+
+/// One instruction's occupancy of its unit.
+struct Slice {
+  uint32_t instruction = 0;
+  isa::Unit unit = isa::Unit::Config;
+  uint64_t start = 0, end = 0;
 };
 
 struct TimingReport {
@@ -37,6 +49,8 @@ struct TimingReport {
   /// Dynamic energy from the preset's per-event costs, static energy from
   /// its static power over the run time (picojoules).
   double dynamicPj = 0, staticPj = 0;
+  /// With TimingOptions::recordSlices, in program order.
+  std::vector<Slice> slices;
 
   double microseconds() const { return clockMHz > 0 ? cycles / clockMHz : 0; }
   double energyPj() const { return dynamicPj + staticPj; }
@@ -53,6 +67,21 @@ TimingReport simulate(llvm::ArrayRef<isa::Decoded> code,
                       const TimingOptions &options = {});
 
 void printReport(const TimingReport &report, llvm::raw_ostream &os);
+
+/// Chrome / Perfetto trace (Trace Event format): one track per unit, one
+/// complete event per instruction, named by `locationOf(instruction)` (the
+/// debug map) or the mnemonic. Times in microseconds at the preset clock.
+void writeTrace(const TimingReport &report,
+                llvm::ArrayRef<isa::Decoded> code,
+                const std::function<std::string(uint32_t)> &locationOf,
+                llvm::raw_ostream &os);
+
+/// Busy cycles per debug location (layer) and unit, as CSV:
+/// `layer,unit,instructions,busy_cycles`.
+void writeLayerStats(const TimingReport &report,
+                     llvm::ArrayRef<isa::Decoded> code,
+                     const std::function<std::string(uint32_t)> &locationOf,
+                     llvm::raw_ostream &os);
 
 } // namespace tern::rt::timing
 
