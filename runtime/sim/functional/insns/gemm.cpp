@@ -148,15 +148,26 @@ Error execGemmBf16(Machine &M, const isa::GemmBf16F &f) {
     return C.takeError();
   // bf16 x bf16 products are exact in f32 (8 + 8 significand bits), so
   // whether the host fuses multiply and add cannot change a bit; the sum
-  // is one RNE f32 addition per k, in k order.
-  for (uint64_t i = 0; i < m; ++i)
-    for (uint64_t j = 0; j < N; ++j) {
-      float s = f.acc ? ld<float>(*C, i * N + j) : 0.0f;
-      for (uint64_t k = 0; k < K; ++k)
-        s += kernels::bfToFloat(ld<uint16_t>(*A, i * K + k)) *
-             kernels::bfToFloat(ld<uint16_t>(*W, k * N + j));
-      st<float>(*C, i * N + j, s);
+  // is one RNE f32 addition per k, in k order. The loops run i, k, j so that
+  // each output still sees its k terms in order while the j loop (over
+  // independent outputs) vectorizes; operands are widened to f32 once.
+  std::vector<float> w(K * N), a(K), row(N);
+  for (uint64_t e = 0; e < K * N; ++e)
+    w[e] = kernels::bfToFloat(ld<uint16_t>(*W, e));
+  for (uint64_t i = 0; i < m; ++i) {
+    for (uint64_t k = 0; k < K; ++k)
+      a[k] = kernels::bfToFloat(ld<uint16_t>(*A, i * K + k));
+    for (uint64_t j = 0; j < N; ++j)
+      row[j] = f.acc ? ld<float>(*C, i * N + j) : 0.0f;
+    for (uint64_t k = 0; k < K; ++k) {
+      const float ak = a[k];
+      const float *wk = w.data() + k * N;
+      for (uint64_t j = 0; j < N; ++j)
+        row[j] += ak * wk[j];
     }
+    for (uint64_t j = 0; j < N; ++j)
+      st<float>(*C, i * N + j, row[j]);
+  }
   M.stats.macs += m * K * N;
   return Error::success();
 }
