@@ -7,13 +7,18 @@
 #include "tern/Dialect/Tern/Transforms/Passes.h"
 #include "tern/Import/Onnx.h"
 #include "tern/InitAll.h"
+#include "tern/Dialect/Accel/IR/BufferView.h"
 #include "tern/Target/Program/EmitProgram.h"
+
+#include "runtime/sim/functional/Executor.h"
+#include "runtime/sim/timing/TimingModel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/Format.h"
 
 using namespace mlir;
 using namespace tern;
@@ -137,4 +142,43 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
   emitOptions.targetName = preset.name;
   emitOptions.targetJson = loaded->second;
   return emitProgram(module, emitOptions);
+}
+
+void tern::printCompileSummary(ModuleOp module,
+                               const rt::program::ProgramImage &image,
+                               StringRef input, StringRef output,
+                               llvm::raw_ostream &os) {
+  uint64_t constantBytes = 0;
+  for (const auto &seg : image.constants)
+    constantBytes += seg.data.size();
+  os << "compiled '" << input << "' for " << image.targetName << ": "
+     << image.code.size() << " instructions, " << constantBytes
+     << " bytes of constants, " << image.dramSize << " bytes of DRAM";
+  auto loaded = rt::targets::parsePreset(image.targetJson, image.targetName);
+  if (!loaded) {
+    llvm::consumeError(loaded.takeError());
+    os << " -> " << output << "\n";
+    return;
+  }
+  if (auto use = module->getAttrOfType<DictionaryAttr>(
+          accel::kScratchpadUseAttr)) {
+    os << "; scratchpads used";
+    for (auto [name, capacity] :
+         {std::make_pair("act", loaded->actBytes),
+          std::make_pair("wgt", loaded->wgtBytes),
+          std::make_pair("acc", loaded->accBytes),
+          std::make_pair("vec", loaded->vecBytes)})
+      if (auto bytes = use.getAs<IntegerAttr>(name))
+        os << " " << name << " " << bytes.getInt() << "/" << capacity;
+  }
+  auto code = rt::sim::decodeProgram(image.code);
+  if (code) {
+    rt::timing::TimingReport timing =
+        rt::timing::simulate(*code, *loaded);
+    os << "; expected " << timing.cycles << " cycles ("
+       << llvm::format("%.1f", timing.microseconds()) << " us)";
+  } else {
+    llvm::consumeError(code.takeError());
+  }
+  os << " -> " << output << "\n";
 }

@@ -91,13 +91,7 @@ Error runCompile() {
     std::vector<uint8_t> bytes = tern::rt::program::serialize(*image);
     out->os().write(reinterpret_cast<const char *>(bytes.data()),
                     bytes.size());
-    uint64_t constantBytes = 0;
-    for (const auto &s : image->constants)
-      constantBytes += s.data.size();
-    outs() << "compiled '" << input << "' for " << image->targetName << ": "
-           << image->code.size() << " instructions, " << constantBytes
-           << " bytes of constants, " << image->dramSize
-           << " bytes of DRAM -> " << output << "\n";
+    tern::printCompileSummary(module, *image, input, output, outs());
     break;
   }
   }

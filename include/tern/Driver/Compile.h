@@ -79,6 +79,13 @@ mlir::FailureOr<rt::program::ProgramImage>
 compileModule(mlir::ModuleOp module, const CompileOptions &options,
               EmitKind emit);
 
+/// One line for the user after compilation: instructions, constants, DRAM,
+/// scratchpad use against capacity, and the timing model's expected cycles.
+void printCompileSummary(mlir::ModuleOp module,
+                         const rt::program::ProgramImage &image,
+                         llvm::StringRef input, llvm::StringRef output,
+                         llvm::raw_ostream &os);
+
 } // namespace tern
 
 #endif // TERN_DRIVER_COMPILE_H

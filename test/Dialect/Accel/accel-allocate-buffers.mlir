@@ -4,7 +4,8 @@
 // Tests the DRAM layout (constants, then arguments, then outputs, then
 // intermediates) and that scratchpad tiles are placed around a ring: a freed
 // block is reused only after the rest of the scratchpad was used.
-// CHECK-LABEL: module attributes {accel.dram_size = 320 : i64}
+// The highest scratchpad byte used is recorded (act: 192 + 64).
+// CHECK-LABEL: module attributes {accel.dram_size = 320 : i64, accel.scratchpad_use = {acc = 0 : i64, act = 256 : i64, vec = 0 : i64, wgt = 0 : i64}}
 // CHECK: memref.global "private" constant @w : memref<4x8xi8> = dense<1> {accel.address = 0 : i64}
 // CHECK: func @f({{.*}}) -> memref<4x8xi8> attributes {accel.arg_addresses = [64, 128]}
 memref.global "private" constant @w : memref<4x8xi8> = dense<1>
@@ -49,6 +50,7 @@ func.func @overflow(%x: memref<32x64xi8>) {
 // -----
 
 // Tests that tiles wrap around once the end of the scratchpad is reached.
+// CHECK: accel.scratchpad_use = {acc = 0 : i64, act = 1024 : i64
 // CHECK-LABEL: func @wrap
 // CHECK: accel.address = 0 : i64} : memref<512xi8, #accel.space<act>>
 // CHECK: accel.address = 512 : i64} : memref<512xi8, #accel.space<act>>

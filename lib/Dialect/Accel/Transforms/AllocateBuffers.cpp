@@ -122,6 +122,11 @@ public:
         return signalPassFailure();
     }
     module->setAttr(kDramSizeAttr, b.getI64IntegerAttr(dramEnd));
+    SmallVector<NamedAttribute> use;
+    for (auto [space, bytes] : scratchpadUse)
+      use.push_back(b.getNamedAttr(stringifyMemorySpace(space),
+                                   b.getI64IntegerAttr(bytes)));
+    module->setAttr(kScratchpadUseAttr, b.getDictionaryAttr(use));
   }
 
 private:
@@ -195,8 +200,15 @@ private:
       expiring.insert({lastUse[&op], {allocator, *address}});
     }
     dramEnd += alignTo(dram.highWater(), alignment);
+    for (MemorySpace space : {MemorySpace::act, MemorySpace::wgt,
+                              MemorySpace::acc, MemorySpace::vec})
+      scratchpadUse[space] = std::max(scratchpadUse[space],
+                                      spaces[size_t(space)]->highWater());
     return success();
   }
+
+  /// Highest byte used per scratchpad, over all functions.
+  std::map<MemorySpace, int64_t> scratchpadUse;
 
   static int64_t bytes(MemRefType type) {
     return type.getNumElements() * elementBytes(type.getElementType());

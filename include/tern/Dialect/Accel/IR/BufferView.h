@@ -24,6 +24,10 @@ inline constexpr llvm::StringLiteral kAddressAttr = "accel.address";
 inline constexpr llvm::StringLiteral kArgAddressesAttr = "accel.arg_addresses";
 /// Module attribute: DRAM bytes the program needs.
 inline constexpr llvm::StringLiteral kDramSizeAttr = "accel.dram_size";
+/// Module attribute: highest byte used in each scratchpad (dictionary keyed
+/// by memory space name).
+inline constexpr llvm::StringLiteral kScratchpadUseAttr =
+    "accel.scratchpad_use";
 
 struct BufferView {
   mlir::Value root;
