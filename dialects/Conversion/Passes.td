@@ -51,8 +51,11 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     reordered at compile time. Transposes and reshapes of constants are
     folded first, so weight layouts cost nothing at run time.
 
-    Any other op (another TOSA op, a tern op in another precision, a masked
-    `tern.matmul`) is illegal: the pass fails and names the op and its
+    Masked attention scores add their mask tile after the scaled conversion
+    (the mask may broadcast over batch/head dimensions and over rows).
+
+    Any other op (another TOSA op, a tern op in another precision, a mask
+    that broadcasts over keys) is illegal: the pass fails and names the op and its
     location (the ONNX node).
   }];
   let dependentDialects = ["::tern::accel::AccelDialect",

@@ -18,7 +18,8 @@ using namespace tern::accel;
 void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
                           Value out, int64_t outRow0, int64_t m, int64_t k,
                           int64_t n, double scale, Value bias,
-                          const TileSizes &tiles, const LoadRhsFn &loadRhs) {
+                          const TileSizes &tiles, const LoadRhsFn &loadRhs,
+                          const LoadAddendFn &loadAddend) {
   OpBuilder &b = tb.builder();
   Type f32 = b.getF32Type(), bf16 = b.getBF16Type();
   // The accumulator tile [tm x tn] f32 must fit its budget too.
@@ -46,6 +47,11 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
       if (bias) {
         Value bt = tb.loadBroadcast(bias, n0, mr, nr, MemorySpace::act);
         b.create<VectorOp>(tb.location(), VectorKind::add, result, bt,
+                           result);
+      }
+      if (loadAddend) {
+        Value addend = loadAddend(m0, mr, n0, nr);
+        b.create<VectorOp>(tb.location(), VectorKind::add, result, addend,
                            result);
       }
       tb.store(result, tb.block(out, outRow0 + m0, n0, mr, nr));

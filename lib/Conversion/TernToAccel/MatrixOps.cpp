@@ -60,10 +60,18 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
         getTypeConverter()->convertType(op.getType()));
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "result type not convertible");
-    // The additive attention mask (from tern-raise-attention) has no
-    // lowering yet: fail legalization, naming the op, rather than drop it.
-    if (op.getMask())
-      return op.emitOpError("masked attention scores are not lowered yet");
+    // The additive mask (tern-raise-attention) broadcasts over batch and
+    // head dimensions and possibly over rows (key padding); its last
+    // dimension must be the keys'.
+    Value mask = adaptor.getMask();
+    SmallVector<int64_t> maskShape;
+    if (mask) {
+      auto shape = cast<MemRefType>(mask.getType()).getShape();
+      maskShape.assign(shape.begin(), shape.end());
+      if (maskShape.back() != resultType.getShape().back())
+        return op.emitOpError("a mask that broadcasts over the key "
+                              "dimension is not lowered");
+    }
     TileBuilder tb(rewriter, op.getLoc());
     auto lhsShape = op.getLhs().getType().getShape();
     auto rhsShape = op.getRhs().getType().getShape();
@@ -81,7 +89,31 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
                              resultType.getElementType());
     Value outMatrix = tb.asMatrix(out);
     Type bf16 = rewriter.getBF16Type();
+    ArrayRef<int64_t> outShape = resultType.getShape();
     for (int64_t bi = 0; bi < batch; ++bi) {
+      LoadAddendFn loadMask;
+      if (mask) {
+        // Element offset of this batch's mask matrix: unflatten bi over the
+        // result's batch dimensions; a mask dimension of 1 broadcasts.
+        SmallVector<int64_t> maskStrides = contiguousStrides(maskShape);
+        int64_t offset = 0, rest = bi;
+        for (int64_t d = static_cast<int64_t>(rank) - 3; d >= 0; --d) {
+          int64_t idx = rest % outShape[d];
+          rest /= outShape[d];
+          if (maskShape[d] != 1)
+            offset += idx * maskStrides[d];
+        }
+        bool rowBroadcast = maskShape[rank - 2] == 1;
+        loadMask = [&, offset, rowBroadcast](int64_t m0, int64_t mr,
+                                             int64_t n0, int64_t nr) {
+          if (rowBroadcast)
+            return tb.loadBroadcast(tb.rawView(mask, offset, {n}, {1}), n0, mr,
+                                    nr, MemorySpace::act);
+          return tb.load(tb.rawView(mask, offset + m0 * n + n0, {mr, nr},
+                                    {n, 1}),
+                         MemorySpace::act);
+        };
+      }
       emitGemmBlocks(
           tb, lhs, bi * m, outMatrix, bi * m, m, k, n,
           op.getScale().convertToDouble(), Value(), tiles,
@@ -105,7 +137,8 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
                   op.getLoc(), tb.column(rhs, bi * n + n0, k0 + kk, nr), row);
             }
             return tile;
-          });
+          },
+          loadMask);
     }
     rewriter.replaceOp(op, out);
     return success();

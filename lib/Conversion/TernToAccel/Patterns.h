@@ -16,13 +16,19 @@ namespace tern {
 using LoadRhsFn =
     std::function<mlir::Value(int64_t k0, int64_t kr, int64_t n0, int64_t nr)>;
 
+/// Loads the [rows x cols] tile at (row0, col0) of something added to a GEMM
+/// result (an attention mask) into the activation scratchpad.
+using LoadAddendFn = std::function<mlir::Value(int64_t row0, int64_t rows,
+                                               int64_t col0, int64_t cols)>;
+
 /// out[outRow0 + i, j] = scale * sum_k lhs[lhsRow0 + i, k] * rhs[k, j]
-/// (+ bias[j]) for i < m, j < n, tiled per `tiles`. `lhs` and `out` are
-/// rank-2 DRAM views, `bias` a rank-1 DRAM buffer or null.
+/// (+ bias[j]) (+ addend[i, j]) for i < m, j < n, tiled per `tiles`. `lhs`
+/// and `out` are rank-2 DRAM views, `bias` a rank-1 DRAM buffer or null.
 void emitGemmBlocks(TileBuilder &tb, mlir::Value lhs, int64_t lhsRow0,
                     mlir::Value out, int64_t outRow0, int64_t m, int64_t k,
                     int64_t n, double scale, mlir::Value bias,
-                    const TileSizes &tiles, const LoadRhsFn &loadRhs);
+                    const TileSizes &tiles, const LoadRhsFn &loadRhs,
+                    const LoadAddendFn &loadAddend = nullptr);
 
 /// tosa.reshape / transpose / slice / concat / gather: DRAM views and copies.
 void populateDataMovementLoweringPatterns(mlir::TypeConverter &converter,

@@ -123,3 +123,16 @@ func.func @small_scratchpads(%x: tensor<32x768xf32>, %w: tensor<768x32xf32>) -> 
   %s = tern.softmax %x precision <bf16> : tensor<32x768xf32> -> tensor<32x768xf32>
   return %y, %s : tensor<32x32xf32>, tensor<32x768xf32>
 }
+
+// -----
+
+// Tests masked scores: after the scaled conversion each tile adds its mask
+// tile; a row-broadcast (key padding) mask is loaded with dma_broadcast.
+// CHECK-LABEL: func @masked
+// CHECK: accel.convert %{{.*}}, %[[S:.+]] scale
+// CHECK: accel.dma_broadcast %{{.*}}, %[[M:.+]] : memref<4xbf16, strided<[1]>>, memref<4x4xbf16, #accel.space<act>>
+// CHECK: accel.vector <add> %[[S]], %[[M]], %[[S]]
+func.func @masked(%q: tensor<2x4x3xf32>, %k: tensor<2x4x3xf32>, %m: tensor<2x1x4xf32>) -> tensor<2x4x4xf32> {
+  %s = tern.matmul %q, %k mask %m transpose_rhs scale 0.5 precision <bf16> : tensor<2x4x3xf32>, tensor<2x4x3xf32>, tensor<2x1x4xf32> -> tensor<2x4x4xf32>
+  return %s : tensor<2x4x4xf32>
+}

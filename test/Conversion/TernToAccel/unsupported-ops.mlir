@@ -59,9 +59,9 @@ func.func @add_column_broadcast(%x: tensor<4x8xf32>, %c: tensor<4x1xf32>) -> ten
 
 // -----
 
-func.func @masked_scores(%q: tensor<4x8xf32>, %k: tensor<4x8xf32>, %m: tensor<4x4xf32>) -> tensor<4x4xf32> {
-  // expected-error @+2 {{'tern.matmul' op masked attention scores are not lowered yet}}
+func.func @mask_over_keys(%q: tensor<4x8xf32>, %k: tensor<4x8xf32>, %m: tensor<4x1xf32>) -> tensor<4x4xf32> {
+  // expected-error @+2 {{'tern.matmul' op a mask that broadcasts over the key dimension is not lowered}}
   // expected-error @+1 {{failed to legalize operation 'tern.matmul'}}
-  %s = tern.matmul %q, %k mask %m transpose_rhs precision <bf16> : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x4xf32> -> tensor<4x4xf32>
+  %s = tern.matmul %q, %k mask %m transpose_rhs precision <bf16> : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32> -> tensor<4x4xf32>
   return %s : tensor<4x4xf32>
 }
