@@ -1,13 +1,16 @@
 //===- RowOps.cpp - row-wise tern ops to vector / SFU tiles ---------------===//
 //
 // Softmax and LayerNorm reduce along the last dimension, so their tiles hold
-// whole rows: [tile-m x cols]. The element-wise ops use the same tiling.
+// whole rows: [tile-m x cols]. The element-wise ops (and an exported ReLU,
+// tosa.clamp) use the same tiling.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
 
 #include "tern/Dialect/Tern/IR/TernOps.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 using namespace mlir;
 using namespace tern;
@@ -30,6 +33,10 @@ struct RowLowering : OpConversionPattern<Op> {
                            TileBuilder &tb, ArrayRef<Value> inputs,
                            int64_t rows, int64_t cols) const = 0;
 
+  /// Conditions the op must meet, reported on the op before anything is
+  /// built.
+  virtual LogicalResult check(Op) const { return success(); }
+
   /// The operands tiled by rows (the others are parameters).
   virtual SmallVector<Value> rowOperands(typename Op::Adaptor adaptor) const {
     return {adaptor.getOperands().front()};
@@ -42,6 +49,8 @@ struct RowLowering : OpConversionPattern<Op> {
         this->getTypeConverter()->convertType(op.getType()));
     if (!resultType || resultType.getRank() < 1)
       return rewriter.notifyMatchFailure(op, "result type not convertible");
+    if (failed(check(op)))
+      return failure();
     TileBuilder tb(rewriter, op.getLoc());
     Value out = tb.allocDram(resultType.getShape(),
                              resultType.getElementType());
@@ -118,6 +127,27 @@ struct ReluLowering : RowLowering<ReluOp> {
   }
 };
 
+/// tosa.clamp without an upper bound (an exported ReLU): max(x, min).
+struct ClampLowering : RowLowering<tosa::ClampOp> {
+  using RowLowering::RowLowering;
+  LogicalResult check(tosa::ClampOp op) const override {
+    APFloat upper = op.getMaxFp();
+    if (upper.isInfinity() ||
+        upper.compare(APFloat::getLargest(upper.getSemantics())) ==
+            APFloat::cmpEqual)
+      return success();
+    return op.emitOpError("only a clamp without an upper bound (ReLU) is "
+                          "lowered");
+  }
+  Value buildBlock(tosa::ClampOp op, OpAdaptor, TileBuilder &tb,
+                   ArrayRef<Value> in, int64_t, int64_t) const override {
+    Value out = newTileLike(tb, in[0]);
+    tb.builder().create<VectorConstOp>(op.getLoc(), VectorKind::max, in[0],
+                                       out, op.getMinFp());
+    return out;
+  }
+};
+
 struct AddLowering : RowLowering<AddOp> {
   using RowLowering::RowLowering;
   SmallVector<Value> rowOperands(OpAdaptor adaptor) const override {
@@ -157,5 +187,6 @@ void tern::populateRowOpLoweringPatterns(TypeConverter &converter,
                                          RewritePatternSet &patterns,
                                          const TileSizes &tiles) {
   patterns.add<SoftmaxLowering, GeluLowering, ReluLowering, AddLowering,
-               LayerNormLowering>(converter, patterns.getContext(), tiles);
+               LayerNormLowering, ClampLowering>(converter,
+                                                 patterns.getContext(), tiles);
 }

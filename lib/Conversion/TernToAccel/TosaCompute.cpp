@@ -2,7 +2,6 @@
 //
 // tosa.add: residual adds and biases the raising passes did not fuse, with an
 // operand that is either the full shape or one row broadcast over all rows.
-// tosa.clamp without an upper bound: ReLU.
 // tosa.conv2d: the patch embedding of a ViT (stride = kernel, no padding),
 // lowered as im2col copies plus a GEMM against the compile-time reordered
 // weight.
@@ -73,48 +72,6 @@ struct TosaAddLowering : OpConversionPattern<tosa::AddOp> {
       rewriter.create<VectorOp>(op.getLoc(), VectorKind::add, in[0], in[1],
                                 sum);
       tb.store(sum, tb.block(flat(out), r0, 0, rr, cols));
-    }
-    rewriter.replaceOp(op, out);
-    return success();
-  }
-
-  TileSizes tiles;
-};
-
-/// tosa.clamp with no upper bound (ReLU as exported): max(x, min) on the
-/// vector unit with a constant register.
-struct ClampLowering : OpConversionPattern<tosa::ClampOp> {
-  ClampLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles)
-      : OpConversionPattern(converter, ctx), tiles(tiles) {}
-
-  LogicalResult
-  matchAndRewrite(tosa::ClampOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto type = dyn_cast_or_null<MemRefType>(
-        getTypeConverter()->convertType(op.getType()));
-    if (!type || type.getRank() < 1)
-      return rewriter.notifyMatchFailure(op, "result type not convertible");
-    APFloat upper = op.getMaxFp();
-    if (!(upper.isInfinity() ||
-          upper.compare(APFloat::getLargest(upper.getSemantics())) ==
-              APFloat::cmpEqual))
-      return op.emitOpError("only a clamp without an upper bound (ReLU) is "
-                            "lowered");
-    int64_t cols = type.getShape().back();
-    int64_t rows = type.getNumElements() / cols;
-    TileBuilder tb(rewriter, op.getLoc());
-    Value out = tb.allocDram(type.getShape(), type.getElementType());
-    Value in = tb.rawView(adaptor.getInput(), 0, {rows, cols}, {cols, 1});
-    Value outMatrix = tb.rawView(out, 0, {rows, cols}, {cols, 1});
-    int64_t tm = tiles.rowsPerTile(cols * 2);
-    for (int64_t r0 = 0; r0 < rows; r0 += tm) {
-      int64_t rr = std::min(tm, rows - r0);
-      Value t = tb.load(tb.block(in, r0, 0, rr, cols), MemorySpace::act);
-      Value r = tb.allocTile({rr, cols}, type.getElementType(),
-                             MemorySpace::act);
-      rewriter.create<VectorConstOp>(op.getLoc(), VectorKind::max, t, r,
-                                     op.getMinFp());
-      tb.store(r, tb.block(outMatrix, r0, 0, rr, cols));
     }
     rewriter.replaceOp(op, out);
     return success();
@@ -245,6 +202,6 @@ struct Conv2DLowering : OpConversionPattern<tosa::Conv2DOp> {
 void tern::populateTosaComputeLoweringPatterns(TypeConverter &converter,
                                                RewritePatternSet &patterns,
                                                const TileSizes &tiles) {
-  patterns.add<TosaAddLowering, Conv2DLowering, ClampLowering>(
-      converter, patterns.getContext(), tiles);
+  patterns.add<TosaAddLowering, Conv2DLowering>(converter,
+                                                patterns.getContext(), tiles);
 }
