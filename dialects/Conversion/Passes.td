@@ -44,8 +44,8 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     `tosa.gather` with constant indices and `tern.split_heads` /
     `tern.merge_heads` (strided block copies through the activation
     scratchpad; rows whose elements are not contiguous are gathered element
-    by element), `tosa.add` with an operand of the result's shape or one
-    broadcast row, `tosa.clamp` without an upper bound (ReLU), and
+    by element), `tosa.add` / `sub` / `mul` / `maximum` with an operand of the
+    result's shape or one broadcast row, `tosa.clamp` without an upper bound (ReLU), and
     `tosa.conv2d` when it is a patch embedding (stride =
     kernel, no padding): im2col copies plus a GEMM against the weight
     reordered at compile time. Transposes and reshapes of constants are

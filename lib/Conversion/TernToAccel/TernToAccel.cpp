@@ -189,6 +189,7 @@ private:
       if (isa<ModuleOp, func::FuncOp, func::ReturnOp, arith::ConstantOp,
               tosa::ConstOp, tosa::ReshapeOp, tosa::TransposeOp,
               tosa::SliceOp, tosa::ConcatOp, tosa::GatherOp, tosa::AddOp,
+              tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
               tosa::Conv2DOp, tosa::ClampOp>(op))
         return;
       if (op->getDialect() &&

@@ -1,7 +1,8 @@
 //===- TosaCompute.cpp - TOSA arithmetic left after raising ---------------===//
 //
-// tosa.add: residual adds and biases the raising passes did not fuse, with an
-// operand that is either the full shape or one row broadcast over all rows.
+// tosa.add / sub / mul / maximum: residual adds, biases and scalings the
+// raising passes did not fuse, with an operand that is either the full shape
+// or one row broadcast over all rows.
 // tosa.conv2d: the patch embedding of a ViT (stride = kernel, no padding),
 // lowered as im2col copies plus a GEMM against the compile-time reordered
 // weight.
@@ -25,15 +26,21 @@ struct AddOperand {
   bool broadcast;
 };
 
-struct TosaAddLowering : OpConversionPattern<tosa::AddOp> {
-  TosaAddLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles)
-      : OpConversionPattern(converter, ctx), tiles(tiles) {}
+/// Element-wise binary TOSA ops on the vector unit.
+template <typename Op, VectorKind kind>
+struct TosaBinaryLowering : OpConversionPattern<Op> {
+  TosaBinaryLowering(TypeConverter &converter, MLIRContext *ctx,
+                     TileSizes tiles)
+      : OpConversionPattern<Op>(converter, ctx), tiles(tiles) {}
 
   LogicalResult
-  matchAndRewrite(tosa::AddOp op, OpAdaptor adaptor,
+  matchAndRewrite(Op op, typename Op::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if constexpr (std::is_same_v<Op, tosa::MulOp>)
+      if (op.getShift() != 0)
+        return op.emitOpError("an integer shift is not lowered");
     auto type = dyn_cast_or_null<MemRefType>(
-        getTypeConverter()->convertType(op.getType()));
+        this->getTypeConverter()->convertType(op.getType()));
     if (!type || type.getRank() < 1)
       return rewriter.notifyMatchFailure(op, "result type not convertible");
     int64_t cols = type.getShape().back();
@@ -69,8 +76,7 @@ struct TosaAddLowering : OpConversionPattern<tosa::AddOp> {
                                    MemorySpace::act));
       Value sum = tb.allocTile({rr, cols}, type.getElementType(),
                                MemorySpace::act);
-      rewriter.create<VectorOp>(op.getLoc(), VectorKind::add, in[0], in[1],
-                                sum);
+      rewriter.create<VectorOp>(op.getLoc(), kind, in[0], in[1], sum);
       tb.store(sum, tb.block(flat(out), r0, 0, rr, cols));
     }
     rewriter.replaceOp(op, out);
@@ -202,6 +208,9 @@ struct Conv2DLowering : OpConversionPattern<tosa::Conv2DOp> {
 void tern::populateTosaComputeLoweringPatterns(TypeConverter &converter,
                                                RewritePatternSet &patterns,
                                                const TileSizes &tiles) {
-  patterns.add<TosaAddLowering, Conv2DLowering>(converter,
-                                                patterns.getContext(), tiles);
+  patterns.add<TosaBinaryLowering<tosa::AddOp, VectorKind::add>,
+               TosaBinaryLowering<tosa::SubOp, VectorKind::sub>,
+               TosaBinaryLowering<tosa::MulOp, VectorKind::mul>,
+               TosaBinaryLowering<tosa::MaximumOp, VectorKind::max>,
+               Conv2DLowering>(converter, patterns.getContext(), tiles);
 }

@@ -137,3 +137,19 @@ func.func @relu_clamp(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %y = tosa.clamp %x {max_fp = 3.40282347E+38 : f32, max_int = 9223372036854775807 : i64, min_fp = 0.000000e+00 : f32, min_int = 0 : i64} : (tensor<4x8xf32>) -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>
 }
+
+// -----
+
+// Tests the other element-wise ops: sub and maximum on full tensors, mul by
+// a broadcast row.
+// CHECK-LABEL: func @elementwise
+// CHECK: accel.vector <sub>
+// CHECK: accel.dma_broadcast
+// CHECK: accel.vector <mul>
+// CHECK: accel.vector <max>
+func.func @elementwise(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>, %s: tensor<8xf32>) -> tensor<4x8xf32> {
+  %d = tosa.sub %x, %y : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  %m = tosa.mul %d, %s {shift = 0 : i8} : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %r = tosa.maximum %m, %y : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
