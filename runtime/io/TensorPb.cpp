@@ -95,8 +95,7 @@ Expected<Tensor> parseTensorPb(ArrayRef<uint8_t> buffer, StringRef path) {
                                "%llu",
                                path.str().c_str(), tp.raw_data().size(),
                                (unsigned long long)(n * eb));
-    t.data.resize(n * eb);
-    std::memcpy(t.data.data(), tp.raw_data().data(), n * eb);
+    t.data.assign(tp.raw_data().begin(), tp.raw_data().end());
     return t;
   }
   auto sizeErr = [&](size_t have) {
@@ -114,6 +113,9 @@ Expected<Tensor> parseTensorPb(ArrayRef<uint8_t> buffer, StringRef path) {
   };
   if (typedCount() != n)
     return sizeErr(typedCount());
+  // An empty tensor has no storage to hand to memcpy.
+  if (n == 0)
+    return t;
   t.data.resize(n * eb);
   switch (t.type) {
   case ElemType::F32:

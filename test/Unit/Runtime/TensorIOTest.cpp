@@ -165,3 +165,22 @@ TEST_F(TensorIO, ShapesWhoseSizeOverflowsAreRefused) {
   ASSERT_TRUE(!!t) << llvm::toString(t.takeError());
   EXPECT_TRUE(t->data.empty());
 }
+
+// fuzz-tensor crash-a7a6daab: a FLOAT TensorProto with dims [0] handed
+// memcpy the null storage of the empty tensor. Empty tensors parse, with or
+// without an (empty) raw_data field; non-empty data for them is refused.
+TEST_F(TensorIO, EmptyTensorProtoParses) {
+  const std::string crash("\x90\x00\x01\x08\x00", 5);
+  for (const std::string &pb : {crash, crash + std::string("\x4a\x00", 2)}) {
+    llvm::Expected<Tensor> t = parseTensorPb(bytesOf(pb), "empty.pb");
+    ASSERT_TRUE(!!t) << llvm::toString(t.takeError());
+    EXPECT_EQ(t->type, ElemType::F32);
+    EXPECT_EQ(t->shape, std::vector<int64_t>{0});
+    EXPECT_TRUE(t->data.empty());
+  }
+  std::string msg = error(
+      parseTensorPb(bytesOf(crash + std::string("\x4a\x01x", 3)), "e.pb"));
+  EXPECT_NE(msg.find("raw_data holds 1 bytes, shape needs 0"),
+            std::string::npos)
+      << msg;
+}
