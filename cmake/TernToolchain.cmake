@@ -23,3 +23,18 @@ if(TERN_ENABLE_SANITIZERS)
                       -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# Fuzzing (test/Fuzz, docs/Fuzzing.md): every library is instrumented for
+# libFuzzer's coverage feedback and checked by ASan + UBSan; only the fuzz
+# targets link libFuzzer's main (-fsanitize=fuzzer). UBSan findings abort so
+# that libFuzzer records them as crashes.
+if(TERN_ENABLE_FUZZERS)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "TERN_ENABLE_FUZZERS needs clang (libFuzzer), e.g. "
+                        "-DCMAKE_CXX_COMPILER=clang++-19 "
+                        "-DCMAKE_C_COMPILER=clang-19")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
+                      -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

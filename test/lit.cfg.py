@@ -11,8 +11,10 @@ from lit.llvm.subst import ToolSubst
 config.name = "Tern"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test", ".s", ".onnxtxt"]
+# Fuzz/ holds libFuzzer targets and their regression inputs (some are .s
+# files that must not run as lit tests).
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py",
-                   "Inputs", "Unit"]
+                   "Inputs", "Unit", "Fuzz"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tern_obj_root, "test")
 

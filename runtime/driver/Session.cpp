@@ -64,7 +64,10 @@ Error bindInput(const program::TensorDesc &d, const io::Tensor &t,
                                       program::dtypeName(d.dtype));
     }
   }
-  std::memcpy(dst, t.data.data(), t.data.size());
+  // An empty tensor (a zero dimension) has no data pointer, which memcpy
+  // must not be given even for zero bytes.
+  if (!t.data.empty())
+    std::memcpy(dst, t.data.data(), t.data.size());
   return Error::success();
 }
 

@@ -2,6 +2,7 @@
 
 #include "runtime/io/Tensor.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -34,6 +35,18 @@ uint64_t Tensor::numElements() const {
   uint64_t n = 1;
   for (int64_t d : shape)
     n *= static_cast<uint64_t>(d);
+  return n;
+}
+
+std::optional<uint64_t> checkedByteSize(ArrayRef<int64_t> shape, ElemType t) {
+  // A zero dimension makes the tensor empty whatever the other dimensions
+  // are, so it must not be reported as an overflow of their product.
+  if (llvm::is_contained(shape, 0))
+    return 0;
+  uint64_t n = elemBytes(t);
+  for (int64_t d : shape)
+    if (d < 0 || __builtin_mul_overflow(n, static_cast<uint64_t>(d), &n))
+      return std::nullopt;
   return n;
 }
 
@@ -79,6 +92,13 @@ Expected<Tensor> readNpy(StringRef path) {
                              path.str().c_str(),
                              buf.getError().message().c_str());
   StringRef b = (*buf)->getBuffer();
+  return parseNpy(ArrayRef<uint8_t>(
+                      reinterpret_cast<const uint8_t *>(b.data()), b.size()),
+                  path);
+}
+
+Expected<Tensor> parseNpy(ArrayRef<uint8_t> buffer, StringRef path) {
+  StringRef b(reinterpret_cast<const char *>(buffer.data()), buffer.size());
   if (b.size() < 10 || !b.starts_with("\x93NUMPY"))
     return npyError(path, "missing the \\x93NUMPY magic");
   unsigned major = static_cast<uint8_t>(b[6]);
@@ -126,7 +146,10 @@ Expected<Tensor> readNpy(StringRef path) {
       return npyError(path, "bad shape '" + *shape + "'");
     t.shape.push_back(v);
   }
-  uint64_t bytes = t.numElements() * elemBytes(t.type);
+  std::optional<uint64_t> size = checkedByteSize(t.shape, t.type);
+  if (!size)
+    return npyError(path, "shape '" + *shape + "' overflows 64-bit sizes");
+  uint64_t bytes = *size;
   if (b.size() - hstart - hlen < bytes)
     return npyError(path, "truncated data: need " + Twine(bytes) +
                               " bytes, have " +

@@ -8,10 +8,12 @@
 #ifndef TERN_RUNTIME_IO_TENSOR_H
 #define TERN_RUNTIME_IO_TENSOR_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,10 +30,23 @@ struct Tensor {
   uint64_t numElements() const;
 };
 
+/// Bytes of a C-order tensor of \p shape (non-negative dimensions) and \p t,
+/// or nothing when the element count or the byte count overflows 64 bits.
+/// Readers check file-supplied shapes with it before trusting or allocating.
+std::optional<uint64_t> checkedByteSize(llvm::ArrayRef<int64_t> shape,
+                                        ElemType t);
+
 llvm::Expected<Tensor> readNpy(llvm::StringRef path);
+/// Parses .npy bytes already in memory; \p origin names them in messages
+/// (readNpy passes the path). Used by readNpy and the fuzz targets.
+llvm::Expected<Tensor> parseNpy(llvm::ArrayRef<uint8_t> bytes,
+                                llvm::StringRef origin);
 llvm::Error writeNpy(llvm::StringRef path, const Tensor &t);
 
 llvm::Expected<Tensor> readTensorPb(llvm::StringRef path);
+/// Parses serialised TensorProto bytes; \p origin names them in messages.
+llvm::Expected<Tensor> parseTensorPb(llvm::ArrayRef<uint8_t> bytes,
+                                     llvm::StringRef origin);
 llvm::Error writeTensorPb(llvm::StringRef path, llvm::StringRef name,
                           const Tensor &t);
 

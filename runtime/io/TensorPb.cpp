@@ -54,9 +54,16 @@ Expected<Tensor> readTensorPb(StringRef path) {
     return createStringError(buf.getError(), "cannot read '%s': %s",
                              path.str().c_str(),
                              buf.getError().message().c_str());
+  return parseTensorPb(
+      ArrayRef<uint8_t>(
+          reinterpret_cast<const uint8_t *>((*buf)->getBufferStart()),
+          (*buf)->getBufferSize()),
+      path);
+}
+
+Expected<Tensor> parseTensorPb(ArrayRef<uint8_t> buffer, StringRef path) {
   onnx::TensorProto tp;
-  if (!tp.ParseFromArray((*buf)->getBufferStart(),
-                         static_cast<int>((*buf)->getBufferSize())))
+  if (!tp.ParseFromArray(buffer.data(), static_cast<int>(buffer.size())))
     return createStringError(inconvertibleErrorCode(),
                              "'%s': not a valid ONNX TensorProto",
                              path.str().c_str());
@@ -73,8 +80,14 @@ Expected<Tensor> readTensorPb(StringRef path) {
                                "'%s': negative dimension", path.str().c_str());
     t.shape.push_back(d);
   }
+  // The shape comes from the file: check it against the payload before
+  // allocating, so a few bytes claiming 2^40 elements are refused, not
+  // allocated.
+  if (!checkedByteSize(t.shape, t.type))
+    return createStringError(inconvertibleErrorCode(),
+                             "'%s': shape %s overflows 64-bit sizes",
+                             path.str().c_str(), shapeString(t.shape).c_str());
   const uint64_t n = t.numElements(), eb = elemBytes(t.type);
-  t.data.resize(n * eb);
   if (tp.has_raw_data()) {
     if (tp.raw_data().size() != n * eb)
       return createStringError(inconvertibleErrorCode(),
@@ -82,7 +95,7 @@ Expected<Tensor> readTensorPb(StringRef path) {
                                "%llu",
                                path.str().c_str(), tp.raw_data().size(),
                                (unsigned long long)(n * eb));
-    std::memcpy(t.data.data(), tp.raw_data().data(), n * eb);
+    t.data.assign(tp.raw_data().begin(), tp.raw_data().end());
     return t;
   }
   auto sizeErr = [&](size_t have) {
@@ -90,25 +103,31 @@ Expected<Tensor> readTensorPb(StringRef path) {
                              "'%s': %zu typed values for %llu elements",
                              path.str().c_str(), have, (unsigned long long)n);
   };
+  auto typedCount = [&]() -> uint64_t {
+    switch (t.type) {
+    case ElemType::F32: return tp.float_data_size();
+    case ElemType::F64: return tp.double_data_size();
+    case ElemType::I64: return tp.int64_data_size();
+    default: return tp.int32_data_size();
+    }
+  };
+  if (typedCount() != n)
+    return sizeErr(typedCount());
+  // An empty tensor has no storage to hand to memcpy.
+  if (n == 0)
+    return t;
+  t.data.resize(n * eb);
   switch (t.type) {
   case ElemType::F32:
-    if (static_cast<uint64_t>(tp.float_data_size()) != n)
-      return sizeErr(tp.float_data_size());
     std::memcpy(t.data.data(), tp.float_data().data(), n * 4);
     break;
   case ElemType::F64:
-    if (static_cast<uint64_t>(tp.double_data_size()) != n)
-      return sizeErr(tp.double_data_size());
     std::memcpy(t.data.data(), tp.double_data().data(), n * 8);
     break;
   case ElemType::I64:
-    if (static_cast<uint64_t>(tp.int64_data_size()) != n)
-      return sizeErr(tp.int64_data_size());
     std::memcpy(t.data.data(), tp.int64_data().data(), n * 8);
     break;
   default: // int8/uint8/int16/int32/bf16 live in int32_data
-    if (static_cast<uint64_t>(tp.int32_data_size()) != n)
-      return sizeErr(tp.int32_data_size());
     for (uint64_t i = 0; i < n; ++i) {
       int32_t v = tp.int32_data(static_cast<int>(i));
       std::memcpy(t.data.data() + i * eb, &v, eb); // little-endian low bytes

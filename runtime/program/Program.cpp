@@ -2,6 +2,7 @@
 
 #include "runtime/program/Program.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/Twine.h"
 
@@ -46,7 +47,10 @@ uint64_t TensorDesc::numElements() const {
 }
 
 uint64_t packedBytes(uint64_t count, unsigned bits) {
-  return (count * bits + 7) / 8;
+  // Same value as (count * bits + 7) / 8, without the overflow of count *
+  // bits: a file claiming ~2^61 values must not wrap to a size that matches
+  // its few bytes of data.
+  return count / 8 * bits + (count % 8 * bits + 7) / 8;
 }
 
 Expected<std::vector<uint8_t>> packValues(ArrayRef<int64_t> values,
@@ -89,6 +93,13 @@ void unpackValues(ArrayRef<uint8_t> packed, unsigned bits, uint64_t count,
 }
 
 namespace {
+std::string shapeText(llvm::ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
 Error inDram(uint64_t off, uint64_t bytes, uint64_t dram, const Twine &what) {
   if (off > dram || bytes > dram - off)
     return createStringError(inconvertibleErrorCode(),
@@ -125,6 +136,18 @@ Error validate(const ProgramImage &p) {
           return createStringError(inconvertibleErrorCode(),
                                    "tensor '%s' has a negative dimension",
                                    t.name.c_str());
+      // numElements() wraps: a shape whose size overflows 64 bits would
+      // otherwise pass the DRAM check below with its wrapped size.
+      if (!llvm::is_contained(t.shape, 0)) {
+        uint64_t bytes = dtypeBytes(t.dtype);
+        for (int64_t d : t.shape)
+          if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(d), &bytes))
+            return createStringError(inconvertibleErrorCode(),
+                                     "tensor '%s': the size of shape %s "
+                                     "overflows 64 bits",
+                                     t.name.c_str(),
+                                     shapeText(t.shape).c_str());
+      }
       if (Error e = inDram(t.dramOffset, t.bytes(), p.dramSize,
                            "tensor '" + t.name + "'"))
         return e;

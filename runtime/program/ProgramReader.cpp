@@ -15,6 +15,24 @@ using namespace llvm;
 
 namespace tern::rt::program {
 
+namespace {
+/// FlatBuffers 2.0.8's Verifier checks a vector only for the alignment of its
+/// 4-byte length field, so a crafted file can put a [long]/[ulong] vector at
+/// an address that is not 8-aligned, and every read of it is then undefined
+/// behaviour (UBSan: misaligned load; a trap on strict-alignment hosts).
+/// Checked before any element is read.
+template <typename T> bool isAligned(const flatbuffers::Vector<T> *v) {
+  return !v || reinterpret_cast<uintptr_t>(v->data()) % alignof(T) == 0;
+}
+
+Error misaligned(StringRef what) {
+  return createStringError(inconvertibleErrorCode(),
+                           "corrupted program file (%s is not aligned to 8 "
+                           "bytes)",
+                           what.str().c_str());
+}
+} // namespace
+
 Expected<std::unique_ptr<LoadedProgram>>
 LoadedProgram::loadFile(StringRef path) {
   ErrorOr<std::unique_ptr<MemoryBuffer>> buf =
@@ -56,6 +74,8 @@ LoadedProgram::loadBuffer(std::unique_ptr<MemoryBuffer> buf) {
   p->targetJson = root->target_json() ? root->target_json()->str() : "";
   p->dramSize = root->dram_size();
   if (const auto *code = root->code()) {
+    if (!isAligned(code))
+      return misaligned("the code section");
     if (code->size() % 2)
       return createStringError(inconvertibleErrorCode(),
                                "code section has an odd number of 64-bit "
@@ -100,6 +120,8 @@ LoadedProgram::loadBuffer(std::unique_ptr<MemoryBuffer> buf) {
       const fb::TensorDesc *t = list->Get(i);
       TensorDesc d;
       d.name = t->name() ? t->name()->str() : "";
+      if (!isAligned(t->shape()))
+        return misaligned("the shape of tensor '" + d.name + "'");
       if (t->shape())
         d.shape.assign(t->shape()->begin(), t->shape()->end());
       if (static_cast<unsigned>(t->dtype()) > static_cast<unsigned>(DType::I6))

@@ -14,6 +14,9 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <cmath>
+#include <limits>
+
 using namespace llvm;
 
 namespace tern::rt::targets {
@@ -82,6 +85,12 @@ public:
       return fail(join(prefix, key), "must be an integer");
     if (Error e = num(o, prefix, key, d, positive, required))
       return e;
+    // num() checked d >= 0; converting a double at or above 2^digits to T
+    // is undefined behaviour, so such values are refused here.
+    if (!(d < std::ldexp(1.0, std::numeric_limits<T>::digits)))
+      return fail(join(prefix, key),
+                  "is too large (at most " +
+                      Twine(uint64_t(std::numeric_limits<T>::max())) + ")");
     out = static_cast<T>(d);
     return Error::success();
   }

@@ -70,3 +70,19 @@ TEST(Preset, ImpossibleValuesNameTheField) {
   EXPECT_NE(llvm::toString(bad.takeError()).find("invalid JSON"),
             std::string::npos);
 }
+
+// fuzz-preset crash-78d35047: an integer field above the range of its C++
+// type (here 3.2e18 bf16 lanes for a 32-bit count) was converted from double
+// to unsigned, which is undefined behaviour (UBSan float-cast-overflow).
+TEST(Preset, IntegersBeyondTheFieldTypeAreRefused) {
+  EXPECT_EQ(mutate("\"bf16_lanes\": 16", "\"bf16_lanes\": 3210780000000000000"),
+            "preset 'tern-edge': field 'vector.bf16_lanes' is too large (at "
+            "most 4294967295)");
+  EXPECT_EQ(mutate("\"cores\": 1", "\"cores\": 4294967296"),
+            "preset 'tern-edge': field 'cores' is too large (at most "
+            "4294967295)");
+  // The largest value of the type still converts exactly.
+  EXPECT_NE(mutate("\"cores\": 1", "\"cores\": 4294967295"),
+            "preset 'tern-edge': field 'cores' is too large (at most "
+            "4294967295)");
+}

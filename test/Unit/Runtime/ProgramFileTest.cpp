@@ -1,6 +1,7 @@
 //===- ProgramFileTest.cpp - Program container and assembly round trips ----===//
 
 #include "runtime/asm/Assembler.h"
+#include "runtime/driver/Session.h"
 #include "runtime/program/Program.h"
 #include "runtime/program/Program_generated.h"
 #include "runtime/targets/Preset.h"
@@ -202,4 +203,54 @@ TEST(Assembler, ErrorsNameFileLineColumn) {
     std::string msg = llvm::toString(img.takeError());
     EXPECT_NE(msg.find(c.msg), std::string::npos) << msg;
   }
+}
+
+//===----------------------------------------------------------------------===//
+// Fuzzer findings (test/Fuzz, docs/Fuzzing.md).
+//===----------------------------------------------------------------------===//
+
+// A shape whose size wraps to 0 modulo 2^64 used to pass the DRAM check with
+// its wrapped size.
+TEST(ProgramFile, ShapeSizeOverflowIsRejected) {
+  ProgramImage img;
+  img.targetName = "tern-edge";
+  img.dramSize = 4096;
+  img.code = {{0, 0}};
+  TensorDesc t;
+  t.name = "x";
+  t.shape = {int64_t(1) << 33, int64_t(1) << 31};
+  img.inputs.push_back(t);
+  llvm::Error e = validate(img);
+  ASSERT_TRUE(!!e);
+  std::string msg = llvm::toString(std::move(e));
+  EXPECT_NE(msg.find("tensor 'x': the size of shape [8589934592, 2147483648] "
+                     "overflows 64 bits"),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(loadError(serialize(img)).find("overflows 64 bits"),
+            std::string::npos);
+}
+
+// fuzz-program crash-8b15cb07: an input with a zero dimension reached
+// memcpy with a null source (UBSan in the sanitizer build); an empty input
+// must bind and run.
+TEST(ProgramFile, EmptyInputRuns) {
+  auto img = assembler::assemble(".target tern-edge\n.dram 4096\n"
+                                 ".input \"x\", i8, [0, 4], 0x0\nend\n",
+                                 "e.s");
+  ASSERT_TRUE(!!img) << llvm::toString(img.takeError());
+  std::vector<uint8_t> bytes = serialize(*img);
+  auto loaded = LoadedProgram::loadBuffer(llvm::MemoryBuffer::getMemBufferCopy(
+      llvm::StringRef(reinterpret_cast<const char *>(bytes.data()),
+                      bytes.size())));
+  ASSERT_TRUE(!!loaded) << llvm::toString(loaded.takeError());
+  auto session = driver::Session::create(std::move(*loaded));
+  ASSERT_TRUE(!!session) << llvm::toString(session.takeError());
+  llvm::StringMap<io::Tensor> inputs;
+  io::Tensor x;
+  x.type = io::ElemType::I8;
+  x.shape = {0, 4};
+  inputs["x"] = x;
+  auto out = (*session)->run(inputs);
+  EXPECT_TRUE(!!out) << llvm::toString(out.takeError());
 }

@@ -747,3 +747,18 @@ TEST(Sim, RandomProgramsNeverCrash) {
   EXPECT_GT(executed, 400u);
   EXPECT_GT(failed, 0u);
 }
+
+// fuzz-program crash-3aeae4df: a row-wise SFU instruction with cols=0 handed
+// memcpy the null storage of an empty row (UBSan in the sanitizer build).
+// Zero columns is a no-op, whatever the row count.
+TEST(Sim, RowWiseSfuWithZeroColumnsIsANoOp) {
+  for (const char *op : {"rsfu.softmax", "rsfu.layernorm"}) {
+    Result r = runAsm(std::string(op) +
+                          " dsp=wgt, dst=0, asp=act, a=0, rows=512, cols=0, "
+                          "lensel=0\nend\n",
+                      [](Machine &M) { put<uint8_t>(M, Wgt, 0, 0, 0x5a); });
+    EXPECT_EQ(r.error, "") << op;
+    ASSERT_TRUE(r.M);
+    EXPECT_EQ(get<uint8_t>(*r.M, Wgt, 0, 0), 0x5a) << op;
+  }
+}

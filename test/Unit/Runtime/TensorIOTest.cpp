@@ -116,3 +116,71 @@ TEST_F(TensorIO, TensorProtoRoundTripAndGarbage) {
   if (!viaExt)
     llvm::consumeError(viaExt.takeError());
 }
+
+//===----------------------------------------------------------------------===//
+// Fuzzer findings (test/Fuzz, docs/Fuzzing.md): each input once crashed a
+// reader and must now give a clean error.
+//===----------------------------------------------------------------------===//
+
+namespace {
+llvm::ArrayRef<uint8_t> bytesOf(const std::string &s) {
+  return llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(s.data()),
+                                 s.size());
+}
+} // namespace
+
+// fuzz-tensor crash-caa7a6b4: an INT8 TensorProto of 12 bytes with one
+// dimension near 2^49 and no data made the reader allocate the whole tensor
+// before comparing it with the (empty) payload.
+TEST_F(TensorIO, FuzzHugeTensorProtoDimIsRefusedBeforeAllocating) {
+  const std::string crash("\x90\x00\x03\x08\x8a\xf0\xf0\xf0\xf0\xf4\xf0\x00",
+                          12);
+  writeRaw(path("huge.pb"), crash);
+  std::string msg = error(readTensorPb(path("huge.pb")));
+  EXPECT_NE(msg.find("0 typed values for"), std::string::npos) << msg;
+  // raw_data of the wrong size is refused the same way.
+  msg = error(parseTensorPb(bytesOf(crash + std::string("\x4a\x01x", 3)),
+                            "raw.pb"));
+  EXPECT_NE(msg.find("raw_data holds 1 bytes"), std::string::npos) << msg;
+}
+
+// Dimensions whose product wraps around 2^64 used to pass the size checks
+// with a tiny (wrapped) byte count and a shape claiming 2^124 elements.
+TEST_F(TensorIO, ShapesWhoseSizeOverflowsAreRefused) {
+  std::string npy =
+      npyHeader("{'descr': '|i1', 'fortran_order': False, 'shape': "
+                "(4611686018427387904, 4), }");
+  std::string msg = error(parseNpy(bytesOf(npy), "wrap.npy"));
+  EXPECT_NE(msg.find("overflows 64-bit sizes"), std::string::npos) << msg;
+  // dims 2^62 and 4 (tag 0x08, varints), data_type INT8 (tag 0x10).
+  std::string pb("\x08\x80\x80\x80\x80\x80\x80\x80\x80\x40\x08\x04\x10\x03",
+                 14);
+  msg = error(parseTensorPb(bytesOf(pb), "wrap.pb"));
+  EXPECT_NE(msg.find("overflows 64-bit sizes"), std::string::npos) << msg;
+  // A zero dimension makes any shape empty, not an overflow.
+  std::string empty =
+      npyHeader("{'descr': '<i4', 'fortran_order': False, 'shape': "
+                "(0, 4611686018427387904, 8), }");
+  llvm::Expected<Tensor> t = parseNpy(bytesOf(empty), "empty.npy");
+  ASSERT_TRUE(!!t) << llvm::toString(t.takeError());
+  EXPECT_TRUE(t->data.empty());
+}
+
+// fuzz-tensor crash-a7a6daab: a FLOAT TensorProto with dims [0] handed
+// memcpy the null storage of the empty tensor. Empty tensors parse, with or
+// without an (empty) raw_data field; non-empty data for them is refused.
+TEST_F(TensorIO, EmptyTensorProtoParses) {
+  const std::string crash("\x90\x00\x01\x08\x00", 5);
+  for (const std::string &pb : {crash, crash + std::string("\x4a\x00", 2)}) {
+    llvm::Expected<Tensor> t = parseTensorPb(bytesOf(pb), "empty.pb");
+    ASSERT_TRUE(!!t) << llvm::toString(t.takeError());
+    EXPECT_EQ(t->type, ElemType::F32);
+    EXPECT_EQ(t->shape, std::vector<int64_t>{0});
+    EXPECT_TRUE(t->data.empty());
+  }
+  std::string msg = error(
+      parseTensorPb(bytesOf(crash + std::string("\x4a\x01x", 3)), "e.pb"));
+  EXPECT_NE(msg.find("raw_data holds 1 bytes, shape needs 0"),
+            std::string::npos)
+      << msg;
+}

@@ -54,6 +54,10 @@ llvm::Error forEachRow(Machine &M, const F &f, Fn fn) {
   llvm::Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * sizeof(Elem));
   if (!d)
     return d.takeError();
+  // Zero columns: nothing to compute, and an empty row has no storage to
+  // hand to memcpy.
+  if (f.cols == 0)
+    return llvm::Error::success();
   std::vector<Elem> row(f.cols);
   for (uint64_t r = 0; r < *rows; ++r) {
     std::memcpy(row.data(), *a + r * f.cols * sizeof(Elem),
