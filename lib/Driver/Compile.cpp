@@ -109,7 +109,7 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
                     EmitKind emit) {
   auto loaded = rt::targets::loadPreset(options.target);
   if (!loaded) {
-    module.emitError("target '")
+    mlir::emitError(module.getLoc(), "target '")
         << options.target << "': " << llvm::toString(loaded.takeError());
     return failure();
   }

@@ -77,7 +77,8 @@ public:
     if (auto size = module->getAttrOfType<IntegerAttr>(kDramSizeAttr))
       image.dramSize = size.getInt();
     else
-      return module.emitError("no DRAM size; run accel-allocate-buffers");
+      return emitError(module.getLoc(),
+                       "no DRAM size; run accel-allocate-buffers");
 
     func::FuncOp entry = findEntry();
     if (!entry)
@@ -105,7 +106,7 @@ private:
           (options.entry.empty() || f.getSymName() == options.entry))
         funcs.push_back(f);
     if (funcs.size() != 1) {
-      module.emitError("expected exactly one entry function")
+      emitError(module.getLoc(), "expected exactly one entry function")
           << (options.entry.empty() ? "" : " named '" + options.entry + "'")
           << ", found " << funcs.size();
       return nullptr;
