@@ -48,12 +48,19 @@ def TernSelectPrecision
     - `bf16`: every operator in bf16 (matrix unit in bf16 mode with f32
       accumulation, reference bf16 SFU kernels); needs no calibration. The
       debugging and accuracy reference.
+    - `tataa`: TATAA's static map (SEEDS.md section 4): the matrix
+      operators (`tern.linear`, `tern.matmul`) in `int` (int8 operands on
+      the systolic array), every non-linear operator and the residual
+      stream in `bf16`. Where each int8 value is produced (int8 out of Q/K/V
+      and scores.V, int8 out of softmax / LayerNorm / GELU) is decided by
+      `tern-quantize`, which needs calibrated ranges.
 
-    TATAA's int8/bf16 map, the integer-only policy and the automatic policy
-    need quantized types and are not available yet (the option refuses them).
+    The integer-only policy (integer SFU kernels) and the automatic policy
+    are not available yet (the option refuses them).
 
     Accepts: any function; ops whose precision is already decided (not `f32`)
-    are kept unless `override` is set. Produces the same IR with precisions.
+    are kept unless `override` is set. Produces the same IR with precisions;
+    layout ops (`tern.split_heads`, `tern.merge_heads`) carry none.
   }];
   let dependentDialects = ["::tern::TernDialect"];
   let options = [
@@ -61,9 +68,59 @@ def TernSelectPrecision
            /*default=*/"::tern::PrecisionPolicy::bf16",
            "Precision policy", [{::llvm::cl::values(
              clEnumValN(::tern::PrecisionPolicy::bf16, "bf16",
-                        "every operator in bf16"))}]>,
+                        "every operator in bf16"),
+             clEnumValN(::tern::PrecisionPolicy::tataa, "tataa",
+                        "matrix operators in int8, the rest in bf16"))}]>,
     Option<"overrideDecided", "override", "bool", /*default=*/"false",
            "Also change ops whose precision is already decided">,
+  ];
+}
+
+def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
+  let summary = "Give int-precision matrix ops uniform quantized operands";
+  let description = [{
+    For every `tern.linear` and `tern.matmul` whose precision is `int`,
+    rewrites the types to the MLIR `quant` dialect's uniform quantized
+    types:
+
+    - Activations (linear input, matmul operands): symmetric per-tensor
+      scales from calibrated ranges, `S = max(|min|, |max|) / (2^(b-1) - 1)`,
+      narrow range `[-(2^(b-1) - 1), 2^(b-1) - 1]` (SEEDS.md I-BERT / TATAA).
+      A range is the `tern.range = array<f64: min, max>` attribute on the
+      value's producer (or the function argument), written by calibration
+      (`tern compile --calib`); layout operations (`tern.split_heads`,
+      `tern.merge_heads`, `tosa.reshape`, `tosa.transpose`) are looked
+      through because they do not change a tensor's range. A float value
+      becomes quantized by a `quant.qcast` placed after its producer (one per
+      value and type, shared by every consumer).
+    - Weights: symmetric per-tensor from the constant's own min / max
+      (`quant.qcast` of the constant, folded into int8 constants by the
+      lowering).
+    - Bias: `quant.qcast` to `!quant.uniform<i32:f32, S_x*S_w>` (int32 at
+      the product scale, added to the accumulator).
+    - Results: int8 at the result's calibrated scale (requantized by the
+      requantization unit) when every consumer, through layout operations,
+      is an int-precision matrix op and there is no mask (TATAA's Q / K / V
+      and scores.V); otherwise float (the accumulator converted to bf16 with
+      the product scale folded in: Q.K^T, the output projection, FC1, FC2).
+      Layout operations between an int8 result and its consumers are
+      retyped to the quantized type.
+
+    Accepts: functions whose int-precision ops have constant weights and
+    calibrated ranges for every activation they need; ops in other
+    precisions are left alone. Fails, naming the op and operand, when a
+    range is missing or a weight is not constant.
+  }];
+  let dependentDialects = ["::tern::TernDialect", "::mlir::quant::QuantizationDialect",
+                           "::mlir::tosa::TosaDialect"];
+  let options = [
+    Option<"activationBits", "activation-bits", "unsigned", /*default=*/"8",
+           "Bits of quantized activations (2-8)">,
+    Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
+           "Bits of quantized weights (2-8)">,
+    Option<"int8Outputs", "int8-outputs", "bool", /*default=*/"true",
+           "Keep results feeding only int ops in int8 (off: every matrix op "
+           "returns float)">,
   ];
 }
 

@@ -8,6 +8,9 @@
 
 #include "tern/Dialect/Tern/IR/TernOps.h"
 
+#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/IR/TypeUtilities.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -61,6 +64,26 @@ LogicalResult verifySameShape(Operation *op, Value input, Value result) {
   return success();
 }
 
+/// Quantized operands of a matrix op (tern-quantize): both products'
+/// operands quantized or neither, only in int precision, and a quantized
+/// result only from quantized operands.
+LogicalResult verifyQuantizedProduct(Operation *op, Value lhs, Value rhs,
+                                     Value result, Precision precision,
+                                     StringRef lhsName, StringRef rhsName) {
+  auto quantized = [](Value v) {
+    return isa<mlir::quant::QuantizedType>(getElementTypeOrSelf(v.getType()));
+  };
+  bool l = quantized(lhs), r = quantized(rhs);
+  if (l != r)
+    return op->emitOpError() << lhsName << " and " << rhsName
+                             << " must both be quantized or both be float";
+  if (l && precision != Precision::integer)
+    return op->emitOpError("quantized operands require precision <int>");
+  if (quantized(result) && !l)
+    return op->emitOpError("a quantized result requires quantized operands");
+  return success();
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -86,6 +109,29 @@ LogicalResult LinearOp::verify() {
   if (!shapesCompatible(out, expected))
     return emitOpError("result shape ")
            << shapeString(out) << " must be " << shapeString(expected);
+  if (failed(verifyQuantizedProduct(*this, getInput(), getWeight(),
+                                    getResult(), getPrecision(), "input",
+                                    "weight")))
+    return failure();
+  if (Value bias = getBias()) {
+    auto biasType = dyn_cast<mlir::quant::UniformQuantizedType>(
+        getElementTypeOrSelf(bias.getType()));
+    if (!biasType)
+      return success();
+    auto inType = dyn_cast<mlir::quant::UniformQuantizedType>(
+        getElementTypeOrSelf(getInput().getType()));
+    auto wType = dyn_cast<mlir::quant::UniformQuantizedType>(
+        getElementTypeOrSelf(getWeight().getType()));
+    if (!inType || !wType)
+      return emitOpError("a quantized bias requires per-tensor quantized "
+                         "input and weight");
+    double product = inType.getScale() * wType.getScale();
+    if (biasType.getStorageTypeIntegralWidth() != 32 ||
+        std::abs(biasType.getScale() - product) > 1e-6 * product)
+      return emitOpError("a quantized bias must be i32 at the product scale ")
+             << product << " (input scale x weight scale), got "
+             << biasType;
+  }
   return success();
 }
 
@@ -119,6 +165,13 @@ LogicalResult MatMulOp::verify() {
            << shapeString(out) << " must be " << shapeString(expected);
   if (!(getScale().convertToDouble() > 0.0))
     return emitOpError("scale must be positive");
+  if (failed(verifyQuantizedProduct(*this, getLhs(), getRhs(), getResult(),
+                                    getPrecision(), "lhs", "rhs")))
+    return failure();
+  if (getMask() && isa<mlir::quant::QuantizedType>(
+                       getElementTypeOrSelf(getResult().getType())))
+    return emitOpError("a masked product must have a float result (the mask "
+                       "is added after conversion)");
   if (Value mask = getMask()) {
     auto maskShape = cast<RankedTensorType>(mask.getType()).getShape();
     if (maskShape.size() != out.size())

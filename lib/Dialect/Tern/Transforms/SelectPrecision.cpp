@@ -23,17 +23,38 @@ public:
   using TernSelectPrecisionBase::TernSelectPrecisionBase;
 
   void runOnOperation() override {
-    // The only policy so far (the option's parser rejects any other).
-    assert(policy == PrecisionPolicy::bf16 && "unknown precision policy");
-    auto bf16 = PrecisionAttr::get(&getContext(), Precision::bf16);
+    MLIRContext *ctx = &getContext();
     getOperation().walk([&](Operation *op) {
-      if (op->getDialect() != getContext().getLoadedDialect<TernDialect>())
+      if (op->getDialect() != ctx->getLoadedDialect<TernDialect>() ||
+          !hasPrecision(op))
         return;
       auto current = op->getAttrOfType<PrecisionAttr>("precision");
       if (current && current.getValue() != Precision::f32 && !overrideDecided)
         return;
-      op->setAttr("precision", bf16);
+      op->setAttr("precision", PrecisionAttr::get(ctx, choose(op)));
     });
+  }
+
+private:
+  /// Layout ops (split / merge heads) compute nothing and carry no mode.
+  static bool hasPrecision(Operation *op) {
+    std::optional<RegisteredOperationName> info = op->getRegisteredInfo();
+    return info && llvm::any_of(info->getAttributeNames(), [](StringAttr a) {
+             return a.getValue() == "precision";
+           });
+  }
+
+  Precision choose(Operation *op) const {
+    switch (policy) {
+    case PrecisionPolicy::bf16:
+      return Precision::bf16;
+    case PrecisionPolicy::tataa:
+      // SEEDS.md section 4: linear layers and attention products on the
+      // int8 systolic array, everything else on the bf16 SIMD lanes.
+      return isa<LinearOp, MatMulOp>(op) ? Precision::integer
+                                          : Precision::bf16;
+    }
+    llvm_unreachable("unknown precision policy");
   }
 };
 

@@ -8,6 +8,8 @@
 #define TERN_DIALECT_TERN_TRANSFORMS_PASSES_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Pass/Pass.h"
 #include "tern/Dialect/Tern/IR/TernDialect.h"
 
@@ -15,7 +17,8 @@ namespace tern {
 
 /// Policies of tern-select-precision.
 enum class PrecisionPolicy {
-  bf16, ///< every operator in bf16
+  bf16,  ///< every operator in bf16
+  tataa, ///< TATAA: matrix operators in int8, the rest in bf16
 };
 
 #define GEN_PASS_DECL

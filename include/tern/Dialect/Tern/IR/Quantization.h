@@ -1,0 +1,57 @@
+//===- Quantization.h - quantized types of tern IR --------------*- C++ -*-===//
+//
+// What the quantization passes, the lowering and the calibration driver
+// share about quantized tern IR: the calibrated-range attribute, the layout
+// ops that preserve a tensor's range, and the uniform quantized types built
+// from lib/Quant's parameters.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_DIALECT_TERN_IR_QUANTIZATION_H
+#define TERN_DIALECT_TERN_IR_QUANTIZATION_H
+
+#include "tern/Quant/QuantParams.h"
+
+#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/IR/Value.h"
+
+#include <optional>
+
+namespace tern {
+
+/// `tern.range = array<f64: min, max>`: the calibrated range of an op's
+/// (single) result, or of a function argument (as an argument attribute).
+constexpr llvm::StringLiteral kRangeAttr = "tern.range";
+
+/// Ops that only move or reinterpret data (split / merge heads, tosa
+/// reshape and transpose): a tensor's range and quantized type pass
+/// through them unchanged.
+bool isLayoutOp(mlir::Operation *op);
+
+/// The calibrated range of `value`, looking through layout ops to the
+/// producer (or function argument) that carries `tern.range`.
+std::optional<quant::Range> findCalibratedRange(mlir::Value value);
+
+/// min / max of a constant tensor, looking through layout ops to a dense or
+/// dense_resource f32 `tosa.const` / `arith.constant`.
+std::optional<quant::Range> constantRange(mlir::Value value);
+
+/// The f32 values of a dense or dense_resource elements attribute.
+std::optional<llvm::SmallVector<float>>
+readF32Elements(mlir::Attribute attr);
+
+/// `!quant.uniform<i8<qmin:qmax>:f32, scale[:zp]>` (storage i8 up to 8 bits).
+mlir::quant::UniformQuantizedType
+uniformType(mlir::MLIRContext *ctx, const quant::QuantParams &params);
+
+/// `!quant.uniform<i32:f32, scale>`: a bias at the product scale.
+mlir::quant::UniformQuantizedType biasType(mlir::MLIRContext *ctx,
+                                           double scale);
+
+/// The quantization parameters a uniform type stands for.
+quant::QuantParams paramsOf(mlir::quant::UniformQuantizedType type);
+
+} // namespace tern
+
+#endif // TERN_DIALECT_TERN_IR_QUANTIZATION_H

@@ -1,0 +1,105 @@
+//===- Quantization.cpp - quantized types of tern IR ----------------------===//
+
+#include "tern/Dialect/Tern/IR/Quantization.h"
+
+#include "tern/Dialect/Tern/IR/TernOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <algorithm>
+
+using namespace mlir;
+
+namespace mq = mlir::quant;
+namespace tq = tern::quant;
+
+bool tern::isLayoutOp(Operation *op) {
+  return isa_and_nonnull<SplitHeadsOp, MergeHeadsOp, tosa::ReshapeOp,
+                         tosa::TransposeOp>(op);
+}
+
+std::optional<tq::Range> tern::findCalibratedRange(Value value) {
+  while (true) {
+    DenseF64ArrayAttr attr;
+    if (auto arg = dyn_cast<BlockArgument>(value)) {
+      auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+      if (!func)
+        return std::nullopt;
+      attr = func.getArgAttrOfType<DenseF64ArrayAttr>(arg.getArgNumber(),
+                                                      kRangeAttr);
+    } else {
+      Operation *def = value.getDefiningOp();
+      attr = def->getAttrOfType<DenseF64ArrayAttr>(kRangeAttr);
+      if (!attr && isLayoutOp(def)) {
+        value = def->getOperand(0);
+        continue;
+      }
+    }
+    if (!attr || attr.size() != 2)
+      return std::nullopt;
+    return tq::Range{attr[0], attr[1]};
+  }
+}
+
+std::optional<SmallVector<float>> tern::readF32Elements(Attribute attr) {
+  if (!attr)
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    auto values = dense.getValues<float>();
+    return SmallVector<float>(values.begin(), values.end());
+  }
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
+    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    if (!data)
+      return std::nullopt;
+    return SmallVector<float>(data->begin(), data->end());
+  }
+  return std::nullopt;
+}
+
+std::optional<tq::Range> tern::constantRange(Value value) {
+  Operation *def = value.getDefiningOp();
+  while (isLayoutOp(def))
+    def = def->getOperand(0).getDefiningOp();
+  Attribute attr;
+  if (auto c = dyn_cast_or_null<tosa::ConstOp>(def))
+    attr = c.getValue();
+  else if (auto c = dyn_cast_or_null<arith::ConstantOp>(def))
+    attr = c.getValue();
+  std::optional<SmallVector<float>> values = readF32Elements(attr);
+  if (!values || values->empty())
+    return std::nullopt;
+  auto [lo, hi] = std::minmax_element(values->begin(), values->end());
+  return tq::Range{*lo, *hi};
+}
+
+mq::UniformQuantizedType tern::uniformType(MLIRContext *ctx,
+                                           const tq::QuantParams &params) {
+  return mq::UniformQuantizedType::get(
+      mq::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
+      Float32Type::get(ctx), params.scale, params.zeroPoint, params.qmin,
+      params.qmax);
+}
+
+mq::UniformQuantizedType tern::biasType(MLIRContext *ctx, double scale) {
+  return mq::UniformQuantizedType::get(
+      mq::QuantizationFlags::Signed, IntegerType::get(ctx, 32),
+      Float32Type::get(ctx), scale, 0, std::numeric_limits<int32_t>::min(),
+      std::numeric_limits<int32_t>::max());
+}
+
+tq::QuantParams tern::paramsOf(mq::UniformQuantizedType type) {
+  tq::QuantParams p;
+  p.scale = type.getScale();
+  p.zeroPoint = type.getZeroPoint();
+  p.bits = type.getStorageTypeIntegralWidth();
+  p.qmin = type.getStorageTypeMin();
+  p.qmax = type.getStorageTypeMax();
+  return p;
+}

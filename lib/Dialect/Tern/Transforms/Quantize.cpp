@@ -1,0 +1,211 @@
+//===- Quantize.cpp - uniform quantized types on int-precision ops --------===//
+//
+// Implements tern-quantize (see dialects/Tern/Passes.td). Three phases:
+// decide which int-precision results stay int8 (all consumers are int
+// matrix ops), retype those results and the layout ops between them and
+// their consumers, then quantize the remaining float operands with
+// quant.qcast (activations from calibrated ranges, weights from their own
+// values, bias at the product scale).
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Dialect/Tern/IR/Quantization.h"
+#include "tern/Dialect/Tern/IR/TernOps.h"
+#include "tern/Dialect/Tern/Transforms/Passes.h"
+#include "tern/Quant/QuantParams.h"
+
+#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+namespace tern {
+#define GEN_PASS_DEF_TERNQUANTIZE
+#include "Tern/TernPasses.h.inc"
+} // namespace tern
+
+using namespace mlir;
+using namespace tern;
+
+namespace mq = mlir::quant;
+namespace tq = tern::quant;
+
+namespace {
+
+bool isIntMatrixOp(Operation *op) {
+  if (!isa_and_nonnull<LinearOp, MatMulOp>(op))
+    return false;
+  auto precision = op->getAttrOfType<PrecisionAttr>("precision");
+  return precision && precision.getValue() == Precision::integer;
+}
+
+/// Operand positions that carry activations (not weight, bias or mask).
+bool isActivationOperand(OpOperand &use) {
+  Operation *owner = use.getOwner();
+  if (auto linear = dyn_cast<LinearOp>(owner))
+    return use.get() == linear.getInput() && use.getOperandNumber() == 0;
+  if (isa<MatMulOp>(owner))
+    return use.getOperandNumber() < 2;
+  return false;
+}
+
+/// True if every use of `value`, through layout ops, is an activation
+/// operand of an int matrix op (and there is at least one).
+bool feedsOnlyIntMatrixOps(Value value) {
+  if (value.use_empty())
+    return false;
+  for (OpOperand &use : value.getUses()) {
+    Operation *user = use.getOwner();
+    if (isLayoutOp(user)) {
+      if (!feedsOnlyIntMatrixOps(user->getResult(0)))
+        return false;
+      continue;
+    }
+    if (!isIntMatrixOp(user) || !isActivationOperand(use))
+      return false;
+  }
+  return true;
+}
+
+/// Gives `value` and every layout op result downstream of it the element
+/// type `elementType`.
+void retype(Value value, Type elementType) {
+  auto type = cast<RankedTensorType>(value.getType());
+  value.setType(type.clone(elementType));
+  for (Operation *user : value.getUsers())
+    if (isLayoutOp(user))
+      retype(user->getResult(0), elementType);
+}
+
+class TernQuantize : public tern::impl::TernQuantizeBase<TernQuantize> {
+public:
+  using TernQuantizeBase::TernQuantizeBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    for (unsigned bits : {unsigned(activationBits), unsigned(weightBits)})
+      if (bits != 8) {
+        func.emitError("tern-quantize: ")
+            << bits << "-bit operands are not lowered yet (8 only)";
+        return signalPassFailure();
+      }
+    SmallVector<Operation *> intOps;
+    func.walk([&](Operation *op) {
+      if (isIntMatrixOp(op))
+        intOps.push_back(op);
+    });
+
+    // Phase 1 and 2: int8 results.
+    if (int8Outputs)
+      for (Operation *op : intOps) {
+        auto matmul = dyn_cast<MatMulOp>(op);
+        if (matmul && matmul.getMask())
+          continue; // the mask is added in bf16 after conversion
+        Value result = op->getResult(0);
+        if (!feedsOnlyIntMatrixOps(result))
+          continue;
+        FailureOr<mq::UniformQuantizedType> type =
+            activationType(result, op, "result");
+        if (failed(type))
+          return signalPassFailure();
+        retype(result, *type);
+      }
+
+    // Phase 3: operands.
+    for (Operation *op : intOps)
+      if (failed(quantizeOperands(op)))
+        return signalPassFailure();
+  }
+
+private:
+  /// The quantized type of activation `value` from its calibrated range.
+  FailureOr<mq::UniformQuantizedType>
+  activationType(Value value, Operation *user, StringRef what) {
+    std::optional<tq::Range> range = findCalibratedRange(value);
+    if (!range) {
+      user->emitOpError("has no calibrated range for its ")
+          << what
+          << " (a 'tern.range' attribute on the producer; calibrate with "
+             "`tern compile --calib DIR`)";
+      return failure();
+    }
+    auto params = tq::computeParams(*range, activationBits,
+                                       tq::Scheme::Symmetric);
+    if (!params) {
+      user->emitOpError("cannot quantize its ")
+          << what << ": " << llvm::toString(params.takeError());
+      return failure();
+    }
+    return uniformType(&getContext(), *params);
+  }
+
+  /// A quant.qcast of `value` to `type`, shared per (value, type) and placed
+  /// right after the value's definition.
+  Value castAfterDefinition(Value value, Type elementType) {
+    auto key = std::make_pair(value, elementType);
+    if (Value cached = qcasts.lookup(key))
+      return cached;
+    OpBuilder b(&getContext());
+    if (Operation *def = value.getDefiningOp())
+      b.setInsertionPointAfter(def);
+    else
+      b.setInsertionPointToStart(value.getParentBlock());
+    auto type = cast<RankedTensorType>(value.getType()).clone(elementType);
+    Value cast =
+        b.create<mq::QuantizeCastOp>(value.getLoc(), type, value);
+    qcasts[key] = cast;
+    return cast;
+  }
+
+  LogicalResult quantizeActivation(Operation *op, OpOperand &operand,
+                                   StringRef what) {
+    Value value = operand.get();
+    if (isa<mq::QuantizedType>(getElementTypeOrSelf(value.getType())))
+      return success();
+    FailureOr<mq::UniformQuantizedType> type =
+        activationType(value, op, what);
+    if (failed(type))
+      return failure();
+    operand.set(castAfterDefinition(value, *type));
+    return success();
+  }
+
+  LogicalResult quantizeOperands(Operation *op) {
+    if (auto matmul = dyn_cast<MatMulOp>(op))
+      return success(
+          succeeded(quantizeActivation(op, matmul.getLhsMutable(), "lhs")) &&
+          succeeded(quantizeActivation(op, matmul.getRhsMutable(), "rhs")));
+
+    auto linear = cast<LinearOp>(op);
+    if (failed(quantizeActivation(op, linear.getInputMutable(), "input")))
+      return failure();
+    std::optional<tq::Range> weightRange = constantRange(linear.getWeight());
+    if (!weightRange)
+      return linear.emitOpError(
+          "has a weight that is not a readable f32 constant; int precision "
+          "needs static weights");
+    auto params = tq::computeParams(*weightRange, weightBits,
+                                       tq::Scheme::Symmetric);
+    if (!params)
+      return linear.emitOpError("cannot quantize its weight: ")
+             << llvm::toString(params.takeError());
+    OpBuilder b(op);
+    auto weightType = cast<RankedTensorType>(linear.getWeight().getType());
+    auto weightQType = uniformType(&getContext(), *params);
+    linear.getWeightMutable().set(b.create<mq::QuantizeCastOp>(
+        op->getLoc(), weightType.clone(weightQType), linear.getWeight()));
+
+    if (Value bias = linear.getBias()) {
+      auto inputType = cast<mq::UniformQuantizedType>(
+          getElementTypeOrSelf(linear.getInput().getType()));
+      auto biasQType = biasType(&getContext(), inputType.getScale() *
+                                                   params->scale);
+      auto biasTensor = cast<RankedTensorType>(bias.getType());
+      linear.getBiasMutable().assign(b.create<mq::QuantizeCastOp>(
+          op->getLoc(), biasTensor.clone(biasQType), bias));
+    }
+    return success();
+  }
+
+  llvm::DenseMap<std::pair<Value, Type>, Value> qcasts;
+};
+
+} // namespace
