@@ -80,6 +80,25 @@ def Accel_ReduceKindAttr : EnumAttr<Accel_Dialect, Accel_ReduceKind, "reduce"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+def Accel_RequantIbert : I32EnumAttrCase<"ibert", 0>;
+def Accel_RequantSwiftTron : I32EnumAttrCase<"swifttron", 1>;
+def Accel_RequantTataa : I32EnumAttrCase<"tataa", 2>;
+def Accel_RequantElastic : I32EnumAttrCase<"elastic", 3>;
+
+def Accel_RequantVariant : I32EnumAttr<"RequantVariant",
+    "requantization arithmetic of the requantization unit",
+    [Accel_RequantIbert, Accel_RequantSwiftTron, Accel_RequantTataa,
+     Accel_RequantElastic]> {
+  let cppNamespace = "::tern::accel";
+  let genSpecializedAttr = 0;
+}
+
+def Accel_RequantVariantAttr
+    : EnumAttr<Accel_Dialect, Accel_RequantVariant, "requant"> {
+  let summary = "requantization variant: ibert, swifttron, tataa or elastic";
+  let assemblyFormat = "`<` $value `>`";
+}
+
 def Accel_QueueLoad : I32EnumAttrCase<"load", 0>;
 def Accel_QueueCompute : I32EnumAttrCase<"compute", 1>;
 def Accel_QueueStore : I32EnumAttrCase<"store", 2>;

@@ -246,6 +246,37 @@ def Accel_ConvertOp : Accel_Op<"convert"> {
   let hasVerifier = 1;
 }
 
+def Accel_RequantOp : Accel_Op<"requant", [
+    AllShapesMatch<["input", "result"]>]> {
+  let summary = "integer requantization to int8 (requantization unit)";
+  let description = [{
+    `result = requant(input)`: an `i32` accumulator tile (`i16` for TATAA's
+    partial-sum lanes) to `i8` by the dyadic multiplier `multiplier /
+    2^shift` in the arithmetic of `variant` (SEEDS.md): `ibert` rounds half
+    to even and saturates, `swifttron` and `tataa` truncate and keep the low
+    8 bits, `elastic` rounds half up, adds `zero_point` and saturates. The
+    emitter loads the parameters into a requantization register.
+
+    Example:
+
+    ```mlir
+    accel.requant <ibert> %acc, %q multiplier 1518500250 shift 38
+        : memref<16x16xi32, #accel.space<acc>>, memref<16x16xi8, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Accel_RequantVariantAttr:$variant,
+                       Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
+                       ConfinedAttr<I64Attr, [IntMinValue<1>]>:$multiplier,
+                       ConfinedAttr<I32Attr, [IntNonNegative]>:$shift,
+                       DefaultValuedAttr<I32Attr, "0">:$zero_point);
+  let assemblyFormat = [{
+    $variant $input `,` $result `multiplier` $multiplier `shift` $shift
+    (`zero_point` $zero_point^)? attr-dict `:` type($input) `,` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 // Row-wise bf16 kernels of the special-function unit share their shape rule.
 class Accel_SfuRowOp<string mnemonic, string what>
     : Accel_Op<mnemonic, [AllShapesMatch<["input", "result"]>]> {

@@ -54,13 +54,28 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     Masked attention scores add their mask tile after the scaled conversion
     (the mask may broadcast over batch/head dimensions and over rows).
 
+    Quantized (`int` precision, from `tern-quantize`): `tern.linear` and
+    `tern.matmul` with `!quant.uniform` int8 operands run integer GEMM tiles
+    into an i32 accumulator preloaded with the int32 bias (a broadcast DMA),
+    then either `accel.requant` to int8 with the dyadic multiplier of
+    `S_x*S_w*scale/S_y` in the `requant` variant's arithmetic, or
+    `accel.convert` to bf16 scaled by `S_x*S_w*scale` (masks are added after
+    that). `quant.qcast` of a constant becomes an integer global (values
+    rounded half to even, clamped); `quant.qcast` / `quant.dcast` of run-time
+    tensors become row tiles of `accel.convert` (bf16 -> i8 by 1/S, i8 ->
+    bf16 by S). Quantized tensors live in DRAM as their storage type (i8), so
+    the layout ops above move int8 data. The TATAA variant (int16 partial
+    sums) is refused on quantized ops: its 16-bit accumulator path is not
+    lowered yet.
+
     Any other op (another TOSA op, a tern op in another precision, a mask
     that broadcasts over keys) is illegal: the pass fails and names the op and its
     location (the ONNX node).
   }];
   let dependentDialects = ["::tern::accel::AccelDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::mlir::func::FuncDialect"];
+                           "::mlir::func::FuncDialect",
+                           "::mlir::quant::QuantizationDialect"];
   let options = [
     Option<"tileM", "tile-m", "int64_t", /*default=*/"32",
            "Rows per tile">,
@@ -74,6 +89,9 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
            "Weight scratchpad size in bytes">,
     Option<"accBytes", "acc-bytes", "int64_t", /*default=*/"262144",
            "Accumulator scratchpad size in bytes">,
+    Option<"requant", "requant", "std::string", /*default=*/"\"ibert\"",
+           "Requantization variant of int8 results: ibert, swifttron, "
+           "tataa or elastic">,
   ];
 }
 

@@ -69,21 +69,27 @@ tern::loadModelForCommand(StringRef path, ArrayRef<std::string> inputShapes,
 }
 
 llvm::Error tern::checkPrecisionPolicy(StringRef policy) {
-  if (policy == "bf16")
+  if (policy == "bf16" || policy == "tataa")
     return llvm::Error::success();
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  "unknown precision policy '" + policy +
-                                     "'; available: bf16");
+                                     "'; available: bf16, tataa");
 }
+
+bool tern::policyQuantizes(StringRef policy) { return policy != "bf16"; }
 
 void tern::buildLoweringPipeline(OpPassManager &pm,
                                  const rt::targets::Preset &preset,
-                                 EmitKind stopAfter, bool raise) {
+                                 EmitKind stopAfter, StringRef policy,
+                                 StringRef requant) {
   if (stopAfter == EmitKind::Tosa)
     return;
-  if (raise)
-    buildTernRaisePipeline(pm);
-  pm.addNestedPass<func::FuncOp>(createTernSelectPrecision());
+  TernSelectPrecisionOptions select;
+  select.policy =
+      policy == "tataa" ? PrecisionPolicy::tataa : PrecisionPolicy::bf16;
+  pm.addNestedPass<func::FuncOp>(createTernSelectPrecision(select));
+  if (policyQuantizes(policy))
+    pm.addNestedPass<func::FuncOp>(createTernQuantize());
   if (stopAfter == EmitKind::Tern)
     return;
   ConvertTernToAccelOptions lower;
@@ -93,6 +99,7 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   lower.actBytes = preset.actBytes;
   lower.wgtBytes = preset.wgtBytes;
   lower.accBytes = preset.accBytes;
+  lower.requant = requant.empty() ? preset.requant : requant.str();
   pm.addPass(createConvertTernToAccel(lower));
   pm.addPass(createCSEPass());
   accel::AccelAllocateBuffersOptions alloc;
@@ -104,6 +111,27 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(accel::createAccelInsertSync());
 }
 
+namespace {
+void configureIrPrinting(PassManager &pm, const CompileOptions &options) {
+  if (options.printIrAfterAll) {
+    pm.getContext()->disableMultithreading();
+    pm.enableIRPrinting([](Pass *, Operation *) { return false; },
+                        [](Pass *, Operation *) { return true; },
+                        /*printModuleScope=*/true,
+                        /*printAfterOnlyOnChange=*/false);
+  }
+  if (!options.dumpIrDir.empty()) {
+    pm.getContext()->disableMultithreading();
+    pm.enableIRPrintingToFileTree([](Pass *, Operation *) { return false; },
+                                  [](Pass *, Operation *) { return true; },
+                                  /*printModuleScope=*/true,
+                                  /*printAfterOnlyOnChange=*/false,
+                                  /*printAfterOnlyOnFailure=*/false,
+                                  options.dumpIrDir);
+  }
+}
+} // namespace
+
 FailureOr<rt::program::ProgramImage>
 tern::compileModule(ModuleOp module, const CompileOptions &options,
                     EmitKind emit) {
@@ -114,25 +142,39 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
     return failure();
   }
   const rt::targets::Preset &preset = loaded->first;
+  if (llvm::Error e = checkPrecisionPolicy(options.precision)) {
+    mlir::emitError(module.getLoc()) << llvm::toString(std::move(e));
+    return failure();
+  }
+
+  // Raising first: calibration observes the raised tern ops.
+  if (options.raise && emit != EmitKind::Tosa) {
+    PassManager raise(module.getContext());
+    configureIrPrinting(raise, options);
+    buildTernRaisePipeline(raise);
+    if (failed(raise.run(module)))
+      return failure();
+  }
+  if (policyQuantizes(options.precision) && emit != EmitKind::Tosa) {
+    if (!wantsCalibration(options.calibration)) {
+      mlir::emitError(module.getLoc(), "precision '")
+          << options.precision
+          << "' quantizes activations: give calibration samples (--calib "
+             "DIR) or saved statistics (--calib-stats FILE)";
+      return failure();
+    }
+    CalibrationOptions calibration = options.calibration;
+    calibration.target = options.target;
+    if (llvm::Error e = calibrateModule(module, calibration)) {
+      mlir::emitError(module.getLoc(), "calibration failed: ")
+          << llvm::toString(std::move(e));
+      return failure();
+    }
+  }
 
   PassManager pm(module.getContext());
-  if (options.printIrAfterAll) {
-    module.getContext()->disableMultithreading();
-    pm.enableIRPrinting([](Pass *, Operation *) { return false; },
-                        [](Pass *, Operation *) { return true; },
-                        /*printModuleScope=*/true,
-                        /*printAfterOnlyOnChange=*/false);
-  }
-  if (!options.dumpIrDir.empty()) {
-    module.getContext()->disableMultithreading();
-    pm.enableIRPrintingToFileTree([](Pass *, Operation *) { return false; },
-                                  [](Pass *, Operation *) { return true; },
-                                  /*printModuleScope=*/true,
-                                  /*printAfterOnlyOnChange=*/false,
-                                  /*printAfterOnlyOnFailure=*/false,
-                                  options.dumpIrDir);
-  }
-  buildLoweringPipeline(pm, preset, emit, options.raise);
+  configureIrPrinting(pm, options);
+  buildLoweringPipeline(pm, preset, emit, options.precision, options.requant);
   if (failed(pm.run(module)))
     return failure();
   if (emit == EmitKind::Tosa || emit == EmitKind::Tern ||

@@ -21,7 +21,7 @@ tern::quant::parseRequantVariant(llvm::StringRef name) {
       .Case("ibert", RequantVariant::IBert)
       .Case("swifttron", RequantVariant::SwiftTron)
       .Case("tataa", RequantVariant::Tataa)
-      .Case("elastic-ai", RequantVariant::ElasticAI)
+      .Cases("elastic", "elastic-ai", RequantVariant::ElasticAI)
       .Default(std::nullopt);
 }
 

@@ -162,7 +162,7 @@ Expected<Preset> parsePreset(StringRef text, StringRef origin) {
   Preset p;
   TRY(r.checkKeys(*o, "",
                   {"name", "description", "sources", "cores", "array",
-                   "operand_bits", "pack_narrow", "accumulator", "vector",
+                   "operand_bits", "pack_narrow", "accumulator", "requant", "vector",
                    "clock_mhz", "scratchpad", "dram", "noc", "energy_pj",
                    "static_power_mw", "reram"}));
   TRY(r.str(*o, "", "name", p.name));
@@ -193,6 +193,19 @@ Expected<Preset> parsePreset(StringRef text, StringRef origin) {
     p.packNarrow = *pn->getAsBoolean();
   }
   TRY(r.str(*o, "", "accumulator", p.accumulator, {"int32", "int16"}));
+  // Optional: older preset files name no variant; TATAA's int16 partial
+  // sums imply its own, int32 accumulators I-BERT's.
+  if (o->get("requant")) {
+    TRY(r.str(*o, "", "requant", p.requant,
+              {"ibert", "swifttron", "tataa", "elastic"}));
+  } else {
+    p.requant = p.accumulator == "int16" ? "tataa" : "ibert";
+  }
+  if ((p.requant == "tataa") != (p.accumulator == "int16"))
+    return r.fail("requant", "'" + p.requant + "' does not match accumulator '" +
+                                 p.accumulator +
+                                 "': the tataa variant reads int16 partial "
+                                 "sums, the others int32");
 
   TRY_OBJ(vec, r.obj(*o, "vector"));
   TRY(r.checkKeys(*vec, "vector",

@@ -35,6 +35,9 @@ struct Preset {
   std::vector<unsigned> operandBits;
   bool packNarrow = false;
   std::string accumulator; ///< int32 | int16
+  /// Requantization variant of int8 results: ibert | swifttron | tataa |
+  /// elastic (SEEDS.md). tataa reads int16 partial sums.
+  std::string requant = "ibert";
   unsigned bf16Lanes = 0, int32Lanes = 0, constRegs = 8, fpLatency = 1;
   kernels::BfMode bf16Mode = kernels::BfMode::Ieee;
   double clockMHz = 0;

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
+#include "QuantFlags.h"
 
 #include "tern/Driver/Compile.h"
 
@@ -32,9 +33,10 @@ cl::opt<std::string> output("o", cl::desc("Output file"),
                             cl::sub(compileCmd));
 cl::opt<std::string> target("target", cl::desc("Target preset name or .json"),
                             cl::init("tern-edge"), cl::sub(compileCmd));
+tern::tool::QuantFlags quantFlags(compileCmd);
 cl::opt<std::string>
     precision("precision",
-              cl::desc("Precision policy of tern-select-precision"),
+              cl::desc("Precision policy of tern-select-precision (bf16, tataa)"),
               cl::init("bf16"), cl::sub(compileCmd));
 cl::opt<tern::EmitKind> emit(
     "emit", cl::desc("What to write"), cl::init(tern::EmitKind::Program),
@@ -66,6 +68,8 @@ Error runCompile() {
 
   tern::CompileOptions options;
   options.target = target;
+  options.precision = precision;
+  quantFlags.apply(options);
   options.printIrAfterAll = printIrAfterAll;
   options.dumpIrDir = dumpIrDir;
   options.raise = model->imported;

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
+#include "QuantFlags.h"
 
 #include "tern/Driver/Compile.h"
 #include "tern/Driver/Eval.h"
@@ -28,8 +29,9 @@ cl::opt<std::string> dataset("dataset",
                              cl::sub(evalCmd));
 cl::opt<std::string> target("target", cl::desc("Target preset name or .json"),
                             cl::init("tern-edge"), cl::sub(evalCmd));
+tern::tool::QuantFlags quantFlags(evalCmd);
 cl::opt<std::string>
-    precision("precision", cl::desc("Precision policy (bf16)"),
+    precision("precision", cl::desc("Precision policy (bf16, tataa)"),
               cl::init("bf16"), cl::sub(evalCmd));
 cl::list<std::string> inputShapes("input-shape",
                                   cl::desc("Static shape of an ONNX input"),
@@ -54,6 +56,8 @@ Error runEval() {
     return model.takeError();
   tern::CompileOptions options;
   options.target = target;
+  options.precision = precision;
+  quantFlags.apply(options);
   options.raise = model->imported;
   auto image =
       tern::compileModule(*model->module, options, tern::EmitKind::Program);

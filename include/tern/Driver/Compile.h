@@ -9,6 +9,8 @@
 #ifndef TERN_DRIVER_COMPILE_H
 #define TERN_DRIVER_COMPILE_H
 
+#include "tern/Driver/Calibrate.h"
+
 #include "runtime/program/Program.h"
 #include "runtime/targets/Preset.h"
 
@@ -34,6 +36,12 @@ struct CompileOptions {
   std::string dumpIrDir;
   /// Run the raising passes first (the input was imported from ONNX).
   bool raise = false;
+  /// Precision policy of tern-select-precision (bf16, tataa).
+  std::string precision = "bf16";
+  /// Calibration for policies that quantize (tataa).
+  CalibrationOptions calibration;
+  /// Requantization variant; empty: the target preset's.
+  std::string requant;
 };
 
 /// Reads a model: `.onnx` files are imported (with `inputShapes`, each
@@ -65,12 +73,17 @@ llvm::Expected<LoadedModel> loadModelForCommand(
 /// Fails unless `policy` names a precision policy that is implemented.
 llvm::Error checkPrecisionPolicy(llvm::StringRef policy);
 
-/// Adds tern-raise (for imported models), tern-select-precision,
+/// True if `policy` quantizes activations (needs calibration).
+bool policyQuantizes(llvm::StringRef policy);
+
+/// Adds tern-select-precision (and tern-quantize for quantizing policies),
 /// convert-tern-to-accel, accel-allocate-buffers and accel-insert-sync,
-/// configured from `preset`, stopping after `stopAfter`'s stage.
+/// configured from `preset`, stopping after `stopAfter`'s stage. The
+/// raising passes run before (calibration needs raised IR).
 void buildLoweringPipeline(mlir::OpPassManager &pm,
                            const rt::targets::Preset &preset,
-                           EmitKind stopAfter, bool raise);
+                           EmitKind stopAfter, llvm::StringRef policy,
+                           llvm::StringRef requant);
 
 /// Runs the lowering pipeline on `module` (tern IR) in place and, for
 /// EmitKind::Asm / Program, emits the program image. Diagnostics go to the

@@ -19,43 +19,61 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
                           Value out, int64_t outRow0, int64_t m, int64_t k,
                           int64_t n, double scale, Value bias,
                           const TileSizes &tiles, const LoadRhsFn &loadRhs,
-                          const LoadAddendFn &loadAddend) {
+                          const LoadAddendFn &loadAddend,
+                          const std::optional<IntegerGemm> &integer) {
   OpBuilder &b = tb.builder();
-  Type f32 = b.getF32Type(), bf16 = b.getBF16Type();
-  // The accumulator tile [tm x tn] f32 must fit its budget too.
+  Location loc = tb.location();
+  Type bf16 = b.getBF16Type();
+  Type accType = integer ? integer->accType : b.getF32Type();
+  unsigned accBytes = accType.getIntOrFloatBitWidth() / 8;
+  unsigned operandBytes = integer ? 1 : 2;
+  // The accumulator tile [tm x tn] must fit its budget too.
   int64_t tm = tiles.m, tn = tiles.n;
-  while (tm * tn * 4 > tiles.accBytes / TileSizes::kTilesPerScratchpad &&
+  while (tm * tn * accBytes > tiles.accBytes / TileSizes::kTilesPerScratchpad &&
          tn > 1)
     tn = (tn + 1) / 2;
-  int64_t tk = tiles.gemmK(tm, tn, k, /*elementBytes=*/2);
+  int64_t tk = tiles.gemmK(tm, tn, k, operandBytes);
   for (int64_t m0 = 0; m0 < m; m0 += tm) {
     int64_t mr = std::min(tm, m - m0);
     for (int64_t n0 = 0; n0 < n; n0 += tn) {
       int64_t nr = std::min(tn, n - n0);
-      Value acc = tb.allocTile({mr, nr}, f32, MemorySpace::acc);
+      Value acc = tb.allocTile({mr, nr}, accType, MemorySpace::acc);
+      // Integer mode: the bias (at the product scale) is preloaded into the
+      // accumulator by a broadcast DMA, so every GEMM tile accumulates.
+      bool preloaded = false;
+      if (integer && bias) {
+        tb.broadcastInto(bias, n0, acc);
+        preloaded = true;
+      }
       for (int64_t k0 = 0; k0 < k; k0 += tk) {
         int64_t kr = std::min(tk, k - k0);
         Value a = tb.load(tb.block(lhs, lhsRow0 + m0, k0, mr, kr),
                           MemorySpace::act);
         Value w = loadRhs(k0, kr, n0, nr);
-        b.create<GemmOp>(tb.location(), a, w, acc,
-                         /*accumulate=*/k0 > 0);
+        b.create<GemmOp>(loc, a, w, acc,
+                         /*accumulate=*/preloaded || k0 > 0);
+      }
+      auto outView = [&] { return tb.block(out, outRow0 + m0, n0, mr, nr); };
+      if (integer && integer->variant) {
+        Value q = tb.allocTile({mr, nr}, b.getI8Type(), MemorySpace::act);
+        b.create<RequantOp>(loc, *integer->variant, acc, q,
+                            integer->multiplier, integer->shift,
+                            /*zero_point=*/0);
+        tb.store(q, outView());
+        continue;
       }
       Value result = tb.allocTile({mr, nr}, bf16, MemorySpace::act);
-      b.create<ConvertOp>(tb.location(), acc, result,
+      b.create<ConvertOp>(loc, acc, result,
                           b.getF32FloatAttr(static_cast<float>(scale)));
-      if (bias) {
+      if (bias && !integer) {
         Value bt = tb.loadBroadcast(bias, n0, mr, nr, MemorySpace::act);
-        b.create<VectorOp>(tb.location(), VectorKind::add, result, bt,
-                           result);
+        b.create<VectorOp>(loc, VectorKind::add, result, bt, result);
       }
       if (loadAddend) {
         Value addend = loadAddend(m0, mr, n0, nr);
-        b.create<VectorOp>(tb.location(), VectorKind::add, result, addend,
-                           result);
+        b.create<VectorOp>(loc, VectorKind::add, result, addend, result);
       }
-      tb.store(result, tb.block(out, outRow0 + m0, n0, mr, nr));
+      tb.store(result, outView());
     }
   }
 }
-

@@ -9,6 +9,10 @@
 #include "Patterns.h"
 
 #include "tern/Dialect/Tern/IR/TernOps.h"
+#include "tern/Quant/Requant.h"
+
+#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace tern;
@@ -16,9 +20,60 @@ using namespace tern::accel;
 
 namespace {
 
+mlir::quant::UniformQuantizedType quantizedElement(Value v) {
+  return dyn_cast<mlir::quant::UniformQuantizedType>(
+      getElementTypeOrSelf(v.getType()));
+}
+
+tern::quant::RequantVariant toQuant(accel::RequantVariant v) {
+  switch (v) {
+  case accel::RequantVariant::ibert:
+    return tern::quant::RequantVariant::IBert;
+  case accel::RequantVariant::swifttron:
+    return tern::quant::RequantVariant::SwiftTron;
+  case accel::RequantVariant::tataa:
+    return tern::quant::RequantVariant::Tataa;
+  case accel::RequantVariant::elastic:
+    return tern::quant::RequantVariant::ElasticAI;
+  }
+  llvm_unreachable("unknown variant");
+}
+
+/// The integer datapath of a product of quantized `lhs` and `rhs` scaled by
+/// `scale` into `result`: requantization to int8 when the result is
+/// quantized, otherwise conversion to bf16 by the returned scale.
+FailureOr<std::pair<IntegerGemm, double>>
+integerGemm(Operation *op, Value lhs, Value rhs, Value result, double scale,
+            const QuantLowering &quant) {
+  if (quant.variant == accel::RequantVariant::tataa)
+    return op->emitOpError(
+        "needs the 'tataa' requantization variant, whose int16 partial-sum "
+        "accumulator path is not lowered yet; choose another variant "
+        "(--requant ibert)");
+  auto l = quantizedElement(lhs), r = quantizedElement(rhs);
+  double product = l.getScale() * r.getScale() * scale;
+  IntegerGemm g;
+  g.accType = quant.accType(op->getContext());
+  auto out = quantizedElement(result);
+  if (!out)
+    return std::make_pair(g, product);
+  if (out.getZeroPoint() != 0)
+    return op->emitOpError("an asymmetric int8 result is not lowered");
+  double m = product / out.getScale();
+  auto multiplier = tern::quant::chooseMultiplier(m, toQuant(quant.variant));
+  if (!multiplier)
+    return op->emitOpError("cannot requantize its result: ")
+           << llvm::toString(multiplier.takeError());
+  g.variant = quant.variant;
+  g.multiplier = multiplier->multiplier;
+  g.shift = multiplier->shift;
+  return std::make_pair(g, 1.0);
+}
+
 struct LinearLowering : OpConversionPattern<LinearOp> {
-  LinearLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles)
-      : OpConversionPattern(converter, ctx), tiles(tiles) {}
+  LinearLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles,
+                 QuantLowering quant)
+      : OpConversionPattern(converter, ctx), tiles(tiles), quant(quant) {}
 
   LogicalResult
   matchAndRewrite(LinearOp op, OpAdaptor adaptor,
@@ -36,22 +91,35 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
     auto xType = cast<MemRefType>(x.getType());
     int64_t m = xType.getDimSize(0), k = xType.getDimSize(1),
             n = resultType.getShape().back();
-    emitGemmBlocks(tb, x, 0, outMatrix, 0, m, k, n, /*scale=*/1.0,
-                   adaptor.getBias(), tiles,
+    double scale = 1.0;
+    std::optional<IntegerGemm> integer;
+    if (quantizedElement(op.getInput())) {
+      auto g = integerGemm(op, op.getInput(), op.getWeight(), op.getResult(),
+                           1.0, quant);
+      if (failed(g))
+        return failure();
+      integer = g->first;
+      scale = g->second;
+    }
+    emitGemmBlocks(tb, x, 0, outMatrix, 0, m, k, n, scale, adaptor.getBias(),
+                   tiles,
                    [&](int64_t k0, int64_t kr, int64_t n0, int64_t nr) {
                      return tb.load(tb.block(w, k0, n0, kr, nr),
                                     MemorySpace::wgt);
-                   });
+                   },
+                   nullptr, integer);
     rewriter.replaceOp(op, out);
     return success();
   }
 
   TileSizes tiles;
+  QuantLowering quant;
 };
 
 struct MatMulLowering : OpConversionPattern<MatMulOp> {
-  MatMulLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles)
-      : OpConversionPattern(converter, ctx), tiles(tiles) {}
+  MatMulLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles,
+                 QuantLowering quant)
+      : OpConversionPattern(converter, ctx), tiles(tiles), quant(quant) {}
 
   LogicalResult
   matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
@@ -88,8 +156,18 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     Value out = tb.allocDram(resultType.getShape(),
                              resultType.getElementType());
     Value outMatrix = tb.asMatrix(out);
-    Type bf16 = rewriter.getBF16Type();
+    Type rhsElement = cast<MemRefType>(rhs.getType()).getElementType();
     ArrayRef<int64_t> outShape = resultType.getShape();
+    double scale = op.getScale().convertToDouble();
+    std::optional<IntegerGemm> integer;
+    if (quantizedElement(op.getLhs())) {
+      auto g = integerGemm(op, op.getLhs(), op.getRhs(), op.getResult(),
+                           scale, quant);
+      if (failed(g))
+        return failure();
+      integer = g->first;
+      scale = g->second;
+    }
     for (int64_t bi = 0; bi < batch; ++bi) {
       LoadAddendFn loadMask;
       if (mask) {
@@ -115,15 +193,15 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
         };
       }
       emitGemmBlocks(
-          tb, lhs, bi * m, outMatrix, bi * m, m, k, n,
-          op.getScale().convertToDouble(), Value(), tiles,
+          tb, lhs, bi * m, outMatrix, bi * m, m, k, n, scale, Value(), tiles,
           [&](int64_t k0, int64_t kr, int64_t n0, int64_t nr) -> Value {
             if (!transposed)
               return tb.load(tb.block(rhs, bi * k + k0, n0, kr, nr),
                              MemorySpace::wgt);
             // B = R^T with R [n, k] row-major: row kk of the [kr x nr]
             // weight tile is column k0 + kk of R's rows n0..n0+nr.
-            Value tile = tb.allocTile({kr, nr}, bf16, MemorySpace::wgt);
+            Value tile =
+                tb.allocTile({kr, nr}, rhsElement, MemorySpace::wgt);
             for (int64_t kk = 0; kk < kr; ++kk) {
               Value row = rewriter.create<memref::SubViewOp>(
                   op.getLoc(),
@@ -138,20 +216,22 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
             }
             return tile;
           },
-          loadMask);
+          loadMask, integer);
     }
     rewriter.replaceOp(op, out);
     return success();
   }
 
   TileSizes tiles;
+  QuantLowering quant;
 };
 
 } // namespace
 
 void tern::populateMatrixOpLoweringPatterns(TypeConverter &converter,
                                             RewritePatternSet &patterns,
-                                            const TileSizes &tiles) {
-  patterns.add<LinearLowering, MatMulLowering>(converter,
-                                               patterns.getContext(), tiles);
+                                            const TileSizes &tiles,
+                                            const QuantLowering &quant) {
+  patterns.add<LinearLowering, MatMulLowering>(
+      converter, patterns.getContext(), tiles, quant);
 }

@@ -7,7 +7,10 @@
 
 #include "mlir/Transforms/DialectConversion.h"
 
+#include "mlir/IR/SymbolTable.h"
+
 #include <functional>
+#include <optional>
 
 namespace tern {
 
@@ -21,14 +24,47 @@ using LoadRhsFn =
 using LoadAddendFn = std::function<mlir::Value(int64_t row0, int64_t rows,
                                                int64_t col0, int64_t cols)>;
 
+/// The integer datapath of a GEMM (quantized operands): an i32 (or, for
+/// TATAA's partial-sum lanes, i16) accumulator preloaded with the bias, and
+/// either requantization to int8 or conversion to bf16.
+struct IntegerGemm {
+  /// Accumulator element type: i32, or i16 with the TATAA variant.
+  mlir::Type accType;
+  /// Set: the result is int8 through the requantization unit.
+  std::optional<accel::RequantVariant> variant;
+  int64_t multiplier = 0;
+  unsigned shift = 0;
+};
+
 /// out[outRow0 + i, j] = scale * sum_k lhs[lhsRow0 + i, k] * rhs[k, j]
 /// (+ bias[j]) (+ addend[i, j]) for i < m, j < n, tiled per `tiles`. `lhs`
 /// and `out` are rank-2 DRAM views, `bias` a rank-1 DRAM buffer or null.
+/// With `integer`, operands are int8, the bias is in the accumulator's
+/// type (at the product scale) and is preloaded into the accumulator, and
+/// the result is requantized (int8 `out`) or converted with `scale` (bf16).
 void emitGemmBlocks(TileBuilder &tb, mlir::Value lhs, int64_t lhsRow0,
                     mlir::Value out, int64_t outRow0, int64_t m, int64_t k,
                     int64_t n, double scale, mlir::Value bias,
                     const TileSizes &tiles, const LoadRhsFn &loadRhs,
-                    const LoadAddendFn &loadAddend = nullptr);
+                    const LoadAddendFn &loadAddend = nullptr,
+                    const std::optional<IntegerGemm> &integer = std::nullopt);
+
+/// Options of the integer lowering (from the pass options).
+struct QuantLowering {
+  accel::RequantVariant variant = accel::RequantVariant::ibert;
+  /// i32, or i16 for the TATAA variant.
+  mlir::Type accType(mlir::MLIRContext *ctx) const;
+};
+
+/// The storage type of a quantized element type; other types unchanged.
+mlir::Type storageType(mlir::Type elementType);
+
+/// quant.qcast / quant.dcast: int8 constants at compile time, and row tiles
+/// through the requantization unit's format conversions at run time.
+void populateQuantLoweringPatterns(mlir::TypeConverter &converter,
+                                   mlir::RewritePatternSet &patterns,
+                                   const TileSizes &tiles,
+                                   mlir::SymbolTable &symbols);
 
 /// tosa.reshape / transpose / slice / concat / gather: DRAM views and copies.
 void populateDataMovementLoweringPatterns(mlir::TypeConverter &converter,
@@ -47,7 +83,8 @@ void populateConstantFoldingPatterns(mlir::RewritePatternSet &patterns);
 /// tern.linear and tern.matmul: GEMM tiles on the matrix unit.
 void populateMatrixOpLoweringPatterns(mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,
-                                      const TileSizes &tiles);
+                                      const TileSizes &tiles,
+                                      const QuantLowering &quant);
 
 /// tern.softmax, layer_norm, gelu, relu, add: row tiles on the vector unit
 /// and special-function unit.

@@ -9,10 +9,14 @@
 #include "Patterns.h"
 
 #include "tern/Conversion/Passes.h"
+#include "tern/Dialect/Tern/IR/Quantization.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
+#include "tern/Quant/Requant.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/IR/SymbolTable.h"
@@ -27,36 +31,25 @@ using namespace tern;
 
 namespace {
 
-/// Static float tensors become bf16 DRAM buffers of the same shape.
+/// Static float tensors become bf16 DRAM buffers of the same shape;
+/// quantized tensors become buffers of their storage type (i8, i32).
 class BufferTypeConverter : public TypeConverter {
 public:
   BufferTypeConverter() {
     addConversion([](Type type) { return type; });
     addConversion([](RankedTensorType type) -> std::optional<Type> {
-      if (!type.hasStaticShape() || !isa<FloatType>(type.getElementType()))
+      if (!type.hasStaticShape())
+        return std::nullopt;
+      Type element = type.getElementType();
+      if (isa<mlir::quant::QuantizedType>(element))
+        return MemRefType::get(type.getShape(), storageType(element));
+      if (!isa<FloatType>(element))
         return std::nullopt;
       return MemRefType::get(type.getShape(),
                              BFloat16Type::get(type.getContext()));
     });
   }
 };
-
-/// The f32 values of a dense or dense_resource constant.
-FailureOr<SmallVector<float>> getF32Values(Attribute attr) {
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    if (!dense.getElementType().isF32())
-      return failure();
-    auto values = dense.getValues<float>();
-    return SmallVector<float>(values.begin(), values.end());
-  }
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
-    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
-    if (!data)
-      return failure();
-    return SmallVector<float>(data->begin(), data->end());
-  }
-  return failure();
-}
 
 /// arith.constant / tosa.const float tensor -> memref.global (bf16, rounded
 /// to nearest even) + memref.get_global.
@@ -76,8 +69,8 @@ struct ConstantLowering : OpConversionPattern<ConstOp> {
         this->getTypeConverter()->convertType(tensorType));
     if (!memrefType)
       return rewriter.notifyMatchFailure(op, "not a static float tensor");
-    FailureOr<SmallVector<float>> values = getF32Values(op.getValue());
-    if (failed(values))
+    std::optional<SmallVector<float>> values = readF32Elements(op.getValue());
+    if (!values)
       return rewriter.notifyMatchFailure(op, "constant is not readable f32");
 
     SmallVector<APFloat> rounded;
@@ -126,6 +119,30 @@ public:
     if (failed(checkSupported(module)))
       return signalPassFailure();
 
+    std::optional<tern::quant::RequantVariant> variant =
+        tern::quant::parseRequantVariant(requant);
+    if (!variant) {
+      module.emitError("convert-tern-to-accel: unknown requantization "
+                       "variant '")
+          << requant << "'; expected ibert, swifttron, tataa or elastic";
+      return signalPassFailure();
+    }
+    QuantLowering quant;
+    switch (*variant) {
+    case tern::quant::RequantVariant::IBert:
+      quant.variant = accel::RequantVariant::ibert;
+      break;
+    case tern::quant::RequantVariant::SwiftTron:
+      quant.variant = accel::RequantVariant::swifttron;
+      break;
+    case tern::quant::RequantVariant::ElasticAI:
+      quant.variant = accel::RequantVariant::elastic;
+      break;
+    case tern::quant::RequantVariant::Tataa:
+      quant.variant = accel::RequantVariant::tataa;
+      break;
+    }
+
     BufferTypeConverter converter;
     TileSizes tiles{tileM, tileN, tileK, actBytes, wgtBytes, accBytes};
     SymbolTable symbols(module);
@@ -136,7 +153,8 @@ public:
     populateReturnOpTypeConversionPattern(patterns, converter);
     patterns.add<ConstantLowering<arith::ConstantOp>,
                  ConstantLowering<tosa::ConstOp>>(converter, ctx, symbols);
-    populateMatrixOpLoweringPatterns(converter, patterns, tiles);
+    populateMatrixOpLoweringPatterns(converter, patterns, tiles, quant);
+    populateQuantLoweringPatterns(converter, patterns, tiles, symbols);
     populateRowOpLoweringPatterns(converter, patterns, tiles);
     populateDataMovementLoweringPatterns(converter, patterns, tiles);
     populateTosaComputeLoweringPatterns(converter, patterns, tiles);
@@ -190,17 +208,25 @@ private:
               tosa::ConstOp, tosa::ReshapeOp, tosa::TransposeOp,
               tosa::SliceOp, tosa::ConcatOp, tosa::GatherOp, tosa::AddOp,
               tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
-              tosa::Conv2DOp, tosa::ClampOp>(op))
+              tosa::Conv2DOp, tosa::ClampOp, mlir::quant::QuantizeCastOp,
+              mlir::quant::DequantizeCastOp>(op))
         return;
       if (op->getDialect() &&
           op->getDialect()->getNamespace() == TernDialect::getDialectNamespace()) {
         auto precision = op->getAttrOfType<PrecisionAttr>("precision");
-        if (!precision || precision.getValue() != Precision::bf16) {
+        bool integerMatrix = isa<LinearOp, MatMulOp>(op) && precision &&
+                             precision.getValue() == Precision::integer &&
+                             isa<mlir::quant::QuantizedType>(
+                                 getElementTypeOrSelf(op->getOperand(0)));
+        if (!integerMatrix && !isLayoutOp(op) &&
+            (!precision || precision.getValue() != Precision::bf16)) {
           op->emitError("no lowering to accel for '")
               << op->getName() << "' in precision <"
               << (precision ? stringifyPrecision(precision.getValue())
                             : StringRef("?"))
-              << ">; this lowering handles bf16 (run tern-select-precision)";
+              << ">; this lowering handles bf16, and int for quantized "
+                 "linear / matmul (run tern-select-precision and "
+                 "tern-quantize)";
           ok = false;
         }
         if (llvm::any_of(op->getResultTypes(), [](Type t) {

@@ -69,14 +69,20 @@ Value TileBuilder::column(Value matrix, int64_t row, int64_t col,
 Value TileBuilder::loadBroadcast(Value vector, int64_t offset, int64_t rows,
                                  int64_t cols, MemorySpace space) {
   auto type = cast<MemRefType>(vector.getType());
+  Value tile = allocTile({rows, cols}, type.getElementType(), space);
+  broadcastInto(vector, offset, tile);
+  return tile;
+}
+
+void TileBuilder::broadcastInto(Value vector, int64_t offset, Value tile) {
+  auto type = cast<MemRefType>(vector.getType());
+  int64_t cols = cast<MemRefType>(tile.getType()).getDimSize(1);
   Value row = vector;
   if (offset != 0 || type.getDimSize(0) != cols)
     row = b.create<memref::SubViewOp>(loc, vector, ArrayRef<int64_t>{offset},
                                       ArrayRef<int64_t>{cols},
                                       ArrayRef<int64_t>{1});
-  Value tile = allocTile({rows, cols}, type.getElementType(), space);
   b.create<DmaBroadcastOp>(loc, row, tile);
-  return tile;
 }
 
 Value TileBuilder::load(Value view, MemorySpace space) {

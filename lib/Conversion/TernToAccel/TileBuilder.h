@@ -67,6 +67,11 @@ public:
   mlir::Value loadBroadcast(mlir::Value vector, int64_t offset, int64_t rows,
                             int64_t cols, accel::MemorySpace space);
 
+  /// Loads elements [offset, offset + cols) of a rank-1 buffer into every
+  /// row of the existing [rows x cols] `tile` (e.g. a bias preloaded into an
+  /// accumulator).
+  void broadcastInto(mlir::Value vector, int64_t offset, mlir::Value tile);
+
   /// A static strided view of the contiguous buffer `base` (the root's
   /// elements): `sizes` and `strides` in elements, `offset` from the root's
   /// first element. Strides must be positive.

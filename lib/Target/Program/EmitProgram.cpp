@@ -343,6 +343,7 @@ private:
         })
         .Case<GemmOp>([&](GemmOp o) { return emitGemm(o); })
         .Case<ConvertOp>([&](ConvertOp o) { return emitConvert(o); })
+        .Case<RequantOp>([&](RequantOp o) { return emitRequant(o); })
         .Case<VectorOp>([&](VectorOp o) {
           FailureOr<Tile> a = tile(o, o.getLhs()), b = tile(o, o.getRhs()),
                           d = tile(o, o.getResult());
@@ -468,6 +469,56 @@ private:
                  {"cols", uint64_t(a->cols)}, {"src", src}, {"creg", *reg}});
   }
 
+  /// A requantization register holding {mult, shift, zp}, loading it if
+  /// needed (round robin over the 8 registers, like the constants).
+  FailureOr<uint64_t> requantReg(Operation *op, uint64_t mult, uint64_t shift,
+                                 int64_t zp) {
+    RequantParams wanted{mult, shift, zp};
+    for (unsigned r = 0; r < rqregs.size(); ++r)
+      if (rqregs[r] == wanted)
+        return r;
+    unsigned r = nextRqReg;
+    nextRqReg = (nextRqReg + 1) % rqregs.size();
+    if (failed(emit(op, "cfg.requant",
+                    {{"rd", r},
+                     {"mult", mult},
+                     {"shift", shift},
+                     {"zp", static_cast<uint64_t>(zp) & 0xFF}})))
+      return failure();
+    rqregs[r] = wanted;
+    return r;
+  }
+
+  LogicalResult emitRequant(RequantOp o) {
+    FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
+    if (failed(a) || failed(d))
+      return failure();
+    FailureOr<uint64_t> reg =
+        requantReg(o, o.getMultiplier(), o.getShift(),
+                   static_cast<int32_t>(o.getZeroPoint()));
+    if (failed(reg))
+      return failure();
+    StringRef mnemonic;
+    switch (o.getVariant()) {
+    case RequantVariant::ibert:
+      mnemonic = "rq.ibert";
+      break;
+    case RequantVariant::swifttron:
+      mnemonic = "rq.swift";
+      break;
+    case RequantVariant::tataa:
+      mnemonic = "rq.tataa";
+      break;
+    case RequantVariant::elastic:
+      mnemonic = "rq.elastic";
+      break;
+    }
+    return emit(o, mnemonic,
+                {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
+                 {"a", a->addr}, {"rows", uint64_t(a->rows)},
+                 {"cols", uint64_t(a->cols)}, {"rreg", *reg}});
+  }
+
   LogicalResult emitRowKernel(Operation *op, StringRef mnemonic, Value in,
                               Value out, std::optional<float> constant) {
     FailureOr<Tile> a = tile(op, in), d = tile(op, out);
@@ -492,6 +543,15 @@ private:
   rtp::ProgramImage image;
   std::array<std::optional<uint16_t>, 8> cregs;
   unsigned nextReg = 0;
+  struct RequantParams {
+    uint64_t mult, shift;
+    int64_t zp;
+    bool operator==(const RequantParams &o) const {
+      return mult == o.mult && shift == o.shift && zp == o.zp;
+    }
+  };
+  std::array<std::optional<RequantParams>, 8> rqregs;
+  unsigned nextRqReg = 0;
 };
 
 } // namespace

@@ -286,3 +286,43 @@ func.func @dma_store_dynamic_offset(%t: memref<4x4xi8, #accel.space<act>>, %a: m
 // expected-error @+2 {{expected ::tern::accel::MemorySpace to be one of: dram, act, wgt, acc, vec}}
 // expected-error @+1 {{failed to parse Accel_MemorySpaceAttr parameter 'value' which is to be a `::tern::accel::MemorySpace`}}
 func.func @bad_space(%a: memref<4x8xi8, #accel.space<sram>>)
+
+// -----
+
+func.func @requant_types(%a: memref<4x4xi32, #accel.space<acc>>, %q: memref<4x4xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.requant' op expects i16 -> i8 for <tataa>, got 'i32' -> 'i8'}}
+  accel.requant <tataa> %a, %q multiplier 3 shift 1 : memref<4x4xi32, #accel.space<acc>>, memref<4x4xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @requant_fields(%a: memref<4x4xi16, #accel.space<acc>>, %q: memref<4x4xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.requant' op multiplier 65536 / shift 1 exceed <tataa>'s fields (at most 65535 / 31)}}
+  accel.requant <tataa> %a, %q multiplier 65536 shift 1 : memref<4x4xi16, #accel.space<acc>>, memref<4x4xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @requant_elastic_shift(%a: memref<4x4xi32, #accel.space<acc>>, %q: memref<4x4xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.requant' op <elastic> needs a shift of at least 1}}
+  accel.requant <elastic> %a, %q multiplier 3 shift 0 : memref<4x4xi32, #accel.space<acc>>, memref<4x4xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @requant_zero_point(%a: memref<4x4xi32, #accel.space<acc>>, %q: memref<4x4xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.requant' op only <elastic> takes a zero point}}
+  accel.requant <ibert> %a, %q multiplier 3 shift 1 zero_point 2 : memref<4x4xi32, #accel.space<acc>>, memref<4x4xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @requant_zero_point_range(%a: memref<4x4xi32, #accel.space<acc>>, %q: memref<4x4xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.requant' op zero point 300 is not an int8 value}}
+  accel.requant <elastic> %a, %q multiplier 3 shift 1 zero_point 300 : memref<4x4xi32, #accel.space<acc>>, memref<4x4xi8, #accel.space<act>>
+  return
+}

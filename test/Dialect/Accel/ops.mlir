@@ -84,3 +84,15 @@ func.func @dma_views(%x: memref<8x16xbf16>, %b: memref<16xbf16>, %m: memref<16x8
   accel.dma_load %col, %row : memref<8xbf16, strided<[8], offset: 3>>, memref<8xbf16, strided<[1], offset: 8>, #accel.space<act>>
   return
 }
+
+// CHECK-LABEL: func @requant
+// CHECK: accel.requant <ibert> %{{.*}}, %{{.*}} multiplier 1518500250 shift 38 : memref<16x16xi32, #accel.space<acc>>, memref<16x16xi8, #accel.space<act>>
+// CHECK: accel.requant <tataa> %{{.*}}, %{{.*}} multiplier 65535 shift 31 : memref<16x16xi16, #accel.space<acc>>
+// CHECK: accel.requant <elastic> %{{.*}}, %{{.*}} multiplier 3 shift 1 zero_point -5 :
+func.func @requant(%a: memref<16x16xi32, #accel.space<acc>>, %h: memref<16x16xi16, #accel.space<acc>>,
+                   %q: memref<16x16xi8, #accel.space<act>>) {
+  accel.requant <ibert> %a, %q multiplier 1518500250 shift 38 : memref<16x16xi32, #accel.space<acc>>, memref<16x16xi8, #accel.space<act>>
+  accel.requant <tataa> %h, %q multiplier 65535 shift 31 : memref<16x16xi16, #accel.space<acc>>, memref<16x16xi8, #accel.space<act>>
+  accel.requant <elastic> %a, %q multiplier 3 shift 1 zero_point -5 : memref<16x16xi32, #accel.space<acc>>, memref<16x16xi8, #accel.space<act>>
+  return
+}

@@ -200,3 +200,58 @@ func.func @merge_heads_result(%x: tensor<2x4x5x8xf32>) -> tensor<2x4x40xf32> {
   %0 = tern.merge_heads %x : tensor<2x4x5x8xf32> -> tensor<2x4x40xf32>
   return %0 : tensor<2x4x40xf32>
 }
+
+// -----
+
+!q = !quant.uniform<i8<-127:127>:f32, 0.5>
+func.func @linear_half_quantized(%x: tensor<4x8x!q>, %w: tensor<8x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'tern.linear' op input and weight must both be quantized or both be float}}
+  %0 = tern.linear %x, %w precision <int> : tensor<4x8x!q>, tensor<8x8xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+!q = !quant.uniform<i8<-127:127>:f32, 0.5>
+func.func @quantized_not_int(%x: tensor<4x8x!q>, %w: tensor<8x8x!q>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'tern.linear' op quantized operands require precision <int>}}
+  %0 = tern.linear %x, %w precision <bf16> : tensor<4x8x!q>, tensor<8x8x!q> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+!q = !quant.uniform<i8<-127:127>:f32, 0.5>
+func.func @quantized_result_float_operands(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>) -> tensor<4x4x!q> {
+  // expected-error @+1 {{'tern.matmul' op a quantized result requires quantized operands}}
+  %0 = tern.matmul %a, %b precision <int> : tensor<4x8xf32>, tensor<8x4xf32> -> tensor<4x4x!q>
+  return %0 : tensor<4x4x!q>
+}
+
+// -----
+
+!q = !quant.uniform<i8<-127:127>:f32, 0.5>
+!b = !quant.uniform<i32:f32, 0.5>
+func.func @bias_scale(%x: tensor<4x8x!q>, %w: tensor<8x2x!q>, %bias: tensor<2x!b>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{'tern.linear' op a quantized bias must be i32 at the product scale 2.500000e-01 (input scale x weight scale), got '!quant.uniform<i32:f32, 5.000000e-01>'}}
+  %0 = tern.linear %x, %w, %bias precision <int> : tensor<4x8x!q>, tensor<8x2x!q>, tensor<2x!b> -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+!q = !quant.uniform<i8<-127:127>:f32, 0.5>
+func.func @masked_quantized_result(%a: tensor<1x4x8x!q>, %b: tensor<1x8x4x!q>, %m: tensor<1x1x4xf32>) -> tensor<1x4x4x!q> {
+  // expected-error @+1 {{'tern.matmul' op a masked product must have a float result (the mask is added after conversion)}}
+  %0 = tern.matmul %a, %b mask %m precision <int> : tensor<1x4x8x!q>, tensor<1x8x4x!q>, tensor<1x1x4xf32> -> tensor<1x4x4x!q>
+  return %0 : tensor<1x4x4x!q>
+}
+
+// -----
+
+!b = !quant.uniform<i32:f32, 0.5>
+func.func @bias_quantized_alone(%x: tensor<4x8xf32>, %w: tensor<8x2xf32>, %bias: tensor<2x!b>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{'tern.linear' op a quantized bias requires quantized input and weight}}
+  %0 = tern.linear %x, %w, %bias precision <int> : tensor<4x8xf32>, tensor<8x2xf32>, tensor<2x!b> -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}

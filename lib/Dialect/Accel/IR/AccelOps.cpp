@@ -134,6 +134,39 @@ LogicalResult ConvertOp::verify() {
   return success();
 }
 
+LogicalResult RequantOp::verify() {
+  Type a = getInput().getType().getElementType(),
+       b = getResult().getType().getElementType();
+  bool tataa = getVariant() == RequantVariant::tataa;
+  if (!b.isSignlessInteger(8) ||
+      !a.isSignlessInteger(tataa ? 16 : 32))
+    return emitOpError("expects ")
+           << (tataa ? "i16" : "i32") << " -> i8 for <"
+           << stringifyRequantVariant(getVariant()) << ">, got " << a
+           << " -> " << b;
+  // Field widths of cfg.requant and of each variant's datapath.
+  int64_t maxMultiplier = tataa ? 0xFFFF
+                          : getVariant() == RequantVariant::swifttron
+                              ? 0x7FFFFFFF
+                              : 0xFFFFFFFF;
+  unsigned maxShift = tataa ? 31 : 63;
+  if (getMultiplier() > maxMultiplier || getShift() > maxShift)
+    return emitOpError("multiplier ")
+           << getMultiplier() << " / shift " << getShift() << " exceed <"
+           << stringifyRequantVariant(getVariant()) << ">'s fields (at most "
+           << maxMultiplier << " / " << maxShift << ")";
+  bool elastic = getVariant() == RequantVariant::elastic;
+  if (elastic && getShift() == 0)
+    return emitOpError("<elastic> needs a shift of at least 1");
+  if (!elastic && static_cast<int32_t>(getZeroPoint()) != 0)
+    return emitOpError("only <elastic> takes a zero point");
+  // I32Attr is signless: read it as the signed value it was written as.
+  int32_t zeroPoint = static_cast<int32_t>(getZeroPoint());
+  if (zeroPoint < -128 || zeroPoint > 127)
+    return emitOpError("zero point ") << zeroPoint << " is not an int8 value";
+  return success();
+}
+
 LogicalResult SoftmaxOp::verify() {
   return verifyBf16RowKernel(*this, getInput().getType(),
                              getResult().getType());

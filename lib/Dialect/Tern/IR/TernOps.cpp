@@ -118,13 +118,16 @@ LogicalResult LinearOp::verify() {
         getElementTypeOrSelf(bias.getType()));
     if (!biasType)
       return success();
-    auto inType = dyn_cast<mlir::quant::UniformQuantizedType>(
+    if (!isa<mlir::quant::QuantizedType>(
+            getElementTypeOrSelf(getInput().getType())))
+      return emitOpError("a quantized bias requires quantized input and "
+                         "weight");
+    // Both are quantized (checked above) and ODS admits per-tensor
+    // uniform types only.
+    auto inType = cast<mlir::quant::UniformQuantizedType>(
         getElementTypeOrSelf(getInput().getType()));
-    auto wType = dyn_cast<mlir::quant::UniformQuantizedType>(
+    auto wType = cast<mlir::quant::UniformQuantizedType>(
         getElementTypeOrSelf(getWeight().getType()));
-    if (!inType || !wType)
-      return emitOpError("a quantized bias requires per-tensor quantized "
-                         "input and weight");
     double product = inType.getScale() * wType.getScale();
     if (biasType.getStorageTypeIntegralWidth() != 32 ||
         std::abs(biasType.getScale() - product) > 1e-6 * product)

@@ -1,0 +1,162 @@
+//===- QuantOps.cpp - quant.qcast / quant.dcast to accel ------------------===//
+//
+// A quantize cast of a constant (weights, biases) is done at compile time:
+// the values are quantized with the type's scale (round half to even,
+// clamped to the storage range, lib/Quant) into an integer global. A cast of
+// a run-time tensor becomes row tiles through the requantization unit's
+// format conversions (bf16 -> int8 scaled by 1/S, int8 -> bf16 scaled by S).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+
+#include "tern/Dialect/Tern/IR/Quantization.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace tern;
+using namespace tern::accel;
+
+namespace mq = mlir::quant;
+
+Type tern::storageType(Type elementType) {
+  if (auto q = dyn_cast<mq::QuantizedType>(elementType))
+    return q.getStorageType();
+  return elementType;
+}
+
+Type QuantLowering::accType(MLIRContext *ctx) const {
+  return IntegerType::get(ctx, variant == RequantVariant::tataa ? 16 : 32);
+}
+
+namespace {
+
+/// Row tiles of a run-time cast: load a block of rows, convert, store.
+template <typename CastOp>
+struct RuntimeCastLowering : OpConversionPattern<CastOp> {
+  RuntimeCastLowering(TypeConverter &converter, MLIRContext *ctx,
+                      TileSizes tiles)
+      : OpConversionPattern<CastOp>(converter, ctx), tiles(tiles) {}
+
+  LogicalResult
+  matchAndRewrite(CastOp op, typename CastOp::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (constantRange(op.getArg()))
+      return failure(); // folded at compile time (ConstantCastLowering)
+    auto resultType = dyn_cast_or_null<MemRefType>(
+        this->getTypeConverter()->convertType(op.getType()));
+    if (!resultType || resultType.getRank() < 1)
+      return rewriter.notifyMatchFailure(op, "result type not convertible");
+    auto qtype = dyn_cast<mq::UniformQuantizedType>(getElementTypeOrSelf(
+        std::is_same_v<CastOp, mq::QuantizeCastOp> ? op.getType()
+                                                  : op.getArg().getType()));
+    if (!qtype || qtype.getZeroPoint() != 0 ||
+        qtype.getStorageTypeIntegralWidth() != 8)
+      return op.emitOpError("only symmetric int8 casts of run-time tensors "
+                            "are lowered");
+    bool quantize = std::is_same_v<CastOp, mq::QuantizeCastOp>;
+    float scale = static_cast<float>(quantize ? 1.0 / qtype.getScale()
+                                              : qtype.getScale());
+    TileBuilder tb(rewriter, op.getLoc());
+    Value out = tb.allocDram(resultType.getShape(),
+                             resultType.getElementType());
+    Value in = adaptor.getArg();
+    auto toMatrix = [&](Value v) -> Value {
+      if (cast<MemRefType>(v.getType()).getRank() >= 2)
+        return tb.asMatrix(v);
+      auto type = cast<MemRefType>(v.getType());
+      SmallVector<ReassociationIndices> groups = {{0, 1}};
+      return rewriter.create<memref::ExpandShapeOp>(
+          op.getLoc(),
+          MemRefType::get({1, type.getDimSize(0)}, type.getElementType()), v,
+          groups);
+    };
+    Value inMatrix = toMatrix(in), outMatrix = toMatrix(out);
+    auto shape = cast<MemRefType>(outMatrix.getType()).getShape();
+    int64_t rows = shape[0], cols = shape[1];
+    int64_t tm = tiles.rowsPerTile(cols * /*bf16*/ 2);
+    for (int64_t r0 = 0; r0 < rows; r0 += tm) {
+      int64_t rr = std::min(tm, rows - r0);
+      Value src = tb.load(tb.block(inMatrix, r0, 0, rr, cols),
+                          MemorySpace::act);
+      Value dst = tb.allocTile({rr, cols}, resultType.getElementType(),
+                               MemorySpace::act);
+      rewriter.create<ConvertOp>(op.getLoc(), src, dst,
+                                 rewriter.getF32FloatAttr(scale));
+      tb.store(dst, tb.block(outMatrix, r0, 0, rr, cols));
+    }
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+
+  TileSizes tiles;
+};
+
+/// quant.qcast of a constant: an integer global of the quantized values.
+struct ConstantCastLowering : OpConversionPattern<mq::QuantizeCastOp> {
+  ConstantCastLowering(TypeConverter &converter, MLIRContext *ctx,
+                       SymbolTable &symbols)
+      : OpConversionPattern(converter, ctx), symbols(symbols) {}
+
+  LogicalResult
+  matchAndRewrite(mq::QuantizeCastOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Operation *def = op.getArg().getDefiningOp();
+    Attribute value;
+    if (auto c = dyn_cast_or_null<tosa::ConstOp>(def))
+      value = c.getValue();
+    else if (auto c = dyn_cast_or_null<arith::ConstantOp>(def))
+      value = c.getValue();
+    std::optional<SmallVector<float>> values = readF32Elements(value);
+    if (!values)
+      return failure(); // a run-time cast (or a layout op not folded)
+    auto qtype =
+        dyn_cast<mq::UniformQuantizedType>(getElementTypeOrSelf(op.getType()));
+    if (!qtype)
+      return op.emitOpError("only per-tensor uniform constants are lowered");
+    tern::quant::QuantParams params = paramsOf(qtype);
+    auto tensorType = cast<RankedTensorType>(op.getType());
+    auto storage = cast<IntegerType>(qtype.getStorageType());
+    SmallVector<APInt> quantized;
+    quantized.reserve(values->size());
+    for (float v : *values)
+      quantized.push_back(
+          APInt(storage.getWidth(), params.quantize(v), /*isSigned=*/true));
+    auto initType = RankedTensorType::get(tensorType.getShape(), storage);
+    auto memrefType = MemRefType::get(tensorType.getShape(), storage);
+    memref::GlobalOp global;
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(
+          op->getParentOfType<ModuleOp>().getBody());
+      global = rewriter.create<memref::GlobalOp>(
+          op.getLoc(), "__tern_qconstant", rewriter.getStringAttr("private"),
+          memrefType, DenseElementsAttr::get(initType, quantized),
+          /*constant=*/true, /*alignment=*/IntegerAttr());
+      symbols.insert(global);
+    }
+    rewriter.replaceOpWithNewOp<memref::GetGlobalOp>(op, memrefType,
+                                                     global.getSymName());
+    return success();
+  }
+
+  SymbolTable &symbols;
+};
+
+} // namespace
+
+void tern::populateQuantLoweringPatterns(TypeConverter &converter,
+                                         RewritePatternSet &patterns,
+                                         const TileSizes &tiles,
+                                         SymbolTable &symbols) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<ConstantCastLowering>(converter, ctx, symbols);
+  patterns.add<RuntimeCastLowering<mq::QuantizeCastOp>,
+               RuntimeCastLowering<mq::DequantizeCastOp>>(converter, ctx,
+                                                         tiles);
+}

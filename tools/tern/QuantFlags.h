@@ -1,0 +1,60 @@
+//===- QuantFlags.h - calibration / quantization options --------*- C++ -*-===//
+//
+// The options `tern compile` and `tern eval` share for quantizing policies,
+// declared once and instantiated per subcommand.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_TOOLS_TERN_QUANTFLAGS_H
+#define TERN_TOOLS_TERN_QUANTFLAGS_H
+
+#include "tern/Driver/Compile.h"
+
+#include "llvm/Support/CommandLine.h"
+
+namespace tern::tool {
+
+struct QuantFlags {
+  explicit QuantFlags(llvm::cl::SubCommand &sub)
+      : calib("calib",
+              llvm::cl::desc("Calibration samples: a directory with "
+                             "inputs.npy, or .npy / .pb files (one sample "
+                             "or a batch each)"),
+              llvm::cl::value_desc("dir"), llvm::cl::sub(sub)),
+        calibStats("calib-stats",
+                   llvm::cl::desc("Use calibration ranges saved by "
+                                  "--save-calib-stats instead of --calib"),
+                   llvm::cl::value_desc("file"), llvm::cl::sub(sub)),
+        saveCalibStats("save-calib-stats",
+                       llvm::cl::desc("Write the calibrated ranges (JSON)"),
+                       llvm::cl::value_desc("file"), llvm::cl::sub(sub)),
+        observer("observer",
+                 llvm::cl::desc("Calibration observer: minmax, "
+                                "moving-minmax, percentile or mse"),
+                 llvm::cl::init("minmax"), llvm::cl::sub(sub)),
+        calibLimit("calib-limit",
+                   llvm::cl::desc("Calibrate on at most N samples"),
+                   llvm::cl::init(0), llvm::cl::sub(sub)),
+        requant("requant",
+                llvm::cl::desc("Requantization variant (ibert, swifttron, "
+                               "tataa, elastic); default: the target's"),
+                llvm::cl::sub(sub)) {}
+
+  /// Copies the flags into `options`.
+  void apply(CompileOptions &options) const {
+    options.calibration.dataDir = calib;
+    options.calibration.loadPath = calibStats;
+    options.calibration.savePath = saveCalibStats;
+    options.calibration.observer = observer;
+    options.calibration.limit = calibLimit;
+    options.requant = requant;
+  }
+
+  llvm::cl::opt<std::string> calib, calibStats, saveCalibStats, observer;
+  llvm::cl::opt<int64_t> calibLimit;
+  llvm::cl::opt<std::string> requant;
+};
+
+} // namespace tern::tool
+
+#endif // TERN_TOOLS_TERN_QUANTFLAGS_H
