@@ -1,0 +1,92 @@
+// RUN: tern-opt %s -split-input-file -verify-diagnostics \
+// RUN:   --convert-tern-to-accel="tile-m=4 tile-n=4 tile-k=8" | FileCheck %s
+// RUN: tern-opt %s -split-input-file -verify-diagnostics \
+// RUN:   --convert-tern-to-accel="tile-m=4 tile-n=4 tile-k=8 requant=swifttron" \
+// RUN:   | FileCheck %s --check-prefix=SWIFT
+
+// An int8 linear with an int8 result: weights and the int32 bias are
+// quantized at compile time (0.5 / (0.5/127) = 127; 0.125 / (2/127 *
+// 0.5/127) = 2016.125 -> 2016), the bias is preloaded into each i32
+// accumulator tile, every K slice accumulates, and the result is
+// requantized with M = (2/127)(0.5/127)/(4/127) = 1/508:
+// I-BERT frexp(M) = 0.50394 * 2^-8 -> m = round(0.50394 * 2^31) =
+// 1082196484, shift 31 + 8 = 39; SwiftTron: the largest shift with
+// round(M * 2^s) < 2^31 is 40 -> round(2^40 / 508) = 2164392969 > 2^31 - 1,
+// so s = 39 -> 1082196484.
+!x = !quant.uniform<i8<-127:127>:f32, 0.015748031496062992>
+!w = !quant.uniform<i8<-127:127>:f32, 0.003937007874015748>
+!b = !quant.uniform<i32:f32, 6.2000124000248E-5>
+!y = !quant.uniform<i8<-127:127>:f32, 0.031496062992125984>
+// CHECK-DAG: memref.global "private" constant @[[W:__tern_qconstant[_0-9]*]] : memref<8x8xi8> = dense<127>
+// CHECK-DAG: memref.global "private" constant @[[B:__tern_qconstant[_0-9]*]] : memref<8xi32> = dense<2016>
+// CHECK-LABEL: func @linear_int8_out
+// CHECK-SAME: (%[[X:.*]]: memref<4x8xi8>) -> memref<4x8xi8>
+// CHECK: %[[WG:.*]] = memref.get_global @[[W]] : memref<8x8xi8>
+// CHECK: %[[BG:.*]] = memref.get_global @[[B]] : memref<8xi32>
+// CHECK: %[[ACC:.*]] = memref.alloc() : memref<4x4xi32, #accel.space<acc>>
+// CHECK: %[[BROW:.*]] = memref.subview %[[BG]][0] [4] [1]
+// CHECK: accel.dma_broadcast %[[BROW]], %[[ACC]] : memref<4xi32, strided<[1]>>, memref<4x4xi32, #accel.space<acc>>
+// CHECK: accel.dma_load %[[X]], {{.*}} : memref<4x8xi8>, memref<4x8xi8, #accel.space<act>>
+// CHECK: accel.dma_load {{.*}} : memref<8x4xi8, strided<[8, 1]>>, memref<8x4xi8, #accel.space<wgt>>
+// CHECK: accel.gemm %{{.*}}, %{{.*}}, %[[ACC]] accumulate : memref<4x8xi8, #accel.space<act>>, memref<8x4xi8, #accel.space<wgt>>, memref<4x4xi32, #accel.space<acc>>
+// CHECK: accel.requant <ibert> %[[ACC]], %[[Q:.*]] multiplier 1082196484 shift 39 : memref<4x4xi32, #accel.space<acc>>, memref<4x4xi8, #accel.space<act>>
+// CHECK: accel.dma_store %[[Q]], {{.*}} : memref<4x4xi8, #accel.space<act>>, memref<4x4xi8, strided<[8, 1]>>
+// CHECK-COUNT-1: accel.requant <ibert>
+// CHECK-NOT: accel.requant
+// SWIFT-LABEL: func @linear_int8_out
+// SWIFT-COUNT-2: accel.requant <swifttron> %{{.*}}, %{{.*}} multiplier 1082196484 shift 39
+func.func @linear_int8_out(%x: tensor<4x8x!x>) -> tensor<4x8x!y> {
+  %wf = "tosa.const"() {value = dense<0.5> : tensor<8x8xf32>} : () -> tensor<8x8xf32>
+  %bf = "tosa.const"() {value = dense<0.125> : tensor<8xf32>} : () -> tensor<8xf32>
+  %w = "quant.qcast"(%wf) : (tensor<8x8xf32>) -> tensor<8x8x!w>
+  %b = "quant.qcast"(%bf) : (tensor<8xf32>) -> tensor<8x!b>
+  %y = tern.linear %x, %w, %b precision <int> : tensor<4x8x!x>, tensor<8x8x!w>, tensor<8x!b> -> tensor<4x8x!y>
+  return %y : tensor<4x8x!y>
+}
+
+// -----
+
+// A float result: the accumulator (no bias: not preloaded, the first K
+// slice clears it) is converted to bf16 scaled by S_x * S_w * scale =
+// (2/127)(0.5/127)(0.25) = 1.55e-5; the mask is added after conversion.
+// The right operand is read transposed, one column-gathering DMA of int8
+// elements per contraction index.
+!x = !quant.uniform<i8<-127:127>:f32, 0.015748031496062992>
+!w = !quant.uniform<i8<-127:127>:f32, 0.003937007874015748>
+// CHECK-LABEL: func @scores_float_out
+// CHECK: %[[ACC:.*]] = memref.alloc() : memref<4x4xi32, #accel.space<acc>>
+// CHECK-NOT: accel.dma_broadcast
+// CHECK: accel.dma_load {{.*}} : memref<4xi8, strided<[8], offset: {{[0-9]+}}>>, memref<4xi8, strided<[1], offset: {{[0-9]+}}>, #accel.space<wgt>>
+// CHECK: accel.gemm {{.*}}, %[[ACC]] : memref<4x8xi8, #accel.space<act>>, memref<8x4xi8, #accel.space<wgt>>, memref<4x4xi32, #accel.space<acc>>
+// CHECK: accel.convert %[[ACC]], %[[OUT:.*]] scale 1.55000{{[0-9]*}}E-5 : memref<4x4xi32, #accel.space<acc>>, memref<4x4xbf16, #accel.space<act>>
+// CHECK: accel.vector <add> %[[OUT]], %{{.*}}, %[[OUT]] : memref<4x4xbf16
+func.func @scores_float_out(%q: tensor<1x4x8x!x>, %k: tensor<1x4x8x!w>, %m: tensor<1x1x4xf32>) -> tensor<1x4x4xf32> {
+  %s = tern.matmul %q, %k mask %m transpose_rhs scale 2.500000e-01 precision <int> : tensor<1x4x8x!x>, tensor<1x4x8x!w>, tensor<1x1x4xf32> -> tensor<1x4x4xf32>
+  return %s : tensor<1x4x4xf32>
+}
+
+// -----
+
+// Run-time casts: bf16 -> i8 by 1 / S = 63.5, i8 -> bf16 by S.
+!x = !quant.uniform<i8<-127:127>:f32, 0.015748031496062992>
+// CHECK-LABEL: func @casts
+// CHECK: accel.convert %{{.*}}, %{{.*}} scale 6.350000e+01 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+// CHECK: accel.dma_store {{.*}} : memref<4x8xi8, #accel.space<act>>
+// CHECK: accel.convert %{{.*}}, %{{.*}} scale 0.0157480314 : memref<4x8xi8, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+func.func @casts(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %q = "quant.qcast"(%x) : (tensor<4x8xf32>) -> tensor<4x8x!x>
+  %d = "quant.dcast"(%q) : (tensor<4x8x!x>) -> tensor<4x8xf32>
+  return %d : tensor<4x8xf32>
+}
+
+// -----
+
+// A result scale the multiplier cannot encode (M = 2^40) is refused.
+!x = !quant.uniform<i8<-127:127>:f32, 1.0>
+!y = !quant.uniform<i8<-127:127>:f32, 9.094947017729282E-13>
+func.func @unencodable(%a: tensor<4x8x!x>, %b: tensor<8x4x!x>) -> tensor<4x4x!y> {
+  // expected-error @+2 {{'tern.matmul' op cannot requantize its result: requantization multiplier}}
+  // expected-error @+1 {{failed to legalize operation 'tern.matmul'}}
+  %y = tern.matmul %a, %b precision <int> : tensor<4x8x!x>, tensor<8x4x!x> -> tensor<4x4x!y>
+  return %y : tensor<4x4x!y>
+}
