@@ -18,7 +18,6 @@
 #include "hwy/highway.h"
 
 #include <cstring>
-#include <memory>
 #include <thread>
 #include <vector>
 
@@ -184,62 +183,76 @@ void PackA(const int8_t *HWY_RESTRICT A, int16_t *HWY_RESTRICT Ap, size_t M,
   }
 }
 
-/// Packs W into strip-major int16 pairs: for strip t (strip columns) and
-/// pair p, the strip-wide run Wp[(t * Kp + p) * 2 * strip ...] holds
-/// (W[2p][j], W[2p+1][j]) for its columns j, zero beyond N and K. All of a
-/// strip's pairs are contiguous, so one K block of a strip is a dense run
-/// in L1 (row-major with a stride of 2*Np int16 would map every row to the
-/// same few cache sets). Every element is written: Wp needs no clearing.
-void PackW(const int8_t *HWY_RESTRICT W, int16_t *HWY_RESTRICT Wp, size_t K,
-           size_t N, size_t Kp, size_t strip,
-           const int8_t *HWY_RESTRICT zeros) {
-  const size_t strips = (N + strip - 1) / strip;
-  for (size_t p = 0; p < Kp; ++p) {
-    const int8_t *w0 = W + 2 * p * N;
+/// Packs pairs [p0, p1) of the strip of columns [j0, j0 + n) of W (n <=
+/// strip) into dst: for each pair p, strip int16 pairs (W[2p][j],
+/// W[2p+1][j]), zero beyond N and K. Every element is written. Called per
+/// strip and K block right before the block is used, so the packed panel
+/// (12 KiB on AVX2) is written to and read from L1 only: packing all of W
+/// up front wrote and re-read twice W's size through memory, a sixth of the
+/// multiply's time on BERT tiles.
+void PackWBlock(const int8_t *HWY_RESTRICT W, size_t K, size_t N,
+                const int8_t *HWY_RESTRICT zeros, size_t j0, size_t n,
+                size_t strip, size_t p0, size_t p1, int16_t *HWY_RESTRICT dst) {
+#if HWY_TARGET != HWY_SCALAR
+  const hn::ScalableTag<int32_t> d32;
+  const hn::Repartition<int16_t, decltype(d32)> d16;
+  const hn::Rebind<int8_t, decltype(d32)> d8; // one int8 per int32 lane
+  const size_t L = hn::Lanes(d32);
+  const auto lo16 = hn::Set(d32, 0xFFFF);
+#endif
+  for (size_t p = p0; p < p1; ++p, dst += 2 * strip) {
+    const int8_t *w0 = W + 2 * p * N + j0;
     const int8_t *w1 = 2 * p + 1 < K ? w0 + N : zeros;
-    for (size_t t = 0; t < strips; ++t) {
-      const size_t j0 = t * strip;
-      const size_t n = N - j0 < strip ? N - j0 : strip;
-      int16_t *HWY_RESTRICT dst = Wp + (t * Kp + p) * strip * 2;
-      for (size_t c = 0; c < n; ++c) {
-        dst[2 * c] = w0[j0 + c];
-        dst[2 * c + 1] = w1[j0 + c];
-      }
-      for (size_t c = 2 * n; c < 2 * strip; ++c)
-        dst[c] = 0;
+    size_t c = 0;
+#if HWY_TARGET != HWY_SCALAR
+    // Sign-extended to int32, w0 in the low and w1 in the high half of each
+    // lane is the (w0[c], w1[c]) int16 pair in memory order.
+    for (; c + L <= n; c += L) {
+      const auto v0 = hn::PromoteTo(d32, hn::LoadU(d8, w0 + c));
+      const auto v1 = hn::PromoteTo(d32, hn::LoadU(d8, w1 + c));
+      const auto v = hn::Or(hn::And(v0, lo16), hn::ShiftLeft<16>(v1));
+      hn::StoreU(hn::BitCast(d16, v), d16, dst + 2 * c);
     }
+#endif
+    for (; c < n; ++c) {
+      dst[2 * c] = w0[c];
+      dst[2 * c + 1] = w1[c];
+    }
+    for (c = 2 * n; c < 2 * strip; ++c)
+      dst[c] = 0;
   }
 }
 
 /// Computes columns [j0, j1) (multiples of a 3-vector strip) of S for all
-/// rows. Ap: M x Kp2 int16 (PackA); Wp: strips of Kp x strip pairs (PackW);
-/// S: M x Np.
-void GemmStrip(const int16_t *HWY_RESTRICT Ap, const int16_t *HWY_RESTRICT Wp,
-               int32_t *HWY_RESTRICT S, size_t M, size_t Kp, size_t Np,
-               size_t j0, size_t j1) {
-  const size_t Kp2 = 2 * Kp;
+/// rows. Ap: M x 2*Kp int16 (PackA); W: K x N int8, zeros: N zero bytes
+/// when K is odd (the missing row of the last pair); S: M x Np.
+void GemmStrip(const int16_t *HWY_RESTRICT Ap, const int8_t *HWY_RESTRICT W,
+               const int8_t *HWY_RESTRICT zeros, int32_t *HWY_RESTRICT S,
+               size_t M, size_t K, size_t N, size_t Np, size_t j0, size_t j1) {
+  const size_t Kp = (K + 1) / 2, Kp2 = 2 * Kp;
 #if HWY_TARGET == HWY_SCALAR
-  // One lane: a strip is 3 columns.
   for (size_t i = 0; i < M; ++i)
-    for (size_t j = j0; j < j1; ++j) {
+    for (size_t j = j0; j < j1 && j < N; ++j) {
       int32_t s = 0;
-      for (size_t p = 0; p < Kp; ++p) {
-        const int16_t *a = Ap + i * Kp2 + 2 * p;
-        const int16_t *w = Wp + ((j / 3 * Kp + p) * 3 + j % 3) * 2;
-        s += a[0] * w[0] + a[1] * w[1];
-      }
+      for (size_t k = 0; k < K; ++k)
+        s += Ap[i * Kp2 + k] * W[k * N + j];
       S[i * Np + j] = s;
     }
 #else
   const size_t L = hn::Lanes(hn::ScalableTag<int32_t>());
-  const size_t ws = 6 * L; // int16 per (strip, pair) run: 3 vectors of pairs
-  // K blocks keep a strip of W (KB pairs x 3 vectors: 12 KiB on AVX2) in L1
-  // while all row blocks stream past it.
+  const size_t strip = 3 * L;
+  const size_t ws = 2 * strip; // int16 per pair row of a packed panel
+  // K blocks keep a packed panel of W (KB pairs x 3 vectors: 12 KiB on
+  // AVX2) in L1 while all row blocks stream past it.
   constexpr size_t KB = 128;
-  for (size_t j = j0; j < j1; j += 3 * L) {
-    const int16_t *wcol = Wp + (j / (3 * L)) * Kp * ws; // this strip
+  std::vector<int16_t> panel(KB * ws);
+  for (size_t j = j0; j < j1; j += strip) {
+    const size_t n = N - j < strip ? N - j : strip;
     for (size_t kb = 0; kb < Kp; kb += KB) {
       const size_t kEnd = kb + KB < Kp ? kb + KB : Kp;
+      PackWBlock(W, K, N, zeros, j, n, strip, kb, kEnd, panel.data());
+      // Block indexes the panel by absolute pair p.
+      const int16_t *wcol = panel.data() - kb * ws;
       size_t i = 0;
       for (; i + 4 <= M; i += 4)
         Block<4>(Ap + i * Kp2, Kp2, wcol, ws, S + i * Np + j, Np, kb, kEnd);
@@ -275,7 +288,6 @@ namespace tern::rt::kernels {
 HWY_EXPORT(Int32Lanes);
 HWY_EXPORT(GemmStrip);
 HWY_EXPORT(PackA);
-HWY_EXPORT(PackW);
 HWY_EXPORT(TargetNameHere);
 
 const char *gemmSimdTargetName() {
@@ -290,15 +302,15 @@ void gemmInt8Simd(const int8_t *A, const int8_t *W, int32_t *S, size_t M,
   const size_t strip = 3 * L;
   const size_t Np = (N + strip - 1) / strip * strip;
   const size_t Kp = (K + 1) / 2;
-  // Packing costs O(MK + KN) against the O(MKN) multiply, but done with
-  // scalar, branchy loops it was about 15% of a BERT tile; the per-target
-  // loops vectorise. Buffers are left uninitialised: the packers write every
-  // element.
-  std::unique_ptr<int16_t[]> Ap(new int16_t[M * 2 * Kp]);
-  std::unique_ptr<int16_t[]> Wp(new int16_t[Kp * 2 * Np]);
+  // A is widened once per call (O(MK) against the O(MKN) multiply) into a
+  // buffer reused by the calling thread: fresh pages every call would fault
+  // and be write-allocated from memory. PackA writes every element.
+  static thread_local std::vector<int16_t> ApBuf;
+  if (ApBuf.size() < M * 2 * Kp)
+    ApBuf.resize(M * 2 * Kp);
+  int16_t *Ap = ApBuf.data();
+  HWY_DYNAMIC_DISPATCH(PackA)(A, Ap, M, K, 2 * Kp);
   std::vector<int8_t> zeros(K % 2 ? N : 0, 0); // the missing row of an odd K
-  HWY_DYNAMIC_DISPATCH(PackA)(A, Ap.get(), M, K, 2 * Kp);
-  HWY_DYNAMIC_DISPATCH(PackW)(W, Wp.get(), K, N, Kp, strip, zeros.data());
   // Write S in place when no column padding is needed.
   std::vector<int32_t> Spad(Np == N ? 0 : M * Np);
   int32_t *Sp = Np == N ? S : Spad.data();
@@ -308,7 +320,7 @@ void gemmInt8Simd(const int8_t *A, const int8_t *W, int32_t *S, size_t M,
     t = static_cast<unsigned>(strips);
   auto work = [&](size_t s0, size_t s1) {
     HWY_DYNAMIC_DISPATCH(GemmStrip)
-    (Ap.get(), Wp.get(), Sp, M, Kp, Np, s0 * strip, s1 * strip);
+    (Ap, W, zeros.data(), Sp, M, K, N, Np, s0 * strip, s1 * strip);
   };
   if (t <= 1) {
     work(0, strips);
