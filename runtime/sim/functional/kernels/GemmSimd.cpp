@@ -1,5 +1,4 @@
-//===- GemmSimd.cpp - Highway int8 GEMM with run-time dispatch
-//--------------===//
+//===- GemmSimd.cpp - Highway int8 GEMM with run-time dispatch ------------===//
 //
 // Operands are widened to int16 pairs so that one multiply-add (x86: vpmaddwd)
 // does two exact MACs per int32 lane: W is packed into column strips of 3
