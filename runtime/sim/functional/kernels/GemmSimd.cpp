@@ -1,12 +1,12 @@
 //===- GemmSimd.cpp - Highway int8 GEMM with run-time dispatch ------------===//
 //
 // Operands are widened to int16 pairs so that one multiply-add (x86: vpmaddwd)
-// does two exact MACs per int32 lane: W is packed into column strips of 3
-// vectors, K/2 rows of interleaved (W[2p][j], W[2p+1][j]) each, and each A
-// pair is broadcast as one int32. The inner loop is then only loads,
-// vpmaddwd and vpaddd on a 4-row x 3-vector register block (12 int32
-// accumulators). The column strip loop is outermost and K is blocked, so a
-// strip's K block of W stays in L1 while every row block streams past it.
+// does two exact MACs per int32 lane: each thread packs, per column strip of
+// 3 vectors and K block of 128 pairs, a panel of interleaved (W[2p][j],
+// W[2p+1][j]) that stays in L1, and each A pair is broadcast as one int32.
+// The inner loop is then only loads, vpmaddwd and vpaddd on a 4-row x
+// 3-vector register block (12 int32 accumulators) while every row block
+// streams past the panel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -303,7 +303,9 @@ void gemmInt8Simd(const int8_t *A, const int8_t *W, int32_t *S, size_t M,
   const size_t Kp = (K + 1) / 2;
   // A is widened once per call (O(MK) against the O(MKN) multiply) into a
   // buffer reused by the calling thread: fresh pages every call would fault
-  // and be write-allocated from memory. PackA writes every element.
+  // and be write-allocated from memory. It keeps the largest A seen (for
+  // the model's tiles at most twice the act scratchpad). PackA writes every
+  // element.
   static thread_local std::vector<int16_t> ApBuf;
   if (ApBuf.size() < M * 2 * Kp)
     ApBuf.resize(M * 2 * Kp);
