@@ -43,3 +43,26 @@ TEST(GemmKernel, SimdScalarAndThreadsAgreeWithNaive) {
     }
   }
 }
+
+// Randomized shapes around the kernel's edges: odd K (a half-empty last
+// pair), K over several 128-pair blocks, M not a multiple of the 4-row
+// block, N not a multiple of the strip (partial and padded panels), and
+// operands that include -128 * -128.
+TEST(GemmKernel, RandomShapesMatchScalar) {
+  std::mt19937 rng(2026);
+  for (int iter = 0; iter < 60; ++iter) {
+    const size_t M = 1 + rng() % 11, K = 1 + rng() % 700, N = 1 + rng() % 130;
+    std::vector<int8_t> A(M * K), W(K * N);
+    for (auto &a : A)
+      a = static_cast<int8_t>(rng() % 4 ? rng() : -128);
+    for (auto &w : W)
+      w = static_cast<int8_t>(rng() % 4 ? rng() : -128);
+    std::vector<int32_t> ref(M * N, -1);
+    gemmInt8Scalar(A.data(), W.data(), ref.data(), M, K, N);
+    const unsigned threads = 1 + rng() % 3;
+    std::vector<int32_t> si(M * N, -1);
+    gemmInt8Simd(A.data(), W.data(), si.data(), M, K, N, threads);
+    ASSERT_EQ(si, ref) << M << "x" << K << "x" << N << " threads " << threads
+                       << " target " << gemmSimdTargetName();
+  }
+}

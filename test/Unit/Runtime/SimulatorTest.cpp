@@ -201,6 +201,42 @@ TEST(Sim, GemmBitmapSkipsRows) {
   EXPECT_EQ(r.M->stats.macs, 2u * 4 * 4);
 }
 
+TEST(Sim, GemmRandomizedAllModes) {
+  // Every operand width, both accumulator modes, with and without
+  // accumulation and a K-row bitmap, on the SIMD and the scalar kernel, on
+  // shapes that hit the SIMD kernel's partial blocks; gemmCase checks each
+  // against a naive int64 reference. The last shape is above the
+  // threading threshold.
+  std::mt19937 rng(11);
+  const char *widths[] = {"", ", width=w6", ", width=w4"};
+  const unsigned bits[] = {8, 6, 4};
+  for (int iter = 0; iter < 24; ++iter) {
+    const bool big = iter == 23;
+    const unsigned M = big ? 37 : 1 + rng() % 9;
+    const unsigned K = big ? 301 : 1 + rng() % 300;
+    const unsigned N = big ? 97 : 1 + rng() % 60;
+    const unsigned w = rng() % 3;
+    const bool i16 = rng() % 2, acc = rng() % 2, bmap = rng() % 2 && !big;
+    std::string extra = widths[w];
+    if (i16)
+      extra += ", accmode=i16";
+    if (acc)
+      extra += ", acc=1";
+    std::vector<uint8_t> bm;
+    if (bmap) {
+      extra += ", bmap=1, baddr=100";
+      bm.resize((K + 7) / 8);
+      for (auto &b : bm)
+        b = static_cast<uint8_t>(rng());
+    }
+    for (bool simd : {true, false}) {
+      SCOPED_TRACE(std::to_string(M) + "x" + std::to_string(K) + "x" +
+                   std::to_string(N) + extra + (simd ? " simd" : " scalar"));
+      gemmCase(M, K, N, extra, bits[w], i16, simd, big ? 2 : 1, bm);
+    }
+  }
+}
+
 TEST(Sim, GemmRuntimeLength) {
   Result r = runAsm("cfg.len rd=1, value=2\n"
                     "gemm dst=0, a=0, w=0, m=8, k=2, n=1, lensel=2\nend\n",
