@@ -93,9 +93,12 @@ def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
       through because they do not change a tensor's range. A float value
       becomes quantized by a `quant.qcast` placed after its producer (one per
       value and type, shared by every consumer).
-    - Weights: symmetric per-tensor from the constant's own min / max
-      (`quant.qcast` of the constant, folded into int8 constants by the
-      lowering).
+    - Weights: symmetric per-tensor from the constant's own min / max at
+      `weight-bits` (8, 6 or 4; storage `i8`, `i6`, `i4`, range
+      `[-(2^(b-1)-1), 2^(b-1)-1]`), a `quant.qcast` of the constant folded
+      into integer constants by the lowering (packed at that width in the
+      program file). Activations are 8-bit: the requantization unit and the
+      conversions saturate at int8 only.
     - Bias: `quant.qcast` to `!quant.uniform<i32:f32, S_x*S_w>` (int32 at
       the product scale, added to the accumulator).
     - Results: int8 at the result's calibrated scale (requantized by the
@@ -115,9 +118,9 @@ def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
                            "::mlir::tosa::TosaDialect"];
   let options = [
     Option<"activationBits", "activation-bits", "unsigned", /*default=*/"8",
-           "Bits of quantized activations (2-8)">,
+           "Bits of quantized activations (8; narrower ones are refused)">,
     Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
-           "Bits of quantized weights (2-8)">,
+           "Bits of quantized weights: 8, 6 or 4 (storage i8, i6, i4)">,
     Option<"int8Outputs", "int8-outputs", "bool", /*default=*/"true",
            "Keep results feeding only int ops in int8 (off: every matrix op "
            "returns float)">,

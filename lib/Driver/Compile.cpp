@@ -78,18 +78,36 @@ llvm::Error tern::checkPrecisionPolicy(StringRef policy) {
 
 bool tern::policyQuantizes(StringRef policy) { return policy != "bf16"; }
 
+llvm::Error tern::parseBitsSpec(StringRef spec, CompileOptions &options) {
+  unsigned w = 0, a = 0;
+  StringRef rest = spec;
+  if (!rest.consume_front("w") || rest.consumeInteger(10, w) ||
+      !rest.consume_front("a") || rest.consumeInteger(10, a) || !rest.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "--bits '" + spec +
+                                       "': expected wNaM, e.g. w8a8 or w4a8");
+  options.weightBits = w;
+  options.activationBits = a;
+  return llvm::Error::success();
+}
+
 void tern::buildLoweringPipeline(OpPassManager &pm,
                                  const rt::targets::Preset &preset,
-                                 EmitKind stopAfter, StringRef policy,
-                                 StringRef requant) {
+                                 EmitKind stopAfter,
+                                 const CompileOptions &options) {
+  StringRef policy = options.precision, requant = options.requant;
   if (stopAfter == EmitKind::Tosa)
     return;
   TernSelectPrecisionOptions select;
   select.policy =
       policy == "tataa" ? PrecisionPolicy::tataa : PrecisionPolicy::bf16;
   pm.addNestedPass<func::FuncOp>(createTernSelectPrecision(select));
-  if (policyQuantizes(policy))
-    pm.addNestedPass<func::FuncOp>(createTernQuantize());
+  if (policyQuantizes(policy)) {
+    TernQuantizeOptions quantize;
+    quantize.weightBits = options.weightBits;
+    quantize.activationBits = options.activationBits;
+    pm.addNestedPass<func::FuncOp>(createTernQuantize(quantize));
+  }
   if (stopAfter == EmitKind::Tern)
     return;
   ConvertTernToAccelOptions lower;
@@ -147,6 +165,18 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
     return failure();
   }
 
+  if (policyQuantizes(options.precision) &&
+      !llvm::is_contained(preset.operandBits, options.weightBits)) {
+    mlir::emitError(module.getLoc(), "target '")
+        << preset.name << "' does not execute " << options.weightBits
+        << "-bit weights (its operand_bits are "
+        << llvm::join(llvm::map_range(preset.operandBits,
+                                      [](unsigned b) { return std::to_string(b); }),
+                      ", ")
+        << ")";
+    return failure();
+  }
+
   // Raising first: calibration observes the raised tern ops.
   if (options.raise && emit != EmitKind::Tosa) {
     PassManager raise(module.getContext());
@@ -174,7 +204,7 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
 
   PassManager pm(module.getContext());
   configureIrPrinting(pm, options);
-  buildLoweringPipeline(pm, preset, emit, options.precision, options.requant);
+  buildLoweringPipeline(pm, preset, emit, options);
   if (failed(pm.run(module)))
     return failure();
   if (emit == EmitKind::Tosa || emit == EmitKind::Tern ||

@@ -69,7 +69,8 @@ Error runCompile() {
   tern::CompileOptions options;
   options.target = target;
   options.precision = precision;
-  quantFlags.apply(options);
+  if (Error e = quantFlags.apply(options))
+    return e;
   options.printIrAfterAll = printIrAfterAll;
   options.dumpIrDir = dumpIrDir;
   options.raise = model->imported;

@@ -57,7 +57,8 @@ Error runEval() {
   tern::CompileOptions options;
   options.target = target;
   options.precision = precision;
-  quantFlags.apply(options);
+  if (Error e = quantFlags.apply(options))
+    return e;
   options.raise = model->imported;
   auto image =
       tern::compileModule(*model->module, options, tern::EmitKind::Program);

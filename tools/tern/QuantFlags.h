@@ -35,24 +35,31 @@ struct QuantFlags {
         calibLimit("calib-limit",
                    llvm::cl::desc("Calibrate on at most N samples"),
                    llvm::cl::init(0), llvm::cl::sub(sub)),
+        bits("bits",
+             llvm::cl::desc("Operand widths of quantized matrix ops: "
+                            "w8a8 (default), w6a8, w4a8"),
+             llvm::cl::init("w8a8"), llvm::cl::sub(sub)),
         requant("requant",
                 llvm::cl::desc("Requantization variant (ibert, swifttron, "
                                "tataa, elastic); default: the target's"),
                 llvm::cl::sub(sub)) {}
 
   /// Copies the flags into `options`.
-  void apply(CompileOptions &options) const {
+  llvm::Error apply(CompileOptions &options) const {
+    if (llvm::Error e = parseBitsSpec(bits, options))
+      return e;
     options.calibration.dataDir = calib;
     options.calibration.loadPath = calibStats;
     options.calibration.savePath = saveCalibStats;
     options.calibration.observer = observer;
     options.calibration.limit = calibLimit;
     options.requant = requant;
+    return llvm::Error::success();
   }
 
   llvm::cl::opt<std::string> calib, calibStats, saveCalibStats, observer;
   llvm::cl::opt<int64_t> calibLimit;
-  llvm::cl::opt<std::string> requant;
+  llvm::cl::opt<std::string> bits, requant;
 };
 
 } // namespace tern::tool

@@ -42,7 +42,12 @@ struct CompileOptions {
   CalibrationOptions calibration;
   /// Requantization variant; empty: the target preset's.
   std::string requant;
+  /// Operand widths of quantized matrix ops (`--bits w4a8`).
+  unsigned weightBits = 8, activationBits = 8;
 };
+
+/// Parses `wNaM` (e.g. w8a8, w4a8) into `options`.
+llvm::Error parseBitsSpec(llvm::StringRef spec, CompileOptions &options);
 
 /// Reads a model: `.onnx` files are imported (with `inputShapes`, each
 /// `name=1x3x224x224`), anything else is parsed as MLIR through `sourceMgr`.
@@ -82,8 +87,7 @@ bool policyQuantizes(llvm::StringRef policy);
 /// raising passes run before (calibration needs raised IR).
 void buildLoweringPipeline(mlir::OpPassManager &pm,
                            const rt::targets::Preset &preset,
-                           EmitKind stopAfter, llvm::StringRef policy,
-                           llvm::StringRef requant);
+                           EmitKind stopAfter, const CompileOptions &options);
 
 /// Runs the lowering pipeline on `module` (tern IR) in place and, for
 /// EmitKind::Asm / Program, emits the program image. Diagnostics go to the

@@ -126,6 +126,25 @@ private:
       rtp::Segment seg;
       seg.dramOffset = address.getInt();
       seg.bits = 8;
+      // 6- and 4-bit weights are packed at their width in the file; the
+      // loader sign-extends them to one byte per value in DRAM.
+      unsigned width = init.getElementType().getIntOrFloatBitWidth();
+      if (init.getElementType().isSignlessInteger() &&
+          (width == 4 || width == 6)) {
+        SmallVector<int64_t> values;
+        values.reserve(global.getType().getNumElements());
+        for (const APInt &v : init.getValues<APInt>())
+          values.push_back(v.getSExtValue());
+        auto packed = rtp::packValues(values, width);
+        if (!packed)
+          return global.emitError("cannot pack constant: ")
+                 << llvm::toString(packed.takeError());
+        seg.bits = width;
+        seg.count = values.size();
+        seg.data = std::move(*packed);
+        image.constants.push_back(std::move(seg));
+        continue;
+      }
       ArrayRef<char> raw = init.getRawData();
       unsigned bytes = elementBytes(init.getElementType());
       int64_t count = global.getType().getNumElements();
@@ -437,7 +456,11 @@ private:
       return emit(o, "gemm.bf16",
                   {{"dst", c->addr}, {"a", a->addr}, {"w", w->addr}, {"m", m},
                    {"k", k}, {"n", n}, {"acc", o.getAccumulate() ? 1u : 0u}});
-    unsigned bits = elem.getIntOrFloatBitWidth();
+    // One width field for both operands: the wider one decides (4-bit
+    // weights against 8-bit activations run on the 8-bit datapath).
+    unsigned bits =
+        std::max(elem.getIntOrFloatBitWidth(),
+                 o.getRhs().getType().getElementType().getIntOrFloatBitWidth());
     uint64_t width = bits == 8 ? 0 : bits == 6 ? 1 : 2;
     bool i16 = o.getAcc().getType().getElementType().isSignlessInteger(16);
     return emit(o, "gemm",

@@ -81,8 +81,11 @@ std::optional<tq::Range> tern::constantRange(Value value) {
 
 mq::UniformQuantizedType tern::uniformType(MLIRContext *ctx,
                                            const tq::QuantParams &params) {
+  // Narrow widths get a storage type of their own (i4, i6): the GEMM reads
+  // the operand width from it, and the program file packs such constants.
+  unsigned storageBits = params.bits < 8 ? params.bits : 8;
   return mq::UniformQuantizedType::get(
-      mq::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
+      mq::QuantizationFlags::Signed, IntegerType::get(ctx, storageBits),
       Float32Type::get(ctx), params.scale, params.zeroPoint, params.qmin,
       params.qmax);
 }

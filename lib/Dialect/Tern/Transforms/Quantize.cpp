@@ -81,12 +81,20 @@ public:
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    for (unsigned bits : {unsigned(activationBits), unsigned(weightBits)})
-      if (bits != 8) {
-        func.emitError("tern-quantize: ")
-            << bits << "-bit operands are not lowered yet (8 only)";
-        return signalPassFailure();
-      }
+    if (weightBits != 4 && weightBits != 6 && weightBits != 8) {
+      func.emitError("tern-quantize: ")
+          << weightBits << "-bit weights: the matrix unit takes 8, 6 or 4 bits";
+      return signalPassFailure();
+    }
+    // The requantization unit and the bf16 -> int conversion saturate at
+    // int8: narrower activations would wrap on the narrow datapath.
+    if (activationBits != 8) {
+      func.emitError("tern-quantize: ")
+          << activationBits
+          << "-bit activations need a saturating narrow requantization, "
+             "which the ISA lacks; activations are 8-bit";
+      return signalPassFailure();
+    }
     SmallVector<Operation *> intOps;
     func.walk([&](Operation *op) {
       if (isIntMatrixOp(op))

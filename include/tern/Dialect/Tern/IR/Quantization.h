@@ -41,7 +41,8 @@ std::optional<quant::Range> constantRange(mlir::Value value);
 std::optional<llvm::SmallVector<float>>
 readF32Elements(mlir::Attribute attr);
 
-/// `!quant.uniform<i8<qmin:qmax>:f32, scale[:zp]>` (storage i8 up to 8 bits).
+/// `!quant.uniform<iB<qmin:qmax>:f32, scale[:zp]>`, storage i4 / i6 for 4-
+/// and 6-bit parameters, i8 for 7 and 8 bits.
 mlir::quant::UniformQuantizedType
 uniformType(mlir::MLIRContext *ctx, const quant::QuantParams &params);
 
