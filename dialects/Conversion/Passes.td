@@ -45,7 +45,11 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     `tern.merge_heads` (strided block copies through the activation
     scratchpad; rows whose elements are not contiguous are gathered element
     by element), `tosa.add` / `sub` / `mul` / `maximum` with an operand of the
-    result's shape or one broadcast row, `tosa.clamp` without an upper bound (ReLU), and
+    result's shape, one broadcast row, a splat constant (a vector-unit
+    constant register) or another constant that broadcasts to the result
+    (expanded at compile time, e.g. a folded BatchNorm's per-channel
+    coefficients), `tosa.reduce_sum` (a GEMM against a ones vector: f32
+    accumulation, one rounding), `tosa.clamp` without an upper bound (ReLU), and
     `tosa.conv2d` when it is a patch embedding (stride =
     kernel, no padding): im2col copies plus a GEMM against the weight
     reordered at compile time. Transposes and reshapes of constants are

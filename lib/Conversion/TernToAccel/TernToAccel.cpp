@@ -140,6 +140,7 @@ public:
     populateRowOpLoweringPatterns(converter, patterns, tiles);
     populateDataMovementLoweringPatterns(converter, patterns, tiles);
     populateTosaComputeLoweringPatterns(converter, patterns, tiles);
+    populateReductionLoweringPatterns(converter, patterns, tiles);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<accel::AccelDialect, memref::MemRefDialect>();
@@ -187,10 +188,10 @@ private:
     bool ok = true;
     module.walk([&](Operation *op) {
       if (isa<ModuleOp, func::FuncOp, func::ReturnOp, arith::ConstantOp,
-              tosa::ConstOp, tosa::ReshapeOp, tosa::TransposeOp,
-              tosa::SliceOp, tosa::ConcatOp, tosa::GatherOp, tosa::AddOp,
-              tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
-              tosa::Conv2DOp, tosa::ClampOp>(op))
+              tosa::ConstOp, tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp,
+              tosa::ConcatOp, tosa::GatherOp, tosa::AddOp, tosa::SubOp,
+              tosa::MulOp, tosa::MaximumOp, tosa::Conv2DOp, tosa::ClampOp,
+              tosa::ReduceSumOp>(op))
         return;
       if (op->getDialect() &&
           op->getDialect()->getNamespace() == TernDialect::getDialectNamespace()) {
