@@ -53,7 +53,10 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     `tosa.conv2d` when it is a patch embedding (stride =
     kernel, no padding): im2col copies plus a GEMM against the weight
     reordered at compile time. Transposes and reshapes of constants are
-    folded first, so weight layouts cost nothing at run time.
+    folded first, so weight layouts cost nothing at run time; a transpose
+    whose only use is an element-wise op with a constant operand moves past
+    it and consecutive transposes merge (an exported BatchNorm1d's
+    `transpose -> x * a + c -> transpose` leaves no copy).
 
     Masked attention scores add their mask tile after the scaled conversion
     (the mask may broadcast over batch/head dimensions and over rows).

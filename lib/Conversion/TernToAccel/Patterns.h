@@ -59,7 +59,10 @@ void populateReductionLoweringPatterns(mlir::TypeConverter &converter,
                                        const TileSizes &tiles);
 
 /// Replaces tosa.transpose of constants by transposed constants, so weight
-/// layouts are fixed at compile time rather than by DMA.
+/// layouts are fixed at compile time rather than by DMA; moves transposes
+/// past element-wise ops with a constant operand and merges consecutive
+/// transposes, so that `transpose -> x * a + c -> transpose` around
+/// per-channel constants (an exported BatchNorm1d) cancels.
 void populateConstantFoldingPatterns(mlir::RewritePatternSet &patterns);
 
 /// tern.linear and tern.matmul: GEMM tiles on the matrix unit.
