@@ -320,7 +320,9 @@ struct SinkTransposeThroughConstant : OpRewritePattern<Op> {
           !matchPattern(other, m_Constant()))
         continue;
       auto otherType = cast<RankedTensorType>(other.getType());
-      if (otherType.getRank() != type.getRank() || !otherType.hasStaticShape())
+      // Only f32 constants fold through a transpose (FoldConstantTranspose).
+      if (otherType.getRank() != type.getRank() ||
+          !otherType.hasStaticShape() || !otherType.getElementType().isF32())
         continue;
       SmallVector<int64_t> inverse(perm->size());
       for (size_t i = 0; i < perm->size(); ++i)
