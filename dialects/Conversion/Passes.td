@@ -45,11 +45,18 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     `tern.merge_heads` (strided block copies through the activation
     scratchpad; rows whose elements are not contiguous are gathered element
     by element), `tosa.add` / `sub` / `mul` / `maximum` with an operand of the
-    result's shape or one broadcast row, `tosa.clamp` without an upper bound (ReLU), and
+    result's shape, one broadcast row, a splat constant (a vector-unit
+    constant register) or another constant that broadcasts to the result
+    (expanded at compile time, e.g. a folded BatchNorm's per-channel
+    coefficients), `tosa.reduce_sum` (a GEMM against a ones vector: f32
+    accumulation, one rounding), `tosa.clamp` without an upper bound (ReLU), and
     `tosa.conv2d` when it is a patch embedding (stride =
     kernel, no padding): im2col copies plus a GEMM against the weight
     reordered at compile time. Transposes and reshapes of constants are
-    folded first, so weight layouts cost nothing at run time.
+    folded first, so weight layouts cost nothing at run time; a transpose
+    whose only use is an element-wise op with a constant operand moves past
+    it and consecutive transposes merge (an exported BatchNorm1d's
+    `transpose -> x * a + c -> transpose` leaves no copy).
 
     Masked attention scores add their mask tile after the scaled conversion
     (the mask may broadcast over batch/head dimensions and over rows).

@@ -9,6 +9,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -88,6 +89,26 @@ Expected<std::optional<Array>> readArray(StringRef dir, StringRef name,
   return std::optional<Array>(std::move(a));
 }
 
+/// meta.json's "normalisation": {"std": x}, if the dataset has one.
+Expected<std::optional<double>> readTargetStd(StringRef dir) {
+  SmallString<256> path(dir);
+  sys::path::append(path, "meta.json");
+  if (!sys::fs::exists(path))
+    return std::optional<double>();
+  auto buffer = MemoryBuffer::getFile(path);
+  if (!buffer)
+    return evalError(path + ": " + buffer.getError().message());
+  Expected<json::Value> meta = json::parse((*buffer)->getBuffer());
+  if (!meta)
+    return evalError(path + ": " + toString(meta.takeError()));
+  const json::Object *obj = meta->getAsObject();
+  const json::Object *norm = obj ? obj->getObject("normalisation") : nullptr;
+  std::optional<double> stdev = norm ? norm->getNumber("std") : std::nullopt;
+  if (stdev && !(*stdev > 0))
+    return evalError(path + ": normalisation.std must be positive");
+  return stdev;
+}
+
 int64_t argmax(ArrayRef<double> v) {
   return std::max_element(v.begin(), v.end()) - v.begin();
 }
@@ -119,6 +140,9 @@ Expected<EvalResult> tern::evaluateProgram(const rt::program::ProgramImage &imag
   for (auto *a : {&inputs, &labels, &targets, &reference})
     if (!*a)
       return a->takeError();
+  auto targetStd = readTargetStd(dir);
+  if (!targetStd)
+    return targetStd.takeError();
 
   const rt::program::TensorDesc &in = image.inputs.front();
   const rt::program::TensorDesc &out = image.outputs.front();
@@ -143,13 +167,19 @@ Expected<EvalResult> tern::evaluateProgram(const rt::program::ProgramImage &imag
 
   EvalResult r;
   r.samples = n;
+  // Samples are concatenated on axis 0, as the zoo's reference.npy.
+  r.outputShape.assign(out.shape.begin(), out.shape.end());
+  if (r.outputShape.empty())
+    r.outputShape.push_back(1);
+  r.outputShape[0] *= n;
+  r.outputs.reserve(n * outElems);
   rt::timing::TimingReport timing =
       rt::timing::simulate((*session)->decodedCode(), (*session)->preset());
   r.cycles = timing.cycles;
   r.microseconds = timing.microseconds();
   r.energyMicrojoules = timing.energyPj() / 1e6;
   int64_t correct = 0, refCorrect = 0, agree = 0;
-  double sqErr = 0, refSqErr = 0, diffNorm = 0, refNorm = 0;
+  double sqErr = 0, refSqErr = 0, diffNorm = 0, refNorm = 0, maxAbs = 0;
   int64_t regressionValues = 0;
   for (int64_t s = 0; s < n; ++s) {
     rt::io::Tensor t;
@@ -174,6 +204,7 @@ Expected<EvalResult> tern::evaluateProgram(const rt::program::ProgramImage &imag
       float f;
       std::memcpy(&f, o.data.data() + 4 * i, 4);
       y[i] = f;
+      r.outputs.push_back(f);
     }
     if (s == 0) {
       r.instructions = (*session)->lastStats().instructions;
@@ -185,6 +216,7 @@ Expected<EvalResult> tern::evaluateProgram(const rt::program::ProgramImage &imag
       for (int64_t i = 0; i < outElems; ++i) {
         diffNorm += (y[i] - ref[i]) * (y[i] - ref[i]);
         refNorm += ref[i] * ref[i];
+        maxAbs = std::max(maxAbs, std::abs(y[i] - ref[i]));
       }
     }
     if (*labels) {
@@ -220,9 +252,12 @@ Expected<EvalResult> tern::evaluateProgram(const rt::program::ProgramImage &imag
     r.rmse = std::sqrt(sqErr / regressionValues);
     if (*reference)
       r.referenceRmse = std::sqrt(refSqErr / regressionValues);
+    r.targetStd = *targetStd;
   }
-  if (*reference)
+  if (*reference) {
     r.relativeL2 = std::sqrt(diffNorm) / std::max(std::sqrt(refNorm), 1e-30);
+    r.maxAbsError = maxAbs;
+  }
   return r;
 }
 
@@ -236,15 +271,29 @@ void tern::printEvalResult(const EvalResult &r, raw_ostream &os) {
        << format("%.4f", *r.top1Agreement);
   if (r.accuracy)
     os << "\n";
-  if (r.rmse) {
-    os << "RMSE: " << format("%.4f", *r.rmse) << " (simulated)";
+  auto printRmse = [&](StringRef what, double scale) {
+    os << what << format("%.4f", *r.rmse * scale) << " (simulated)";
     if (r.referenceRmse)
-      os << ", " << format("%.4f", *r.referenceRmse) << " (FP32 reference)";
+      os << ", " << format("%.4f", *r.referenceRmse * scale)
+         << " (FP32 reference)";
+  };
+  if (r.rmse) {
+    printRmse("RMSE: ", 1.0);
+    if (r.referenceRmse && *r.referenceRmse > 0)
+      os << ", change "
+         << format("%+.2f%%", 100.0 * (*r.rmse / *r.referenceRmse - 1.0));
     os << "\n";
+    if (r.targetStd) {
+      os << "RMSE de-normalised (x " << format("%.6g", *r.targetStd)
+         << ", meta.json's normalisation std): ";
+      printRmse("", *r.targetStd);
+      os << "\n";
+    }
   }
   if (r.relativeL2)
     os << "relative L2 error vs FP32 reference: "
-       << format("%.3e", *r.relativeL2) << "\n";
+       << format("%.3e", *r.relativeL2) << ", max abs error "
+       << format("%.3e", *r.maxAbsError) << "\n";
   os << "per sample: " << r.instructions << " instructions, " << r.macs
      << " MACs; timing model: " << r.cycles << " cycles ("
      << format("%.1f", r.microseconds) << " us), "

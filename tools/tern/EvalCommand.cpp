@@ -11,7 +11,9 @@
 #include "tern/Driver/Compile.h"
 #include "tern/Driver/Eval.h"
 
+#include "runtime/io/Tensor.h"
 
+#include <cstring>
 using namespace llvm;
 
 namespace {
@@ -48,6 +50,18 @@ cl::opt<double> maxRelativeL2(
     cl::desc("Fail if the relative L2 error vs the reference is higher"),
     cl::init(-1.0), cl::sub(evalCmd));
 
+cl::opt<double> maxRmseIncrease(
+    "max-rmse-increase",
+    cl::desc("Fail if the RMSE exceeds the FP32 reference's RMSE by more "
+             "than this fraction (0.02: 2%)"),
+    cl::init(-1.0), cl::sub(evalCmd));
+cl::opt<std::string>
+    saveOutputs("save-outputs",
+                cl::desc("Write the simulated outputs of all samples, "
+                         "concatenated on axis 0 as reference.npy is, to a "
+                         "float32 .npy file"),
+                cl::value_desc("file.npy"), cl::sub(evalCmd));
+
 Error runEval() {
   if (Error e = tern::checkPrecisionPolicy(precision))
     return e;
@@ -72,6 +86,15 @@ Error runEval() {
   if (!result)
     return result.takeError();
   tern::printEvalResult(*result, outs());
+  if (!saveOutputs.empty()) {
+    tern::rt::io::Tensor t;
+    t.type = tern::rt::io::ElemType::F32;
+    t.shape = result->outputShape;
+    t.data.resize(result->outputs.size() * sizeof(float));
+    std::memcpy(t.data.data(), result->outputs.data(), t.data.size());
+    if (Error e = tern::rt::io::writeNpy(saveOutputs, t))
+      return e;
+  }
   if (minAgreement >= 0 && result->top1Agreement &&
       *result->top1Agreement < minAgreement)
     return createStringError(inconvertibleErrorCode(),
@@ -82,6 +105,19 @@ Error runEval() {
     return createStringError(inconvertibleErrorCode(),
                              "relative L2 error %.3e is above %.3e",
                              *result->relativeL2, maxRelativeL2.getValue());
+  if (maxRmseIncrease >= 0) {
+    if (!result->rmse || !result->referenceRmse)
+      return createStringError(inconvertibleErrorCode(),
+                               "--max-rmse-increase needs targets.npy and "
+                               "reference.npy in the dataset");
+    double bound = *result->referenceRmse * (1.0 + maxRmseIncrease);
+    if (*result->rmse > bound)
+      return createStringError(
+          inconvertibleErrorCode(),
+          "RMSE %.4f is above %.4f (FP32 reference %.4f + %.2f%%)",
+          *result->rmse, bound, *result->referenceRmse,
+          100.0 * maxRmseIncrease.getValue());
+  }
   return Error::success();
 }
 

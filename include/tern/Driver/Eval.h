@@ -6,7 +6,9 @@
 //
 // Dataset directory: inputs.npy ([N, sample...], f32) and any of
 // labels.npy ([N], integer classes), targets.npy ([N, ...], regression
-// targets), reference.npy ([N, outputs...], FP32 reference outputs).
+// targets), reference.npy ([N, outputs...], FP32 reference outputs) and
+// meta.json (the zoo's: its "normalisation" {"mean", "std"} de-normalises
+// regression errors to the data's units).
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,10 +30,18 @@ struct EvalResult {
   /// Classification (labels.npy): top-1 accuracy of the program and of the
   /// reference, and how often their top-1 agrees.
   std::optional<double> accuracy, referenceAccuracy, top1Agreement;
-  /// Regression (targets.npy): RMSE of the program and of the reference.
+  /// Regression (targets.npy): RMSE of the program and of the reference, in
+  /// the units of targets.npy.
   std::optional<double> rmse, referenceRmse;
-  /// ||out - ref|| / ||ref|| over all samples (reference.npy).
-  std::optional<double> relativeL2;
+  /// meta.json's normalisation std: RMSE x std is in the data's units.
+  std::optional<double> targetStd;
+  /// ||out - ref|| / ||ref|| and max |out - ref| over all samples
+  /// (reference.npy).
+  std::optional<double> relativeL2, maxAbsError;
+  /// The program's outputs of every sample, concatenated on axis 0 (the
+  /// layout of reference.npy: [samples x batch, ...]).
+  std::vector<int64_t> outputShape;
+  std::vector<float> outputs;
   /// Per-sample functional statistics of the program.
   uint64_t instructions = 0, macs = 0;
   /// Per-sample timing-model estimate (static: run-time lengths at their

@@ -274,6 +274,99 @@ struct FoldConstantTranspose : OpRewritePattern<tosa::TransposeOp> {
   }
 };
 
+/// The permutation of a tosa.transpose with constant perms, if it has one.
+FailureOr<SmallVector<int64_t>> transposePerm(Value v) {
+  auto t = v.getDefiningOp<tosa::TransposeOp>();
+  if (!t)
+    return failure();
+  return constantInts(t.getPerms());
+}
+
+Value createTranspose(PatternRewriter &rewriter, Location loc, Value v,
+                      ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<int32_t> perm32;
+  for (int64_t p : perm) {
+    shape.push_back(type.getDimSize(p));
+    perm32.push_back(static_cast<int32_t>(p));
+  }
+  auto permType = RankedTensorType::get({static_cast<int64_t>(perm.size())},
+                                        rewriter.getI32Type());
+  Value perms = rewriter.create<tosa::ConstOp>(
+      loc, permType, DenseIntElementsAttr::get(permType, perm32));
+  return rewriter.create<tosa::TransposeOp>(loc, type.clone(shape), v, perms);
+}
+
+/// E(transpose(x, p), c) -> transpose(E(x, transpose(c, p^-1)), p) for an
+/// element-wise op E and a constant c: the transpose moves past the op (and
+/// folds into c at compile time). Exported BatchNorm1d is
+/// `Transpose -> mul -> add -> Transpose` around per-channel constants; with
+/// both transposes sunk they cancel, the constants become rows, and neither
+/// the two element-gathering copies nor expanded constants remain.
+template <typename Op>
+struct SinkTransposeThroughConstant : OpRewritePattern<Op> {
+  using OpRewritePattern<Op>::OpRewritePattern;
+  LogicalResult matchAndRewrite(Op op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    if (!type || !type.hasStaticShape())
+      return failure();
+    Value operands[2] = {op->getOperand(0), op->getOperand(1)};
+    for (int t = 0; t < 2; ++t) {
+      Value transposed = operands[t], other = operands[1 - t];
+      FailureOr<SmallVector<int64_t>> perm = transposePerm(transposed);
+      if (failed(perm) || !transposed.hasOneUse() ||
+          !matchPattern(other, m_Constant()))
+        continue;
+      auto otherType = cast<RankedTensorType>(other.getType());
+      // Only f32 constants fold through a transpose (FoldConstantTranspose).
+      if (otherType.getRank() != type.getRank() ||
+          !otherType.hasStaticShape() || !otherType.getElementType().isF32())
+        continue;
+      SmallVector<int64_t> inverse(perm->size());
+      for (size_t i = 0; i < perm->size(); ++i)
+        inverse[(*perm)[i]] = i;
+      Value x = transposed.getDefiningOp<tosa::TransposeOp>().getInput1();
+      Value c = createTranspose(rewriter, op.getLoc(), other, inverse);
+      SmallVector<Value> newOperands(2);
+      newOperands[t] = x;
+      newOperands[1 - t] = c;
+      auto xType = cast<RankedTensorType>(x.getType());
+      Operation *inner = rewriter.clone(*op);
+      inner->setOperands(newOperands);
+      inner->getResult(0).setType(xType.clone(type.getElementType()));
+      rewriter.replaceOp(op, createTranspose(rewriter, op.getLoc(),
+                                             inner->getResult(0), *perm));
+      return success();
+    }
+    return failure();
+  }
+};
+
+/// transpose(transpose(x, p), q) -> transpose(x, p o q), or x when that is
+/// the identity.
+struct FoldTransposeOfTranspose : OpRewritePattern<tosa::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<SmallVector<int64_t>> outer = constantInts(op.getPerms());
+    FailureOr<SmallVector<int64_t>> inner = transposePerm(op.getInput1());
+    if (failed(outer) || failed(inner))
+      return failure();
+    Value x = op.getInput1().getDefiningOp<tosa::TransposeOp>().getInput1();
+    SmallVector<int64_t> combined;
+    bool identity = true;
+    for (size_t d = 0; d < outer->size(); ++d) {
+      combined.push_back((*inner)[(*outer)[d]]);
+      identity &= combined.back() == static_cast<int64_t>(d);
+    }
+    rewriter.replaceOp(
+        op, identity ? x : createTranspose(rewriter, op.getLoc(), x, combined));
+    return success();
+  }
+};
+
 } // namespace
 
 void tern::populateDataMovementLoweringPatterns(TypeConverter &converter,
@@ -285,6 +378,11 @@ void tern::populateDataMovementLoweringPatterns(TypeConverter &converter,
 }
 
 void tern::populateConstantFoldingPatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldConstantTranspose, FoldConstantReshape>(
-      patterns.getContext());
+  patterns
+      .add<FoldConstantTranspose, FoldConstantReshape, FoldTransposeOfTranspose,
+           SinkTransposeThroughConstant<tosa::AddOp>,
+           SinkTransposeThroughConstant<tosa::SubOp>,
+           SinkTransposeThroughConstant<tosa::MulOp>,
+           SinkTransposeThroughConstant<tosa::MaximumOp>>(
+          patterns.getContext());
 }

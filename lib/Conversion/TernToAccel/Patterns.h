@@ -66,18 +66,39 @@ void populateQuantLoweringPatterns(mlir::TypeConverter &converter,
                                    const TileSizes &tiles,
                                    mlir::SymbolTable &symbols);
 
+/// The f32 values of a constant tensor operand (dense or dense_resource; a
+/// splat is expanded to every element), if it is one.
+mlir::FailureOr<llvm::SmallVector<float>> constantFloats(mlir::Value v);
+
+/// A new private bf16 DRAM constant (values rounded to nearest even) in the
+/// module of `op`, named `<prefix>_<n>`, and its memref.get_global at `op`.
+mlir::Value makeBf16Global(mlir::ConversionPatternRewriter &rewriter,
+                           mlir::Operation *op, llvm::ArrayRef<int64_t> shape,
+                           llvm::ArrayRef<float> values,
+                           llvm::StringRef prefix);
+
 /// tosa.reshape / transpose / slice / concat / gather: DRAM views and copies.
 void populateDataMovementLoweringPatterns(mlir::TypeConverter &converter,
                                           mlir::RewritePatternSet &patterns,
                                           const TileSizes &tiles);
 
-/// tosa.add (with row broadcast) and tosa.conv2d as a patch embedding.
+/// tosa.add / sub / mul / maximum (row, splat and constant broadcasts) and
+/// tosa.conv2d as a patch embedding.
 void populateTosaComputeLoweringPatterns(mlir::TypeConverter &converter,
                                          mlir::RewritePatternSet &patterns,
                                          const TileSizes &tiles);
 
+/// tosa.reduce_sum: sums over an axis as GEMMs against a ones vector (f32
+/// accumulation, one rounding).
+void populateReductionLoweringPatterns(mlir::TypeConverter &converter,
+                                       mlir::RewritePatternSet &patterns,
+                                       const TileSizes &tiles);
+
 /// Replaces tosa.transpose of constants by transposed constants, so weight
-/// layouts are fixed at compile time rather than by DMA.
+/// layouts are fixed at compile time rather than by DMA; moves transposes
+/// past element-wise ops with a constant operand and merges consecutive
+/// transposes, so that `transpose -> x * a + c -> transpose` around
+/// per-channel constants (an exported BatchNorm1d) cancels.
 void populateConstantFoldingPatterns(mlir::RewritePatternSet &patterns);
 
 /// tern.linear and tern.matmul: GEMM tiles on the matrix unit.

@@ -158,6 +158,7 @@ public:
     populateRowOpLoweringPatterns(converter, patterns, tiles);
     populateDataMovementLoweringPatterns(converter, patterns, tiles);
     populateTosaComputeLoweringPatterns(converter, patterns, tiles);
+    populateReductionLoweringPatterns(converter, patterns, tiles);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<accel::AccelDialect, memref::MemRefDialect>();
@@ -205,10 +206,10 @@ private:
     bool ok = true;
     module.walk([&](Operation *op) {
       if (isa<ModuleOp, func::FuncOp, func::ReturnOp, arith::ConstantOp,
-              tosa::ConstOp, tosa::ReshapeOp, tosa::TransposeOp,
-              tosa::SliceOp, tosa::ConcatOp, tosa::GatherOp, tosa::AddOp,
-              tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
-              tosa::Conv2DOp, tosa::ClampOp, mlir::quant::QuantizeCastOp,
+              tosa::ConstOp, tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp,
+              tosa::ConcatOp, tosa::GatherOp, tosa::AddOp, tosa::SubOp,
+              tosa::MulOp, tosa::MaximumOp, tosa::Conv2DOp, tosa::ClampOp,
+              tosa::ReduceSumOp, mlir::quant::QuantizeCastOp,
               mlir::quant::DequantizeCastOp>(op))
         return;
       if (op->getDialect() &&

@@ -1,8 +1,9 @@
 //===- TosaCompute.cpp - TOSA arithmetic left after raising ---------------===//
 //
 // tosa.add / sub / mul / maximum: residual adds, biases and scalings the
-// raising passes did not fuse, with an operand that is either the full shape
-// or one row broadcast over all rows.
+// raising passes did not fuse, with an operand that is either the full shape,
+// one row broadcast over all rows, a splat constant or a constant that
+// broadcasts another way (expanded at compile time).
 // tosa.conv2d: the patch embedding of a ViT (stride = kernel, no padding),
 // lowered as im2col copies plus a GEMM against the compile-time reordered
 // weight.
@@ -18,76 +19,7 @@ using namespace mlir;
 using namespace tern;
 using namespace tern::accel;
 
-namespace {
-
-/// An add operand: the whole [rows x cols] tensor, or one row of `cols`.
-struct AddOperand {
-  Value buffer;
-  bool broadcast;
-};
-
-/// Element-wise binary TOSA ops on the vector unit.
-template <typename Op, VectorKind kind>
-struct TosaBinaryLowering : OpConversionPattern<Op> {
-  TosaBinaryLowering(TypeConverter &converter, MLIRContext *ctx,
-                     TileSizes tiles)
-      : OpConversionPattern<Op>(converter, ctx), tiles(tiles) {}
-
-  LogicalResult
-  matchAndRewrite(Op op, typename Op::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if constexpr (std::is_same_v<Op, tosa::MulOp>)
-      if (op.getShift() != 0)
-        return op.emitOpError("an integer shift is not lowered");
-    auto type = dyn_cast_or_null<MemRefType>(
-        this->getTypeConverter()->convertType(op.getType()));
-    if (!type || type.getRank() < 1)
-      return rewriter.notifyMatchFailure(op, "result type not convertible");
-    int64_t cols = type.getShape().back();
-    int64_t rows = type.getNumElements() / cols;
-    SmallVector<AddOperand> operands;
-    for (Value v : {adaptor.getInput1(), adaptor.getInput2()}) {
-      auto t = cast<MemRefType>(v.getType());
-      if (t.getShape() == type.getShape())
-        operands.push_back({v, false});
-      else if (t.getNumElements() == cols && t.getShape().back() == cols)
-        operands.push_back({v, true});
-      else
-        return op.emitOpError("broadcast of ")
-               << t << " to " << type
-               << " is not supported: an operand must have the result's "
-                  "shape or be one row of its last dimension";
-    }
-    TileBuilder tb(rewriter, op.getLoc());
-    Value out = tb.allocDram(type.getShape(), type.getElementType());
-    auto flat = [&](Value v) {
-      return tb.rawView(v, 0, {rows, cols}, {cols, 1});
-    };
-    auto row = [&](Value v) { return tb.rawView(v, 0, {cols}, {1}); };
-    int64_t tm = tiles.rowsPerTile(cols * 2);
-    for (int64_t r0 = 0; r0 < rows; r0 += tm) {
-      int64_t rr = std::min(tm, rows - r0);
-      SmallVector<Value> in;
-      for (const AddOperand &o : operands)
-        in.push_back(o.broadcast
-                         ? tb.loadBroadcast(row(o.buffer), 0, rr, cols,
-                                            MemorySpace::act)
-                         : tb.load(tb.block(flat(o.buffer), r0, 0, rr, cols),
-                                   MemorySpace::act));
-      Value sum = tb.allocTile({rr, cols}, type.getElementType(),
-                               MemorySpace::act);
-      rewriter.create<VectorOp>(op.getLoc(), kind, in[0], in[1], sum);
-      tb.store(sum, tb.block(flat(out), r0, 0, rr, cols));
-    }
-    rewriter.replaceOp(op, out);
-    return success();
-  }
-
-  TileSizes tiles;
-};
-
-/// The f32 values of a constant tensor operand, if it is one.
-FailureOr<SmallVector<float>> constantFloats(Value v) {
+FailureOr<SmallVector<float>> tern::constantFloats(Value v) {
   ElementsAttr attr;
   if (!matchPattern(v, m_Constant(&attr)))
     return failure();
@@ -111,9 +43,9 @@ FailureOr<SmallVector<float>> constantFloats(Value v) {
   return values;
 }
 
-/// A new bf16 DRAM constant (rounded to nearest even).
-Value makeGlobal(ConversionPatternRewriter &rewriter, Operation *op,
-                 ArrayRef<int64_t> shape, ArrayRef<float> values) {
+Value tern::makeBf16Global(ConversionPatternRewriter &rewriter, Operation *op,
+                           ArrayRef<int64_t> shape, ArrayRef<float> values,
+                           StringRef prefix) {
   SmallVector<APFloat> rounded;
   for (float v : values) {
     APFloat f(v);
@@ -131,7 +63,7 @@ Value makeGlobal(ConversionPatternRewriter &rewriter, Operation *op,
     rewriter.setInsertionPointToStart(module.getBody());
     std::string name;
     for (unsigned i = 0;; ++i) {
-      name = "__tern_reordered_weight_" + std::to_string(i);
+      name = (prefix + "_" + Twine(i)).str();
       if (!module.lookupSymbol(name))
         break;
     }
@@ -142,6 +74,152 @@ Value makeGlobal(ConversionPatternRewriter &rewriter, Operation *op,
   return rewriter.create<memref::GetGlobalOp>(op->getLoc(), type,
                                               global.getSymName());
 }
+
+namespace {
+
+/// An operand of an element-wise op: the whole [rows x cols] tensor, one row
+/// of `cols` broadcast over all rows, or a splat constant (a vector unit
+/// constant register).
+struct BinaryOperand {
+  enum Kind { Full, Row, Splat } kind;
+  Value buffer;
+  float splat = 0;
+};
+
+/// True if `shape` broadcasts to `result` (TOSA: equal rank, each dimension
+/// equal or 1).
+bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> result) {
+  if (shape.size() != result.size())
+    return false;
+  for (auto [d, r] : llvm::zip_equal(shape, result))
+    if (d != r && d != 1)
+      return false;
+  return true;
+}
+
+/// `values` of `shape` broadcast to `result` (row-major).
+SmallVector<float> expandConstant(ArrayRef<float> values,
+                                  ArrayRef<int64_t> shape,
+                                  ArrayRef<int64_t> result) {
+  SmallVector<int64_t> inStrides = contiguousStrides(shape);
+  int64_t n = 1;
+  for (int64_t d : result)
+    n *= d;
+  SmallVector<float> out(n);
+  SmallVector<int64_t> index(result.size(), 0);
+  for (int64_t flat = 0; flat < n; ++flat) {
+    int64_t src = 0;
+    for (size_t d = 0; d < index.size(); ++d)
+      if (shape[d] != 1)
+        src += index[d] * inStrides[d];
+    out[flat] = values[src];
+    for (int64_t d = static_cast<int64_t>(index.size()) - 1; d >= 0; --d) {
+      if (++index[d] < result[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+/// Element-wise binary TOSA ops on the vector unit. An operand of another
+/// shape is accepted when it is one row of the result's last dimension
+/// (broadcast by DMA), a splat constant (`accel.vector_const`), or any other
+/// constant that broadcasts to the result (expanded at compile time, e.g. a
+/// folded BatchNorm's per-channel [1, C, 1] coefficients).
+template <typename Op, VectorKind kind>
+struct TosaBinaryLowering : OpConversionPattern<Op> {
+  TosaBinaryLowering(TypeConverter &converter, MLIRContext *ctx,
+                     TileSizes tiles)
+      : OpConversionPattern<Op>(converter, ctx), tiles(tiles) {}
+
+  LogicalResult
+  matchAndRewrite(Op op, typename Op::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if constexpr (std::is_same_v<Op, tosa::MulOp>)
+      if (op.getShift() != 0)
+        return op.emitOpError("an integer shift is not lowered");
+    auto type = dyn_cast_or_null<MemRefType>(
+        this->getTypeConverter()->convertType(op.getType()));
+    if (!type || type.getRank() < 1)
+      return rewriter.notifyMatchFailure(op, "result type not convertible");
+    int64_t cols = type.getShape().back();
+    int64_t rows = type.getNumElements() / cols;
+    SmallVector<BinaryOperand> operands;
+    Value original[2] = {op.getInput1(), op.getInput2()};
+    Value converted[2] = {adaptor.getInput1(), adaptor.getInput2()};
+    for (int i = 0; i < 2; ++i) {
+      Value v = converted[i];
+      auto t = cast<MemRefType>(v.getType());
+      if (t.getShape() == type.getShape()) {
+        operands.push_back({BinaryOperand::Full, v});
+        continue;
+      }
+      FailureOr<SmallVector<float>> values = constantFloats(original[i]);
+      bool splat =
+          succeeded(values) && !values->empty() && llvm::all_equal(*values);
+      // x - c is a constant register operation, c - x is not.
+      bool registerForm = i == 1 || kind != VectorKind::sub;
+      if (splat && registerForm &&
+          broadcastsTo(t.getShape(), type.getShape())) {
+        operands.push_back({BinaryOperand::Splat, v, values->front()});
+      } else if (t.getNumElements() == cols && t.getShape().back() == cols) {
+        operands.push_back({BinaryOperand::Row, v});
+      } else if (succeeded(values) &&
+                 broadcastsTo(t.getShape(), type.getShape())) {
+        Value full = makeBf16Global(
+            rewriter, op, type.getShape(),
+            expandConstant(*values, t.getShape(), type.getShape()),
+            "__tern_broadcast_constant");
+        operands.push_back({BinaryOperand::Full, full});
+      } else {
+        return op.emitOpError("broadcast of ")
+               << t << " to " << type
+               << " is not supported: an operand must have the result's "
+                  "shape, be one row of its last dimension or be a constant";
+      }
+    }
+    if (operands[0].kind == BinaryOperand::Splat &&
+        operands[1].kind == BinaryOperand::Splat)
+      return op.emitOpError("two constant operands are not lowered (fold "
+                            "them first)");
+    // The constant-register form takes the tensor first.
+    bool swap = operands[0].kind == BinaryOperand::Splat;
+    const BinaryOperand &lhs = operands[swap ? 1 : 0];
+    const BinaryOperand &rhs = operands[swap ? 0 : 1];
+    TileBuilder tb(rewriter, op.getLoc());
+    Value out = tb.allocDram(type.getShape(), type.getElementType());
+    auto flat = [&](Value v) {
+      return tb.rawView(v, 0, {rows, cols}, {cols, 1});
+    };
+    auto row = [&](Value v) { return tb.rawView(v, 0, {cols}, {1}); };
+    auto loadOperand = [&](const BinaryOperand &o, int64_t r0, int64_t rr) {
+      return o.kind == BinaryOperand::Row
+                 ? tb.loadBroadcast(row(o.buffer), 0, rr, cols,
+                                    MemorySpace::act)
+                 : tb.load(tb.block(flat(o.buffer), r0, 0, rr, cols),
+                           MemorySpace::act);
+    };
+    int64_t tm = tiles.rowsPerTile(cols * 2);
+    for (int64_t r0 = 0; r0 < rows; r0 += tm) {
+      int64_t rr = std::min(tm, rows - r0);
+      Value a = loadOperand(lhs, r0, rr);
+      Value result =
+          tb.allocTile({rr, cols}, type.getElementType(), MemorySpace::act);
+      if (rhs.kind == BinaryOperand::Splat)
+        rewriter.create<VectorConstOp>(op.getLoc(), kind, a, result,
+                                       APFloat(rhs.splat));
+      else
+        rewriter.create<VectorOp>(op.getLoc(), kind, a,
+                                  loadOperand(rhs, r0, rr), result);
+      tb.store(result, tb.block(flat(out), r0, 0, rr, cols));
+    }
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+
+  TileSizes tiles;
+};
 
 struct Conv2DLowering : OpConversionPattern<tosa::Conv2DOp> {
   Conv2DLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles)
@@ -187,8 +265,10 @@ struct Conv2DLowering : OpConversionPattern<tosa::Conv2DOp> {
     for (int64_t o = 0; o < co; ++o)
       for (int64_t j = 0; j < patch; ++j)
         gemmWeight[j * co + o] = (*weight)[o * patch + j];
-    Value wBuf = makeGlobal(rewriter, op, {patch, co}, gemmWeight);
-    Value bBuf = makeGlobal(rewriter, op, {co}, *bias);
+    Value wBuf = makeBf16Global(rewriter, op, {patch, co}, gemmWeight,
+                                "__tern_reordered_weight");
+    Value bBuf =
+        makeBf16Global(rewriter, op, {co}, *bias, "__tern_reordered_weight");
     Value out = tb.allocDram(type.getShape(), type.getElementType());
     Value outMatrix = tb.rawView(out, 0, {pixels, co}, {co, 1});
     emitGemmBlocks(tb, p, 0, outMatrix, 0, pixels, patch, co, 1.0, bBuf, tiles,

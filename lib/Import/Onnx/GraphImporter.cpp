@@ -84,6 +84,13 @@ const Folded *OpBinder::folded(unsigned i) {
   return importer.foldedOf(*importer.lookup(node.input(i)), loc);
 }
 
+const Folded *OpBinder::foldedParam(unsigned i) {
+  if (!hasOperand(i))
+    return nullptr;
+  return importer.foldedOf(*importer.lookup(node.input(i)), loc,
+                           /*anySize=*/true);
+}
+
 std::optional<SmallVector<int64_t>> OpBinder::constInts(unsigned i) {
   const Folded *f = folded(i);
   if (!f)
@@ -208,7 +215,8 @@ RankedTensorType GraphImporter::typeOf(ValueEntry &entry, Location loc) {
   return RankedTensorType::get(shape, elementType);
 }
 
-const Folded *GraphImporter::foldedOf(ValueEntry &entry, Location loc) {
+const Folded *GraphImporter::foldedOf(ValueEntry &entry, Location loc,
+                                      bool anySize) {
   if (entry.folded)
     return &*entry.folded;
   if (entry.initializer) {
@@ -218,8 +226,11 @@ const Folded *GraphImporter::foldedOf(ValueEntry &entry, Location loc) {
     for (int64_t d : entry.initializer->dims())
       n *= d;
     Type et = convertElementType(entry.initializer->data_type(), &context);
-    if (!et || n * std::max<int64_t>(1, et.getIntOrFloatBitWidth() / 8) >=
-                   static_cast<int64_t>(options.resourceThresholdBytes))
+    if (!et)
+      return nullptr;
+    if (anySize ? n > kMaxFoldElements
+                : n * std::max<int64_t>(1, et.getIntOrFloatBitWidth() / 8) >=
+                      static_cast<int64_t>(options.resourceThresholdBytes))
       return nullptr;
     Location initLoc =
         NameLoc::get(StringAttr::get(&context, entry.initializer->name()));
@@ -233,11 +244,24 @@ const Folded *GraphImporter::foldedOf(ValueEntry &entry, Location loc) {
     return entry.folded ? &*entry.folded : nullptr;
   }
   if (entry.value)
-    if (auto cst = entry.value.getDefiningOp<tosa::ConstOp>())
+    if (auto cst = entry.value.getDefiningOp<tosa::ConstOp>()) {
       if (auto dense = dyn_cast<DenseElementsAttr>(cst.getValue())) {
         entry.folded = Folded::fromAttr(dense);
         return entry.folded ? &*entry.folded : nullptr;
       }
+      // A weight blob another node already materialized.
+      auto res = dyn_cast<DenseF32ResourceElementsAttr>(cst.getValue());
+      std::optional<ArrayRef<float>> data;
+      if (anySize && res && (data = res.tryGetAsArrayRef()) &&
+          static_cast<int64_t>(data->size()) <= kMaxFoldElements) {
+        Folded f = Folded::make(res.getType().getShape(),
+                                res.getType().getElementType());
+        for (size_t k = 0; k < data->size(); ++k)
+          f.set(k, (*data)[k]);
+        entry.folded = std::move(f);
+        return &*entry.folded;
+      }
+    }
   (void)loc;
   return nullptr;
 }

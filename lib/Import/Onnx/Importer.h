@@ -136,6 +136,10 @@ public:
   mlir::RankedTensorType operandType(unsigned i);
   /// Operand `i` if it is known at import time.
   const Folded *folded(unsigned i);
+  /// Operand `i` if it is a constant (initializer, Constant or folded value),
+  /// whatever its size up to kMaxFoldElements: for parameter vectors that a
+  /// handler folds into other constants (BatchNormalization's statistics).
+  const Folded *foldedParam(unsigned i);
   /// Operand `i` as integers if known (for shape-like operands).
   std::optional<llvm::SmallVector<int64_t>> constInts(unsigned i);
 
@@ -210,7 +214,10 @@ public:
   ValueEntry *lookup(llvm::StringRef name);
   mlir::Value materialize(ValueEntry &entry, mlir::Location loc);
   mlir::RankedTensorType typeOf(ValueEntry &entry, mlir::Location loc);
-  const Folded *foldedOf(ValueEntry &entry, mlir::Location loc);
+  /// The folded value of `entry`, if known. Initializers are folded when
+  /// below the blob threshold, or up to kMaxFoldElements with `anySize`.
+  const Folded *foldedOf(ValueEntry &entry, mlir::Location loc,
+                         bool anySize = false);
   void define(llvm::StringRef name, ValueEntry entry);
   mlir::Location nodeLoc(const onnx::NodeProto &node) const;
   /// Where constants are materialized (function entry).

@@ -153,3 +153,65 @@ func.func @elementwise(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>, %s: tensor<8xf3
   %r = tosa.maximum %m, %y : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
   return %r : tensor<4x8xf32>
 }
+
+// -----
+
+// Tests that the transposes around an exported BatchNorm1d (per-channel
+// constants on [1, C, T]) move past the multiply-add and cancel: no copy is
+// emitted, the coefficients become rows of C (transposed at compile time)
+// broadcast by DMA.
+// CHECK-LABEL: func @batchnorm_transposed
+// CHECK-SAME: (%[[X:.+]]: memref<1x3x2xbf16>)
+// CHECK: memref.get_global @{{.*}} : memref<1x1x2xbf16>
+// CHECK: memref.get_global @{{.*}} : memref<1x1x2xbf16>
+// CHECK-NOT: accel.dma_store
+// CHECK: memref.reinterpret_cast %[[X]] to offset: [0], sizes: [3, 2], strides: [2, 1]
+// CHECK: accel.dma_load
+// CHECK: accel.dma_broadcast %{{.*}}, %[[A:.+]] : memref<2xbf16, strided<[1]>>, memref<3x2xbf16, #accel.space<act>>
+// CHECK: accel.vector <mul> %{{.*}}, %[[A]],
+// CHECK: accel.dma_store
+// CHECK: accel.dma_broadcast
+// CHECK: accel.vector <add>
+// CHECK: accel.dma_store
+// CHECK-NOT: accel.dma_store
+// CHECK: return
+func.func @batchnorm_transposed(%x: tensor<1x3x2xf32>) -> tensor<1x3x2xf32> {
+  %perm = "tosa.const"() <{value = dense<[0, 2, 1]> : tensor<3xi32>}> : () -> tensor<3xi32>
+  %a = "tosa.const"() <{value = dense<[[[1.5], [2.0]]]> : tensor<1x2x1xf32>}> : () -> tensor<1x2x1xf32>
+  %c = "tosa.const"() <{value = dense<[[[-1.0], [-2.0]]]> : tensor<1x2x1xf32>}> : () -> tensor<1x2x1xf32>
+  %t = tosa.transpose %x, %perm : (tensor<1x3x2xf32>, tensor<3xi32>) -> tensor<1x2x3xf32>
+  %m = tosa.mul %t, %a {shift = 0 : i8} : (tensor<1x2x3xf32>, tensor<1x2x1xf32>) -> tensor<1x2x3xf32>
+  %y = tosa.add %m, %c : (tensor<1x2x3xf32>, tensor<1x2x1xf32>) -> tensor<1x2x3xf32>
+  %z = tosa.transpose %y, %perm : (tensor<1x2x3xf32>, tensor<3xi32>) -> tensor<1x3x2xf32>
+  return %z : tensor<1x3x2xf32>
+}
+
+// -----
+
+// Tests that a transpose used twice does not move (it would be copied
+// twice), and that two transposes that do not cancel merge into one copy.
+// CHECK-LABEL: func @transpose_kept
+// CHECK-COUNT-3: accel.dma_load {{.*}} : memref<2xbf16, strided<[3]{{.*}}>>
+// CHECK: accel.vector_const <mul>
+// CHECK: accel.vector_const <add>
+// CHECK-NOT: strided<[3]
+// Merged: [2, 3, 4] -> [4, 2, 3] in one pass, 8 rows of 3 gathered with
+// stride 4 and nothing else.
+// CHECK-LABEL: func @transposes_merged
+// CHECK-COUNT-8: accel.dma_load {{.*}} : memref<3xbf16, strided<[4]{{.*}}>>
+// CHECK-NOT: accel.dma_load
+func.func @transpose_kept(%x: tensor<2x3xf32>) -> (tensor<3x2xf32>, tensor<3x2xf32>) {
+  %perm = "tosa.const"() <{value = dense<[1, 0]> : tensor<2xi32>}> : () -> tensor<2xi32>
+  %two = "tosa.const"() <{value = dense<2.0> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %t = tosa.transpose %x, %perm : (tensor<2x3xf32>, tensor<2xi32>) -> tensor<3x2xf32>
+  %m = tosa.mul %t, %two {shift = 0 : i8} : (tensor<3x2xf32>, tensor<1x1xf32>) -> tensor<3x2xf32>
+  %a = tosa.add %t, %two : (tensor<3x2xf32>, tensor<1x1xf32>) -> tensor<3x2xf32>
+  return %m, %a : tensor<3x2xf32>, tensor<3x2xf32>
+}
+func.func @transposes_merged(%x: tensor<2x3x4xf32>) -> tensor<4x2x3xf32> {
+  %p1 = "tosa.const"() <{value = dense<[0, 2, 1]> : tensor<3xi32>}> : () -> tensor<3xi32>
+  %p2 = "tosa.const"() <{value = dense<[1, 0, 2]> : tensor<3xi32>}> : () -> tensor<3xi32>
+  %t = tosa.transpose %x, %p1 : (tensor<2x3x4xf32>, tensor<3xi32>) -> tensor<2x4x3xf32>
+  %u = tosa.transpose %t, %p2 : (tensor<2x4x3xf32>, tensor<3xi32>) -> tensor<4x2x3xf32>
+  return %u : tensor<4x2x3xf32>
+}

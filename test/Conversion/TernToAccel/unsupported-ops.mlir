@@ -51,7 +51,7 @@ func.func @conv_not_patch(%x: tensor<1x8x8x1xf32>) -> tensor<1x7x7x4xf32> {
 // -----
 
 func.func @add_column_broadcast(%x: tensor<4x8xf32>, %c: tensor<4x1xf32>) -> tensor<4x8xf32> {
-  // expected-error @+2 {{'tosa.add' op broadcast of 'memref<4x1xbf16>' to 'memref<4x8xbf16>' is not supported: an operand must have the result's shape or be one row of its last dimension}}
+  // expected-error @+2 {{'tosa.add' op broadcast of 'memref<4x1xbf16>' to 'memref<4x8xbf16>' is not supported: an operand must have the result's shape, be one row of its last dimension or be a constant}}
   // expected-error @+1 {{failed to legalize operation 'tosa.add'}}
   %y = tosa.add %x, %c : (tensor<4x8xf32>, tensor<4x1xf32>) -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>

@@ -26,7 +26,7 @@ CONST_OPERANDS = {
     "Reshape": [1], "Expand": [1], "Slice": [1, 2, 3, 4], "Squeeze": [1],
     "Unsqueeze": [1], "Split": [1], "ReduceSum": [1], "Trilu": [1],
     "ConstantOfShape": [0], "Range": [0, 1, 2], "Clip": [],
-    "Dropout": [1, 2],
+    "Dropout": [1, 2], "BatchNormalization": [1, 2, 3, 4],
 }
 
 
@@ -56,6 +56,10 @@ EXCLUDED = {
         "Dropout in training mode (inference only)",
     "test_training_dropout_zero_ratio_mask":
         "Dropout in training mode (inference only)",
+    "test_batchnorm_epsilon_training_mode":
+        "BatchNormalization in training mode (inference only)",
+    "test_batchnorm_example_training_mode":
+        "BatchNormalization in training mode (inference only)",
 }
 
 

@@ -1,9 +1,11 @@
-//===- Normalization.cpp - Softmax and LayerNormalization -----------------===//
+//===- Normalization.cpp - Softmax, LayerNormalization, BatchNormalization ===//
 //
-// Both ONNX ops already are whole transformer operators, so they become
-// `tern.softmax` / `tern.layer_norm` directly (over the last dimension; other
-// axes are moved there). LayerNormalization's optional Mean / InvStdDev
-// outputs are computed with TOSA reductions.
+// Softmax and LayerNormalization already are whole transformer operators, so
+// they become `tern.softmax` / `tern.layer_norm` directly (over the last
+// dimension; other axes are moved there). LayerNormalization's optional
+// Mean / InvStdDev outputs are computed with TOSA reductions.
+// BatchNormalization in inference mode is an affine map per channel whose
+// coefficients are folded at import time: y = x * a + c.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +14,8 @@
 #include "tern/Dialect/Tern/IR/TernOps.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace tern::onnx_import;
@@ -115,9 +119,71 @@ LogicalResult layerNormHandler(OpBinder &b) {
   return success();
 }
 
+/// Inference-mode BatchNormalization over channel axis 1 of any rank >= 2:
+/// y = x * a + c with a = scale / sqrt(var + epsilon), c = B - mean * a,
+/// computed in double at import time and broadcast as [1, C, 1, ...].
+LogicalResult batchNormHandler(OpBinder &b) {
+  if (b.getInt("training_mode", 0) != 0)
+    return b.unsupported("training_mode = 1 (only inference is imported)");
+  for (unsigned i = 1; i < b.getNumResults(); ++i)
+    if (b.hasResult(i))
+      return b.unsupported("running mean / variance outputs (training only)");
+  if (b.getNumOperands() != 5)
+    return b.unsupported("expected 5 operands (X, scale, B, mean, var)");
+  auto t = b.operandType(0);
+  if (!t)
+    return failure();
+  Type et = t.getElementType();
+  if (!isa<FloatType>(et))
+    return b.unsupported("non-float input");
+  int64_t rank = t.getRank();
+  if (rank < 2)
+    return b.unsupported("an input of rank < 2 (no channel axis)");
+  int64_t channels = t.getDimSize(1);
+  static const char *names[] = {"scale", "B", "input_mean", "input_var"};
+  const Folded *params[4];
+  for (unsigned i = 0; i < 4; ++i) {
+    params[i] = b.foldedParam(i + 1);
+    if (!params[i])
+      return b.unsupported(Twine("operand '") + names[i] + "' ('" +
+                           b.node.input(i + 1) +
+                           "') is not a constant; only inference with "
+                           "constant parameters is imported");
+    if (!params[i]->isFloat() || params[i]->shape.size() != 1 ||
+        params[i]->shape[0] != channels)
+      return b.unsupported(Twine("operand '") + names[i] +
+                           "' must be a float vector of " + Twine(channels) +
+                           " channels");
+  }
+  Value x = b.operand(0);
+  if (!x)
+    return failure();
+  double epsilon = b.getFloat("epsilon", 1e-5f);
+  SmallVector<int64_t> paramShape(rank, 1);
+  paramShape[1] = channels;
+  Folded a = Folded::make(paramShape, et), c = Folded::make(paramShape, et);
+  for (int64_t ch = 0; ch < channels; ++ch) {
+    double var = params[3]->getAsDouble(ch);
+    if (var + epsilon <= 0)
+      return b.unsupported("a non-positive variance + epsilon at channel " +
+                           Twine(ch));
+    double ai = params[0]->getAsDouble(ch) / std::sqrt(var + epsilon);
+    a.set(ch, ai);
+    c.set(ch, params[1]->getAsDouble(ch) - params[2]->getAsDouble(ch) * ai);
+  }
+  Value scaled = b.builder.create<tosa::MulOp>(
+      b.loc, t, x, createConst(b.builder, b.loc, a.toAttr()),
+      b.builder.getI8IntegerAttr(0));
+  b.setResult(0,
+              b.builder.create<tosa::AddOp>(
+                  b.loc, t, scaled, createConst(b.builder, b.loc, c.toAttr())));
+  return success();
+}
+
 } // namespace
 
 void tern::onnx_import::populateNormalizationHandlers(HandlerRegistry &r) {
   r.onOp("Softmax", 13, softmaxHandler);
   r.onOp("LayerNormalization", 17, layerNormHandler);
+  r.onOp("BatchNormalization", 15, batchNormHandler);
 }

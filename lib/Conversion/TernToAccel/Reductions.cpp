@@ -1,0 +1,80 @@
+//===- Reductions.cpp - tosa.reduce_sum as GEMMs against ones -------------===//
+//
+// A sum over one axis of [outer, K, inner] is a matrix product with a ones
+// vector, so the matrix unit does it with f32 accumulation and a single
+// rounding to bf16 (the vector unit's `vrsum` would round after every add,
+// and it only sums along rows):
+//   inner == 1 (the last axis):  out[outer, 1]   = X[outer, K] x ones[K, 1]
+//   otherwise, per outer index:  out_o[1, inner] = ones[1, K] x X_o[K, inner]
+// The second form is the token axis of a global average pooling
+// (ONNX ReduceMean imports as reduce_sum times 1/count).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+using namespace mlir;
+using namespace tern;
+using namespace tern::accel;
+
+namespace {
+
+struct ReduceSumLowering : OpConversionPattern<tosa::ReduceSumOp> {
+  ReduceSumLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles)
+      : OpConversionPattern(converter, ctx), tiles(tiles) {}
+
+  LogicalResult
+  matchAndRewrite(tosa::ReduceSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = dyn_cast_or_null<MemRefType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "result type not convertible");
+    Value input = adaptor.getInput();
+    ArrayRef<int64_t> in = cast<MemRefType>(input.getType()).getShape();
+    int64_t axis = op.getAxis();
+    int64_t outer = 1, inner = 1, k = in[axis];
+    for (int64_t d = 0; d < axis; ++d)
+      outer *= in[d];
+    for (int64_t d = axis + 1, e = in.size(); d < e; ++d)
+      inner *= in[d];
+
+    TileBuilder tb(rewriter, op.getLoc());
+    Value out = tb.allocDram(type.getShape(), type.getElementType());
+    auto loadWgt = [&](Value matrix) -> LoadRhsFn {
+      return [&tb, matrix](int64_t k0, int64_t kr, int64_t n0, int64_t nr) {
+        return tb.load(tb.block(matrix, k0, n0, kr, nr), MemorySpace::wgt);
+      };
+    };
+    if (inner == 1) {
+      Value ones = makeBf16Global(rewriter, op, {k, 1},
+                                  SmallVector<float>(k, 1.0f), "__tern_ones");
+      emitGemmBlocks(tb, tb.rawView(input, 0, {outer, k}, {k, 1}), 0,
+                     tb.rawView(out, 0, {outer, 1}, {1, 1}), 0, outer, k, 1,
+                     /*scale=*/1.0, /*bias=*/nullptr, tiles, loadWgt(ones));
+    } else {
+      Value ones = makeBf16Global(rewriter, op, {1, k},
+                                  SmallVector<float>(k, 1.0f), "__tern_ones");
+      for (int64_t o = 0; o < outer; ++o) {
+        Value x = tb.rawView(input, o * k * inner, {k, inner}, {inner, 1});
+        emitGemmBlocks(
+            tb, ones, 0, tb.rawView(out, o * inner, {1, inner}, {inner, 1}), 0,
+            1, k, inner, /*scale=*/1.0, /*bias=*/nullptr, tiles, loadWgt(x));
+      }
+    }
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+
+  TileSizes tiles;
+};
+
+} // namespace
+
+void tern::populateReductionLoweringPatterns(TypeConverter &converter,
+                                             RewritePatternSet &patterns,
+                                             const TileSizes &tiles) {
+  patterns.add<ReduceSumLowering>(converter, patterns.getContext(), tiles);
+}
