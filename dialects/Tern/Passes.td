@@ -98,7 +98,11 @@ def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
       `[-(2^(b-1)-1), 2^(b-1)-1]`), a `quant.qcast` of the constant folded
       into integer constants by the lowering (packed at that width in the
       program file). Activations are 8-bit: the requantization unit and the
-      conversions saturate at int8 only.
+      conversions saturate at int8 only. With `per-channel`, one scale per
+      output column (`!quant.uniform<iB:f32:1, {...}>`, I-BERT's scheme;
+      the weight must be a constant or a 2-D transpose of one), and the
+      bias per column at `S_x*S_w[n]`; such a linear's result is float (the
+      requantization unit applies one multiplier per tile).
     - Bias: `quant.qcast` to `!quant.uniform<i32:f32, S_x*S_w>` (int32 at
       the product scale, added to the accumulator).
     - Results: int8 at the result's calibrated scale (requantized by the
@@ -121,6 +125,9 @@ def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
            "Bits of quantized activations (8; narrower ones are refused)">,
     Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
            "Bits of quantized weights: 8, 6 or 4 (storage i8, i6, i4)">,
+    Option<"perChannel", "per-channel", "bool", /*default=*/"false",
+           "Quantize weights per output column (I-BERT) instead of per "
+           "tensor (TATAA); such linears return float">,
     Option<"int8Outputs", "int8-outputs", "bool", /*default=*/"true",
            "Keep results feeding only int ops in int8 (off: every matrix op "
            "returns float)">,

@@ -20,6 +20,15 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 def Tern_ElementType : AnyTypeOf<[AnyFloat, quant_UniformQuantizedType],
                                  "float or uniform quantized">;
 def Tern_Tensor : RankedTensorOf<[Tern_ElementType]>;
+// Static weights (and their bias) may also be quantized per output channel.
+// (MLIR 19's QuantOpsBase.td has no per-axis constraint.)
+def Tern_UniformQuantizedPerAxisType : DialectType<Quantization_Dialect,
+    CPred<"::llvm::isa<::mlir::quant::UniformQuantizedPerAxisType>($_self)">,
+    "per-axis UniformQuantizedType">;
+def Tern_WeightElementType
+    : AnyTypeOf<[AnyFloat, quant_UniformQuantizedType,
+                 Tern_UniformQuantizedPerAxisType],
+                "float, uniform or per-axis uniform quantized">;
 def Tern_Vector : 1DTensorOf<[Tern_ElementType]>;
 // Activations of a matrix product: rank 2 (tokens x features) or more (batch
 // and head dimensions in front).
@@ -55,8 +64,8 @@ def Tern_LinearOp : Tern_Op<"linear", [Pure]> {
     ```
   }];
   let arguments = (ins Tern_MatrixTensor:$input,
-                       2DTensorOf<[Tern_ElementType]>:$weight,
-                       Optional<Tern_Vector>:$bias,
+                       2DTensorOf<[Tern_WeightElementType]>:$weight,
+                       Optional<1DTensorOf<[Tern_WeightElementType]>>:$bias,
                        Tern_PrecisionDefault:$precision);
   let results = (outs Tern_MatrixTensor:$result);
   let assemblyFormat = [{

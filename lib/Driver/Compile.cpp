@@ -106,6 +106,7 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
     TernQuantizeOptions quantize;
     quantize.weightBits = options.weightBits;
     quantize.activationBits = options.activationBits;
+    quantize.perChannel = options.perChannel;
     pm.addNestedPass<func::FuncOp>(createTernQuantize(quantize));
   }
   if (stopAfter == EmitKind::Tern)

@@ -39,6 +39,10 @@ struct QuantFlags {
              llvm::cl::desc("Operand widths of quantized matrix ops: "
                             "w8a8 (default), w6a8, w4a8"),
              llvm::cl::init("w8a8"), llvm::cl::sub(sub)),
+        perChannel("per-channel",
+                   llvm::cl::desc("Quantize weights per output channel "
+                                  "(I-BERT) instead of per tensor (TATAA)"),
+                   llvm::cl::sub(sub)),
         requant("requant",
                 llvm::cl::desc("Requantization variant (ibert, swifttron, "
                                "tataa, elastic); default: the target's"),
@@ -54,12 +58,15 @@ struct QuantFlags {
     options.calibration.observer = observer;
     options.calibration.limit = calibLimit;
     options.requant = requant;
+    options.perChannel = perChannel;
     return llvm::Error::success();
   }
 
   llvm::cl::opt<std::string> calib, calibStats, saveCalibStats, observer;
   llvm::cl::opt<int64_t> calibLimit;
-  llvm::cl::opt<std::string> bits, requant;
+  llvm::cl::opt<std::string> bits;
+  llvm::cl::opt<bool> perChannel;
+  llvm::cl::opt<std::string> requant;
 };
 
 } // namespace tern::tool

@@ -44,6 +44,8 @@ struct CompileOptions {
   std::string requant;
   /// Operand widths of quantized matrix ops (`--bits w4a8`).
   unsigned weightBits = 8, activationBits = 8;
+  /// Weights per output channel instead of per tensor.
+  bool perChannel = false;
 };
 
 /// Parses `wNaM` (e.g. w8a8, w4a8) into `options`.

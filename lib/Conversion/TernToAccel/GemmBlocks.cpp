@@ -65,6 +65,11 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
       Value result = tb.allocTile({mr, nr}, bf16, MemorySpace::act);
       b.create<ConvertOp>(loc, acc, result,
                           b.getF32FloatAttr(static_cast<float>(scale)));
+      if (integer && integer->columnScales) {
+        Value scales = tb.loadBroadcast(integer->columnScales, n0, mr, nr,
+                                        MemorySpace::act);
+        b.create<VectorOp>(loc, VectorKind::mul, result, scales, result);
+      }
       if (bias && !integer) {
         Value bt = tb.loadBroadcast(bias, n0, mr, nr, MemorySpace::act);
         b.create<VectorOp>(loc, VectorKind::add, result, bt, result);

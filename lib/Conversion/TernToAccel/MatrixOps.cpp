@@ -44,15 +44,29 @@ tern::quant::RequantVariant toQuant(accel::RequantVariant v) {
 /// quantized, otherwise conversion to bf16 by the returned scale.
 FailureOr<std::pair<IntegerGemm, double>>
 integerGemm(Operation *op, Value lhs, Value rhs, Value result, double scale,
-            const QuantLowering &quant) {
+            const QuantLowering &quant, ConversionPatternRewriter &rewriter) {
   if (quant.variant == accel::RequantVariant::tataa)
     return op->emitOpError(
         "needs the 'tataa' requantization variant, whose int16 partial-sum "
         "accumulator path is not lowered yet; choose another variant "
         "(--requant ibert)");
-  auto l = quantizedElement(lhs), r = quantizedElement(rhs);
-  double product = l.getScale() * r.getScale() * scale;
+  auto l = quantizedElement(lhs);
   IntegerGemm g;
+  // Per-channel weights (a linear with a float result, verified): convert
+  // by S_x, then multiply by each column's scale.
+  if (auto perAxis = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(
+          getElementTypeOrSelf(rhs.getType()))) {
+    g.accType = quant.accType(op->getContext());
+    SmallVector<float> scales;
+    for (double s : perAxis.getScales())
+      scales.push_back(static_cast<float>(s));
+    g.columnScales = makeBf16Global(rewriter, op,
+                                    {int64_t(scales.size())}, scales,
+                                    "__tern_column_scales");
+    return std::make_pair(g, l.getScale() * scale);
+  }
+  auto r = quantizedElement(rhs);
+  double product = l.getScale() * r.getScale() * scale;
   g.accType = quant.accType(op->getContext());
   auto out = quantizedElement(result);
   if (!out)
@@ -95,7 +109,7 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
     std::optional<IntegerGemm> integer;
     if (quantizedElement(op.getInput())) {
       auto g = integerGemm(op, op.getInput(), op.getWeight(), op.getResult(),
-                           1.0, quant);
+                           1.0, quant, rewriter);
       if (failed(g))
         return failure();
       integer = g->first;
@@ -162,7 +176,7 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     std::optional<IntegerGemm> integer;
     if (quantizedElement(op.getLhs())) {
       auto g = integerGemm(op, op.getLhs(), op.getRhs(), op.getResult(),
-                           scale, quant);
+                           scale, quant, rewriter);
       if (failed(g))
         return failure();
       integer = g->first;

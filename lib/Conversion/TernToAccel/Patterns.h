@@ -34,6 +34,9 @@ struct IntegerGemm {
   std::optional<accel::RequantVariant> variant;
   int64_t multiplier = 0;
   unsigned shift = 0;
+  /// Per-channel weights: a bf16 DRAM vector of per-column scales that
+  /// multiplies the converted result (the conversion applies S_x only).
+  mlir::Value columnScales;
 };
 
 /// out[outRow0 + i, j] = scale * sum_k lhs[lhsRow0 + i, k] * rhs[k, j]

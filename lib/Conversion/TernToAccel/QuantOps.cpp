@@ -115,18 +115,42 @@ struct ConstantCastLowering : OpConversionPattern<mq::QuantizeCastOp> {
     std::optional<SmallVector<float>> values = readF32Elements(value);
     if (!values)
       return failure(); // a run-time cast (or a layout op not folded)
-    auto qtype =
-        dyn_cast<mq::UniformQuantizedType>(getElementTypeOrSelf(op.getType()));
-    if (!qtype)
-      return op.emitOpError("only per-tensor uniform constants are lowered");
-    tern::quant::QuantParams params = paramsOf(qtype);
     auto tensorType = cast<RankedTensorType>(op.getType());
-    auto storage = cast<IntegerType>(qtype.getStorageType());
+    Type element = getElementTypeOrSelf(op.getType());
+    auto storage =
+        cast<IntegerType>(cast<mq::QuantizedType>(element).getStorageType());
+    // One set of parameters per tensor, or per index of the quantized
+    // dimension (per-channel weights and their biases).
+    SmallVector<tern::quant::QuantParams> params;
+    int64_t axisStride = 1, axisSize = 1;
+    if (auto t = dyn_cast<mq::UniformQuantizedType>(element)) {
+      params.push_back(paramsOf(t));
+    } else if (auto t = dyn_cast<mq::UniformQuantizedPerAxisType>(element)) {
+      int32_t axis = t.getQuantizedDimension();
+      ArrayRef<int64_t> shape = tensorType.getShape();
+      axisSize = shape[axis];
+      for (size_t d = axis + 1; d < shape.size(); ++d)
+        axisStride *= shape[d];
+      for (auto [scale, zp] : llvm::zip(t.getScales(), t.getZeroPoints())) {
+        tern::quant::QuantParams p;
+        p.scale = scale;
+        p.zeroPoint = zp;
+        p.bits = t.getStorageTypeIntegralWidth();
+        p.qmin = t.getStorageTypeMin();
+        p.qmax = t.getStorageTypeMax();
+        params.push_back(p);
+      }
+    } else {
+      return op.emitOpError("only uniform quantized constants are lowered");
+    }
     SmallVector<APInt> quantized;
     quantized.reserve(values->size());
-    for (float v : *values)
-      quantized.push_back(
-          APInt(storage.getWidth(), params.quantize(v), /*isSigned=*/true));
+    for (size_t i = 0; i < values->size(); ++i) {
+      const auto &p =
+          params.size() == 1 ? params[0] : params[(i / axisStride) % axisSize];
+      quantized.push_back(APInt(storage.getWidth(), p.quantize((*values)[i]),
+                                /*isSigned=*/true));
+    }
     auto initType = RankedTensorType::get(tensorType.getShape(), storage);
     auto memrefType = MemRefType::get(tensorType.getShape(), storage);
     memref::GlobalOp global;

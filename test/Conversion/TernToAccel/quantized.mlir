@@ -90,3 +90,31 @@ func.func @unencodable(%a: tensor<4x8x!x>, %b: tensor<8x4x!x>) -> tensor<4x4x!y>
   %y = tern.matmul %a, %b precision <int> : tensor<4x8x!x>, tensor<8x4x!x> -> tensor<4x4x!y>
   return %y : tensor<4x4x!y>
 }
+
+// -----
+
+// Per-channel 4-bit weights: quantized per column at compile time
+// (column scales 0.1 and 0.2/7: 0.35 -> 3.5 -> 4 and 0.05 -> 1.75 -> 2 round
+// half to even / to nearest), the bias per column (0.5 / (0.1/127) = 635,
+// -0.25 / ((0.2/7)/127) = -1111.25 -> -1111), the accumulator converted by
+// S_x = 1/127 and multiplied by a bf16 row of the column scales.
+!x = !quant.uniform<i8<-127:127>:f32, 0.0078740157480314959>
+!w = !quant.uniform<i4<-7:7>:f32:1, {0.099999998297010145,0.028571428997176036}>
+!b = !quant.uniform<i32:f32:0, {7.8740156139378071E-4,2.2497188186752784E-4}>
+// CHECK-DAG: memref.global "private" constant @[[S:__tern_column_scales[_0-9]*]] : memref<2xbf16> = dense<[1.000980e-01, 2.856450e-02]>
+// CHECK-DAG: memref.global "private" constant @{{.*}} : memref<2xi32> = dense<[635, -1111]>
+// CHECK-DAG: memref.global "private" constant @{{.*}} : memref<3x2xi4> = dense<{{\[\[}}7, -7], [4, 4], [-7, 2]]>
+// CHECK-LABEL: func @per_channel
+// CHECK: %[[SG:.*]] = memref.get_global @[[S]]
+// CHECK: accel.gemm {{.*}} accumulate : memref<4x3xi8, #accel.space<act>>, memref<3x2xi4, #accel.space<wgt>>, memref<4x2xi32, #accel.space<acc>>
+// CHECK: accel.convert %{{.*}}, %[[OUT:.*]] scale 0.00787401571 : memref<4x2xi32, #accel.space<acc>>, memref<4x2xbf16, #accel.space<act>>
+// CHECK: accel.dma_broadcast %[[SG]], %[[ST:.*]] : memref<2xbf16>, memref<4x2xbf16, #accel.space<act>>
+// CHECK: accel.vector <mul> %[[OUT]], %[[ST]], %[[OUT]]
+func.func @per_channel(%x: tensor<4x3x!x>) -> tensor<4x2xf32> {
+  %wf = "tosa.const"() {value = dense<[[0.7, -0.2], [0.35, 0.1], [-0.7, 0.05]]> : tensor<3x2xf32>} : () -> tensor<3x2xf32>
+  %bf = "tosa.const"() {value = dense<[0.5, -0.25]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %w = "quant.qcast"(%wf) : (tensor<3x2xf32>) -> tensor<3x2x!w>
+  %b = "quant.qcast"(%bf) : (tensor<2xf32>) -> tensor<2x!b>
+  %y = tern.linear %x, %w, %b precision <int> : tensor<4x3x!x>, tensor<3x2x!w>, tensor<2x!b> -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}

@@ -255,3 +255,34 @@ func.func @bias_quantized_alone(%x: tensor<4x8xf32>, %w: tensor<8x2xf32>, %bias:
   %0 = tern.linear %x, %w, %bias precision <int> : tensor<4x8xf32>, tensor<8x2xf32>, tensor<2x!b> -> tensor<4x2xf32>
   return %0 : tensor<4x2xf32>
 }
+
+// -----
+
+!q = !quant.uniform<i8<-127:127>:f32, 0.5>
+!pc = !quant.uniform<i4<-7:7>:f32:0, {0.5, 0.25, 0.5}>
+func.func @per_channel_axis(%x: tensor<4x3x!q>, %w: tensor<3x2x!pc>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{'tern.linear' op a per-channel weight must have one scale per output column (quantized dimension 1, 2 scales)}}
+  %0 = tern.linear %x, %w precision <int> : tensor<4x3x!q>, tensor<3x2x!pc> -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+!q = !quant.uniform<i8<-127:127>:f32, 0.5>
+!pc = !quant.uniform<i4<-7:7>:f32:1, {0.5, 0.25}>
+func.func @per_channel_int8_result(%x: tensor<4x3x!q>, %w: tensor<3x2x!pc>) -> tensor<4x2x!q> {
+  // expected-error @+1 {{'tern.linear' op a per-channel weight requires a float result (the requantization unit takes one multiplier per tile)}}
+  %0 = tern.linear %x, %w precision <int> : tensor<4x3x!q>, tensor<3x2x!pc> -> tensor<4x2x!q>
+  return %0 : tensor<4x2x!q>
+}
+
+// -----
+
+!q = !quant.uniform<i8<-127:127>:f32, 0.5>
+!pc = !quant.uniform<i4<-7:7>:f32:1, {0.5, 0.25}>
+!pb = !quant.uniform<i32:f32:0, {0.25, 0.25}>
+func.func @per_channel_bias(%x: tensor<4x3x!q>, %w: tensor<3x2x!pc>, %b: tensor<2x!pb>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{'tern.linear' op a quantized bias must be i32 at the product scale 1.250000e-01 (input scale x weight scale)}}
+  %0 = tern.linear %x, %w, %b precision <int> : tensor<4x3x!q>, tensor<3x2x!pc>, tensor<2x!pb> -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}

@@ -90,6 +90,63 @@ mq::UniformQuantizedType tern::uniformType(MLIRContext *ctx,
       params.qmax);
 }
 
+std::optional<SmallVector<float>> tern::constantMatrix(Value value) {
+  Operation *def = value.getDefiningOp();
+  bool transposed = false;
+  if (auto t = dyn_cast_or_null<tosa::TransposeOp>(def)) {
+    SmallVector<int64_t> perms;
+    if (failed(t.getConstantPerms(perms)) ||
+        perms != SmallVector<int64_t>{1, 0})
+      return std::nullopt;
+    transposed = true;
+    def = t.getInput1().getDefiningOp();
+  }
+  Attribute attr;
+  if (auto c = dyn_cast_or_null<tosa::ConstOp>(def))
+    attr = c.getValue();
+  else if (auto c = dyn_cast_or_null<arith::ConstantOp>(def))
+    attr = c.getValue();
+  std::optional<SmallVector<float>> values = readF32Elements(attr);
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!values || !type || type.getRank() != 2 || !type.hasStaticShape() ||
+      int64_t(values->size()) != type.getNumElements())
+    return std::nullopt;
+  if (!transposed)
+    return values;
+  // `value` is [rows, cols]; the constant is [cols, rows].
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  SmallVector<float> out(values->size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      out[r * cols + c] = (*values)[c * rows + r];
+  return out;
+}
+
+mq::UniformQuantizedPerAxisType
+tern::perColumnType(MLIRContext *ctx, ArrayRef<tq::QuantParams> columns) {
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  for (const tq::QuantParams &p : columns) {
+    scales.push_back(p.scale);
+    zeroPoints.push_back(p.zeroPoint);
+  }
+  const tq::QuantParams &first = columns.front();
+  unsigned storageBits = first.bits < 8 ? first.bits : 8;
+  return mq::UniformQuantizedPerAxisType::get(
+      mq::QuantizationFlags::Signed, IntegerType::get(ctx, storageBits),
+      Float32Type::get(ctx), scales, zeroPoints, /*quantizedDimension=*/1,
+      first.qmin, first.qmax);
+}
+
+mq::UniformQuantizedPerAxisType
+tern::perColumnBiasType(MLIRContext *ctx, ArrayRef<double> scales) {
+  SmallVector<int64_t> zeroPoints(scales.size(), 0);
+  return mq::UniformQuantizedPerAxisType::get(
+      mq::QuantizationFlags::Signed, IntegerType::get(ctx, 32),
+      Float32Type::get(ctx), scales, zeroPoints, /*quantizedDimension=*/0,
+      std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
+}
+
 mq::UniformQuantizedType tern::biasType(MLIRContext *ctx, double scale) {
   return mq::UniformQuantizedType::get(
       mq::QuantizationFlags::Signed, IntegerType::get(ctx, 32),

@@ -113,27 +113,59 @@ LogicalResult LinearOp::verify() {
                                     getResult(), getPrecision(), "input",
                                     "weight")))
     return failure();
+  Type wElement = getElementTypeOrSelf(getWeight().getType());
+  if (auto perAxis = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(wElement)) {
+    if (perAxis.getQuantizedDimension() != 1 ||
+        perAxis.getScales().size() != size_t(w[1]))
+      return emitOpError("a per-channel weight must have one scale per "
+                         "output column (quantized dimension 1, ")
+             << w[1] << " scales)";
+    if (isa<mlir::quant::QuantizedType>(
+            getElementTypeOrSelf(getResult().getType())))
+      return emitOpError("a per-channel weight requires a float result "
+                         "(the requantization unit takes one multiplier "
+                         "per tile)");
+  }
   if (Value bias = getBias()) {
-    auto biasType = dyn_cast<mlir::quant::UniformQuantizedType>(
-        getElementTypeOrSelf(bias.getType()));
-    if (!biasType)
+    Type bElement = getElementTypeOrSelf(bias.getType());
+    if (!isa<mlir::quant::QuantizedType>(bElement))
       return success();
     if (!isa<mlir::quant::QuantizedType>(
             getElementTypeOrSelf(getInput().getType())))
       return emitOpError("a quantized bias requires quantized input and "
                          "weight");
-    // Both are quantized (checked above) and ODS admits per-tensor
-    // uniform types only.
-    auto inType = cast<mlir::quant::UniformQuantizedType>(
-        getElementTypeOrSelf(getInput().getType()));
-    auto wType = cast<mlir::quant::UniformQuantizedType>(
-        getElementTypeOrSelf(getWeight().getType()));
-    double product = inType.getScale() * wType.getScale();
-    if (biasType.getStorageTypeIntegralWidth() != 32 ||
-        std::abs(biasType.getScale() - product) > 1e-6 * product)
+    // Both are quantized (checked above); the input is per tensor (ODS).
+    double inScale = cast<mlir::quant::UniformQuantizedType>(
+                         getElementTypeOrSelf(getInput().getType()))
+                         .getScale();
+    auto expected = [&](size_t c) -> double {
+      if (auto t = dyn_cast<mlir::quant::UniformQuantizedType>(wElement))
+        return inScale * t.getScale();
+      return inScale *
+             cast<mlir::quant::UniformQuantizedPerAxisType>(wElement)
+                 .getScales()[c];
+    };
+    auto bad = [&](double product, Type got) {
       return emitOpError("a quantized bias must be i32 at the product scale ")
-             << product << " (input scale x weight scale), got "
-             << biasType;
+             << product << " (input scale x weight scale), got " << got;
+    };
+    auto storageBits =
+        cast<mlir::quant::QuantizedType>(bElement).getStorageTypeIntegralWidth();
+    if (auto t = dyn_cast<mlir::quant::UniformQuantizedType>(bElement)) {
+      double product = expected(0);
+      if (storageBits != 32 || isa<mlir::quant::UniformQuantizedPerAxisType>(wElement) ||
+          std::abs(t.getScale() - product) > 1e-6 * product)
+        return bad(product, bElement);
+    } else {
+      auto perAxis = cast<mlir::quant::UniformQuantizedPerAxisType>(bElement);
+      if (!isa<mlir::quant::UniformQuantizedPerAxisType>(wElement) ||
+          storageBits != 32 || perAxis.getScales().size() != size_t(w[1]))
+        return bad(expected(0), bElement);
+      for (size_t c = 0; c < perAxis.getScales().size(); ++c)
+        if (std::abs(perAxis.getScales()[c] - expected(c)) >
+            1e-6 * expected(c))
+          return bad(expected(c), bElement);
+    }
   }
   return success();
 }

@@ -83,14 +83,15 @@ public:
     func::FuncOp func = getOperation();
     if (weightBits != 4 && weightBits != 6 && weightBits != 8) {
       func.emitError("tern-quantize: ")
-          << weightBits << "-bit weights: the matrix unit takes 8, 6 or 4 bits";
+          << unsigned(weightBits)
+          << "-bit weights: the matrix unit takes 8, 6 or 4 bits";
       return signalPassFailure();
     }
     // The requantization unit and the bf16 -> int conversion saturate at
     // int8: narrower activations would wrap on the narrow datapath.
     if (activationBits != 8) {
       func.emitError("tern-quantize: ")
-          << activationBits
+          << unsigned(activationBits)
           << "-bit activations need a saturating narrow requantization, "
              "which the ISA lacks; activations are 8-bit";
       return signalPassFailure();
@@ -107,6 +108,8 @@ public:
         auto matmul = dyn_cast<MatMulOp>(op);
         if (matmul && matmul.getMask())
           continue; // the mask is added in bf16 after conversion
+        if (perChannel && isa<LinearOp>(op))
+          continue; // one multiplier per tile: per-channel results are float
         Value result = op->getResult(0);
         if (!feedsOnlyIntMatrixOps(result))
           continue;
@@ -185,27 +188,46 @@ private:
     auto linear = cast<LinearOp>(op);
     if (failed(quantizeActivation(op, linear.getInputMutable(), "input")))
       return failure();
-    std::optional<tq::Range> weightRange = constantRange(linear.getWeight());
-    if (!weightRange)
-      return linear.emitOpError(
-          "has a weight that is not a readable f32 constant; int precision "
-          "needs static weights");
-    auto params = tq::computeParams(*weightRange, weightBits,
-                                       tq::Scheme::Symmetric);
-    if (!params)
-      return linear.emitOpError("cannot quantize its weight: ")
-             << llvm::toString(params.takeError());
-    OpBuilder b(op);
     auto weightType = cast<RankedTensorType>(linear.getWeight().getType());
-    auto weightQType = uniformType(&getContext(), *params);
+    auto inputType = cast<mq::UniformQuantizedType>(
+        getElementTypeOrSelf(linear.getInput().getType()));
+    Type weightQType, biasQType;
+    if (perChannel) {
+      std::optional<SmallVector<float>> values =
+          constantMatrix(linear.getWeight());
+      if (!values)
+        return linear.emitOpError(
+            "has a weight that is not a readable f32 constant matrix; "
+            "per-channel quantization needs its values");
+      auto columns = tq::computePerChannelParams(
+          *values, weightType.getDimSize(0), weightType.getDimSize(1),
+          weightBits, tq::Scheme::Symmetric);
+      if (!columns)
+        return linear.emitOpError("cannot quantize its weight: ")
+               << llvm::toString(columns.takeError());
+      weightQType = perColumnType(&getContext(), *columns);
+      SmallVector<double> biasScales;
+      for (const tq::QuantParams &c : *columns)
+        biasScales.push_back(inputType.getScale() * c.scale);
+      biasQType = perColumnBiasType(&getContext(), biasScales);
+    } else {
+      std::optional<tq::Range> weightRange = constantRange(linear.getWeight());
+      if (!weightRange)
+        return linear.emitOpError(
+            "has a weight that is not a readable f32 constant; int "
+            "precision needs static weights");
+      auto params = tq::computeParams(*weightRange, weightBits,
+                                      tq::Scheme::Symmetric);
+      if (!params)
+        return linear.emitOpError("cannot quantize its weight: ")
+               << llvm::toString(params.takeError());
+      weightQType = uniformType(&getContext(), *params);
+      biasQType = biasType(&getContext(), inputType.getScale() * params->scale);
+    }
+    OpBuilder b(op);
     linear.getWeightMutable().set(b.create<mq::QuantizeCastOp>(
         op->getLoc(), weightType.clone(weightQType), linear.getWeight()));
-
     if (Value bias = linear.getBias()) {
-      auto inputType = cast<mq::UniformQuantizedType>(
-          getElementTypeOrSelf(linear.getInput().getType()));
-      auto biasQType = biasType(&getContext(), inputType.getScale() *
-                                                   params->scale);
       auto biasTensor = cast<RankedTensorType>(bias.getType());
       linear.getBiasMutable().assign(b.create<mq::QuantizeCastOp>(
           op->getLoc(), biasTensor.clone(biasQType), bias));

@@ -37,6 +37,10 @@ std::optional<quant::Range> findCalibratedRange(mlir::Value value);
 /// dense_resource f32 `tosa.const` / `arith.constant`.
 std::optional<quant::Range> constantRange(mlir::Value value);
 
+/// The f32 values of a rank-2 constant in row-major order of `value`'s
+/// type: a dense or dense_resource f32 constant, or a 2-D transpose of one.
+std::optional<llvm::SmallVector<float>> constantMatrix(mlir::Value value);
+
 /// The f32 values of a dense or dense_resource elements attribute.
 std::optional<llvm::SmallVector<float>>
 readF32Elements(mlir::Attribute attr);
@@ -46,9 +50,19 @@ readF32Elements(mlir::Attribute attr);
 mlir::quant::UniformQuantizedType
 uniformType(mlir::MLIRContext *ctx, const quant::QuantParams &params);
 
+/// `!quant.uniform<iB:f32:1, {s0, s1, ...}>`: one quantizer per column of
+/// a [K, N] weight (all with the same bits and range).
+mlir::quant::UniformQuantizedPerAxisType
+perColumnType(mlir::MLIRContext *ctx,
+              llvm::ArrayRef<quant::QuantParams> columns);
+
 /// `!quant.uniform<i32:f32, scale>`: a bias at the product scale.
 mlir::quant::UniformQuantizedType biasType(mlir::MLIRContext *ctx,
                                            double scale);
+
+/// `!quant.uniform<i32:f32:0, {...}>`: a bias at per-column product scales.
+mlir::quant::UniformQuantizedPerAxisType
+perColumnBiasType(mlir::MLIRContext *ctx, llvm::ArrayRef<double> scales);
 
 /// The quantization parameters a uniform type stands for.
 quant::QuantParams paramsOf(mlir::quant::UniformQuantizedType type);
