@@ -55,6 +55,12 @@ def TernSelectPrecision
       and scores.V, int8 out of softmax / LayerNorm / GELU) is decided by
       `tern-quantize`, which needs calibrated ranges.
 
+    - `qdq`: for models exported with QuantizeLinear / DequantizeLinear
+      pairs (QAT or PTQ exports): a matrix op whose activation operands
+      (and, for `tern.linear`, weight) are all `quant.dcast` results is
+      `int`, everything else `bf16`. `tern-quantize` then uses the model's
+      own scales; no calibration is needed.
+
     The integer-only policy (integer SFU kernels) and the automatic policy
     are not available yet (the option refuses them).
 
@@ -70,7 +76,9 @@ def TernSelectPrecision
              clEnumValN(::tern::PrecisionPolicy::bf16, "bf16",
                         "every operator in bf16"),
              clEnumValN(::tern::PrecisionPolicy::tataa, "tataa",
-                        "matrix operators in int8, the rest in bf16"))}]>,
+                        "matrix operators in int8, the rest in bf16"),
+             clEnumValN(::tern::PrecisionPolicy::qdq, "qdq",
+                        "int where a QDQ model dequantizes the operands"))}]>,
     Option<"overrideDecided", "override", "bool", /*default=*/"false",
            "Also change ops whose precision is already decided">,
   ];
@@ -113,9 +121,15 @@ def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
       Layout operations between an int8 result and its consumers are
       retyped to the quantized type.
 
+    QDQ models: an operand that is a `quant.dcast` of a quantized value
+    (QuantizeLinear -> DequantizeLinear, or a DequantizeLinear weight) is
+    replaced by that value, so the model's own scales are honoured, not
+    re-calibrated; casts left without users are erased. The given types
+    must be symmetric (zero point 0) and per tensor.
+
     Accepts: functions whose int-precision ops have constant weights and
-    calibrated ranges for every activation they need; ops in other
-    precisions are left alone. Fails, naming the op and operand, when a
+    calibrated ranges (or QDQ types) for every activation they need; ops in
+    other precisions are left alone. Fails, naming the op and operand, when a
     range is missing or a weight is not constant.
   }];
   let dependentDialects = ["::tern::TernDialect", "::mlir::quant::QuantizationDialect",

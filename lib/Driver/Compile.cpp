@@ -69,14 +69,18 @@ tern::loadModelForCommand(StringRef path, ArrayRef<std::string> inputShapes,
 }
 
 llvm::Error tern::checkPrecisionPolicy(StringRef policy) {
-  if (policy == "bf16" || policy == "tataa")
+  if (policy == "bf16" || policy == "tataa" || policy == "qdq")
     return llvm::Error::success();
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  "unknown precision policy '" + policy +
-                                     "'; available: bf16, tataa");
+                                     "'; available: bf16, tataa, qdq");
 }
 
 bool tern::policyQuantizes(StringRef policy) { return policy != "bf16"; }
+
+bool tern::policyNeedsCalibration(StringRef policy) {
+  return policy == "tataa";
+}
 
 llvm::Error tern::parseBitsSpec(StringRef spec, CompileOptions &options) {
   unsigned w = 0, a = 0;
@@ -99,8 +103,9 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   if (stopAfter == EmitKind::Tosa)
     return;
   TernSelectPrecisionOptions select;
-  select.policy =
-      policy == "tataa" ? PrecisionPolicy::tataa : PrecisionPolicy::bf16;
+  select.policy = policy == "tataa" ? PrecisionPolicy::tataa
+                  : policy == "qdq" ? PrecisionPolicy::qdq
+                                    : PrecisionPolicy::bf16;
   pm.addNestedPass<func::FuncOp>(createTernSelectPrecision(select));
   if (policyQuantizes(policy)) {
     TernQuantizeOptions quantize;
@@ -186,7 +191,7 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
     if (failed(raise.run(module)))
       return failure();
   }
-  if (policyQuantizes(options.precision) && emit != EmitKind::Tosa) {
+  if (policyNeedsCalibration(options.precision) && emit != EmitKind::Tosa) {
     if (!wantsCalibration(options.calibration)) {
       mlir::emitError(module.getLoc(), "precision '")
           << options.precision

@@ -80,8 +80,12 @@ llvm::Expected<LoadedModel> loadModelForCommand(
 /// Fails unless `policy` names a precision policy that is implemented.
 llvm::Error checkPrecisionPolicy(llvm::StringRef policy);
 
-/// True if `policy` quantizes activations (needs calibration).
+/// True if `policy` runs tern-quantize.
 bool policyQuantizes(llvm::StringRef policy);
+
+/// True if `policy` derives scales from calibrated ranges (qdq takes the
+/// model's own).
+bool policyNeedsCalibration(llvm::StringRef policy);
 
 /// Adds tern-select-precision (and tern-quantize for quantizing policies),
 /// convert-tern-to-accel, accel-allocate-buffers and accel-insert-sync,

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
@@ -36,6 +37,31 @@ Type QuantLowering::accType(MLIRContext *ctx) const {
 
 namespace {
 
+/// The values of an integer constant (a QDQ model's int8 initializer).
+std::optional<SmallVector<int64_t>> intConstantValues(Value v) {
+  Operation *def = v.getDefiningOp();
+  Attribute attr;
+  if (auto c = dyn_cast_or_null<tosa::ConstOp>(def))
+    attr = c.getValue();
+  else if (auto c = dyn_cast_or_null<arith::ConstantOp>(def))
+    attr = c.getValue();
+  SmallVector<int64_t> out;
+  if (auto dense = dyn_cast_or_null<DenseIntElementsAttr>(attr)) {
+    for (const APInt &x : dense.getValues<APInt>())
+      out.push_back(x.getSExtValue());
+    return out;
+  }
+  // Large initializers are imported as dense_resource blobs.
+  if (auto blob = dyn_cast_or_null<DenseI8ResourceElementsAttr>(attr)) {
+    std::optional<ArrayRef<int8_t>> data = blob.tryGetAsArrayRef();
+    if (!data)
+      return std::nullopt;
+    out.assign(data->begin(), data->end());
+    return out;
+  }
+  return std::nullopt;
+}
+
 /// Row tiles of a run-time cast: load a block of rows, convert, store.
 template <typename CastOp>
 struct RuntimeCastLowering : OpConversionPattern<CastOp> {
@@ -48,6 +74,10 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (constantRange(op.getArg()))
       return failure(); // folded at compile time (ConstantCastLowering)
+    if constexpr (std::is_same_v<CastOp, mq::DequantizeCastOp>)
+      if (auto scast = op.getArg().template getDefiningOp<mq::StorageCastOp>())
+        if (intConstantValues(scast.getArg()))
+          return failure(); // ConstantDequantLowering
     auto resultType = dyn_cast_or_null<MemRefType>(
         this->getTypeConverter()->convertType(op.getType()));
     if (!resultType || resultType.getRank() < 1)
@@ -172,6 +202,83 @@ struct ConstantCastLowering : OpConversionPattern<mq::QuantizeCastOp> {
   SymbolTable &symbols;
 };
 
+memref::GlobalOp createGlobal(ConversionPatternRewriter &rewriter,
+                              Operation *op, SymbolTable &symbols,
+                              StringRef name, MemRefType type,
+                              DenseElementsAttr init) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(op->getParentOfType<ModuleOp>().getBody());
+  auto global = rewriter.create<memref::GlobalOp>(
+      op->getLoc(), name, rewriter.getStringAttr("private"), type, init,
+      /*constant=*/true, /*alignment=*/IntegerAttr());
+  symbols.insert(global);
+  return global;
+}
+
+/// quant.scast: an integer constant becomes an integer global; a run-time
+/// value keeps its buffer (storage and quantized types share the bytes).
+struct StorageCastLowering : OpConversionPattern<mq::StorageCastOp> {
+  StorageCastLowering(TypeConverter &converter, MLIRContext *ctx,
+                      SymbolTable &symbols)
+      : OpConversionPattern(converter, ctx), symbols(symbols) {}
+
+  LogicalResult
+  matchAndRewrite(mq::StorageCastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast_or_null<MemRefType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "result type not convertible");
+    std::optional<SmallVector<int64_t>> values =
+        intConstantValues(op.getArg());
+    if (!values) {
+      if (adaptor.getArg().getType() != resultType)
+        return rewriter.notifyMatchFailure(op, "storage types differ");
+      rewriter.replaceOp(op, adaptor.getArg());
+      return success();
+    }
+    auto storage = cast<IntegerType>(resultType.getElementType());
+    SmallVector<APInt> bits;
+    for (int64_t v : *values)
+      bits.push_back(APInt(storage.getWidth(), v, /*isSigned=*/true));
+    auto init = DenseElementsAttr::get(
+        RankedTensorType::get(resultType.getShape(), storage), bits);
+    auto global = createGlobal(rewriter, op, symbols, "__tern_qconstant",
+                               resultType, init);
+    rewriter.replaceOpWithNewOp<memref::GetGlobalOp>(op, resultType,
+                                                     global.getSymName());
+    return success();
+  }
+
+  SymbolTable &symbols;
+};
+
+/// quant.dcast of a quantized constant (a QDQ weight kept in float by the
+/// bf16 policy): the dequantized values as a bf16 global.
+struct ConstantDequantLowering : OpConversionPattern<mq::DequantizeCastOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(mq::DequantizeCastOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto scast = op.getArg().getDefiningOp<mq::StorageCastOp>();
+    auto qtype = dyn_cast<mq::UniformQuantizedType>(
+        getElementTypeOrSelf(op.getArg().getType()));
+    std::optional<SmallVector<int64_t>> values =
+        scast ? intConstantValues(scast.getArg()) : std::nullopt;
+    if (!values || !qtype)
+      return failure(); // a run-time cast (RuntimeCastLowering)
+    tern::quant::QuantParams params = paramsOf(qtype);
+    SmallVector<float> real;
+    for (int64_t v : *values)
+      real.push_back(static_cast<float>(params.dequantize(v)));
+    auto shape = cast<RankedTensorType>(op.getType()).getShape();
+    rewriter.replaceOp(
+        op, makeBf16Global(rewriter, op, shape, real, "__tern_dequantized"));
+    return success();
+  }
+};
+
 } // namespace
 
 void tern::populateQuantLoweringPatterns(TypeConverter &converter,
@@ -179,7 +286,10 @@ void tern::populateQuantLoweringPatterns(TypeConverter &converter,
                                          const TileSizes &tiles,
                                          SymbolTable &symbols) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<ConstantCastLowering>(converter, ctx, symbols);
+  patterns.add<ConstantCastLowering, StorageCastLowering>(converter, ctx,
+                                                         symbols);
+  // Preferred over the run-time dequantization of the same op.
+  patterns.add<ConstantDequantLowering>(converter, ctx, /*benefit=*/2);
   patterns.add<RuntimeCastLowering<mq::QuantizeCastOp>,
                RuntimeCastLowering<mq::DequantizeCastOp>>(converter, ctx,
                                                          tiles);

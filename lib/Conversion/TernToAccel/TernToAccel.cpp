@@ -210,7 +210,7 @@ private:
               tosa::ConcatOp, tosa::GatherOp, tosa::AddOp, tosa::SubOp,
               tosa::MulOp, tosa::MaximumOp, tosa::Conv2DOp, tosa::ClampOp,
               tosa::ReduceSumOp, mlir::quant::QuantizeCastOp,
-              mlir::quant::DequantizeCastOp>(op))
+              mlir::quant::DequantizeCastOp, mlir::quant::StorageCastOp>(op))
         return;
       if (op->getDialect() &&
           op->getDialect()->getNamespace() == TernDialect::getDialectNamespace()) {

@@ -128,13 +128,21 @@ private:
       seg.bits = 8;
       // 6- and 4-bit weights are packed at their width in the file; the
       // loader sign-extends them to one byte per value in DRAM.
+      // An int8 constant whose values fit 4 or 6 bits (a QDQ model's 4-bit
+      // weights in int8 containers) is packed as narrow too.
       unsigned width = init.getElementType().getIntOrFloatBitWidth();
-      if (init.getElementType().isSignlessInteger() &&
-          (width == 4 || width == 6)) {
-        SmallVector<int64_t> values;
+      SmallVector<int64_t> values;
+      if (init.getElementType().isSignlessInteger() && width <= 8) {
         values.reserve(global.getType().getNumElements());
         for (const APInt &v : init.getValues<APInt>())
           values.push_back(v.getSExtValue());
+        auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+        if (!values.empty() && *lo >= -8 && *hi <= 7)
+          width = 4;
+        else if (!values.empty() && *lo >= -32 && *hi <= 31)
+          width = 6;
+      }
+      if (width == 4 || width == 6) {
         auto packed = rtp::packValues(values, width);
         if (!packed)
           return global.emitError("cannot pack constant: ")

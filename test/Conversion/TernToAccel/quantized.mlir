@@ -118,3 +118,20 @@ func.func @per_channel(%x: tensor<4x3x!x>) -> tensor<4x2xf32> {
   %y = tern.linear %x, %w, %b precision <int> : tensor<4x3x!x>, tensor<3x2x!w>, tensor<2x!b> -> tensor<4x2xf32>
   return %y : tensor<4x2xf32>
 }
+
+// -----
+
+// QDQ constants: an int8 initializer behind quant.scast becomes an integer
+// global as is; dequantized for a bf16 op, it becomes the bf16 values
+// (-8 * 0.25 = -2, 7 * 0.25 = 1.75).
+!w = !quant.uniform<i8:f32, 0.25>
+// CHECK-DAG: memref.global "private" constant @{{__tern_qconstant[_0-9]*}} : memref<2x2xi8> = dense<{{\[\[}}-8, 7], [1, 0]]>
+// CHECK-DAG: memref.global "private" constant @{{__tern_dequantized[_0-9]*}} : memref<2x2xbf16> = dense<{{\[\[}}-2.000000e+00, 1.750000e+00], [2.500000e-01, 0.000000e+00]]>
+// CHECK-LABEL: func @qdq_constants
+// CHECK: return {{.*}} : memref<2x2xi8>, memref<2x2xbf16>
+func.func @qdq_constants() -> (tensor<2x2x!w>, tensor<2x2xf32>) {
+  %c = "tosa.const"() {value = dense<[[-8, 7], [1, 0]]> : tensor<2x2xi8>} : () -> tensor<2x2xi8>
+  %s = "quant.scast"(%c) : (tensor<2x2xi8>) -> tensor<2x2x!w>
+  %d = "quant.dcast"(%s) : (tensor<2x2x!w>) -> tensor<2x2xf32>
+  return %s, %d : tensor<2x2x!w>, tensor<2x2xf32>
+}

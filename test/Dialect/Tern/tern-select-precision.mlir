@@ -4,6 +4,8 @@
 // RUN:   | FileCheck %s --check-prefix=OVERRIDE
 // RUN: tern-opt %s --pass-pipeline='builtin.module(func.func(tern-select-precision{policy=tataa override=true}))' \
 // RUN:   | FileCheck %s --check-prefix=TATAA
+// RUN: tern-opt %s --pass-pipeline='builtin.module(func.func(tern-select-precision{policy=qdq}))' \
+// RUN:   | FileCheck %s --check-prefix=QDQ
 // RUN: not tern-opt %s --pass-pipeline='builtin.module(func.func(tern-select-precision{policy=int8-max}))' \
 // RUN:   2>&1 | FileCheck %s --check-prefix=UNKNOWN
 
@@ -45,4 +47,22 @@ func.func @attention(%x: tensor<1x4x8xf32>) -> tensor<1x4x8xf32> {
   %s = tern.matmul %h, %h transpose_rhs : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32> -> tensor<1x2x4x4xf32>
   %m = tern.merge_heads %s : tensor<1x2x4x4xf32> -> tensor<1x4x8xf32>
   return %m : tensor<1x4x8xf32>
+}
+
+// The qdq policy: int exactly where the model dequantizes both operands.
+// QDQ-LABEL: func @qdq
+// QDQ: tern.linear %[[XD:.*]], %[[WD:.*]] precision <int>
+// QDQ: tern.linear %[[XD]], %arg1 precision <bf16>
+// QDQ: tern.softmax {{.*}} precision <bf16>
+!q = !quant.uniform<i8:f32, 0.5>
+func.func @qdq(%x: tensor<4x8xf32>, %w: tensor<8x8xf32>, %wq: tensor<8x8xi8>) -> tensor<4x8xf32> {
+  %xq = "quant.qcast"(%x) : (tensor<4x8xf32>) -> tensor<4x8x!q>
+  %xd = "quant.dcast"(%xq) : (tensor<4x8x!q>) -> tensor<4x8xf32>
+  %ws = "quant.scast"(%wq) : (tensor<8x8xi8>) -> tensor<8x8x!q>
+  %wd = "quant.dcast"(%ws) : (tensor<8x8x!q>) -> tensor<8x8xf32>
+  %0 = tern.linear %xd, %wd : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+  %1 = tern.linear %xd, %w : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+  %2 = tern.softmax %1 : tensor<4x8xf32> -> tensor<4x8xf32>
+  %3 = tern.add %0, %2 : tensor<4x8xf32>, tensor<4x8xf32> -> tensor<4x8xf32>
+  return %3 : tensor<4x8xf32>
 }

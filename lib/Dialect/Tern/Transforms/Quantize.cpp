@@ -124,6 +124,20 @@ public:
     for (Operation *op : intOps)
       if (failed(quantizeOperands(op)))
         return signalPassFailure();
+
+    // QDQ casts whose dequantized values are no longer used.
+    bool erased = true;
+    while (erased) {
+      erased = false;
+      func.walk([&](Operation *op) {
+        if (isa<mq::QuantizeCastOp, mq::DequantizeCastOp, mq::StorageCastOp>(
+                op) &&
+            op->use_empty()) {
+          op->erase();
+          erased = true;
+        }
+      });
+    }
   }
 
 private:
@@ -166,11 +180,44 @@ private:
     return cast;
   }
 
+  /// A QDQ model's own quantized value behind `dcast`, checked to be a form
+  /// the lowering executes; null if `value` is not dequantized.
+  FailureOr<Value> givenQuantized(Operation *op, Value value, StringRef what) {
+    auto dcast = value.getDefiningOp<mq::DequantizeCastOp>();
+    if (!dcast)
+      return Value();
+    Value q = dcast.getArg();
+    auto type = dyn_cast<mq::UniformQuantizedType>(
+        getElementTypeOrSelf(q.getType()));
+    if (!type || type.getZeroPoint() != 0 ||
+        type.getStorageTypeIntegralWidth() != 8)
+      return op->emitOpError("takes a QDQ-quantized ")
+             << what << " of type " << getElementTypeOrSelf(q.getType())
+             << "; the lowering executes symmetric (zero point 0) per-tensor "
+                "int8";
+    // QuantizeLinear -> Clip -> DequantizeLinear narrows activations below
+    // 8 bits, which the requantization unit cannot saturate to.
+    if (auto scast = q.getDefiningOp<mq::StorageCastOp>())
+      if (isa_and_nonnull<tosa::ClampOp>(scast.getArg().getDefiningOp()))
+        return op->emitOpError("takes a QDQ ")
+               << what
+               << " clipped below 8 bits (QuantizeLinear -> Clip -> "
+                  "DequantizeLinear); narrow activations are not lowered";
+    return q;
+  }
+
   LogicalResult quantizeActivation(Operation *op, OpOperand &operand,
                                    StringRef what) {
     Value value = operand.get();
     if (isa<mq::QuantizedType>(getElementTypeOrSelf(value.getType())))
       return success();
+    FailureOr<Value> given = givenQuantized(op, value, what);
+    if (failed(given))
+      return failure();
+    if (*given) {
+      operand.set(*given);
+      return success();
+    }
     FailureOr<mq::UniformQuantizedType> type =
         activationType(value, op, what);
     if (failed(type))
@@ -192,6 +239,27 @@ private:
     auto inputType = cast<mq::UniformQuantizedType>(
         getElementTypeOrSelf(linear.getInput().getType()));
     Type weightQType, biasQType;
+    FailureOr<Value> givenWeight =
+        givenQuantized(op, linear.getWeight(), "weight");
+    if (failed(givenWeight))
+      return failure();
+    if (*givenWeight) {
+      // The model's own weight quantization (DequantizeLinear of an int8
+      // initializer), per tensor.
+      linear.getWeightMutable().set(*givenWeight);
+      auto wType = cast<mq::UniformQuantizedType>(
+          getElementTypeOrSelf(givenWeight->getType()));
+      if (Value bias = linear.getBias()) {
+        OpBuilder b(op);
+        auto biasTensor = cast<RankedTensorType>(bias.getType());
+        linear.getBiasMutable().assign(b.create<mq::QuantizeCastOp>(
+            op->getLoc(),
+            biasTensor.clone(
+                biasType(&getContext(), inputType.getScale() * wType.getScale())),
+            bias));
+      }
+      return success();
+    }
     if (perChannel) {
       std::optional<SmallVector<float>> values =
           constantMatrix(linear.getWeight());

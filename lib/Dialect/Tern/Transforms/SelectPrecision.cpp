@@ -7,6 +7,8 @@
 #include "tern/Dialect/Tern/IR/TernOps.h"
 #include "tern/Dialect/Tern/Transforms/Passes.h"
 
+#include "mlir/Dialect/Quant/QuantOps.h"
+
 namespace tern {
 #define GEN_PASS_DEF_TERNSELECTPRECISION
 #include "Tern/TernPasses.h.inc"
@@ -48,6 +50,18 @@ private:
     switch (policy) {
     case PrecisionPolicy::bf16:
       return Precision::bf16;
+    case PrecisionPolicy::qdq: {
+      if (!isa<LinearOp, MatMulOp>(op))
+        return Precision::bf16;
+      // The first two operands: a linear's input and weight, a matmul's
+      // lhs and rhs.
+      bool given = llvm::all_of(
+          op->getOperands().take_front(2), [](Value v) {
+            return isa_and_nonnull<mlir::quant::DequantizeCastOp>(
+                v.getDefiningOp());
+          });
+      return given ? Precision::integer : Precision::bf16;
+    }
     case PrecisionPolicy::tataa:
       // SEEDS.md section 4: linear layers and attention products on the
       // int8 systolic array, everything else on the bf16 SIMD lanes.

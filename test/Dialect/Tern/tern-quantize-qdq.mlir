@@ -1,0 +1,53 @@
+// RUN: tern-opt %s --split-input-file --verify-diagnostics \
+// RUN:   --pass-pipeline='builtin.module(func.func(tern-quantize))' | FileCheck %s
+
+// A QDQ model's own quantization is honoured: the linear takes the
+// QuantizeLinear result and the DequantizeLinear weight's int8 value
+// directly (no calibrated range is needed), the float bias is quantized at
+// the product scale 0.05 * 0.25 = 0.0125, and the dequantize casts that
+// lose their users are erased.
+// CHECK-LABEL: func @qdq
+// CHECK: %[[XQ:.*]] = "quant.qcast"(%arg0) : (tensor<4x8xf32>) -> tensor<4x8x!quant.uniform<i8:f32, 5.000000e-02>>
+// CHECK: %[[WS:.*]] = "quant.scast"(%arg1) : (tensor<8x8xi8>) -> tensor<8x8x!quant.uniform<i8:f32, 2.500000e-01>>
+// CHECK-NOT: quant.dcast
+// CHECK: %[[B:.*]] = "quant.qcast"(%arg2) : (tensor<8xf32>) -> tensor<8x!quant.uniform<i32:f32, 1.250000e-02>>
+// CHECK: tern.linear %[[XQ]], %[[WS]], %[[B]] precision <int> : {{.*}} -> tensor<4x8xf32>
+// CHECK-NOT: quant.dcast
+!x = !quant.uniform<i8:f32, 0.05>
+!w = !quant.uniform<i8:f32, 0.25>
+func.func @qdq(%x: tensor<4x8xf32>, %wq: tensor<8x8xi8>, %b: tensor<8xf32>) -> tensor<4x8xf32> {
+  %xq = "quant.qcast"(%x) : (tensor<4x8xf32>) -> tensor<4x8x!x>
+  %xd = "quant.dcast"(%xq) : (tensor<4x8x!x>) -> tensor<4x8xf32>
+  %ws = "quant.scast"(%wq) : (tensor<8x8xi8>) -> tensor<8x8x!w>
+  %wd = "quant.dcast"(%ws) : (tensor<8x8x!w>) -> tensor<8x8xf32>
+  %y = tern.linear %xd, %wd, %b precision <int> : tensor<4x8xf32>, tensor<8x8xf32>, tensor<8xf32> -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+!x = !quant.uniform<i8:f32, 0.05:3>
+!w = !quant.uniform<i8:f32, 0.25>
+func.func @asymmetric(%x: tensor<4x8xf32>, %wq: tensor<8x8xi8>) -> tensor<4x8xf32> {
+  %xq = "quant.qcast"(%x) : (tensor<4x8xf32>) -> tensor<4x8x!x>
+  %xd = "quant.dcast"(%xq) : (tensor<4x8x!x>) -> tensor<4x8xf32>
+  %ws = "quant.scast"(%wq) : (tensor<8x8xi8>) -> tensor<8x8x!w>
+  %wd = "quant.dcast"(%ws) : (tensor<8x8x!w>) -> tensor<8x8xf32>
+  // expected-error @+1 {{'tern.linear' op takes a QDQ-quantized input of type '!quant.uniform<i8:f32, 5.000000e-02:3>'; the lowering executes symmetric (zero point 0) per-tensor int8}}
+  %y = tern.linear %xd, %wd precision <int> : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+!x = !quant.uniform<i8:f32, 0.05>
+func.func @clipped(%x: tensor<4x8xf32>, %w: tensor<8x8xf32>) -> tensor<4x8xf32> {
+  %xq = "quant.qcast"(%x) : (tensor<4x8xf32>) -> tensor<4x8x!x>
+  %xi = "quant.scast"(%xq) : (tensor<4x8x!x>) -> tensor<4x8xi8>
+  %xc = tosa.clamp %xi {min_int = -8 : i64, max_int = 7 : i64, min_fp = -8.0 : f32, max_fp = 7.0 : f32} : (tensor<4x8xi8>) -> tensor<4x8xi8>
+  %xs = "quant.scast"(%xc) : (tensor<4x8xi8>) -> tensor<4x8x!x>
+  %xd = "quant.dcast"(%xs) : (tensor<4x8x!x>) -> tensor<4x8xf32>
+  // expected-error @+1 {{'tern.linear' op takes a QDQ input clipped below 8 bits (QuantizeLinear -> Clip -> DequantizeLinear); narrow activations are not lowered}}
+  %y = tern.linear %xd, %w precision <int> : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
