@@ -64,6 +64,13 @@ def TernSelectPrecision
     The integer-only policy (integer SFU kernels) and the automatic policy
     are not available yet (the option refuses them).
 
+    Per-operator overrides (`overrides=NAME=MODE,...`) apply after the
+    policy, to every op whose name matches the glob NAME. An op's name is
+    its location's name (the ONNX node, e.g. `/blocks.0/attn/q/Add`).
+    `int` applies to `tern.linear` and `tern.matmul` only. An override
+    that matches no operator, a malformed one, or `int` on another op is
+    an error.
+
     Accepts: any function; ops whose precision is already decided (not `f32`)
     are kept unless `override` is set. Produces the same IR with precisions;
     layout ops (`tern.split_heads`, `tern.merge_heads`) carry none.
@@ -81,6 +88,9 @@ def TernSelectPrecision
                         "int where a QDQ model dequantizes the operands"))}]>,
     Option<"overrideDecided", "override", "bool", /*default=*/"false",
            "Also change ops whose precision is already decided">,
+    ListOption<"overrides", "overrides", "std::string",
+               "Per-operator modes after the policy: NAME=MODE, NAME a glob "
+               "over operator names (the ONNX node), MODE bf16 or int">,
   ];
 }
 

@@ -17,6 +17,22 @@ using namespace mlir;
 namespace mq = mlir::quant;
 namespace tq = tern::quant;
 
+static std::string locationName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::string n = locationName(inner); !n.empty())
+        return n;
+  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
+    return locationName(callSite.getCallee());
+  return "";
+}
+
+std::string tern::operatorName(Operation *op) {
+  return locationName(op->getLoc());
+}
+
 bool tern::isLayoutOp(Operation *op) {
   return isa_and_nonnull<SplitHeadsOp, MergeHeadsOp, tosa::ReshapeOp,
                          tosa::TransposeOp>(op);

@@ -4,10 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tern/Dialect/Tern/IR/Quantization.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
 #include "tern/Dialect/Tern/Transforms/Passes.h"
 
 #include "mlir/Dialect/Quant/QuantOps.h"
+#include "llvm/Support/GlobPattern.h"
 
 namespace tern {
 #define GEN_PASS_DEF_TERNSELECTPRECISION
@@ -26,15 +28,64 @@ public:
 
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    // Parse the overrides first: a malformed one fails before any change.
+    struct Override {
+      std::string text;
+      llvm::GlobPattern pattern;
+      Precision mode;
+      bool used = false;
+    };
+    SmallVector<Override> parsed;
+    for (const std::string &text : overrides) {
+      auto [name, mode] = StringRef(text).rsplit('=');
+      std::optional<Precision> precision =
+          mode == "bf16" ? std::optional(Precision::bf16)
+          : mode == "int" ? std::optional(Precision::integer)
+                          : std::nullopt;
+      auto pattern = llvm::GlobPattern::create(name);
+      if (name.empty() || !precision || !pattern) {
+        if (!pattern)
+          llvm::consumeError(pattern.takeError());
+        getOperation().emitError("tern-select-precision: override '")
+            << text << "' is not NAME=MODE with a glob NAME and MODE bf16 or "
+                       "int";
+        return signalPassFailure();
+      }
+      parsed.push_back({text, std::move(*pattern), *precision});
+    }
+
+    bool failedOverride = false;
     getOperation().walk([&](Operation *op) {
       if (op->getDialect() != ctx->getLoadedDialect<TernDialect>() ||
           !hasPrecision(op))
         return;
       auto current = op->getAttrOfType<PrecisionAttr>("precision");
-      if (current && current.getValue() != Precision::f32 && !overrideDecided)
-        return;
-      op->setAttr("precision", PrecisionAttr::get(ctx, choose(op)));
+      if (!current || current.getValue() == Precision::f32 || overrideDecided)
+        op->setAttr("precision", PrecisionAttr::get(ctx, choose(op)));
+      std::string name = operatorName(op);
+      for (Override &o : parsed) {
+        if (!o.pattern.match(name))
+          continue;
+        o.used = true;
+        if (o.mode == Precision::integer && !isa<LinearOp, MatMulOp>(op)) {
+          op->emitOpError("cannot run in precision <int> (override '")
+              << o.text << "'): only tern.linear and tern.matmul have "
+                           "integer kernels";
+          failedOverride = true;
+          continue;
+        }
+        op->setAttr("precision", PrecisionAttr::get(ctx, o.mode));
+      }
     });
+    for (const Override &o : parsed)
+      if (!o.used) {
+        getOperation().emitError("tern-select-precision: override '")
+            << o.text << "' names no operator of '"
+            << getOperation().getSymName() << "'";
+        failedOverride = true;
+      }
+    if (failedOverride)
+      signalPassFailure();
   }
 
 private:

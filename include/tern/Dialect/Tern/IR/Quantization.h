@@ -24,6 +24,11 @@ namespace tern {
 /// (single) result, or of a function argument (as an argument attribute).
 constexpr llvm::StringLiteral kRangeAttr = "tern.range";
 
+/// The name users give an operator: its location's name (the ONNX node
+/// name for imported models; the first name inside a fused location), or
+/// "" when it has none.
+std::string operatorName(mlir::Operation *op);
+
 /// Ops that only move or reinterpret data (split / merge heads, tosa
 /// reshape and transpose): a tensor's range and quantized type pass
 /// through them unchanged.
