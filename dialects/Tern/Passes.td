@@ -137,6 +137,12 @@ def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
     re-calibrated; casts left without users are erased. The given types
     must be symmetric (zero point 0) and per tensor.
 
+    Conversion minimisation: a precision boundary is one `quant.qcast` per
+    (value, type), shared by all consumers; `qcast(dcast(x))` back to `x`'s
+    type folds to `x`. The function gets `tern.conversions = N`, the number
+    of run-time casts left (each a pass of the requantization unit);
+    `tern compile` prints it.
+
     Accepts: functions whose int-precision ops have constant weights and
     calibrated ranges (or QDQ types) for every activation they need; ops in
     other precisions are left alone. Fails, naming the op and operand, when a

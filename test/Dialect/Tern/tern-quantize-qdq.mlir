@@ -51,3 +51,23 @@ func.func @clipped(%x: tensor<4x8xf32>, %w: tensor<8x8xf32>) -> tensor<4x8xf32> 
   %y = tern.linear %xd, %w precision <int> : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>
 }
+
+// -----
+
+// A dequantize -> requantize round trip to the same type folds away: the
+// linear takes the first quantized value; one conversion is left.
+// CHECK-LABEL: func @round_trip
+// CHECK-SAME: attributes {tern.conversions = 1 : i64}
+// CHECK: %[[XQ:.*]] = "quant.qcast"(%arg0)
+// CHECK-NOT: quant.dcast
+// CHECK: tern.linear %[[XQ]], %{{.*}} precision <int>
+!x = !quant.uniform<i8:f32, 0.05>
+!w = !quant.uniform<i8:f32, 0.25>
+func.func @round_trip(%x: tensor<4x8xf32>, %wq: tensor<8x8xi8>) -> tensor<4x8xf32> {
+  %xq = "quant.qcast"(%x) : (tensor<4x8xf32>) -> tensor<4x8x!x>
+  %xd = "quant.dcast"(%xq) : (tensor<4x8x!x>) -> tensor<4x8xf32>
+  %xq2 = "quant.qcast"(%xd) : (tensor<4x8xf32>) -> tensor<4x8x!x>
+  %ws = "quant.scast"(%wq) : (tensor<8x8xi8>) -> tensor<8x8x!w>
+  %y = tern.linear %xq2, %ws precision <int> : tensor<4x8x!x>, tensor<8x8x!w> -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}

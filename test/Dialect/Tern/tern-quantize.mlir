@@ -12,7 +12,11 @@
 // output projection (feeds a bf16 add) stay float. The softmax output is
 // quantized by a qcast after it.
 
+// Two run-time conversions remain (the input, the softmax output); with
+// float results Q, K (after the head split) and the context (after the
+// merge) are quantized again: five.
 // CHECK-LABEL: func @block
+// CHECK-SAME: attributes {tern.conversions = 2 : i64}
 // CHECK-DAG: %[[X:.*]] = "quant.qcast"(%arg0) : (tensor<4x8xf32>) -> tensor<4x8x!quant.uniform<i8<-127:127>:f32, 0.015748031496062992>>
 // CHECK-DAG: %[[WQ:.*]] = "quant.qcast"(%{{.*}}) : (tensor<8x8xf32>) -> tensor<8x8x!quant.uniform<i8<-127:127>:f32, 0.003937007874015748>>
 // CHECK-DAG: %[[B:.*]] = "quant.qcast"(%{{.*}}) : (tensor<8xf32>) -> tensor<8x!quant.uniform<i32:f32, 6.20001{{[0-9]*}}E-5>>
@@ -30,6 +34,7 @@
 // CHECK: %[[O:.*]] = tern.linear {{.*}} -> tensor<4x8xf32>
 // CHECK: tern.add %[[O]], %arg0
 // FLOATOUT-LABEL: func @block
+// FLOATOUT-SAME: attributes {tern.conversions = 5 : i64}
 // FLOATOUT-COUNT-2: tern.linear {{.*}} -> tensor<4x8xf32>
 // FLOATOUT: "quant.qcast"{{.*}} -> tensor<1x2x4x4x!quant.uniform<i8<-127:127>:f32, 0.031496062992125984>>
 func.func @block(%x: tensor<4x8xf32> {tern.range = array<f64: -2.0, 2.0>},

@@ -125,6 +125,14 @@ public:
       if (failed(quantizeOperands(op)))
         return signalPassFailure();
 
+    // A dequantize-requantize round trip to the same type is the identity
+    // (both casts are exact on the grid): the int8 value flows on.
+    func.walk([&](mq::QuantizeCastOp q) {
+      auto d = q.getArg().getDefiningOp<mq::DequantizeCastOp>();
+      if (d && d.getArg().getType() == q.getType())
+        q.replaceAllUsesWith(d.getArg());
+    });
+
     // QDQ casts whose dequantized values are no longer used.
     bool erased = true;
     while (erased) {
@@ -138,6 +146,19 @@ public:
         }
       });
     }
+
+    // The precision boundaries that remain cost a pass of the
+    // requantization unit each: count them for users and policies (pass
+    // statistics are compiled out of release LLVM builds).
+    int64_t conversions = 0;
+    func.walk([&](Operation *op) {
+      if (isa<mq::QuantizeCastOp, mq::DequantizeCastOp>(op) &&
+          !constantRange(op->getOperand(0)))
+        ++conversions;
+    });
+    func->setAttr(kConversionsAttr,
+                  IntegerAttr::get(IntegerType::get(&getContext(), 64),
+                                   conversions));
   }
 
 private:
@@ -243,13 +264,14 @@ private:
         givenQuantized(op, linear.getWeight(), "weight");
     if (failed(givenWeight))
       return failure();
-    if (*givenWeight) {
-      // The model's own weight quantization (DequantizeLinear of an int8
-      // initializer), per tensor.
+    if (*givenWeight)
       linear.getWeightMutable().set(*givenWeight);
-      auto wType = cast<mq::UniformQuantizedType>(
-          getElementTypeOrSelf(givenWeight->getType()));
-      if (Value bias = linear.getBias()) {
+    if (auto wType = dyn_cast<mq::UniformQuantizedType>(
+            getElementTypeOrSelf(linear.getWeight().getType()))) {
+      // The model's own weight quantization (DequantizeLinear of an int8
+      // initializer), or a weight quantized before this pass, per tensor.
+      if (Value bias = linear.getBias();
+          bias && !isa<mq::QuantizedType>(getElementTypeOrSelf(bias.getType()))) {
         OpBuilder b(op);
         auto biasTensor = cast<RankedTensorType>(bias.getType());
         linear.getBiasMutable().assign(b.create<mq::QuantizeCastOp>(

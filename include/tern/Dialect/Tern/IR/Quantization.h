@@ -29,6 +29,11 @@ constexpr llvm::StringLiteral kRangeAttr = "tern.range";
 /// "" when it has none.
 std::string operatorName(mlir::Operation *op);
 
+/// `tern.conversions = N : i64` on a function: the run-time precision
+/// boundaries (quant.qcast / quant.dcast of non-constant tensors) that
+/// tern-quantize left, each a pass of the requantization unit.
+constexpr llvm::StringLiteral kConversionsAttr = "tern.conversions";
+
 /// Ops that only move or reinterpret data (split / merge heads, tosa
 /// reshape and transpose): a tensor's range and quantized type pass
 /// through them unchanged.
