@@ -67,9 +67,10 @@ def TernSelectPrecision
     Per-operator overrides (`overrides=NAME=MODE,...`) apply after the
     policy, to every op whose name matches the glob NAME. An op's name is
     its location's name (the ONNX node, e.g. `/blocks.0/attn/q/Add`).
-    `int` applies to `tern.linear` and `tern.matmul` only. An override
-    that matches no operator, a malformed one, or `int` on another op is
-    an error.
+    `int` applies to the `tern.linear` and `tern.matmul` ops among the
+    matches (raised ops may share a node name: attention products carry the
+    softmax's). An override that matches no operator, a malformed one, or
+    `int` matching only ops without integer kernels is an error.
 
     Accepts: any function; ops whose precision is already decided (not `f32`)
     are kept unless `override` is set. Produces the same IR with precisions;

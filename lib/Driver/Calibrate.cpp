@@ -81,10 +81,12 @@ ProbeSet collectProbes(func::FuncOp func) {
   return set;
 }
 
-/// Calibration samples of one input, as f32 vectors of `sampleElems`.
+} // namespace
+
 llvm::Expected<std::vector<std::vector<float>>>
-readSamples(StringRef dir, const rt::program::TensorDesc &input,
-            int64_t limit) {
+tern::readCalibrationSamples(StringRef dir,
+                             const rt::program::TensorDesc &input,
+                             int64_t limit) {
   std::vector<std::string> files;
   SmallString<256> datasetFile(dir);
   llvm::sys::path::append(datasetFile, "inputs.npy");
@@ -147,6 +149,8 @@ readSamples(StringRef dir, const rt::program::TensorDesc &input,
   return samples;
 }
 
+namespace {
+
 std::vector<float> toFloats(const rt::io::Tensor &t) {
   std::vector<float> v(t.numElements());
   std::memcpy(v.data(), t.data.data(), v.size() * 4);
@@ -196,7 +200,7 @@ measure(ModuleOp module, const ProbeSet &set, const CalibrationOptions &opts,
     return session.takeError();
 
   const rt::program::TensorDesc &input = image->inputs.front();
-  auto samples = readSamples(opts.dataDir, input, opts.limit);
+  auto samples = readCalibrationSamples(opts.dataDir, input, opts.limit);
   if (!samples)
     return samples.takeError();
   numSamples = samples->size();

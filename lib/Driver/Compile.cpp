@@ -2,6 +2,8 @@
 
 #include "tern/Driver/Compile.h"
 
+#include "tern/Dialect/Tern/IR/Quantization.h"
+
 #include "tern/Conversion/Passes.h"
 #include "tern/Dialect/Accel/Transforms/Passes.h"
 #include "tern/Dialect/Tern/Transforms/Passes.h"
@@ -19,6 +21,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 using namespace mlir;
 using namespace tern;
@@ -69,17 +72,43 @@ tern::loadModelForCommand(StringRef path, ArrayRef<std::string> inputShapes,
 }
 
 llvm::Error tern::checkPrecisionPolicy(StringRef policy) {
-  if (policy == "bf16" || policy == "tataa" || policy == "qdq")
+  if (policy == "bf16" || policy == "tataa" || policy == "qdq" ||
+      policy == "auto")
     return llvm::Error::success();
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  "unknown precision policy '" + policy +
-                                     "'; available: bf16, tataa, qdq");
+                                     "'; available: bf16, tataa, qdq, auto");
 }
 
 bool tern::policyQuantizes(StringRef policy) { return policy != "bf16"; }
 
 bool tern::policyNeedsCalibration(StringRef policy) {
-  return policy == "tataa";
+  return policy == "tataa" || policy == "auto";
+}
+
+namespace {
+bool hasIntOverride(ArrayRef<std::string> overrides) {
+  return llvm::any_of(overrides, [](const std::string &o) {
+    return StringRef(o).ends_with("=int");
+  });
+}
+} // namespace
+
+llvm::Error tern::readPrecisionOverrides(StringRef path,
+                                         std::vector<std::string> &overrides) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "cannot read precision overrides '" + path +
+                                       "': " + buffer.getError().message());
+  SmallVector<StringRef> lines;
+  (*buffer)->getBuffer().split(lines, '\n');
+  for (StringRef line : lines) {
+    line = line.split('#').first.trim();
+    if (!line.empty())
+      overrides.push_back(line.str());
+  }
+  return llvm::Error::success();
 }
 
 llvm::Error tern::parseBitsSpec(StringRef spec, CompileOptions &options) {
@@ -106,8 +135,9 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   select.policy = policy == "tataa" ? PrecisionPolicy::tataa
                   : policy == "qdq" ? PrecisionPolicy::qdq
                                     : PrecisionPolicy::bf16;
+  select.overrides = options.precisionOverrides;
   pm.addNestedPass<func::FuncOp>(createTernSelectPrecision(select));
-  if (policyQuantizes(policy)) {
+  if (policyQuantizes(policy) || hasIntOverride(options.precisionOverrides)) {
     TernQuantizeOptions quantize;
     quantize.weightBits = options.weightBits;
     quantize.activationBits = options.activationBits;
@@ -191,11 +221,15 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
     if (failed(raise.run(module)))
       return failure();
   }
-  if (policyNeedsCalibration(options.precision) && emit != EmitKind::Tosa) {
+  bool calibrate = policyNeedsCalibration(options.precision) ||
+                   hasIntOverride(options.precisionOverrides);
+  if (calibrate && !options.calibrated && emit != EmitKind::Tosa) {
     if (!wantsCalibration(options.calibration)) {
       mlir::emitError(module.getLoc(), "precision '")
           << options.precision
-          << "' quantizes activations: give calibration samples (--calib "
+          << (hasIntOverride(options.precisionOverrides) ? "' with int overrides"
+                                                         : "'")
+          << " quantizes activations: give calibration samples (--calib "
              "DIR) or saved statistics (--calib-stats FILE)";
       return failure();
     }
@@ -208,9 +242,24 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
     }
   }
 
+  CompileOptions effective = options;
+  if (options.precision == "auto" && emit != EmitKind::Tosa) {
+    auto chosen = selectPrecisionAutomatically(module, options);
+    if (!chosen) {
+      mlir::emitError(module.getLoc(), "precision 'auto': ")
+          << llvm::toString(chosen.takeError());
+      return failure();
+    }
+    effective.precision = "bf16";
+    // The user's own overrides still win.
+    effective.precisionOverrides = *chosen;
+    llvm::append_range(effective.precisionOverrides,
+                       options.precisionOverrides);
+  }
+
   PassManager pm(module.getContext());
   configureIrPrinting(pm, options);
-  buildLoweringPipeline(pm, preset, emit, options);
+  buildLoweringPipeline(pm, preset, emit, effective);
   if (failed(pm.run(module)))
     return failure();
   if (emit == EmitKind::Tosa || emit == EmitKind::Tern ||
@@ -238,6 +287,16 @@ void tern::printCompileSummary(ModuleOp module,
     os << " -> " << output << "\n";
     return;
   }
+  int64_t conversions = 0;
+  bool counted = false;
+  module.walk([&](func::FuncOp f) {
+    if (auto n = f->getAttrOfType<IntegerAttr>(kConversionsAttr)) {
+      conversions += n.getInt();
+      counted = true;
+    }
+  });
+  if (counted)
+    os << "; " << conversions << " int8/bf16 conversions";
   if (auto use = module->getAttrOfType<DictionaryAttr>(
           accel::kScratchpadUseAttr)) {
     os << "; scratchpads used";

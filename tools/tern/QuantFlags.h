@@ -43,6 +43,29 @@ struct QuantFlags {
                    llvm::cl::desc("Quantize weights per output channel "
                                   "(I-BERT) instead of per tensor (TATAA)"),
                    llvm::cl::sub(sub)),
+        overrides("precision-override",
+                  llvm::cl::desc("Per-operator mode after the policy: "
+                                 "NAME=bf16|int, NAME a glob over ONNX node "
+                                 "names (repeatable)"),
+                  llvm::cl::value_desc("name=mode"), llvm::cl::sub(sub)),
+        overridesFile("precision-overrides",
+                      llvm::cl::desc("File of NAME=MODE lines (# comments), "
+                                     "e.g. written by --save-precision"),
+                      llvm::cl::value_desc("file"), llvm::cl::sub(sub)),
+        errorBudget("error-budget",
+                    llvm::cl::desc("auto: largest relative L2 output error "
+                                   "vs the all-bf16 program"),
+                    llvm::cl::init(0.02), llvm::cl::sub(sub)),
+        objective("objective",
+                  llvm::cl::desc("auto: minimise cycles or energy"),
+                  llvm::cl::init("cycles"), llvm::cl::sub(sub)),
+        autoSamples("auto-samples",
+                    llvm::cl::desc("auto: calibration samples to measure "
+                                   "errors on"),
+                    llvm::cl::init(16), llvm::cl::sub(sub)),
+        savePrecision("save-precision",
+                      llvm::cl::desc("auto: write the chosen overrides"),
+                      llvm::cl::value_desc("file"), llvm::cl::sub(sub)),
         requant("requant",
                 llvm::cl::desc("Requantization variant (ibert, swifttron, "
                                "tataa, elastic); default: the target's"),
@@ -59,6 +82,16 @@ struct QuantFlags {
     options.calibration.limit = calibLimit;
     options.requant = requant;
     options.perChannel = perChannel;
+    options.precisionOverrides.assign(overrides.begin(), overrides.end());
+    if (!overridesFile.empty())
+      if (llvm::Error e =
+              readPrecisionOverrides(overridesFile, options.precisionOverrides))
+        return e;
+    options.autoPolicy.errorBudget = errorBudget;
+    options.autoPolicy.objective = objective;
+    options.autoPolicy.samples = autoSamples;
+    options.autoPolicy.savePath = savePrecision;
+    options.log = &llvm::outs();
     return llvm::Error::success();
   }
 
@@ -66,6 +99,12 @@ struct QuantFlags {
   llvm::cl::opt<int64_t> calibLimit;
   llvm::cl::opt<std::string> bits;
   llvm::cl::opt<bool> perChannel;
+  llvm::cl::list<std::string> overrides;
+  llvm::cl::opt<std::string> overridesFile;
+  llvm::cl::opt<double> errorBudget;
+  llvm::cl::opt<std::string> objective;
+  llvm::cl::opt<int64_t> autoSamples;
+  llvm::cl::opt<std::string> savePrecision;
   llvm::cl::opt<std::string> requant;
 };
 

@@ -12,10 +12,13 @@
 #ifndef TERN_DRIVER_CALIBRATE_H
 #define TERN_DRIVER_CALIBRATE_H
 
+#include "runtime/program/Program.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <vector>
 
 namespace tern {
 
@@ -40,6 +43,12 @@ struct CalibrationOptions {
 inline bool wantsCalibration(const CalibrationOptions &options) {
   return !options.dataDir.empty() || !options.loadPath.empty();
 }
+
+/// Samples of `input` from a calibration directory (see dataDir), as f32
+/// vectors of the input's element count; at most `limit` (0: all).
+llvm::Expected<std::vector<std::vector<float>>>
+readCalibrationSamples(llvm::StringRef dir,
+                       const rt::program::TensorDesc &input, int64_t limit);
 
 /// Annotates `module` (tern IR after raising, one function) with calibrated
 /// ranges. Errors name the file, the sample and the expected shape.

@@ -22,6 +22,7 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include <string>
+#include <vector>
 
 namespace tern {
 
@@ -46,7 +47,38 @@ struct CompileOptions {
   unsigned weightBits = 8, activationBits = 8;
   /// Weights per output channel instead of per tensor.
   bool perChannel = false;
+  /// Per-operator modes after the policy (NAME=MODE, NAME a glob).
+  std::vector<std::string> precisionOverrides;
+  /// The `auto` policy.
+  struct Auto {
+    /// Largest relative L2 error of the outputs against the all-bf16
+    /// program on the calibration samples.
+    double errorBudget = 0.02;
+    /// What to minimise: cycles or energy.
+    std::string objective = "cycles";
+    /// Calibration samples the selection runs on.
+    int64_t samples = 16;
+    /// Write the chosen overrides here (reusable with --precision-overrides).
+    std::string savePath;
+  } autoPolicy;
+  /// Where the auto policy reports its choice (null: nowhere).
+  llvm::raw_ostream *log = nullptr;
+  /// The module already carries calibrated ranges (internal: auto's trial
+  /// compilations).
+  bool calibrated = false;
 };
+
+/// Reads a precision-overrides file: one NAME=MODE per line, `#` comments.
+llvm::Error readPrecisionOverrides(llvm::StringRef path,
+                                   std::vector<std::string> &overrides);
+
+/// The `auto` policy: per-operator int8/bf16 choice for `module` (raised,
+/// calibrated) that minimises cycles or energy within the error budget,
+/// measured on the simulator. Returns the overrides (NAME=int) to apply on
+/// top of the bf16 policy.
+llvm::Expected<std::vector<std::string>>
+selectPrecisionAutomatically(mlir::ModuleOp module,
+                             const CompileOptions &options);
 
 /// Parses `wNaM` (e.g. w8a8, w4a8) into `options`.
 llvm::Error parseBitsSpec(llvm::StringRef spec, CompileOptions &options);

@@ -33,7 +33,8 @@ public:
       std::string text;
       llvm::GlobPattern pattern;
       Precision mode;
-      bool used = false;
+      bool used = false, applied = false;
+      SmallVector<Operation *> kernelless;
     };
     SmallVector<Override> parsed;
     for (const std::string &text : overrides) {
@@ -67,23 +68,30 @@ public:
         if (!o.pattern.match(name))
           continue;
         o.used = true;
+        // Raised ops may share a name (the attention products carry the
+        // softmax's node): `int` applies to those with integer kernels.
         if (o.mode == Precision::integer && !isa<LinearOp, MatMulOp>(op)) {
-          op->emitOpError("cannot run in precision <int> (override '")
-              << o.text << "'): only tern.linear and tern.matmul have "
-                           "integer kernels";
-          failedOverride = true;
+          o.kernelless.push_back(op);
           continue;
         }
+        o.applied = true;
         op->setAttr("precision", PrecisionAttr::get(ctx, o.mode));
       }
     });
-    for (const Override &o : parsed)
+    for (const Override &o : parsed) {
       if (!o.used) {
         getOperation().emitError("tern-select-precision: override '")
             << o.text << "' names no operator of '"
             << getOperation().getSymName() << "'";
         failedOverride = true;
+      } else if (!o.applied) {
+        o.kernelless.front()->emitOpError("cannot run in precision <int> "
+                                          "(override '")
+            << o.text << "'): only tern.linear and tern.matmul have "
+                         "integer kernels";
+        failedOverride = true;
       }
+    }
     if (failedOverride)
       signalPassFailure();
   }
