@@ -46,6 +46,10 @@ struct CompileOptions {
   unsigned weightBits = 8, activationBits = 8;
   /// Weights per output channel instead of per tensor.
   bool perChannel = false;
+  /// tern-ffn2-sparsity: bitmap GEMMs for linears fed by a ReLU, with the
+  /// threshold of the bitmap (0: exact).
+  bool ffn2Sparsity = false;
+  unsigned ffn2Threshold = 0;
 };
 
 /// Parses `wNaM` (e.g. w8a8, w4a8) into `options`.
