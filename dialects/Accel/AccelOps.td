@@ -24,6 +24,7 @@ def Accel_DramBuffer : Accel_BufferIn<"dram">;
 def Accel_ActBuffer : Accel_BufferIn<"act">;
 def Accel_WgtBuffer : Accel_BufferIn<"wgt">;
 def Accel_AccBuffer : Accel_BufferIn<"acc">;
+def Accel_VecBuffer : Accel_BufferIn<"vec">;
 def Accel_ScratchpadBuffer
     : Type<And<[IsMemRefTypePred, HasStaticShapePred,
                 CPred<"::tern::accel::isInScratchpad($_self)">]>,
@@ -123,10 +124,19 @@ def Accel_GemmOp : Accel_Op<"gemm"> {
     `acc` is `i32` (or `i16` for TATAA's 16-bit partial-sum lanes). bf16 mode:
     `lhs` and `rhs` are `bf16` and `acc` is `f32`.
 
+    Integer mode may take a K-row `bitmap` (`i8` bytes in the vector
+    scratchpad, bit `k % 8` of byte `k / 8` for row `k` of `rhs`, as
+    `accel.nonzero_map` writes it): rows whose bit is 0 are neither read nor
+    multiplied. With a map of the `lhs` tile's non-zero columns the result
+    equals the dense product (FFN2 dynamic sparsity, `tern-ffn2-sparsity`).
+
     Example:
 
     ```mlir
     accel.gemm %a, %b, %c accumulate
+        : memref<32x64xi8, #accel.space<act>>, memref<64x32xi8, #accel.space<wgt>>,
+          memref<32x32xi32, #accel.space<acc>>
+    accel.gemm %a, %b, %c bitmap %map : memref<8xi8, #accel.space<vec>>
         : memref<32x64xi8, #accel.space<act>>, memref<64x32xi8, #accel.space<wgt>>,
           memref<32x32xi32, #accel.space<acc>>
     ```
@@ -134,10 +144,48 @@ def Accel_GemmOp : Accel_Op<"gemm"> {
   let arguments = (ins Arg<Accel_ActBuffer, "", [MemRead]>:$lhs,
                        Arg<Accel_WgtBuffer, "", [MemRead]>:$rhs,
                        Arg<Accel_AccBuffer, "", [MemRead, MemWrite]>:$acc,
-                       UnitAttr:$accumulate);
+                       UnitAttr:$accumulate,
+                       Arg<Optional<Accel_VecBuffer>, "", [MemRead]>:$bitmap);
   let assemblyFormat = [{
-    $lhs `,` $rhs `,` $acc (`accumulate` $accumulate^)? attr-dict `:`
+    $lhs `,` $rhs `,` $acc (`accumulate` $accumulate^)?
+    (`bitmap` $bitmap^ `:` type($bitmap))? attr-dict `:`
     type($lhs) `,` type($rhs) `,` type($acc)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$lhs, "::mlir::Value":$rhs,
+                   "::mlir::Value":$acc, "bool":$accumulate), [{
+      build($_builder, $_state, lhs, rhs, acc, accumulate, ::mlir::Value());
+    }]>,
+  ];
+  let hasVerifier = 1;
+}
+
+def Accel_NonZeroMapOp : Accel_Op<"nonzero_map"> {
+  let summary = "bitmap of the non-zero columns of an int8 tile (vector unit)";
+  let description = [{
+    `map` bit `c % 8` of byte `c / 8` is 1 when some row `r` of `input` has
+    `|input[r, c]| > threshold`, else 0 (bits past the last column are 0):
+    the ISA's `vnzmap`. The map feeds the `bitmap` operand of an integer
+    `accel.gemm` whose `lhs` is `input`, so that the rows of the weight tile
+    that only meet zeros are skipped (SEEDS.md section 2: FFN2 dynamic
+    pruning). A threshold of 0 keeps the product exact; a positive
+    threshold also skips channels whose values in the tile are all within
+    `[-threshold, threshold]` (an approximation).
+
+    Example:
+
+    ```mlir
+    accel.nonzero_map %h, %map threshold 0
+        : memref<16x64xi8, #accel.space<act>>, memref<8xi8, #accel.space<vec>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ActBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_VecBuffer, "", [MemWrite]>:$map,
+                       ConfinedAttr<I32Attr, [IntNonNegative,
+                                              IntMaxValue<127>]>:$threshold);
+  let assemblyFormat = [{
+    $input `,` $map `threshold` $threshold attr-dict `:` type($input) `,`
+    type($map)
   }];
   let hasVerifier = 1;
 }

@@ -38,6 +38,41 @@ def TernGeluToRelu : Pass<"tern-gelu-to-relu", "::mlir::func::FuncOp"> {
   ];
 }
 
+def TernFfn2Sparsity : Pass<"tern-ffn2-sparsity", "::mlir::func::FuncOp"> {
+  let summary = "Skip the W2 rows of FFN2 that only meet ReLU zeros";
+  let description = [{
+    FFN2 dynamic pruning of the 28 nm ViT accelerator (SEEDS.md section 2):
+    after a ReLU, `y = sum_i h_i * W2[i, :]`, so a hidden channel `i` that is
+    zero for every token of a row tile contributes nothing and row `i` of W2
+    need be neither read nor multiplied.
+
+    Accepts: functions after `tern-quantize`. Marks every `tern.linear` of
+    `int` precision whose input is a symmetric 8-bit `quant.qcast` of a
+    ReLU (`tern.relu`, or `tosa.clamp` with a lower bound of 0) with the
+    discardable attribute `tern.ffn2_sparsity = <threshold> : i32`. Leaves
+    everything else alone (float linears, inputs that are not a ReLU, a
+    ReLU behind any other op).
+
+    `convert-tern-to-accel` then computes, for every activation tile of a
+    marked linear, the bitmap of its non-zero columns (`accel.nonzero_map`,
+    the ISA's `vnzmap`) and hands it to the tile's integer `accel.gemm`
+    (`bmap`/`baddr`). With `threshold=0` the program's outputs equal the
+    dense program's bit for bit; `threshold=t` > 0 also skips channels
+    whose int8 values in the tile all lie in `[-t, t]` (an approximation:
+    re-measure accuracy).
+  }];
+  let dependentDialects = ["::tern::TernDialect"];
+  let options = [
+    Option<"threshold", "threshold", "unsigned", /*default=*/"0",
+           "int8 magnitude at or below which a hidden value counts as zero "
+           "for the bitmap (0: exact)">,
+  ];
+  let statistics = [
+    Statistic<"numMarked", "num-marked",
+              "Number of FFN2 linears marked for bitmap GEMMs">,
+  ];
+}
+
 def TernSelectPrecision
     : Pass<"tern-select-precision", "::mlir::func::FuncOp"> {
   let summary = "Decide the numeric mode of every tern op";

@@ -143,6 +143,11 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
     quantize.activationBits = options.activationBits;
     quantize.perChannel = options.perChannel;
     pm.addNestedPass<func::FuncOp>(createTernQuantize(quantize));
+    if (options.ffn2Sparsity) {
+      TernFfn2SparsityOptions ffn2;
+      ffn2.threshold = options.ffn2Threshold;
+      pm.addNestedPass<func::FuncOp>(createTernFfn2Sparsity(ffn2));
+    }
   }
   if (stopAfter == EmitKind::Tern)
     return;

@@ -181,6 +181,8 @@ Expected<EvalResult> tern::evaluateProgram(const rt::program::ProgramImage &imag
   int64_t correct = 0, refCorrect = 0, agree = 0;
   double sqErr = 0, refSqErr = 0, diffNorm = 0, refNorm = 0, maxAbs = 0;
   int64_t regressionValues = 0;
+  uint64_t sumInstructions = 0, sumMacs = 0, sumBitmapWeight = 0,
+           sumSkippedWeight = 0;
   for (int64_t s = 0; s < n; ++s) {
     rt::io::Tensor t;
     t.type = rt::io::ElemType::F32;
@@ -206,9 +208,12 @@ Expected<EvalResult> tern::evaluateProgram(const rt::program::ProgramImage &imag
       y[i] = f;
       r.outputs.push_back(f);
     }
-    if (s == 0) {
-      r.instructions = (*session)->lastStats().instructions;
-      r.macs = (*session)->lastStats().macs;
+    {
+      const rt::sim::ExecStats &st = (*session)->lastStats();
+      sumInstructions += st.instructions;
+      sumMacs += st.macs;
+      sumBitmapWeight += st.bitmapWeightBytes;
+      sumSkippedWeight += st.skippedWeightBytes;
     }
     ArrayRef<double> ref;
     if (*reference) {
@@ -240,6 +245,13 @@ Expected<EvalResult> tern::evaluateProgram(const rt::program::ProgramImage &imag
         ++regressionValues;
       }
     }
+  }
+  if (n > 0) {
+    auto mean = [&](uint64_t sum) { return (sum + n / 2) / uint64_t(n); };
+    r.instructions = mean(sumInstructions);
+    r.macs = mean(sumMacs);
+    r.bitmapWeightBytes = mean(sumBitmapWeight);
+    r.skippedWeightBytes = mean(sumSkippedWeight);
   }
   if (*labels) {
     r.accuracy = double(correct) / n;
@@ -298,4 +310,9 @@ void tern::printEvalResult(const EvalResult &r, raw_ostream &os) {
      << " MACs; timing model: " << r.cycles << " cycles ("
      << format("%.1f", r.microseconds) << " us), "
      << format("%.2f", r.energyMicrojoules) << " uJ\n";
+  if (r.bitmapWeightBytes)
+    os << "bitmap gemms (FFN2): " << r.skippedWeightBytes << " of "
+       << r.bitmapWeightBytes << " weight bytes skipped per sample ("
+       << format("%.1f", 100.0 * r.skippedWeightBytes / r.bitmapWeightBytes)
+       << "%)\n";
 }

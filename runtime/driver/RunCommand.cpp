@@ -139,6 +139,9 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
     log << "tern run: " << stats.instructions << " instructions, "
         << stats.macs << " MACs, " << stats.skippedKRows
         << " K rows skipped";
+    if (stats.bitmapWeightBytes)
+      log << " (" << stats.skippedWeightBytes << " of "
+          << stats.bitmapWeightBytes << " bitmap gemm weight bytes)";
     for (unsigned u = 0; u < isa::kNumUnits; ++u)
       if (stats.perUnit[u])
         log << ", " << isa::unitName(static_cast<isa::Unit>(u)) << '='

@@ -69,7 +69,17 @@ struct QuantFlags {
         requant("requant",
                 llvm::cl::desc("Requantization variant (ibert, swifttron, "
                                "tataa, elastic); default: the target's"),
-                llvm::cl::sub(sub)) {}
+                llvm::cl::sub(sub)),
+        ffn2Sparsity("ffn2-sparsity",
+                     llvm::cl::desc("Skip FFN2 weight rows that only meet "
+                                    "ReLU zeros (tern-ffn2-sparsity; "
+                                    "quantizing policies)"),
+                     llvm::cl::sub(sub)),
+        ffn2Threshold("ffn2-threshold",
+                      llvm::cl::desc("With --ffn2-sparsity: int8 values with "
+                                     "|x| <= N count as zero in the bitmaps "
+                                     "(0: exact, the default)"),
+                      llvm::cl::init(0), llvm::cl::sub(sub)) {}
 
   /// Copies the flags into `options`.
   llvm::Error apply(CompileOptions &options) const {
@@ -92,6 +102,21 @@ struct QuantFlags {
     options.autoPolicy.samples = autoSamples;
     options.autoPolicy.savePath = savePrecision;
     options.log = &llvm::outs();
+    if (ffn2Threshold.getNumOccurrences() && !ffn2Sparsity)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "--ffn2-threshold needs --ffn2-sparsity");
+    if (ffn2Threshold > 127)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "--ffn2-threshold " + llvm::Twine(ffn2Threshold.getValue()) +
+              " is not an int8 magnitude (0..127)");
+    if (ffn2Sparsity && !policyQuantizes(options.precision))
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "--ffn2-sparsity needs int8 matrix ops: choose a quantizing "
+          "precision (--precision tataa or qdq)");
+    options.ffn2Sparsity = ffn2Sparsity;
+    options.ffn2Threshold = ffn2Threshold;
     return llvm::Error::success();
   }
 
@@ -106,6 +131,8 @@ struct QuantFlags {
   llvm::cl::opt<int64_t> autoSamples;
   llvm::cl::opt<std::string> savePrecision;
   llvm::cl::opt<std::string> requant;
+  llvm::cl::opt<bool> ffn2Sparsity;
+  llvm::cl::opt<unsigned> ffn2Threshold;
 };
 
 } // namespace tern::tool

@@ -66,6 +66,10 @@ struct CompileOptions {
   /// The module already carries calibrated ranges (internal: auto's trial
   /// compilations).
   bool calibrated = false;
+  /// tern-ffn2-sparsity: bitmap GEMMs for linears fed by a ReLU, with the
+  /// threshold of the bitmap (0: exact).
+  bool ffn2Sparsity = false;
+  unsigned ffn2Threshold = 0;
 };
 
 /// Reads a precision-overrides file: one NAME=MODE per line, `#` comments.

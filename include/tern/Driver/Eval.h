@@ -42,8 +42,12 @@ struct EvalResult {
   /// layout of reference.npy: [samples x batch, ...]).
   std::vector<int64_t> outputShape;
   std::vector<float> outputs;
-  /// Per-sample functional statistics of the program.
+  /// Per-sample functional statistics of the program (means over the
+  /// samples: bitmap GEMMs and run-time lengths make them data-dependent).
   uint64_t instructions = 0, macs = 0;
+  /// Weight bytes of the GEMMs that carry a K-row bitmap (FFN2 with
+  /// tern-ffn2-sparsity) and the part the bitmaps skipped, per sample.
+  uint64_t bitmapWeightBytes = 0, skippedWeightBytes = 0;
   /// Per-sample timing-model estimate (static: run-time lengths at their
   /// capacity) on the program's target.
   uint64_t cycles = 0;

@@ -50,8 +50,15 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
         Value a = tb.load(tb.block(lhs, lhsRow0 + m0, k0, mr, kr),
                           MemorySpace::act);
         Value w = loadRhs(k0, kr, n0, nr);
+        // FFN2 sparsity: the tile's non-zero columns select the W rows.
+        Value bitmap;
+        if (integer && integer->nonzeroThreshold) {
+          bitmap = tb.allocTile({(kr + 7) / 8}, b.getI8Type(),
+                                MemorySpace::vec);
+          b.create<NonZeroMapOp>(loc, a, bitmap, *integer->nonzeroThreshold);
+        }
         b.create<GemmOp>(loc, a, w, acc,
-                         /*accumulate=*/preloaded || k0 > 0);
+                         /*accumulate=*/preloaded || k0 > 0, bitmap);
       }
       auto outView = [&] { return tb.block(out, outRow0 + m0, n0, mr, nr); };
       if (integer && integer->variant) {

@@ -114,6 +114,9 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
         return failure();
       integer = g->first;
       scale = g->second;
+      // Marked by tern-ffn2-sparsity.
+      if (auto thr = op->getAttrOfType<IntegerAttr>("tern.ffn2_sparsity"))
+        integer->nonzeroThreshold = static_cast<int32_t>(thr.getInt());
     }
     emitGemmBlocks(tb, x, 0, outMatrix, 0, m, k, n, scale, adaptor.getBias(),
                    tiles,

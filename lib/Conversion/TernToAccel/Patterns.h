@@ -37,6 +37,10 @@ struct IntegerGemm {
   /// Per-channel weights: a bf16 DRAM vector of per-column scales that
   /// multiplies the converted result (the conversion applies S_x only).
   mlir::Value columnScales;
+  /// Set (tern-ffn2-sparsity): every activation tile gets a bitmap of its
+  /// columns with some |value| above this threshold, and the GEMM skips the
+  /// weight rows whose bit is 0.
+  std::optional<int32_t> nonzeroThreshold;
 };
 
 /// out[outRow0 + i, j] = scale * sum_k lhs[lhsRow0 + i, k] * rhs[k, j]

@@ -312,7 +312,8 @@ private:
   // Instructions
   //===--------------------------------------------------------------------===//
 
-  LogicalResult emit(Operation *op, StringRef mnemonic, Fields fields) {
+  LogicalResult emit(Operation *op, StringRef mnemonic,
+                     ArrayRef<std::pair<StringRef, uint64_t>> fields) {
     const isa::InsnInfo *info = isa::lookup(mnemonic);
     if (!info)
       return op->emitError("internal: no instruction '") << mnemonic << "'";
@@ -369,6 +370,15 @@ private:
           return emitDma(o, "store", o.getTarget(), o.getSource(), false);
         })
         .Case<GemmOp>([&](GemmOp o) { return emitGemm(o); })
+        .Case<NonZeroMapOp>([&](NonZeroMapOp o) {
+          FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getMap());
+          if (failed(a) || failed(d))
+            return failure();
+          return emit(o, "vnzmap",
+                      {{"dst", d->addr}, {"asp", a->spad}, {"a", a->addr},
+                       {"rows", uint64_t(a->rows)}, {"cols", uint64_t(a->cols)},
+                       {"thr", uint64_t(o.getThreshold())}});
+        })
         .Case<ConvertOp>([&](ConvertOp o) { return emitConvert(o); })
         .Case<RequantOp>([&](RequantOp o) { return emitRequant(o); })
         .Case<VectorOp>([&](VectorOp o) {
@@ -471,10 +481,23 @@ private:
                  o.getRhs().getType().getElementType().getIntOrFloatBitWidth());
     uint64_t width = bits == 8 ? 0 : bits == 6 ? 1 : 2;
     bool i16 = o.getAcc().getType().getElementType().isSignlessInteger(16);
-    return emit(o, "gemm",
-                {{"dst", c->addr}, {"a", a->addr}, {"w", w->addr}, {"m", m},
-                 {"k", k}, {"n", n}, {"acc", o.getAccumulate() ? 1u : 0u},
-                 {"width", width}, {"accmode", i16 ? 1u : 0u}});
+    SmallVector<std::pair<StringRef, uint64_t>> fields = {
+                    {"dst", c->addr}, {"a", a->addr}, {"w", w->addr},
+                     {"m", m}, {"k", k}, {"n", n},
+                     {"acc", o.getAccumulate() ? 1u : 0u}, {"width", width},
+                     {"accmode", i16 ? 1u : 0u}};
+    if (Value bitmap = o.getBitmap()) {
+      FailureOr<Tile> map = tile(o, bitmap);
+      if (failed(map))
+        return failure();
+      // The gemm's baddr field is 16 bits wide.
+      if (map->addr >= (uint64_t(1) << 16))
+        return o.emitError("K-row bitmap at vec address ")
+               << map->addr << " is beyond the gemm's 16-bit baddr field";
+      fields.push_back({"bmap", 1u});
+      fields.push_back({"baddr", map->addr});
+    }
+    return emit(o, "gemm", fields);
   }
 
   LogicalResult emitConvert(ConvertOp o) {

@@ -52,6 +52,10 @@ struct ExecStats {
   std::array<uint64_t, isa::kNumUnits> perUnit{};
   uint64_t macs = 0;
   uint64_t skippedKRows = 0; ///< gemm K rows skipped through a bitmap
+  /// Weight bytes the matrix unit would read in gemms that carry a bitmap
+  /// (k x n each), and the part of them the bitmap skipped.
+  uint64_t bitmapWeightBytes = 0;
+  uint64_t skippedWeightBytes = 0;
   uint64_t lastTokenCount = 0;
 };
 

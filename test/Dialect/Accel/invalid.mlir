@@ -326,3 +326,59 @@ func.func @requant_zero_point_range(%a: memref<4x4xi32, #accel.space<acc>>, %q: 
   accel.requant <elastic> %a, %q multiplier 3 shift 1 zero_point 300 : memref<4x4xi32, #accel.space<acc>>, memref<4x4xi8, #accel.space<act>>
   return
 }
+
+// -----
+
+func.func @gemm_bitmap_bf16(%a: memref<4x8xbf16, #accel.space<act>>, %b: memref<8x4xbf16, #accel.space<wgt>>, %c: memref<4x4xf32, #accel.space<acc>>, %m: memref<1xi8, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.gemm' op a K-row bitmap needs integer operands}}
+  accel.gemm %a, %b, %c bitmap %m : memref<1xi8, #accel.space<vec>> : memref<4x8xbf16, #accel.space<act>>, memref<8x4xbf16, #accel.space<wgt>>, memref<4x4xf32, #accel.space<acc>>
+  return
+}
+
+// -----
+
+func.func @gemm_bitmap_size(%a: memref<4x20xi8, #accel.space<act>>, %b: memref<20x4xi8, #accel.space<wgt>>, %c: memref<4x4xi32, #accel.space<acc>>, %m: memref<2xi8, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.gemm' op bitmap must be memref<3xi8> (one bit per lhs column), got 'memref<2xi8, #accel.space<vec>>'}}
+  accel.gemm %a, %b, %c bitmap %m : memref<2xi8, #accel.space<vec>> : memref<4x20xi8, #accel.space<act>>, memref<20x4xi8, #accel.space<wgt>>, memref<4x4xi32, #accel.space<acc>>
+  return
+}
+
+// -----
+
+func.func @gemm_bitmap_space(%a: memref<4x8xi8, #accel.space<act>>, %b: memref<8x4xi8, #accel.space<wgt>>, %c: memref<4x4xi32, #accel.space<acc>>, %m: memref<1xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.gemm' op operand #3 must be static memref in #accel.space<vec>, but got 'memref<1xi8, #accel.space<act>>'}}
+  accel.gemm %a, %b, %c bitmap %m : memref<1xi8, #accel.space<act>> : memref<4x8xi8, #accel.space<act>>, memref<8x4xi8, #accel.space<wgt>>, memref<4x4xi32, #accel.space<acc>>
+  return
+}
+
+// -----
+
+func.func @nonzero_map_type(%a: memref<4x8xbf16, #accel.space<act>>, %m: memref<1xi8, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.nonzero_map' op input must be a rank-2 i8 tile, got 'memref<4x8xbf16, #accel.space<act>>'}}
+  accel.nonzero_map %a, %m threshold 0 : memref<4x8xbf16, #accel.space<act>>, memref<1xi8, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @nonzero_map_size(%a: memref<4x9xi8, #accel.space<act>>, %m: memref<1xi8, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.nonzero_map' op map must be memref<2xi8> (one bit per input column), got 'memref<1xi8, #accel.space<vec>>'}}
+  accel.nonzero_map %a, %m threshold 0 : memref<4x9xi8, #accel.space<act>>, memref<1xi8, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @nonzero_map_threshold(%a: memref<4x8xi8, #accel.space<act>>, %m: memref<1xi8, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.nonzero_map' op attribute 'threshold' failed to satisfy constraint: 32-bit signless integer attribute whose value is non-negative whose maximum value is 127}}
+  accel.nonzero_map %a, %m threshold 128 : memref<4x8xi8, #accel.space<act>>, memref<1xi8, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @nonzero_map_space(%a: memref<4x8xi8, #accel.space<act>>, %m: memref<1xi8, #accel.space<acc>>) {
+  // expected-error @+1 {{'accel.nonzero_map' op operand #1 must be static memref in #accel.space<vec>, but got 'memref<1xi8, #accel.space<acc>>'}}
+  accel.nonzero_map %a, %m threshold 0 : memref<4x8xi8, #accel.space<act>>, memref<1xi8, #accel.space<acc>>
+  return
+}

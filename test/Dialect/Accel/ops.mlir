@@ -96,3 +96,17 @@ func.func @requant(%a: memref<16x16xi32, #accel.space<acc>>, %h: memref<16x16xi1
   accel.requant <elastic> %a, %q multiplier 3 shift 1 zero_point -5 : memref<16x16xi32, #accel.space<acc>>, memref<16x16xi8, #accel.space<act>>
   return
 }
+
+// FFN2 sparsity: a non-zero column map of the activation tile feeds the
+// GEMM's K-row bitmap (round trip of both forms).
+// CHECK-LABEL: func @bitmap_gemm
+// CHECK: accel.nonzero_map %[[A:.*]], %[[M:.*]] threshold 2 : memref<16x20xi8, #accel.space<act>>, memref<3xi8, #accel.space<vec>>
+// CHECK: accel.gemm %[[A]], %{{.*}}, %{{.*}} accumulate bitmap %[[M]] : memref<3xi8, #accel.space<vec>> : memref<16x20xi8, #accel.space<act>>
+func.func @bitmap_gemm(%a: memref<16x20xi8, #accel.space<act>>,
+                       %w: memref<20x8xi8, #accel.space<wgt>>,
+                       %c: memref<16x8xi32, #accel.space<acc>>,
+                       %m: memref<3xi8, #accel.space<vec>>) {
+  accel.nonzero_map %a, %m threshold 2 : memref<16x20xi8, #accel.space<act>>, memref<3xi8, #accel.space<vec>>
+  accel.gemm %a, %w, %c accumulate bitmap %m : memref<3xi8, #accel.space<vec>> : memref<16x20xi8, #accel.space<act>>, memref<20x8xi8, #accel.space<wgt>>, memref<16x8xi32, #accel.space<acc>>
+  return
+}

@@ -70,5 +70,17 @@ def ffn2(out):
     print("skippable rows:", int((~(h != 0).any(axis=0)).sum()))
 
 
+def vnzmap(out):
+    h, w2 = load("ffn_h.npy").astype(np.int64), load("ffn_w2.npy").astype(np.int64)
+    for name, thr in (("map", 0), ("map_thr45", 45)):
+        live = (np.abs(h) > thr).any(axis=0)
+        want = np.packbits(live, bitorder="little")
+        expect_equal(name, np.load(os.path.join(out, name + ".npy")), want)
+    y = (h @ w2).astype(np.int32)
+    expect_equal("y_dense", np.load(os.path.join(out, "y_dense.npy")), y)
+    expect_equal("y_sparse", np.load(os.path.join(out, "y_sparse.npy")), y)
+
+
 if __name__ == "__main__":
-    {"gemm": gemm, "token": token, "ffn2": ffn2}[sys.argv[1]](sys.argv[2])
+    {"gemm": gemm, "token": token, "ffn2": ffn2,
+     "vnzmap": vnzmap}[sys.argv[1]](sys.argv[2])

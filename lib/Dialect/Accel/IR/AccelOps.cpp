@@ -220,6 +220,28 @@ LogicalResult GemmOp::verify() {
            << a << " x " << b << " -> " << c
            << "; expected i8/i6/i4 operands with an i32 or i16 accumulator, "
               "or bf16 operands with an f32 accumulator";
+  if (Value bitmap = getBitmap()) {
+    if (!intMode)
+      return emitOpError("a K-row bitmap needs integer operands");
+    auto map = cast<MemRefType>(bitmap.getType());
+    int64_t bytes = (k + 7) / 8;
+    if (map.getRank() != 1 || !map.getElementType().isSignlessInteger(8) ||
+        map.getDimSize(0) != bytes)
+      return emitOpError("bitmap must be memref<")
+             << bytes << "xi8> (one bit per lhs column), got " << map;
+  }
+  return success();
+}
+
+LogicalResult NonZeroMapOp::verify() {
+  MemRefType in = getInput().getType(), map = getMap().getType();
+  if (in.getRank() != 2 || !in.getElementType().isSignlessInteger(8))
+    return emitOpError("input must be a rank-2 i8 tile, got ") << in;
+  int64_t bytes = (in.getDimSize(1) + 7) / 8;
+  if (map.getRank() != 1 || !map.getElementType().isSignlessInteger(8) ||
+      map.getDimSize(0) != bytes)
+    return emitOpError("map must be memref<")
+           << bytes << "xi8> (one bit per input column), got " << map;
   return success();
 }
 

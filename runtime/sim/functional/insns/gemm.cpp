@@ -122,6 +122,10 @@ Error execGemm(Machine &M, const isa::GemmF &f) {
   }
   M.stats.macs += m * Ka * N;
   M.stats.skippedKRows += K - Ka;
+  if (f.bmap) {
+    M.stats.bitmapWeightBytes += K * N;
+    M.stats.skippedWeightBytes += (K - Ka) * N;
+  }
   return Error::success();
 }
 

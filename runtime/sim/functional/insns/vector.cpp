@@ -110,4 +110,32 @@ Error execVmax(Machine &M, const isa::VmaxF &f) { return binary(M, f, BinOp::Max
 Error execVrsum(Machine &M, const isa::VrsumF &f) { return reduce(M, f, false); }
 Error execVrmax(Machine &M, const isa::VrmaxF &f) { return reduce(M, f, true); }
 
+// Non-zero column map of an int8 tile: the FFN2 bitmap (SEEDS.md 2 [inf]).
+// Bit c of the result is set when some row r has |a[r][c]| > thr; the bits
+// of the last byte beyond `cols` are zero, so the map can be handed to a
+// `gemm` with bmap=1 whose k equals `cols`.
+Error execVnzmap(Machine &M, const isa::VnzmapF &f) {
+  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  Expected<uint8_t *> a = rd(M, f.asp, f.a, *rows * f.cols);
+  if (!a)
+    return a.takeError();
+  const uint64_t bytes = (f.cols + 7) / 8;
+  Expected<uint8_t *> d = wr(M, 3, f.dst, bytes);
+  if (!d)
+    return d.takeError();
+  std::vector<uint8_t> map(bytes, 0);
+  const int thr = static_cast<int>(f.thr);
+  for (uint64_t r = 0; r < *rows; ++r)
+    for (uint64_t c = 0; c < f.cols; ++c) {
+      int x = static_cast<int8_t>((*a)[r * f.cols + c]);
+      if (x > thr || -x > thr)
+        map[c / 8] |= static_cast<uint8_t>(1u << (c % 8));
+    }
+  if (bytes)
+    std::memcpy(*d, map.data(), bytes);
+  return Error::success();
+}
+
 } // namespace tern::rt::sim::insns
