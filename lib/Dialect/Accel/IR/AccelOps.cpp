@@ -150,7 +150,8 @@ LogicalResult RequantOp::verify() {
                               ? 0x7FFFFFFF
                               : 0xFFFFFFFF;
   unsigned maxShift = tataa ? 31 : 63;
-  if (getMultiplier() > maxMultiplier || getShift() > maxShift)
+  if (static_cast<int64_t>(getMultiplier()) > maxMultiplier ||
+      getShift() > maxShift)
     return emitOpError("multiplier ")
            << getMultiplier() << " / shift " << getShift() << " exceed <"
            << stringifyRequantVariant(getVariant()) << ">'s fields (at most "
