@@ -20,6 +20,7 @@
 #include "llvm/Support/JSON.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <map>
 
@@ -105,10 +106,11 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
       return 0;
     uint64_t bytes = field(d, "rows") * field(d, "cols");
     double bpc = dramBytesPerCycle(p, options.cores);
-    uint64_t latency =
-        static_cast<uint64_t>(p.dramLatencyNs * p.clockMHz / 1000.0 + 0.5);
-    return latency + (bpc > 0 ? static_cast<uint64_t>(bytes / bpc + 0.999999)
-                              : bytes);
+    // In double, saturated: a preset may hold extreme (valid) values, and a
+    // double beyond uint64_t does not convert.
+    double cycles = std::floor(p.dramLatencyNs * p.clockMHz / 1000.0 + 0.5) +
+                    (bpc > 0 ? std::ceil(bytes / bpc - 1e-6) : double(bytes));
+    return cycles < 0x1p62 ? static_cast<uint64_t>(cycles) : uint64_t(1) << 62;
   }
   case isa::Unit::Matrix: {
     uint64_t m = field(d, "m"), k = field(d, "k"), n = field(d, "n");
