@@ -111,24 +111,41 @@ VPEAK=$(field vit_sq peak)
   echo
 } >>"$OUT"
 
-# --- Spartan-7 forecaster: the zoo model compiled by tern ------------------
+# --- Spartan-7 forecaster: the zoo models compiled by tern -----------------
+# bf16: the default policy. int: TATAA's policy (int8 activations, weights
+# at --bits; the non-linear operations stay bf16), calibrated on the
+# fixture's own inputs.npy.
 {
-  echo "#### spartan7-ts (1 x 1 sequential MAC, 100 MHz): zoo forecasters, bf16 policy"
+  echo "#### spartan7-ts (1 x 1 sequential MAC, 100 MHz): zoo forecasters"
   echo
-  echo "| model | precision | instructions | cycles | latency | energy | paper |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| model | precision | instructions | cycles | latency | energy | matrix busy | DMA busy | paper (same shape) |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for m in ${FORECASTERS-forecaster forecaster_w6}; do
-    "$TERN" compile "test/models/zoo/$m/model.onnx" --target spartan7-ts \
-      -o "$W/$m.tern" >/dev/null 2>&1
-    "$TERN" run "$W/$m.tern" --mode perf >"$W/$m.log" 2>&1
-    insns=$("$TERN" inspect "$W/$m.tern" | sed -n 's/^code: \([0-9]*\) instructions.*/\1/p')
-    case $m in
-    forecaster) shape="window 12, d 32" paper="1.33 ms, 0.084 mJ (4 bit)" ;;
-    forecaster_w6) shape="window 6, d 64" paper="2.82 ms, 0.212 mJ (8 bit)" ;;
-    esac
-    ms=$($PY -c "print('%.3f' % ($(field $m us) / 1000))")
-    mj=$($PY -c "print('%.4f' % ($(field $m uj) / 1000))")
-    echo "| $m ($shape) | bf16 | $insns | $(field $m cycles) | $ms ms | $mj mJ | $paper |"
+    for prec in bf16 w8a8 w6a8 w4a8; do
+      n=$m-$prec
+      if [ $prec = bf16 ]; then
+        flags=(--precision bf16)
+      else
+        flags=(--precision tataa --calib "test/models/zoo/$m" --bits $prec)
+      fi
+      "$TERN" compile "test/models/zoo/$m/model.onnx" --target spartan7-ts \
+        "${flags[@]}" -o "$W/$n.tern" >/dev/null 2>&1
+      "$TERN" run "$W/$n.tern" --mode perf >"$W/$n.log" 2>&1
+      insns=$("$TERN" inspect "$W/$n.tern" | sed -n 's/^ *code: \([0-9]*\) instructions.*/\1/p')
+      paper=""
+      case $n in
+      forecaster-w4a8) paper="1.33 ms, 0.084 mJ (window 12, d 32, 4 bit)" ;;
+      forecaster_w6-w8a8) paper="2.82 ms, 0.212 mJ (window 6, d 64, 8 bit)" ;;
+      esac
+      case $m in
+      forecaster) shape="window 12, d 32" ;;
+      forecaster_w6) shape="window 6, d 64" ;;
+      esac
+      ms=$($PY -c "print('%.3f' % ($(field $n us) / 1000))")
+      mj=$($PY -c "print('%.4f' % ($(field $n uj) / 1000))")
+      echo "| $m ($shape) | $prec | $insns | $(field $n cycles) | $ms ms |" \
+        "$mj mJ | $(field $n matrix)% | $(field $n dma)% | $paper |"
+    done
   done
   echo
 } >>"$OUT"
