@@ -1,4 +1,5 @@
-//===- ReportCommand.cpp - tern report: timing run -> HTML page -------------===//
+//===- ReportCommand.cpp - tern report: timing run -> HTML page
+//-------------===//
 
 #include "runtime/driver/Driver.h"
 #include "runtime/driver/Session.h"
@@ -47,10 +48,10 @@ Error reportProgram(const ReportConfig &cfg, raw_ostream &log) {
 
   report::HtmlOptions html;
   html.timeBins = cfg.timeBins;
-  html.title = cfg.title.empty()
-                   ? (sys::path::filename(cfg.program) + " on " + P.targetName)
-                         .str()
-                   : cfg.title;
+  html.title =
+      cfg.title.empty()
+          ? (sys::path::filename(cfg.program) + " on " + P.targetName).str()
+          : cfg.title;
   std::error_code ec;
   ToolOutputFile out(cfg.output, ec, sys::fs::OF_Text);
   if (ec)

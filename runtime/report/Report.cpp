@@ -23,12 +23,23 @@ std::string esc(llvm::StringRef s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    case '\'': out += "&#39;"; break;
-    default: out += c;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    default:
+      out += c;
     }
   }
   return out;
@@ -49,8 +60,8 @@ std::vector<unsigned> activeUnits(const timing::TimingReport &r) {
   return units;
 }
 
-void legend(llvm::raw_ostream &os, const std::vector<unsigned> &units,
-            double x, double y) {
+void legend(llvm::raw_ostream &os, const std::vector<unsigned> &units, double x,
+            double y) {
   for (unsigned u : units) {
     os << "<rect x=\"" << num(x) << "\" y=\"" << num(y - 9)
        << "\" width=\"10\" height=\"10\" fill=\"" << kUnitColour[u]
@@ -71,7 +82,8 @@ void layerChart(llvm::raw_ostream &os, const std::vector<Layer> &layers,
     longest = std::max(longest, sum);
   }
   double height = top + rowH * layers.size() + 30;
-  os << "<svg id=\"layers\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\""
+  os << "<svg id=\"layers\" class=\"chart\" "
+        "xmlns=\"http://www.w3.org/2000/svg\""
      << " width=\"" << num(label + width + 120) << "\" height=\"" << num(height)
      << "\" role=\"img\" aria-label=\"per-layer latency breakdown\">\n";
   legend(os, units, label, 14);
@@ -90,8 +102,8 @@ void layerChart(llvm::raw_ostream &os, const std::vector<Layer> &layers,
       os << "<rect x=\"" << num(x, "%.2f") << "\" y=\"" << num(y + 2)
          << "\" width=\"" << num(w, "%.2f") << "\" height=\"" << num(rowH - 4)
          << "\" fill=\"" << kUnitColour[u] << "\"><title>" << esc(l.name)
-         << ": " << isa::unitName(static_cast<isa::Unit>(u)) << ' '
-         << l.busy[u] << " cycles</title></rect>";
+         << ": " << isa::unitName(static_cast<isa::Unit>(u)) << ' ' << l.busy[u]
+         << " cycles</title></rect>";
       x += w;
     }
     os << "<text x=\"" << num(x + 4) << "\" y=\"" << num(y + rowH - 4)
@@ -103,9 +115,10 @@ void layerChart(llvm::raw_ostream &os, const std::vector<Layer> &layers,
         "layer's bar can exceed its latency)</text>\n</svg>\n";
 }
 
-void utilisationChart(llvm::raw_ostream &os,
-                      const std::vector<std::array<double, isa::kNumUnits>> &bins,
-                      const std::vector<unsigned> &units, double microseconds) {
+void utilisationChart(
+    llvm::raw_ostream &os,
+    const std::vector<std::array<double, isa::kNumUnits>> &bins,
+    const std::vector<unsigned> &units, double microseconds) {
   const double left = 50, top = 30, width = 700, height = 220;
   os << "<svg id=\"utilisation\" class=\"chart\" "
         "xmlns=\"http://www.w3.org/2000/svg\" width=\""
@@ -155,7 +168,8 @@ void rooflineChart(llvm::raw_ostream &os, const std::vector<Layer> &layers,
     double ops = 2.0 * l.events.macs * r.cores;
     double bytes = double(l.events.dramBytes) * r.cores;
     double seconds = (l.last - l.first) / (r.clockMHz * 1e6);
-    points.push_back({l.name, bytes > 0 ? ops / bytes : 0, ops / seconds / 1e9});
+    points.push_back(
+        {l.name, bytes > 0 ? ops / bytes : 0, ops / seconds / 1e9});
   }
   // Log axes spanning the ridge point and every layer, by powers of ten.
   double ridge = bandwidth > 0 ? peak / bandwidth : 1;
@@ -163,7 +177,8 @@ void rooflineChart(llvm::raw_ostream &os, const std::vector<Layer> &layers,
   double ylo = peak / 1e4, yhi = peak * 2;
   for (const Point &pt : points) {
     if (pt.intensity > 0)
-      xlo = std::min(xlo, pt.intensity / 2), xhi = std::max(xhi, pt.intensity * 2);
+      xlo = std::min(xlo, pt.intensity / 2),
+      xhi = std::max(xhi, pt.intensity * 2);
     if (pt.gops > 0)
       ylo = std::min(ylo, pt.gops / 2);
   }
@@ -295,9 +310,10 @@ void report::writeHtml(const timing::TimingReport &r,
                        const HtmlOptions &options, llvm::raw_ostream &os) {
   std::vector<Layer> layers = collectLayers(r, code, locationOf);
   std::vector<unsigned> units = activeUnits(r);
-  std::string title = options.title.empty() ? "Tern timing report"
-                                            : options.title;
-  os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+  std::string title =
+      options.title.empty() ? "Tern timing report" : options.title;
+  os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+        "charset=\"utf-8\">\n"
      << "<title>" << esc(title) << "</title>\n<style>\n"
      << "body{font-family:sans-serif;margin:24px;color:#222}\n"
      << "svg text{font-size:11px;font-family:sans-serif}\n"
@@ -315,10 +331,10 @@ void report::writeHtml(const timing::TimingReport &r,
        << "shared)";
   os << "</li>\n<li>energy " << num(r.energyPj() / 1e6, "%.3f") << " uJ ("
      << num(r.dynamicPj / 1e6, "%.3f") << " dynamic, "
-     << num(r.staticPj / 1e6, "%.3f") << " static)</li>\n<li>"
-     << num(r.gops()) << " GOPS sustained on " << r.macs
-     << " MACs per core; peak " << num(r.peakGops) << " GOPS int8, "
-     << num(r.peakBf16Gflops) << " GFLOPS bf16, DRAM " << num(p.dramGBps)
+     << num(r.staticPj / 1e6, "%.3f") << " static)</li>\n<li>" << num(r.gops())
+     << " GOPS sustained on " << r.macs << " MACs per core; peak "
+     << num(r.peakGops) << " GOPS int8, " << num(r.peakBf16Gflops)
+     << " GFLOPS bf16, DRAM " << num(p.dramGBps)
      << " GB/s</li>\n<li>utilisation:";
   for (unsigned u : units)
     os << ' ' << isa::unitName(static_cast<isa::Unit>(u)) << ' '

@@ -1,4 +1,5 @@
-//===- Report.h - Self-contained HTML report of a timing run ------*- C++ -*-===//
+//===- Report.h - Self-contained HTML report of a timing run ------*- C++
+//-*-===//
 //
 // `tern report`: one HTML file with inline SVG charts and no external
 // resources (no scripts, no fonts, no stylesheets to fetch):
@@ -55,8 +56,7 @@ struct HtmlOptions {
 };
 
 void writeHtml(const timing::TimingReport &report,
-               llvm::ArrayRef<isa::Decoded> code,
-               const targets::Preset &preset,
+               llvm::ArrayRef<isa::Decoded> code, const targets::Preset &preset,
                const std::function<std::string(uint32_t)> &locationOf,
                const HtmlOptions &options, llvm::raw_ostream &os);
 

@@ -319,10 +319,10 @@ Expected<Preset> parsePreset(StringRef text, StringRef origin) {
                                "scratchpad.act_kib");
   // The vector unit reads one row of int32 lanes at a time from vec.
   if (uint64_t(p.int32Lanes) * 4 > p.vecBytes)
-    return r.fail("vector", "is larger than its memories: " +
-                                Twine(p.int32Lanes) +
-                                " int32 lanes (4 bytes each) do not fit "
-                                "scratchpad.vec_kib");
+    return r.fail("vector",
+                  "is larger than its memories: " + Twine(p.int32Lanes) +
+                      " int32 lanes (4 bytes each) do not fit "
+                      "scratchpad.vec_kib");
   return p;
 }
 

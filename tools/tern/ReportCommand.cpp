@@ -1,4 +1,5 @@
-//===- ReportCommand.cpp - `tern report` options ----------------------------===//
+//===- ReportCommand.cpp - `tern report` options
+//----------------------------===//
 
 #include "Commands.h"
 
@@ -15,17 +16,14 @@ cl::opt<std::string> program(cl::Positional, cl::desc("<program.tern>"),
 cl::opt<std::string> output("o", cl::desc("Output HTML file"),
                             cl::value_desc("report.html"), cl::Required,
                             cl::sub(reportCmd));
-cl::opt<std::string> title("title", cl::desc("Page title"),
-                           cl::sub(reportCmd));
+cl::opt<std::string> title("title", cl::desc("Page title"), cl::sub(reportCmd));
 cl::opt<unsigned> cores("cores",
                         cl::desc("The program is one core's share of work "
                                  "split evenly across N cores (as tern run)"),
                         cl::init(1), cl::sub(reportCmd));
-cl::opt<bool> computeOnly("compute-only",
-                          cl::desc("Timing without DMA costs"),
+cl::opt<bool> computeOnly("compute-only", cl::desc("Timing without DMA costs"),
                           cl::sub(reportCmd));
-cl::opt<unsigned> bins("bins",
-                       cl::desc("Time bins of the utilisation chart"),
+cl::opt<unsigned> bins("bins", cl::desc("Time bins of the utilisation chart"),
                        cl::init(100), cl::sub(reportCmd));
 
 tern::tool::RegisterCommand reg(reportCmd, []() -> Error {

@@ -198,9 +198,9 @@ TimingReport timing::simulate(llvm::ArrayRef<isa::Decoded> code,
   for (uint64_t t : queueFree)
     r.cycles = std::max(r.cycles, t);
   // Every core runs a share like this one; static power is the chip's.
-  r.dynamicPj = r.cores * (r.macs * p.pjMac + r.laneOps * p.pjLaneOp +
-                           r.dramBytes * p.pjDramByte +
-                           r.sramBytes * p.pjSramByte);
+  r.dynamicPj =
+      r.cores * (r.macs * p.pjMac + r.laneOps * p.pjLaneOp +
+                 r.dramBytes * p.pjDramByte + r.sramBytes * p.pjSramByte);
   // mW * us = nJ = 1000 pJ.
   r.staticPj = p.staticPowerMw * r.microseconds() * 1000.0;
   return r;

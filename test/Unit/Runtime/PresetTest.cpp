@@ -95,19 +95,19 @@ TEST(Preset, ZeroRatesAndSizesAreRefused) {
             "preset 'tataa-u280': field 'noc.link_gbps' must be > 0");
   EXPECT_EQ(mutate("\"cores\": 1", "\"cores\": 2"),
             std::string(p) + "'noc' is required when cores > 1");
-  EXPECT_EQ(mutate("\"crossbar_rows\": 128", "\"crossbar_rows\": 0",
-                   "atleus-3d"),
-            "preset 'atleus-3d': field 'reram.crossbar_rows' must be > 0");
+  EXPECT_EQ(
+      mutate("\"crossbar_rows\": 128", "\"crossbar_rows\": 0", "atleus-3d"),
+      "preset 'atleus-3d': field 'reram.crossbar_rows' must be > 0");
 }
 
 TEST(Preset, ArrayLargerThanItsMemoriesIsRefused) {
   const char *p = "preset 'tern-edge': field ";
   // Accumulator tile: 512 x 512 x 4 bytes > 256 KiB.
-  EXPECT_EQ(mutate("\"rows\": 16, \"cols\": 16",
-                   "\"rows\": 512, \"cols\": 512"),
-            std::string(p) + "'array' is larger than its memories: an 512 x "
-                             "512 accumulator tile does not fit "
-                             "scratchpad.acc_kib");
+  EXPECT_EQ(
+      mutate("\"rows\": 16, \"cols\": 16", "\"rows\": 512, \"cols\": 512"),
+      std::string(p) + "'array' is larger than its memories: an 512 x "
+                       "512 accumulator tile does not fit "
+                       "scratchpad.acc_kib");
   // Weight tile: 16 x 16 bytes > 0.2 KiB (the accumulator still fits).
   EXPECT_EQ(mutate("\"wgt_kib\": 256", "\"wgt_kib\": 0.2"),
             std::string(p) + "'array' is larger than its memories: an 16 x "

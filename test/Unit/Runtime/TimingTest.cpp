@@ -163,8 +163,8 @@ TEST(Timing, ExtremePresetValuesSaturate) {
   ASSERT_TRUE(!!img);
   auto code = sim::decodeProgram(img->code);
   ASSERT_TRUE(!!code);
-  EXPECT_EQ(timing::instructionCycles((*code)[0], *preset, {}),
-            uint64_t(1) << 62);
+  EXPECT_EQ(timing::instructionCycles((*code)[0], *preset, {}), uint64_t(1)
+                                                                    << 62);
 }
 
 } // namespace
