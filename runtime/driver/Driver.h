@@ -36,12 +36,28 @@ struct RunConfig {
   std::string mode = "func";
   /// Timing without DMA costs (unlimited bandwidth).
   bool computeOnly = false;
+  /// perf/both: the program is one of this many equal per-core shares
+  /// running at once (DRAM bandwidth shared); 1..preset cores.
+  unsigned cores = 1;
   /// perf/both: Chrome/Perfetto trace JSON and per-layer CSV statistics.
   std::string tracePath, statsPath;
 };
 
 /// `tern run prog.tern --input name=x.npy ... --output-dir out/`
 llvm::Error runProgram(const RunConfig &cfg, llvm::raw_ostream &log);
+
+struct ReportConfig {
+  std::string program;
+  std::string output; ///< the HTML file
+  std::string title;  ///< default: the program's file name and target
+  unsigned cores = 1; ///< as RunConfig::cores
+  bool computeOnly = false;
+  unsigned timeBins = 100;
+};
+
+/// `tern report prog.tern -o report.html`: runs the timing model and writes
+/// a self-contained HTML page with inline SVG charts (runtime/report).
+llvm::Error reportProgram(const ReportConfig &cfg, llvm::raw_ostream &log);
 
 /// `tern inspect prog.tern [--disasm]`
 llvm::Error inspectProgram(llvm::StringRef path, bool withDisasm,

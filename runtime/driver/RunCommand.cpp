@@ -54,8 +54,17 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
   if (cfg.mode == "func" && (!cfg.tracePath.empty() || !cfg.statsPath.empty()))
     return createStringError(inconvertibleErrorCode(),
                              "--trace and --stats need --mode perf or both");
+  if (cfg.cores < 1 || cfg.cores > (*session)->preset().cores)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "--cores must be between 1 and the preset's %u cores, not %u",
+        (*session)->preset().cores, cfg.cores);
+  if (cfg.mode == "func" && cfg.cores != 1)
+    return createStringError(inconvertibleErrorCode(),
+                             "--cores needs --mode perf or both");
   timing::TimingOptions timingOptions;
   timingOptions.computeOnly = cfg.computeOnly;
+  timingOptions.cores = cfg.cores;
   timingOptions.recordSlices =
       !cfg.tracePath.empty() || !cfg.statsPath.empty();
   // Runs the timing model and writes its report, trace and statistics.

@@ -312,6 +312,17 @@ Expected<Preset> parsePreset(StringRef text, StringRef origin) {
                                Twine(p.arrayRows) + " x " +
                                Twine(p.arrayCols) +
                                " weight tile does not fit scratchpad.wgt_kib");
+  if (p.arrayRows > p.actBytes)
+    return r.fail("array", "is larger than its memories: an " +
+                               Twine(p.arrayRows) +
+                               "-row activation column does not fit "
+                               "scratchpad.act_kib");
+  // The vector unit reads one row of int32 lanes at a time from vec.
+  if (uint64_t(p.int32Lanes) * 4 > p.vecBytes)
+    return r.fail("vector",
+                  "is larger than its memories: " + Twine(p.int32Lanes) +
+                      " int32 lanes (4 bytes each) do not fit "
+                      "scratchpad.vec_kib");
   return p;
 }
 

@@ -48,12 +48,18 @@ cl::opt<bool> computeOnly("compute-only",
                           cl::desc("Timing without DMA costs (unlimited "
                                    "bandwidth)"),
                           cl::sub(runCmd));
+cl::opt<unsigned> cores("cores",
+                        cl::desc("Timing: the program is one core's share of "
+                                 "work split evenly across N cores (DRAM "
+                                 "bandwidth shared); default 1"),
+                        cl::init(1), cl::sub(runCmd));
 
 tern::tool::RegisterCommand reg(runCmd, []() -> Error {
   tern::rt::driver::RunConfig cfg;
   cfg.program = program;
   cfg.mode = mode;
   cfg.computeOnly = computeOnly;
+  cfg.cores = cores;
   cfg.tracePath = tracePath;
   cfg.statsPath = statsPath;
   for (const std::string &b : inputs) {

@@ -20,6 +20,7 @@
 #include "llvm/Support/JSON.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <map>
 
@@ -55,11 +56,41 @@ unsigned passes(Opcode op) {
   }
 }
 
-double bytesPerCycle(const targets::Preset &p) {
-  return p.clockMHz > 0 ? p.dramGBps * 1e3 / p.clockMHz : 0;
+} // namespace
+
+double timing::dramBytesPerCycle(const targets::Preset &p, unsigned cores) {
+  return p.clockMHz > 0 ? p.dramGBps * 1e3 / p.clockMHz / std::max(1u, cores)
+                        : 0;
 }
 
-} // namespace
+double timing::peakInt8Gops(const targets::Preset &p) {
+  return 2.0 * p.cores * p.arrayRows * p.arrayCols * p.clockMHz / 1e3;
+}
+
+double timing::peakBf16Gflops(const targets::Preset &p) {
+  return double(p.cores) * p.bf16Lanes * p.clockMHz / 1e3;
+}
+
+Events timing::instructionEvents(const isa::Decoded &d) {
+  Events e;
+  switch (d.info->unit) {
+  case isa::Unit::Matrix:
+    (d.opcode() == Opcode::GemmBf16 ? e.bf16Macs : e.macs) =
+        field(d, "m") * field(d, "k") * field(d, "n");
+    break;
+  case isa::Unit::Dma:
+    e.dramBytes = field(d, "rows") * field(d, "cols");
+    break;
+  case isa::Unit::Vector:
+  case isa::Unit::Requant:
+  case isa::Unit::Sfu:
+    e.laneOps = passes(d.opcode()) * field(d, "rows") * field(d, "cols");
+    break;
+  default:
+    break;
+  }
+  return e;
+}
 
 uint64_t timing::instructionCycles(const isa::Decoded &d,
                                    const targets::Preset &p,
@@ -74,11 +105,12 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
     if (options.computeOnly)
       return 0;
     uint64_t bytes = field(d, "rows") * field(d, "cols");
-    double bpc = bytesPerCycle(p);
-    uint64_t latency =
-        static_cast<uint64_t>(p.dramLatencyNs * p.clockMHz / 1000.0 + 0.5);
-    return latency + (bpc > 0 ? static_cast<uint64_t>(bytes / bpc + 0.999999)
-                              : bytes);
+    double bpc = dramBytesPerCycle(p, options.cores);
+    // In double, saturated: a preset may hold extreme (valid) values, and a
+    // double beyond uint64_t does not convert.
+    double cycles = std::floor(p.dramLatencyNs * p.clockMHz / 1000.0 + 0.5) +
+                    (bpc > 0 ? std::ceil(bytes / bpc - 1e-6) : double(bytes));
+    return cycles < 0x1p62 ? static_cast<uint64_t>(cycles) : uint64_t(1) << 62;
   }
   case isa::Unit::Matrix: {
     uint64_t m = field(d, "m"), k = field(d, "k"), n = field(d, "n");
@@ -118,6 +150,9 @@ TimingReport timing::simulate(llvm::ArrayRef<isa::Decoded> code,
                               const TimingOptions &options) {
   TimingReport r;
   r.clockMHz = p.clockMHz;
+  r.cores = std::max(1u, options.cores);
+  r.peakGops = peakInt8Gops(p);
+  r.peakBf16Gflops = peakBf16Gflops(p);
   std::array<uint64_t, isa::kNumQueues> queueFree{};
   std::array<uint64_t, isa::kNumUnits> unitFree{};
   std::map<std::pair<unsigned, unsigned>, std::deque<uint64_t>> tokens;
@@ -153,22 +188,19 @@ TimingReport timing::simulate(llvm::ArrayRef<isa::Decoded> code,
                           start + cycles});
 
     // Events for energy (data-independent counts from the fields).
-    if (d.info->unit == isa::Unit::Matrix) {
-      r.macs += field(d, "m") * field(d, "k") * field(d, "n");
-    } else if (d.info->unit == isa::Unit::Dma) {
-      uint64_t bytes = field(d, "rows") * field(d, "cols");
-      r.dramBytes += bytes;
-      r.sramBytes += bytes;
-    } else if (d.info->unit == isa::Unit::Vector ||
-               d.info->unit == isa::Unit::Requant ||
-               d.info->unit == isa::Unit::Sfu) {
-      r.laneOps += passes(op) * field(d, "rows") * field(d, "cols");
-    }
+    Events e = instructionEvents(d);
+    r.macs += e.macs + e.bf16Macs;
+    r.bf16Macs += e.bf16Macs;
+    r.laneOps += e.laneOps;
+    r.dramBytes += e.dramBytes;
+    r.sramBytes += e.dramBytes;
   }
   for (uint64_t t : queueFree)
     r.cycles = std::max(r.cycles, t);
-  r.dynamicPj = r.macs * p.pjMac + r.laneOps * p.pjLaneOp +
-                r.dramBytes * p.pjDramByte + r.sramBytes * p.pjSramByte;
+  // Every core runs a share like this one; static power is the chip's.
+  r.dynamicPj =
+      r.cores * (r.macs * p.pjMac + r.laneOps * p.pjLaneOp +
+                 r.dramBytes * p.pjDramByte + r.sramBytes * p.pjSramByte);
   // mW * us = nJ = 1000 pJ.
   r.staticPj = p.staticPowerMw * r.microseconds() * 1000.0;
   return r;
@@ -187,6 +219,13 @@ void timing::printReport(const TimingReport &r, llvm::raw_ostream &os) {
          << llvm::format("%.1f%%", r.cycles ? 100.0 * r.busyCycles[u] / r.cycles
                                              : 0.0);
   os << '\n';
+  os << "throughput: " << llvm::format("%.1f", r.gops()) << " GOPS on "
+     << r.macs << " MACs";
+  if (r.cores > 1)
+    os << " per core x " << r.cores << " cores";
+  os << " (2 ops/MAC); peak " << llvm::format("%.1f", r.peakGops)
+     << " GOPS int8, " << llvm::format("%.1f", r.peakBf16Gflops)
+     << " GFLOPS bf16\n";
 }
 
 void timing::writeTrace(const TimingReport &r,

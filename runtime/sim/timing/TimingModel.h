@@ -32,6 +32,21 @@ struct TimingOptions {
   bool computeOnly = false;
   /// Record when each instruction ran (for traces and per-layer statistics).
   bool recordSlices = false;
+  /// Multi-core runs as data-parallel shares: the program is one core's
+  /// share of work split evenly across `cores` cores that run the same kind
+  /// of program at the same time. Each core has its own queues and units;
+  /// DRAM bandwidth is shared, so this core gets 1/cores of it. Throughput
+  /// and energy are reported for all `cores` cores; cycles are one core's
+  /// (= the whole run's, the shares being equal). 1..preset.cores.
+  unsigned cores = 1;
+};
+
+/// Data-independent events of one instruction (energy, roofline).
+struct Events {
+  uint64_t macs = 0;     ///< int (gemm) multiply-accumulates
+  uint64_t bf16Macs = 0; ///< gemm.bf16 multiply-accumulates
+  uint64_t laneOps = 0;  ///< vector, requant and SFU lane operations
+  uint64_t dramBytes = 0;
 };
 
 /// One instruction's occupancy of its unit.
@@ -44,8 +59,13 @@ struct Slice {
 struct TimingReport {
   uint64_t cycles = 0;
   std::array<uint64_t, isa::kNumUnits> busyCycles{};
-  uint64_t macs = 0, laneOps = 0, dramBytes = 0, sramBytes = 0;
+  /// One core's events; `macs` counts int and bf16 GEMM MACs together.
+  uint64_t macs = 0, bf16Macs = 0, laneOps = 0, dramBytes = 0, sramBytes = 0;
   double clockMHz = 0;
+  unsigned cores = 1; ///< TimingOptions::cores
+  /// The preset's peaks (all cores): int8 GOPS (2 ops per MAC) and bf16
+  /// lane GFLOPS (one operation per lane per cycle).
+  double peakGops = 0, peakBf16Gflops = 0;
   /// Dynamic energy from the preset's per-event costs, static energy from
   /// its static power over the run time (picojoules).
   double dynamicPj = 0, staticPj = 0;
@@ -53,6 +73,10 @@ struct TimingReport {
   std::vector<Slice> slices;
 
   double microseconds() const { return clockMHz > 0 ? cycles / clockMHz : 0; }
+  /// Sustained GEMM throughput of all cores, 2 operations per MAC.
+  double gops() const {
+    return cycles ? 2.0 * macs * cores * clockMHz / cycles / 1e3 : 0;
+  }
   double energyPj() const { return dynamicPj + staticPj; }
 };
 
@@ -60,6 +84,17 @@ struct TimingReport {
 uint64_t instructionCycles(const isa::Decoded &d,
                            const targets::Preset &preset,
                            const TimingOptions &options);
+
+/// MACs, lane operations and DRAM bytes of one instruction (static fields).
+Events instructionEvents(const isa::Decoded &d);
+
+/// Peak int8 throughput of the whole preset in GOPS: cores x rows x cols
+/// MAC/cycle x 2 ops x clock.
+double peakInt8Gops(const targets::Preset &preset);
+/// Peak bf16 lane throughput in GFLOPS: cores x bf16 lanes x clock.
+double peakBf16Gflops(const targets::Preset &preset);
+/// DRAM bytes per cycle of one of `cores` cores sharing the bandwidth.
+double dramBytesPerCycle(const targets::Preset &preset, unsigned cores = 1);
 
 /// Schedules the whole stream.
 TimingReport simulate(llvm::ArrayRef<isa::Decoded> code,

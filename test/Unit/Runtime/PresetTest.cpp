@@ -33,8 +33,9 @@ TEST(Preset, AllBuiltinsLoad) {
 }
 
 namespace {
-std::string mutate(const std::string &from, const std::string &to) {
-  auto base = loadPreset("tern-edge");
+std::string mutate(const std::string &from, const std::string &to,
+                   const char *preset = "tern-edge") {
+  auto base = loadPreset(preset);
   EXPECT_TRUE(!!base);
   std::string text = base->second;
   size_t p = text.find(from);
@@ -69,6 +70,58 @@ TEST(Preset, ImpossibleValuesNameTheField) {
   ASSERT_FALSE(!!bad);
   EXPECT_NE(llvm::toString(bad.takeError()).find("invalid JSON"),
             std::string::npos);
+}
+
+// Impossible machines: zero rates and sizes, memories too small for the
+// array or the lanes that read them, a multi-core machine without a NoC.
+// Each is refused and the message names the field.
+TEST(Preset, ZeroRatesAndSizesAreRefused) {
+  const char *p = "preset 'tern-edge': field ";
+  EXPECT_EQ(mutate("\"clock_mhz\": 500", "\"clock_mhz\": 0"),
+            std::string(p) + "'clock_mhz' must be > 0");
+  EXPECT_EQ(mutate("\"cores\": 1", "\"cores\": 0"),
+            std::string(p) + "'cores' must be > 0");
+  EXPECT_EQ(mutate("\"rows\": 16", "\"rows\": 0"),
+            std::string(p) + "'array.rows' must be > 0");
+  EXPECT_EQ(mutate("\"int32_lanes\": 16", "\"int32_lanes\": 0"),
+            std::string(p) + "'vector.int32_lanes' must be > 0");
+  EXPECT_EQ(mutate("\"act_kib\": 256", "\"act_kib\": 0"),
+            std::string(p) + "'scratchpad.act_kib' must be > 0");
+  EXPECT_EQ(mutate("\"latency_ns\": 100", "\"latency_ns\": -1"),
+            std::string(p) + "'dram.latency_ns' must be >= 0");
+  EXPECT_EQ(mutate("\"mac\": 0.25", "\"mac\": 0"),
+            std::string(p) + "'energy_pj.mac' must be > 0");
+  EXPECT_EQ(mutate("\"link_gbps\": 14.4", "\"link_gbps\": 0", "tataa-u280"),
+            "preset 'tataa-u280': field 'noc.link_gbps' must be > 0");
+  EXPECT_EQ(mutate("\"cores\": 1", "\"cores\": 2"),
+            std::string(p) + "'noc' is required when cores > 1");
+  EXPECT_EQ(
+      mutate("\"crossbar_rows\": 128", "\"crossbar_rows\": 0", "atleus-3d"),
+      "preset 'atleus-3d': field 'reram.crossbar_rows' must be > 0");
+}
+
+TEST(Preset, ArrayLargerThanItsMemoriesIsRefused) {
+  const char *p = "preset 'tern-edge': field ";
+  // Accumulator tile: 512 x 512 x 4 bytes > 256 KiB.
+  EXPECT_EQ(
+      mutate("\"rows\": 16, \"cols\": 16", "\"rows\": 512, \"cols\": 512"),
+      std::string(p) + "'array' is larger than its memories: an 512 x "
+                       "512 accumulator tile does not fit "
+                       "scratchpad.acc_kib");
+  // Weight tile: 16 x 16 bytes > 0.2 KiB (the accumulator still fits).
+  EXPECT_EQ(mutate("\"wgt_kib\": 256", "\"wgt_kib\": 0.2"),
+            std::string(p) + "'array' is larger than its memories: an 16 x "
+                             "16 weight tile does not fit scratchpad.wgt_kib");
+  // A fraction of a KiB that holds less than one activation column.
+  EXPECT_EQ(mutate("\"act_kib\": 256", "\"act_kib\": 0.01"),
+            std::string(p) + "'array' is larger than its memories: an 16-row "
+                             "activation column does not fit "
+                             "scratchpad.act_kib");
+  // 16 int32 lanes need 64 bytes of vec.
+  EXPECT_EQ(mutate("\"vec_kib\": 64", "\"vec_kib\": 0.05"),
+            std::string(p) + "'vector' is larger than its memories: 16 int32 "
+                             "lanes (4 bytes each) do not fit "
+                             "scratchpad.vec_kib");
 }
 
 // fuzz-preset crash-78d35047: an integer field above the range of its C++

@@ -22,7 +22,8 @@ struct Timed {
   std::string error;
 };
 
-Timed timeAsm(const std::string &src, bool computeOnly = false) {
+Timed timeAsm(const std::string &src, bool computeOnly = false,
+              unsigned cores = 1) {
   Timed t;
   auto img = assembler::assemble(".dram 65536\n" + src, "timing.s");
   if (!img) {
@@ -41,6 +42,7 @@ Timed timeAsm(const std::string &src, bool computeOnly = false) {
   }
   timing::TimingOptions options;
   options.computeOnly = computeOnly;
+  options.cores = cores;
   t.report = timing::simulate(*code, *preset, options);
   return t;
 }
@@ -108,6 +110,61 @@ TEST(Timing, EnergyAddsEventsAndStaticPower) {
   ASSERT_EQ(t.error, "");
   EXPECT_DOUBLE_EQ(t.report.dynamicPj, 24576.0);
   EXPECT_NEAR(t.report.staticPj, 14580.0, 1e-6);
+}
+
+TEST(Timing, CoresShareTheDramBandwidth) {
+  // tataa-u280: 115.2 GB/s at 225 MHz = 512 B/cycle for one core alone,
+  // 64 B/cycle each when 8 cores share it; 300 ns = 68 cycles of latency.
+  const std::string src = ".target tataa-u280\n"
+                          "load spad=act, saddr=0, dram=0, rows=32, "
+                          "cols=128, stride=128\nend\n";
+  Timed one = timeAsm(src);
+  Timed eight = timeAsm(src, false, 8);
+  ASSERT_EQ(one.error, "");
+  ASSERT_EQ(eight.error, "");
+  EXPECT_EQ(one.report.cycles, 68u + 4096u / 512);
+  EXPECT_EQ(eight.report.cycles, 68u + 4096u / 64);
+  // Every core moves the same bytes: dynamic energy counts all 8.
+  EXPECT_DOUBLE_EQ(eight.report.dynamicPj, 8 * one.report.dynamicPj);
+  EXPECT_EQ(eight.report.cores, 8u);
+}
+
+TEST(Timing, PeaksComeFromThePreset) {
+  auto tataa = targets::loadPreset("tataa-u280");
+  auto vit = targets::loadPreset("vit-tp-28nm");
+  ASSERT_TRUE(!!tataa && !!vit);
+  // 8 cores x 32 x 32 MAC x 2 ops x 225 MHz; 8 x 128 lanes x 225 MHz.
+  EXPECT_NEAR(timing::peakInt8Gops(tataa->first), 3686.4, 1e-9);
+  EXPECT_NEAR(timing::peakBf16Gflops(tataa->first), 230.4, 1e-9);
+  // 16 x 32 MAC x 2 ops x 1 GHz.
+  EXPECT_NEAR(timing::peakInt8Gops(vit->first), 1024.0, 1e-9);
+  // Sustained throughput: one 16 x 16 tile of k = 16 (33 cycles at 500 MHz)
+  // does 2 * 4096 ops: 8192 / 66 ns.
+  Timed t = timeAsm("gemm dst=0, a=0, w=0, m=16, k=16, n=16\nend\n", true);
+  ASSERT_EQ(t.error, "");
+  EXPECT_NEAR(t.report.gops(), 8192.0 / 66.0, 1e-9);
+}
+
+TEST(Timing, ExtremePresetValuesSaturate) {
+  // The smallest positive bandwidth is a valid preset; the DMA cost must
+  // saturate rather than convert an out-of-range double.
+  auto base = targets::loadPreset("tern-edge");
+  ASSERT_TRUE(!!base);
+  std::string text = base->second;
+  const std::string from = "\"bandwidth_gbps\": 12.8";
+  size_t at = text.find(from);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, from.size(), "\"bandwidth_gbps\": 1e-300");
+  auto preset = targets::parsePreset(text, "slow");
+  ASSERT_TRUE(!!preset) << llvm::toString(preset.takeError());
+  auto img = assembler::assemble(".dram 65536\nload spad=act, saddr=0, "
+                                 "dram=0, rows=64, cols=64, stride=64\nend\n",
+                                 "slow.s");
+  ASSERT_TRUE(!!img);
+  auto code = sim::decodeProgram(img->code);
+  ASSERT_TRUE(!!code);
+  EXPECT_EQ(timing::instructionCycles((*code)[0], *preset, {}), uint64_t(1)
+                                                                    << 62);
 }
 
 } // namespace
