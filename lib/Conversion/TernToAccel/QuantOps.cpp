@@ -96,17 +96,7 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
     Value out = tb.allocDram(resultType.getShape(),
                              resultType.getElementType());
     Value in = adaptor.getArg();
-    auto toMatrix = [&](Value v) -> Value {
-      if (cast<MemRefType>(v.getType()).getRank() >= 2)
-        return tb.asMatrix(v);
-      auto type = cast<MemRefType>(v.getType());
-      SmallVector<ReassociationIndices> groups = {{0, 1}};
-      return rewriter.create<memref::ExpandShapeOp>(
-          op.getLoc(),
-          MemRefType::get({1, type.getDimSize(0)}, type.getElementType()), v,
-          groups);
-    };
-    Value inMatrix = toMatrix(in), outMatrix = toMatrix(out);
+    Value inMatrix = tb.asRows(in), outMatrix = tb.asRows(out);
     auto shape = cast<MemRefType>(outMatrix.getType()).getShape();
     int64_t rows = shape[0], cols = shape[1];
     int64_t tm = tiles.rowsPerTile(cols * /*bf16*/ 2);

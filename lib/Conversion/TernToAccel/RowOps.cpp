@@ -54,23 +54,10 @@ struct RowLowering : OpConversionPattern<Op> {
     TileBuilder tb(rewriter, op.getLoc());
     Value out = tb.allocDram(resultType.getShape(),
                              resultType.getElementType());
-    auto toMatrix = [&](Value v) -> Value {
-      auto type = cast<MemRefType>(v.getType());
-      if (type.getRank() >= 2)
-        return tb.asMatrix(v);
-      // A rank-1 tensor is one row.
-      SmallVector<ReassociationIndices> groups = {{0, 1}};
-      return rewriter
-          .create<memref::ExpandShapeOp>(
-              op.getLoc(),
-              MemRefType::get({1, type.getDimSize(0)}, type.getElementType()),
-              v, groups)
-          .getResult();
-    };
-    Value outMatrix = toMatrix(out);
+    Value outMatrix = tb.asRows(out);
     SmallVector<Value> operands;
     for (Value v : rowOperands(adaptor))
-      operands.push_back(toMatrix(v));
+      operands.push_back(tb.asRows(v));
     auto shape = cast<MemRefType>(outMatrix.getType()).getShape();
     int64_t totalRows = shape[0], cols = shape[1];
     int64_t tm = tiles.rowsPerTile(cols * /*bf16*/ 2);

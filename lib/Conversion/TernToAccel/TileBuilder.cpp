@@ -32,6 +32,16 @@ Value TileBuilder::allocTile(ArrayRef<int64_t> shape, Type elementType,
   return b.create<memref::AllocOp>(loc, type);
 }
 
+Value TileBuilder::asRows(Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  if (type.getRank() >= 2)
+    return asMatrix(buffer);
+  SmallVector<ReassociationIndices> groups = {{0, 1}};
+  return b.create<memref::ExpandShapeOp>(
+      loc, MemRefType::get({1, type.getDimSize(0)}, type.getElementType()),
+      buffer, groups);
+}
+
 Value TileBuilder::asMatrix(Value buffer) {
   auto type = cast<MemRefType>(buffer.getType());
   if (type.getRank() == 2)

@@ -52,6 +52,10 @@ public:
   /// collapsing the leading dimensions; rank-2 buffers are returned as is.
   mlir::Value asMatrix(mlir::Value buffer);
 
+  /// Like asMatrix, and a rank-1 buffer becomes one row [1, n]: the view
+  /// row-wise operators tile.
+  mlir::Value asRows(mlir::Value buffer);
+
   /// The static sub-block [offsets, offsets + sizes) of a rank-2 view.
   mlir::Value block(mlir::Value matrix, int64_t row, int64_t col,
                     int64_t rows, int64_t cols);
