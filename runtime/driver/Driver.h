@@ -28,6 +28,8 @@ struct RunConfig {
   std::string outputDir;
   std::string outputFormat = "npy"; ///< npy | pb
   uint64_t maxInstructions = 0;
+  double timeLimitSeconds = 0; ///< host-time budget of the run (0: none)
+  uint64_t maxDramMiB = 0;      ///< DRAM a program may declare (0: host RAM)
   unsigned threads = 1;
   bool scalar = false; ///< portable kernels instead of the SIMD ones
   bool quiet = false;

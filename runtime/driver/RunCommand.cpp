@@ -118,6 +118,9 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
         << " max-instructions=" << cfg.maxInstructions << '\n';
 
   bool pb = cfg.outputFormat == "pb";
+  (*session)->setTimeLimit(cfg.timeLimitSeconds);
+  if (cfg.maxDramMiB)
+    (*session)->setDramLimit(cfg.maxDramMiB << 20);
   auto outputs = (*session)->run(inputs, cfg.maxInstructions, pb);
   if (!outputs) {
     std::string msg = toString(outputs.takeError());

@@ -6,6 +6,7 @@
 #include "runtime/sim/functional/kernels/BF16.h"
 
 #include <cstring>
+#include <unistd.h>
 
 using namespace llvm;
 using tern::rt::program::DType;
@@ -102,6 +103,14 @@ io::Tensor readOutputTensor(const program::TensorDesc &d, const uint8_t *src,
 
 } // namespace
 
+uint64_t Session::hostMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long pageSize = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageSize <= 0)
+    return uint64_t(1) << 40;
+  return static_cast<uint64_t>(pages) * static_cast<uint64_t>(pageSize);
+}
+
 Expected<std::unique_ptr<Session>>
 Session::create(std::unique_ptr<program::LoadedProgram> program,
                 unsigned threads, bool scalar) {
@@ -133,7 +142,18 @@ Session::run(const StringMap<io::Tensor> &inputs, uint64_t maxInstructions,
   mc.dramBytes = P.dramSize;
   mc.threads = threads;
   mc.useSimd = !scalar;
+  if (P.dramSize > maxDramBytes)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "the program declares %llu bytes of DRAM, more than the simulator's "
+        "limit of %llu bytes (--max-dram-mb)",
+        (unsigned long long)P.dramSize, (unsigned long long)maxDramBytes);
   sim::Machine M(mc);
+  if (M.dramBytes().size() != P.dramSize)
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot allocate the program's %llu bytes of "
+                             "DRAM on this host",
+                             (unsigned long long)P.dramSize);
   M.bfMode = target.bf16Mode;
   for (const auto &s : P.constants)
     program::unpackValues(s.data, s.bits, s.count,
@@ -161,6 +181,7 @@ Session::run(const StringMap<io::Tensor> &inputs, uint64_t maxInstructions,
   }
   sim::RunOptions opts;
   opts.maxInstructions = maxInstructions;
+  opts.maxSeconds = maxSeconds;
   opts.locationOf = [&P](uint32_t i) { return P.locationOf(i); };
   if (Error e = sim::run(M, code, opts))
     return std::move(e);

@@ -41,11 +41,22 @@ public:
   run(const llvm::StringMap<io::Tensor> &inputs, uint64_t maxInstructions = 0,
       bool bf16Outputs = false);
 
+  /// Host-time budget of later runs in seconds (0: none); a run that
+  /// exceeds it fails with an error naming the instruction reached.
+  void setTimeLimit(double seconds) { maxSeconds = seconds; }
+  /// Largest DRAM a program may declare for a run (bytes). The default is
+  /// the host's physical memory: the DRAM is zero-filled lazily, but a
+  /// program that needs more than the host has cannot run anyway.
+  void setDramLimit(uint64_t bytes) { maxDramBytes = bytes; }
+
   /// The decoded instruction stream (for the timing model).
   llvm::ArrayRef<isa::Decoded> decodedCode() const { return code; }
 
   /// Statistics of the last run.
   const sim::ExecStats &lastStats() const { return stats; }
+
+  /// Physical memory of the host in bytes (sysconf), or 2^40 if unknown.
+  static uint64_t hostMemoryBytes();
 
 private:
   Session() = default;
@@ -54,6 +65,8 @@ private:
   std::vector<isa::Decoded> code;
   unsigned threads = 1;
   bool scalar = false;
+  double maxSeconds = 0;
+  uint64_t maxDramBytes = hostMemoryBytes();
   sim::ExecStats stats;
 };
 

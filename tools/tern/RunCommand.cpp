@@ -25,6 +25,16 @@ cl::opt<uint64_t> maxInsns("max-instructions",
                            cl::desc("Stop after this many instructions "
                                     "(0: unlimited)"),
                            cl::init(0), cl::sub(runCmd));
+cl::opt<double> timeLimit("time-limit",
+                          cl::desc("Stop with an error after this many "
+                                   "seconds of host time (0: unlimited)"),
+                          cl::value_desc("seconds"), cl::init(0),
+                          cl::sub(runCmd));
+cl::opt<uint64_t> maxDramMiB("max-dram-mb",
+                             cl::desc("Refuse programs that declare more "
+                                      "DRAM than this (MiB; 0: the host's "
+                                      "physical memory)"),
+                             cl::init(0), cl::sub(runCmd));
 cl::opt<unsigned> threads("threads",
                           cl::desc("Host threads for GEMM (0: all cores)"),
                           cl::init(1), cl::sub(runCmd));
@@ -72,6 +82,15 @@ tern::tool::RegisterCommand reg(runCmd, []() -> Error {
   cfg.outputDir = outputDir;
   cfg.outputFormat = outputFormat;
   cfg.maxInstructions = maxInsns;
+  if (!(timeLimit >= 0) || timeLimit > 1e9)
+    return createStringError(inconvertibleErrorCode(),
+                             "--time-limit must be between 0 and 1e9 seconds");
+  cfg.timeLimitSeconds = timeLimit;
+  if (maxDramMiB > (uint64_t(1) << 20))
+    return createStringError(inconvertibleErrorCode(),
+                             "--max-dram-mb must be at most 1048576 (the "
+                             "ISA's 2^40-byte DRAM)");
+  cfg.maxDramMiB = maxDramMiB;
   cfg.threads = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
   cfg.scalar = scalar;
   cfg.quiet = quiet;

@@ -204,18 +204,42 @@ LogicalResult tern::onnx_import::loadExternalData(onnx::TensorProto &tensor,
   uint64_t offset = 0;
   std::optional<uint64_t> length;
   for (const auto &entry : tensor.external_data()) {
+    uint64_t value = 0;
+    bool isNumber = entry.key() == "offset" || entry.key() == "length";
+    if (isNumber && StringRef(entry.value()).getAsInteger(10, value))
+      return emitError(loc) << "tensor '" << tensor.name() << "' has external "
+                            << entry.key() << " '" << entry.value()
+                            << "', which is not a non-negative integer";
     if (entry.key() == "location")
       location = entry.value();
     else if (entry.key() == "offset")
-      offset = std::stoull(entry.value());
+      offset = value;
     else if (entry.key() == "length")
-      length = std::stoull(entry.value());
+      length = value;
   }
   if (location.empty())
     return emitError(loc) << "tensor '" << tensor.name()
                           << "' has external data without a location";
+  // The ONNX spec makes locations relative to the model's directory; like
+  // onnxruntime, refuse any that would leave it, so a downloaded model cannot
+  // make Tern read arbitrary host files (or block on a device).
+  if (llvm::sys::path::is_absolute(location) ||
+      llvm::is_contained(llvm::make_range(
+                             llvm::sys::path::begin(location),
+                             llvm::sys::path::end(location)),
+                         ".."))
+    return emitError(loc) << "external data location '" << location
+                          << "' of tensor '" << tensor.name()
+                          << "' is outside the model's directory (absolute "
+                             "or containing '..')";
   SmallString<256> path(baseDir);
   llvm::sys::path::append(path, location);
+  // A FIFO or device would block or never end; a directory is no data.
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(path, status) &&
+      status.type() != llvm::sys::fs::file_type::regular_file)
+    return emitError(loc) << "external data file '" << path << "' of tensor '"
+                          << tensor.name() << "' is not a regular file";
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
@@ -226,11 +250,11 @@ LogicalResult tern::onnx_import::loadExternalData(onnx::TensorProto &tensor,
   uint64_t size = length
                       ? *length
                       : bytes.size() - std::min<uint64_t>(offset, bytes.size());
-  if (offset + size > bytes.size())
+  if (offset > bytes.size() || size > bytes.size() - offset)
     return emitError(loc) << "external data file '" << path
                           << "' is too short for tensor '" << tensor.name()
-                          << "' (needs " << offset + size << " bytes, has "
-                          << bytes.size() << ")";
+                          << "' (needs " << size << " bytes at offset "
+                          << offset << ", has " << bytes.size() << ")";
   tensor.set_raw_data(bytes.substr(offset, size).str());
   tensor.clear_external_data();
   tensor.set_data_location(onnx::TensorProto::DEFAULT);
@@ -294,6 +318,9 @@ ElementsAttr tern::onnx_import::tensorToAttr(onnx::TensorProto &tensor,
     return {};
   }
   SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  if (failed(checkTensorSize(shape, elementType, loc,
+                             "tensor '" + tensor.name() + "'")))
+    return {};
   auto type = RankedTensorType::get(shape, elementType);
 
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL &&

@@ -317,6 +317,9 @@ GraphImporter::inputType(const onnx::ValueInfoProto &info) {
                  << i << " to " << dims[i] << ", but the model fixes it to "
                  << d.dim_value();
       }
+    if (failed(checkTensorSize(dims, elementType, loc,
+                               "graph input '" + info.name() + "'")))
+      return failure();
     return RankedTensorType::get(dims, elementType);
   }
   if (!tt.has_shape())
@@ -337,6 +340,9 @@ GraphImporter::inputType(const onnx::ValueInfoProto &info) {
     }
     shape.push_back(d.dim_value());
   }
+  if (failed(checkTensorSize(shape, elementType, loc,
+                             "graph input '" + info.name() + "'")))
+    return failure();
   return RankedTensorType::get(shape, elementType);
 }
 
@@ -347,6 +353,13 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
   llvm::StringSet<> initializerNames;
   for (auto &init : *graph.mutable_initializer()) {
+    // Sizes first: later code multiplies the dimensions without checks.
+    if (Type et = convertElementType(init.data_type(), &context))
+      if (failed(checkTensorSize(
+              SmallVector<int64_t>(init.dims().begin(), init.dims().end()), et,
+              NameLoc::get(StringAttr::get(&context, init.name())),
+              "initializer '" + init.name() + "'")))
+        return nullptr;
     initializerNames.insert(init.name());
     define(init.name(), ValueEntry{{}, std::nullopt, &init});
   }
@@ -401,11 +414,23 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     const Handler *handler = registry.lookup(node.op_type(), 17);
     if (failed((*handler)(binder)))
       return nullptr;
-    for (const auto &out : node.output())
-      if (!out.empty() && !lookup(out))
+    for (const auto &out : node.output()) {
+      if (out.empty())
+        continue;
+      ValueEntry *result = lookup(out);
+      if (!result)
         return reportError(emitError(loc)
                            << "internal error: the " << node.op_type()
                            << " handler did not define result '" << out << "'");
+      // Shape-building operators (Expand, Tile, ConstantOfShape, Range...)
+      // can ask for any size; refuse it at the node that asked.
+      if (result->value)
+        if (auto type = dyn_cast<RankedTensorType>(result->value.getType());
+            type && failed(checkTensorSize(type.getShape(),
+                                           type.getElementType(), loc,
+                                           "result '" + out + "'")))
+          return nullptr;
+    }
   }
 
   SmallVector<Value> results;

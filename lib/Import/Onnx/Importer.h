@@ -64,6 +64,23 @@ struct Folded {
 /// Largest tensor the importer folds (elements); bigger ones stay in the IR.
 constexpr int64_t kMaxFoldElements = 1 << 20;
 
+/// Tensors of this many bytes or more are refused: the ISA's DRAM addresses
+/// are 40 bits wide, so no program could hold one.
+constexpr uint64_t kMaxTensorBytes = uint64_t(1) << 40;
+
+/// Models with more nodes than this are refused before they are checked:
+/// the largest real transformer exports have tens of thousands, and every
+/// later stage (checker, shape inference, import, passes) is at least linear
+/// in the node count.
+constexpr int kMaxNodes = 200000;
+
+/// Refuses a shape with a negative dimension, a size that overflows, or
+/// kMaxTensorBytes or more of `elementType`; `what` names the tensor in the
+/// diagnostic (e.g. "graph input 'x'").
+mlir::LogicalResult checkTensorSize(llvm::ArrayRef<int64_t> shape,
+                                    mlir::Type elementType, mlir::Location loc,
+                                    const llvm::Twine &what);
+
 /// Row-major strides of `shape`.
 llvm::SmallVector<int64_t> stridesOf(llvm::ArrayRef<int64_t> shape);
 

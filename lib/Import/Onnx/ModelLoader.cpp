@@ -91,6 +91,11 @@ OwningOpRef<ModuleOp> importModel(onnx::ModelProto &model, StringRef path,
                           "versions up to "
                        << kMaxIrVersion << " and opsets " << kMinOpset << " to "
                        << kTargetOpset << " (libonnx 1.12)");
+  if (model.graph().node_size() > kMaxNodes)
+    return reportError(emitError(loc)
+                       << "'" << path << "' has " << model.graph().node_size()
+                       << " nodes; Tern imports models of at most " << kMaxNodes
+                       << " nodes");
   int64_t opset = defaultOpset(model);
   if (opset < kMinOpset || opset > kTargetOpset)
     return reportError(emitError(loc)

@@ -4,6 +4,8 @@
 
 #include "runtime/sim/functional/Semantics.h"
 
+#include <chrono>
+
 using namespace llvm;
 
 namespace tern::rt::sim {
@@ -35,6 +37,8 @@ Error dispatch(Machine &M, const isa::Decoded &d) {
 } // namespace
 
 Error run(Machine &M, ArrayRef<isa::Decoded> code, const RunOptions &opts) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
   for (size_t pc = 0; pc < code.size(); ++pc) {
     const isa::Decoded &d = code[pc];
     if (opts.maxInstructions && M.stats.instructions >= opts.maxInstructions)
@@ -43,6 +47,13 @@ Error run(Machine &M, ArrayRef<isa::Decoded> code, const RunOptions &opts) {
           "instruction budget of %llu exhausted at instruction %zu "
           "(--max-instructions)",
           (unsigned long long)opts.maxInstructions, pc);
+    if (opts.maxSeconds > 0 &&
+        std::chrono::duration<double>(Clock::now() - start).count() >
+            opts.maxSeconds)
+      return createStringError(inconvertibleErrorCode(),
+                               "time budget of %g s exhausted at instruction "
+                               "%zu (--time-limit)",
+                               opts.maxSeconds, pc);
     M.beginInstruction(static_cast<uint32_t>(pc), isa::queueOf(d));
     ++M.stats.instructions;
     ++M.stats.perUnit[static_cast<unsigned>(d.info->unit)];

@@ -13,6 +13,10 @@ namespace tern::rt::sim {
 struct RunOptions {
   /// Stop with an error after this many instructions (0: no limit).
   uint64_t maxInstructions = 0;
+  /// Stop with an error once this much host time has passed (0: no limit).
+  /// Checked between instructions; one instruction's work is bounded by its
+  /// field widths (a GEMM is at most 4095^3 MACs), so the overshoot is too.
+  double maxSeconds = 0;
   /// Source location of an instruction (debug map), or "".
   std::function<std::string(uint32_t)> locationOf;
 };

@@ -18,6 +18,7 @@
 #define TERN_RUNTIME_SIM_FUNCTIONAL_MACHINE_H
 
 #include "runtime/isa/ISA.h"
+#include "runtime/sim/functional/DramBuffer.h"
 #include "runtime/sim/functional/SimError.h"
 #include "runtime/sim/functional/kernels/BF16.h"
 
@@ -75,7 +76,9 @@ public:
   std::array<int32_t, 16> pregs{};
   ExecStats stats;
 
-  std::vector<uint8_t> &dramBytes() { return dram_; }
+  /// Zero-filled at construction; empty if the host could not allocate
+  /// MachineConfig::dramBytes (check before running).
+  DramBuffer &dramBytes() { return dram_; }
   /// Unchecked, untracked view for loaders, tests and trace dumps; the
   /// semantics must use spad() instead.
   std::vector<uint8_t> &rawSpad(isa::Spad s) {
@@ -125,7 +128,7 @@ private:
                         uint32_t otherPlus1, bool otherWrote) const;
 
   MachineConfig cfg;
-  std::vector<uint8_t> dram_;
+  DramBuffer dram_;
   std::array<std::vector<uint8_t>, isa::kNumSpads> spads_;
   std::array<Tracker, isa::kNumSpads> trackers_;
   Tracker dramTracker_;

@@ -5,6 +5,12 @@
                           test time)
   external.onnx/.bin      a model whose weight lives in an external-data file
   external_missing.onnx   the same model, pointing at a file that is absent
+  external_escape.onnx    ... at '../Inputs/external.bin' (outside the model's
+                          directory: refused)
+  external_absolute.onnx  ... at '/etc/hostname' (absolute: refused)
+  external_offset.onnx    ... with offset 'x12' (not a number: refused)
+  external_overflow.onnx  ... with offset 2^64-1 (past the file: refused)
+  external_dir.onnx       ... at '.' (a directory, not a regular file)
 
 Run from this directory with Debian's python3 (python3-onnx).
 """
@@ -43,3 +49,20 @@ onnx.save(model_with_weight(ext), "external.onnx")
 
 ext.external_data[0].value = "missing.bin"
 onnx.save(model_with_weight(ext), "external_missing.onnx")
+
+ext.external_data[0].value = "../Inputs/external.bin"
+onnx.save(model_with_weight(ext), "external_escape.onnx")
+
+ext.external_data[0].value = "/etc/hostname"
+onnx.save(model_with_weight(ext), "external_absolute.onnx")
+
+ext.external_data[0].value = "external.bin"
+ext.external_data[1].value = "x12"
+onnx.save(model_with_weight(ext), "external_offset.onnx")
+
+ext.external_data[1].value = str(2**64 - 1)
+onnx.save(model_with_weight(ext), "external_overflow.onnx")
+
+ext.external_data[1].value = "0"
+ext.external_data[0].value = "."
+onnx.save(model_with_weight(ext), "external_dir.onnx")
