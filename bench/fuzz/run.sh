@@ -3,10 +3,12 @@
 #
 # Usage: bench/fuzz/run.sh SECONDS [TARGET...]
 #
-# Builds the fuzz configuration (clang-19, runtime only, ASan + UBSan +
-# libFuzzer; docs/Fuzzing.md) in build-fuzz/, seeds one corpus per target
-# from the repository's test files, then runs each target (default: all four)
-# for SECONDS, one at a time, and prints executions, coverage (cov/ft from
+# Builds the fuzz configurations (clang-19, ASan + UBSan + libFuzzer;
+# docs/Fuzzing.md): the runtime targets in build-fuzz/ (runtime only) and the
+# ONNX importer targets in build-fuzz-onnx/ (compiler libraries too, only
+# when one of them is asked for), seeds one corpus per target from the
+# repository's test files, then runs each target (default: all six) for
+# SECONDS, one at a time, and prints executions, coverage (cov/ft from
 # libFuzzer's final stats) and crashes per target.
 #
 # Corpora grow across runs in build-fuzz/fuzz-corpus/<target>; crashing
@@ -18,15 +20,21 @@
 #===----------------------------------------------------------------------===#
 set -euo pipefail
 if [[ $# -lt 1 || ! $1 =~ ^[0-9]+$ ]]; then
-  echo "usage: $0 SECONDS [fuzz-program|fuzz-asm|fuzz-preset|fuzz-tensor...]" >&2
+  echo "usage: $0 SECONDS [fuzz-program|fuzz-asm|fuzz-preset|fuzz-tensor|" \
+       "fuzz-onnx|fuzz-onnx-text...]" >&2
   exit 2
 fi
 seconds=$1
 shift
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  targets=(fuzz-program fuzz-asm fuzz-preset fuzz-tensor)
+  targets=(fuzz-program fuzz-asm fuzz-preset fuzz-tensor fuzz-onnx
+           fuzz-onnx-text)
 fi
+onnx_targets=()
+for t in "${targets[@]}"; do
+  [[ $t == fuzz-onnx* ]] && onnx_targets+=("$t")
+done
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build-fuzz
@@ -37,12 +45,25 @@ if [[ ! -f $build/build.ninja ]]; then
 fi
 ninja -C "$build" -j "${TERN_FUZZ_BUILD_JOBS:-$(nproc)}" tern-fuzzers tern \
   >/dev/null
+# The importer targets need the MLIR libraries: a second configuration, so
+# that the runtime targets stay quick to build.
+build_onnx=$root/build-fuzz-onnx
+if ((${#onnx_targets[@]} > 0)); then
+  if [[ ! -f $build_onnx/build.ninja ]]; then
+    cmake -G Ninja -S "$root" -B "$build_onnx" -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
+      -DTERN_ENABLE_FUZZERS=ON >/dev/null
+  fi
+  ninja -C "$build_onnx" -j "${TERN_FUZZ_BUILD_JOBS:-$(nproc)}" \
+    "${onnx_targets[@]}" >/dev/null
+fi
 
 #===--- Seed corpora and dictionaries -------------------------------------===#
 corpus=$build/fuzz-corpus
-mkdir -p "$corpus"/{fuzz-program,fuzz-asm,fuzz-preset,fuzz-tensor}
+mkdir -p "$corpus"/{fuzz-program,fuzz-asm,fuzz-preset,fuzz-tensor,fuzz-onnx,fuzz-onnx-text}
 # Kept regression inputs (test/Fuzz/regressions/<target>) always seed too.
-for t in fuzz-program fuzz-asm fuzz-preset fuzz-tensor; do
+for t in fuzz-program fuzz-asm fuzz-preset fuzz-tensor fuzz-onnx \
+         fuzz-onnx-text; do
   if [[ -d $root/test/Fuzz/regressions/$t ]]; then
     cp -f "$root"/test/Fuzz/regressions/"$t"/* "$corpus/$t/" 2>/dev/null || true
   fi
@@ -61,6 +82,23 @@ while IFS= read -r -d '' f; do
   cp -f "$f" "$corpus/fuzz-tensor/$(echo "${f#"$root"/}" | tr '/' '_')"
 done < <(find "$root/test" \( -name '*.npy' -o -name '*.pb' \) -size -64k \
            -print0)
+
+# ONNX models: the repository's small ones and libonnx's backend node tests
+# (one small model per operator variant); textual models from the importer's
+# lit tests (libonnx's parser skips their `#` comment lines).
+while IFS= read -r -d '' f; do
+  cp -f "$f" "$corpus/fuzz-onnx/$(echo "${f#"$root"/}" | tr '/' '_')"
+done < <(find "$root/test" -name '*.onnx' -size -64k -print0)
+testdata=/usr/share/libonnx-testdata/data/node
+if [[ -d $testdata ]]; then
+  for d in "$testdata"/*/; do
+    [[ -f $d/model.onnx ]] && cp -f "$d/model.onnx" \
+      "$corpus/fuzz-onnx/node_$(basename "$d").onnx"
+  done
+fi
+while IFS= read -r -d '' f; do
+  cp -f "$f" "$corpus/fuzz-onnx-text/$(echo "${f#"$root"/}" | tr '/' '_')"
+done < <(find "$root/test" -name '*.onnxtxt' -size -64k -print0)
 
 # Assembler dictionary: every mnemonic and field name of the ISA table
 # (runtime/isa/Instructions.def) plus the directives and keywords.
@@ -86,11 +124,13 @@ for t in "${targets[@]}"; do
   args=(-max_total_time="$seconds" -print_final_stats=1 -timeout=10
         -rss_limit_mb=2048 -artifact_prefix="$art/")
   [[ $t == fuzz-asm ]] && args+=(-dict="$dict")
+  bin=$build/fuzz/$t
+  [[ $t == fuzz-onnx* ]] && bin=$build_onnx/fuzz/$t
   # shellcheck disable=SC2206
   args+=(${TERN_FUZZ_ARGS:-})
   log=$build/fuzz-logs/$t.log
   before=$(find "$art" -type f | wc -l)
-  "$build/fuzz/$t" "${args[@]}" "$corpus/$t" >"$log" 2>&1 || status=1
+  "$bin" "${args[@]}" "$corpus/$t" >"$log" 2>&1 || status=1
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)

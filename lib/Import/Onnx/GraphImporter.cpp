@@ -412,8 +412,14 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
                                           << "' is not defined before its use");
     OpBinder binder(*this, node, loc, opset, builder);
     const Handler *handler = registry.lookup(node.op_type(), 17);
-    if (failed((*handler)(binder)))
-      return nullptr;
+    try {
+      if (failed((*handler)(binder)))
+        return nullptr;
+    } catch (const InvalidNode &e) {
+      return reportError(emitError(loc) << "invalid " << node.op_type()
+                                        << " node '" << nodeName(node)
+                                        << "': " << e.what());
+    }
     for (const auto &out : node.output()) {
       if (out.empty())
         continue;

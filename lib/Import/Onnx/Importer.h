@@ -22,6 +22,8 @@
 
 #include "onnx/onnx_pb.h"
 
+#include <stdexcept>
+
 #include <functional>
 #include <map>
 #include <optional>
@@ -286,7 +288,18 @@ mlir::Value gatherAlongAxis(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value createCast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                        mlir::Type elementType);
 mlir::RankedTensorType withShape(mlir::Value v, llvm::ArrayRef<int64_t> shape);
+/// `axis` in [0, rank) (a negative one counts from the end). An axis outside
+/// [-rank, rank) throws InvalidNode: every handler reads axes, and libonnx's
+/// non-strict shape inference lets invalid ones through.
 int64_t normalizeAxis(int64_t axis, int64_t rank);
+
+/// Thrown by helpers that find a node's attributes or operands invalid in a
+/// way the handler cannot continue from (an axis out of range). The graph
+/// walk catches it and reports it at the node, as one diagnostic; handlers
+/// otherwise return failure() after emitting their own.
+struct InvalidNode : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 } // namespace tern::onnx_import
 

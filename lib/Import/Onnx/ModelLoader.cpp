@@ -114,6 +114,26 @@ OwningOpRef<ModuleOp> importModel(onnx::ModelProto &model, StringRef path,
             baseDir)))
       return nullptr;
 
+  // Every graph output must be computed by something: libonnx's checker
+  // does not ask, and its version converter dereferences the producer.
+  {
+    llvm::StringSet<> defined;
+    const onnx::GraphProto &graph = model.graph();
+    for (const auto &input : graph.input())
+      defined.insert(input.name());
+    for (const auto &init : graph.initializer())
+      defined.insert(init.name());
+    for (const auto &node : graph.node())
+      for (const auto &out : node.output())
+        defined.insert(out);
+    for (const auto &output : graph.output())
+      if (!defined.contains(output.name()))
+        return reportError(emitError(NameLoc::get(
+                               StringAttr::get(&ctx, output.name())))
+                           << "graph output '" << output.name()
+                           << "' is never computed");
+  }
+
   GraphImporter importer(model, options, path, ctx);
   // Unsupported operators first: the checker and the version converter stop
   // at the first op they do not know, and the user wants the full list.

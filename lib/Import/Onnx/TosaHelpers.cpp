@@ -14,6 +14,10 @@ using namespace mlir;
 using namespace tern::onnx_import;
 
 int64_t tern::onnx_import::normalizeAxis(int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    throw InvalidNode("axis " + std::to_string(axis) +
+                      " is out of range for a tensor of rank " +
+                      std::to_string(rank));
   return axis < 0 ? axis + rank : axis;
 }
 

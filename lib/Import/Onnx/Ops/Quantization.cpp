@@ -88,7 +88,11 @@ LogicalResult quantizeHandler(OpBinder &b) {
   auto xt = cast<RankedTensorType>(x.getType());
   Type et = xt.getElementType();
   int64_t rank = xt.getRank();
-  int64_t axis = normalizeAxis(b.getInt("axis", 1), std::max<int64_t>(rank, 1));
+  // The axis matters only for per-axis scales; ONNX's default (1) need not
+  // exist for a rank-1 input with a scalar scale.
+  int64_t axis = b.operandType(1).getNumElements() == 1
+                     ? 0
+                     : normalizeAxis(b.getInt("axis", 1), rank);
   Type storage = b.hasOperand(2) ? b.operandType(2).getElementType()
                                  : IntegerType::get(x.getContext(), 8,
                                                     IntegerType::Unsigned);
@@ -139,7 +143,11 @@ LogicalResult dequantizeHandler(OpBinder &b) {
   if (!it)
     return b.unsupported("a non-integer input");
   int64_t rank = xt.getRank();
-  int64_t axis = normalizeAxis(b.getInt("axis", 1), std::max<int64_t>(rank, 1));
+  // The axis matters only for per-axis scales; ONNX's default (1) need not
+  // exist for a rank-1 input with a scalar scale.
+  int64_t axis = b.operandType(1).getNumElements() == 1
+                     ? 0
+                     : normalizeAxis(b.getInt("axis", 1), rank);
   RankedTensorType scaleType = b.operandType(1);
   Type et = scaleType.getElementType();
   auto outType = xt.clone(et);
