@@ -15,6 +15,7 @@
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -26,24 +27,48 @@ using namespace tern::onnx_import;
 //===----------------------------------------------------------------------===//
 
 int64_t Folded::numElements() const {
+  // Saturating: shapes come from the model, and a product that wraps would
+  // pass the callers' "small enough to fold" checks.
   int64_t n = 1;
   for (int64_t d : shape)
-    n *= d;
+    if (llvm::MulOverflow(n, d, n))
+      return std::numeric_limits<int64_t>::max();
   return n;
 }
 
 Folded Folded::make(ArrayRef<int64_t> shape, Type elementType) {
   Folded f;
+  for (int64_t d : shape)
+    if (d < 0)
+      throw InvalidNode("negative dimension " + std::to_string(d));
   f.shape.assign(shape.begin(), shape.end());
   f.elementType = elementType;
+  // Storage only up to the folding limit: callers check numElements() before
+  // filling, and set() refuses indices beyond the storage, so a model that
+  // asks to fold a huge constant gets an error, not a huge allocation.
+  int64_t n = f.numElements();
+  if (n > kMaxFoldElements)
+    return f;
   if (f.isFloat())
-    f.fps.assign(f.numElements(), 0.0);
+    f.fps.assign(n, 0.0);
   else
-    f.ints.assign(f.numElements(), 0);
+    f.ints.assign(n, 0);
   return f;
 }
 
+/// Index check of set()/setInt(): beyond the storage means a fold of more
+/// than kMaxFoldElements (make() allocated nothing).
+static void checkFoldIndex(const Folded &f, int64_t i) {
+  size_t size = f.isFloat() ? f.fps.size() : f.ints.size();
+  if (i < 0 || static_cast<uint64_t>(i) >= size)
+    throw InvalidNode("a constant of " + std::to_string(f.numElements()) +
+                      " elements is too large to fold at import time "
+                      "(limit " +
+                      std::to_string(kMaxFoldElements) + ")");
+}
+
 void Folded::set(int64_t i, double v) {
+  checkFoldIndex(*this, i);
   if (isFloat())
     fps[i] = v;
   else
@@ -51,6 +76,7 @@ void Folded::set(int64_t i, double v) {
 }
 
 void Folded::setInt(int64_t i, int64_t v) {
+  checkFoldIndex(*this, i);
   if (isFloat())
     fps[i] = static_cast<double>(v);
   else

@@ -69,13 +69,30 @@ std::vector<std::string> tern::getSupportedOnnxOps() {
 // OpBinder
 //===----------------------------------------------------------------------===//
 
+/// The value table entry of operand `i`; the graph walk checked that every
+/// named operand is defined, so only absent or omitted ones are missing.
+static ValueEntry &operandEntry(GraphImporter &importer,
+                                const onnx::NodeProto &node, unsigned i) {
+  ValueEntry *entry = (int)i < node.input_size() && !node.input(i).empty()
+                          ? importer.lookup(node.input(i))
+                          : nullptr;
+  if (!entry)
+    throw InvalidNode("operand " + std::to_string(i) + " is missing");
+  return *entry;
+}
+
 Value OpBinder::operand(unsigned i) {
-  ValueEntry *entry = importer.lookup(node.input(i));
-  return importer.materialize(*entry, loc);
+  Value v = importer.materialize(operandEntry(importer, node, i), loc);
+  if (!v)
+    throw AlreadyReported();
+  return v;
 }
 
 RankedTensorType OpBinder::operandType(unsigned i) {
-  return importer.typeOf(*importer.lookup(node.input(i)), loc);
+  RankedTensorType t = importer.typeOf(operandEntry(importer, node, i), loc);
+  if (!t)
+    throw AlreadyReported();
+  return t;
 }
 
 const Folded *OpBinder::folded(unsigned i) {
@@ -419,6 +436,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       return reportError(emitError(loc) << "invalid " << node.op_type()
                                         << " node '" << nodeName(node)
                                         << "': " << e.what());
+    } catch (const AlreadyReported &) {
+      return nullptr;
     }
     for (const auto &out : node.output()) {
       if (out.empty())

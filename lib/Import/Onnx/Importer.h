@@ -150,8 +150,11 @@ public:
     return (int)i < node.input_size() && !node.input(i).empty();
   }
   /// Operand `i` as an SSA value (a folded one is materialized as tosa.const).
+  /// Never null: a missing or omitted operand throws InvalidNode, one that
+  /// cannot be materialized throws AlreadyReported.
   mlir::Value operand(unsigned i);
-  /// Operand `i`'s type (without materializing a folded value).
+  /// Operand `i`'s type (without materializing a folded value); never null,
+  /// as operand().
   mlir::RankedTensorType operandType(unsigned i);
   /// Operand `i` if it is known at import time.
   const Folded *folded(unsigned i);
@@ -300,6 +303,11 @@ int64_t normalizeAxis(int64_t axis, int64_t rank);
 struct InvalidNode : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+/// Thrown where a node cannot go on because a diagnostic was already
+/// emitted for it (an operand of an element type Tern does not import): the
+/// graph walk stops without a second message.
+struct AlreadyReported {};
 
 } // namespace tern::onnx_import
 

@@ -486,13 +486,17 @@ LogicalResult constantOfShapeHandler(OpBinder &b) {
     et = f->elementType;
     value = f->getAsDouble(0);
   }
-  Folded out = Folded::make(*shape, et);
-  if (out.numElements() <= kMaxFoldElements) {
+  // The shape is data: refuse absurd ones before allocating anything.
+  if (failed(checkTensorSize(*shape, et, b.loc, "ConstantOfShape result")))
+    return failure();
+  if (product(*shape) <= kMaxFoldElements) {
+    Folded out = Folded::make(*shape, et);
     for (int64_t i = 0, e = out.numElements(); i < e; ++i)
       out.set(i, value);
     b.setFolded(0, std::move(out));
     return success();
   }
+  // Too large to fold: a splat constant, which stores one element.
   Folded one = Folded::make({}, et);
   one.set(0, value);
   auto type = RankedTensorType::get(*shape, et);
