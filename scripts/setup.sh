@@ -19,6 +19,11 @@ packages=(
   libgtest-dev libbenchmark-dev libonnx-testdata python3 python3-numpy
   # importer conformance runner (test/Import/Conformance) reads the cases
   python3-onnx
+  # fuzz targets (test/Fuzz, bench/fuzz/run.sh): clang with libFuzzer and
+  # the sanitizer runtimes
+  clang-19 libfuzzer-19-dev libclang-rt-19-dev
+  # the HTML report's render test (test/Runtime/report-render.test)
+  chromium
 )
 # Extra packages a caller asks for (e.g. TERN_EXTRA_PACKAGES="clang-19").
 if [[ -n "${TERN_EXTRA_PACKAGES:-}" ]]; then

@@ -147,6 +147,21 @@ LogicalResult convHandler(OpBinder &b) {
       b.getInts("dilations").value_or(SmallVector<int64_t>{1, 1});
   SmallVector<int64_t> pads =
       b.getInts("pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
+  if (wt.getRank() != 4 || wt.getDimSize(1) != xt.getDimSize(1))
+    return b.emitError() << "Conv weight " << wt
+                         << " is not [M, C, kH, kW] for input " << xt;
+  auto positive = [](ArrayRef<int64_t> v) {
+    return v.size() == 2 && v[0] > 0 && v[1] > 0 && v[0] < (1 << 20) &&
+           v[1] < (1 << 20);
+  };
+  if (!positive(strides) || !positive(dilations))
+    return b.emitError() << "Conv strides and dilations must be two positive "
+                            "integers below 2^20";
+  if (pads.size() != 4 || llvm::any_of(pads, [](int64_t p) {
+        return p < 0 || p >= (1 << 20);
+      }))
+    return b.emitError()
+           << "Conv pads must be four non-negative integers below 2^20";
   int64_t kh = wt.getDimSize(2), kw = wt.getDimSize(3);
   int64_t ih = xt.getDimSize(2), iw = xt.getDimSize(3);
   std::string autoPad = b.getString("auto_pad", "NOTSET");
@@ -169,6 +184,9 @@ LogicalResult convHandler(OpBinder &b) {
       (ih + pads[0] + pads[2] - ((kh - 1) * dilations[0] + 1)) / strides[0] + 1;
   int64_t ow =
       (iw + pads[1] + pads[3] - ((kw - 1) * dilations[1] + 1)) / strides[1] + 1;
+  if (oh <= 0 || ow <= 0)
+    return b.emitError() << "Conv of " << xt << " with " << wt
+                         << " has no output pixels";
   int64_t oc = wt.getDimSize(0);
   Type et = xt.getElementType();
   Value bias;

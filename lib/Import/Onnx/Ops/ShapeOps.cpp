@@ -12,16 +12,22 @@
 #include "../Importer.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace tern::onnx_import;
 
 namespace {
 
+/// Saturates at INT64_MAX: target shapes come from the model's data, and a
+/// product that wrapped could equal the input's size.
 int64_t product(ArrayRef<int64_t> dims) {
   int64_t p = 1;
   for (int64_t d : dims)
-    p *= d;
+    if (llvm::MulOverflow(p, d, p))
+      return std::numeric_limits<int64_t>::max();
   return p;
 }
 
@@ -83,8 +89,12 @@ LogicalResult reshapeHandler(OpBinder &b) {
                              << " that the input does not have";
       shape.push_back(in[i]);
     } else if (d == -1) {
+      if (inferred >= 0)
+        return b.emitError() << "Reshape has more than one -1 dimension";
       inferred = i;
       shape.push_back(1);
+    } else if (d < 0) {
+      return b.emitError() << "Reshape to negative dimension " << d;
     } else {
       shape.push_back(d);
     }
@@ -104,7 +114,9 @@ LogicalResult reshapeHandler(OpBinder &b) {
 
 LogicalResult flattenHandler(OpBinder &b) {
   ArrayRef<int64_t> in = b.operandType(0).getShape();
-  int64_t axis = normalizeAxis(b.getInt("axis", 1), in.size());
+  // Flatten's axis may also equal the rank (everything in the first factor).
+  int64_t rank = in.size(), axis = b.getInt("axis", 1);
+  axis = axis == rank ? rank : normalizeAxis(axis, rank);
   return reshapeTo(
       b, {product(in.take_front(axis)), product(in.drop_front(axis))});
 }
@@ -153,6 +165,14 @@ LogicalResult transposeHandler(OpBinder &b) {
   if (perm.empty())
     for (int64_t i = rank - 1; i >= 0; --i)
       perm.push_back(i);
+  SmallVector<bool> seen(rank, false);
+  for (int64_t p : perm) {
+    if (static_cast<int64_t>(perm.size()) != rank || p < 0 || p >= rank ||
+        seen[p])
+      return b.emitError() << "Transpose perm is not a permutation of the "
+                           << rank << " dimensions of its input";
+    seen[p] = true;
+  }
   if (const Folded *f = b.folded(0)) {
     SmallVector<int64_t> shape;
     for (int64_t p : perm)
@@ -282,8 +302,20 @@ LogicalResult splitHandler(OpBinder &b) {
     if (!s)
       return b.unsupported("split sizes that are not known at import time");
     sizes = *s;
+    // Sizes are data: each in [0, dim] and summing to dim (no overflow).
+    int64_t total = 0;
+    bool valid = sizes.size() == n;
+    for (int64_t size : sizes) {
+      valid &= size >= 0 && size <= in[axis] - total;
+      if (!valid)
+        break;
+      total += size;
+    }
+    if (!valid || total != in[axis])
+      return b.emitError() << "Split sizes do not divide dimension " << axis
+                           << " (" << in[axis] << ") into " << n << " parts";
   } else {
-    if (in[axis] % n)
+    if (n == 0 || in[axis] % n)
       return b.emitError() << "Split of dimension " << in[axis] << " into " << n
                            << " equal parts";
     sizes.assign(n, in[axis] / n);
