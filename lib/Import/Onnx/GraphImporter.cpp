@@ -305,6 +305,27 @@ LogicalResult GraphImporter::checkSupported() {
   return success();
 }
 
+LogicalResult GraphImporter::checkAttributesForLibonnx() {
+  for (const auto &node : model.graph().node()) {
+    if (node.op_type() != "Conv")
+      continue;
+    for (const auto &a : node.attribute()) {
+      bool positive = a.name() == "strides" || a.name() == "dilations" ||
+                      a.name() == "kernel_shape";
+      bool nonNegative = a.name() == "pads";
+      if (!positive && !nonNegative)
+        continue;
+      for (int64_t v : a.ints())
+        if (positive ? v <= 0 : v < 0)
+          return emitError(nodeLoc(node))
+                 << "invalid Conv node '" << nodeName(node) << "': "
+                 << a.name() << " must be "
+                 << (positive ? "positive" : "non-negative") << ", not " << v;
+    }
+  }
+  return success();
+}
+
 FailureOr<RankedTensorType>
 GraphImporter::inputType(const onnx::ValueInfoProto &info) {
   Location loc = NameLoc::get(StringAttr::get(&context, info.name()));

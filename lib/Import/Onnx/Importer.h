@@ -247,6 +247,10 @@ public:
 
   /// Reports every node without a handler (all of them) and fails if any.
   mlir::LogicalResult checkSupported();
+  /// Attributes libonnx's shape inference trusts and would crash on (a zero
+  /// Conv stride divides by zero in convPoolShapeInference): refused at the
+  /// node before libonnx sees them.
+  mlir::LogicalResult checkAttributesForLibonnx();
 
 private:
   mlir::FailureOr<mlir::RankedTensorType>

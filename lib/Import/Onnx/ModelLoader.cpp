@@ -137,7 +137,8 @@ OwningOpRef<ModuleOp> importModel(onnx::ModelProto &model, StringRef path,
   GraphImporter importer(model, options, path, ctx);
   // Unsupported operators first: the checker and the version converter stop
   // at the first op they do not know, and the user wants the full list.
-  if (failed(importer.checkSupported()))
+  if (failed(importer.checkSupported()) ||
+      failed(importer.checkAttributesForLibonnx()))
     return nullptr;
   try {
     onnx::checker::check_model(model);

@@ -112,6 +112,9 @@ LogicalResult gemmHandler(OpBinder &b) {
   Value a = b.operand(0), w = b.operand(1);
   if (!a || !w)
     return failure();
+  if (cast<RankedTensorType>(a.getType()).getRank() != 2 ||
+      cast<RankedTensorType>(w.getType()).getRank() != 2)
+    return b.emitError() << "Gemm operands A and B must be matrices (rank 2)";
   if (b.getInt("transA", 0))
     a = createTranspose(b.builder, b.loc, a, {1, 0});
   if (b.getInt("transB", 0))

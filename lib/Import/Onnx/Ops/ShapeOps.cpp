@@ -148,8 +148,12 @@ LogicalResult unsqueezeHandler(OpBinder &b) {
     return b.unsupported("axes that are not known at import time");
   int64_t rank = in.size() + axes->size();
   SmallVector<bool> isNew(rank, false);
-  for (int64_t a : *axes)
-    isNew[normalizeAxis(a, rank)] = true;
+  for (int64_t a : *axes) {
+    int64_t axis = normalizeAxis(a, rank);
+    if (isNew[axis])
+      return b.emitError() << "Unsqueeze names axis " << a << " twice";
+    isNew[axis] = true;
+  }
   SmallVector<int64_t> shape;
   size_t next = 0;
   for (int64_t i = 0; i < rank; ++i)
@@ -203,6 +207,16 @@ LogicalResult concatHandler(OpBinder &b) {
   RankedTensorType first = b.operandType(0);
   int64_t rank = first.getRank();
   int64_t axis = normalizeAxis(b.getInt("axis", 0), rank);
+  for (unsigned i = 1; i < b.getNumOperands(); ++i) {
+    RankedTensorType t = b.operandType(i);
+    bool same = t.getRank() == rank;
+    for (int64_t d = 0; same && d < rank; ++d)
+      same = d == axis || t.getDimSize(d) == first.getDimSize(d);
+    if (!same)
+      return b.emitError() << "Concat operand " << i << " (" << t
+                           << ") does not match operand 0 (" << first
+                           << ") outside axis " << axis;
+  }
   bool allFolded = true;
   for (unsigned i = 0; i < b.getNumOperands() && allFolded; ++i)
     allFolded = b.folded(i) != nullptr;
@@ -363,6 +377,10 @@ LogicalResult sliceHandler(OpBinder &b) {
   } else {
     steps.assign(starts->size(), 1);
   }
+  if (ends->size() != starts->size() || axes.size() != starts->size() ||
+      steps.size() != starts->size())
+    return b.emitError() << "Slice starts, ends, axes and steps differ in "
+                            "length";
   SmallVector<SmallVector<int64_t>> indices;
   for (int64_t d = 0; d < rank; ++d)
     indices.push_back(iota(in[d]));
@@ -384,9 +402,14 @@ LogicalResult sliceHandler(OpBinder &b) {
       start = clampIndex(start, -1, dim - 1);
       end = clampIndex(end, -1, dim - 1);
     }
+    // Stops before `v + step` could overflow (steps are data).
     SmallVector<int64_t> idx;
-    for (int64_t v = start; step > 0 ? v < end : v > end; v += step)
+    for (int64_t v = start; step > 0 ? v < end : v > end;) {
       idx.push_back(v);
+      if (step > 0 ? step > end - v : step < end - v)
+        break;
+      v += step;
+    }
     indices[a] = idx;
   }
   return takeAlong(b, 0, indices);
@@ -543,18 +566,31 @@ LogicalResult rangeHandler(OpBinder &b) {
   const Folded *start = b.folded(0), *limit = b.folded(1), *delta = b.folded(2);
   if (!start || !limit || !delta)
     return b.unsupported("operands that are not known at import time");
+  if (start->numElements() != 1 || limit->numElements() != 1 ||
+      delta->numElements() != 1)
+    return b.emitError() << "Range start, limit and delta must be scalars";
   double s = start->getAsDouble(0), l = limit->getAsDouble(0),
          d = delta->getAsDouble(0);
   if (d == 0)
     return b.emitError() << "Range delta must not be 0";
-  int64_t n =
-      std::max<int64_t>(0, static_cast<int64_t>(std::ceil((l - s) / d)));
+  // The count is data: compared as a double before any integer conversion.
+  double count = std::max(0.0, std::ceil((l - s) / d));
+  if (!(count <= static_cast<double>(kMaxFoldElements)))
+    return b.emitError() << "Range of " << count
+                         << " elements is too large to fold at import time "
+                            "(limit "
+                         << kMaxFoldElements << ")";
+  int64_t n = static_cast<int64_t>(count);
   Folded out = Folded::make({n}, start->elementType);
   for (int64_t i = 0; i < n; ++i) {
     if (out.isFloat())
-      out.fps[i] = s + i * d;
+      out.set(i, s + i * d);
     else
-      out.ints[i] = start->ints[0] + i * delta->ints[0];
+      // Wraps like the hardware's int64 instead of overflowing (UB).
+      out.setInt(i, static_cast<int64_t>(
+                        static_cast<uint64_t>(start->ints[0]) +
+                        static_cast<uint64_t>(i) *
+                            static_cast<uint64_t>(delta->ints[0])));
   }
   b.setFolded(0, std::move(out));
   return success();
