@@ -85,6 +85,13 @@ void Folded::setInt(int64_t i, int64_t v) {
 
 DenseElementsAttr Folded::toAttr() const {
   RankedTensorType type = getType();
+  // A constant above the folding limit has no storage (make()).
+  if (static_cast<int64_t>(isFloat() ? fps.size() : ints.size()) !=
+      numElements())
+    throw InvalidNode("a constant of " + std::to_string(numElements()) +
+                      " elements is too large to build at import time "
+                      "(limit " +
+                      std::to_string(kMaxFoldElements) + ")");
   if (auto ft = dyn_cast<FloatType>(elementType)) {
     SmallVector<APFloat> values;
     values.reserve(fps.size());

@@ -93,6 +93,17 @@ LogicalResult quantizeHandler(OpBinder &b) {
   int64_t axis = b.operandType(1).getNumElements() == 1
                      ? 0
                      : normalizeAxis(b.getInt("axis", 1), rank);
+  if (b.operandType(1).getNumElements() != 1 &&
+      (b.operandType(1).getRank() != 1 ||
+       b.operandType(1).getDimSize(0) != xt.getDimSize(axis)))
+    return b.emitError() << "per-axis scale " << b.operandType(1)
+                         << " does not match dimension " << axis << " of "
+                         << xt;
+  if (b.hasOperand(2) &&
+      b.operandType(2).getNumElements() != b.operandType(1).getNumElements())
+    return b.emitError() << "zero point " << b.operandType(2)
+                         << " and scale " << b.operandType(1)
+                         << " differ in size";
   Type storage = b.hasOperand(2) ? b.operandType(2).getElementType()
                                  : IntegerType::get(x.getContext(), 8,
                                                     IntegerType::Unsigned);
@@ -148,6 +159,17 @@ LogicalResult dequantizeHandler(OpBinder &b) {
   int64_t axis = b.operandType(1).getNumElements() == 1
                      ? 0
                      : normalizeAxis(b.getInt("axis", 1), rank);
+  if (b.operandType(1).getNumElements() != 1 &&
+      (b.operandType(1).getRank() != 1 ||
+       b.operandType(1).getDimSize(0) != xt.getDimSize(axis)))
+    return b.emitError() << "per-axis scale " << b.operandType(1)
+                         << " does not match dimension " << axis << " of "
+                         << xt;
+  if (b.hasOperand(2) &&
+      b.operandType(2).getNumElements() != b.operandType(1).getNumElements())
+    return b.emitError() << "zero point " << b.operandType(2)
+                         << " and scale " << b.operandType(1)
+                         << " differ in size";
   RankedTensorType scaleType = b.operandType(1);
   Type et = scaleType.getElementType();
   auto outType = xt.clone(et);
