@@ -569,6 +569,9 @@ LogicalResult rangeHandler(OpBinder &b) {
   if (start->numElements() != 1 || limit->numElements() != 1 ||
       delta->numElements() != 1)
     return b.emitError() << "Range start, limit and delta must be scalars";
+  if (start->elementType != limit->elementType ||
+      start->elementType != delta->elementType)
+    return b.emitError() << "Range start, limit and delta differ in type";
   double s = start->getAsDouble(0), l = limit->getAsDouble(0),
          d = delta->getAsDouble(0);
   if (d == 0)
@@ -588,9 +591,9 @@ LogicalResult rangeHandler(OpBinder &b) {
     else
       // Wraps like the hardware's int64 instead of overflowing (UB).
       out.setInt(i, static_cast<int64_t>(
-                        static_cast<uint64_t>(start->ints[0]) +
+                        static_cast<uint64_t>(start->getAsInt(0)) +
                         static_cast<uint64_t>(i) *
-                            static_cast<uint64_t>(delta->ints[0])));
+                            static_cast<uint64_t>(delta->getAsInt(0))));
   }
   b.setFolded(0, std::move(out));
   return success();
