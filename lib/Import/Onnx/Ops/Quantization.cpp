@@ -110,6 +110,10 @@ LogicalResult quantizeHandler(OpBinder &b) {
   auto it = dyn_cast<IntegerType>(storage);
   if (!it)
     return b.unsupported("a non-integer zero point");
+  // ONNX quantizes to 8 and 16 bits; wider storage has no exact clamp bounds
+  // in the float arithmetic below.
+  if (it.getWidth() > 16)
+    return b.unsupported("a " + Twine(it.getWidth()) + "-bit zero point");
   auto outType = xt.clone(storage);
 
   const Folded *scale = b.folded(1);
