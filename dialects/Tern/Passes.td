@@ -96,8 +96,22 @@ def TernSelectPrecision
       `int`, everything else `bf16`. `tern-quantize` then uses the model's
       own scales; no calibration is needed.
 
-    The integer-only policy (integer SFU kernels) and the automatic policy
-    are not available yet (the option refuses them).
+    - `int-only` (SwiftTron / I-BERT, SEEDS.md sections 0-1): every
+      operator integer. Residual connections (`tosa.add` of two run-time
+      tensors of the result's shape) become `tern.add`; `tern.linear`,
+      `tern.matmul`, `tern.softmax` (i-exp softmax), `tern.gelu` (i-GELU),
+      `tern.layer_norm` (integer LayerNorm) and `tern.add` get `int`. An
+      operator without an integer kernel (`tern.relu`, a masked
+      `tern.matmul`) is an error naming its ONNX node.
+    - `int8-max`: `int` for every operator with an integer kernel
+      (`tern.linear`, unmasked `tern.matmul`, `tern.softmax`, `tern.gelu`,
+      `tern.layer_norm`), `bf16` for the others; residual adds stay
+      `tosa.add` in bf16 (the residual stream is not integer), so each
+      LayerNorm input is quantized and each residual branch dequantized.
+      Never refuses a model.
+
+    The automatic policy is run by the driver (`tern compile --precision
+    auto`), not by this pass.
 
     Per-operator overrides (`overrides=NAME=MODE,...`) apply after the
     policy, to every op whose name matches the glob NAME. An op's name is
@@ -121,7 +135,11 @@ def TernSelectPrecision
              clEnumValN(::tern::PrecisionPolicy::tataa, "tataa",
                         "matrix operators in int8, the rest in bf16"),
              clEnumValN(::tern::PrecisionPolicy::qdq, "qdq",
-                        "int where a QDQ model dequantizes the operands"))}]>,
+                        "int where a QDQ model dequantizes the operands"),
+             clEnumValN(::tern::PrecisionPolicy::intOnly, "int-only",
+                        "every operator integer (I-BERT / SwiftTron)"),
+             clEnumValN(::tern::PrecisionPolicy::int8Max, "int8-max",
+                        "int wherever an integer kernel exists, else bf16"))}]>,
     Option<"overrideDecided", "override", "bool", /*default=*/"false",
            "Also change ops whose precision is already decided">,
     ListOption<"overrides", "overrides", "std::string",
@@ -166,6 +184,23 @@ def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
       the product scale folded in: Q.K^T, the output projection, FC1, FC2).
       Layout operations between an int8 result and its consumers are
       retyped to the quantized type.
+
+    Integer kernels (`int-only`, `int8-max`): when a `tern.softmax`,
+    `tern.gelu`, `tern.layer_norm` or `tern.add` is `int`, every int op is
+    typed in program order and operands are brought to what the kernel
+    takes by `tern.requantize` (integer, not a conversion): matrix-op
+    activations int8 at their calibrated scale; a matrix op's result int8
+    as above, else its int32 accumulator (`i32` at S_x*S_w*scale); softmax
+    takes the int32 product directly (I-BERT), or a narrower requantized
+    input where i-exp's constants would not fit 32 bits, and returns int32
+    at 2^-8; GELU's input is requantized to the widest width (<= 22 bits)
+    whose i-GELU result provably fits 32 bits, the result is int32 at
+    |S*S_erf/2|; LayerNorm takes any int32 input and returns int32 at the
+    scale of its integer gamma/beta (lib/Quant/IntKernels); a residual add
+    requantizes both branches to 22 bits at the sum's calibrated scale.
+    Float values entering the integer region get a `quant.qcast` (int8);
+    integer values used by float ops get a `quant.dcast`; TOSA gathers and
+    slices carry the integer type through.
 
     QDQ models: an operand that is a `quant.dcast` of a quantized value
     (QuantizeLinear -> DequantizeLinear, or a DequantizeLinear weight) is

@@ -238,6 +238,34 @@ def Tern_AddOp : Tern_Op<"add", [Pure, SameOperandsShape,
   }];
 }
 
+def Tern_RequantizeOp : Tern_Op<"requantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "integer rescaling of a quantized tensor to another scale or width";
+  let description = [{
+    `result = clamp(round(input * S_in / S_out))` in integers: the
+    requantization unit's dyadic multiply-and-shift from one symmetric
+    per-tensor quantized type to another (I-BERT's QuantAct). Inserted by
+    `tern-quantize` under the integer-only policies, where a kernel needs its
+    operand at another scale or width (an int32 accumulator to int8 for the
+    next matrix op, both residual branches to the 22-bit sum scale, the
+    GELU input to a width whose constants fit 32 bits). Not a conversion:
+    no float value is involved.
+
+    Example:
+
+    ```mlir
+    %q = tern.requantize %acc
+        : tensor<17x64x!quant.uniform<i32:f32, 4.2e-05>>
+          -> tensor<17x64x!quant.uniform<i8<-127:127>:f32, 0.0209>>
+    ```
+  }];
+  let arguments = (ins Tern_Tensor:$input);
+  let results = (outs Tern_Tensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Attention head layout
 //===----------------------------------------------------------------------===//

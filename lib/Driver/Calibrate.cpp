@@ -11,6 +11,7 @@
 #include "runtime/io/Tensor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
@@ -68,7 +69,25 @@ ProbeSet collectProbes(func::FuncOp func) {
         v.getDefiningOp()->getNumResults() == 1)
       set.probes.insert(index[v.getDefiningOp()]);
   };
+  auto isConstant = [](Value v) {
+    return v.getDefiningOp() &&
+           v.getDefiningOp()->hasTrait<OpTrait::ConstantLike>();
+  };
   for (Operation *op : set.ops) {
+    // The integer-only kernels also need the ranges of the non-linear ops'
+    // inputs and results and of residual sums (tosa.add of two run-time
+    // tensors, raised to tern.add by the int-only policy).
+    if (isa<SoftmaxOp, GeluOp, LayerNormOp, AddOp>(op)) {
+      probeValue(op->getOperand(0));
+      if (isa<AddOp>(op))
+        probeValue(op->getOperand(1));
+      probeValue(op->getResult(0));
+    } else if (auto add = dyn_cast<tosa::AddOp>(op)) {
+      if (!isConstant(add.getInput1()) && !isConstant(add.getInput2()) &&
+          add.getInput1().getType() == add.getType() &&
+          add.getInput2().getType() == add.getType())
+        probeValue(add.getResult());
+    }
     if (auto linear = dyn_cast<LinearOp>(op)) {
       probeValue(linear.getInput());
       probeValue(linear.getResult());

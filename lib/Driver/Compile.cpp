@@ -73,17 +73,19 @@ tern::loadModelForCommand(StringRef path, ArrayRef<std::string> inputShapes,
 
 llvm::Error tern::checkPrecisionPolicy(StringRef policy) {
   if (policy == "bf16" || policy == "tataa" || policy == "qdq" ||
-      policy == "auto")
+      policy == "auto" || policy == "int-only" || policy == "int8-max")
     return llvm::Error::success();
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "unknown precision policy '" + policy +
-                                     "'; available: bf16, tataa, qdq, auto");
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      "unknown precision policy '" + policy +
+          "'; available: bf16, tataa, qdq, int-only, int8-max, auto");
 }
 
 bool tern::policyQuantizes(StringRef policy) { return policy != "bf16"; }
 
 bool tern::policyNeedsCalibration(StringRef policy) {
-  return policy == "tataa" || policy == "auto";
+  return policy == "tataa" || policy == "auto" || policy == "int-only" ||
+         policy == "int8-max";
 }
 
 namespace {
@@ -132,9 +134,11 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   if (stopAfter == EmitKind::Tosa)
     return;
   TernSelectPrecisionOptions select;
-  select.policy = policy == "tataa" ? PrecisionPolicy::tataa
-                  : policy == "qdq" ? PrecisionPolicy::qdq
-                                    : PrecisionPolicy::bf16;
+  select.policy = policy == "tataa"      ? PrecisionPolicy::tataa
+                  : policy == "qdq"      ? PrecisionPolicy::qdq
+                  : policy == "int-only" ? PrecisionPolicy::intOnly
+                  : policy == "int8-max" ? PrecisionPolicy::int8Max
+                                         : PrecisionPolicy::bf16;
   select.overrides = options.precisionOverrides;
   pm.addNestedPass<func::FuncOp>(createTernSelectPrecision(select));
   if (policyQuantizes(policy) || hasIntOverride(options.precisionOverrides)) {

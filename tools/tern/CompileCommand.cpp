@@ -36,7 +36,7 @@ cl::opt<std::string> target("target", cl::desc("Target preset name or .json"),
 tern::tool::QuantFlags quantFlags(compileCmd);
 cl::opt<std::string>
     precision("precision",
-              cl::desc("Precision policy of tern-select-precision (bf16, tataa, qdq, auto)"),
+              cl::desc("Precision policy of tern-select-precision (bf16, tataa, qdq, int-only, int8-max, auto)"),
               cl::init("bf16"), cl::sub(compileCmd));
 cl::opt<tern::EmitKind> emit(
     "emit", cl::desc("What to write"), cl::init(tern::EmitKind::Program),

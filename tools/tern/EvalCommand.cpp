@@ -33,7 +33,7 @@ cl::opt<std::string> target("target", cl::desc("Target preset name or .json"),
                             cl::init("tern-edge"), cl::sub(evalCmd));
 tern::tool::QuantFlags quantFlags(evalCmd);
 cl::opt<std::string>
-    precision("precision", cl::desc("Precision policy (bf16, tataa, qdq, auto)"),
+    precision("precision", cl::desc("Precision policy (bf16, tataa, qdq, int-only, int8-max, auto)"),
               cl::init("bf16"), cl::sub(evalCmd));
 cl::list<std::string> inputShapes("input-shape",
                                   cl::desc("Static shape of an ONNX input"),

@@ -286,3 +286,19 @@ func.func @per_channel_bias(%x: tensor<4x3x!q>, %w: tensor<3x2x!pc>, %b: tensor<
   %0 = tern.linear %x, %w, %b precision <int> : tensor<4x3x!q>, tensor<3x2x!pc>, tensor<2x!pb> -> tensor<4x2xf32>
   return %0 : tensor<4x2xf32>
 }
+
+// -----
+
+func.func @requantize_float(%x: tensor<4x8xf32>) -> tensor<4x8x!quant.uniform<i8<-127:127>:f32, 0.1>> {
+  // expected-error @+1 {{operand and result must be symmetric (zero point 0) per-tensor quantized i8 or i32, got 'f32'}}
+  %0 = tern.requantize %x : tensor<4x8xf32> -> tensor<4x8x!quant.uniform<i8<-127:127>:f32, 0.1>>
+  return %0 : tensor<4x8x!quant.uniform<i8<-127:127>:f32, 0.1>>
+}
+
+// -----
+
+func.func @requantize_zero_point(%x: tensor<4x8x!quant.uniform<i32:f32, 0.01>>) -> tensor<4x8x!quant.uniform<i8:f32, 0.1:3>> {
+  // expected-error @+1 {{operand and result must be symmetric (zero point 0) per-tensor quantized i8 or i32, got '!quant.uniform<i8:f32, 1.000000e-01:3>'}}
+  %0 = tern.requantize %x : tensor<4x8x!quant.uniform<i32:f32, 0.01>> -> tensor<4x8x!quant.uniform<i8:f32, 0.1:3>>
+  return %0 : tensor<4x8x!quant.uniform<i8:f32, 0.1:3>>
+}

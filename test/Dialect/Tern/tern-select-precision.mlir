@@ -6,7 +6,7 @@
 // RUN:   | FileCheck %s --check-prefix=TATAA
 // RUN: tern-opt %s --pass-pipeline='builtin.module(func.func(tern-select-precision{policy=qdq}))' \
 // RUN:   | FileCheck %s --check-prefix=QDQ
-// RUN: not tern-opt %s --pass-pipeline='builtin.module(func.func(tern-select-precision{policy=int8-max}))' \
+// RUN: not tern-opt %s --pass-pipeline='builtin.module(func.func(tern-select-precision{policy=int4-max}))' \
 // RUN:   2>&1 | FileCheck %s --check-prefix=UNKNOWN
 
 // Tests that undecided (f32) ops become bf16 and that a decision already
@@ -16,7 +16,7 @@
 // BF16: tern.softmax {{.*}} precision <int>
 // BF16: tern.gelu {{.*}} precision <bf16>
 // OVERRIDE: tern.softmax {{.*}} precision <bf16>
-// UNKNOWN: Cannot find option named 'int8-max'!
+// UNKNOWN: Cannot find option named 'int4-max'!
 // TATAA maps matrix ops to int and everything else to bf16; layout ops
 // carry no precision.
 // TATAA-LABEL: func @block

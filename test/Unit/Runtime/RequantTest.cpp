@@ -92,3 +92,22 @@ TEST(Requant, ElasticRoundsHalfUpWithZeroPoint) {
   EXPECT_EQ(requantElastic(300, 1, 1, 0), 127);
   EXPECT_EQ(requantElastic(0, 1, 1, -128), -128);
 }
+
+TEST(Requant, WideRoundsHalfEvenSignedSaturatesAtWidth) {
+  // m / 2^shift = 1/2: ties go to even.
+  EXPECT_EQ(requantWide(5, 1, 1, 22), 2);   // 2.5 -> 2
+  EXPECT_EQ(requantWide(7, 1, 1, 22), 4);   // 3.5 -> 4
+  EXPECT_EQ(requantWide(-5, 1, 1, 22), -2); // -2.5 -> -2
+  // A negative multiplier flips the sign: -3 * 5 / 2 = -7.5 -> -8.
+  EXPECT_EQ(requantWide(5, -3, 1, 22), -8);
+  // Symmetric saturation at 2^(bits-1) - 1.
+  EXPECT_EQ(requantWide(1 << 30, 1, 0, 22), (1 << 21) - 1);
+  EXPECT_EQ(requantWide(-(1 << 30), 1, 0, 22), -((1 << 21) - 1));
+  EXPECT_EQ(requantWide(300, 1, 0, 8), 127);
+  EXPECT_EQ(requantWide(-300, 1, 0, 8), -127);
+  EXPECT_EQ(requantWide(INT32_MIN, 1, 0, 32), -INT32_MAX);
+  // The identity (multiplier 1, shift 0) widens exactly.
+  EXPECT_EQ(requantWide(-128, 1, 0, 32), -128);
+  // I-BERT's 31-bit encoding of 0.1 (1717986918 / 2^34): 1000 -> 100.
+  EXPECT_EQ(requantWide(1000, 1717986918, 34, 16), 100);
+}

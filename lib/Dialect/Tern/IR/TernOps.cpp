@@ -288,5 +288,19 @@ LogicalResult ReluOp::verify() {
   return verifySameShape(*this, getInput(), getResult());
 }
 
+LogicalResult RequantizeOp::verify() {
+  for (Value v : {getInput(), getResult()}) {
+    auto q = dyn_cast<mlir::quant::UniformQuantizedType>(
+        getElementTypeOrSelf(v.getType()));
+    if (!q || q.getZeroPoint() != 0 || !q.isSigned() ||
+        (q.getStorageTypeIntegralWidth() != 8 &&
+         q.getStorageTypeIntegralWidth() != 32))
+      return emitOpError("operand and result must be symmetric (zero point "
+                         "0) per-tensor quantized i8 or i32, got ")
+             << getElementTypeOrSelf(v.getType());
+  }
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "Tern/TernOps.cpp.inc"

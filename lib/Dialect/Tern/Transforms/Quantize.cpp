@@ -12,10 +12,12 @@
 #include "tern/Dialect/Tern/IR/Quantization.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
 #include "tern/Dialect/Tern/Transforms/Passes.h"
+#include "tern/Quant/IntKernels.h"
 #include "tern/Quant/QuantParams.h"
 
 #include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
 
 namespace tern {
 #define GEN_PASS_DEF_TERNQUANTIZE
@@ -75,6 +77,14 @@ void retype(Value value, Type elementType) {
       retype(user->getResult(0), elementType);
 }
 
+/// The f32 values of a constant vector (LayerNorm's gamma and beta).
+std::optional<SmallVector<float>> constantVector(Value v) {
+  Attribute attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  return readF32Elements(attr);
+}
+
 class TernQuantize : public tern::impl::TernQuantizeBase<TernQuantize> {
 public:
   using TernQuantizeBase::TernQuantizeBase;
@@ -120,10 +130,21 @@ public:
         retype(result, *type);
       }
 
-    // Phase 3: operands.
-    for (Operation *op : intOps)
-      if (failed(quantizeOperands(op)))
+    // Integer-only kernels (softmax, GELU, LayerNorm, residual add in int):
+    // every int op in program order, then dequantization for float users.
+    bool integerKernels = false;
+    func.walk([&](Operation *op) {
+      integerKernels |= isIntKernelOp(op);
+    });
+    if (integerKernels) {
+      if (failed(quantizeIntegerOnly(func)))
         return signalPassFailure();
+    } else {
+      // Phase 3: operands.
+      for (Operation *op : intOps)
+        if (failed(quantizeOperands(op)))
+          return signalPassFailure();
+    }
 
     // A dequantize-requantize round trip to the same type is the identity
     // (both casts are exact on the grid): the int8 value flows on.
@@ -162,6 +183,288 @@ public:
   }
 
 private:
+  static bool isInt(Operation *op) {
+    auto precision = op->getAttrOfType<PrecisionAttr>("precision");
+    return precision && precision.getValue() == Precision::integer;
+  }
+  /// A non-matrix op with an integer kernel, in int precision.
+  static bool isIntKernelOp(Operation *op) {
+    return isa<SoftmaxOp, GeluOp, LayerNormOp, AddOp>(op) && isInt(op);
+  }
+  static mq::UniformQuantizedType qtype(Value v) {
+    return dyn_cast<mq::UniformQuantizedType>(
+        getElementTypeOrSelf(v.getType()));
+  }
+  /// A symmetric type of `bits` (8: i8 storage; more: i32 storage with
+  /// the narrow range of that width).
+  mq::UniformQuantizedType intType(unsigned bits, double scale) {
+    MLIRContext *ctx = &getContext();
+    int64_t hi = (int64_t(1) << (bits - 1)) - 1;
+    return mq::UniformQuantizedType::get(
+        mq::QuantizationFlags::Signed,
+        IntegerType::get(ctx, bits <= 8 ? 8 : 32), Float32Type::get(ctx),
+        scale, 0, -hi, hi);
+  }
+  mq::UniformQuantizedType i32Type(double scale, int64_t bound) {
+    MLIRContext *ctx = &getContext();
+    return mq::UniformQuantizedType::get(
+        mq::QuantizationFlags::Signed, IntegerType::get(ctx, 32),
+        Float32Type::get(ctx), scale, 0, -bound, bound);
+  }
+  /// max(|min|, |max|) of a value's calibrated range.
+  FailureOr<double> absMax(Value value, Operation *user, StringRef what) {
+    std::optional<tq::Range> range = findCalibratedRange(value);
+    if (!range) {
+      user->emitOpError("has no calibrated range for its ")
+          << what
+          << " (a 'tern.range' attribute on the producer; calibrate with "
+             "`tern compile --calib DIR`)";
+      return failure();
+    }
+    double m = std::max(std::fabs(range->min), std::fabs(range->max));
+    return m > 0 ? m : 1.0;
+  }
+
+  /// `value` as `type`: a quant.qcast of a float value (a conversion) or a
+  /// tern.requantize of a quantized one, shared per (value, type) and
+  /// placed after the value's definition.
+  Value asType(Value value, Type elementType) {
+    if (getElementTypeOrSelf(value.getType()) == elementType)
+      return value;
+    auto key = std::make_pair(value, elementType);
+    if (Value cached = qcasts.lookup(key))
+      return cached;
+    OpBuilder b(&getContext());
+    if (Operation *def = value.getDefiningOp())
+      b.setInsertionPointAfter(def);
+    else
+      b.setInsertionPointToStart(value.getParentBlock());
+    auto type = cast<RankedTensorType>(value.getType()).clone(elementType);
+    Value cast;
+    if (qtype(value))
+      cast = b.create<RequantizeOp>(value.getLoc(), type, value);
+    else
+      cast = b.create<mq::QuantizeCastOp>(value.getLoc(), type, value);
+    qcasts[key] = cast;
+    return cast;
+  }
+
+  /// An int8 operand for a matrix op: at the value's calibrated scale.
+  LogicalResult toInt8(Operation *op, OpOperand &operand, StringRef what) {
+    Value v = operand.get();
+    auto q = qtype(v);
+    if (q && q.getStorageTypeIntegralWidth() == 8)
+      return success();
+    if (!q) {
+      // Float producers (and QDQ models) as in the matrix-only path.
+      return quantizeActivation(op, operand, what);
+    }
+    FailureOr<double> m = absMax(v, op, what);
+    if (failed(m))
+      return failure();
+    operand.set(asType(v, intType(8, *m / 127.0)));
+    return success();
+  }
+
+  /// A 32-bit operand at any scale (LayerNorm, and the starting point of
+  /// the others): int32 values as they are; int8 widened; a float value
+  /// quantized to int8 (a conversion) and widened.
+  FailureOr<Value> toInt32(Operation *op, Value v, StringRef what) {
+    auto q = qtype(v);
+    if (!q) {
+      FailureOr<double> m = absMax(v, op, what);
+      if (failed(m))
+        return failure();
+      v = asType(v, intType(8, *m / 127.0));
+      q = qtype(v);
+    }
+    if (q.getStorageTypeIntegralWidth() == 32)
+      return v;
+    return asType(v, i32Type(q.getScale(), q.getStorageTypeMax()));
+  }
+
+  /// Sets an int op's result type; layout ops and data movement (CLS
+  /// gather, slices) after it follow: they copy integers as they are.
+  void setResult(Operation *op, mq::UniformQuantizedType type) {
+    retypeThrough(op->getResult(0), type);
+  }
+  static void retypeThrough(Value value, Type elementType) {
+    auto type = cast<RankedTensorType>(value.getType());
+    value.setType(type.clone(elementType));
+    for (OpOperand &use : value.getUses()) {
+      Operation *user = use.getOwner();
+      if (isLayoutOp(user) || isa<tosa::SliceOp>(user) ||
+          (isa<tosa::GatherOp>(user) && use.getOperandNumber() == 0))
+        retypeThrough(user->getResult(0), elementType);
+    }
+  }
+
+  LogicalResult quantizeIntegerOnly(func::FuncOp func) {
+    SmallVector<Operation *> ops;
+    func.walk([&](Operation *op) {
+      if ((isIntMatrixOp(op) || isIntKernelOp(op)))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops)
+      if (failed(quantizeIntOp(op)))
+        return failure();
+    // Float users of integer values get a dequantizing conversion; data
+    // movement (gather, slice) carries the integer type through.
+    SmallVector<OpOperand *> floatUses;
+    func.walk([&](Operation *op) {
+      if (isIntMatrixOp(op) || isIntKernelOp(op) || isLayoutOp(op) ||
+          isa<RequantizeOp, mq::QuantizeCastOp, mq::DequantizeCastOp,
+              mq::StorageCastOp>(op))
+        return;
+      if (isa<tosa::SliceOp, tosa::GatherOp>(op) && qtype(op->getResult(0)))
+        return;
+      for (OpOperand &use : op->getOpOperands())
+        if (qtype(use.get()))
+          floatUses.push_back(&use);
+    });
+    for (OpOperand *use : floatUses) {
+      Value v = use->get();
+      auto key = std::make_pair(v, Type());
+      Value d = qcasts.lookup(key);
+      if (!d) {
+        OpBuilder b(&getContext());
+        b.setInsertionPointAfterValue(v);
+        d = b.create<mq::DequantizeCastOp>(
+            v.getLoc(),
+            cast<RankedTensorType>(v.getType())
+                .clone(qtype(v).getExpressedType()),
+            v);
+        qcasts[key] = d;
+      }
+      use->set(d);
+    }
+    return success();
+  }
+
+  LogicalResult quantizeIntOp(Operation *op) {
+    MLIRContext *ctx = &getContext();
+    if (auto matmul = dyn_cast<MatMulOp>(op)) {
+      if (failed(toInt8(op, matmul.getLhsMutable(), "lhs")) ||
+          failed(toInt8(op, matmul.getRhsMutable(), "rhs")))
+        return failure();
+      if (qtype(matmul.getResult()))
+        return success(); // int8 (phase 1)
+      double s = qtype(matmul.getLhs()).getScale() *
+                 qtype(matmul.getRhs()).getScale() *
+                 matmul.getScale().convertToDouble();
+      setResult(op, i32Type(s, std::numeric_limits<int32_t>::max()));
+      return success();
+    }
+    if (auto linear = dyn_cast<LinearOp>(op)) {
+      if (failed(toInt8(op, linear.getInputMutable(), "input")) ||
+          failed(quantizeOperands(op)))
+        return failure();
+      if (qtype(linear.getResult()))
+        return success();
+      auto w = qtype(linear.getWeight());
+      if (!w)
+        return linear.emitOpError(
+            "needs per-tensor weights under the integer-only policies "
+            "(--per-channel results are float)");
+      double s = qtype(linear.getInput()).getScale() * w.getScale();
+      setResult(op, i32Type(s, std::numeric_limits<int32_t>::max()));
+      return success();
+    }
+    if (auto softmax = dyn_cast<SoftmaxOp>(op)) {
+      FailureOr<Value> in = toInt32(op, softmax.getInput(), "input");
+      if (failed(in))
+        return failure();
+      // I-BERT feeds the product's int32 directly; a scale too fine for
+      // 32-bit constants is requantized to the widest width that works.
+      Value v = *in;
+      if (!tq::iSoftmaxConstants(qtype(v).getScale())) {
+        FailureOr<double> m = absMax(softmax.getInput(), op, "input");
+        if (failed(m))
+          return failure();
+        Value chosen;
+        for (unsigned bits = 22; bits >= 8 && !chosen; --bits) {
+          double s = *m / ((int64_t(1) << (bits - 1)) - 1);
+          auto k = tq::iSoftmaxConstants(s);
+          if (k)
+            chosen = asType(v, intType(std::max(bits, 9u), s));
+          else
+            llvm::consumeError(k.takeError());
+        }
+        if (!chosen)
+          return op->emitOpError("input range [-")
+                 << *m << ", " << *m
+                 << "] has no width whose i-exp constants fit 32 bits";
+        v = chosen;
+      } else {
+        llvm::consumeError(
+            tq::iSoftmaxConstants(qtype(v).getScale()).takeError());
+      }
+      softmax.getInputMutable().set(v);
+      setResult(op, i32Type(tq::ISoftmaxConstants::kOutputScale, 256));
+      return success();
+    }
+    if (auto gelu = dyn_cast<GeluOp>(op)) {
+      FailureOr<double> m = absMax(gelu.getInput(), op, "input");
+      if (failed(m))
+        return failure();
+      FailureOr<Value> in = toInt32(op, gelu.getInput(), "input");
+      if (failed(in))
+        return failure();
+      // The widest input whose result provably fits 32 bits.
+      for (unsigned bits = 22; bits >= 8; --bits) {
+        int64_t hi = (int64_t(1) << (bits - 1)) - 1;
+        double s = *m / hi;
+        auto k = tq::iGeluConstants(s, hi);
+        if (!k) {
+          llvm::consumeError(k.takeError());
+          continue;
+        }
+        gelu.getInputMutable().set(asType(*in, intType(std::max(bits, 9u), s)));
+        setResult(op, i32Type(std::fabs(k->outputScale),
+                              std::numeric_limits<int32_t>::max()));
+        return success();
+      }
+      return op->emitOpError("input range [-")
+             << *m << ", " << *m
+             << "] has no width whose i-GELU result fits 32 bits";
+    }
+    if (auto ln = dyn_cast<LayerNormOp>(op)) {
+      FailureOr<Value> in = toInt32(op, ln.getInput(), "input");
+      if (failed(in))
+        return failure();
+      ln.getInputMutable().set(*in);
+      std::optional<SmallVector<float>> gamma = constantVector(ln.getGamma()),
+                                        beta = constantVector(ln.getBeta());
+      if (!gamma || !beta)
+        return ln.emitOpError("needs constant gamma and beta for the integer "
+                              "LayerNorm (they are folded at compile time)");
+      auto affine = tq::iLayerNormAffine(*gamma, *beta);
+      if (!affine)
+        return ln.emitOpError("cannot fold gamma and beta: ")
+               << llvm::toString(affine.takeError());
+      setResult(op, i32Type(affine->outputScale,
+                            std::numeric_limits<int32_t>::max()));
+      return success();
+    }
+    auto add = cast<AddOp>(op);
+    // I-BERT: both branches requantized to the output scale, a 22-bit
+    // residual sum into the next LayerNorm.
+    FailureOr<double> m = absMax(add.getResult(), op, "result");
+    if (failed(m))
+      return failure();
+    constexpr unsigned kResidualBits = 22;
+    double s = *m / ((int64_t(1) << (kResidualBits - 1)) - 1);
+    for (OpOperand *operand : {&add.getLhsMutable(), &add.getRhsMutable()}) {
+      FailureOr<Value> in = toInt32(op, operand->get(), "operand");
+      if (failed(in))
+        return failure();
+      operand->set(asType(*in, intType(kResidualBits, s)));
+    }
+    (void)ctx;
+    setResult(op, i32Type(s, 2 * ((int64_t(1) << (kResidualBits - 1)) - 1)));
+    return success();
+  }
+
   /// The quantized type of activation `value` from its calibrated range.
   FailureOr<mq::UniformQuantizedType>
   activationType(Value value, Operation *user, StringRef what) {

@@ -9,6 +9,7 @@
 #include "tern/Dialect/Tern/Transforms/Passes.h"
 
 #include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "llvm/Support/GlobPattern.h"
 
 namespace tern {
@@ -55,14 +56,26 @@ public:
       parsed.push_back({text, std::move(*pattern), *precision});
     }
 
-    bool failedOverride = false;
+    if (policy == PrecisionPolicy::intOnly)
+      raiseResidualAdds();
+
+    bool failedOverride = false, kernelless = false;
     getOperation().walk([&](Operation *op) {
       if (op->getDialect() != ctx->getLoadedDialect<TernDialect>() ||
           !hasPrecision(op))
         return;
       auto current = op->getAttrOfType<PrecisionAttr>("precision");
-      if (!current || current.getValue() == Precision::f32 || overrideDecided)
+      if (!current || current.getValue() == Precision::f32 || overrideDecided) {
+        if (policy == PrecisionPolicy::intOnly && !hasIntegerKernel(op)) {
+          op->emitOpError("has no integer kernel (node '")
+              << operatorName(op)
+              << "'); --precision int-only needs one for every operator "
+                 "(int8-max runs it in bf16)";
+          kernelless = true;
+          return;
+        }
         op->setAttr("precision", PrecisionAttr::get(ctx, choose(op)));
+      }
       std::string name = operatorName(op);
       for (Override &o : parsed) {
         if (!o.pattern.match(name))
@@ -92,11 +105,48 @@ public:
         failedOverride = true;
       }
     }
-    if (failedOverride)
+    if (failedOverride || kernelless)
       signalPassFailure();
   }
 
 private:
+  /// Operators the integer-only kernels cover (SEEDS.md sections 0-1):
+  /// matrix products (unmasked: the mask is a float addend), i-exp softmax,
+  /// i-GELU, integer LayerNorm and the integer residual add.
+  static bool hasIntegerKernel(Operation *op) {
+    if (auto matmul = dyn_cast<MatMulOp>(op))
+      return !matmul.getMask();
+    return isa<LinearOp, SoftmaxOp, GeluOp, LayerNormOp, AddOp>(op);
+  }
+
+  /// A residual connection, `tosa.add` of two run-time tensors with the
+  /// result's type, becomes `tern.add` (integer residual sum). Adds of a
+  /// constant (biases, position embeddings) stay TOSA.
+  void raiseResidualAdds() {
+    SmallVector<tosa::AddOp> adds;
+    getOperation().walk([&](tosa::AddOp add) {
+      auto isConstant = [](Value v) {
+        return v.getDefiningOp() &&
+               v.getDefiningOp()->hasTrait<OpTrait::ConstantLike>();
+      };
+      if (add.getInput1().getType() == add.getType() &&
+          add.getInput2().getType() == add.getType() &&
+          !isConstant(add.getInput1()) && !isConstant(add.getInput2()))
+        adds.push_back(add);
+    });
+    for (tosa::AddOp add : adds) {
+      OpBuilder b(add);
+      auto sum = b.create<AddOp>(add.getLoc(), add.getType(), add.getInput1(),
+                                 add.getInput2(),
+                                 PrecisionAttr::get(&getContext(),
+                                                    Precision::f32));
+      for (NamedAttribute attr : add->getDiscardableAttrs())
+        sum->setAttr(attr.getName(), attr.getValue());
+      add.replaceAllUsesWith(sum.getResult());
+      add.erase();
+    }
+  }
+
   /// Layout ops (split / merge heads) compute nothing and carry no mode.
   static bool hasPrecision(Operation *op) {
     std::optional<RegisteredOperationName> info = op->getRegisteredInfo();
@@ -121,6 +171,11 @@ private:
           });
       return given ? Precision::integer : Precision::bf16;
     }
+    case PrecisionPolicy::intOnly:
+      return Precision::integer; // kernel-less ops are refused before
+    case PrecisionPolicy::int8Max:
+      return hasIntegerKernel(op) && !isa<AddOp>(op) ? Precision::integer
+                                                     : Precision::bf16;
     case PrecisionPolicy::tataa:
       // SEEDS.md section 4: linear layers and attention products on the
       // int8 systolic array, everything else on the bf16 SIMD lanes.

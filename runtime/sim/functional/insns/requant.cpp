@@ -70,6 +70,29 @@ Error execRqElastic(Machine &M, const isa::RqElasticF &f) {
   });
 }
 
+Error execRqWide(Machine &M, const isa::RqWideF &f) {
+  RequantReg r = M.rq[f.rreg];
+  if (f.src > 2)
+    return invalid("field 'src' = 3 is not i8, i16 or i32");
+  if (f.bits < 2 || f.bits > 32)
+    return invalid("field 'bits' = " + Twine(f.bits) + " is not 2..32");
+  const unsigned inBytes = f.src == 0 ? 1 : f.src == 1 ? 2 : 4;
+  const unsigned outBytes = f.bits <= 8 ? 1 : 4;
+  const int32_t mult = static_cast<int32_t>(r.mult);
+  const unsigned bits = f.bits, shift = r.shift;
+  return mapElems(M, f, inBytes, outBytes,
+                  [&](uint64_t e, uint8_t *a, uint8_t *d) {
+                    int32_t v = f.src == 0   ? ld<int8_t>(a, e)
+                                : f.src == 1 ? ld<int16_t>(a, e)
+                                             : ld<int32_t>(a, e);
+                    int32_t q = requantWide(v, mult, shift, bits);
+                    if (outBytes == 1)
+                      st<int8_t>(d, e, static_cast<int8_t>(q));
+                    else
+                      st<int32_t>(d, e, q);
+                  });
+}
+
 Error execCvtI2b(Machine &M, const isa::CvtI2bF &f) {
   if (f.src > 2)
     return invalid("field 'src' = 3 is not i8, i16 or i32");

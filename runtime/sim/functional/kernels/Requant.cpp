@@ -27,6 +27,20 @@ int8_t requantIBert(int32_t q, uint32_t m, unsigned shift) {
   return clamp8(fl);
 }
 
+int32_t requantWide(int32_t q, int32_t m, unsigned shift, unsigned bits) {
+  __int128 v = static_cast<__int128>(q) * m;
+  __int128 fl = v;
+  if (shift != 0) {
+    fl = sar(v, shift);
+    __int128 rem = v - fl * (static_cast<__int128>(1) << shift);
+    __int128 half = static_cast<__int128>(1) << (shift - 1);
+    if (rem > half || (rem == half && (fl & 1)))
+      ++fl;
+  }
+  __int128 hi = (static_cast<__int128>(1) << (bits - 1)) - 1;
+  return static_cast<int32_t>(fl < -hi ? -hi : fl > hi ? hi : fl);
+}
+
 int8_t requantSwift(int32_t q, int32_t m, unsigned c) {
   int64_t v = static_cast<int64_t>(q) * m; // fits: |q*m| <= 2^62
   v >>= c;                                 // c < 64

@@ -22,6 +22,9 @@ int8_t requantSwift(int32_t q, int32_t m, unsigned c);
 int8_t requantTataa(int16_t p, uint16_t man, unsigned exp);
 /// clamp(floor((acc * mq + 2^(s-1)) / 2^s) + zp, -128, 127), 1 <= s < 64.
 int8_t requantElastic(int32_t acc, uint32_t mq, unsigned s, int32_t zp);
+/// clamp(round_half_even(q * m / 2^shift), -(2^(bits-1)-1), 2^(bits-1)-1)
+/// with a signed multiplier, 2 <= bits <= 32 (I-BERT's QuantAct at any width).
+int32_t requantWide(int32_t q, int32_t m, unsigned shift, unsigned bits);
 
 struct DyadicParams {
   uint32_t mult;

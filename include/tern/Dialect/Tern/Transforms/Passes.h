@@ -20,6 +20,8 @@ enum class PrecisionPolicy {
   bf16,  ///< every operator in bf16
   tataa, ///< TATAA: matrix operators in int8, the rest in bf16
   qdq,   ///< int where a QDQ model quantizes the operands, the rest in bf16
+  intOnly, ///< every operator integer (I-BERT / SwiftTron)
+  int8Max, ///< int wherever an integer kernel exists, the rest in bf16
 };
 
 #define GEN_PASS_DECL
