@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+#===- bench/fuzz/compile_sweep.sh - every ONNX node test through tern compile ===#
+#
+# Usage: bench/fuzz/compile_sweep.sh TERN [DATA_DIR]
+#
+# Compiles every model of libonnx's backend node tests (1,000-odd small
+# models, most of them operators Tern does not lower) with `tern compile`
+# and checks the bad-input contract on each (docs/BadInput.md): the exit
+# status is 0 (a program was written) or 1 (no program file left, and an
+# `error:` on stderr); never a crash, a signal or a 30-s timeout. Prints one
+# summary line and every violation; exits 1 if there was any.
+#
+#===----------------------------------------------------------------------===#
+set -uo pipefail
+tern=${1:?usage: $0 TERN [DATA_DIR]}
+data=${2:-/usr/share/libonnx-testdata/data/node}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+compiled=0 refused=0 bad=0
+for dir in "$data"/*/; do
+  model=$dir/model.onnx
+  [[ -f $model ]] || continue
+  out=$work/out.tern
+  rm -f "$out"
+  timeout 30 "$tern" compile "$model" -o "$out" >"$work/log" 2>&1
+  rc=$?
+  name=$(basename "$dir")
+  if ((rc == 0)) && [[ -s $out ]]; then
+    ((compiled++))
+  elif ((rc == 1)) && [[ ! -e $out ]] && grep -q "error:" "$work/log"; then
+    ((refused++))
+  else
+    ((bad++))
+    echo "VIOLATION $name: exit $rc$([[ -e $out ]] && echo ', output left')"
+    tail -3 "$work/log" | sed 's/^/    /'
+  fi
+done
+echo "compile sweep: $((compiled + refused + bad)) models, $compiled compiled," \
+     "$refused refused with an error, $bad violations"
+((bad == 0))
