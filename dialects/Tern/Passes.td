@@ -226,6 +226,11 @@ def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
            "Bits of quantized activations (8; narrower ones are refused)">,
     Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
            "Bits of quantized weights: 8, 6 or 4 (storage i8, i6, i4)">,
+    ListOption<"weightBitsOverrides", "weight-bits-overrides", "std::string",
+               "Per-layer weight widths after `weight-bits`: NAME=BITS, NAME "
+               "a glob on the linear's ONNX node name, BITS 8, 6 or 4; the "
+               "last matching entry wins, and one that matches no linear is "
+               "an error">,
     Option<"perChannel", "per-channel", "bool", /*default=*/"false",
            "Quantize weights per output column (I-BERT) instead of per "
            "tensor (TATAA); such linears return float">,

@@ -80,6 +80,7 @@ Selector::measure(ArrayRef<std::string> overrides) {
   o.precisionOverrides.assign(overrides.begin(), overrides.end());
   o.requant = options.requant;
   o.weightBits = options.weightBits;
+  o.weightBitsOverrides = options.weightBitsOverrides;
   o.activationBits = options.activationBits;
   o.perChannel = options.perChannel;
   o.calibrated = true;

@@ -144,6 +144,7 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   if (policyQuantizes(policy) || hasIntOverride(options.precisionOverrides)) {
     TernQuantizeOptions quantize;
     quantize.weightBits = options.weightBits;
+    quantize.weightBitsOverrides = options.weightBitsOverrides;
     quantize.activationBits = options.activationBits;
     quantize.perChannel = options.perChannel;
     pm.addNestedPass<func::FuncOp>(createTernQuantize(quantize));
@@ -210,10 +211,22 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
     return failure();
   }
 
-  if (policyQuantizes(options.precision) &&
-      !llvm::is_contained(preset.operandBits, options.weightBits)) {
+  // Every width a quantized linear may get: the default and the overrides'.
+  unsigned unsupportedBits = 0;
+  if (policyQuantizes(options.precision)) {
+    SmallVector<unsigned> widths = {options.weightBits};
+    for (StringRef o : options.weightBitsOverrides) {
+      unsigned bits = 0;
+      if (!o.rsplit('=').second.getAsInteger(10, bits))
+        widths.push_back(bits);
+    }
+    for (unsigned bits : widths)
+      if (!unsupportedBits && !llvm::is_contained(preset.operandBits, bits))
+        unsupportedBits = bits;
+  }
+  if (unsupportedBits) {
     mlir::emitError(module.getLoc(), "target '")
-        << preset.name << "' does not execute " << options.weightBits
+        << preset.name << "' does not execute " << unsupportedBits
         << "-bit weights (its operand_bits are "
         << llvm::join(llvm::map_range(preset.operandBits,
                                       [](unsigned b) { return std::to_string(b); }),

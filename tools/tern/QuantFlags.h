@@ -39,6 +39,12 @@ struct QuantFlags {
              llvm::cl::desc("Operand widths of quantized matrix ops: "
                             "w8a8 (default), w6a8, w4a8"),
              llvm::cl::init("w8a8"), llvm::cl::sub(sub)),
+        bitsOverrides("weight-bits-override",
+                      llvm::cl::desc("Per-layer weight width after --bits: "
+                                     "NAME=8|6|4, NAME a glob over ONNX node "
+                                     "names (repeatable; the last match "
+                                     "wins)"),
+                      llvm::cl::value_desc("name=bits"), llvm::cl::sub(sub)),
         perChannel("per-channel",
                    llvm::cl::desc("Quantize weights per output channel "
                                   "(I-BERT) instead of per tensor (TATAA)"),
@@ -92,6 +98,8 @@ struct QuantFlags {
     options.calibration.limit = calibLimit;
     options.requant = requant;
     options.perChannel = perChannel;
+    options.weightBitsOverrides.assign(bitsOverrides.begin(),
+                                       bitsOverrides.end());
     options.precisionOverrides.assign(overrides.begin(), overrides.end());
     if (!overridesFile.empty())
       if (llvm::Error e =
@@ -123,6 +131,7 @@ struct QuantFlags {
   llvm::cl::opt<std::string> calib, calibStats, saveCalibStats, observer;
   llvm::cl::opt<int64_t> calibLimit;
   llvm::cl::opt<std::string> bits;
+  llvm::cl::list<std::string> bitsOverrides;
   llvm::cl::opt<bool> perChannel;
   llvm::cl::list<std::string> overrides;
   llvm::cl::opt<std::string> overridesFile;

@@ -45,6 +45,8 @@ struct CompileOptions {
   std::string requant;
   /// Operand widths of quantized matrix ops (`--bits w4a8`).
   unsigned weightBits = 8, activationBits = 8;
+  /// Per-layer weight widths (NAME=BITS, NAME a glob on ONNX node names).
+  std::vector<std::string> weightBitsOverrides;
   /// Weights per output channel instead of per tensor.
   bool perChannel = false;
   /// Per-operator modes after the policy (NAME=MODE, NAME a glob).

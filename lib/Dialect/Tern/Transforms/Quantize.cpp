@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/Support/GlobPattern.h"
 
 namespace tern {
 #define GEN_PASS_DEF_TERNQUANTIZE
@@ -97,6 +98,8 @@ public:
           << "-bit weights: the matrix unit takes 8, 6 or 4 bits";
       return signalPassFailure();
     }
+    if (failed(parseWeightBitsOverrides(func)))
+      return signalPassFailure();
     // The requantization unit and the bf16 -> int conversion saturate at
     // int8: narrower activations would wrap on the narrow datapath.
     if (activationBits != 8) {
@@ -297,6 +300,59 @@ private:
           (isa<tosa::GatherOp>(user) && use.getOperandNumber() == 0))
         retypeThrough(user->getResult(0), elementType);
     }
+  }
+
+  /// One `weight-bits-overrides` entry.
+  struct WeightBitsOverride {
+    std::string text;
+    llvm::GlobPattern pattern;
+    unsigned bits;
+    bool used = false;
+  };
+  SmallVector<WeightBitsOverride> bitsOverrides;
+
+  /// Parses the overrides and checks that each names at least one linear
+  /// that will be quantized, before anything changes.
+  LogicalResult parseWeightBitsOverrides(func::FuncOp func) {
+    for (const std::string &text : weightBitsOverrides) {
+      auto [name, bitsText] = StringRef(text).rsplit('=');
+      unsigned bits = 0;
+      auto pattern = llvm::GlobPattern::create(name);
+      if (name.empty() || !StringRef(text).contains('=') ||
+          bitsText.getAsInteger(10, bits) ||
+          (bits != 4 && bits != 6 && bits != 8) || !pattern) {
+        if (!pattern)
+          llvm::consumeError(pattern.takeError());
+        return func.emitError("tern-quantize: weight-bits override '")
+               << text
+               << "' is not NAME=BITS with a glob NAME and BITS 8, 6 or 4";
+      }
+      bitsOverrides.push_back({text, std::move(*pattern), bits});
+    }
+    func.walk([&](LinearOp linear) {
+      if (!isIntMatrixOp(linear))
+        return;
+      std::string name = operatorName(linear);
+      for (WeightBitsOverride &o : bitsOverrides)
+        o.used |= o.pattern.match(name);
+    });
+    for (const WeightBitsOverride &o : bitsOverrides)
+      if (!o.used)
+        return func.emitError("tern-quantize: weight-bits override '")
+               << o.text << "' names no int8 linear of '" << func.getName()
+               << "'";
+    return success();
+  }
+
+  /// Weight width of one linear: `weight-bits`, or the last override that
+  /// matches its ONNX node name.
+  unsigned weightBitsOf(Operation *linear) const {
+    unsigned bits = weightBits;
+    std::string name = operatorName(linear);
+    for (const WeightBitsOverride &o : bitsOverrides)
+      if (o.pattern.match(name))
+        bits = o.bits;
+    return bits;
   }
 
   LogicalResult quantizeIntegerOnly(func::FuncOp func) {
@@ -594,7 +650,7 @@ private:
             "per-channel quantization needs its values");
       auto columns = tq::computePerChannelParams(
           *values, weightType.getDimSize(0), weightType.getDimSize(1),
-          weightBits, tq::Scheme::Symmetric);
+          weightBitsOf(op), tq::Scheme::Symmetric);
       if (!columns)
         return linear.emitOpError("cannot quantize its weight: ")
                << llvm::toString(columns.takeError());
@@ -609,7 +665,7 @@ private:
         return linear.emitOpError(
             "has a weight that is not a readable f32 constant; int "
             "precision needs static weights");
-      auto params = tq::computeParams(*weightRange, weightBits,
+      auto params = tq::computeParams(*weightRange, weightBitsOf(op),
                                       tq::Scheme::Symmetric);
       if (!params)
         return linear.emitOpError("cannot quantize its weight: ")
