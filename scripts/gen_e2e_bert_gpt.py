@@ -42,6 +42,13 @@ def main():
     files = {"gpt-ids": gpt_ids, "bert-ids": bert_ids, "bert-pad": pad,
              "bert-nopad": nopad, "gpt-ids-oob": oob, "gpt-ids-i64": wide,
              "gpt-ids-last": last}
+    # A batch of two 32-token sequences (GPT's context length), padded
+    # differently (after 20 and after 30 tokens).
+    ids2 = np.random.default_rng(9).integers(0, 100, (2, 32)).astype(np.int64)
+    pad2 = np.zeros((2, 32), dtype=bool)
+    pad2[0, 20:] = True
+    pad2[1, 30:] = True
+    files.update({"batch2-ids": ids2, "batch2-pad": pad2})
     for name, value in files.items():
         np.save(os.path.join(OUT, name + ".npy"), value)
     gpt = onnx.load("test/models/gpt_decoder_op17.onnx")
@@ -52,6 +59,10 @@ def main():
             bert, {"input_ids": bert_ids, "padding_mask": pad})[0],
         "bert-nopad-ref": onnx_numpy_ref.evaluate(
             bert, {"input_ids": bert_ids, "padding_mask": nopad})[0],
+        "gpt-batch2-ref": onnx_numpy_ref.evaluate(
+            gpt, {"input_ids": ids2})[0],
+        "bert-batch2-ref": onnx_numpy_ref.evaluate(
+            bert, {"input_ids": ids2, "padding_mask": pad2})[0],
     }
     for name, value in refs.items():
         assert np.isfinite(value).all(), name

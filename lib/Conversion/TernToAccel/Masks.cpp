@@ -259,6 +259,44 @@ struct SelectLowering : OpConversionPattern<tosa::SelectOp> {
   TileSizes tiles;
 };
 
+/// tosa.gather(f32 constant, constant indices) -> constant: position
+/// embeddings (positions are a compile-time range), which then broadcast over
+/// the batch as a constant addend.
+struct FoldConstantGather : OpRewritePattern<tosa::GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::GatherOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    auto inType = dyn_cast<RankedTensorType>(op.getValues().getType());
+    DenseIntElementsAttr indices;
+    FailureOr<SmallVector<float>> values = constantFloats(op.getValues());
+    if (!type || !type.hasStaticShape() || !inType ||
+        !inType.hasStaticShape() || failed(values) ||
+        !matchPattern(op.getIndices(), m_Constant(&indices)))
+      return failure();
+    int64_t n = inType.getDimSize(0), k = inType.getDimSize(1),
+            c = inType.getDimSize(2), w = type.getDimSize(1);
+    SmallVector<int64_t> idx;
+    for (const APInt &i : indices.getValues<APInt>())
+      idx.push_back(i.getSExtValue());
+    if (static_cast<int64_t>(idx.size()) != n * w)
+      return failure();
+    SmallVector<float> out;
+    out.reserve(n * w * c);
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t j = 0; j < w; ++j) {
+        int64_t row = idx[b * w + j];
+        if (row < 0 || row >= k)
+          return failure(); // reported by the gather's lowering
+        auto first = values->begin() + (b * k + row) * c;
+        out.append(first, first + c);
+      }
+    rewriter.replaceOpWithNewOp<tosa::ConstOp>(
+        op, type, DenseElementsAttr::get(type, ArrayRef<float>(out)));
+    return success();
+  }
+};
+
 } // namespace
 
 void tern::populateMaskLoweringPatterns(TypeConverter &converter,
@@ -269,6 +307,6 @@ void tern::populateMaskLoweringPatterns(TypeConverter &converter,
 }
 
 void tern::populateMaskFoldingPatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldConstantSlice, FoldConstantEqual, FoldConstantSelect>(
-      patterns.getContext());
+  patterns.add<FoldConstantSlice, FoldConstantEqual, FoldConstantSelect,
+               FoldConstantGather>(patterns.getContext());
 }
