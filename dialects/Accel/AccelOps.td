@@ -87,6 +87,34 @@ def Accel_DmaBroadcastOp : Accel_Op<"dma_broadcast", [
   let hasVerifier = 1;
 }
 
+def Accel_DmaGatherOp : Accel_Op<"dma_gather", [
+    MemoryEffects<[MemRead, MemWrite]>,
+    AllElementTypesMatch<["table", "target"]>]> {
+  let summary = "copy DRAM table rows picked by run-time indices into a tile";
+  let description = [{
+    `target[i, c] = table[indices[i], c]`: the embedding lookup of token ids
+    (the ISA's `load.gather`, on the load queue). `table` is a contiguous
+    rank-2 DRAM buffer of `n` rows; `indices` holds one int32 row index per
+    target row in the vec scratchpad. An index outside `[0, n)` is a run-time
+    error of the simulator that names the instruction.
+
+    Example:
+
+    ```mlir
+    accel.dma_gather %table[%ids], %tile
+        : memref<100x64xbf16>, memref<16xi32, #accel.space<vec>>, memref<16x64xbf16, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_DramBuffer, "", [MemRead]>:$table,
+                       Arg<Accel_VecBuffer, "", [MemRead]>:$indices,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$target);
+  let assemblyFormat = [{
+    $table `[` $indices `]` `,` $target attr-dict `:` type($table) `,`
+    type($indices) `,` type($target)
+  }];
+  let hasVerifier = 1;
+}
+
 def Accel_DmaStoreOp : Accel_Op<"dma_store", [
     MemoryEffects<[MemRead, MemWrite]>, AllShapesMatch<["source", "target"]>,
     AllElementTypesMatch<["source", "target"]>]> {

@@ -40,12 +40,35 @@ Error bindInput(const program::TensorDesc &d, const io::Tensor &t,
                                         : io::ElemType::F32;
     break;
   }
+  const uint64_t n = t.numElements();
+  // Token ids arrive as int64 (ONNX's Gather indices): an i32 program input
+  // takes them narrowed, refusing any value outside the int32 range. (The
+  // gather that reads them checks each id against its table when it runs.)
+  if (d.dtype == DType::I32 && t.type == io::ElemType::I64) {
+    for (uint64_t i = 0; i < n; ++i) {
+      int64_t v;
+      std::memcpy(&v, t.data.data() + 8 * i, 8);
+      if (v < INT32_MIN || v > INT32_MAX)
+        return inputError(d.name, "int64 value " + Twine(v) + " at element " +
+                                      Twine(i) + " does not fit int32");
+      int32_t narrow = static_cast<int32_t>(v);
+      std::memcpy(dst + 4 * i, &narrow, 4);
+    }
+    return Error::success();
+  }
+  // A boolean input (an attention mask) is held as bf16 0 / 1.
+  if (d.dtype == DType::BF16 && t.type == io::ElemType::Bool) {
+    for (uint64_t i = 0; i < n; ++i) {
+      uint16_t b = t.data[i] ? 0x3F80 : 0;
+      std::memcpy(dst + 2 * i, &b, 2);
+    }
+    return Error::success();
+  }
   if (t.type != want)
     return inputError(d.name, "dtype " + io::elemTypeName(t.type) +
                                   " does not match the program's " +
                                   program::dtypeName(d.dtype) + " (expects " +
                                   io::elemTypeName(want) + ")");
-  const uint64_t n = t.numElements();
   if (d.dtype == DType::BF16 && want == io::ElemType::F32) {
     for (uint64_t i = 0; i < n; ++i) {
       float f;

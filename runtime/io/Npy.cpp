@@ -15,14 +15,16 @@ namespace tern::rt::io {
 
 StringRef elemTypeName(ElemType t) {
   static const char *const n[] = {"int8",  "uint8",   "int16",   "int32",
-                                  "int64", "float32", "float64", "bfloat16"};
+                                  "int64", "float32", "float64", "bfloat16",
+                                  "bool"};
   return n[static_cast<unsigned>(t)];
 }
 
 unsigned elemBytes(ElemType t) {
   switch (t) {
   case ElemType::I8:
-  case ElemType::U8: return 1;
+  case ElemType::U8:
+  case ElemType::Bool: return 1;
   case ElemType::I16:
   case ElemType::BF16: return 2;
   case ElemType::I32:
@@ -130,6 +132,7 @@ Expected<Tensor> parseNpy(ArrayRef<uint8_t> buffer, StringRef path) {
   Tensor t;
   if (d == "|i1" || d == "i1") t.type = ElemType::I8;
   else if (d == "|u1" || d == "u1") t.type = ElemType::U8;
+  else if (d == "|b1" || d == "b1") t.type = ElemType::Bool;
   else if (d == "<i2") t.type = ElemType::I16;
   else if (d == "<i4") t.type = ElemType::I32;
   else if (d == "<i8") t.type = ElemType::I64;
@@ -157,6 +160,11 @@ Expected<Tensor> parseNpy(ArrayRef<uint8_t> buffer, StringRef path) {
   const uint8_t *p =
       reinterpret_cast<const uint8_t *>(b.data()) + hstart + hlen;
   t.data.assign(p, p + bytes);
+  if (t.type == ElemType::Bool)
+    for (uint64_t i = 0; i < bytes; ++i)
+      if (t.data[i] > 1)
+        return npyError(path, "bool element " + Twine(i) + " is " +
+                                  Twine(unsigned(t.data[i])) + ", not 0 or 1");
   return t;
 }
 
@@ -165,6 +173,7 @@ Error writeNpy(StringRef path, const Tensor &t) {
   switch (t.type) {
   case ElemType::I8: descr = "|i1"; break;
   case ElemType::U8: descr = "|u1"; break;
+  case ElemType::Bool: descr = "|b1"; break;
   case ElemType::I16: descr = "<i2"; break;
   case ElemType::I32: descr = "<i4"; break;
   case ElemType::I64: descr = "<i8"; break;

@@ -42,6 +42,7 @@ int toOnnx(ElemType t) {
   case ElemType::F32: return onnx::TensorProto::FLOAT;
   case ElemType::F64: return onnx::TensorProto::DOUBLE;
   case ElemType::BF16: return onnx::TensorProto::BFLOAT16;
+  case ElemType::Bool: return onnx::TensorProto::BOOL;
   }
   return 0;
 }

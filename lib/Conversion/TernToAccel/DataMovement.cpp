@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace tern;
@@ -131,20 +132,25 @@ struct ConcatLowering : DramPattern<tosa::ConcatOp> {
   }
 };
 
-/// values [N, K, C], constant indices [N, W] -> out[n, w, :] =
-/// values[n, indices[n, w], :].
+/// values [N, K, C], indices [N, W] -> out[n, w, :] =
+/// values[n, indices[n, w], :]. Constant indices are copies chosen at
+/// compile time; run-time indices (token ids) are loaded into the vec
+/// scratchpad and gathered by `accel.dma_gather` (`load.gather`), which
+/// checks every index against K when it runs.
 struct GatherLowering : DramPattern<tosa::GatherOp> {
   using DramPattern::DramPattern;
   LogicalResult
   matchAndRewrite(tosa::GatherOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     MemRefType type = resultType(op);
-    FailureOr<SmallVector<int64_t>> indices = constantInts(op.getIndices());
-    if (!type || failed(indices))
-      return rewriter.notifyMatchFailure(op, "needs constant indices");
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "result type not convertible");
     auto in = cast<MemRefType>(adaptor.getValues().getType()).getShape();
     int64_t n = in[0], k = in[1], c = in[2], w = type.getDimSize(1);
     TileBuilder tb(rewriter, op.getLoc());
+    FailureOr<SmallVector<int64_t>> indices = constantInts(op.getIndices());
+    if (failed(indices))
+      return gatherAtRunTime(op, adaptor, rewriter, type, n, k, c, w);
     Value out = tb.allocDram(type.getShape(), type.getElementType());
     for (int64_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < w; ++j) {
@@ -156,6 +162,71 @@ struct GatherLowering : DramPattern<tosa::GatherOp> {
                 (i * w + j) * c, {1}, {c}, tiles);
       }
     rewriter.replaceOp(op, out);
+    return success();
+  }
+
+  LogicalResult gatherAtRunTime(tosa::GatherOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter,
+                                MemRefType type, int64_t n, int64_t k,
+                                int64_t c, int64_t w) const {
+    auto idxType = dyn_cast<MemRefType>(adaptor.getIndices().getType());
+    if (!idxType || !idxType.getElementType().isSignlessInteger(32))
+      return op.emitOpError("run-time gather indices must be i32 tensors");
+    unsigned eb = type.getElementTypeBitWidth() / 8;
+    // load.gather field widths: n (table rows) 16 bits, cols (row bytes)
+    // 16 bits, rows 6 bits (at most 63 rows per instruction).
+    constexpr int64_t kMaxTableRows = 65535, kMaxRowBytes = 65535,
+                      kMaxRows = 63;
+    if (k > kMaxTableRows)
+      return op.emitOpError("a run-time gather reads a table of at most ")
+             << kMaxTableRows << " rows (load.gather), got " << k;
+    if (c * eb > kMaxRowBytes ||
+        c * eb > tiles.actBytes / TileSizes::kTilesPerScratchpad)
+      return op.emitOpError("table rows of ")
+             << c * eb << " bytes do not fit a load.gather tile";
+    TileBuilder tb(rewriter, op.getLoc());
+    Value out = tb.allocDram(type.getShape(), type.getElementType());
+    int64_t tm = std::min(kMaxRows, tiles.rowsPerTile(c * eb));
+    for (int64_t i = 0; i < n; ++i) {
+      Value table = tb.rawView(adaptor.getValues(), i * k * c, {k, c}, {c, 1});
+      for (int64_t w0 = 0; w0 < w; w0 += tm) {
+        int64_t rr = std::min(tm, w - w0);
+        Value ids = tb.load(
+            tb.rawView(adaptor.getIndices(), i * w + w0, {rr}, {1}),
+            accel::MemorySpace::vec);
+        Value tile =
+            tb.allocTile({rr, c}, type.getElementType(), accel::MemorySpace::act);
+        rewriter.create<accel::DmaGatherOp>(op.getLoc(), table, ids, tile);
+        tb.store(tile, tb.rawView(out, (i * w + w0) * c, {rr, c}, {c, 1}));
+      }
+    }
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+/// tosa.cast between representations the conversion already shares: i64 or
+/// i32 -> i32 (integer program inputs are i32 in DRAM; an i64 input is
+/// narrowed, with a range check, when it is bound) and i1 -> float (a
+/// boolean is held as bf16 0 / 1).
+struct CastLowering : DramPattern<tosa::CastOp> {
+  using DramPattern::DramPattern;
+  LogicalResult
+  matchAndRewrite(tosa::CastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type from = getElementTypeOrSelf(op.getInput().getType());
+    Type to = getElementTypeOrSelf(op.getType());
+    MemRefType type = resultType(op);
+    bool intToI32 = from.isSignlessInteger() &&
+                    (from.isInteger(32) || from.isInteger(64)) &&
+                    to.isSignlessInteger(32);
+    bool boolToFloat = from.isInteger(1) && isa<FloatType>(to);
+    if (!type || !(intToI32 || boolToFloat) ||
+        adaptor.getInput().getType() != type)
+      return op.emitOpError("cast from ")
+             << from << " to " << to
+             << " is not lowered (only i64/i32 -> i32 ids and i1 -> float)";
+    rewriter.replaceOp(op, adaptor.getInput());
     return success();
   }
 };
@@ -373,7 +444,7 @@ void tern::populateDataMovementLoweringPatterns(TypeConverter &converter,
                                                 RewritePatternSet &patterns,
                                                 const TileSizes &tiles) {
   patterns.add<ReshapeLowering, TransposeLowering, SliceLowering,
-               ConcatLowering, GatherLowering, SplitHeadsLowering,
+               ConcatLowering, GatherLowering, CastLowering, SplitHeadsLowering,
                MergeHeadsLowering>(converter, patterns.getContext(), tiles);
 }
 
@@ -385,4 +456,5 @@ void tern::populateConstantFoldingPatterns(RewritePatternSet &patterns) {
            SinkTransposeThroughConstant<tosa::MulOp>,
            SinkTransposeThroughConstant<tosa::MaximumOp>>(
           patterns.getContext());
+  populateMaskFoldingPatterns(patterns);
 }

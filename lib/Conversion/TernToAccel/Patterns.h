@@ -108,6 +108,16 @@ void populateReductionLoweringPatterns(mlir::TypeConverter &converter,
 /// per-channel constants (an exported BatchNorm1d) cancels.
 void populateConstantFoldingPatterns(mlir::RewritePatternSet &patterns);
 
+/// Evaluates tosa.slice / tosa.equal / tosa.select on constant operands
+/// (compile-time attention masks such as a sliced causal triangle).
+void populateMaskFoldingPatterns(mlir::RewritePatternSet &patterns);
+
+/// tosa.tile (DMA copies) and tosa.select of a run-time boolean between
+/// constant splats (a key-padding mask made additive on the vector unit).
+void populateMaskLoweringPatterns(mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns,
+                                  const TileSizes &tiles);
+
 /// tern.linear and tern.matmul: GEMM tiles on the matrix unit.
 void populateMatrixOpLoweringPatterns(mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,

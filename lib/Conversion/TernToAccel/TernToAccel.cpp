@@ -43,6 +43,14 @@ public:
       Type element = type.getElementType();
       if (isa<mlir::quant::QuantizedType>(element))
         return MemRefType::get(type.getShape(), storageType(element));
+      // Booleans (masks) are bf16 0 / 1; integer tensors (token ids, bound
+      // from i64 inputs with a range check) are i32.
+      if (element.isInteger(1))
+        return MemRefType::get(type.getShape(),
+                               BFloat16Type::get(type.getContext()));
+      if (element.isSignlessInteger(32) || element.isSignlessInteger(64))
+        return MemRefType::get(type.getShape(),
+                               IntegerType::get(type.getContext(), 32));
       if (!isa<FloatType>(element))
         return std::nullopt;
       return MemRefType::get(type.getShape(),
@@ -159,6 +167,7 @@ public:
     populateDataMovementLoweringPatterns(converter, patterns, tiles);
     populateTosaComputeLoweringPatterns(converter, patterns, tiles);
     populateReductionLoweringPatterns(converter, patterns, tiles);
+    populateMaskLoweringPatterns(converter, patterns, tiles);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<accel::AccelDialect, memref::MemRefDialect>();
@@ -207,7 +216,8 @@ private:
     module.walk([&](Operation *op) {
       if (isa<ModuleOp, func::FuncOp, func::ReturnOp, arith::ConstantOp,
               tosa::ConstOp, tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp,
-              tosa::ConcatOp, tosa::GatherOp, tosa::AddOp, tosa::SubOp,
+              tosa::ConcatOp, tosa::GatherOp, tosa::CastOp, tosa::TileOp,
+              tosa::SelectOp, tosa::AddOp, tosa::SubOp,
               tosa::MulOp, tosa::MaximumOp, tosa::Conv2DOp, tosa::ClampOp,
               tosa::ReduceSumOp, mlir::quant::QuantizeCastOp,
               mlir::quant::DequantizeCastOp, mlir::quant::StorageCastOp>(op))

@@ -366,6 +366,21 @@ private:
         .Case<DmaBroadcastOp>([&](DmaBroadcastOp o) {
           return emitDma(o, "load", o.getSource(), o.getTarget(), true);
         })
+        .Case<DmaGatherOp>([&](DmaGatherOp o) {
+          FailureOr<DramWalk> w = dram(o, o.getTable());
+          FailureOr<Tile> idx = tile(o, o.getIndices());
+          FailureOr<Tile> t = tile(o, o.getTarget());
+          if (failed(w) || failed(idx) || failed(t))
+            return failure();
+          return emit(o, "load.gather",
+                      {{"spad", t->spad},
+                       {"saddr", t->addr},
+                       {"dram", w->addr},
+                       {"idx", idx->addr},
+                       {"rows", static_cast<uint64_t>(t->rows)},
+                       {"cols", static_cast<uint64_t>(w->rowBytes)},
+                       {"n", static_cast<uint64_t>(w->rows)}});
+        })
         .Case<DmaStoreOp>([&](DmaStoreOp o) {
           return emitDma(o, "store", o.getTarget(), o.getSource(), false);
         })

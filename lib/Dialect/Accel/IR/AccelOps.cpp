@@ -84,6 +84,33 @@ LogicalResult DmaBroadcastOp::verify() {
   return success();
 }
 
+LogicalResult DmaGatherOp::verify() {
+  MemRefType table = getTable().getType(), indices = getIndices().getType(),
+             target = getTarget().getType();
+  if (table.getRank() != 2 || indices.getRank() != 1 || target.getRank() != 2)
+    return emitOpError("gathers rows of a rank-2 table into a rank-2 tile "
+                       "by a rank-1 index vector");
+  if (!indices.getElementType().isSignlessInteger(32))
+    return emitOpError("indices must be i32, got ")
+           << indices.getElementType();
+  if (indices.getDimSize(0) != target.getDimSize(0))
+    return emitOpError("has ")
+           << indices.getDimSize(0) << " indices for "
+           << target.getDimSize(0) << " tile rows";
+  if (table.getDimSize(1) != target.getDimSize(1))
+    return emitOpError("table rows have ")
+           << table.getDimSize(1) << " elements, the tile rows "
+           << target.getDimSize(1);
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(getStridesAndOffset(table, strides, offset)) ||
+      strides[1] != 1 || strides[0] != table.getDimSize(1))
+    return emitOpError("the table must be contiguous");
+  if (!indices.getLayout().isIdentity() || !target.getLayout().isIdentity())
+    return emitOpError("the index vector and the tile must be contiguous");
+  return success();
+}
+
 LogicalResult DmaStoreOp::verify() {
   return verifyDmaShapes(*this, getTarget().getType(), getSource().getType());
 }

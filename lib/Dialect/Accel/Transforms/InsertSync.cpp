@@ -31,7 +31,7 @@ namespace {
 constexpr unsigned kNumQueues = 3;
 
 Queue queueOf(Operation *op) {
-  if (isa<DmaLoadOp, DmaBroadcastOp>(op))
+  if (isa<DmaLoadOp, DmaBroadcastOp, DmaGatherOp>(op))
     return Queue::load;
   if (isa<DmaStoreOp>(op))
     return Queue::store;

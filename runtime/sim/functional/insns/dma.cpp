@@ -61,3 +61,42 @@ Error execStore(Machine &M, const isa::StoreF &f) {
 }
 
 } // namespace tern::rt::sim::insns
+
+namespace tern::rt::sim::insns {
+
+Error execLoadGather(Machine &M, const isa::LoadGatherF &f) {
+  if (f.rows == 0 || f.cols == 0)
+    return Error::success();
+  // The whole table, the indices and the destination are checked before any
+  // byte moves; then every index.
+  Expected<uint8_t *> table = M.dram(f.dram, f.n * f.cols);
+  if (!table)
+    return table.takeError();
+  Expected<uint8_t *> idx = rd(M, 3, f.idx, f.rows * 4);
+  if (!idx)
+    return idx.takeError();
+  Expected<uint8_t *> s = wr(M, f.spad, f.saddr, f.rows * f.cols);
+  if (!s)
+    return s.takeError();
+  auto index = [&](uint64_t i) {
+    int32_t j;
+    std::memcpy(&j, *idx + 4 * i, 4);
+    return j;
+  };
+  for (uint64_t i = 0; i < f.rows; ++i) {
+    int32_t j = index(i);
+    if (j < 0 || static_cast<uint64_t>(j) >= f.n)
+      return simError(ErrorKind::Runtime,
+                      "gather index " + Twine(j) + " at position " + Twine(i) +
+                          " is outside the " + Twine(f.n) + " table rows");
+  }
+  for (uint64_t i = 0; i < f.rows; ++i) {
+    uint64_t j = static_cast<uint64_t>(index(i));
+    if (Error e = M.trackDram(f.dram + j * f.cols, f.cols, Access::Read))
+      return e;
+    std::memcpy(*s + i * f.cols, *table + j * f.cols, f.cols);
+  }
+  return Error::success();
+}
+
+} // namespace tern::rt::sim::insns
