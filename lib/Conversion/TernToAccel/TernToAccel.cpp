@@ -43,6 +43,9 @@ public:
       Type element = type.getElementType();
       if (isa<mlir::quant::QuantizedType>(element))
         return MemRefType::get(type.getShape(), storageType(element));
+      // Kept-token indices (tern.prune_tokens).
+      if (element.isSignlessInteger(32))
+        return MemRefType::get(type.getShape(), element);
       if (!isa<FloatType>(element))
         return std::nullopt;
       return MemRefType::get(type.getShape(),
@@ -159,6 +162,7 @@ public:
     populateDataMovementLoweringPatterns(converter, patterns, tiles);
     populateTosaComputeLoweringPatterns(converter, patterns, tiles);
     populateReductionLoweringPatterns(converter, patterns, tiles);
+    populateTokenLoweringPatterns(converter, patterns, tiles);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<accel::AccelDialect, memref::MemRefDialect>();
@@ -219,7 +223,7 @@ private:
                              precision.getValue() == Precision::integer &&
                              isa<mlir::quant::QuantizedType>(
                                  getElementTypeOrSelf(op->getOperand(0)));
-        if (!integerMatrix && !isLayoutOp(op) &&
+        if (!integerMatrix && !isLayoutOp(op) && !isa<PruneTokensOp>(op) &&
             (!precision || precision.getValue() != Precision::bf16)) {
           op->emitError("no lowering to accel for '")
               << op->getName() << "' in precision <"
