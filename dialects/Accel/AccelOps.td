@@ -419,6 +419,84 @@ def Accel_GeluOp : Accel_SfuRowOp<"gelu", "GELU"> {
 }
 
 //===----------------------------------------------------------------------===//
+// Token unit
+//===----------------------------------------------------------------------===//
+
+def Accel_TokenScoreOp : Accel_Op<"token_score"> {
+  let summary = "token importance: column means of attention rows (token unit)";
+  let description = [{
+    `scores[j] = floor(sum over r of probs[r, j] / R)` for an `[R, N]` tile
+    of `i8` (or `i32`) attention rows, R <= 63: with the CLS row of every
+    head, the attention CLS pays each token averaged over heads (the ISA's
+    `tok.score`). `scores` is `i32` in the vector scratchpad.
+
+    Example:
+
+    ```mlir
+    accel.token_score %p, %s
+        : memref<4x17xi8, #accel.space<act>>, memref<17xi32, #accel.space<vec>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$probs,
+                       Arg<Accel_VecBuffer, "", [MemWrite]>:$scores);
+  let assemblyFormat = [{
+    $probs `,` $scores attr-dict `:` type($probs) `,` type($scores)
+  }];
+  let hasVerifier = 1;
+}
+
+def Accel_TokenSelectOp : Accel_Op<"token_select"> {
+  let summary = "kept token indices: CLS and the top-scoring tokens";
+  let description = [{
+    `indices` = token 0 and the `keep - 1` tokens of `1 .. N-1` with the
+    highest `scores` (ties: the lower index), ascending (the ISA's
+    `tok.select` in top-k mode). The count goes to length register 0, which
+    the following `accel.token_gather` ops read.
+
+    Example:
+
+    ```mlir
+    accel.token_select %s, %idx keep 13
+        : memref<17xi32, #accel.space<vec>>, memref<13xi32, #accel.space<vec>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_VecBuffer, "", [MemRead]>:$scores,
+                       Arg<Accel_VecBuffer, "", [MemWrite]>:$indices,
+                       ConfinedAttr<I64Attr, [IntMinValue<1>]>:$keep);
+  let assemblyFormat = [{
+    $scores `,` $indices `keep` $keep attr-dict `:` type($scores) `,`
+    type($indices)
+  }];
+  let hasVerifier = 1;
+}
+
+def Accel_TokenGatherOp : Accel_Op<"token_gather"> {
+  let summary = "compact the kept rows of a tile (token unit)";
+  let description = [{
+    `result[i, :] = source[indices[i], :]` for the rows selected by the last
+    `accel.token_select` (length register 0; the ISA's `tok.gather`).
+    `source` `[N, C]` and `result` `[K, C]` have the same element type;
+    `indices` is the `[K]` i32 vector the selection wrote.
+
+    Example:
+
+    ```mlir
+    accel.token_gather %x, %idx, %y
+        : memref<17x64xbf16, #accel.space<act>>, memref<13xi32, #accel.space<vec>>,
+          memref<13x64xbf16, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$source,
+                       Arg<Accel_VecBuffer, "", [MemRead]>:$indices,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+  let assemblyFormat = [{
+    $source `,` $indices `,` $result attr-dict `:` type($source) `,`
+    type($indices) `,` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Synchronization between queues
 //===----------------------------------------------------------------------===//
 

@@ -73,6 +73,67 @@ def TernFfn2Sparsity : Pass<"tern-ffn2-sparsity", "::mlir::func::FuncOp"> {
   ];
 }
 
+def TernPruneTokens : Pass<"tern-prune-tokens", "::mlir::func::FuncOp"> {
+  let summary = "Drop the least attended tokens after chosen attention layers";
+  let description = [{
+    Dynamic token pruning of the 28 nm ViT accelerator (SEEDS.md section 2,
+    EViT style). Attention layers are numbered 0, 1, ... in program order
+    (a `tern.softmax` whose probabilities feed a context `tern.matmul`).
+    After the attention of each chosen layer -- on the hidden state right
+    after the attention's residual addition, before the FFN -- it inserts
+    `tern.prune_tokens`, which keeps CLS (token 0) and the
+    `ceil(rho * (N - 1))` patch tokens with the highest importance, and
+    shrinks the token dimension of every later operator to the kept count:
+    the rest of the network is the same model run on the kept tokens.
+
+    Importance (`importance`): `cls` is the attention CLS pays each token,
+    averaged over heads; `all-rows` is the mean attention a token receives
+    from every query row, for models without a CLS token; `auto` (the
+    default) picks `cls` when the function reads token 0 alone (a
+    `tosa.gather` of index 0 or a `tosa.slice` of `[0, 1)` on the token axis,
+    a CLS classifier head) and `all-rows` otherwise. Token 0 is always kept
+    (the token unit's rule), also with `all-rows`.
+
+    Options: `layers` (default: EViT's 4th, 7th and 10th layers, i.e.
+    indices 3, 6, 9, clipped to the model's layer count); `keep-rate`, one
+    rho for every chosen layer or one per layer (default 0.7), each in
+    (0, 1]; a layer whose keep count equals its token count is left alone
+    (rho = 1 is a no-op). `expose-indices` appends every inserted op's
+    kept indices (`[B, K]` i32) to the function's results, named
+    `kept_tokens_<layer>`, so that a test can run the reference on the same
+    tokens.
+
+    Errors (on the function): a layer given in `layers` that the model does
+    not have (naming it and the layer count), a keep rate outside (0, 1], a
+    `keep-rate` list whose length is neither 1 nor that of `layers`, an
+    attention layer with no residual addition after it, and an operator
+    after a pruning point that the token dimension cannot be shrunk through
+    (reductions over tokens such as mean pooling, reshapes of the token
+    axis, reads of a token other than 0, masks), named with its location.
+
+    Not implemented: threshold selection (a kept count known only at run
+    time; the token unit's `tok.select` has the mode, but the rest of the
+    program would need run-time row counts) and fusing the pruned tokens
+    into one extra token (EViT's inattentive-token fusion).
+  }];
+  let dependentDialects = ["::tern::TernDialect"];
+  let options = [
+    ListOption<"layers", "layers", "unsigned",
+               "Attention layers (0-based) after which to prune; default "
+               "3, 6, 9 clipped to the model">,
+    ListOption<"keepRates", "keep-rate", "double",
+               "Keep rate rho per chosen layer, or one for all (default 0.7)">,
+    Option<"importance", "importance", "std::string", /*default=*/"\"auto\"",
+           "Token importance: cls, all-rows or auto">,
+    Option<"exposeIndices", "expose-indices", "bool", /*default=*/"false",
+           "Append the kept indices of every pruning point to the results">,
+  ];
+  let statistics = [
+    Statistic<"numPruned", "num-pruned",
+              "Number of tern.prune_tokens ops inserted">,
+  ];
+}
+
 def TernSelectPrecision
     : Pass<"tern-select-precision", "::mlir::func::FuncOp"> {
   let summary = "Decide the numeric mode of every tern op";

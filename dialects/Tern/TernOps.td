@@ -316,4 +316,54 @@ def Tern_MergeHeadsOp : Tern_Op<"merge_heads", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Token pruning
+//===----------------------------------------------------------------------===//
+
+def Tern_PruneTokensOp : Tern_Op<"prune_tokens", [Pure]> {
+  let summary = "keep the most attended tokens of a sequence (token unit)";
+  let description = [{
+    Dynamic token pruning (SEEDS.md section 2, EViT): from the hidden state
+    `hidden` `[B, N, D]` and the attention probabilities `probs`
+    `[B, H, N, N]` of the same layer, keeps `keep` tokens and drops the
+    others. Token 0 (CLS) is always kept; the other `keep - 1` are the
+    tokens with the highest importance among tokens `1 .. N-1` (ties: the
+    lower index). Importance of token `j`:
+
+    - default: the attention CLS pays it, averaged over heads,
+      `s_j = mean_h probs[b, h, 0, j]`;
+    - `all_rows` (models without a CLS token): the attention it receives
+      from every query row, `s_j = mean_{h, i} probs[b, h, i, j]`.
+
+    `result[b, i] = hidden[b, indices[b, i]]` with `indices` ascending, so
+    the kept tokens keep their order and CLS stays at row 0. The number of
+    tokens is static (`keep`): every later operator is the same model run on
+    the kept tokens.
+
+    On the accelerator the probabilities are scored as int8
+    (`round(p * 127)`, the token unit's `tok.score` input), so tokens whose
+    importance differs by less than about 1/127 may be ranked differently
+    from an FP32 evaluation of the same formula.
+
+    Example:
+
+    ```mlir
+    %h, %idx = tern.prune_tokens %x, %p keep 13
+        : tensor<1x17x64xf32>, tensor<1x4x17x17xf32>
+          -> tensor<1x13x64xf32>, tensor<1x13xi32>
+    ```
+  }];
+  let arguments = (ins 3DTensorOf<[Tern_ElementType]>:$hidden,
+                       4DTensorOf<[AnyFloat]>:$probs,
+                       ConfinedAttr<I64Attr, [IntMinValue<1>]>:$keep,
+                       UnitAttr:$all_rows);
+  let results = (outs 3DTensorOf<[Tern_ElementType]>:$result,
+                      2DTensorOf<[I32]>:$indices);
+  let assemblyFormat = [{
+    $hidden `,` $probs `keep` $keep (`all_rows` $all_rows^)? attr-dict `:`
+    type($hidden) `,` type($probs) `->` type($result) `,` type($indices)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // TERN_OPS_TD

@@ -154,6 +154,14 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
       pm.addNestedPass<func::FuncOp>(createTernFfn2Sparsity(ffn2));
     }
   }
+  if (options.pruneTokens.enabled) {
+    TernPruneTokensOptions prune;
+    prune.layers = options.pruneTokens.layers;
+    prune.keepRates = options.pruneTokens.keepRates;
+    prune.importance = options.pruneTokens.importance;
+    prune.exposeIndices = options.pruneTokens.exposeIndices;
+    pm.addNestedPass<func::FuncOp>(createTernPruneTokens(prune));
+  }
   if (stopAfter == EmitKind::Tern)
     return;
   ConvertTernToAccelOptions lower;

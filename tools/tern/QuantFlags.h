@@ -85,7 +85,31 @@ struct QuantFlags {
                       llvm::cl::desc("With --ffn2-sparsity: int8 values with "
                                      "|x| <= N count as zero in the bitmaps "
                                      "(0: exact, the default)"),
-                      llvm::cl::init(0), llvm::cl::sub(sub)) {}
+                      llvm::cl::init(0), llvm::cl::sub(sub)),
+        pruneTokens("prune-tokens",
+                    llvm::cl::desc("Drop the least attended tokens after "
+                                   "attention layers (tern-prune-tokens)"),
+                    llvm::cl::sub(sub)),
+        pruneLayers("prune-layers",
+                    llvm::cl::desc("With --prune-tokens: attention layers "
+                                   "(0-based) to prune after (default 3,6,9 "
+                                   "clipped to the model)"),
+                    llvm::cl::CommaSeparated, llvm::cl::sub(sub)),
+        pruneKeepRate("prune-keep-rate",
+                      llvm::cl::desc("With --prune-tokens: keep rate rho, one "
+                                     "for all layers or one per layer "
+                                     "(default 0.7)"),
+                      llvm::cl::CommaSeparated, llvm::cl::sub(sub)),
+        pruneImportance("prune-importance",
+                        llvm::cl::desc("With --prune-tokens: cls, all-rows or "
+                                       "auto (default)"),
+                        llvm::cl::init("auto"), llvm::cl::sub(sub)),
+        pruneExposeIndices(
+            "prune-expose-indices",
+            llvm::cl::desc("With --prune-tokens: also output the kept "
+                           "indices of every pruning point "
+                           "(kept_tokens_<layer>)"),
+            llvm::cl::sub(sub)) {}
 
   /// Copies the flags into `options`.
   llvm::Error apply(CompileOptions &options) const {
@@ -125,6 +149,20 @@ struct QuantFlags {
           "precision (--precision tataa or qdq)");
     options.ffn2Sparsity = ffn2Sparsity;
     options.ffn2Threshold = ffn2Threshold;
+    if (!pruneTokens && (pruneLayers.getNumOccurrences() ||
+                         pruneKeepRate.getNumOccurrences() ||
+                         pruneImportance.getNumOccurrences() ||
+                         pruneExposeIndices.getNumOccurrences()))
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "--prune-layers, --prune-keep-rate, --prune-importance and "
+          "--prune-expose-indices need --prune-tokens");
+    options.pruneTokens.enabled = pruneTokens;
+    options.pruneTokens.layers.assign(pruneLayers.begin(), pruneLayers.end());
+    options.pruneTokens.keepRates.assign(pruneKeepRate.begin(),
+                                         pruneKeepRate.end());
+    options.pruneTokens.importance = pruneImportance;
+    options.pruneTokens.exposeIndices = pruneExposeIndices;
     return llvm::Error::success();
   }
 
@@ -142,6 +180,11 @@ struct QuantFlags {
   llvm::cl::opt<std::string> requant;
   llvm::cl::opt<bool> ffn2Sparsity;
   llvm::cl::opt<unsigned> ffn2Threshold;
+  llvm::cl::opt<bool> pruneTokens;
+  llvm::cl::list<unsigned> pruneLayers;
+  llvm::cl::list<double> pruneKeepRate;
+  llvm::cl::opt<std::string> pruneImportance;
+  llvm::cl::opt<bool> pruneExposeIndices;
 };
 
 } // namespace tern::tool

@@ -72,6 +72,18 @@ struct CompileOptions {
   /// threshold of the bitmap (0: exact).
   bool ffn2Sparsity = false;
   unsigned ffn2Threshold = 0;
+  /// tern-prune-tokens: token pruning after attention layers.
+  struct PruneTokens {
+    bool enabled = false;
+    /// Attention layers (0-based); empty: the pass's default (3, 6, 9).
+    std::vector<unsigned> layers;
+    /// One keep rate, or one per layer; empty: the pass's default (0.7).
+    std::vector<double> keepRates;
+    /// cls, all-rows or auto.
+    std::string importance = "auto";
+    /// Append the kept indices to the program's outputs.
+    bool exposeIndices = false;
+  } pruneTokens;
 };
 
 /// Reads a precision-overrides file: one NAME=MODE per line, `#` comments.

@@ -130,6 +130,11 @@ void populateRowOpLoweringPatterns(mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns,
                                    const TileSizes &tiles);
 
+/// tern.prune_tokens: tok.score / tok.select / tok.gather on the token unit.
+void populateTokenLoweringPatterns(mlir::TypeConverter &converter,
+                                   mlir::RewritePatternSet &patterns,
+                                   const TileSizes &tiles);
+
 } // namespace tern
 
 #endif // TERN_LIB_CONVERSION_TERNTOACCEL_PATTERNS_H

@@ -44,7 +44,8 @@ public:
       if (isa<mlir::quant::QuantizedType>(element))
         return MemRefType::get(type.getShape(), storageType(element));
       // Booleans (masks) are bf16 0 / 1; integer tensors (token ids, bound
-      // from i64 inputs with a range check) are i32.
+      // from i64 inputs with a range check; kept-token indices of
+      // tern.prune_tokens) are i32.
       if (element.isInteger(1))
         return MemRefType::get(type.getShape(),
                                BFloat16Type::get(type.getContext()));
@@ -168,6 +169,7 @@ public:
     populateTosaComputeLoweringPatterns(converter, patterns, tiles);
     populateReductionLoweringPatterns(converter, patterns, tiles);
     populateMaskLoweringPatterns(converter, patterns, tiles);
+    populateTokenLoweringPatterns(converter, patterns, tiles);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<accel::AccelDialect, memref::MemRefDialect>();
@@ -229,7 +231,7 @@ private:
                              precision.getValue() == Precision::integer &&
                              isa<mlir::quant::QuantizedType>(
                                  getElementTypeOrSelf(op->getOperand(0)));
-        if (!integerMatrix && !isLayoutOp(op) &&
+        if (!integerMatrix && !isLayoutOp(op) && !isa<PruneTokensOp>(op) &&
             (!precision || precision.getValue() != Precision::bf16)) {
           op->emitError("no lowering to accel for '")
               << op->getName() << "' in precision <"

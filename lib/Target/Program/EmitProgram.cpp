@@ -394,6 +394,39 @@ private:
                        {"rows", uint64_t(a->rows)}, {"cols", uint64_t(a->cols)},
                        {"thr", uint64_t(o.getThreshold())}});
         })
+        .Case<TokenScoreOp>([&](TokenScoreOp o) {
+          FailureOr<Tile> a = tile(o, o.getProbs()), d = tile(o, o.getScores());
+          if (failed(a) || failed(d))
+            return failure();
+          return emit(o, "tok.score",
+                      {{"dst", d->addr}, {"asp", a->spad}, {"a", a->addr},
+                       {"heads", uint64_t(a->rows)}, {"n", uint64_t(a->cols)},
+                       {"hstride", uint64_t(a->cols * a->elementBytes)},
+                       {"ty", a->elementBytes == 4 ? 1u : 0u}});
+        })
+        .Case<TokenSelectOp>([&](TokenSelectOp o) {
+          FailureOr<Tile> s = tile(o, o.getScores()),
+                          d = tile(o, o.getIndices());
+          if (failed(s) || failed(d))
+            return failure();
+          // Top-k mode; param counts the kept tokens besides CLS.
+          return emit(o, "tok.select",
+                      {{"dst", d->addr}, {"src", s->addr},
+                       {"n", uint64_t(s->cols)}, {"mode", 0},
+                       {"param", uint64_t(o.getKeep() - 1)}, {"lreg", 0}});
+        })
+        .Case<TokenGatherOp>([&](TokenGatherOp o) {
+          FailureOr<Tile> a = tile(o, o.getSource()),
+                          i = tile(o, o.getIndices()),
+                          d = tile(o, o.getResult());
+          if (failed(a) || failed(i) || failed(d))
+            return failure();
+          return emit(o, "tok.gather",
+                      {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
+                       {"a", a->addr}, {"idx", i->addr},
+                       {"rowbytes", uint64_t(a->cols * a->elementBytes)},
+                       {"n", uint64_t(a->rows)}, {"lreg", 0}});
+        })
         .Case<ConvertOp>([&](ConvertOp o) { return emitConvert(o); })
         .Case<RequantOp>([&](RequantOp o) { return emitRequant(o); })
         .Case<VectorOp>([&](VectorOp o) {

@@ -382,3 +382,67 @@ func.func @nonzero_map_space(%a: memref<4x8xi8, #accel.space<act>>, %m: memref<1
   accel.nonzero_map %a, %m threshold 0 : memref<4x8xi8, #accel.space<act>>, memref<1xi8, #accel.space<acc>>
   return
 }
+
+// -----
+
+func.func @token_score_input(%p: memref<4x17xbf16, #accel.space<act>>, %s: memref<17xi32, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.token_score' op probs must be a rank-2 i8 or i32 tile, got 'memref<4x17xbf16, #accel.space<act>>'}}
+  accel.token_score %p, %s : memref<4x17xbf16, #accel.space<act>>, memref<17xi32, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @token_score_rows(%p: memref<64x17xi8, #accel.space<act>>, %s: memref<17xi32, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.token_score' op scores at most 63 rows at once, got 64}}
+  accel.token_score %p, %s : memref<64x17xi8, #accel.space<act>>, memref<17xi32, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @token_score_output(%p: memref<4x17xi8, #accel.space<act>>, %s: memref<16xi32, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.token_score' op scores must be memref<17xi32> (one per column), got 'memref<16xi32, #accel.space<vec>>'}}
+  accel.token_score %p, %s : memref<4x17xi8, #accel.space<act>>, memref<16xi32, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @token_select_scores(%s: memref<17xi8, #accel.space<vec>>, %i: memref<5xi32, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.token_select' op scores must be a rank-1 i32 vector, got 'memref<17xi8, #accel.space<vec>>'}}
+  accel.token_select %s, %i keep 5 : memref<17xi8, #accel.space<vec>>, memref<5xi32, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @token_select_keep(%s: memref<4xi32, #accel.space<vec>>, %i: memref<5xi32, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.token_select' op keeps 5 tokens of only 4}}
+  accel.token_select %s, %i keep 5 : memref<4xi32, #accel.space<vec>>, memref<5xi32, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @token_select_indices(%s: memref<17xi32, #accel.space<vec>>, %i: memref<4xi32, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.token_select' op indices must be memref<5xi32>, got 'memref<4xi32, #accel.space<vec>>'}}
+  accel.token_select %s, %i keep 5 : memref<17xi32, #accel.space<vec>>, memref<4xi32, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @token_gather_shape(%x: memref<17x64xbf16, #accel.space<act>>, %i: memref<5xi32, #accel.space<vec>>, %y: memref<5x32xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.token_gather' op result must have the source's columns and element type and at most its rows, got 'memref<17x64xbf16, #accel.space<act>>' -> 'memref<5x32xbf16, #accel.space<act>>'}}
+  accel.token_gather %x, %i, %y : memref<17x64xbf16, #accel.space<act>>, memref<5xi32, #accel.space<vec>>, memref<5x32xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @token_gather_indices(%x: memref<17x64xbf16, #accel.space<act>>, %i: memref<4xi32, #accel.space<vec>>, %y: memref<5x64xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.token_gather' op indices must be memref<5xi32>, got 'memref<4xi32, #accel.space<vec>>'}}
+  accel.token_gather %x, %i, %y : memref<17x64xbf16, #accel.space<act>>, memref<4xi32, #accel.space<vec>>, memref<5x64xbf16, #accel.space<act>>
+  return
+}

@@ -297,8 +297,48 @@ func.func @requantize_float(%x: tensor<4x8xf32>) -> tensor<4x8x!quant.uniform<i8
 
 // -----
 
+func.func @prune_probs(%x: tensor<1x9x16xf32>, %p: tensor<1x2x8x8xf32>) -> tensor<1x5x16xf32> {
+  // expected-error @+1 {{'tern.prune_tokens' op attention probabilities [1, 2, 8, 8] must be [B, H, N, N] for the hidden state [1, 9, 16]}}
+  %h, %i = tern.prune_tokens %x, %p keep 5 : tensor<1x9x16xf32>, tensor<1x2x8x8xf32> -> tensor<1x5x16xf32>, tensor<1x5xi32>
+  return %h : tensor<1x5x16xf32>
+}
+
+// -----
+
 func.func @requantize_zero_point(%x: tensor<4x8x!quant.uniform<i32:f32, 0.01>>) -> tensor<4x8x!quant.uniform<i8:f32, 0.1:3>> {
   // expected-error @+1 {{operand and result must be symmetric (zero point 0) per-tensor quantized i8 or i32, got '!quant.uniform<i8:f32, 1.000000e-01:3>'}}
   %0 = tern.requantize %x : tensor<4x8x!quant.uniform<i32:f32, 0.01>> -> tensor<4x8x!quant.uniform<i8:f32, 0.1:3>>
   return %0 : tensor<4x8x!quant.uniform<i8:f32, 0.1:3>>
+}
+
+// -----
+
+func.func @prune_keep(%x: tensor<1x9x16xf32>, %p: tensor<1x2x9x9xf32>) -> tensor<1x10x16xf32> {
+  // expected-error @+1 {{'tern.prune_tokens' op keeps 10 tokens of only 9}}
+  %h, %i = tern.prune_tokens %x, %p keep 10 : tensor<1x9x16xf32>, tensor<1x2x9x9xf32> -> tensor<1x10x16xf32>, tensor<1x10xi32>
+  return %h : tensor<1x10x16xf32>
+}
+
+// -----
+
+func.func @prune_result(%x: tensor<1x9x16xf32>, %p: tensor<1x2x9x9xf32>) -> tensor<1x4x16xf32> {
+  // expected-error @+1 {{'tern.prune_tokens' op result shape [1, 4, 16] must be [1, 5, 16]}}
+  %h, %i = tern.prune_tokens %x, %p keep 5 : tensor<1x9x16xf32>, tensor<1x2x9x9xf32> -> tensor<1x4x16xf32>, tensor<1x5xi32>
+  return %h : tensor<1x4x16xf32>
+}
+
+// -----
+
+func.func @prune_element(%x: tensor<1x9x16xf32>, %p: tensor<1x2x9x9xf32>) -> tensor<1x5x16xf16> {
+  // expected-error @+1 {{'tern.prune_tokens' op result element type must equal the hidden state's}}
+  %h, %i = tern.prune_tokens %x, %p keep 5 : tensor<1x9x16xf32>, tensor<1x2x9x9xf32> -> tensor<1x5x16xf16>, tensor<1x5xi32>
+  return %h : tensor<1x5x16xf16>
+}
+
+// -----
+
+func.func @prune_indices(%x: tensor<1x9x16xf32>, %p: tensor<1x2x9x9xf32>) -> tensor<1x4xi32> {
+  // expected-error @+1 {{'tern.prune_tokens' op indices shape [1, 4] must be [1, 5]}}
+  %h, %i = tern.prune_tokens %x, %p keep 5 : tensor<1x9x16xf32>, tensor<1x2x9x9xf32> -> tensor<1x5x16xf32>, tensor<1x4xi32>
+  return %i : tensor<1x4xi32>
 }

@@ -273,5 +273,53 @@ LogicalResult NonZeroMapOp::verify() {
   return success();
 }
 
+LogicalResult TokenScoreOp::verify() {
+  MemRefType in = getProbs().getType(), out = getScores().getType();
+  Type e = in.getElementType();
+  if (in.getRank() != 2 ||
+      !(e.isSignlessInteger(8) || e.isSignlessInteger(32)))
+    return emitOpError("probs must be a rank-2 i8 or i32 tile, got ") << in;
+  if (in.getDimSize(0) > 63)
+    return emitOpError("scores at most 63 rows at once, got ")
+           << in.getDimSize(0);
+  if (out.getRank() != 1 || !out.getElementType().isSignlessInteger(32) ||
+      out.getDimSize(0) != in.getDimSize(1))
+    return emitOpError("scores must be memref<")
+           << in.getDimSize(1) << "xi32> (one per column), got " << out;
+  return success();
+}
+
+LogicalResult TokenSelectOp::verify() {
+  MemRefType s = getScores().getType(), idx = getIndices().getType();
+  int64_t keep = getKeep();
+  if (s.getRank() != 1 || !s.getElementType().isSignlessInteger(32))
+    return emitOpError("scores must be a rank-1 i32 vector, got ") << s;
+  if (keep > s.getDimSize(0))
+    return emitOpError("keeps ")
+           << keep << " tokens of only " << s.getDimSize(0);
+  if (idx.getRank() != 1 || !idx.getElementType().isSignlessInteger(32) ||
+      idx.getDimSize(0) != keep)
+    return emitOpError("indices must be memref<")
+           << keep << "xi32>, got " << idx;
+  return success();
+}
+
+LogicalResult TokenGatherOp::verify() {
+  MemRefType src = getSource().getType(), idx = getIndices().getType(),
+             out = getResult().getType();
+  if (src.getRank() != 2 || out.getRank() != 2 ||
+      src.getElementType() != out.getElementType() ||
+      src.getDimSize(1) != out.getDimSize(1) ||
+      out.getDimSize(0) > src.getDimSize(0))
+    return emitOpError("result must have the source's columns and element "
+                       "type and at most its rows, got ")
+           << src << " -> " << out;
+  if (idx.getRank() != 1 || !idx.getElementType().isSignlessInteger(32) ||
+      idx.getDimSize(0) != out.getDimSize(0))
+    return emitOpError("indices must be memref<")
+           << out.getDimSize(0) << "xi32>, got " << idx;
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "Accel/AccelOps.cpp.inc"

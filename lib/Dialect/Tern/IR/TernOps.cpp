@@ -243,6 +243,33 @@ LogicalResult SplitHeadsOp::verify() {
   return success();
 }
 
+LogicalResult PruneTokensOp::verify() {
+  auto in = getHidden().getType().getShape();
+  auto probs = getProbs().getType().getShape();
+  auto out = getResult().getType().getShape();
+  auto idx = getIndices().getType().getShape();
+  int64_t keep = getKeep();
+  if (!dimsCompatible(probs[0], in[0]) || !dimsCompatible(probs[2], in[1]) ||
+      !dimsCompatible(probs[3], in[1]))
+    return emitOpError("attention probabilities ")
+           << shapeString(probs) << " must be [B, H, N, N] for the hidden "
+           << "state " << shapeString(in);
+  if (!ShapedType::isDynamic(in[1]) && keep > in[1])
+    return emitOpError("keeps ") << keep << " tokens of only " << in[1];
+  SmallVector<int64_t> expected{in[0], keep, in[2]};
+  if (!shapesCompatible(out, expected))
+    return emitOpError("result shape ")
+           << shapeString(out) << " must be " << shapeString(expected);
+  if (getResult().getType().getElementType() !=
+      getHidden().getType().getElementType())
+    return emitOpError("result element type must equal the hidden state's");
+  SmallVector<int64_t> expectedIdx{in[0], keep};
+  if (!shapesCompatible(idx, expectedIdx))
+    return emitOpError("indices shape ")
+           << shapeString(idx) << " must be " << shapeString(expectedIdx);
+  return success();
+}
+
 LogicalResult MergeHeadsOp::verify() {
   auto in = getInput().getType().getShape();
   auto out = getResult().getType().getShape();
