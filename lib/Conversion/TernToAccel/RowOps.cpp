@@ -131,6 +131,17 @@ LogicalResult checkUniform(Operation *op) {
   return success();
 }
 
+/// `tile` (i8/i16/i32) as an i32 tile, widened by rq.wide when narrower.
+Value asI32(Operation *op, TileBuilder &tb, Value tile) {
+  auto type = cast<MemRefType>(tile.getType());
+  if (type.getElementType().isSignlessInteger(32))
+    return tile;
+  Value wide = newTileOf(tb, tile, tb.builder().getIntegerType(32));
+  tb.builder().create<RequantWideOp>(op->getLoc(), tile, wide, int32_t(1) << 30,
+                                     30, 32);
+  return wide;
+}
+
 /// rq.wide of `tile` by the real factor `m` to a `bits`-wide result stored
 /// as `storage` (i8 or i32). A result of at most 8 bits stored in i32 goes
 /// through an i8 tile (rq.wide writes i8 for those widths).
@@ -146,6 +157,10 @@ FailureOr<Value> requantWide(Operation *op, TileBuilder &tb, Value tile,
   OpBuilder &b = tb.builder();
   bits = std::clamp(bits, 2u, 32u);
   Type i8 = b.getIntegerType(8), i32 = b.getIntegerType(32);
+  // An int8 tile at the same scale into at least 8 bits is only widened.
+  if (m == 1.0 && bits >= 8 &&
+      cast<MemRefType>(tile.getType()).getElementType().isSignlessInteger(8))
+    return storage.isSignlessInteger(32) ? asI32(op, tb, tile) : tile;
   Value out = newTileOf(tb, tile, bits <= 8 ? i8 : i32);
   b.create<RequantWideOp>(op->getLoc(), tile, out,
                           static_cast<int32_t>(mult->multiplier),
@@ -156,17 +171,6 @@ FailureOr<Value> requantWide(Operation *op, TileBuilder &tb, Value tile,
     out = wide;
   }
   return out;
-}
-
-/// `tile` (i8/i16/i32) as an i32 tile, widened by rq.wide when narrower.
-Value asI32(Operation *op, TileBuilder &tb, Value tile) {
-  auto type = cast<MemRefType>(tile.getType());
-  if (type.getElementType().isSignlessInteger(32))
-    return tile;
-  Value wide = newTileOf(tb, tile, tb.builder().getIntegerType(32));
-  tb.builder().create<RequantWideOp>(op->getLoc(), tile, wide, int32_t(1) << 30,
-                                     30, 32);
-  return wide;
 }
 
 /// A private i32 DRAM constant in the module of `op` (an identical one
