@@ -6,6 +6,13 @@ Tern's C++: the bit-exact reference for test/e2e/integer-only-kernels.test.
       `--emit=tern` output: the quant.uniform scale of the value tern.softmax
       consumes), quantizes X with it (q = clamp(round(x / S), -127, 127)),
       runs integer softmax and writes the dequantized result (out * 2^-8).
+  ibert_ref.py gelu TERN_IR X.npy REF.npy
+      Quantizes X at the input's scale, requantizes it (dyadic, round half
+      to even, saturating) to the scale and width of tern.gelu's operand,
+      runs i-GELU, rescales the (negative-scale) result to tern.gelu's
+      result type the same way, and dequantizes as the simulator's cvt.i2b
+      does on an IEEE bf16 target (int -> f32 -> bf16, times the bf16 scale,
+      both rounded to nearest even).
   ibert_ref.py same OUT.npy REF.npy
       Exit status 0 only if both arrays have the same shape and the same
       float32 bit patterns.
@@ -32,6 +39,89 @@ def input_scale(ir):
     if not m:
         sys.exit("no quantization of the input in the IR")
     return float(m.group(1))
+
+
+def gelu_types(ir):
+    """(scale, max) of tern.gelu's operand and of its result."""
+    m = re.search(r"tern\.gelu %\S+ precision <int>.*?: tensor<[0-9x]+"
+                  r"!quant\.uniform<i32<(-?\d+):(\d+)>:f32, ([-0-9.eE+]+)>> -> "
+                  r"tensor<[0-9x]+!quant\.uniform<i32(?:<(-?\d+):(\d+)>)?:f32, "
+                  r"([-0-9.eE+]+)>>", ir)
+    if not m:
+        sys.exit("no integer tern.gelu in the IR")
+    in_max = int(m.group(2))
+    out_max = int(m.group(5)) if m.group(5) else 2**31 - 1
+    return (float(m.group(3)), in_max), (float(m.group(6)), out_max)
+
+
+def dyadic(mult):
+    """SEEDS.md: (m, e) = frexp(|M|), m_int = round(m * 2^31), shift =
+    31 - e; the sign rides on m_int."""
+    m, e = math.frexp(abs(mult))
+    m_int, shift = round(m * 2**31), 31 - e
+    if m_int == 2**31:  # m rounded up to 1: same value, one bit less
+        m_int, shift = 2**30, shift - 1
+    return (-m_int if mult < 0 else m_int), shift
+
+
+def requant(q, mult, hi):
+    """clamp(round_half_even(q * m_int / 2^shift), -hi, hi)."""
+    m_int, shift = dyadic(mult)
+    out = []
+    for v in q.ravel():
+        p = int(v) * m_int
+        fl = p >> shift
+        rem = p - (fl << shift)
+        half = 1 << (shift - 1) if shift else 0
+        if shift and (rem > half or (rem == half and fl & 1)):
+            fl += 1
+        out.append(max(-hi, min(hi, fl)))
+    return np.array(out, dtype=np.int64).reshape(q.shape)
+
+
+def i_gelu(q, s):
+    """I-BERT i-GELU of q at scale s; returns (int result, its scale)."""
+    a, b, c = -0.2888, -1.769, 1.0 / -0.2888
+    sp = s / math.sqrt(2.0)
+    b_i = math.floor(b / sp)
+    c_i = math.floor(c / (sp * sp))
+    s_erf = sp * sp * a * 16384.0
+    one_i = math.floor(1.0 / s_erf)
+    out = []
+    for v in q.ravel():
+        v = int(v)
+        sgn = (v > 0) - (v < 0)
+        t = min(abs(v), -b_i) + b_i
+        erf = sgn * (t * t + c_i)
+        erf = erf // 2**14
+        g = v * (erf + one_i)
+        out.append(max(-2**31, min(2**31 - 1, g)))
+    return np.array(out, dtype=np.int64).reshape(q.shape), s * s_erf / 2.0
+
+
+def f32_to_bf16(f):
+    """Round-to-nearest-even f32 -> bf16, returned as f32 values."""
+    u = np.atleast_1d(np.asarray(f, dtype=np.float32)).view(np.uint32)
+    u = u.astype(np.uint64)
+    u = (u + np.uint64(0x7FFF) + ((u >> np.uint64(16)) & np.uint64(1)))
+    u = (u >> np.uint64(16)) << np.uint64(16)
+    return u.astype(np.uint32).view(np.float32)
+
+
+def dequant_bf16(q, scale):
+    v = f32_to_bf16(q.astype(np.float64).astype(np.float32))
+    sc = f32_to_bf16(np.float32(scale))
+    return f32_to_bf16(v * sc)
+
+
+def gelu(ir, x):
+    s_in = input_scale(ir)
+    (s_g, g_max), (s_out, out_max) = gelu_types(ir)
+    q = np.clip(np.rint(x / s_in), -127, 127).astype(np.int64)
+    q = requant(q, s_in / s_g, g_max)
+    g, s_kernel = i_gelu(q, s_g)
+    y = requant(g, s_kernel / s_out, out_max)
+    return dequant_bf16(y, s_out)
 
 
 def floor_div(a, b):
@@ -87,9 +177,13 @@ def main():
         same(sys.argv[2], sys.argv[3])
         return
     kind, ir_path, x_path, out_path = sys.argv[1:5]
+    ir = open(ir_path).read()
+    if kind == "gelu":
+        x = np.load(x_path).astype(np.float64)
+        np.save(out_path, gelu(ir, x).astype(np.float32))
+        return
     if kind != "softmax":
         sys.exit("unknown kernel " + kind)
-    ir = open(ir_path).read()
     s_in = input_scale(ir)
     s = softmax_input_scale(ir)
     if s != s_in:
