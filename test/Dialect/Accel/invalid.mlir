@@ -382,3 +382,51 @@ func.func @nonzero_map_space(%a: memref<4x8xi8, #accel.space<act>>, %m: memref<1
   accel.nonzero_map %a, %m threshold 0 : memref<4x8xi8, #accel.space<act>>, memref<1xi8, #accel.space<acc>>
   return
 }
+
+// -----
+
+func.func @isoftmax_bf16(%a: memref<4x8xbf16, #accel.space<act>>, %d: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.isoftmax' op expects i32 -> i32, got 'bf16' -> 'bf16'}}
+  accel.isoftmax %a, %d params [-710, 2772, 2927744, 36] : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @isoftmax_params(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.isoftmax' op expects 4 params, got 3}}
+  accel.isoftmax %a, %d params [-710, 2772, 2927744] : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @isoftmax_x0(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.isoftmax' op x0 (params[0]) must be negative}}
+  accel.isoftmax %a, %d params [710, 2772, 2927744, 36] : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @igelu_bi(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.igelu' op b_i (params[0]) must not be positive}}
+  accel.igelu %a, %d params [641, -453851, -28] : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @ilayernorm_k(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.ilayernorm' op the shift k (params[0]) must be 0..31}}
+  accel.ilayernorm %a, %d params [32] : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @requant_wide_result(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.requant_wide' op expects an i8 result for 8 bits, got 'i32'}}
+  accel.requant_wide %a, %d multiplier 1073741824 shift 30 bits 8 : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}

@@ -1,5 +1,6 @@
 """Writes the inputs of test/e2e/integer-only-kernels.test: one-op ONNX
-models (Softmax over 16 columns; GELU as exported by PyTorch, x * 0.5 *
+models (Softmax over 16 columns; LayerNormalization with gamma in [0.5,
+1.5) and beta in [-0.5, 0.5) on a 1/64 grid; GELU as exported by PyTorch, x * 0.5 *
 (1 + erf(x / sqrt(2)))), 8 calibration samples each spanning exactly
 [-127/32, 127/32] (so the int8 input scale is 2^-5) and a fixed input of
 multiples of 1/32 (quantized exactly). Run from test/e2e/Inputs."""
@@ -13,7 +14,7 @@ def save(nodes, name, inits=()):
     y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [4, 16])
     model = helper.make_model(
         helper.make_graph(nodes, name, [x], [y], initializer=list(inits)),
-        opset_imports=[helper.make_opsetid("", 13)])
+        opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     onnx.checker.check_model(model)
     onnx.save(model, "ibert-%s.onnx" % name)
@@ -42,3 +43,12 @@ save([helper.make_node("Div", ["x", "sqrt2"], ["t0"], name="div"),
      "gelu", [const("sqrt2", 1.4142135381698608), const("one", 1.0),
               const("half", 0.5)])
 data("gelu", 11)
+
+rng = np.random.default_rng(13)
+gamma = (rng.integers(32, 96, 16) / 64).astype(np.float32)
+beta = (rng.integers(-32, 32, 16) / 64).astype(np.float32)
+save([helper.make_node("LayerNormalization", ["x", "gamma", "beta"], ["y"],
+                       axis=-1, epsilon=1e-5, name="ln")],
+     "layernorm", [numpy_helper.from_array(gamma, "gamma"),
+                   numpy_helper.from_array(beta, "beta")])
+data("layernorm", 17)

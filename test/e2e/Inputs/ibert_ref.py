@@ -13,6 +13,14 @@ Tern's C++: the bit-exact reference for test/e2e/integer-only-kernels.test.
       result type the same way, and dequantizes as the simulator's cvt.i2b
       does on an IEEE bf16 target (int -> f32 -> bf16, times the bf16 scale,
       both rounded to nearest even).
+  ibert_ref.py layernorm TERN_IR X.npy REF.npy MODEL.onnx
+      Integer LayerNorm (SEEDS.md: mean rounded half to even as torch.round,
+      var = sum((y >> k)^2) with the smallest k keeping it below 2^31,
+      Newton isqrt, y * floor(2^31 / std) / 2), then Tern's integer affine
+      (docs/Quantization.md): the kernel output requantized by 2^-15 to 16
+      bits, times round(gamma / (max|gamma| / 32767)), plus round(beta /
+      scale), rescaled to tern.layer_norm's result type and dequantized as
+      for gelu. gamma and beta are read from MODEL.onnx.
   ibert_ref.py same OUT.npy REF.npy
       Exit status 0 only if both arrays have the same shape and the same
       float32 bit patterns.
@@ -124,6 +132,72 @@ def gelu(ir, x):
     return dequant_bf16(y, s_out)
 
 
+def layer_norm_types(ir):
+    """(scale, max) of tern.layer_norm's operand and of its result."""
+    m = re.search(r"tern\.layer_norm %[^:]*precision <int>.*?: tensor<[0-9x]+"
+                  r"!quant\.uniform<i32<(-?\d+):(\d+)>:f32, ([-0-9.eE+]+)>>"
+                  r", [^>]*>, [^>]*> -> tensor<[0-9x]+!quant\.uniform<i32"
+                  r"(?:<(-?\d+):(\d+)>)?:f32, ([-0-9.eE+]+)>>", ir)
+    if not m:
+        sys.exit("no integer tern.layer_norm in the IR")
+    out_max = int(m.group(5)) if m.group(5) else 2**31 - 1
+    return (float(m.group(3)), int(m.group(2))), (float(m.group(6)), out_max)
+
+
+def isqrt(n):
+    if n == 0:
+        return 0
+    x = 1 << ((n.bit_length() + 1) // 2)
+    while True:
+        x1 = (x + n // x) // 2
+        if x1 >= x:
+            return x
+        x = x1
+
+
+def i_layer_norm_row(row, k):
+    n = len(row)
+    total = sum(row)
+    q, r = divmod(total, n)  # floor
+    if 2 * r > n or (2 * r == n and q & 1):
+        q += 1
+    y = [v - q for v in row]
+    var = sum((v >> k) ** 2 for v in y)
+    std = isqrt(var) << k
+    factor = (1 << 31) // std if std else 0
+    return [(v * factor) >> 1 for v in y]
+
+
+def layer_norm(ir, x, model_path):
+    import onnx
+    from onnx import numpy_helper
+    model = onnx.load(model_path)
+    inits = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    node = next(n for n in model.graph.node if n.op_type == "LayerNormalization")
+    gamma = inits[node.input[1]].astype(np.float32).astype(np.float64)
+    beta = inits[node.input[2]].astype(np.float32).astype(np.float64)
+    s_in = input_scale(ir)
+    (s_ln, ln_max), (s_out, out_max) = layer_norm_types(ir)
+    q = np.clip(np.rint(x / s_in), -127, 127).astype(np.int64)
+    q = requant(q, s_in / s_ln, ln_max)
+    cols = q.shape[-1]
+    k = 0
+    while cols * math.floor(2.0 * ln_max / 2**k) ** 2 > 2**31 - 1:
+        k += 1
+    rows = [i_layer_norm_row([int(v) for v in r], k)
+            for r in q.reshape(-1, cols)]
+    norm = np.array(rows, dtype=np.int64).reshape(q.shape)
+    norm = requant(norm, 2.0**-15, 2**15 - 1)
+    gamma_scale = np.abs(gamma).max() / 32767.0
+    out_scale = math.sqrt(cols) / 2**15 * gamma_scale
+    g_int = np.rint(gamma / gamma_scale).astype(np.int64)
+    b_int = np.rint(beta / out_scale).astype(np.int64)
+    y = norm * g_int + b_int
+    if s_out != out_scale or out_max != 2**31 - 1:
+        y = requant(y, out_scale / s_out, out_max)
+    return dequant_bf16(y, s_out)
+
+
 def floor_div(a, b):
     return a // b  # numpy int64 floor division, as Python's
 
@@ -178,6 +252,10 @@ def main():
         return
     kind, ir_path, x_path, out_path = sys.argv[1:5]
     ir = open(ir_path).read()
+    if kind == "layernorm":
+        x = np.load(x_path).astype(np.float64)
+        np.save(out_path, layer_norm(ir, x, sys.argv[5]).astype(np.float32))
+        return
     if kind == "gelu":
         x = np.load(x_path).astype(np.float64)
         np.save(out_path, gelu(ir, x).astype(np.float32))
