@@ -74,6 +74,9 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (constantRange(op.getArg()))
       return failure(); // folded at compile time (ConstantCastLowering)
+    if (std::is_same_v<CastOp, mq::QuantizeCastOp> &&
+        isa<mq::QuantizedType>(getElementTypeOrSelf(op.getArg())))
+      return failure(); // integer to integer: a requantization (RowOps.cpp)
     if constexpr (std::is_same_v<CastOp, mq::DequantizeCastOp>)
       if (auto scast = op.getArg().template getDefiningOp<mq::StorageCastOp>())
         if (intConstantValues(scast.getArg()))

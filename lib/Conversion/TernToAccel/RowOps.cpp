@@ -111,7 +111,9 @@ mq::UniformQuantizedType uniformType(Value v) {
 unsigned rangeBits(mq::UniformQuantizedType q) {
   uint64_t hi = std::max<int64_t>(std::abs(q.getStorageTypeMin()),
                                   std::abs(q.getStorageTypeMax()));
-  return llvm::Log2_64_Ceil(hi + 1) + 1;
+  // A full-range type (i8: -128..127) saturates symmetrically at its width.
+  return std::min<unsigned>(llvm::Log2_64_Ceil(hi + 1) + 1,
+                            q.getStorageTypeIntegralWidth());
 }
 
 /// An integer op the lowering handles: every tensor operand and result of
@@ -307,14 +309,31 @@ struct GeluLowering : RowLowering<tern::GeluOp> {
   }
 };
 
-/// tern.requantize: rq.wide by S_in / S_out, saturating at the result's
-/// range.
-struct RequantizeLowering : RowLowering<tern::RequantizeOp> {
-  using RowLowering::RowLowering;
-  LogicalResult check(tern::RequantizeOp op) const override {
+/// tern.requantize, and quant.qcast of an already quantized tensor (a QDQ
+/// model's QuantizeLinear after an integer-only kernel): rq.wide by
+/// S_in / S_out, saturating at the result's range.
+template <typename Op>
+struct RequantizeLowering : RowLowering<Op> {
+  using RowLowering<Op>::RowLowering;
+  static Value input(Op op) {
+    if constexpr (std::is_same_v<Op, mq::QuantizeCastOp>)
+      return op.getArg();
+    else
+      return op.getInput();
+  }
+  LogicalResult
+  matchAndRewrite(Op op, typename Op::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<mq::QuantizedType>(getElementTypeOrSelf(input(op))))
+      return rewriter.notifyMatchFailure(op, "not integer to integer");
+    return RowLowering<Op>::matchAndRewrite(op, adaptor, rewriter);
+  }
+  LogicalResult check(Op op) const override {
     if (failed(checkUniform(op)))
       return failure();
-    auto in = uniformType(op.getInput()), out = uniformType(op.getResult());
+    auto in = uniformType(input(op)), out = uniformType(op.getResult());
+    if (in && out && out.getZeroPoint() != 0)
+      return op.emitOpError("an asymmetric integer result is not lowered");
     if (!in || !out)
       return op.emitOpError("expects per-tensor quantized types");
     if (llvm::Expected<tern::quant::Multiplier> m =
@@ -325,9 +344,9 @@ struct RequantizeLowering : RowLowering<tern::RequantizeOp> {
              << llvm::toString(m.takeError());
     return success();
   }
-  Value buildBlock(tern::RequantizeOp op, OpAdaptor, TileBuilder &tb,
+  Value buildBlock(Op op, typename Op::Adaptor, TileBuilder &tb,
                    ArrayRef<Value> in, int64_t, int64_t) const override {
-    auto from = uniformType(op.getInput()), to = uniformType(op.getResult());
+    auto from = uniformType(input(op)), to = uniformType(op.getResult());
     return *requantWide(op, tb, in[0], from.getScale() / to.getScale(),
                         rangeBits(to), to.getStorageType());
   }
@@ -499,6 +518,8 @@ void tern::populateRowOpLoweringPatterns(TypeConverter &converter,
                                          RewritePatternSet &patterns,
                                          const TileSizes &tiles) {
   patterns.add<SoftmaxLowering, GeluLowering, ReluLowering, AddLowering,
-               LayerNormLowering, ClampLowering, RequantizeLowering>(converter,
+               LayerNormLowering, ClampLowering,
+               RequantizeLowering<tern::RequantizeOp>,
+               RequantizeLowering<mq::QuantizeCastOp>>(converter,
                                                  patterns.getContext(), tiles);
 }

@@ -108,3 +108,18 @@ func.func @softmax_scale_too_fine(%x: tensor<4x8x!f>) -> tensor<4x8x!o> {
   %y = tern.softmax %x precision <int> : tensor<4x8x!f> -> tensor<4x8x!o>
   return %y : tensor<4x8x!o>
 }
+
+// -----
+
+// A QDQ model's QuantizeLinear after an integer kernel: quant.qcast of an
+// already quantized tensor is a requantization (M = 2^-10 / 2^-6 = 2^-4),
+// saturating at the full-range i8's 8 bits.
+!c = !quant.uniform<i32:f32, 9.765625E-4>
+!d = !quant.uniform<i8:f32, 1.5625E-2>
+// CHECK-LABEL: func @qcast_of_integer
+// CHECK: accel.requant_wide %{{.*}}, %{{.*}} multiplier 1073741824 shift 34 bits 8 : memref<4x8xi32, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+// CHECK-NOT: accel.convert
+func.func @qcast_of_integer(%x: tensor<4x8x!c>) -> tensor<4x8x!d> {
+  %y = "quant.qcast"(%x) : (tensor<4x8x!c>) -> tensor<4x8x!d>
+  return %y : tensor<4x8x!d>
+}
