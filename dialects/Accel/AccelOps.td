@@ -475,7 +475,8 @@ def Accel_RequantWideOp : Accel_Op<"requant_wide", [
                        Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
                        I32Attr:$multiplier,
                        ConfinedAttr<I32Attr, [IntNonNegative]>:$shift,
-                       ConfinedAttr<I32Attr, [IntMinValue<2>, IntMaxValue<32>]>:$bits);
+                       ConfinedAttr<I32Attr,
+                                    [IntMinValue<2>, IntMaxValue<32>]>:$bits);
   let assemblyFormat = [{
     $input `,` $result `multiplier` $multiplier `shift` $shift `bits` $bits
     attr-dict `:` type($input) `,` type($result)

@@ -2,7 +2,10 @@
 //
 // Softmax and LayerNorm reduce along the last dimension, so their tiles hold
 // whole rows: [tile-m x cols]. The element-wise ops (and an exported ReLU,
-// tosa.clamp) use the same tiling.
+// tosa.clamp) use the same tiling. Under the integer-only policies the same
+// ops lower to the I-BERT kernels of the SFU (sfu.isoftmax / igelu /
+// ilayernorm, constants from lib/Quant/IntKernels) and rq.wide
+// requantizations; see docs/Quantization.md.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +17,7 @@
 #include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -101,7 +105,7 @@ Value newTileOf(TileBuilder &tb, Value tile, Type elementType) {
   return tb.allocTile(type.getShape(), elementType, MemorySpace::act);
 }
 
-//===--- Integer-only (I-BERT) lowering helpers ----------------------------===//
+//===--- Integer-only (I-BERT) lowering helpers ---------------------------===//
 
 mq::UniformQuantizedType uniformType(Value v) {
   return dyn_cast<mq::UniformQuantizedType>(getElementTypeOrSelf(v));
@@ -240,8 +244,9 @@ struct SoftmaxLowering : RowLowering<tern::SoftmaxOp> {
       Value x = asI32(op, tb, in[0]);
       Value out = newTileLike(tb, x);
       // check() proved the constants exist.
-      tern::quant::ISoftmaxConstants constants = llvm::cantFail(
-          tern::quant::iSoftmaxConstants(uniformType(op.getInput()).getScale()));
+      double scale = uniformType(op.getInput()).getScale();
+      tern::quant::ISoftmaxConstants constants =
+          llvm::cantFail(tern::quant::iSoftmaxConstants(scale));
       const tern::quant::IExpConstants &e = constants.exp;
       tb.builder().create<ISoftmaxOp>(
           op.getLoc(), x, out,
@@ -482,7 +487,8 @@ struct LayerNormLowering : RowLowering<tern::LayerNormOp> {
           op.getLoc(), x, norm,
           ArrayRef<int32_t>{static_cast<int32_t>(ln.kernel.k)});
       using Affine = tern::quant::ILayerNormAffine;
-      Value y = *requantWide(op, tb, norm, std::ldexp(1.0, -int(Affine::kNormShift)),
+      Value y = *requantWide(op, tb, norm,
+                             std::ldexp(1.0, -int(Affine::kNormShift)),
                              Affine::kNormBits, b.getI32Type());
       Value gamma = tb.loadBroadcast(
           makeI32Global(b, op, ln.affine.gamma, "ln_gamma_i32"), 0, rows, cols,

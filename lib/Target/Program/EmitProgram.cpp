@@ -441,7 +441,8 @@ private:
           return emitIntKernel(o, "sfu.ilayernorm", o.getInput(),
                                o.getResult(), o.getParams());
         })
-        .Case<RequantWideOp>([&](RequantWideOp o) { return emitRequantWide(o); })
+        .Case<RequantWideOp>(
+            [&](RequantWideOp o) { return emitRequantWide(o); })
         .Case<PushOp>([&](PushOp o) {
           return emit(o, "push",
                       {{"from", uint64_t(o.getFrom())},
