@@ -418,6 +418,100 @@ def Accel_GeluOp : Accel_SfuRowOp<"gelu", "GELU"> {
   }];
 }
 
+// Integer-only (I-BERT) kernels of the special-function unit. The float
+// scale of the input enters only through the integer constants `params`,
+// which the emitter loads into the SFU's P registers (cfg.ireg).
+class Accel_IntSfuOp<string mnemonic, string what, string params>
+    : Accel_Op<mnemonic, [AllShapesMatch<["input", "result"]>]> {
+  let summary = "integer-only " # what # " (special-function unit, I-BERT)";
+  let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
+                       DenseI32ArrayAttr:$params);
+  let assemblyFormat = [{
+    $input `,` $result `params` $params attr-dict `:` type($input) `,`
+    type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Number of P-register constants the kernel reads.
+    static constexpr unsigned kNumParams = }] # params # [{;
+  }];
+}
+
+def Accel_ISoftmaxOp : Accel_IntSfuOp<"isoftmax", "softmax of each row", "4"> {
+  let description = [{
+    I-BERT softmax of each row of an `i32` tile: max-subtract, i-exp,
+    right shift to 16 bits, `floor(e * floor(2^32 / sum) / 2^24)` (output
+    scale 2^-8). `params` = [x0, b_i, c_i, shift16].
+
+    Example:
+
+    ```mlir
+    accel.isoftmax %s, %p params [-6570, 9189, 2147483, 12]
+        : memref<16x16xi32, #accel.space<act>>, memref<16x16xi32, #accel.space<act>>
+    ```
+  }];
+}
+
+def Accel_IGeluOp : Accel_IntSfuOp<"igelu", "GELU", "3"> {
+  let description = [{
+    I-BERT GELU element-wise on an `i32` tile:
+    `x * (floor(i-erf(x) / 2^14) + one_i)`, saturated to 32 bits.
+    `params` = [b_i, c_i, one_i].
+
+    Example:
+
+    ```mlir
+    accel.igelu %h, %a params [-1251, -1234, 3000]
+        : memref<16x128xi32, #accel.space<act>>, memref<16x128xi32, #accel.space<act>>
+    ```
+  }];
+}
+
+def Accel_ILayerNormOp : Accel_IntSfuOp<"ilayernorm",
+                                        "normalization of each row (no affine)",
+                                        "1"> {
+  let description = [{
+    I-BERT LayerNorm of each row of an `i32` tile (output scale
+    sqrt(cols) / 2^30); `params` = [k], the shift of the variance sum.
+
+    Example:
+
+    ```mlir
+    accel.ilayernorm %x, %y params [3]
+        : memref<16x64xi32, #accel.space<act>>, memref<16x64xi32, #accel.space<act>>
+    ```
+  }];
+}
+
+def Accel_RequantWideOp : Accel_Op<"requant_wide", [
+    AllShapesMatch<["input", "result"]>]> {
+  let summary = "integer rescaling at any width (rq.wide)";
+  let description = [{
+    `result = clamp(round_half_even(input * multiplier / 2^shift),
+    +-(2^(bits-1) - 1))` with a signed 32-bit multiplier: `i8`, `i16` or
+    `i32` input; `i8` result when `bits` <= 8, else `i32`.
+
+    Example:
+
+    ```mlir
+    accel.requant_wide %acc, %q multiplier -1073741824 shift 30 bits 32
+        : memref<16x16xi32, #accel.space<act>>, memref<16x16xi32, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
+                       I32Attr:$multiplier,
+                       ConfinedAttr<I32Attr, [IntNonNegative]>:$shift,
+                       ConfinedAttr<I32Attr,
+                                    [IntMinValue<2>, IntMaxValue<32>]>:$bits);
+  let assemblyFormat = [{
+    $input `,` $result `multiplier` $multiplier `shift` $shift `bits` $bits
+    attr-dict `:` type($input) `,` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Token unit
 //===----------------------------------------------------------------------===//

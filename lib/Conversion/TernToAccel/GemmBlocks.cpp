@@ -61,6 +61,18 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
                          /*accumulate=*/preloaded || k0 > 0, bitmap);
       }
       auto outView = [&] { return tb.block(out, outRow0 + m0, n0, mr, nr); };
+      if (integer && integer->wideResult) {
+        if (!integer->wideMultiplier) {
+          tb.store(acc, outView());
+          continue;
+        }
+        Value q = tb.allocTile({mr, nr}, b.getI32Type(), MemorySpace::act);
+        b.create<RequantWideOp>(loc, acc, q, integer->wideMultiplier->first,
+                                integer->wideMultiplier->second,
+                                integer->wideBits);
+        tb.store(q, outView());
+        continue;
+      }
       if (integer && integer->variant) {
         Value q = tb.allocTile({mr, nr}, b.getI8Type(), MemorySpace::act);
         b.create<RequantOp>(loc, *integer->variant, acc, q,

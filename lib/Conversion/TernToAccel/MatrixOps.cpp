@@ -9,6 +9,7 @@
 #include "Patterns.h"
 
 #include "tern/Dialect/Tern/IR/TernOps.h"
+#include "tern/Quant/IntKernels.h"
 #include "tern/Quant/Requant.h"
 
 #include "mlir/Dialect/Quant/QuantTypes.h"
@@ -74,6 +75,26 @@ integerGemm(Operation *op, Value lhs, Value rhs, Value result, double scale,
   if (out.getZeroPoint() != 0)
     return op->emitOpError("an asymmetric int8 result is not lowered");
   double m = product / out.getScale();
+  if (out.getStorageTypeIntegralWidth() == 32) {
+    // Integer-only: the i32 accumulator feeds a non-matrix op.
+    if (!g.accType.isSignlessInteger(32))
+      return op->emitOpError("an i32 result needs the i32 accumulator");
+    g.wideResult = true;
+    uint64_t hi = std::max<int64_t>(std::abs(out.getStorageTypeMin()),
+                                    std::abs(out.getStorageTypeMax()));
+    g.wideBits = llvm::Log2_64_Ceil(hi + 1) + 1;
+    if (g.wideBits <= 8)
+      return op->emitOpError("an i32 result of at most 8 bits is not "
+                             "lowered (use an i8 result)");
+    if (std::abs(m - 1.0) <= 1e-9 && g.wideBits == 32)
+      return std::make_pair(g, 1.0);
+    auto wide = tern::quant::wideMultiplier(m);
+    if (!wide)
+      return op->emitOpError("cannot rescale its i32 result: ")
+             << llvm::toString(wide.takeError());
+    g.wideMultiplier = {static_cast<int32_t>(wide->multiplier), wide->shift};
+    return std::make_pair(g, 1.0);
+  }
   auto multiplier = tern::quant::chooseMultiplier(m, toQuant(quant.variant));
   if (!multiplier)
     return op->emitOpError("cannot requantize its result: ")

@@ -37,6 +37,12 @@ struct IntegerGemm {
   /// Per-channel weights: a bf16 DRAM vector of per-column scales that
   /// multiplies the converted result (the conversion applies S_x only).
   mlir::Value columnScales;
+  /// Integer-only policies: the result is the i32 accumulator itself
+  /// (`wideMultiplier` unset: the result type's scale is the product scale)
+  /// or the accumulator rescaled by rq.wide to `wideBits`.
+  bool wideResult = false;
+  std::optional<std::pair<int32_t, unsigned>> wideMultiplier;
+  unsigned wideBits = 32;
   /// Set (tern-ffn2-sparsity): every activation tile gets a bitmap of its
   /// columns with some |value| above this threshold, and the GEMM skips the
   /// weight rows whose bit is 0.

@@ -74,6 +74,9 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (constantRange(op.getArg()))
       return failure(); // folded at compile time (ConstantCastLowering)
+    if (std::is_same_v<CastOp, mq::QuantizeCastOp> &&
+        isa<mq::QuantizedType>(getElementTypeOrSelf(op.getArg())))
+      return failure(); // integer to integer: a requantization (RowOps.cpp)
     if constexpr (std::is_same_v<CastOp, mq::DequantizeCastOp>)
       if (auto scast = op.getArg().template getDefiningOp<mq::StorageCastOp>())
         if (intConstantValues(scast.getArg()))
@@ -85,11 +88,15 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
     auto qtype = dyn_cast<mq::UniformQuantizedType>(getElementTypeOrSelf(
         std::is_same_v<CastOp, mq::QuantizeCastOp> ? op.getType()
                                                   : op.getArg().getType()));
-    if (!qtype || qtype.getZeroPoint() != 0 ||
-        qtype.getStorageTypeIntegralWidth() != 8)
-      return op.emitOpError("only symmetric int8 casts of run-time tensors "
-                            "are lowered");
     bool quantize = std::is_same_v<CastOp, mq::QuantizeCastOp>;
+    // cvt.b2i writes int8; cvt.i2b reads int8, int16 or int32 (the
+    // integer-only policies leave the int32 logits).
+    unsigned width = qtype ? qtype.getStorageTypeIntegralWidth() : 0;
+    if (!qtype || qtype.getZeroPoint() != 0 ||
+        !(width == 8 || (!quantize && (width == 16 || width == 32))))
+      return op.emitOpError("only symmetric int8 casts (and int16 / int32 "
+                            "dequantization) of run-time tensors are "
+                            "lowered");
     float scale = static_cast<float>(quantize ? 1.0 / qtype.getScale()
                                               : qtype.getScale());
     TileBuilder tb(rewriter, op.getLoc());
@@ -99,7 +106,7 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
     Value inMatrix = tb.asRows(in), outMatrix = tb.asRows(out);
     auto shape = cast<MemRefType>(outMatrix.getType()).getShape();
     int64_t rows = shape[0], cols = shape[1];
-    int64_t tm = tiles.rowsPerTile(cols * /*bf16*/ 2);
+    int64_t tm = tiles.rowsPerTile(cols * std::max(2u, width / 8));
     for (int64_t r0 = 0; r0 < rows; r0 += tm) {
       int64_t rr = std::min(tm, rows - r0);
       Value src = tb.load(tb.block(inMatrix, r0, 0, rr, cols),

@@ -2,19 +2,28 @@
 //
 // Softmax and LayerNorm reduce along the last dimension, so their tiles hold
 // whole rows: [tile-m x cols]. The element-wise ops (and an exported ReLU,
-// tosa.clamp) use the same tiling.
+// tosa.clamp) use the same tiling. Under the integer-only policies the same
+// ops lower to the I-BERT kernels of the SFU (sfu.isoftmax / igelu /
+// ilayernorm, constants from lib/Quant/IntKernels) and rq.wide
+// requantizations; see docs/Quantization.md.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
 
 #include "tern/Dialect/Tern/IR/TernOps.h"
+#include "tern/Quant/IntKernels.h"
 
+#include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <algorithm>
+#include <cmath>
 
 using namespace mlir;
 using namespace tern;
 using namespace tern::accel;
+namespace mq = mlir::quant;
 
 namespace {
 
@@ -60,7 +69,15 @@ struct RowLowering : OpConversionPattern<Op> {
       operands.push_back(tb.asRows(v));
     auto shape = cast<MemRefType>(outMatrix.getType()).getShape();
     int64_t totalRows = shape[0], cols = shape[1];
-    int64_t tm = tiles.rowsPerTile(cols * /*bf16*/ 2);
+    // Tiles hold whole rows of the widest element involved (bf16 or i32).
+    unsigned elementBytes = 2;
+    for (Value v : operands)
+      elementBytes = std::max<unsigned>(
+          elementBytes,
+          cast<MemRefType>(v.getType()).getElementTypeBitWidth() / 8);
+    elementBytes = std::max<unsigned>(
+        elementBytes, resultType.getElementTypeBitWidth() / 8);
+    int64_t tm = tiles.rowsPerTile(cols * elementBytes);
     for (int64_t r0 = 0; r0 < totalRows; r0 += tm) {
       int64_t rows = std::min(tm, totalRows - r0);
       SmallVector<Value> inputs;
@@ -83,10 +100,162 @@ Value newTileLike(TileBuilder &tb, Value tile) {
                       MemorySpace::act);
 }
 
+Value newTileOf(TileBuilder &tb, Value tile, Type elementType) {
+  auto type = cast<MemRefType>(tile.getType());
+  return tb.allocTile(type.getShape(), elementType, MemorySpace::act);
+}
+
+//===--- Integer-only (I-BERT) lowering helpers ---------------------------===//
+
+mq::UniformQuantizedType uniformType(Value v) {
+  return dyn_cast<mq::UniformQuantizedType>(getElementTypeOrSelf(v));
+}
+
+/// Bits of the symmetric range of a quantized type (i32<-127:127>: 8).
+unsigned rangeBits(mq::UniformQuantizedType q) {
+  uint64_t hi = std::max<int64_t>(std::abs(q.getStorageTypeMin()),
+                                  std::abs(q.getStorageTypeMax()));
+  // A full-range type (i8: -128..127) saturates symmetrically at its width.
+  return std::min<unsigned>(llvm::Log2_64_Ceil(hi + 1) + 1,
+                            q.getStorageTypeIntegralWidth());
+}
+
+/// An integer op the lowering handles: every tensor operand and result of
+/// a per-tensor quantized type. Reports on `op` otherwise.
+LogicalResult checkUniform(Operation *op) {
+  SmallVector<Value> values(op->getOperands());
+  llvm::append_range(values, op->getResults());
+  for (Value v : values) {
+    auto shaped = dyn_cast<ShapedType>(v.getType());
+    if (!shaped || !isa<mq::QuantizedType>(shaped.getElementType()))
+      continue;
+    if (!uniformType(v))
+      return op->emitOpError("integer lowering needs per-tensor quantized "
+                             "types, got ")
+             << v.getType();
+  }
+  return success();
+}
+
+/// `tile` (i8/i16/i32) as an i32 tile, widened by rq.wide when narrower.
+Value asI32(Operation *op, TileBuilder &tb, Value tile) {
+  auto type = cast<MemRefType>(tile.getType());
+  if (type.getElementType().isSignlessInteger(32))
+    return tile;
+  Value wide = newTileOf(tb, tile, tb.builder().getIntegerType(32));
+  tb.builder().create<RequantWideOp>(op->getLoc(), tile, wide, int32_t(1) << 30,
+                                     30, 32);
+  return wide;
+}
+
+/// rq.wide of `tile` by the real factor `m` to a `bits`-wide result stored
+/// as `storage` (i8 or i32). A result of at most 8 bits stored in i32 goes
+/// through an i8 tile (rq.wide writes i8 for those widths).
+FailureOr<Value> requantWide(Operation *op, TileBuilder &tb, Value tile,
+                             double m, unsigned bits, Type storage) {
+  llvm::Expected<tern::quant::Multiplier> mult =
+      tern::quant::wideMultiplier(m);
+  if (!mult) {
+    op->emitOpError("cannot requantize by ")
+        << m << ": " << llvm::toString(mult.takeError());
+    return failure();
+  }
+  OpBuilder &b = tb.builder();
+  bits = std::clamp(bits, 2u, 32u);
+  Type i8 = b.getIntegerType(8), i32 = b.getIntegerType(32);
+  // An int8 tile at the same scale into at least 8 bits is only widened.
+  if (m == 1.0 && bits >= 8 &&
+      cast<MemRefType>(tile.getType()).getElementType().isSignlessInteger(8))
+    return storage.isSignlessInteger(32) ? asI32(op, tb, tile) : tile;
+  Value out = newTileOf(tb, tile, bits <= 8 ? i8 : i32);
+  b.create<RequantWideOp>(op->getLoc(), tile, out,
+                          static_cast<int32_t>(mult->multiplier),
+                          static_cast<int32_t>(mult->shift), bits);
+  if (bits <= 8 && storage.isSignlessInteger(32)) {
+    Value wide = newTileOf(tb, tile, i32);
+    b.create<RequantWideOp>(op->getLoc(), out, wide, int32_t(1) << 30, 30, 32);
+    out = wide;
+  }
+  return out;
+}
+
+/// A private i32 DRAM constant in the module of `op` (an identical one
+/// already there is reused) and its get_global.
+Value makeI32Global(OpBuilder &b, Operation *op, ArrayRef<int32_t> values,
+                    StringRef prefix) {
+  SmallVector<int64_t> shape = {static_cast<int64_t>(values.size())};
+  auto type = MemRefType::get(shape, b.getI32Type());
+  auto init = DenseElementsAttr::get(
+      RankedTensorType::get(shape, b.getI32Type()), values);
+  auto module = op->getParentOfType<ModuleOp>();
+  memref::GlobalOp global;
+  for (auto g : module.getOps<memref::GlobalOp>())
+    if (g.getConstant() && g.getType() == type &&
+        g.getInitialValueAttr() == init) {
+      global = g;
+      break;
+    }
+  if (!global) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    std::string name;
+    for (unsigned i = 0;; ++i) {
+      name = (prefix + "_" + Twine(i)).str();
+      if (!module.lookupSymbol(name))
+        break;
+    }
+    global = b.create<memref::GlobalOp>(
+        op->getLoc(), name, b.getStringAttr("private"), type, init,
+        /*constant=*/true, /*alignment=*/IntegerAttr());
+  }
+  return b.create<memref::GetGlobalOp>(op->getLoc(), type,
+                                       global.getSymName());
+}
+
+bool isIntegerOp(Operation *op) {
+  auto precision = op->getAttrOfType<PrecisionAttr>("precision");
+  return precision && precision.getValue() == Precision::integer &&
+         isa<mq::QuantizedType>(getElementTypeOrSelf(op->getOperand(0)));
+}
+
 struct SoftmaxLowering : RowLowering<tern::SoftmaxOp> {
   using RowLowering::RowLowering;
+  LogicalResult check(tern::SoftmaxOp op) const override {
+    if (!isIntegerOp(op))
+      return success();
+    if (failed(checkUniform(op)))
+      return failure();
+    auto in = uniformType(op.getInput()), out = uniformType(op.getResult());
+    llvm::Expected<tern::quant::ISoftmaxConstants> k =
+        tern::quant::iSoftmaxConstants(in.getScale());
+    if (!k)
+      return op.emitOpError("no integer softmax constants: ")
+             << llvm::toString(k.takeError());
+    if (out.getScale() != tern::quant::ISoftmaxConstants::kOutputScale ||
+        !out.getStorageType().isSignlessInteger(32))
+      return op.emitOpError("integer softmax produces i32 at scale 2^-8, "
+                            "the result type is ")
+             << op.getType();
+    return success();
+  }
   Value buildBlock(tern::SoftmaxOp op, OpAdaptor, TileBuilder &tb,
                    ArrayRef<Value> in, int64_t, int64_t) const override {
+    if (isIntegerOp(op)) {
+      Value x = asI32(op, tb, in[0]);
+      Value out = newTileLike(tb, x);
+      // check() proved the constants exist.
+      double scale = uniformType(op.getInput()).getScale();
+      tern::quant::ISoftmaxConstants constants =
+          llvm::cantFail(tern::quant::iSoftmaxConstants(scale));
+      const tern::quant::IExpConstants &e = constants.exp;
+      tb.builder().create<ISoftmaxOp>(
+          op.getLoc(), x, out,
+          ArrayRef<int32_t>{static_cast<int32_t>(e.x0),
+                            static_cast<int32_t>(e.bI),
+                            static_cast<int32_t>(e.cI),
+                            static_cast<int32_t>(constants.shift16)});
+      return out;
+    }
     Value out = newTileLike(tb, in[0]);
     tb.builder().create<accel::SoftmaxOp>(op.getLoc(), in[0], out);
     return out;
@@ -95,11 +264,96 @@ struct SoftmaxLowering : RowLowering<tern::SoftmaxOp> {
 
 struct GeluLowering : RowLowering<tern::GeluOp> {
   using RowLowering::RowLowering;
+  static llvm::Expected<tern::quant::IGeluConstants>
+  constantsOf(tern::GeluOp op) {
+    auto in = uniformType(op.getInput());
+    int64_t maxAbs = std::max<int64_t>(std::abs(in.getStorageTypeMin()),
+                                       std::abs(in.getStorageTypeMax()));
+    return tern::quant::iGeluConstants(in.getScale(), maxAbs);
+  }
+  LogicalResult check(tern::GeluOp op) const override {
+    if (!isIntegerOp(op))
+      return success();
+    if (failed(checkUniform(op)))
+      return failure();
+    llvm::Expected<tern::quant::IGeluConstants> k = constantsOf(op);
+    if (!k)
+      return op.emitOpError("no integer GELU constants: ")
+             << llvm::toString(k.takeError());
+    double factor = k->outputScale / uniformType(op.getResult()).getScale();
+    if (llvm::Expected<tern::quant::Multiplier> m =
+            tern::quant::wideMultiplier(factor);
+        !m)
+      return op.emitOpError("cannot rescale the integer GELU by ")
+             << factor << ": " << llvm::toString(m.takeError());
+    return success();
+  }
   Value buildBlock(tern::GeluOp op, OpAdaptor, TileBuilder &tb,
                    ArrayRef<Value> in, int64_t, int64_t) const override {
+    if (isIntegerOp(op)) {
+      // check() proved the constants and the rescaling exist.
+      tern::quant::IGeluConstants constants = llvm::cantFail(constantsOf(op));
+      // The kernel's scale is negative (I-BERT): the rescaling to the
+      // result type also negates.
+      double factor =
+          constants.outputScale / uniformType(op.getResult()).getScale();
+      Value x = asI32(op, tb, in[0]);
+      Value g = newTileLike(tb, x);
+      tb.builder().create<IGeluOp>(
+          op.getLoc(), x, g,
+          ArrayRef<int32_t>{static_cast<int32_t>(constants.bI),
+                            static_cast<int32_t>(constants.cI),
+                            static_cast<int32_t>(constants.oneI)});
+      auto out = uniformType(op.getResult());
+      return *requantWide(op, tb, g, factor, rangeBits(out),
+                          out.getStorageType());
+    }
     Value out = newTileLike(tb, in[0]);
     tb.builder().create<accel::GeluOp>(op.getLoc(), in[0], out);
     return out;
+  }
+};
+
+/// tern.requantize, and quant.qcast of an already quantized tensor (a QDQ
+/// model's QuantizeLinear after an integer-only kernel): rq.wide by
+/// S_in / S_out, saturating at the result's range.
+template <typename Op>
+struct RequantizeLowering : RowLowering<Op> {
+  using RowLowering<Op>::RowLowering;
+  static Value input(Op op) {
+    if constexpr (std::is_same_v<Op, mq::QuantizeCastOp>)
+      return op.getArg();
+    else
+      return op.getInput();
+  }
+  LogicalResult
+  matchAndRewrite(Op op, typename Op::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<mq::QuantizedType>(getElementTypeOrSelf(input(op))))
+      return rewriter.notifyMatchFailure(op, "not integer to integer");
+    return RowLowering<Op>::matchAndRewrite(op, adaptor, rewriter);
+  }
+  LogicalResult check(Op op) const override {
+    if (failed(checkUniform(op)))
+      return failure();
+    auto in = uniformType(input(op)), out = uniformType(op.getResult());
+    if (in && out && out.getZeroPoint() != 0)
+      return op.emitOpError("an asymmetric integer result is not lowered");
+    if (!in || !out)
+      return op.emitOpError("expects per-tensor quantized types");
+    if (llvm::Expected<tern::quant::Multiplier> m =
+            tern::quant::wideMultiplier(in.getScale() / out.getScale());
+        !m)
+      return op.emitOpError("cannot requantize by ")
+             << in.getScale() / out.getScale() << ": "
+             << llvm::toString(m.takeError());
+    return success();
+  }
+  Value buildBlock(Op op, typename Op::Adaptor, TileBuilder &tb,
+                   ArrayRef<Value> in, int64_t, int64_t) const override {
+    auto from = uniformType(input(op)), to = uniformType(op.getResult());
+    return *requantWide(op, tb, in[0], from.getScale() / to.getScale(),
+                        rangeBits(to), to.getStorageType());
   }
 };
 
@@ -137,11 +391,33 @@ struct ClampLowering : RowLowering<tosa::ClampOp> {
 
 struct AddLowering : RowLowering<AddOp> {
   using RowLowering::RowLowering;
+  /// Integer: both branches are already at the sum's scale (tern-quantize
+  /// requantizes them), so the sum is an i32 vector add.
+  LogicalResult check(AddOp op) const override {
+    if (!isIntegerOp(op))
+      return success();
+    if (failed(checkUniform(op)))
+      return failure();
+    auto lhs = uniformType(op.getLhs()), rhs = uniformType(op.getRhs()),
+         out = uniformType(op.getResult());
+    if (lhs.getScale() != out.getScale() || rhs.getScale() != out.getScale() ||
+        !out.getStorageType().isSignlessInteger(32))
+      return op.emitOpError("integer add expects both operands at the i32 "
+                            "result's scale");
+    return success();
+  }
   SmallVector<Value> rowOperands(OpAdaptor adaptor) const override {
     return {adaptor.getLhs(), adaptor.getRhs()};
   }
   Value buildBlock(AddOp op, OpAdaptor, TileBuilder &tb, ArrayRef<Value> in,
                    int64_t, int64_t) const override {
+    if (isIntegerOp(op)) {
+      Value lhs = asI32(op, tb, in[0]), rhs = asI32(op, tb, in[1]);
+      Value out = newTileLike(tb, lhs);
+      tb.builder().create<VectorOp>(op.getLoc(), VectorKind::add, lhs, rhs,
+                                    out);
+      return out;
+    }
     Value out = newTileLike(tb, in[0]);
     tb.builder().create<VectorOp>(op.getLoc(), VectorKind::add, in[0], in[1],
                                   out);
@@ -149,12 +425,86 @@ struct AddLowering : RowLowering<AddOp> {
   }
 };
 
+/// Integer LayerNorm: the I-BERT kernel (sqrt(d)/2^30), requantized to 16
+/// bits, times the 16-bit integer gamma plus the int32 beta
+/// (lib/Quant/IntKernels: ILayerNormAffine), rescaled to the result type.
+struct IntLayerNorm {
+  tern::quant::ILayerNormConstants kernel;
+  tern::quant::ILayerNormAffine affine;
+  double factor = 1;
+
+  static FailureOr<IntLayerNorm> get(tern::LayerNormOp op) {
+    auto in = uniformType(op.getInput()), out = uniformType(op.getResult());
+    int64_t maxAbs = std::max<int64_t>(std::abs(in.getStorageTypeMin()),
+                                       std::abs(in.getStorageTypeMax()));
+    int64_t cols = cast<ShapedType>(op.getInput().getType()).getShape().back();
+    IntLayerNorm ln;
+    llvm::Expected<tern::quant::ILayerNormConstants> k =
+        tern::quant::iLayerNormConstants(maxAbs, cols);
+    if (!k)
+      return op.emitOpError("no integer LayerNorm constants: ")
+             << llvm::toString(k.takeError());
+    ln.kernel = *k;
+    FailureOr<SmallVector<float>> gamma = constantFloats(op.getGamma()),
+                                  beta = constantFloats(op.getBeta());
+    if (failed(gamma) || failed(beta))
+      return op.emitOpError("integer LayerNorm needs constant gamma and beta");
+    llvm::Expected<tern::quant::ILayerNormAffine> affine =
+        tern::quant::iLayerNormAffine(*gamma, *beta);
+    if (!affine)
+      return op.emitOpError("no integer LayerNorm affine: ")
+             << llvm::toString(affine.takeError());
+    ln.affine = std::move(*affine);
+    ln.factor = ln.affine.outputScale / out.getScale();
+    if (llvm::Expected<tern::quant::Multiplier> m =
+            tern::quant::wideMultiplier(ln.factor);
+        !m)
+      return op.emitOpError("cannot rescale the integer LayerNorm by ")
+             << ln.factor << ": " << llvm::toString(m.takeError());
+    return ln;
+  }
+};
+
 struct LayerNormLowering : RowLowering<tern::LayerNormOp> {
   using RowLowering::RowLowering;
+  LogicalResult check(tern::LayerNormOp op) const override {
+    if (!isIntegerOp(op))
+      return success();
+    if (failed(checkUniform(op)))
+      return failure();
+    return IntLayerNorm::get(op);
+  }
   Value buildBlock(tern::LayerNormOp op, OpAdaptor adaptor, TileBuilder &tb,
                    ArrayRef<Value> in, int64_t rows,
                    int64_t cols) const override {
     OpBuilder &b = tb.builder();
+    if (isIntegerOp(op)) {
+      // check() proved every constant exists.
+      IntLayerNorm ln = *IntLayerNorm::get(op);
+      Value x = asI32(op, tb, in[0]);
+      Value norm = newTileLike(tb, x);
+      b.create<ILayerNormOp>(
+          op.getLoc(), x, norm,
+          ArrayRef<int32_t>{static_cast<int32_t>(ln.kernel.k)});
+      using Affine = tern::quant::ILayerNormAffine;
+      Value y = *requantWide(op, tb, norm,
+                             std::ldexp(1.0, -int(Affine::kNormShift)),
+                             Affine::kNormBits, b.getI32Type());
+      Value gamma = tb.loadBroadcast(
+          makeI32Global(b, op, ln.affine.gamma, "ln_gamma_i32"), 0, rows, cols,
+          MemorySpace::act);
+      b.create<VectorOp>(op.getLoc(), VectorKind::mul, y, gamma, y);
+      Value beta = tb.loadBroadcast(
+          makeI32Global(b, op, ln.affine.beta, "ln_beta_i32"), 0, rows, cols,
+          MemorySpace::act);
+      b.create<VectorOp>(op.getLoc(), VectorKind::add, y, beta, y);
+      auto out = uniformType(op.getResult());
+      if (ln.factor == 1.0 && out.getStorageType().isSignlessInteger(32) &&
+          rangeBits(out) == 32)
+        return y;
+      return *requantWide(op, tb, y, ln.factor, rangeBits(out),
+                          out.getStorageType());
+    }
     Value norm = newTileLike(tb, in[0]);
     b.create<accel::LayerNormOp>(op.getLoc(), in[0], norm,
                                  op.getEpsilonAttr());
@@ -174,6 +524,8 @@ void tern::populateRowOpLoweringPatterns(TypeConverter &converter,
                                          RewritePatternSet &patterns,
                                          const TileSizes &tiles) {
   patterns.add<SoftmaxLowering, GeluLowering, ReluLowering, AddLowering,
-               LayerNormLowering, ClampLowering>(converter,
+               LayerNormLowering, ClampLowering,
+               RequantizeLowering<tern::RequantizeOp>,
+               RequantizeLowering<mq::QuantizeCastOp>>(converter,
                                                  patterns.getContext(), tiles);
 }

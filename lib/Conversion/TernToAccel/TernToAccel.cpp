@@ -227,19 +227,22 @@ private:
       if (op->getDialect() &&
           op->getDialect()->getNamespace() == TernDialect::getDialectNamespace()) {
         auto precision = op->getAttrOfType<PrecisionAttr>("precision");
-        bool integerMatrix = isa<LinearOp, MatMulOp>(op) && precision &&
-                             precision.getValue() == Precision::integer &&
-                             isa<mlir::quant::QuantizedType>(
-                                 getElementTypeOrSelf(op->getOperand(0)));
-        if (!integerMatrix && !isLayoutOp(op) && !isa<PruneTokensOp>(op) &&
+        bool integer = isa<LinearOp, MatMulOp, SoftmaxOp, GeluOp, LayerNormOp,
+                           AddOp>(op) &&
+                       precision &&
+                       precision.getValue() == Precision::integer &&
+                       isa<mlir::quant::QuantizedType>(
+                           getElementTypeOrSelf(op->getOperand(0)));
+        if (!integer && !isLayoutOp(op) && !isa<PruneTokensOp>(op) &&
+            !isa<RequantizeOp>(op) &&
             (!precision || precision.getValue() != Precision::bf16)) {
           op->emitError("no lowering to accel for '")
               << op->getName() << "' in precision <"
               << (precision ? stringifyPrecision(precision.getValue())
                             : StringRef("?"))
               << ">; this lowering handles bf16, and int for quantized "
-                 "linear / matmul (run tern-select-precision and "
-                 "tern-quantize)";
+                 "linear / matmul / softmax / gelu / layer_norm / add (run "
+                 "tern-select-precision and tern-quantize)";
           ok = false;
         }
         if (llvm::any_of(op->getResultTypes(), [](Type t) {

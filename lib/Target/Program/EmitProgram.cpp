@@ -477,6 +477,20 @@ private:
                                o.getResult(),
                                o.getEpsilon().convertToFloat());
         })
+        .Case<ISoftmaxOp>([&](ISoftmaxOp o) {
+          return emitIntKernel(o, "sfu.isoftmax", o.getInput(), o.getResult(),
+                               o.getParams());
+        })
+        .Case<IGeluOp>([&](IGeluOp o) {
+          return emitIntKernel(o, "sfu.igelu", o.getInput(), o.getResult(),
+                               o.getParams());
+        })
+        .Case<ILayerNormOp>([&](ILayerNormOp o) {
+          return emitIntKernel(o, "sfu.ilayernorm", o.getInput(),
+                               o.getResult(), o.getParams());
+        })
+        .Case<RequantWideOp>(
+            [&](RequantWideOp o) { return emitRequantWide(o); })
         .Case<PushOp>([&](PushOp o) {
           return emit(o, "push",
                       {{"from", uint64_t(o.getFrom())},
@@ -621,6 +635,49 @@ private:
                  {"cols", uint64_t(a->cols)}, {"rreg", *reg}});
   }
 
+  /// Loads `params` into P[0..] (only the registers whose value changes)
+  /// and emits the integer kernel reading them from P0.
+  LogicalResult emitIntKernel(Operation *op, StringRef mnemonic, Value in,
+                              Value out, ArrayRef<int32_t> params) {
+    FailureOr<Tile> a = tile(op, in), d = tile(op, out);
+    if (failed(a) || failed(d))
+      return failure();
+    if (params.size() > pregs.size())
+      return op->emitError("needs ") << params.size() << " P registers, the "
+                                     << "SFU has " << pregs.size();
+    for (auto [i, value] : llvm::enumerate(params)) {
+      if (pregs[i] == value)
+        continue;
+      if (failed(emit(op, "cfg.ireg",
+                      {{"rd", uint64_t(i)},
+                       {"value", static_cast<uint64_t>(
+                                     static_cast<uint32_t>(value))}})))
+        return failure();
+      pregs[i] = value;
+    }
+    return emit(op, mnemonic,
+                {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
+                 {"a", a->addr}, {"rows", uint64_t(a->rows)},
+                 {"cols", uint64_t(a->cols)}, {"preg", 0}});
+  }
+
+  LogicalResult emitRequantWide(RequantWideOp o) {
+    FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
+    if (failed(a) || failed(d))
+      return failure();
+    FailureOr<uint64_t> reg = requantReg(
+        o, static_cast<uint32_t>(o.getMultiplier()), o.getShift(), 0);
+    if (failed(reg))
+      return failure();
+    unsigned bits = o.getInput().getType().getElementTypeBitWidth();
+    uint64_t src = bits == 8 ? 0 : bits == 16 ? 1 : 2;
+    return emit(o, "rq.wide",
+                {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
+                 {"a", a->addr}, {"rows", uint64_t(a->rows)},
+                 {"cols", uint64_t(a->cols)}, {"rreg", *reg}, {"src", src},
+                 {"bits", uint64_t(o.getBits())}});
+  }
+
   LogicalResult emitRowKernel(Operation *op, StringRef mnemonic, Value in,
                               Value out, std::optional<float> constant) {
     FailureOr<Tile> a = tile(op, in), d = tile(op, out);
@@ -653,6 +710,8 @@ private:
     }
   };
   std::array<std::optional<RequantParams>, 8> rqregs;
+  /// The SFU's 16 signed P registers as last loaded.
+  std::array<std::optional<int32_t>, 16> pregs;
   unsigned nextRqReg = 0;
 };
 

@@ -13,7 +13,7 @@ func.func @tosa_left(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 // -----
 
 func.func @undecided_precision(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
-  // expected-error @+1 {{no lowering to accel for 'tern.softmax' in precision <f32>; this lowering handles bf16, and int for quantized linear / matmul (run tern-select-precision and tern-quantize)}}
+  // expected-error @+1 {{no lowering to accel for 'tern.softmax' in precision <f32>; this lowering handles bf16, and int for quantized linear / matmul / softmax / gelu / layer_norm / add (run tern-select-precision and tern-quantize)}}
   %0 = tern.softmax %x : tensor<4x8xf32> -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
 }

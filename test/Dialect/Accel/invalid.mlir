@@ -393,9 +393,25 @@ func.func @token_score_input(%p: memref<4x17xbf16, #accel.space<act>>, %s: memre
 
 // -----
 
+func.func @isoftmax_bf16(%a: memref<4x8xbf16, #accel.space<act>>, %d: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.isoftmax' op expects i32 -> i32, got 'bf16' -> 'bf16'}}
+  accel.isoftmax %a, %d params [-710, 2772, 2927744, 36] : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
 func.func @token_score_rows(%p: memref<64x17xi8, #accel.space<act>>, %s: memref<17xi32, #accel.space<vec>>) {
   // expected-error @+1 {{'accel.token_score' op scores at most 63 rows at once, got 64}}
   accel.token_score %p, %s : memref<64x17xi8, #accel.space<act>>, memref<17xi32, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @isoftmax_params(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.isoftmax' op expects 4 params, got 3}}
+  accel.isoftmax %a, %d params [-710, 2772, 2927744] : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
   return
 }
 
@@ -409,6 +425,14 @@ func.func @token_score_output(%p: memref<4x17xi8, #accel.space<act>>, %s: memref
 
 // -----
 
+func.func @isoftmax_x0(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.isoftmax' op x0 (params[0]) must be negative}}
+  accel.isoftmax %a, %d params [710, 2772, 2927744, 36] : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
 func.func @token_select_scores(%s: memref<17xi8, #accel.space<vec>>, %i: memref<5xi32, #accel.space<vec>>) {
   // expected-error @+1 {{'accel.token_select' op scores must be a rank-1 i32 vector, got 'memref<17xi8, #accel.space<vec>>'}}
   accel.token_select %s, %i keep 5 : memref<17xi8, #accel.space<vec>>, memref<5xi32, #accel.space<vec>>
@@ -417,9 +441,25 @@ func.func @token_select_scores(%s: memref<17xi8, #accel.space<vec>>, %i: memref<
 
 // -----
 
+func.func @igelu_bi(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.igelu' op b_i (params[0]) must not be positive}}
+  accel.igelu %a, %d params [641, -453851, -28] : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
 func.func @token_select_keep(%s: memref<4xi32, #accel.space<vec>>, %i: memref<5xi32, #accel.space<vec>>) {
   // expected-error @+1 {{'accel.token_select' op keeps 5 tokens of only 4}}
   accel.token_select %s, %i keep 5 : memref<4xi32, #accel.space<vec>>, memref<5xi32, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @ilayernorm_k(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.ilayernorm' op the shift k (params[0]) must be 0..31}}
+  accel.ilayernorm %a, %d params [32] : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
   return
 }
 
@@ -444,5 +484,13 @@ func.func @token_gather_shape(%x: memref<17x64xbf16, #accel.space<act>>, %i: mem
 func.func @token_gather_indices(%x: memref<17x64xbf16, #accel.space<act>>, %i: memref<4xi32, #accel.space<vec>>, %y: memref<5x64xbf16, #accel.space<act>>) {
   // expected-error @+1 {{'accel.token_gather' op indices must be memref<5xi32>, got 'memref<4xi32, #accel.space<vec>>'}}
   accel.token_gather %x, %i, %y : memref<17x64xbf16, #accel.space<act>>, memref<4xi32, #accel.space<vec>>, memref<5x64xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @requant_wide_result(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.requant_wide' op expects an i8 result for 8 bits, got 'i32'}}
+  accel.requant_wide %a, %d multiplier 1073741824 shift 30 bits 8 : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
   return
 }

@@ -97,6 +97,22 @@ func.func @requant(%a: memref<16x16xi32, #accel.space<acc>>, %h: memref<16x16xi1
   return
 }
 
+// CHECK-LABEL: func @integer_sfu
+// CHECK: accel.isoftmax %{{.*}}, %{{.*}} params [-710, 2772, 2927744, 36] : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+// CHECK: accel.igelu %{{.*}}, %{{.*}} params [-641, -453851, -28] :
+// CHECK: accel.ilayernorm %{{.*}}, %{{.*}} params [9] :
+// CHECK: accel.requant_wide %{{.*}}, %{{.*}} multiplier -1073741824 shift 30 bits 32 : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+// CHECK: accel.requant_wide %{{.*}}, %{{.*}} multiplier 1073741824 shift 34 bits 8 : memref<4x8xi32, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+func.func @integer_sfu(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>,
+                       %q: memref<4x8xi8, #accel.space<act>>) {
+  accel.isoftmax %a, %d params [-710, 2772, 2927744, 36] : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  accel.igelu %a, %d params [-641, -453851, -28] : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  accel.ilayernorm %a, %d params [9] : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  accel.requant_wide %a, %d multiplier -1073741824 shift 30 bits 32 : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  accel.requant_wide %a, %q multiplier 1073741824 shift 34 bits 8 : memref<4x8xi32, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  return
+}
+
 // FFN2 sparsity: a non-zero column map of the activation tile feeds the
 // GEMM's K-row bitmap (round trip of both forms).
 // CHECK-LABEL: func @bitmap_gemm

@@ -212,6 +212,64 @@ LogicalResult GeluOp::verify() {
                              getResult().getType());
 }
 
+/// The integer SFU kernels read and write i32 tiles.
+static LogicalResult verifyIntSfu(Operation *op, MemRefType in,
+                                  MemRefType out, ArrayRef<int32_t> params,
+                                  unsigned numParams) {
+  if (!in.getElementType().isSignlessInteger(32) ||
+      !out.getElementType().isSignlessInteger(32))
+    return op->emitOpError("expects i32 -> i32, got ")
+           << in.getElementType() << " -> " << out.getElementType();
+  if (params.size() != numParams)
+    return op->emitOpError("expects ")
+           << numParams << " params, got " << params.size();
+  return success();
+}
+
+LogicalResult ISoftmaxOp::verify() {
+  if (failed(verifyIntSfu(*this, getInput().getType(), getResult().getType(),
+                          getParams(), kNumParams)))
+    return failure();
+  if (getParams()[0] >= 0)
+    return emitOpError("x0 (params[0]) must be negative");
+  if (getParams()[3] < 0 || getParams()[3] > 62)
+    return emitOpError("the 16-bit shift (params[3]) must be 0..62");
+  return success();
+}
+
+LogicalResult IGeluOp::verify() {
+  if (failed(verifyIntSfu(*this, getInput().getType(), getResult().getType(),
+                          getParams(), kNumParams)))
+    return failure();
+  if (getParams()[0] > 0)
+    return emitOpError("b_i (params[0]) must not be positive");
+  return success();
+}
+
+LogicalResult ILayerNormOp::verify() {
+  if (failed(verifyIntSfu(*this, getInput().getType(), getResult().getType(),
+                          getParams(), kNumParams)))
+    return failure();
+  if (getParams()[0] < 0 || getParams()[0] > 31)
+    return emitOpError("the shift k (params[0]) must be 0..31");
+  return success();
+}
+
+LogicalResult RequantWideOp::verify() {
+  Type a = getInput().getType().getElementType(),
+       b = getResult().getType().getElementType();
+  if (!a.isSignlessInteger(8) && !a.isSignlessInteger(16) &&
+      !a.isSignlessInteger(32))
+    return emitOpError("expects an i8, i16 or i32 input, got ") << a;
+  unsigned want = getBits() <= 8 ? 8 : 32;
+  if (!b.isSignlessInteger(want))
+    return emitOpError("expects an i") << want << " result for " << getBits()
+                                       << " bits, got " << b;
+  if (getShift() > 63)
+    return emitOpError("shift must be 0..63");
+  return success();
+}
+
 LogicalResult PushOp::verify() {
   if (getFrom() == getTo())
     return emitOpError("a queue cannot synchronize with itself");
