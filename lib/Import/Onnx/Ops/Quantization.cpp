@@ -81,6 +81,26 @@ Value mul(OpBinder &b, Value l, Value r) {
                                        b.builder.getI8IntegerAttr(0));
 }
 
+/// The axis of a (De)QuantizeLinear's scale: 0 for a scalar scale (ONNX's
+/// default axis 1 need not exist for a rank-1 input), else the `axis`
+/// attribute, checked against the scale's length; the zero point must have
+/// as many elements as the scale.
+FailureOr<int64_t> quantizationAxis(OpBinder &b, RankedTensorType xt) {
+  RankedTensorType scale = b.operandType(1);
+  if (b.hasOperand(2) &&
+      b.operandType(2).getNumElements() != scale.getNumElements())
+    return b.emitError() << "zero point " << b.operandType(2) << " and scale "
+                         << scale << " differ in size";
+  if (scale.getNumElements() == 1)
+    return 0;
+  int64_t axis = normalizeAxis(b.getInt("axis", 1), xt.getRank());
+  if (scale.getRank() != 1 || scale.getDimSize(0) != xt.getDimSize(axis))
+    return b.emitError() << "per-axis scale " << scale
+                         << " does not match dimension " << axis << " of "
+                         << xt;
+  return axis;
+}
+
 LogicalResult quantizeHandler(OpBinder &b) {
   Value x = b.operand(0);
   if (!x)
@@ -88,22 +108,10 @@ LogicalResult quantizeHandler(OpBinder &b) {
   auto xt = cast<RankedTensorType>(x.getType());
   Type et = xt.getElementType();
   int64_t rank = xt.getRank();
-  // The axis matters only for per-axis scales; ONNX's default (1) need not
-  // exist for a rank-1 input with a scalar scale.
-  int64_t axis = b.operandType(1).getNumElements() == 1
-                     ? 0
-                     : normalizeAxis(b.getInt("axis", 1), rank);
-  if (b.operandType(1).getNumElements() != 1 &&
-      (b.operandType(1).getRank() != 1 ||
-       b.operandType(1).getDimSize(0) != xt.getDimSize(axis)))
-    return b.emitError() << "per-axis scale " << b.operandType(1)
-                         << " does not match dimension " << axis << " of "
-                         << xt;
-  if (b.hasOperand(2) &&
-      b.operandType(2).getNumElements() != b.operandType(1).getNumElements())
-    return b.emitError() << "zero point " << b.operandType(2)
-                         << " and scale " << b.operandType(1)
-                         << " differ in size";
+  FailureOr<int64_t> axisOr = quantizationAxis(b, xt);
+  if (failed(axisOr))
+    return failure();
+  int64_t axis = *axisOr;
   Type storage = b.hasOperand(2) ? b.operandType(2).getElementType()
                                  : IntegerType::get(x.getContext(), 8,
                                                     IntegerType::Unsigned);
@@ -158,22 +166,10 @@ LogicalResult dequantizeHandler(OpBinder &b) {
   if (!it)
     return b.unsupported("a non-integer input");
   int64_t rank = xt.getRank();
-  // The axis matters only for per-axis scales; ONNX's default (1) need not
-  // exist for a rank-1 input with a scalar scale.
-  int64_t axis = b.operandType(1).getNumElements() == 1
-                     ? 0
-                     : normalizeAxis(b.getInt("axis", 1), rank);
-  if (b.operandType(1).getNumElements() != 1 &&
-      (b.operandType(1).getRank() != 1 ||
-       b.operandType(1).getDimSize(0) != xt.getDimSize(axis)))
-    return b.emitError() << "per-axis scale " << b.operandType(1)
-                         << " does not match dimension " << axis << " of "
-                         << xt;
-  if (b.hasOperand(2) &&
-      b.operandType(2).getNumElements() != b.operandType(1).getNumElements())
-    return b.emitError() << "zero point " << b.operandType(2)
-                         << " and scale " << b.operandType(1)
-                         << " differ in size";
+  FailureOr<int64_t> axisOr = quantizationAxis(b, xt);
+  if (failed(axisOr))
+    return failure();
+  int64_t axis = *axisOr;
   RankedTensorType scaleType = b.operandType(1);
   Type et = scaleType.getElementType();
   auto outType = xt.clone(et);
