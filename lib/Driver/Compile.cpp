@@ -58,6 +58,9 @@ tern::loadModelForCommand(StringRef path, ArrayRef<std::string> inputShapes,
   registerAllDialects(registry);
   m.context = std::make_unique<MLIRContext>(registry);
   m.context->loadAllAvailableDialects();
+  // Errors name the ONNX node through their location; printing the op too
+  // would dump a whole function for the errors passes emit on it.
+  m.context->printOpOnDiagnostic(false);
   m.sourceMgr = std::make_unique<llvm::SourceMgr>();
   m.handler = std::make_unique<SourceMgrDiagnosticHandler>(*m.sourceMgr,
                                                            m.context.get());
