@@ -85,6 +85,9 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
       if (isTrace)
         timing::writeTrace(report, (*session)->decodedCode(), locationOf,
                            out.os());
+      else if (StringRef(path).ends_with(".json"))
+        timing::writeStatsJson(report, (*session)->decodedCode(), locationOf,
+                               out.os());
       else
         timing::writeLayerStats(report, (*session)->decodedCode(),
                                 locationOf, out.os());
@@ -154,6 +157,8 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
     if (stats.bitmapWeightBytes)
       log << " (" << stats.skippedWeightBytes << " of "
           << stats.bitmapWeightBytes << " bitmap gemm weight bytes)";
+    if (stats.reramMacs)
+      log << " (" << stats.reramMacs << " MACs on the ReRAM tier)";
     for (unsigned u = 0; u < isa::kNumUnits; ++u)
       if (stats.perUnit[u])
         log << ", " << isa::unitName(static_cast<isa::Unit>(u)) << '='

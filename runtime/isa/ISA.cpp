@@ -109,7 +109,8 @@ const InsnInfo *lookup(StringRef mnemonic) {
 
 StringRef unitName(Unit u) {
   static const char *const names[] = {"config", "dma", "matrix", "vector",
-                                      "requant", "sfu", "token", "sync"};
+                                      "requant", "sfu", "token", "sync",
+                                      "reram"};
   return names[static_cast<unsigned>(u)];
 }
 StringRef queueName(Queue q) { return kQueueNames[static_cast<unsigned>(q)]; }

@@ -24,8 +24,11 @@ enum class Opcode : uint8_t {
 
 /// Resource class: the functional unit an instruction occupies. Timing models
 /// key their latency/throughput tables on this.
-enum class Unit : uint8_t { Config, Dma, Matrix, Vector, Requant, Sfu, Token, Sync };
-constexpr unsigned kNumUnits = 8;
+enum class Unit : uint8_t {
+  Config, Dma, Matrix, Vector, Requant, Sfu, Token, Sync,
+  Reram ///< the ReRAM crossbar tier (atleus-3d)
+};
+constexpr unsigned kNumUnits = 9;
 
 /// The three in-order instruction queues (VTA's load / compute / store).
 enum class Queue : uint8_t { Load = 0, Compute = 1, Store = 2 };

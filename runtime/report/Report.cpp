@@ -14,10 +14,10 @@ using namespace tern::rt::report;
 namespace {
 
 // One colour per unit (Config, Dma, Matrix, Vector, Requant, Sfu, Token,
-// Sync), colour-blind-safe (Okabe-Ito).
+// Sync, Reram), colour-blind-safe (Okabe-Ito).
 const char *const kUnitColour[isa::kNumUnits] = {
-    "#999999", "#0072B2", "#D55E00", "#009E73",
-    "#CC79A7", "#E69F00", "#56B4E9", "#000000"};
+    "#999999", "#0072B2", "#D55E00", "#009E73", "#CC79A7",
+    "#E69F00", "#56B4E9", "#000000", "#F0E442"};
 
 std::string esc(llvm::StringRef s) {
   std::string out;

@@ -273,7 +273,7 @@ Expected<Preset> parsePreset(StringRef text, StringRef origin) {
     TRY(r.checkKeys(*rr, "reram",
                     {"tiles_per_core", "crossbars_per_tile", "crossbar_rows",
                      "crossbar_cols", "bits_per_cell", "adc_bits", "dac_bits",
-                     "pj_per_mvm", "pj_write_per_cell"}));
+                     "adcs_per_crossbar", "pj_per_mvm", "pj_write_per_cell"}));
     TRY(r.integer(*rr, "reram", "tiles_per_core", t.tilesPerCore, true));
     TRY(r.integer(*rr, "reram", "crossbars_per_tile", t.crossbarsPerTile, true));
     TRY(r.integer(*rr, "reram", "crossbar_rows", t.crossbarRows, true));
@@ -281,8 +281,35 @@ Expected<Preset> parsePreset(StringRef text, StringRef origin) {
     TRY(r.integer(*rr, "reram", "bits_per_cell", t.bitsPerCell, true));
     TRY(r.integer(*rr, "reram", "adc_bits", t.adcBits, true));
     TRY(r.integer(*rr, "reram", "dac_bits", t.dacBits, true));
+    TRY(r.integer(*rr, "reram", "adcs_per_crossbar", t.adcsPerCrossbar, true,
+                  /*required=*/false));
     TRY(r.num(*rr, "reram", "pj_per_mvm", t.pjPerMvm, true));
     TRY(r.num(*rr, "reram", "pj_write_per_cell", t.pjWritePerCell, true));
+    // Absurd values: the ISA's 12-bit k and n fields bound a block, weights
+    // and inputs are at most 8 bits, and ADCs beyond 16 bits do not exist.
+    if (t.crossbarRows > 4096)
+      return r.fail("reram.crossbar_rows", "must be <= 4096");
+    if (t.crossbarCols > 4096)
+      return r.fail("reram.crossbar_cols", "must be <= 4096");
+    if (t.bitsPerCell > 8)
+      return r.fail("reram.bits_per_cell",
+                    "must be <= 8 (weights have at most 8 bits)");
+    if (t.dacBits > 8)
+      return r.fail("reram.dac_bits",
+                    "must be <= 8 (inputs have at most 8 bits)");
+    if (t.adcBits > 16)
+      return r.fail("reram.adc_bits", "must be <= 16");
+    if (t.crossbarCols < t.cellsPerWeight(8))
+      return r.fail("reram.crossbar_cols",
+                    "must hold one 8-bit weight: at least " +
+                        Twine(t.cellsPerWeight(8)) + " cells of " +
+                        Twine(t.bitsPerCell) + " bits");
+    if (t.adcsPerCrossbar > t.crossbarCols)
+      return r.fail("reram.adcs_per_crossbar",
+                    "must be <= crossbar_cols (one ADC per column at most)");
+    if (uint64_t(t.tilesPerCore) * t.crossbarsPerTile > (uint64_t(1) << 32))
+      return r.fail("reram.crossbars_per_tile",
+                    "gives more than 2^32 crossbars per core");
     p.reram = t;
   }
 

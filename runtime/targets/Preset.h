@@ -24,7 +24,21 @@ struct ReramTier {
   unsigned tilesPerCore = 0, crossbarsPerTile = 0;
   unsigned crossbarRows = 0, crossbarCols = 0;
   unsigned bitsPerCell = 0, adcBits = 0, dacBits = 0;
+  /// ADCs per crossbar: the crossbar's columns share them, so reading one
+  /// bit-serial step out takes ceil(cols / adcs) conversions (cycles).
+  /// Optional in the JSON (default 1, as in ISAAC).
+  unsigned adcsPerCrossbar = 1;
+  /// pJ per matrix-vector product of one crossbar (all bit-serial input
+  /// steps and ADC reads of one input vector); pJ to program one cell.
   double pjPerMvm = 0, pjWritePerCell = 0;
+
+  /// Cells (each bitsPerCell bits) one weight of \p weightBits takes.
+  unsigned cellsPerWeight(unsigned weightBits) const {
+    return (weightBits + bitsPerCell - 1) / bitsPerCell;
+  }
+  uint64_t crossbarsPerCore() const {
+    return uint64_t(tilesPerCore) * crossbarsPerTile;
+  }
 };
 
 struct Preset {

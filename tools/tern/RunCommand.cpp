@@ -52,7 +52,9 @@ cl::opt<std::string> tracePath("trace",
                                cl::value_desc("file.json"), cl::sub(runCmd));
 cl::opt<std::string> statsPath("stats",
                                cl::desc("Write per-layer, per-unit busy "
-                                        "cycles as CSV (perf or both)"),
+                                        "cycles as CSV (perf or both); a "
+                                        ".json file also gets the totals, "
+                                        "per-tier operations and energy"),
                                cl::value_desc("file.csv"), cl::sub(runCmd));
 cl::opt<bool> computeOnly("compute-only",
                           cl::desc("Timing without DMA costs (unlimited "

@@ -58,6 +58,15 @@ struct ExecStats {
   uint64_t bitmapWeightBytes = 0;
   uint64_t skippedWeightBytes = 0;
   uint64_t lastTokenCount = 0;
+  uint64_t reramMacs = 0; ///< xbar.gemm multiply-accumulates (also in macs)
+};
+
+/// A weight block programmed into the ReRAM crossbars by xbar.prog:
+/// rows x cols int8 values, row-major.
+struct XbarBlock {
+  uint64_t rows = 0, cols = 0;
+  uint64_t width = 0; ///< Width field: 0 w8, 1 w6, 2 w4
+  std::vector<int8_t> values;
 };
 
 enum class Access { Read, Write };
@@ -75,6 +84,8 @@ public:
   std::array<uint32_t, 4> lens{};
   std::array<int32_t, 16> pregs{};
   ExecStats stats;
+  /// ReRAM crossbar blocks by id (xbar.prog writes, xbar.gemm reads).
+  std::map<uint64_t, XbarBlock> xbars;
 
   /// Zero-filled at construction; empty if the host could not allocate
   /// MachineConfig::dramBytes (check before running).

@@ -9,6 +9,10 @@
 //   vector, requant, SFU, token
 //              passes * ceil(elements / lanes) + FP latency
 //   cfg, sync  1 cycle; end 0
+//   xbar.gemm  m * ceil(8 / dac_bits) * ceil(used cols / ADCs per crossbar)
+//              * ceil(crossbars / crossbars per core)  (ReRAM tier)
+//   xbar.prog  0: crossbars are programmed once, at program load; the
+//              write energy is reported apart from the run
 //
 //===----------------------------------------------------------------------===//
 
@@ -71,9 +75,52 @@ double timing::peakBf16Gflops(const targets::Preset &p) {
   return double(p.cores) * p.bf16Lanes * p.clockMHz / 1e3;
 }
 
-Events timing::instructionEvents(const isa::Decoded &d) {
+namespace {
+unsigned widthBits(uint64_t width) {
+  return width == 0 ? 8 : width == 1 ? 6 : 4;
+}
+
+/// Columns of one crossbar a block uses (all but possibly the last).
+uint64_t usedColumns(const targets::ReramTier &t, uint64_t n,
+                     unsigned weightBits) {
+  return std::min<uint64_t>(t.crossbarCols,
+                            n * t.cellsPerWeight(weightBits));
+}
+} // namespace
+
+uint64_t timing::crossbarsForBlock(const targets::ReramTier &t, uint64_t k,
+                                   uint64_t n, unsigned weightBits) {
+  return ceilDiv(k, std::max(1u, t.crossbarRows)) *
+         ceilDiv(n * t.cellsPerWeight(weightBits),
+                 std::max(1u, t.crossbarCols));
+}
+
+uint64_t timing::crossbarCyclesPerVector(const targets::ReramTier &t,
+                                         uint64_t crossbars,
+                                         uint64_t usedCols) {
+  uint64_t steps = ceilDiv(8, std::max(1u, t.dacBits));
+  uint64_t readout = ceilDiv(usedCols, std::max(1u, t.adcsPerCrossbar));
+  uint64_t waves = ceilDiv(crossbars, std::max<uint64_t>(1, t.crossbarsPerCore()));
+  return steps * readout * waves;
+}
+
+Events timing::instructionEvents(const isa::Decoded &d,
+                                 const targets::Preset *preset) {
   Events e;
   switch (d.info->unit) {
+  case isa::Unit::Reram: {
+    unsigned bits = widthBits(field(d, "width"));
+    if (d.opcode() == Opcode::XbarGemm) {
+      uint64_t m = field(d, "m"), k = field(d, "k"), n = field(d, "n");
+      e.reramMacs = m * k * n;
+      if (preset && preset->reram)
+        e.reramMvms = m * crossbarsForBlock(*preset->reram, k, n, bits);
+    } else if (preset && preset->reram) {
+      e.reramCells = field(d, "rows") * field(d, "cols") *
+                     preset->reram->cellsPerWeight(bits);
+    }
+    break;
+  }
   case isa::Unit::Matrix:
     (d.opcode() == Opcode::GemmBf16 ? e.bf16Macs : e.macs) =
         field(d, "m") * field(d, "k") * field(d, "n");
@@ -118,6 +165,16 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
       return ceilDiv(m * n * k, std::max(1u, p.bf16Lanes)) + p.fpLatency;
     uint64_t rows = std::max(1u, p.arrayRows), cols = std::max(1u, p.arrayCols);
     return ceilDiv(m, rows) * ceilDiv(n, cols) * (k + cols + 1);
+  }
+  case isa::Unit::Reram: {
+    if (op == Opcode::XbarProg || !p.reram)
+      return 0; // programmed at load; no tier: the functional model refuses
+    const targets::ReramTier &t = *p.reram;
+    unsigned bits = widthBits(field(d, "width"));
+    uint64_t k = field(d, "k"), n = field(d, "n");
+    return field(d, "m") *
+           crossbarCyclesPerVector(t, crossbarsForBlock(t, k, n, bits),
+                                   usedColumns(t, n, bits));
   }
   default: {
     // Vector, requant, SFU and token units stream elements through lanes.
@@ -188,19 +245,27 @@ TimingReport timing::simulate(llvm::ArrayRef<isa::Decoded> code,
                           start + cycles});
 
     // Events for energy (data-independent counts from the fields).
-    Events e = instructionEvents(d);
+    Events e = instructionEvents(d, &p);
     r.macs += e.macs + e.bf16Macs;
     r.bf16Macs += e.bf16Macs;
     r.laneOps += e.laneOps;
     r.dramBytes += e.dramBytes;
     r.sramBytes += e.dramBytes;
+    r.reramMacs += e.reramMacs;
+    r.reramMvms += e.reramMvms;
+    r.reramCellsWritten += e.reramCells;
   }
   for (uint64_t t : queueFree)
     r.cycles = std::max(r.cycles, t);
   // Every core runs a share like this one; static power is the chip's.
-  r.dynamicPj =
-      r.cores * (r.macs * p.pjMac + r.laneOps * p.pjLaneOp +
-                 r.dramBytes * p.pjDramByte + r.sramBytes * p.pjSramByte);
+  double pjMvm = p.reram ? p.reram->pjPerMvm : 0;
+  double pjCell = p.reram ? p.reram->pjWritePerCell : 0;
+  r.systolicPj = r.cores * (r.macs * p.pjMac + r.laneOps * p.pjLaneOp);
+  r.memoryPj =
+      r.cores * (r.dramBytes * p.pjDramByte + r.sramBytes * p.pjSramByte);
+  r.reramPj = r.cores * (r.reramMvms * pjMvm);
+  r.reramWritePj = r.cores * (r.reramCellsWritten * pjCell);
+  r.dynamicPj = r.systolicPj + r.memoryPj + r.reramPj;
   // mW * us = nJ = 1000 pJ.
   r.staticPj = p.staticPowerMw * r.microseconds() * 1000.0;
   return r;
@@ -220,12 +285,26 @@ void timing::printReport(const TimingReport &r, llvm::raw_ostream &os) {
                                              : 0.0);
   os << '\n';
   os << "throughput: " << llvm::format("%.1f", r.gops()) << " GOPS on "
-     << r.macs << " MACs";
+     << r.macs + r.reramMacs << " MACs";
   if (r.cores > 1)
     os << " per core x " << r.cores << " cores";
   os << " (2 ops/MAC); peak " << llvm::format("%.1f", r.peakGops)
      << " GOPS int8, " << llvm::format("%.1f", r.peakBf16Gflops)
      << " GFLOPS bf16\n";
+  if (r.reramMacs || r.reramCellsWritten) {
+    os << "tiers: reram " << 2 * r.reramMacs << " ops ("
+       << llvm::format("%.1f%%", 100.0 * r.reramShare())
+       << " of matrix operations), " << r.reramMvms << " crossbar MVMs, "
+       << llvm::format("%.3f", r.reramPj / 1e6) << " uJ; systolic "
+       << 2 * r.macs << " ops, " << r.laneOps << " lane ops, "
+       << llvm::format("%.3f", r.systolicPj / 1e6) << " uJ; memories "
+       << llvm::format("%.3f", r.memoryPj / 1e6) << " uJ\n";
+    os << "reram programming (once per program load, not in the energy "
+          "above): "
+       << r.reramCellsWritten << " cells"
+       << (r.cores > 1 ? " per core" : "") << ", "
+       << llvm::format("%.3f", r.reramWritePj / 1e6) << " uJ\n";
+  }
 }
 
 void timing::writeTrace(const TimingReport &r,
@@ -294,4 +373,69 @@ void timing::writeLayerStats(
     os << quoted << ',' << isa::unitName(unit) << ',' << t.first << ','
        << t.second << '\n';
   }
+}
+
+void timing::writeStatsJson(
+    const TimingReport &r, llvm::ArrayRef<isa::Decoded> code,
+    const std::function<std::string(uint32_t)> &locationOf,
+    llvm::raw_ostream &os) {
+  (void)code;
+  namespace json = llvm::json;
+  json::Array units;
+  for (unsigned u = 0; u < isa::kNumUnits; ++u)
+    if (r.busyCycles[u])
+      units.push_back(json::Object{
+          {"unit", isa::unitName(static_cast<isa::Unit>(u)).str()},
+          {"busy_cycles", r.busyCycles[u]}});
+  // Per layer and unit, as the CSV.
+  std::vector<std::pair<std::string, unsigned>> order;
+  std::map<std::pair<std::string, unsigned>, std::pair<uint64_t, uint64_t>>
+      totals;
+  for (const Slice &s : r.slices) {
+    auto key = std::make_pair(locationOf ? locationOf(s.instruction) : "",
+                              static_cast<unsigned>(s.unit));
+    auto [it, inserted] = totals.insert({key, {0, 0}});
+    if (inserted)
+      order.push_back(key);
+    it->second.first += 1;
+    it->second.second += s.end - s.start;
+  }
+  json::Array layers;
+  for (auto &key : order)
+    layers.push_back(json::Object{
+        {"layer", key.first},
+        {"unit", isa::unitName(static_cast<isa::Unit>(key.second)).str()},
+        {"instructions", totals[key].first},
+        {"busy_cycles", totals[key].second}});
+  json::Object tiers{
+      {"reram",
+       json::Object{{"ops", 2 * r.reramMacs * r.cores},
+                    {"macs", r.reramMacs * r.cores},
+                    {"crossbar_mvms", r.reramMvms * r.cores},
+                    {"energy_pj", r.reramPj},
+                    {"share_of_matrix_ops", r.reramShare()}}},
+      {"systolic",
+       json::Object{{"ops", 2 * r.macs * r.cores},
+                    {"macs", r.macs * r.cores},
+                    {"bf16_macs", r.bf16Macs * r.cores},
+                    {"lane_ops", r.laneOps * r.cores},
+                    {"energy_pj", r.systolicPj}}},
+      {"memories", json::Object{{"dram_bytes", r.dramBytes * r.cores},
+                                {"sram_bytes", r.sramBytes * r.cores},
+                                {"energy_pj", r.memoryPj}}}};
+  json::Object root{
+      {"cycles", r.cycles},
+      {"microseconds", r.microseconds()},
+      {"cores", r.cores},
+      {"energy_pj", json::Object{{"dynamic", r.dynamicPj},
+                                 {"static", r.staticPj},
+                                 {"total", r.energyPj()}}},
+      {"tiers", std::move(tiers)},
+      {"reram_programming",
+       json::Object{{"cells", r.reramCellsWritten * r.cores},
+                    {"energy_pj", r.reramWritePj},
+                    {"note", "once per program load; not in energy_pj"}}},
+      {"units", std::move(units)},
+      {"layers", std::move(layers)}};
+  os << llvm::formatv("{0:2}", json::Value(std::move(root))) << "\n";
 }

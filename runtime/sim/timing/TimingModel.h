@@ -47,6 +47,9 @@ struct Events {
   uint64_t bf16Macs = 0; ///< gemm.bf16 multiply-accumulates
   uint64_t laneOps = 0;  ///< vector, requant and SFU lane operations
   uint64_t dramBytes = 0;
+  uint64_t reramMacs = 0;  ///< xbar.gemm multiply-accumulates
+  uint64_t reramMvms = 0;  ///< crossbar matrix-vector products (xbar.gemm)
+  uint64_t reramCells = 0; ///< crossbar cells programmed (xbar.prog)
 };
 
 /// One instruction's occupancy of its unit.
@@ -69,13 +72,30 @@ struct TimingReport {
   /// Dynamic energy from the preset's per-event costs, static energy from
   /// its static power over the run time (picojoules).
   double dynamicPj = 0, staticPj = 0;
+  /// The ReRAM tier (atleus-3d), one core's events: in-situ MACs (not in
+  /// `macs`), crossbar matrix-vector products and their energy (part of
+  /// dynamicPj). Programming the crossbars (xbar.prog) happens once per
+  /// program load: its cells and energy are reported apart, outside the
+  /// run's cycles and energyPj().
+  uint64_t reramMacs = 0, reramMvms = 0, reramCellsWritten = 0;
+  double reramPj = 0, reramWritePj = 0;
+  /// Dynamic energy split: systolic tier (array MACs and lanes), memories
+  /// (DRAM and scratchpad bytes); reramPj + systolicPj + memoryPj ==
+  /// dynamicPj.
+  double systolicPj = 0, memoryPj = 0;
   /// With TimingOptions::recordSlices, in program order.
   std::vector<Slice> slices;
 
   double microseconds() const { return clockMHz > 0 ? cycles / clockMHz : 0; }
   /// Sustained GEMM throughput of all cores, 2 operations per MAC.
   double gops() const {
-    return cycles ? 2.0 * macs * cores * clockMHz / cycles / 1e3 : 0;
+    return cycles ? 2.0 * (macs + reramMacs) * cores * clockMHz / cycles / 1e3
+                  : 0;
+  }
+  /// Share of the matrix operations (2 per MAC) run on the ReRAM tier.
+  double reramShare() const {
+    uint64_t all = macs + reramMacs;
+    return all ? double(reramMacs) / all : 0;
   }
   double energyPj() const { return dynamicPj + staticPj; }
 };
@@ -86,7 +106,28 @@ uint64_t instructionCycles(const isa::Decoded &d,
                            const TimingOptions &options);
 
 /// MACs, lane operations and DRAM bytes of one instruction (static fields).
-Events instructionEvents(const isa::Decoded &d);
+/// ReRAM events need the preset's crossbar geometry.
+Events instructionEvents(const isa::Decoded &d,
+                         const targets::Preset *preset = nullptr);
+
+/// Crossbars one k x n block of `weightBits`-bit weights occupies:
+/// ceil(k / rows) x ceil(n * cells per weight / cols).
+uint64_t crossbarsForBlock(const targets::ReramTier &t, uint64_t k, uint64_t n,
+                           unsigned weightBits);
+/// Cycles of one input vector (one activation row) through a block of
+/// `crossbars` crossbars using `usedCols` columns each: 8 / dac_bits
+/// bit-serial steps, each read out through the crossbar's shared ADCs in
+/// ceil(usedCols / adcs_per_crossbar) conversions, in ceil(crossbars /
+/// crossbars per core) waves.
+uint64_t crossbarCyclesPerVector(const targets::ReramTier &t,
+                                 uint64_t crossbars, uint64_t usedCols);
+
+/// Writes the run's totals, per-tier operation counts and energy split and
+/// the per-layer busy cycles as JSON (`tern run --stats X.json`).
+void writeStatsJson(const TimingReport &report,
+                    llvm::ArrayRef<isa::Decoded> code,
+                    const std::function<std::string(uint32_t)> &locationOf,
+                    llvm::raw_ostream &os);
 
 /// Peak int8 throughput of the whole preset in GOPS: cores x rows x cols
 /// MAC/cycle x 2 ops x clock.

@@ -100,6 +100,61 @@ TEST(Preset, ZeroRatesAndSizesAreRefused) {
       "preset 'atleus-3d': field 'reram.crossbar_rows' must be > 0");
 }
 
+// The ReRAM tier: zero and absurd geometry, converters and energies are
+// refused with the field named.
+TEST(Preset, ReramTierValuesAreChecked) {
+  const char *p = "preset 'atleus-3d': field ";
+  auto m = [](const std::string &from, const std::string &to) {
+    return mutate(from, to, "atleus-3d");
+  };
+  EXPECT_EQ(m("\"tiles_per_core\": 16", "\"tiles_per_core\": 0"),
+            std::string(p) + "'reram.tiles_per_core' must be > 0");
+  EXPECT_EQ(m("\"bits_per_cell\": 2", "\"bits_per_cell\": 0"),
+            std::string(p) + "'reram.bits_per_cell' must be > 0");
+  EXPECT_EQ(m("\"pj_per_mvm\": 150.0", "\"pj_per_mvm\": 0"),
+            std::string(p) + "'reram.pj_per_mvm' must be > 0");
+  EXPECT_EQ(m("\"pj_write_per_cell\": 2000.0", "\"pj_write_per_cell\": -1"),
+            std::string(p) + "'reram.pj_write_per_cell' must be > 0");
+  EXPECT_EQ(m("\"adcs_per_crossbar\": 8", "\"adcs_per_crossbar\": 0"),
+            std::string(p) + "'reram.adcs_per_crossbar' must be > 0");
+  EXPECT_EQ(m("\"crossbar_rows\": 128", "\"crossbar_rows\": 8192"),
+            std::string(p) + "'reram.crossbar_rows' must be <= 4096");
+  EXPECT_EQ(m("\"crossbar_cols\": 128", "\"crossbar_cols\": 5000"),
+            std::string(p) + "'reram.crossbar_cols' must be <= 4096");
+  EXPECT_EQ(m("\"bits_per_cell\": 2", "\"bits_per_cell\": 9"),
+            std::string(p) +
+                "'reram.bits_per_cell' must be <= 8 (weights have at most 8 "
+                "bits)");
+  EXPECT_EQ(m("\"dac_bits\": 1", "\"dac_bits\": 16"),
+            std::string(p) +
+                "'reram.dac_bits' must be <= 8 (inputs have at most 8 bits)");
+  EXPECT_EQ(m("\"adc_bits\": 8", "\"adc_bits\": 64"),
+            std::string(p) + "'reram.adc_bits' must be <= 16");
+  EXPECT_EQ(m("\"crossbar_cols\": 128", "\"crossbar_cols\": 2"),
+            std::string(p) + "'reram.crossbar_cols' must hold one 8-bit "
+                             "weight: at least 4 cells of 2 bits");
+  EXPECT_EQ(m("\"adcs_per_crossbar\": 8", "\"adcs_per_crossbar\": 129"),
+            std::string(p) + "'reram.adcs_per_crossbar' must be <= "
+                             "crossbar_cols (one ADC per column at most)");
+  EXPECT_EQ(m("\"crossbars_per_tile\": 96",
+              "\"crossbars_per_tile\": 4294967295"),
+            std::string(p) +
+                "'reram.crossbars_per_tile' gives more than 2^32 crossbars "
+                "per core");
+  // adcs_per_crossbar is optional (1, as in ISAAC).
+  auto base = loadPreset("atleus-3d");
+  ASSERT_TRUE(!!base);
+  std::string text = base->second;
+  const std::string field = "\"adcs_per_crossbar\": 8,";
+  size_t at = text.find(field);
+  ASSERT_NE(at, std::string::npos);
+  text.erase(at, field.size());
+  auto parsed = parsePreset(text, "test");
+  ASSERT_TRUE(!!parsed) << llvm::toString(parsed.takeError());
+  EXPECT_EQ(parsed->reram->adcsPerCrossbar, 1u);
+  EXPECT_EQ(base->first.reram->adcsPerCrossbar, 8u);
+}
+
 TEST(Preset, ArrayLargerThanItsMemoriesIsRefused) {
   const char *p = "preset 'tern-edge': field ";
   // Accumulator tile: 512 x 512 x 4 bytes > 256 KiB.

@@ -145,6 +145,75 @@ TEST(Timing, PeaksComeFromThePreset) {
   EXPECT_NEAR(t.report.gops(), 8192.0 / 66.0, 1e-9);
 }
 
+// ReRAM tier of atleus-3d: 128 x 128 crossbars, 2 bits per cell (4 cells
+// per int8 weight), 1-bit DACs (8 bit-serial steps per int8 input), 8 ADCs
+// per crossbar, 16 x 96 = 1536 crossbars per core, 150 pJ per crossbar MVM,
+// 2000 pJ per programmed cell (docs/Timing.md).
+TEST(Timing, CrossbarCyclesFollowTheGeometry) {
+  const std::string prog = ".target atleus-3d\n"
+                           "xbar.prog id=0, dram=0, rows=256, cols=64, "
+                           "stride=64\n";
+  // k = 256, n = 64: 2 x ceil(256 / 128) = 2 x 2 = 4 crossbars, 128 columns
+  // each. One input row: 8 steps x 128 / 8 conversions = 128 cycles; m =
+  // 10 rows: 1280 cycles; 10 x 4 = 40 MVMs.
+  Timed t = timeAsm(prog + "xbar.gemm dst=0, a=0, id=0, m=10, k=256, n=64\n"
+                           "end\n",
+                    true);
+  ASSERT_EQ(t.error, "");
+  EXPECT_EQ(t.report.cycles, 1280u);
+  EXPECT_EQ(t.report.busyCycles[static_cast<unsigned>(isa::Unit::Reram)],
+            1280u);
+  EXPECT_EQ(t.report.reramMacs, 10u * 256 * 64);
+  EXPECT_EQ(t.report.macs, 0u);
+  EXPECT_EQ(t.report.reramMvms, 40u);
+  EXPECT_DOUBLE_EQ(t.report.reramPj, 40 * 150.0);
+  // Programming: 256 x 64 weights x 4 cells, apart from the run's energy.
+  EXPECT_EQ(t.report.reramCellsWritten, 256u * 64 * 4);
+  EXPECT_DOUBLE_EQ(t.report.reramWritePj, 256.0 * 64 * 4 * 2000.0);
+  EXPECT_DOUBLE_EQ(t.report.dynamicPj, t.report.reramPj);
+  EXPECT_DOUBLE_EQ(t.report.reramShare(), 1.0);
+
+  // A narrow block uses fewer columns: n = 3 -> 12 columns of one crossbar,
+  // 8 steps x ceil(12 / 8) = 16 cycles per row; 4-bit weights take 2 cells:
+  // n = 3 -> 6 columns, 8 x 1 = 8 cycles per row.
+  Timed narrow = timeAsm(".target atleus-3d\n"
+                         "xbar.gemm dst=0, a=0, id=0, m=5, k=100, n=3\n"
+                         "xbar.gemm dst=0, a=0, id=1, m=5, k=100, n=3, "
+                         "width=w4\nend\n",
+                         true);
+  ASSERT_EQ(narrow.error, "");
+  EXPECT_EQ(narrow.report.cycles, 5u * 16 + 5u * 8);
+
+  // More crossbars than a core has run in waves: k = n = 4095 at 8 bits is
+  // ceil(4095 / 128) x ceil(16380 / 128) = 32 x 128 = 4096 crossbars, 3
+  // waves of 1536: 8 x 16 x 3 = 384 cycles per row.
+  Timed big = timeAsm(".target atleus-3d\n"
+                      "xbar.gemm dst=0, a=0, id=0, m=2, k=4095, n=4095\n"
+                      "end\n",
+                      true);
+  ASSERT_EQ(big.error, "");
+  EXPECT_EQ(big.report.cycles, 2u * 384);
+  EXPECT_EQ(big.report.reramMvms, 2u * 4096);
+}
+
+TEST(Timing, CrossbarGeometryHelpers) {
+  targets::ReramTier t;
+  t.tilesPerCore = 1;
+  t.crossbarsPerTile = 4;
+  t.crossbarRows = t.crossbarCols = 64;
+  t.bitsPerCell = 1;
+  t.dacBits = 2;
+  t.adcsPerCrossbar = 1;
+  // 8 cells per int8 weight: n = 10 -> 80 columns -> 2 crossbars across;
+  // k = 65 -> 2 down: 4.
+  EXPECT_EQ(timing::crossbarsForBlock(t, 65, 10, 8), 4u);
+  EXPECT_EQ(timing::crossbarsForBlock(t, 65, 10, 4), 2u);
+  // 2-bit DACs: 4 steps; 64 columns through 1 ADC: 64; 5 crossbars on 4: 2
+  // waves -> 512.
+  EXPECT_EQ(timing::crossbarCyclesPerVector(t, 5, 64), 4u * 64 * 2);
+  EXPECT_EQ(timing::crossbarCyclesPerVector(t, 4, 10), 4u * 10);
+}
+
 TEST(Timing, ExtremePresetValuesSaturate) {
   // The smallest positive bandwidth is a valid preset; the DMA cost must
   // saturate rather than convert an out-of-range double.
