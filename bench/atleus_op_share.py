@@ -16,7 +16,12 @@ paper's count skips the masked half is not stated), with and without LoRA
 and the element-wise work.
 
 Usage: atleus_op_share.py [--seq 1024 --d 1024 --layers 24 --heads 16
-                           --ffn 4096 --lora-rank 32]
+                           --ffn 4096 --lora-rank 32] [--counts]
+
+--counts prints the exact operation counts of the matrix products instead:
+static-weight and full-attention operations and the share, which Tern's
+simulator reproduces on the atleus-3d preset (it computes the full L x L
+score matrix; test/e2e/reram-decoder.test, bench/atleus_gpt2m.py).
 """
 
 import argparse
@@ -45,7 +50,15 @@ def main():
     ap.add_argument('--heads', type=int, default=16)
     ap.add_argument('--ffn', type=int, default=4096)
     ap.add_argument('--lora-rank', type=int, default=32)
+    ap.add_argument('--counts', action='store_true')
     a = ap.parse_args()
+    if a.counts:
+        static, attn, _, _ = counts(a.seq, a.d, a.layers, a.heads, a.ffn,
+                                    a.lora_rank, False)
+        print('static-weight ops: %d' % static)
+        print('full-attention ops: %d' % attn)
+        print('share on ReRAM: %.1f%%' % (100.0 * static / (static + attn)))
+        return
     print('| attention | dynamic work counted | static-weight GOP | '
           'total GOP | share on ReRAM |')
     print('|---|---|---|---|---|')

@@ -188,6 +188,41 @@ def Accel_GemmOp : Accel_Op<"gemm"> {
   let hasVerifier = 1;
 }
 
+def Accel_XbarGemmOp : Accel_Op<"xbar_gemm"> {
+  let summary = "ReRAM crossbar tile: acc (+)= lhs x constant weights, in situ";
+  let description = [{
+    `acc[M, N] = (accumulate ? acc : 0) + lhs[M, K] x weights[K, N]` on the
+    ReRAM crossbar tier of a target that has one (atleus-3d): the weights
+    stay in the crossbars, programmed once per program load, and each row of
+    `lhs` is one bit-serial matrix-vector product. `lhs` is an int8 tile in
+    the activation scratchpad, `weights` a view of a constant (pretrained)
+    DRAM global of i8 / i6 / i4 values, `acc` an i32 accumulator tile.
+    The result equals `accel.gemm` on the same operands (the crossbars
+    compute the exact integer product; ADC clipping is not modelled).
+
+    Emission gives every distinct weight block one crossbar block id: one
+    `xbar.prog` before its first use, then `xbar.gemm` per use.
+
+    Example:
+
+    ```mlir
+    %w = memref.get_global @weights : memref<64x32xi8>
+    accel.xbar_gemm %a, %w, %c accumulate
+        : memref<16x64xi8, #accel.space<act>>, memref<64x32xi8>,
+          memref<16x32xi32, #accel.space<acc>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ActBuffer, "", [MemRead]>:$lhs,
+                       Arg<Accel_DramBuffer, "", [MemRead]>:$weights,
+                       Arg<Accel_AccBuffer, "", [MemRead, MemWrite]>:$acc,
+                       UnitAttr:$accumulate);
+  let assemblyFormat = [{
+    $lhs `,` $weights `,` $acc (`accumulate` $accumulate^)? attr-dict `:`
+    type($lhs) `,` type($weights) `,` type($acc)
+  }];
+  let hasVerifier = 1;
+}
+
 def Accel_NonZeroMapOp : Accel_Op<"nonzero_map"> {
   let summary = "bitmap of the non-zero columns of an int8 tile (vector unit)";
   let description = [{

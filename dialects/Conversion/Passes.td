@@ -75,6 +75,15 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     sums) is refused on quantized ops: its 16-bit accumulator path is not
     lowered yet.
 
+    ReRAM tier (`reram=true`, targets with a crossbar tier such as
+    atleus-3d): a quantized `tern.linear` with int8 activations, an i32
+    accumulator and constant weights (a constant global, i.e. pretrained)
+    multiplies on the crossbars (`accel.xbar_gemm` against a DRAM view of
+    the weight block; no weight tile is loaded), in output blocks of
+    `reram-tile-n` columns. Products of two run-time tensors (`tern.matmul`:
+    Q.K^T, A.V), bf16 ops, bitmap (FFN2-sparse) GEMMs and every row-wise
+    op stay on the systolic tier.
+
     Any other op (another TOSA op, a tern op in another precision, a mask
     that broadcasts over keys) is illegal: the pass fails and names the op and its
     location (the ONNX node).
@@ -99,6 +108,12 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     Option<"requant", "requant", "std::string", /*default=*/"\"ibert\"",
            "Requantization variant of int8 results: ibert, swifttron, "
            "tataa or elastic">,
+    Option<"reram", "reram", "bool", /*default=*/"false",
+           "Map int8 linear layers with constant weights to the ReRAM "
+           "crossbar tier (accel.xbar_gemm); set by the driver for targets "
+           "with a ReRAM tier">,
+    Option<"reramTileN", "reram-tile-n", "int64_t", /*default=*/"128",
+           "Output columns per crossbar GEMM tile">,
   ];
 }
 

@@ -175,6 +175,7 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   lower.wgtBytes = preset.wgtBytes;
   lower.accBytes = preset.accBytes;
   lower.requant = requant.empty() ? preset.requant : requant.str();
+  lower.reram = options.reram && preset.reram.has_value();
   pm.addPass(createConvertTernToAccel(lower));
   pm.addPass(createCSEPass());
   accel::AccelAllocateBuffersOptions alloc;

@@ -86,6 +86,11 @@ struct QuantFlags {
                                      "|x| <= N count as zero in the bitmaps "
                                      "(0: exact, the default)"),
                       llvm::cl::init(0), llvm::cl::sub(sub)),
+        noReram("no-reram",
+                llvm::cl::desc("On a target with a ReRAM tier (atleus-3d): "
+                               "keep int8 linear layers on the systolic "
+                               "tier instead of the crossbars"),
+                llvm::cl::sub(sub)),
         pruneTokens("prune-tokens",
                     llvm::cl::desc("Drop the least attended tokens after "
                                    "attention layers (tern-prune-tokens)"),
@@ -149,6 +154,7 @@ struct QuantFlags {
           "precision (--precision tataa or qdq)");
     options.ffn2Sparsity = ffn2Sparsity;
     options.ffn2Threshold = ffn2Threshold;
+    options.reram = !noReram;
     if (!pruneTokens && (pruneLayers.getNumOccurrences() ||
                          pruneKeepRate.getNumOccurrences() ||
                          pruneImportance.getNumOccurrences() ||
@@ -180,6 +186,7 @@ struct QuantFlags {
   llvm::cl::opt<std::string> requant;
   llvm::cl::opt<bool> ffn2Sparsity;
   llvm::cl::opt<unsigned> ffn2Threshold;
+  llvm::cl::opt<bool> noReram;
   llvm::cl::opt<bool> pruneTokens;
   llvm::cl::list<unsigned> pruneLayers;
   llvm::cl::list<double> pruneKeepRate;

@@ -72,6 +72,10 @@ struct CompileOptions {
   /// threshold of the bitmap (0: exact).
   bool ffn2Sparsity = false;
   unsigned ffn2Threshold = 0;
+  /// On a target with a ReRAM crossbar tier (atleus-3d): int8 linear
+  /// layers with constant weights run on the crossbars (`--no-reram`: keep
+  /// every product on the systolic tier).
+  bool reram = true;
   /// tern-prune-tokens: token pruning after attention layers.
   struct PruneTokens {
     bool enabled = false;

@@ -28,7 +28,10 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
   unsigned accBytes = accType.getIntOrFloatBitWidth() / 8;
   unsigned operandBytes = integer ? 1 : 2;
   // The accumulator tile [tm x tn] must fit its budget too.
-  int64_t tm = tiles.m, tn = tiles.n;
+  bool crossbar = integer && integer->crossbarWeights;
+  int64_t tm = tiles.m,
+          tn = crossbar && integer->crossbarTileN > 0 ? integer->crossbarTileN
+                                                      : tiles.n;
   while (tm * tn * accBytes > tiles.accBytes / TileSizes::kTilesPerScratchpad &&
          tn > 1)
     tn = (tn + 1) / 2;
@@ -49,6 +52,12 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
         int64_t kr = std::min(tk, k - k0);
         Value a = tb.load(tb.block(lhs, lhsRow0 + m0, k0, mr, kr),
                           MemorySpace::act);
+        if (crossbar) {
+          // Weights stay in the crossbars: no weight tile is loaded.
+          b.create<XbarGemmOp>(loc, a, integer->crossbarWeights(k0, kr, n0, nr),
+                               acc, /*accumulate=*/preloaded || k0 > 0);
+          continue;
+        }
         Value w = loadRhs(k0, kr, n0, nr);
         // FFN2 sparsity: the tile's non-zero columns select the W rows.
         Value bitmap;

@@ -13,7 +13,9 @@
 #include "tern/Quant/Requant.h"
 
 #include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 using namespace tern;
@@ -105,6 +107,34 @@ integerGemm(Operation *op, Value lhs, Value rhs, Value result, double scale,
   return std::make_pair(g, 1.0);
 }
 
+/// Whether a quantized linear runs on the ReRAM crossbar tier: int8
+/// activations, an i32 accumulator, no K-row bitmap (the crossbars read
+/// every row), and constant (pretrained) weights, i.e. a view of a constant
+/// memref.global. Anything else stays on the matrix unit.
+bool onCrossbars(const IntegerGemm &g, Value x, Value w) {
+  if (g.nonzeroThreshold || !g.accType.isSignlessInteger(32) ||
+      !cast<MemRefType>(x.getType()).getElementType().isSignlessInteger(8))
+    return false;
+  Type we = cast<MemRefType>(w.getType()).getElementType();
+  if (!we.isSignlessInteger(8) && !we.isSignlessInteger(6) &&
+      !we.isSignlessInteger(4))
+    return false;
+  Value root = w;
+  while (Operation *def = root.getDefiningOp()) {
+    if (auto view = dyn_cast<ViewLikeOpInterface>(def)) {
+      root = view.getViewSource();
+      continue;
+    }
+    break;
+  }
+  auto get = root.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return false;
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      get, get.getNameAttr());
+  return global && global.getConstant();
+}
+
 struct LinearLowering : OpConversionPattern<LinearOp> {
   LinearLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles,
                  QuantLowering quant)
@@ -138,6 +168,13 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
       // Marked by tern-ffn2-sparsity.
       if (auto thr = op->getAttrOfType<IntegerAttr>("tern.ffn2_sparsity"))
         integer->nonzeroThreshold = static_cast<int32_t>(thr.getInt());
+      if (quant.reram && onCrossbars(*integer, x, w)) {
+        integer->crossbarWeights = [&tb, w](int64_t k0, int64_t kr,
+                                            int64_t n0, int64_t nr) {
+          return tb.block(w, k0, n0, kr, nr);
+        };
+        integer->crossbarTileN = quant.reramTileN;
+      }
     }
     emitGemmBlocks(tb, x, 0, outMatrix, 0, m, k, n, scale, adaptor.getBias(),
                    tiles,

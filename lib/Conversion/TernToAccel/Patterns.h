@@ -47,6 +47,13 @@ struct IntegerGemm {
   /// columns with some |value| above this threshold, and the GEMM skips the
   /// weight rows whose bit is 0.
   std::optional<int32_t> nonzeroThreshold;
+  /// Set: the product runs on the ReRAM crossbar tier (accel.xbar_gemm)
+  /// against the constant weight block this returns (a DRAM view of the
+  /// [kr x nr] slice at (k0, n0)), in output blocks of `crossbarTileN`
+  /// columns, instead of loading weight tiles for the matrix unit.
+  std::function<mlir::Value(int64_t k0, int64_t kr, int64_t n0, int64_t nr)>
+      crossbarWeights;
+  int64_t crossbarTileN = 0;
 };
 
 /// out[outRow0 + i, j] = scale * sum_k lhs[lhsRow0 + i, k] * rhs[k, j]
@@ -65,6 +72,10 @@ void emitGemmBlocks(TileBuilder &tb, mlir::Value lhs, int64_t lhsRow0,
 /// Options of the integer lowering (from the pass options).
 struct QuantLowering {
   accel::RequantVariant variant = accel::RequantVariant::ibert;
+  /// Map int8 linear layers with constant weights to the ReRAM crossbar
+  /// tier (`reram` pass option), in output blocks of `reramTileN` columns.
+  bool reram = false;
+  int64_t reramTileN = 128;
   /// i32, or i16 for the TATAA variant.
   mlir::Type accType(mlir::MLIRContext *ctx) const;
 };

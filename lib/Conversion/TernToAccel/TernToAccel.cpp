@@ -152,6 +152,13 @@ public:
       break;
     }
 
+    quant.reram = reram;
+    quant.reramTileN = reramTileN;
+    if (reram && reramTileN <= 0) {
+      module.emitError("convert-tern-to-accel: reram-tile-n must be > 0");
+      return signalPassFailure();
+    }
+
     BufferTypeConverter converter;
     TileSizes tiles{tileM, tileN, tileK, actBytes, wgtBytes, accBytes};
     SymbolTable symbols(module);

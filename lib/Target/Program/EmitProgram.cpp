@@ -20,6 +20,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <array>
+#include <map>
+#include <tuple>
 
 using namespace mlir;
 using namespace tern;
@@ -385,6 +387,7 @@ private:
           return emitDma(o, "store", o.getTarget(), o.getSource(), false);
         })
         .Case<GemmOp>([&](GemmOp o) { return emitGemm(o); })
+        .Case<XbarGemmOp>([&](XbarGemmOp o) { return emitXbarGemm(o); })
         .Case<NonZeroMapOp>([&](NonZeroMapOp o) {
           FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getMap());
           if (failed(a) || failed(d))
@@ -562,6 +565,45 @@ private:
     return emit(o, "gemm", fields);
   }
 
+  /// One crossbar block id per distinct weight block (address, shape,
+  /// stride, width): xbar.prog before its first use, xbar.gemm per use.
+  LogicalResult emitXbarGemm(XbarGemmOp o) {
+    FailureOr<Tile> a = tile(o, o.getLhs()), c = tile(o, o.getAcc());
+    FailureOr<DramWalk> w = dram(o, o.getWeights());
+    if (failed(a) || failed(c) || failed(w))
+      return failure();
+    MemRefType wt = o.getWeights().getType();
+    uint64_t k = wt.getDimSize(0), n = wt.getDimSize(1);
+    unsigned bits = wt.getElementType().getIntOrFloatBitWidth();
+    uint64_t width = bits == 8 ? 0 : bits == 6 ? 1 : 2;
+    auto key = std::make_tuple(w->addr, k, n, uint64_t(w->strideBytes), width);
+    auto it = xbarIds.find(key);
+    if (it == xbarIds.end()) {
+      uint64_t id = xbarIds.size();
+      if (id >= (uint64_t(1) << 16))
+        return o.emitError("more than 65536 distinct crossbar weight blocks "
+                           "(the xbar id field is 16 bits)");
+      if (failed(emit(o, "xbar.prog",
+                      {{"id", id},
+                       {"dram", w->addr},
+                       {"rows", k},
+                       {"cols", n},
+                       {"stride", uint64_t(w->strideBytes)},
+                       {"width", width}})))
+        return failure();
+      it = xbarIds.insert({key, id}).first;
+    }
+    return emit(o, "xbar.gemm",
+                {{"dst", c->addr},
+                 {"a", a->addr},
+                 {"id", it->second},
+                 {"m", uint64_t(a->rows)},
+                 {"k", k},
+                 {"n", n},
+                 {"acc", o.getAccumulate() ? 1u : 0u},
+                 {"width", width}});
+  }
+
   LogicalResult emitConvert(ConvertOp o) {
     FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
     if (failed(a) || failed(d))
@@ -713,6 +755,10 @@ private:
   /// The SFU's 16 signed P registers as last loaded.
   std::array<std::optional<int32_t>, 16> pregs;
   unsigned nextRqReg = 0;
+  /// Crossbar block ids by (DRAM address, rows, cols, stride, width).
+  std::map<std::tuple<uint64_t, uint64_t, uint64_t, uint64_t, uint64_t>,
+           uint64_t>
+      xbarIds;
 };
 
 } // namespace

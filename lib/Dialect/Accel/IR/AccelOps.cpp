@@ -6,7 +6,10 @@
 
 #include "tern/Dialect/Accel/IR/AccelOps.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -316,6 +319,47 @@ LogicalResult GemmOp::verify() {
       return emitOpError("bitmap must be memref<")
              << bytes << "xi8> (one bit per lhs column), got " << map;
   }
+  return success();
+}
+
+LogicalResult XbarGemmOp::verify() {
+  MemRefType lhs = getLhs().getType(), w = getWeights().getType(),
+             acc = getAcc().getType();
+  if (lhs.getRank() != 2 || w.getRank() != 2 || acc.getRank() != 2)
+    return emitOpError("operands must be rank-2 tiles");
+  int64_t m = lhs.getDimSize(0), k = lhs.getDimSize(1);
+  if (w.getDimSize(0) != k)
+    return emitOpError("weight rows (")
+           << w.getDimSize(0) << ") must equal lhs columns (" << k << ")";
+  if (acc.getDimSize(0) != m || acc.getDimSize(1) != w.getDimSize(1))
+    return emitOpError("accumulator tile must be ")
+           << m << "x" << w.getDimSize(1) << ", got " << acc.getDimSize(0)
+           << "x" << acc.getDimSize(1);
+  if (!lhs.getElementType().isSignlessInteger(8) ||
+      !isGemmIntegerOperand(w.getElementType()) ||
+      !acc.getElementType().isSignlessInteger(32))
+    return emitOpError("unsupported element types ")
+           << lhs.getElementType() << " x " << w.getElementType() << " -> "
+           << acc.getElementType()
+           << "; the crossbars take i8 inputs, i8/i6/i4 weights and an i32 "
+              "accumulator";
+  // The crossbars hold pretrained weights: a view of a constant global.
+  Value root = getWeights();
+  while (Operation *def = root.getDefiningOp()) {
+    if (auto view = dyn_cast<ViewLikeOpInterface>(def)) {
+      root = view.getViewSource();
+      continue;
+    }
+    break;
+  }
+  auto get = root.getDefiningOp<memref::GetGlobalOp>();
+  auto global =
+      get ? SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+                *this, get.getNameAttr())
+          : memref::GlobalOp();
+  if (!global || !global.getConstant())
+    return emitOpError("weights must be a view of a constant memref.global "
+                       "(the crossbars hold pretrained weights)");
   return success();
 }
 
