@@ -273,6 +273,7 @@ report::collectLayers(const timing::TimingReport &r,
     l.events.bf16Macs += e.bf16Macs;
     l.events.laneOps += e.laneOps;
     l.events.dramBytes += e.dramBytes;
+    l.events.reramMacs += e.reramMacs;
   }
   return layers;
 }
@@ -340,6 +341,32 @@ void report::writeHtml(const timing::TimingReport &r,
     os << ' ' << isa::unitName(static_cast<isa::Unit>(u)) << ' '
        << num(r.cycles ? 100.0 * r.busyCycles[u] / r.cycles : 0) << '%';
   os << "</li>\n</ul>\n";
+  bool reram = r.reramMacs || r.reramCellsWritten;
+  if (reram) {
+    // Per-tier operations (2 per MAC; lane operations apart) and the
+    // dynamic energy split, all cores.
+    os << "<h2>Tiers</h2>\n<table>\n<tr><th>tier</th><th>matrix "
+          "operations</th><th>share</th><th>other events</th><th>energy "
+          "(uJ)</th></tr>\n";
+    os << "<tr><td>ReRAM crossbars</td><td>" << 2 * r.reramMacs * r.cores
+       << "</td><td>" << num(100.0 * r.reramShare(), "%.1f") << "%</td><td>"
+       << r.reramMvms * r.cores << " crossbar MVMs</td><td>"
+       << num(r.reramPj / 1e6, "%.3f") << "</td></tr>\n";
+    os << "<tr><td>systolic (array and lanes)</td><td>"
+       << 2 * r.macs * r.cores << "</td><td>"
+       << num(100.0 * (1 - r.reramShare()), "%.1f") << "%</td><td>"
+       << r.laneOps * r.cores << " lane operations</td><td>"
+       << num(r.systolicPj / 1e6, "%.3f") << "</td></tr>\n";
+    os << "<tr><td>memories</td><td></td><td></td><td>"
+       << r.dramBytes * r.cores << " DRAM bytes</td><td>"
+       << num(r.memoryPj / 1e6, "%.3f") << "</td></tr>\n";
+    os << "<tr><td>static</td><td></td><td></td><td></td><td>"
+       << num(r.staticPj / 1e6, "%.3f") << "</td></tr>\n</table>\n";
+    os << "<p>Crossbar programming, once per program load (not in the "
+          "run's energy): "
+       << r.reramCellsWritten * r.cores << " cells, "
+       << num(r.reramWritePj / 1e6, "%.3f") << " uJ.</p>\n";
+  }
 
   os << "<h2>Per-layer latency breakdown</h2>\n";
   layerChart(os, layers, units);
@@ -354,14 +381,17 @@ void report::writeHtml(const timing::TimingReport &r,
         "(cycles)</th>";
   for (unsigned u : units)
     os << "<th>" << isa::unitName(static_cast<isa::Unit>(u)) << "</th>";
-  os << "<th>MACs</th><th>DRAM bytes</th></tr>\n";
+  os << "<th>MACs</th>" << (reram ? "<th>ReRAM MACs</th>" : "")
+     << "<th>DRAM bytes</th></tr>\n";
   for (const Layer &l : layers) {
     os << "<tr><td>" << esc(l.name) << "</td><td>" << (l.last - l.first)
        << "</td>";
     for (unsigned u : units)
       os << "<td>" << l.busy[u] << "</td>";
-    os << "<td>" << l.events.macs << "</td><td>" << l.events.dramBytes
-       << "</td></tr>\n";
+    os << "<td>" << l.events.macs << "</td>";
+    if (reram)
+      os << "<td>" << l.events.reramMacs << "</td>";
+    os << "<td>" << l.events.dramBytes << "</td></tr>\n";
   }
   os << "</table>\n</body>\n</html>\n";
 }

@@ -20,6 +20,8 @@
 // RUN: FileCheck %s --check-prefix=JSON < %t.stats.json
 // RUN: FileCheck %s --check-prefix=TRACE < %t.trace.json
 // RUN: %python %tern_src_root/scripts/check_trace.py %t.trace.json
+// RUN: tern report %t.tern -o %t.html
+// RUN: FileCheck %s --check-prefix=HTML < %t.html
 
 // RES: tern run: 14 instructions, 4096 MACs, 0 K rows skipped (4096 MACs on the ReRAM tier), config=1, dma=3, requant=1, sync=7, reram=2
 
@@ -53,6 +55,12 @@
 // JSON-NEXT: "macs": 4096,
 // JSON-NEXT: "ops": 8192,
 // JSON-NEXT: "share_of_matrix_ops": 1
+// HTML: <h2>Tiers</h2>
+// HTML: <tr><td>ReRAM crossbars</td><td>8192</td><td>100.0%</td><td>8 crossbar MVMs</td><td>0.001</td></tr>
+// HTML: <tr><td>systolic (array and lanes)</td><td>0</td><td>0.0%</td><td>128 lane operations</td>
+// HTML: Crossbar programming, once per program load (not in the run's energy): 2048 cells, 4.096 uJ.
+// HTML: <th>ReRAM MACs</th>
+// HTML: <tr><td>linear/matmul</td>{{.*}}<td>0</td><td>4096</td><td>0</td></tr>
 // TRACE: "name": "reram"
 // TRACE: "cat": "reram",
 

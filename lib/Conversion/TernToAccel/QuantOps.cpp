@@ -103,7 +103,8 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
     Value out = tb.allocDram(resultType.getShape(),
                              resultType.getElementType());
     Value in = adaptor.getArg();
-    Value inMatrix = tb.asRows(in), outMatrix = tb.asRows(out);
+    Value inMatrix = tb.asElementwiseRows(tb.asRows(in)),
+          outMatrix = tb.asElementwiseRows(tb.asRows(out));
     auto shape = cast<MemRefType>(outMatrix.getType()).getShape();
     int64_t rows = shape[0], cols = shape[1];
     int64_t tm = tiles.rowsPerTile(cols * std::max(2u, width / 8));

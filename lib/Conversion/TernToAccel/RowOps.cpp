@@ -46,6 +46,10 @@ struct RowLowering : OpConversionPattern<Op> {
   /// built.
   virtual LogicalResult check(Op) const { return success(); }
 
+  /// Element-wise ops may tile a wide row in pieces (rows wider than the
+  /// ISA's 12-bit column fields, e.g. a 4096-wide FFN activation).
+  virtual bool elementwise() const { return false; }
+
   /// The operands tiled by rows (the others are parameters).
   virtual SmallVector<Value> rowOperands(typename Op::Adaptor adaptor) const {
     return {adaptor.getOperands().front()};
@@ -67,6 +71,11 @@ struct RowLowering : OpConversionPattern<Op> {
     SmallVector<Value> operands;
     for (Value v : rowOperands(adaptor))
       operands.push_back(tb.asRows(v));
+    if (elementwise()) {
+      outMatrix = tb.asElementwiseRows(outMatrix);
+      for (Value &v : operands)
+        v = tb.asElementwiseRows(v);
+    }
     auto shape = cast<MemRefType>(outMatrix.getType()).getShape();
     int64_t totalRows = shape[0], cols = shape[1];
     // Tiles hold whole rows of the widest element involved (bf16 or i32).
@@ -264,6 +273,7 @@ struct SoftmaxLowering : RowLowering<tern::SoftmaxOp> {
 
 struct GeluLowering : RowLowering<tern::GeluOp> {
   using RowLowering::RowLowering;
+  bool elementwise() const override { return true; }
   static llvm::Expected<tern::quant::IGeluConstants>
   constantsOf(tern::GeluOp op) {
     auto in = uniformType(op.getInput());
@@ -320,6 +330,7 @@ struct GeluLowering : RowLowering<tern::GeluOp> {
 template <typename Op>
 struct RequantizeLowering : RowLowering<Op> {
   using RowLowering<Op>::RowLowering;
+  bool elementwise() const override { return true; }
   static Value input(Op op) {
     if constexpr (std::is_same_v<Op, mq::QuantizeCastOp>)
       return op.getArg();
@@ -359,6 +370,7 @@ struct RequantizeLowering : RowLowering<Op> {
 
 struct ReluLowering : RowLowering<ReluOp> {
   using RowLowering::RowLowering;
+  bool elementwise() const override { return true; }
   Value buildBlock(ReluOp op, OpAdaptor, TileBuilder &tb, ArrayRef<Value> in,
                    int64_t, int64_t) const override {
     Value out = newTileLike(tb, in[0]);
@@ -371,6 +383,7 @@ struct ReluLowering : RowLowering<ReluOp> {
 /// tosa.clamp without an upper bound (an exported ReLU): max(x, min).
 struct ClampLowering : RowLowering<tosa::ClampOp> {
   using RowLowering::RowLowering;
+  bool elementwise() const override { return true; }
   LogicalResult check(tosa::ClampOp op) const override {
     APFloat upper = op.getMaxFp();
     if (upper.isInfinity() ||
@@ -391,6 +404,7 @@ struct ClampLowering : RowLowering<tosa::ClampOp> {
 
 struct AddLowering : RowLowering<AddOp> {
   using RowLowering::RowLowering;
+  bool elementwise() const override { return true; }
   /// Integer: both branches are already at the sum's scale (tern-quantize
   /// requantizes them), so the sum is an i32 vector add.
   LogicalResult check(AddOp op) const override {

@@ -42,6 +42,24 @@ Value TileBuilder::asRows(Value buffer) {
       buffer, groups);
 }
 
+Value TileBuilder::asElementwiseRows(Value matrix) {
+  auto type = cast<MemRefType>(matrix.getType());
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  if (cols <= kMaxTileCols)
+    return matrix;
+  int64_t c = kMaxTileCols;
+  while (cols % c)
+    --c;
+  // [R, C] -> [R, C/c, c] -> [R*C/c, c]; both views keep the layout of a
+  // contiguous buffer.
+  SmallVector<ReassociationIndices> split = {{0}, {1, 2}};
+  Value expanded = b.create<memref::ExpandShapeOp>(
+      loc, MemRefType::get({rows, cols / c, c}, type.getElementType()),
+      matrix, split);
+  SmallVector<ReassociationIndices> merge = {{0, 1}, {2}};
+  return b.create<memref::CollapseShapeOp>(loc, expanded, merge);
+}
+
 Value TileBuilder::asMatrix(Value buffer) {
   auto type = cast<MemRefType>(buffer.getType());
   if (type.getRank() == 2)

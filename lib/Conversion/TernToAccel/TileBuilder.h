@@ -56,6 +56,13 @@ public:
   /// row-wise operators tile.
   mlir::Value asRows(mlir::Value buffer);
 
+  /// The instruction fields that count columns are 12 bits wide. For an
+  /// element-wise op, a contiguous [R x C] matrix with C > kMaxTileCols is
+  /// viewed as [R*C/c x c] with c the largest divisor of C that fits (the
+  /// same bytes in the same order); other matrices are returned unchanged.
+  static constexpr int64_t kMaxTileCols = 4095;
+  mlir::Value asElementwiseRows(mlir::Value matrix);
+
   /// The static sub-block [offsets, offsets + sizes) of a rank-2 view.
   mlir::Value block(mlir::Value matrix, int64_t row, int64_t col,
                     int64_t rows, int64_t cols);
