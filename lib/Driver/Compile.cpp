@@ -348,6 +348,9 @@ void tern::printCompileSummary(ModuleOp module,
         rt::timing::simulate(*code, *loaded);
     os << "; expected " << timing.cycles << " cycles ("
        << llvm::format("%.1f", timing.microseconds()) << " us)";
+    if (timing.reramMacs)
+      os << "; " << llvm::format("%.1f", 100.0 * timing.reramShare())
+         << "% of matrix operations on the ReRAM tier";
   } else {
     llvm::consumeError(code.takeError());
   }
