@@ -86,11 +86,11 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
         timing::writeTrace(report, (*session)->decodedCode(), locationOf,
                            out.os());
       else if (StringRef(path).ends_with(".json"))
-        timing::writeStatsJson(report, (*session)->decodedCode(), locationOf,
-                               out.os());
+        timing::writeStatsJson(report, (*session)->decodedCode(),
+                               (*session)->preset(), locationOf, out.os());
       else
         timing::writeLayerStats(report, (*session)->decodedCode(),
-                                locationOf, out.os());
+                                (*session)->preset(), locationOf, out.os());
       out.keep();
     }
     return Error::success();

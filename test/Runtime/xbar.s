@@ -12,7 +12,8 @@
 // RUN: cmp %t.out/y.npy %t.scalar/y.npy
 // RUN: cmp %t.out/y8.npy %t.scalar/y8.npy
 // RUN: tern run %t.tern --mode both --input x=%S/Inputs/gemm_x.npy --output-dir %t.both --stats %t.stats.json --trace %t.trace.json > %t.both.txt 2>&1
-// RUN: tern run %t.tern --mode perf > %t.perf.txt 2>&1
+// RUN: tern run %t.tern --mode perf --stats %t.stats.csv > %t.perf.txt 2>&1
+// RUN: FileCheck %s --check-prefix=CSV < %t.stats.csv
 // RUN: cat %t.perf.txt %t.both.txt | FileCheck %s --check-prefix=BOTH
 // RUN: cmp %t.out/y.npy %t.both/y.npy
 // RUN: cmp %t.out/y8.npy %t.both/y8.npy
@@ -45,7 +46,12 @@
 // BOTH: tiers: reram 8192 ops
 // JSON: "cycles": {{[0-9]+}},
 // JSON: "layers": [
-// JSON: "layer": "linear/matmul",
+// JSON: "busy_cycles": 512,
+// JSON-NEXT: "energy_pj": 1200,
+// JSON-NEXT: "instructions": 1,
+// JSON-NEXT: "lane_ops": 0,
+// JSON-NEXT: "layer": "linear/matmul",
+// JSON-NEXT: "matrix_ops": 8192,
 // JSON-NEXT: "unit": "reram"
 // JSON: "reram_programming": {
 // JSON-NEXT: "cells": 2048,
@@ -61,6 +67,9 @@
 // HTML: Crossbar programming, once per program load (not in the run's energy): 2048 cells, 4.096 uJ.
 // HTML: <th>ReRAM MACs</th>
 // HTML: <tr><td>linear/matmul</td>{{.*}}<td>0</td><td>4096</td><td>0</td></tr>
+// CSV: layer,unit,instructions,busy_cycles,matrix_ops,lane_ops,energy_pj
+// CSV: "linear/matmul",reram,1,512,8192,0,1200.000
+// CSV: "linear/requant",requant,1,6,0,128,51.200
 // TRACE: "name": "reram"
 // TRACE: "cat": "reram",
 

@@ -343,43 +343,68 @@ void timing::writeTrace(const TimingReport &r,
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(trace))) << "\n";
 }
 
-void timing::writeLayerStats(
-    const TimingReport &r, llvm::ArrayRef<isa::Decoded> code,
-    const std::function<std::string(uint32_t)> &locationOf,
-    llvm::raw_ostream &os) {
-  (void)code;
-  // Keyed by (layer, unit), in order of first appearance.
-  std::vector<std::pair<std::string, isa::Unit>> order;
-  std::map<std::pair<std::string, unsigned>, std::pair<uint64_t, uint64_t>>
-      totals;
+double timing::eventEnergyPj(const Events &e, const targets::Preset &p) {
+  return (e.macs + e.bf16Macs) * p.pjMac + e.laneOps * p.pjLaneOp +
+         e.dramBytes * (p.pjDramByte + p.pjSramByte) +
+         e.reramMvms * (p.reram ? p.reram->pjPerMvm : 0);
+}
+
+namespace {
+/// Per (layer, unit) totals of the recorded slices, in order of first
+/// appearance.
+struct LayerUnit {
+  std::string layer;
+  isa::Unit unit;
+  uint64_t instructions = 0, busy = 0, matrixOps = 0, laneOps = 0;
+  double pj = 0;
+};
+
+std::vector<LayerUnit>
+layerUnits(const TimingReport &r, llvm::ArrayRef<isa::Decoded> code,
+           const targets::Preset &p,
+           const std::function<std::string(uint32_t)> &locationOf) {
+  std::vector<LayerUnit> out;
+  std::map<std::pair<std::string, unsigned>, size_t> index;
   for (const Slice &s : r.slices) {
     std::string layer = locationOf ? locationOf(s.instruction) : "";
     auto key = std::make_pair(layer, static_cast<unsigned>(s.unit));
-    auto it = totals.find(key);
-    if (it == totals.end()) {
-      order.push_back({layer, s.unit});
-      it = totals.insert({key, {0, 0}}).first;
-    }
-    it->second.first += 1;
-    it->second.second += s.end - s.start;
+    auto [it, inserted] = index.insert({key, out.size()});
+    if (inserted)
+      out.push_back({layer, s.unit});
+    LayerUnit &l = out[it->second];
+    Events e = instructionEvents(code[s.instruction], &p);
+    l.instructions += 1;
+    l.busy += s.end - s.start;
+    l.matrixOps += 2 * (e.macs + e.bf16Macs + e.reramMacs) * r.cores;
+    l.laneOps += e.laneOps * r.cores;
+    l.pj += eventEnergyPj(e, p) * r.cores;
   }
-  os << "layer,unit,instructions,busy_cycles\n";
-  for (auto &[layer, unit] : order) {
-    auto &t = totals[{layer, static_cast<unsigned>(unit)}];
+  return out;
+}
+} // namespace
+
+void timing::writeLayerStats(
+    const TimingReport &r, llvm::ArrayRef<isa::Decoded> code,
+    const targets::Preset &p,
+    const std::function<std::string(uint32_t)> &locationOf,
+    llvm::raw_ostream &os) {
+  os << "layer,unit,instructions,busy_cycles,matrix_ops,lane_ops,energy_pj\n";
+  for (const LayerUnit &l : layerUnits(r, code, p, locationOf)) {
     std::string quoted = "\"";
-    for (char c : layer)
+    for (char c : l.layer)
       quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
     quoted += "\"";
-    os << quoted << ',' << isa::unitName(unit) << ',' << t.first << ','
-       << t.second << '\n';
+    os << quoted << ',' << isa::unitName(l.unit) << ',' << l.instructions
+       << ',' << l.busy << ',' << l.matrixOps << ',' << l.laneOps << ','
+       << llvm::format("%.3f", l.pj) << '\n';
   }
 }
 
 void timing::writeStatsJson(
     const TimingReport &r, llvm::ArrayRef<isa::Decoded> code,
+    const targets::Preset &p,
     const std::function<std::string(uint32_t)> &locationOf,
     llvm::raw_ostream &os) {
-  (void)code;
   namespace json = llvm::json;
   json::Array units;
   for (unsigned u = 0; u < isa::kNumUnits; ++u)
@@ -387,26 +412,15 @@ void timing::writeStatsJson(
       units.push_back(json::Object{
           {"unit", isa::unitName(static_cast<isa::Unit>(u)).str()},
           {"busy_cycles", r.busyCycles[u]}});
-  // Per layer and unit, as the CSV.
-  std::vector<std::pair<std::string, unsigned>> order;
-  std::map<std::pair<std::string, unsigned>, std::pair<uint64_t, uint64_t>>
-      totals;
-  for (const Slice &s : r.slices) {
-    auto key = std::make_pair(locationOf ? locationOf(s.instruction) : "",
-                              static_cast<unsigned>(s.unit));
-    auto [it, inserted] = totals.insert({key, {0, 0}});
-    if (inserted)
-      order.push_back(key);
-    it->second.first += 1;
-    it->second.second += s.end - s.start;
-  }
   json::Array layers;
-  for (auto &key : order)
-    layers.push_back(json::Object{
-        {"layer", key.first},
-        {"unit", isa::unitName(static_cast<isa::Unit>(key.second)).str()},
-        {"instructions", totals[key].first},
-        {"busy_cycles", totals[key].second}});
+  for (const LayerUnit &l : layerUnits(r, code, p, locationOf))
+    layers.push_back(json::Object{{"layer", l.layer},
+                                  {"unit", isa::unitName(l.unit).str()},
+                                  {"instructions", l.instructions},
+                                  {"busy_cycles", l.busy},
+                                  {"matrix_ops", l.matrixOps},
+                                  {"lane_ops", l.laneOps},
+                                  {"energy_pj", l.pj}});
   json::Object tiers{
       {"reram",
        json::Object{{"ops", 2 * r.reramMacs * r.cores},

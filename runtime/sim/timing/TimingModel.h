@@ -126,8 +126,12 @@ uint64_t crossbarCyclesPerVector(const targets::ReramTier &t,
 /// the per-layer busy cycles as JSON (`tern run --stats X.json`).
 void writeStatsJson(const TimingReport &report,
                     llvm::ArrayRef<isa::Decoded> code,
+                    const targets::Preset &preset,
                     const std::function<std::string(uint32_t)> &locationOf,
                     llvm::raw_ostream &os);
+
+/// Dynamic energy (pJ, one core) of one instruction's events on `preset`.
+double eventEnergyPj(const Events &e, const targets::Preset &preset);
 
 /// Peak int8 throughput of the whole preset in GOPS: cores x rows x cols
 /// MAC/cycle x 2 ops x clock.
@@ -153,9 +157,12 @@ void writeTrace(const TimingReport &report,
                 llvm::raw_ostream &os);
 
 /// Busy cycles per debug location (layer) and unit, as CSV:
-/// `layer,unit,instructions,busy_cycles`.
+/// `layer,unit,instructions,busy_cycles,matrix_ops,lane_ops,energy_pj`
+/// (operations and dynamic energy of all cores; a unit is a tier's: matrix
+/// for the systolic array, reram for the crossbars).
 void writeLayerStats(const TimingReport &report,
                      llvm::ArrayRef<isa::Decoded> code,
+                     const targets::Preset &preset,
                      const std::function<std::string(uint32_t)> &locationOf,
                      llvm::raw_ostream &os);
 
