@@ -84,6 +84,8 @@ Selector::measure(ArrayRef<std::string> overrides) {
   o.activationBits = options.activationBits;
   o.perChannel = options.perChannel;
   o.calibrated = true;
+  o.reram = options.reram;
+  o.warnIfReramUnused = false;
   auto image = compileModule(*clone, o, EmitKind::Program);
   if (failed(image))
     return autoError("cannot compile the trial program with overrides '" +

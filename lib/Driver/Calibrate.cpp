@@ -199,6 +199,7 @@ measure(ModuleOp module, const ProbeSet &set, const CalibrationOptions &opts,
   CompileOptions compile;
   compile.target = opts.target;
   compile.precision = "bf16";
+  compile.warnIfReramUnused = false;
   auto image = compileModule(*clone, compile, EmitKind::Program);
   if (failed(image))
     return calibError("cannot compile the calibration program");

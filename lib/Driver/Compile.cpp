@@ -9,6 +9,7 @@
 #include "tern/Dialect/Tern/Transforms/Passes.h"
 #include "tern/Import/Onnx.h"
 #include "tern/InitAll.h"
+#include "tern/Dialect/Accel/IR/AccelOps.h"
 #include "tern/Dialect/Accel/IR/BufferView.h"
 #include "tern/Target/Program/EmitProgram.h"
 
@@ -296,6 +297,22 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
   buildLoweringPipeline(pm, preset, emit, effective);
   if (failed(pm.run(module)))
     return failure();
+  if (effective.reram && effective.warnIfReramUnused && preset.reram &&
+      emit != EmitKind::Tosa &&
+      emit != EmitKind::Tern) {
+    bool mapped = false;
+    module.walk([&](accel::XbarGemmOp) {
+      mapped = true;
+      return WalkResult::interrupt();
+    });
+    if (!mapped)
+      mlir::emitWarning(module.getLoc(), "target '")
+          << preset.name
+          << "' has a ReRAM crossbar tier but no operation maps to it: the "
+             "crossbars take int8 linear layers with constant weights "
+             "(choose a quantizing --precision such as tataa; --no-reram "
+             "silences this)";
+  }
   if (emit == EmitKind::Tosa || emit == EmitKind::Tern ||
       emit == EmitKind::Accel)
     return rt::program::ProgramImage();

@@ -76,6 +76,9 @@ struct CompileOptions {
   /// layers with constant weights run on the crossbars (`--no-reram`: keep
   /// every product on the systolic tier).
   bool reram = true;
+  /// Warn when the target has a ReRAM tier and nothing maps to it (off for
+  /// the driver's internal compilations: calibration, auto-policy trials).
+  bool warnIfReramUnused = true;
   /// tern-prune-tokens: token pruning after attention layers.
   struct PruneTokens {
     bool enabled = false;
