@@ -5,12 +5,12 @@
 #include "tern/Dialect/Tern/IR/Quantization.h"
 
 #include "tern/Conversion/Passes.h"
+#include "tern/Dialect/Accel/IR/AccelOps.h"
+#include "tern/Dialect/Accel/IR/BufferView.h"
 #include "tern/Dialect/Accel/Transforms/Passes.h"
 #include "tern/Dialect/Tern/Transforms/Passes.h"
 #include "tern/Import/Onnx.h"
 #include "tern/InitAll.h"
-#include "tern/Dialect/Accel/IR/AccelOps.h"
-#include "tern/Dialect/Accel/IR/BufferView.h"
 #include "tern/Target/Program/EmitProgram.h"
 
 #include "runtime/sim/functional/Executor.h"
@@ -298,8 +298,7 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
   if (failed(pm.run(module)))
     return failure();
   if (effective.reram && effective.warnIfReramUnused && preset.reram &&
-      emit != EmitKind::Tosa &&
-      emit != EmitKind::Tern) {
+      emit != EmitKind::Tosa && emit != EmitKind::Tern) {
     bool mapped = false;
     module.walk([&](accel::XbarGemmOp) {
       mapped = true;

@@ -108,9 +108,9 @@ const InsnInfo *lookup(StringRef mnemonic) {
 }
 
 StringRef unitName(Unit u) {
-  static const char *const names[] = {"config", "dma", "matrix", "vector",
-                                      "requant", "sfu", "token", "sync",
-                                      "reram"};
+  static const char *const names[] = {"config", "dma",     "matrix",
+                                      "vector", "requant", "sfu",
+                                      "token",  "sync",    "reram"};
   return names[static_cast<unsigned>(u)];
 }
 StringRef queueName(Queue q) { return kQueueNames[static_cast<unsigned>(q)]; }

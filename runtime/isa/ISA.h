@@ -25,7 +25,14 @@ enum class Opcode : uint8_t {
 /// Resource class: the functional unit an instruction occupies. Timing models
 /// key their latency/throughput tables on this.
 enum class Unit : uint8_t {
-  Config, Dma, Matrix, Vector, Requant, Sfu, Token, Sync,
+  Config,
+  Dma,
+  Matrix,
+  Vector,
+  Requant,
+  Sfu,
+  Token,
+  Sync,
   Reram ///< the ReRAM crossbar tier (atleus-3d)
 };
 constexpr unsigned kNumUnits = 9;

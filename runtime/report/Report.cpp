@@ -352,14 +352,13 @@ void report::writeHtml(const timing::TimingReport &r,
        << "</td><td>" << num(100.0 * r.reramShare(), "%.1f") << "%</td><td>"
        << r.reramMvms * r.cores << " crossbar MVMs</td><td>"
        << num(r.reramPj / 1e6, "%.3f") << "</td></tr>\n";
-    os << "<tr><td>systolic (array and lanes)</td><td>"
-       << 2 * r.macs * r.cores << "</td><td>"
-       << num(100.0 * (1 - r.reramShare()), "%.1f") << "%</td><td>"
-       << r.laneOps * r.cores << " lane operations</td><td>"
+    os << "<tr><td>systolic (array and lanes)</td><td>" << 2 * r.macs * r.cores
+       << "</td><td>" << num(100.0 * (1 - r.reramShare()), "%.1f")
+       << "%</td><td>" << r.laneOps * r.cores << " lane operations</td><td>"
        << num(r.systolicPj / 1e6, "%.3f") << "</td></tr>\n";
-    os << "<tr><td>memories</td><td></td><td></td><td>"
-       << r.dramBytes * r.cores << " DRAM bytes</td><td>"
-       << num(r.memoryPj / 1e6, "%.3f") << "</td></tr>\n";
+    os << "<tr><td>memories</td><td></td><td></td><td>" << r.dramBytes * r.cores
+       << " DRAM bytes</td><td>" << num(r.memoryPj / 1e6, "%.3f")
+       << "</td></tr>\n";
     os << "<tr><td>static</td><td></td><td></td><td></td><td>"
        << num(r.staticPj / 1e6, "%.3f") << "</td></tr>\n</table>\n";
     os << "<p>Crossbar programming, once per program load (not in the "

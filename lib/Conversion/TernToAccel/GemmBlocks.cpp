@@ -29,9 +29,9 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
   unsigned operandBytes = integer ? 1 : 2;
   // The accumulator tile [tm x tn] must fit its budget too.
   bool crossbar = integer && integer->crossbarWeights;
-  int64_t tm = tiles.m,
-          tn = crossbar && integer->crossbarTileN > 0 ? integer->crossbarTileN
-                                                      : tiles.n;
+  int64_t tm = tiles.m, tn = crossbar && integer->crossbarTileN > 0
+                                 ? integer->crossbarTileN
+                                 : tiles.n;
   while (tm * tn * accBytes > tiles.accBytes / TileSizes::kTilesPerScratchpad &&
          tn > 1)
     tn = (tn + 1) / 2;

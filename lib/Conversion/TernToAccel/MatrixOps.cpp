@@ -169,8 +169,8 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
       if (auto thr = op->getAttrOfType<IntegerAttr>("tern.ffn2_sparsity"))
         integer->nonzeroThreshold = static_cast<int32_t>(thr.getInt());
       if (quant.reram && onCrossbars(*integer, x, w)) {
-        integer->crossbarWeights = [&tb, w](int64_t k0, int64_t kr,
-                                            int64_t n0, int64_t nr) {
+        integer->crossbarWeights = [&tb, w](int64_t k0, int64_t kr, int64_t n0,
+                                            int64_t nr) {
           return tb.block(w, k0, n0, kr, nr);
         };
         integer->crossbarTileN = quant.reramTileN;

@@ -54,8 +54,8 @@ Value TileBuilder::asElementwiseRows(Value matrix) {
   // contiguous buffer.
   SmallVector<ReassociationIndices> split = {{0}, {1, 2}};
   Value expanded = b.create<memref::ExpandShapeOp>(
-      loc, MemRefType::get({rows, cols / c, c}, type.getElementType()),
-      matrix, split);
+      loc, MemRefType::get({rows, cols / c, c}, type.getElementType()), matrix,
+      split);
   SmallVector<ReassociationIndices> merge = {{0, 1}, {2}};
   return b.create<memref::CollapseShapeOp>(loc, expanded, merge);
 }

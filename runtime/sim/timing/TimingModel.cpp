@@ -83,8 +83,7 @@ unsigned widthBits(uint64_t width) {
 /// Columns of one crossbar a block uses (all but possibly the last).
 uint64_t usedColumns(const targets::ReramTier &t, uint64_t n,
                      unsigned weightBits) {
-  return std::min<uint64_t>(t.crossbarCols,
-                            n * t.cellsPerWeight(weightBits));
+  return std::min<uint64_t>(t.crossbarCols, n * t.cellsPerWeight(weightBits));
 }
 } // namespace
 
@@ -100,7 +99,8 @@ uint64_t timing::crossbarCyclesPerVector(const targets::ReramTier &t,
                                          uint64_t usedCols) {
   uint64_t steps = ceilDiv(8, std::max(1u, t.dacBits));
   uint64_t readout = ceilDiv(usedCols, std::max(1u, t.adcsPerCrossbar));
-  uint64_t waves = ceilDiv(crossbars, std::max<uint64_t>(1, t.crossbarsPerCore()));
+  uint64_t waves =
+      ceilDiv(crossbars, std::max<uint64_t>(1, t.crossbarsPerCore()));
   return steps * readout * waves;
 }
 
@@ -292,7 +292,8 @@ void timing::printReport(const TimingReport &r, llvm::raw_ostream &os) {
      << " GOPS int8, " << llvm::format("%.1f", r.peakBf16Gflops)
      << " GFLOPS bf16\n";
   if (r.reramMacs || r.reramCellsWritten) {
-    os << "tiers: reram " << 2 * r.reramMacs << " ops ("
+    os << "tiers" << (r.cores > 1 ? " (operations per core)" : "") << ": reram "
+       << 2 * r.reramMacs << " ops ("
        << llvm::format("%.1f%%", 100.0 * r.reramShare())
        << " of matrix operations), " << r.reramMvms << " crossbar MVMs, "
        << llvm::format("%.3f", r.reramPj / 1e6) << " uJ; systolic "
@@ -301,9 +302,8 @@ void timing::printReport(const TimingReport &r, llvm::raw_ostream &os) {
        << llvm::format("%.3f", r.memoryPj / 1e6) << " uJ\n";
     os << "reram programming (once per program load, not in the energy "
           "above): "
-       << r.reramCellsWritten << " cells"
-       << (r.cores > 1 ? " per core" : "") << ", "
-       << llvm::format("%.3f", r.reramWritePj / 1e6) << " uJ\n";
+       << r.reramCellsWritten << " cells" << (r.cores > 1 ? " per core" : "")
+       << ", " << llvm::format("%.3f", r.reramWritePj / 1e6) << " uJ\n";
   }
 }
 
@@ -394,8 +394,8 @@ void timing::writeLayerStats(
     for (char c : l.layer)
       quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
     quoted += "\"";
-    os << quoted << ',' << isa::unitName(l.unit) << ',' << l.instructions
-       << ',' << l.busy << ',' << l.matrixOps << ',' << l.laneOps << ','
+    os << quoted << ',' << isa::unitName(l.unit) << ',' << l.instructions << ','
+       << l.busy << ',' << l.matrixOps << ',' << l.laneOps << ','
        << llvm::format("%.3f", l.pj) << '\n';
   }
 }
@@ -409,9 +409,9 @@ void timing::writeStatsJson(
   json::Array units;
   for (unsigned u = 0; u < isa::kNumUnits; ++u)
     if (r.busyCycles[u])
-      units.push_back(json::Object{
-          {"unit", isa::unitName(static_cast<isa::Unit>(u)).str()},
-          {"busy_cycles", r.busyCycles[u]}});
+      units.push_back(
+          json::Object{{"unit", isa::unitName(static_cast<isa::Unit>(u)).str()},
+                       {"busy_cycles", r.busyCycles[u]}});
   json::Array layers;
   for (const LayerUnit &l : layerUnits(r, code, p, locationOf))
     layers.push_back(json::Object{{"layer", l.layer},
@@ -422,18 +422,16 @@ void timing::writeStatsJson(
                                   {"lane_ops", l.laneOps},
                                   {"energy_pj", l.pj}});
   json::Object tiers{
-      {"reram",
-       json::Object{{"ops", 2 * r.reramMacs * r.cores},
-                    {"macs", r.reramMacs * r.cores},
-                    {"crossbar_mvms", r.reramMvms * r.cores},
-                    {"energy_pj", r.reramPj},
-                    {"share_of_matrix_ops", r.reramShare()}}},
-      {"systolic",
-       json::Object{{"ops", 2 * r.macs * r.cores},
-                    {"macs", r.macs * r.cores},
-                    {"bf16_macs", r.bf16Macs * r.cores},
-                    {"lane_ops", r.laneOps * r.cores},
-                    {"energy_pj", r.systolicPj}}},
+      {"reram", json::Object{{"ops", 2 * r.reramMacs * r.cores},
+                             {"macs", r.reramMacs * r.cores},
+                             {"crossbar_mvms", r.reramMvms * r.cores},
+                             {"energy_pj", r.reramPj},
+                             {"share_of_matrix_ops", r.reramShare()}}},
+      {"systolic", json::Object{{"ops", 2 * r.macs * r.cores},
+                                {"macs", r.macs * r.cores},
+                                {"bf16_macs", r.bf16Macs * r.cores},
+                                {"lane_ops", r.laneOps * r.cores},
+                                {"energy_pj", r.systolicPj}}},
       {"memories", json::Object{{"dram_bytes", r.dramBytes * r.cores},
                                 {"sram_bytes", r.sramBytes * r.cores},
                                 {"energy_pj", r.memoryPj}}}};

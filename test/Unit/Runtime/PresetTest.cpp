@@ -136,11 +136,11 @@ TEST(Preset, ReramTierValuesAreChecked) {
   EXPECT_EQ(m("\"adcs_per_crossbar\": 8", "\"adcs_per_crossbar\": 129"),
             std::string(p) + "'reram.adcs_per_crossbar' must be <= "
                              "crossbar_cols (one ADC per column at most)");
-  EXPECT_EQ(m("\"crossbars_per_tile\": 96",
-              "\"crossbars_per_tile\": 4294967295"),
-            std::string(p) +
-                "'reram.crossbars_per_tile' gives more than 2^32 crossbars "
-                "per core");
+  EXPECT_EQ(
+      m("\"crossbars_per_tile\": 96", "\"crossbars_per_tile\": 4294967295"),
+      std::string(p) +
+          "'reram.crossbars_per_tile' gives more than 2^32 crossbars "
+          "per core");
   // adcs_per_crossbar is optional (1, as in ISAAC).
   auto base = loadPreset("atleus-3d");
   ASSERT_TRUE(!!base);

@@ -8,11 +8,11 @@
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
-#include "mlir/IR/SymbolTable.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 using namespace tern::accel;
@@ -353,10 +353,9 @@ LogicalResult XbarGemmOp::verify() {
     break;
   }
   auto get = root.getDefiningOp<memref::GetGlobalOp>();
-  auto global =
-      get ? SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
-                *this, get.getNameAttr())
-          : memref::GlobalOp();
+  auto global = get ? SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+                          *this, get.getNameAttr())
+                    : memref::GlobalOp();
   if (!global || !global.getConstant())
     return emitOpError("weights must be a view of a constant memref.global "
                        "(the crossbars hold pretrained weights)");

@@ -1,4 +1,5 @@
-//===- xbar.cpp - ReRAM crossbar tier: programming and in-situ products ----===//
+//===- xbar.cpp - ReRAM crossbar tier: programming and in-situ products
+//----===//
 //
 // xbar.prog copies a constant weight block from DRAM into the crossbar state
 // (the cells' conductances, as int8 values); xbar.gemm multiplies activation
@@ -39,8 +40,8 @@ Error execXbarProg(Machine &M, const isa::XbarProgF &f) {
   block.values.resize(f.rows * f.cols);
   for (uint64_t r = 0; r < f.rows; ++r)
     for (uint64_t c = 0; c < f.cols; ++c)
-      block.values[r * f.cols + c] = static_cast<int8_t>(
-          isa::signExtend((*d)[r * f.stride + c], bits));
+      block.values[r * f.cols + c] =
+          static_cast<int8_t>(isa::signExtend((*d)[r * f.stride + c], bits));
   M.xbars[f.id] = std::move(block);
   return Error::success();
 }
