@@ -147,6 +147,15 @@ Session::create(std::unique_ptr<program::LoadedProgram> program,
   Expected<std::vector<isa::Decoded>> code = sim::decodeProgram(program->code);
   if (!code)
     return code.takeError();
+  // Crossbar instructions need a target with a ReRAM tier.
+  if (!preset->reram)
+    for (size_t i = 0; i < code->size(); ++i)
+      if ((*code)[i].info->unit == isa::Unit::Reram)
+        return createStringError(
+            inconvertibleErrorCode(),
+            "instruction %zu (%s) needs a ReRAM crossbar tier; target '%s' "
+            "has none",
+            i, (*code)[i].info->mnemonic, preset->name.c_str());
   s->target = std::move(*preset);
   s->code = std::move(*code);
   s->loaded = std::move(program);
