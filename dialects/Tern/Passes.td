@@ -406,4 +406,127 @@ def TernRaiseAttention : Pass<"tern-raise-attention", "::mlir::func::FuncOp"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// Fine-tuning (issue 10, docs/FineTuning.md)
+//===----------------------------------------------------------------------===//
+
+def TernInsertLora : Pass<"tern-insert-lora", "::mlir::func::FuncOp"> {
+  let summary = "Add trainable low-rank (LoRA) adapters to chosen tern.linear ops";
+  let description = [{
+    For every targeted frozen `tern.linear` `y = x W (+ b)` with `x`
+    `[..., K]` and `W` `[K, N]`, adds the LoRA branch (Hu et al.; Atleus,
+    SEEDS.md section 5)
+
+    ```
+    y' = y + (alpha / r) * (x A) B        A: [K, r], B: [r, N]
+    ```
+
+    as `tosa.reshape` of `x` to `[P, K]`, two `tern.matmul` (the second
+    carries `scale = alpha / r`), a reshape back and a `tosa.add`; every
+    former use of `y` reads `y'`.
+
+    Trainable parameters are **function arguments** appended after the
+    existing ones, in program order of the targeted linears (A then B for
+    each), so that a training program receives the current adapters as
+    inputs and returns their gradients (`tern-differentiate`). Each carries
+    the argument attributes `tern.trainable` (unit), `onnx.name`
+    (`<layer>_lora_a` / `<layer>_lora_b`, the layer's ONNX node name with
+    every character other than a letter, digit or `_` replaced by `_`; the
+    program input name) and `tern.init` (the initial value, a dense f32
+    constant): A is Kaiming-uniform as in PyTorch's LoRA (`U(-1/sqrt(K),
+    1/sqrt(K))`, from a `std::mt19937` seeded with `seed` and mapped to
+    floats by this pass, so the values do not depend on the C++ library),
+    B is zero, so the adapted function computes exactly the original one
+    until B is trained.
+
+    Targets (`targets`, default `q,v`): an entry with a glob character
+    (`*`, `?`, `[`) is matched against the whole operator name (the ONNX
+    node, e.g. `/attn/q/Gemm`); any other entry matches an operator whose
+    whole name, or one of its components split at `/` and `.`, equals it
+    (`q` matches `/blocks.0/attn/q/MatMul`). Only `tern.linear` ops are
+    candidates.
+
+    Errors (nothing is changed): a target that matches no linear (naming
+    it), `rank` 0 or larger than `min(K, N)` of a targeted layer (naming the
+    layer and its sizes), a quantized targeted linear (insert adapters
+    before `tern-quantize`).
+  }];
+  let dependentDialects = ["::tern::TernDialect", "::mlir::tosa::TosaDialect"];
+  let options = [
+    Option<"rank", "rank", "unsigned", /*default=*/"8",
+           "LoRA rank r (1 .. min(d_in, d_out) of every targeted layer)">,
+    ListOption<"targets", "targets", "std::string",
+               "Linears to adapt: names, name components or globs over ONNX "
+               "node names (default q,v)">,
+    Option<"alpha", "alpha", "double", /*default=*/"0.0",
+           "LoRA alpha; the branch is scaled by alpha / rank (0: alpha = "
+           "rank, scale 1)">,
+    Option<"seed", "seed", "unsigned", /*default=*/"0",
+           "Seed of the Kaiming-uniform initialisation of A">,
+  ];
+  let statistics = [
+    Statistic<"numAdapted", "num-adapted", "Number of linears given adapters">,
+  ];
+}
+
+def TernDifferentiate : Pass<"tern-differentiate", "::mlir::func::FuncOp"> {
+  let summary = "Turn a forward function into a train step: loss and gradients";
+  let description = [{
+    Reverse-mode differentiation on the `tern` dialect. Accepts a function
+    with one result (the prediction) and at least one argument marked
+    `tern.trainable` (e.g. by `tern-insert-lora`). Rewrites it in place into
+    a train step:
+
+    - arguments: the original ones, then `label` (the prediction's shape;
+      for `ce` the target distribution over the last axis, e.g. one-hot),
+      marked `tern.label`;
+    - results: first `loss` (`mse`: `tensor<1x1xf32>`, the mean of squared
+      errors) or, for `ce`, `probs` (the softmax probabilities the gradient
+      is computed from; the ISA has no logarithm, so the cross-entropy
+      value `-sum(label * log probs) / rows` is left to the host), then
+      `grad_<param>` for every trainable argument, in argument order.
+
+    Only trainable arguments get gradients: frozen weights (constants) get
+    none, but activations back-propagate through frozen operators to reach
+    every trainable parameter. Operators that do not depend on a trainable
+    argument are not differentiated.
+
+    Every generated operator is an ordinary `tern` / TOSA operator the
+    existing lowering compiles (docs/FineTuning.md has the formulas):
+
+    - `tern.linear` (constant W): `dx = g W^T` (a `tern.linear` with the
+      transposed constant); `tern.matmul`: two `tern.matmul`, with a
+      `tosa.transpose` of the last two dimensions where a left operand must
+      be transposed, and the forward `scale`;
+    - `tern.softmax`: `dx = y * (g - rowsum(g * y))`; `tern.layer_norm`:
+      `dx = (g' - mean(g') - xhat * mean(g' * xhat)) / sigma`, `g' = g *
+      gamma`; row sums and means are `tern.linear` with constant all-ones
+      matrices (f32 accumulation, the result already broadcast over the
+      row), and `1/sigma` is read from a `tern.layer_norm` of the centred
+      row extended by two constant columns `+c, -c`;
+    - `tern.gelu`: `s + x z' s (1 - s)` with `s = sigmoid(z)`, `z = 2
+      sqrt(2/pi) (x + 0.044715 x^3)`, both `s` and `1 - s` from one
+      `tern.softmax` over `[z, 0]` (the tanh form's exact derivative; for
+      the erf form it differs from the exact one by at most 8.7e-4);
+      `tern.relu`: `g * step(x)`, `step(x) = 1 - max(1 - relu(x) * 2^100,
+      0)`;
+    - `tern.add`, `tosa.add`, `tosa.sub`, `tosa.mul` (operands of the
+      result's shape, or a constant operand), `tosa.reshape`,
+      `tosa.transpose`, `tern.split_heads`, `tern.merge_heads`;
+    - losses: `mse` (`grad = 2 (y - t) / numel`), `ce` (softmax
+      cross-entropy over the last axis, `grad = (softmax(y) - t) / rows`).
+
+    Errors: an operator on the differentiated path without an adjoint,
+    naming its ONNX node and operator (`tosa.exp`, a mask that depends on a
+    parameter, a broadcasting run-time operand, a linear whose weight is
+    trainable, ...); no trainable argument; a function without exactly one
+    result; an unknown loss.
+  }];
+  let dependentDialects = ["::tern::TernDialect", "::mlir::tosa::TosaDialect"];
+  let options = [
+    Option<"loss", "loss", "std::string", /*default=*/"\"mse\"",
+           "Loss: mse or ce (softmax cross-entropy over the last axis)">,
+  ];
+}
+
 #endif // TERN_PASSES_TD
