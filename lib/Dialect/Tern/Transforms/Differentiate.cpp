@@ -497,9 +497,10 @@ private:
   /// 1/sigma: the row centred (x - mean, by a constant [n, n] product;
   /// twice when 1/n is not exact in bf16) and extended by the columns
   /// +c and -c keeps mean 0 and has variance (n var + 2 c^2) / (n + 2);
-  /// with c^2 = n eps / 2 a layer norm with epsilon 0 maps column n to
-  /// c / sqrt(n / (n + 2) (var + eps)), which a product with a constant
-  /// [n + 2, n] matrix scales to 1/sigma, broadcast over the row.
+  /// with c^2 <= n eps / 2 and epsilon (n eps - 2 c^2) / (n + 2) a layer
+  /// norm maps columns n and n + 1 to +-c / sqrt(n / (n + 2) (var + eps)),
+  /// which a product with a constant [n + 2, n] matrix scales to 1/sigma,
+  /// broadcast over the row.
   Value layerNormAdjoint(Builder &b, LayerNormOp ln, Value g) {
     Location loc = ln.getLoc();
     auto shape = cast<RankedTensorType>(ln.getType()).getShape();
@@ -542,8 +543,13 @@ private:
     Value normed = b.layerNorm(loc, row, n + 2, static_cast<float>(eps2));
     SmallVector<float> pick((n + 2) * n, 0.0f);
     float k = static_cast<float>(std::sqrt(double(n) / double(n + 2)) / c);
-    for (int64_t j = 0; j < n; ++j)
-      pick[n * n + j] = k;
+    // Half the difference of the two columns: the row mean the kernel
+    // subtracts (not exactly 0 after the bf16 rounding of x - mean, and not
+    // small against c) cancels.
+    for (int64_t j = 0; j < n; ++j) {
+      pick[n * n + j] = k / 2;
+      pick[(n + 1) * n + j] = -k / 2;
+    }
     Value inv = b.linear(loc, normed, n + 2, n, pick);
     return b.reshape(loc, b.mul(loc, t, inv), shape);
   }
