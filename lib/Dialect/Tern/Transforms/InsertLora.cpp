@@ -122,7 +122,7 @@ public:
       }
       if (static_cast<int64_t>(rank) > std::min(k, n)) {
         linear.emitOpError("(layer '")
-            << name << "'): LoRA rank " << rank
+            << name << "'): LoRA rank " << rank.getValue()
             << " is larger than min(d_in, d_out) = min(" << k << ", " << n
             << ")";
         bad = true;
