@@ -20,6 +20,9 @@ Writes into OUT (default test/e2e/Inputs/lora):
   mse-loss.npy                   torch's MSE value [1, 1]
   ce-probs.npy                   torch's softmax probabilities [1, 4, 8]
   grad-{mse,ce}-{q,v}_{a,b}.npy  torch's gradients
+  sgd-loss-<i>.npy               MSE before SGD step i (i = 0..SGD_STEPS-1)
+  sgd-{q,v}_{a,b}.npy            adapters after SGD_STEPS steps of plain SGD
+                                 (lr SGD_LR) from A = {q,v}_a.npy, B = 0
   op-x.npy, op-t.npy             per-operator check: input and MSE target
   op-<op>.mlir, op-grad-<op>.npy one operator (layer_norm, gelu, softmax,
                                  relu) applied to a trainable [4, 16] x, and
@@ -35,6 +38,7 @@ import torch
 import torch.nn as nn
 
 D, T, FF, C, RANK, ALPHA = 16, 4, 32, 8, 2, 4.0
+SGD_STEPS, SGD_LR = 5, 5.0
 
 
 class Block(nn.Module):
@@ -122,6 +126,28 @@ def main():
         for name, (a, b) in params.items():
             save(f"grad-{loss_name}-{name}_a.npy", a.grad)
             save(f"grad-{loss_name}-{name}_b.npy", b.grad)
+
+    # Plain SGD from the real LoRA start (B = 0) on the MSE loss.
+    sgd = {n: (a.detach().clone().requires_grad_(),
+               torch.zeros(RANK, D, requires_grad=True))
+           for n, (a, _) in params.items()}
+    model.lora = sgd
+    for step in range(SGD_STEPS):
+        loss = ((model(x) - target) ** 2).mean()
+        save(f"sgd-loss-{step}.npy", loss.reshape(1, 1))
+        for a, b in sgd.values():
+            a.grad = b.grad = None
+        loss.backward()
+        with torch.no_grad():
+            for a, b in sgd.values():
+                a -= SGD_LR * a.grad
+                b -= SGD_LR * b.grad
+    print("sgd: loss", [float(np.load(os.path.join(out, f"sgd-loss-{i}.npy")))
+                        for i in range(SGD_STEPS)],
+          "->", float(((model(x) - target) ** 2).mean()))
+    for name, (a, b) in sgd.items():
+        save(f"sgd-{name}_a.npy", a)
+        save(f"sgd-{name}_b.npy", b)
     per_op(out)
 
 

@@ -486,6 +486,14 @@ def TernDifferentiate : Pass<"tern-differentiate", "::mlir::func::FuncOp"> {
       value `-sum(label * log probs) / rows` is left to the host), then
       `grad_<param>` for every trainable argument, in argument order.
 
+    With `sgd-lr` > 0 the train step also applies plain SGD on the vector
+    unit: the results after the loss are the updated parameters
+    `p - lr * grad` (a `tosa.mul` by the splat `lr` and a `tosa.sub`),
+    named like the parameters (`onnx.name`), so a driver feeds each step's
+    outputs back as the next step's inputs. Parameters live in bf16
+    between steps (no f32 master copy): an update smaller than half a
+    bf16 ulp of the parameter is lost.
+
     Only trainable arguments get gradients: frozen weights (constants) get
     none, but activations back-propagate through frozen operators to reach
     every trainable parameter. Operators that do not depend on a trainable
@@ -520,12 +528,15 @@ def TernDifferentiate : Pass<"tern-differentiate", "::mlir::func::FuncOp"> {
     naming its ONNX node and operator (`tosa.exp`, a mask that depends on a
     parameter, a broadcasting run-time operand, a linear whose weight is
     trainable, ...); no trainable argument; a function without exactly one
-    result; an unknown loss.
+    result; an unknown loss, a negative `sgd-lr`.
   }];
   let dependentDialects = ["::tern::TernDialect", "::mlir::tosa::TosaDialect"];
   let options = [
     Option<"loss", "loss", "std::string", /*default=*/"\"mse\"",
            "Loss: mse or ce (softmax cross-entropy over the last axis)">,
+    Option<"sgdLr", "sgd-lr", "double", /*default=*/"0.0",
+           "If > 0, return the SGD-updated parameters p - lr * grad "
+           "(named like the parameters) instead of the gradients">,
   ];
 }
 

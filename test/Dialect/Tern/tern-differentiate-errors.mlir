@@ -83,3 +83,8 @@ func.func @clip(%x: tensor<4x16xf32> {tern.trainable}) -> tensor<4x16xf32> {
 }
 
 // LOSS: error: tern-differentiate: unknown loss 'hinge' (mse or ce)
+
+// RUN: not tern-opt %s -split-input-file \
+// RUN:   -pass-pipeline='builtin.module(func.func(tern-differentiate{sgd-lr=-1}))' \
+// RUN:   2>&1 | FileCheck %s --check-prefix=LR
+// LR: error: tern-differentiate: sgd-lr must not be negative (got -1.000000e+00)

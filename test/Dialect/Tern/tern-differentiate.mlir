@@ -192,3 +192,21 @@ func.func @layout(%x: tensor<1x4x16xf32> {tern.trainable}, %r: tensor<1x4x16xf32
   %y = tosa.reshape %t {new_shape = array<i64: 4, 16>} : (tensor<1x16x4xf32>) -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
 }
+
+// -----
+
+// RUN: tern-opt %s -split-input-file \
+// RUN:   -pass-pipeline='builtin.module(func.func(tern-differentiate{sgd-lr=0.5}))' \
+// RUN:   | FileCheck %s --check-prefix=SGD
+// Tests the SGD update: p - 0.5 * g, returned under the parameter's name.
+// SGD-LABEL: func @sgd
+// SGD-SAME: -> (tensor<1x1xf32> {onnx.name = "loss"}, tensor<4x16xf32> {onnx.name = "w"})
+// SGD-SAME: tern.sgd_lr = 5.000000e-01
+// SGD: %[[LR:.+]] = "tosa.const"() <{value = dense<5.000000e-01> : tensor<1x1xf32>}>
+// SGD-NEXT: %[[STEP:.+]] = tosa.mul %{{.+}}, %[[LR]]
+// SGD-NEXT: %[[NEW:.+]] = tosa.sub %arg0, %[[STEP]]
+// SGD-NEXT: return %{{.+}}, %[[NEW]]
+func.func @sgd(%x: tensor<4x16xf32> {tern.trainable, onnx.name = "w"}) -> tensor<4x16xf32> {
+  %y = tern.relu %x : tensor<4x16xf32> -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}

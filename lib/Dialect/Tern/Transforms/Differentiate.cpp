@@ -170,6 +170,11 @@ public:
           << loss << "' (mse or ce)";
       return signalPassFailure();
     }
+    if (sgdLr < 0.0) {
+      func.emitError("tern-differentiate: sgd-lr must not be negative (got ")
+          << sgdLr.getValue() << ")";
+      return signalPassFailure();
+    }
     if (func.getNumResults() != 1) {
       func.emitError("tern-differentiate: '")
           << func.getSymName() << "' has " << func.getNumResults()
@@ -274,6 +279,8 @@ public:
       if (!g) // The parameter does not reach the prediction.
         g = b.constant(loc, cast<RankedTensorType>(p.getType()).getShape(),
                        {0.0f});
+      if (sgdLr > 0.0)
+        g = b.sub(loc, p, b.scaleBy(loc, g, static_cast<float>(sgdLr)));
       results.push_back(g);
     }
     ret->setOperands(results);
@@ -286,17 +293,21 @@ public:
     resultAttrs.push_back(ob.getDictionaryAttr({ob.getNamedAttr(
         "onnx.name", ob.getStringAttr(loss == "mse" ? "loss" : "probs"))}));
     for (BlockArgument p : params) {
-      std::string name = "grad";
+      // SGD: the updated parameter keeps the parameter's name.
+      std::string name = sgdLr > 0.0 ? "" : "grad";
       if (auto n = func.getArgAttrOfType<StringAttr>(p.getArgNumber(),
                                                      "onnx.name"))
-        name += "_" + n.str();
+        name += (name.empty() ? "" : "_") + n.str();
       else
-        name += std::to_string(p.getArgNumber());
+        name += (name.empty() ? "param" : "") +
+                std::to_string(p.getArgNumber());
       resultAttrs.push_back(ob.getDictionaryAttr(
           {ob.getNamedAttr("onnx.name", ob.getStringAttr(name))}));
     }
     func.setAllResultAttrs(resultAttrs);
     func->setAttr("tern.loss", ob.getStringAttr(loss));
+    if (sgdLr > 0.0)
+      func->setAttr("tern.sgd_lr", ob.getF64FloatAttr(sgdLr));
   }
 
 private:
