@@ -61,6 +61,22 @@ struct ReportConfig {
 /// a self-contained HTML page with inline SVG charts (runtime/report).
 llvm::Error reportProgram(const ReportConfig &cfg, llvm::raw_ostream &log);
 
+struct TrainConfig {
+  std::string program; ///< a train step (tern-differentiate sgd-lr=...)
+  std::string dataset; ///< DIR with inputs.npy and labels.npy
+  std::string params;  ///< DIR with <parameter>.npy initial values
+  std::string outputDir; ///< trained parameters and losses.npy
+  unsigned steps = 1;
+  unsigned threads = 1;
+  bool quiet = false;
+};
+
+/// `tern train prog.tern --dataset DIR --params DIR --steps N`: runs the SGD
+/// train step N times on the functional model (sample i mod S), feeding
+/// the updated parameters back; prints the loss per step and the cycles
+/// and energy of one step; writes the parameters and losses.npy.
+llvm::Error trainProgram(const TrainConfig &cfg, llvm::raw_ostream &log);
+
 /// `tern inspect prog.tern [--disasm]`
 llvm::Error inspectProgram(llvm::StringRef path, bool withDisasm,
                            llvm::raw_ostream &os);

@@ -1,0 +1,252 @@
+//===- TrainCommand.cpp - tern train: SGD steps of a compiled train step ---===//
+//
+// Runs a train step compiled from `tern-differentiate{sgd-lr=...}` (see
+// docs/FineTuning.md) for a number of steps on the functional simulator:
+// each step binds one dataset sample and its label, and the parameters the
+// previous step returned (outputs named like inputs). Prints the loss of
+// every step and the timing model's cycles and energy per step, and writes
+// the trained parameters and the losses only when every step succeeded.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/driver/Driver.h"
+#include "runtime/driver/Session.h"
+#include "runtime/sim/timing/TimingModel.h"
+
+#include "runtime/io/Tensor.h"
+#include "runtime/program/Program.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace llvm;
+
+namespace tern::rt::driver {
+
+namespace {
+
+Error trainError(const Twine &msg) {
+  return createStringError(inconvertibleErrorCode(), "%s",
+                           msg.str().c_str());
+}
+
+/// The values of an f32 or f64 tensor as floats.
+Expected<std::vector<float>> floats(const io::Tensor &t, StringRef what) {
+  std::vector<float> out(t.numElements());
+  if (t.type == io::ElemType::F32) {
+    std::memcpy(out.data(), t.data.data(), out.size() * sizeof(float));
+  } else if (t.type == io::ElemType::F64) {
+    for (size_t i = 0; i < out.size(); ++i) {
+      double d;
+      std::memcpy(&d, t.data.data() + i * sizeof(double), sizeof(double));
+      out[i] = static_cast<float>(d);
+    }
+  } else {
+    return trainError(what + " must be float32 or float64, not " +
+                      io::elemTypeName(t.type));
+  }
+  return out;
+}
+
+io::Tensor makeF32(const std::vector<int64_t> &shape, const float *values) {
+  io::Tensor t;
+  t.type = io::ElemType::F32;
+  t.shape = shape;
+  uint64_t n = t.numElements();
+  t.data.resize(n * sizeof(float));
+  std::memcpy(t.data.data(), values, n * sizeof(float));
+  return t;
+}
+
+/// One dataset file, split into samples of `perSample` elements.
+struct Samples {
+  std::vector<float> values;
+  uint64_t count = 0;
+};
+
+Expected<Samples> readSamples(StringRef dir, StringRef file,
+                              const program::TensorDesc &input,
+                              StringRef role) {
+  SmallString<256> path(dir);
+  sys::path::append(path, file);
+  if (!sys::fs::exists(path))
+    return trainError("dataset '" + dir + "' has no " + file + " (" + role +
+                      ")");
+  auto t = io::readNpy(path);
+  if (!t)
+    return t.takeError();
+  auto v = floats(*t, path);
+  if (!v)
+    return v.takeError();
+  uint64_t per = input.numElements();
+  if (t->shape.empty() || t->shape[0] <= 0 ||
+      v->size() % static_cast<uint64_t>(t->shape[0]) != 0 ||
+      v->size() / static_cast<uint64_t>(t->shape[0]) != per)
+    return trainError(path + " has shape " + io::shapeString(t->shape) +
+                      "; the program's input '" + input.name + "' takes " +
+                      io::shapeString(input.shape) +
+                      " per sample (samples along the first axis)");
+  Samples s;
+  s.count = static_cast<uint64_t>(t->shape[0]);
+  s.values = std::move(*v);
+  return s;
+}
+
+} // namespace
+
+Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
+  if (cfg.steps == 0)
+    return trainError("--steps must be at least 1");
+  auto loaded = program::LoadedProgram::loadFile(cfg.program);
+  if (!loaded)
+    return loaded.takeError();
+  auto session = Session::create(std::move(*loaded), cfg.threads);
+  if (!session)
+    return trainError(cfg.program + ": " + toString(session.takeError()));
+  const program::LoadedProgram &P = (*session)->program();
+
+  // The train step's interface (tern-differentiate with sgd-lr): outputs
+  // loss | probs, then the updated parameters named like their inputs; the
+  // inputs are the parameters, `label` and the data input.
+  if (P.outputs.empty() ||
+      (P.outputs[0].name != "loss" && P.outputs[0].name != "probs"))
+    return trainError(cfg.program + " is not a train step: its first output "
+                                    "must be 'loss' or 'probs' "
+                                    "(tern-differentiate)");
+  bool crossEntropy = P.outputs[0].name == "probs";
+  StringSet<> outputNames;
+  for (const auto &d : P.outputs)
+    outputNames.insert(d.name);
+  const program::TensorDesc *data = nullptr, *label = nullptr;
+  std::vector<const program::TensorDesc *> params;
+  for (const auto &d : P.inputs) {
+    if (d.name == "label")
+      label = &d;
+    else if (outputNames.contains(d.name))
+      params.push_back(&d);
+    else if (data)
+      return trainError(cfg.program + " has more than one data input ('" +
+                        data->name + "', '" + d.name +
+                        "'); tern train binds one");
+    else
+      data = &d;
+  }
+  if (!label || !data || params.empty())
+    return trainError(cfg.program + " is not an SGD train step: it needs a "
+                                    "'label' input, one data input and "
+                                    "parameters returned under their input "
+                                    "names (tern-differentiate sgd-lr=...)");
+
+  auto inputs = readSamples(cfg.dataset, "inputs.npy", *data, "the inputs");
+  if (!inputs)
+    return inputs.takeError();
+  auto labels = readSamples(cfg.dataset, "labels.npy", *label,
+                            "the labels training needs");
+  if (!labels)
+    return labels.takeError();
+  if (inputs->count != labels->count)
+    return trainError("dataset '" + cfg.dataset + "': inputs.npy has " +
+                      Twine(inputs->count) + " samples, labels.npy " +
+                      Twine(labels->count));
+
+  StringMap<io::Tensor> bound;
+  for (const program::TensorDesc *p : params) {
+    SmallString<256> path(cfg.params);
+    sys::path::append(path, p->name + ".npy");
+    if (!sys::fs::exists(path))
+      return trainError("parameter '" + p->name + "': no " + path);
+    auto t = io::readNpy(path);
+    if (!t)
+      return t.takeError();
+    auto v = floats(*t, path);
+    if (!v)
+      return v.takeError();
+    if (v->size() != p->numElements())
+      return trainError(path + " has shape " + io::shapeString(t->shape) +
+                        "; parameter '" + p->name + "' is " +
+                        io::shapeString(p->shape));
+    bound[p->name] = makeF32(p->shape, v->data());
+  }
+
+  if (!cfg.quiet)
+    log << "tern train: program=" << cfg.program << " target="
+        << P.targetName << " samples=" << inputs->count
+        << " steps=" << cfg.steps << " parameters=" << params.size() << '\n';
+
+  uint64_t perData = data->numElements(), perLabel = label->numElements();
+  std::vector<float> losses;
+  for (unsigned step = 0; step < cfg.steps; ++step) {
+    uint64_t s = step % inputs->count;
+    std::vector<float> target(labels->values.begin() + s * perLabel,
+                              labels->values.begin() + (s + 1) * perLabel);
+    bound[data->name] =
+        makeF32(data->shape, inputs->values.data() + s * perData);
+    bound[label->name] = makeF32(label->shape, target.data());
+    auto outputs = (*session)->run(bound);
+    if (!outputs)
+      return trainError(cfg.program + ": step " + Twine(step) + ": " +
+                        toString(outputs.takeError()));
+    auto first = floats((*outputs)[0], "output '" + P.outputs[0].name + "'");
+    if (!first)
+      return first.takeError();
+    double loss = 0;
+    if (crossEntropy) {
+      // -sum(t log p) / rows over the last axis (the ISA has no log).
+      uint64_t cols = P.outputs[0].shape.empty() ? 1 : P.outputs[0].shape.back();
+      for (size_t i = 0; i < first->size(); ++i)
+        if (target[i] != 0)
+          loss -= target[i] * std::log(std::max((*first)[i], 1e-30f));
+      loss /= double(first->size() / std::max<uint64_t>(cols, 1));
+    } else {
+      loss = (*first)[0];
+    }
+    if (!std::isfinite(loss))
+      return trainError("step " + Twine(step + 1) +
+                        ": the loss is not finite; lower the learning rate");
+    losses.push_back(static_cast<float>(loss));
+    if (!cfg.quiet)
+      log << "step " << step + 1 << "/" << cfg.steps << ": sample " << s
+          << ", loss " << format("%.6f", loss) << '\n';
+    for (size_t i = 1; i < P.outputs.size(); ++i)
+      if (bound.count(P.outputs[i].name))
+        bound[P.outputs[i].name] = std::move((*outputs)[i]);
+  }
+
+  // Time and energy are the same every step (a static program).
+  timing::TimingReport report =
+      timing::simulate((*session)->decodedCode(), (*session)->preset(), {});
+  if (!cfg.quiet)
+    log << "tern train: per step " << report.cycles << " cycles ("
+        << format("%.1f", report.microseconds()) << " us), "
+        << format("%.3f", report.energyPj() / 1e6) << " uJ on "
+        << P.targetName << '\n';
+
+  if (!cfg.outputDir.empty()) {
+    if (std::error_code ec = sys::fs::create_directories(cfg.outputDir))
+      return trainError("cannot create '" + cfg.outputDir +
+                        "': " + ec.message());
+    for (const program::TensorDesc *p : params) {
+      SmallString<256> path(cfg.outputDir);
+      sys::path::append(path, p->name + ".npy");
+      auto v = floats(bound[p->name], "parameter '" + p->name + "'");
+      if (!v)
+        return v.takeError();
+      if (Error e = io::writeNpy(path, makeF32(p->shape, v->data())))
+        return e;
+    }
+    SmallString<256> path(cfg.outputDir);
+    sys::path::append(path, "losses.npy");
+    if (Error e = io::writeNpy(
+            path, makeF32({static_cast<int64_t>(losses.size())},
+                          losses.data())))
+      return e;
+  }
+  return Error::success();
+}
+
+} // namespace tern::rt::driver

@@ -1,0 +1,47 @@
+//===- TrainCommand.cpp - `tern train` options ------------------------------===//
+
+#include "Commands.h"
+
+#include "runtime/driver/Driver.h"
+
+using namespace llvm;
+
+namespace {
+cl::SubCommand trainCmd("train", "Run SGD train steps of a compiled train "
+                                 "step on the functional model");
+cl::opt<std::string> program(cl::Positional, cl::desc("<train-step.tern>"),
+                             cl::Required, cl::sub(trainCmd));
+cl::opt<std::string> dataset("dataset",
+                             cl::desc("Directory with inputs.npy and "
+                                      "labels.npy (samples along axis 0)"),
+                             cl::value_desc("dir"), cl::Required,
+                             cl::sub(trainCmd));
+cl::opt<std::string> params("params",
+                            cl::desc("Directory with <parameter>.npy "
+                                     "initial values"),
+                            cl::value_desc("dir"), cl::Required,
+                            cl::sub(trainCmd));
+cl::opt<unsigned> steps("steps", cl::desc("Train steps (sample i mod S)"),
+                        cl::init(1), cl::sub(trainCmd));
+cl::opt<std::string> outputDir("output-dir",
+                               cl::desc("Directory for the trained "
+                                        "parameters and losses.npy"),
+                               cl::value_desc("dir"), cl::sub(trainCmd));
+cl::opt<unsigned> threads("threads",
+                          cl::desc("Host threads for GEMM"), cl::init(1),
+                          cl::sub(trainCmd));
+cl::opt<bool> quiet("quiet", cl::desc("No progress on stderr"),
+                    cl::sub(trainCmd));
+
+tern::tool::RegisterCommand reg(trainCmd, []() -> Error {
+  tern::rt::driver::TrainConfig cfg;
+  cfg.program = program;
+  cfg.dataset = dataset;
+  cfg.params = params;
+  cfg.outputDir = outputDir;
+  cfg.steps = steps;
+  cfg.threads = threads ? threads : 1;
+  cfg.quiet = quiet;
+  return tern::rt::driver::trainProgram(cfg, errs());
+});
+} // namespace
