@@ -25,7 +25,7 @@ Writes into OUT (default test/e2e/Inputs/lora):
                                  (lr SGD_LR) from A = {q,v}_a.npy, B = 0
   op-x.npy, op-t.npy             per-operator check: input and MSE target
   op-<op>.mlir, op-grad-<op>.npy one operator (layer_norm, gelu, softmax,
-                                 relu) applied to a trainable [4, 16] x, and
+                                 relu, gather) applied to a trainable [4, 16] x, and
                                  torch's FP64 gradient of mean((op(x) - t)^2)
 
 Usage: scripts/gen_lora_gradcheck.py [OUT]
@@ -181,6 +181,18 @@ def per_op(out):
         "softmax": (f"%y = tern.softmax %x : {ty} -> {ty}",
                     lambda v: torch.softmax(v, -1)),
         "relu": (f"%y = tern.relu %x : {ty} -> {ty}", torch.relu),
+        # A constant-index gather (the CLS token of a classifier head), with
+        # a repeated index and a row nobody reads.
+        "gather": (
+            "%x3 = tosa.reshape %x {new_shape = array<i64: 1, 4, 16>} : "
+            f"({ty}) -> tensor<1x4x16xf32>\n"
+            "  %i = \"tosa.const\"() {value = dense<[[2, 0, 2, 3]]> : "
+            "tensor<1x4xi32>} : () -> tensor<1x4xi32>\n"
+            "  %g = tosa.gather %x3, %i : (tensor<1x4x16xf32>, "
+            "tensor<1x4xi32>) -> tensor<1x4x16xf32>\n"
+            "  %y = tosa.reshape %g {new_shape = array<i64: 4, 16>} : "
+            f"(tensor<1x4x16xf32>) -> {ty}",
+            lambda v: v.reshape(1, 4, 16)[:, [2, 0, 2, 3], :].reshape(4, 16)),
     }
     for name, (body, f) in ops.items():
         with open(os.path.join(out, f"op-{name}.mlir"), "w") as fh:

@@ -82,6 +82,23 @@ func.func @clip(%x: tensor<4x16xf32> {tern.trainable}) -> tensor<4x16xf32> {
   return %y : tensor<4x16xf32>
 }
 
+// -----
+
+// CHECK: error: loc("/Gather"): 'tosa.gather' op (node '/Gather') has no adjoint in tern-differentiate: indices that differ between batches
+func.func @gather(%x: tensor<2x4x8xf32> {tern.trainable}) -> tensor<2x1x8xf32> {
+  %i = "tosa.const"() {value = dense<[[0], [1]]> : tensor<2x1xi32>} : () -> tensor<2x1xi32>
+  %y = tosa.gather %x, %i : (tensor<2x4x8xf32>, tensor<2x1xi32>) -> tensor<2x1x8xf32> loc("/Gather")
+  return %y : tensor<2x1x8xf32>
+}
+
+// -----
+
+// CHECK: error: loc("/Gather_1"): 'tosa.gather' op (node '/Gather_1') has no adjoint in tern-differentiate: run-time indices
+func.func @gather_rt(%x: tensor<1x4x8xf32> {tern.trainable}, %i: tensor<1x1xi32>) -> tensor<1x1x8xf32> {
+  %y = tosa.gather %x, %i : (tensor<1x4x8xf32>, tensor<1x1xi32>) -> tensor<1x1x8xf32> loc("/Gather_1")
+  return %y : tensor<1x1x8xf32>
+}
+
 // LOSS: error: tern-differentiate: unknown loss 'hinge' (mse or ce)
 
 // RUN: not tern-opt %s -split-input-file \

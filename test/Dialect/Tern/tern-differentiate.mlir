@@ -210,3 +210,20 @@ func.func @sgd(%x: tensor<4x16xf32> {tern.trainable, onnx.name = "w"}) -> tensor
   %y = tern.relu %x : tensor<4x16xf32> -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
 }
+
+// -----
+
+// Tests the adjoint of a constant-index gather (a classifier's CLS token):
+// g [1, 2, 8] transposed to [1, 8, 2], times the one-hot [2, 4] selection
+// (rows: the indices 3 and 0), transposed back to the values' [1, 4, 8].
+// CHECK-LABEL: func @cls
+// CHECK: %[[T:.+]] = tosa.transpose %{{.+}}, %{{.+}} : (tensor<1x2x8xf32>, tensor<3xi32>) -> tensor<1x8x2xf32>
+// CHECK: %[[S:.+]] = "tosa.const"() <{value = dense<{{\[\[}}0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00], [1.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<2x4xf32>}>
+// CHECK: %[[L:.+]] = tern.linear %[[T]], %[[S]] : tensor<1x8x2xf32>, tensor<2x4xf32> -> tensor<1x8x4xf32>
+// CHECK: %[[G:.+]] = tosa.transpose %[[L]], %{{.+}} : (tensor<1x8x4xf32>, tensor<3xi32>) -> tensor<1x4x8xf32>
+// CHECK: return %{{.+}}, %[[G]]
+func.func @cls(%x: tensor<1x4x8xf32> {tern.trainable}) -> tensor<1x2x8xf32> {
+  %i = "tosa.const"() {value = dense<[[3, 0]]> : tensor<1x2xi32>} : () -> tensor<1x2xi32>
+  %y = tosa.gather %x, %i : (tensor<1x4x8xf32>, tensor<1x2xi32>) -> tensor<1x2x8xf32>
+  return %y : tensor<1x2x8xf32>
+}

@@ -417,6 +417,39 @@ private:
       accumulate(b, loc, t.getInput1(), b.transpose(loc, g, inverse));
       return success();
     }
+    if (auto gather = dyn_cast<tosa::GatherOp>(op)) {
+      // values [N, K, C], constant indices [N, W] -> [N, W, C]. The adjoint
+      // scatters g back: d_values[n] = S^T g[n] with the one-hot S [W, K],
+      // i.e. transpose(linear(transpose(g), S)) (the CLS token of a
+      // classifier head).
+      if (needs(gather.getIndices()))
+        return unsupported(op, "run-time indices");
+      DenseIntElementsAttr idx;
+      if (!matchPattern(gather.getIndices(), m_Constant(&idx)))
+        return unsupported(op, "run-time indices");
+      auto vt = cast<RankedTensorType>(gather.getValues().getType());
+      int64_t n = vt.getDimSize(0), k = vt.getDimSize(1);
+      auto it = cast<RankedTensorType>(gather.getIndices().getType());
+      int64_t w = it.getDimSize(1);
+      SmallVector<int64_t> values;
+      for (const APInt &v : idx.getValues<APInt>())
+        values.push_back(v.getSExtValue());
+      for (int64_t bi = 1; bi < n; ++bi)
+        for (int64_t j = 0; j < w; ++j)
+          if (values[bi * w + j] != values[j])
+            return unsupported(op, "indices that differ between batches");
+      SmallVector<float> select(w * k, 0.0f);
+      for (int64_t j = 0; j < w; ++j) {
+        if (values[j] < 0 || values[j] >= k)
+          return unsupported(op, "an index outside the gathered axis");
+        select[j * k + values[j]] = 1.0f;
+      }
+      Value gt = b.transpose(loc, g, {0, 2, 1});
+      Value scattered = b.linear(loc, gt, w, k, select);
+      accumulate(b, loc, gather.getValues(),
+                 b.transpose(loc, scattered, {0, 2, 1}));
+      return success();
+    }
     if (auto s = dyn_cast<SplitHeadsOp>(op)) {
       accumulate(b, loc, s.getInput(),
                  b.b.create<MergeHeadsOp>(loc, s.getInput().getType(), g));
