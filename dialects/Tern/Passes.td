@@ -521,6 +521,8 @@ def TernDifferentiate : Pass<"tern-differentiate", "::mlir::func::FuncOp"> {
     - `tern.add`, `tosa.add`, `tosa.sub`, `tosa.mul` (operands of the
       result's shape, or a constant operand), `tosa.reshape`,
       `tosa.transpose`, `tern.split_heads`, `tern.merge_heads`;
+      `tosa.gather` with constant indices (a classifier's CLS token): the
+      transposed adjoint times a constant one-hot selection;
     - losses: `mse` (`grad = 2 (y - t) / numel`), `ce` (softmax
       cross-entropy over the last axis, `grad = (softmax(y) - t) / rows`).
 
