@@ -62,9 +62,9 @@ struct ReportConfig {
 llvm::Error reportProgram(const ReportConfig &cfg, llvm::raw_ostream &log);
 
 struct TrainConfig {
-  std::string program; ///< a train step (tern-differentiate sgd-lr=...)
-  std::string dataset; ///< DIR with inputs.npy and labels.npy
-  std::string params;  ///< DIR with <parameter>.npy initial values
+  std::string program;   ///< a train step (tern-differentiate sgd-lr=...)
+  std::string dataset;   ///< DIR with inputs.npy and labels.npy
+  std::string params;    ///< DIR with <parameter>.npy initial values
   std::string outputDir; ///< trained parameters and losses.npy
   unsigned steps = 1;
   unsigned threads = 1;

@@ -1,4 +1,4 @@
-//===- TrainCommand.cpp - tern train: SGD steps of a compiled train step ---===//
+//===- TrainCommand.cpp - tern train: SGD steps of a train step ----------===//
 //
 // Runs a train step compiled from `tern-differentiate{sgd-lr=...}` (see
 // docs/FineTuning.md) for a number of steps on the functional simulator:
@@ -31,8 +31,7 @@ namespace tern::rt::driver {
 namespace {
 
 Error trainError(const Twine &msg) {
-  return createStringError(inconvertibleErrorCode(), "%s",
-                           msg.str().c_str());
+  return createStringError(inconvertibleErrorCode(), "%s", msg.str().c_str());
 }
 
 /// The values of an f32 or f64 tensor as floats.
@@ -174,9 +173,9 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
   }
 
   if (!cfg.quiet)
-    log << "tern train: program=" << cfg.program << " target="
-        << P.targetName << " samples=" << inputs->count
-        << " steps=" << cfg.steps << " parameters=" << params.size() << '\n';
+    log << "tern train: program=" << cfg.program << " target=" << P.targetName
+        << " samples=" << inputs->count << " steps=" << cfg.steps
+        << " parameters=" << params.size() << '\n';
 
   uint64_t perData = data->numElements(), perLabel = label->numElements();
   std::vector<float> losses;
@@ -197,7 +196,8 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
     double loss = 0;
     if (crossEntropy) {
       // -sum(t log p) / rows over the last axis (the ISA has no log).
-      uint64_t cols = P.outputs[0].shape.empty() ? 1 : P.outputs[0].shape.back();
+      uint64_t cols =
+          P.outputs[0].shape.empty() ? 1 : P.outputs[0].shape.back();
       for (size_t i = 0; i < first->size(); ++i)
         if (target[i] != 0)
           loss -= target[i] * std::log(std::max((*first)[i], 1e-30f));
@@ -223,8 +223,8 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
   if (!cfg.quiet)
     log << "tern train: per step " << report.cycles << " cycles ("
         << format("%.1f", report.microseconds()) << " us), "
-        << format("%.3f", report.energyPj() / 1e6) << " uJ on "
-        << P.targetName << '\n';
+        << format("%.3f", report.energyPj() / 1e6) << " uJ on " << P.targetName
+        << '\n';
 
   if (!cfg.outputDir.empty()) {
     if (std::error_code ec = sys::fs::create_directories(cfg.outputDir))
@@ -241,9 +241,9 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
     }
     SmallString<256> path(cfg.outputDir);
     sys::path::append(path, "losses.npy");
-    if (Error e = io::writeNpy(
-            path, makeF32({static_cast<int64_t>(losses.size())},
-                          losses.data())))
+    if (Error e =
+            io::writeNpy(path, makeF32({static_cast<int64_t>(losses.size())},
+                                       losses.data())))
       return e;
   }
   return Error::success();

@@ -1,4 +1,4 @@
-//===- TrainCommand.cpp - `tern train` options ------------------------------===//
+//===- TrainCommand.cpp - `tern train` options ---------------------------===//
 
 #include "Commands.h"
 
@@ -27,9 +27,8 @@ cl::opt<std::string> outputDir("output-dir",
                                cl::desc("Directory for the trained "
                                         "parameters and losses.npy"),
                                cl::value_desc("dir"), cl::sub(trainCmd));
-cl::opt<unsigned> threads("threads",
-                          cl::desc("Host threads for GEMM"), cl::init(1),
-                          cl::sub(trainCmd));
+cl::opt<unsigned> threads("threads", cl::desc("Host threads for GEMM"),
+                          cl::init(1), cl::sub(trainCmd));
 cl::opt<bool> quiet("quiet", cl::desc("No progress on stderr"),
                     cl::sub(trainCmd));
 

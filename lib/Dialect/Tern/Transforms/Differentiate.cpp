@@ -91,8 +91,7 @@ public:
   }
   Value sub(Location loc, Value x, Value y) {
     bool ySplat = cast<RankedTensorType>(y.getType()).getNumElements() == 1;
-    return b.create<tosa::SubOp>(loc, ySplat ? x.getType() : y.getType(), x,
-                                 y);
+    return b.create<tosa::SubOp>(loc, ySplat ? x.getType() : y.getType(), x, y);
   }
   Value mul(Location loc, Value x, Value y) {
     Type t = cast<RankedTensorType>(x.getType()).getNumElements() >=
@@ -102,13 +101,13 @@ public:
     return b.create<tosa::MulOp>(loc, t, x, y, b.getI8IntegerAttr(0));
   }
   Value scaleBy(Location loc, Value x, float s) {
-    return mul(loc, x, splat(loc, cast<RankedTensorType>(x.getType()).getRank(),
-                             s));
+    return mul(loc, x,
+               splat(loc, cast<RankedTensorType>(x.getType()).getRank(), s));
   }
 
   /// x [..., K] times a constant [K, N] matrix given row-major.
-  Value linear(Location loc, Value x, int64_t k, int64_t n,
-               ArrayRef<float> w, ArrayRef<float> bias = {}) {
+  Value linear(Location loc, Value x, int64_t k, int64_t n, ArrayRef<float> w,
+               ArrayRef<float> bias = {}) {
     Value weight = constant(loc, {k, n}, w);
     Value biasV;
     if (!bias.empty())
@@ -116,8 +115,8 @@ public:
     return linearWith(loc, x, weight, biasV);
   }
   Value linearWith(Location loc, Value x, Value weight, Value bias = {}) {
-    auto shape = llvm::to_vector(
-        cast<RankedTensorType>(x.getType()).getShape());
+    auto shape =
+        llvm::to_vector(cast<RankedTensorType>(x.getType()).getShape());
     shape.back() = cast<RankedTensorType>(weight.getType()).getDimSize(1);
     return b.create<LinearOp>(loc, type(shape), x, weight, bias,
                               Precision::f32);
@@ -144,8 +143,8 @@ public:
   Value layerNorm(Location loc, Value x, int64_t n, float eps) {
     Value ones = constant(loc, {n}, {1.0f});
     Value zeros = constant(loc, {n}, {0.0f});
-    return b.create<LayerNormOp>(loc, x.getType(), x, ones, zeros,
-                                 APFloat(eps), Precision::f32);
+    return b.create<LayerNormOp>(loc, x.getType(), x, ones, zeros, APFloat(eps),
+                                 Precision::f32);
   }
 
   OpBuilder &b;
@@ -263,9 +262,8 @@ public:
     for (Operation *op : llvm::reverse(forward)) {
       if (op->getNumResults() == 0)
         continue;
-      bool onPath = llvm::any_of(op->getResults(), [&](Value r) {
-        return adjoint.count(r) != 0;
-      });
+      bool onPath = llvm::any_of(
+          op->getResults(), [&](Value r) { return adjoint.count(r) != 0; });
       if (!onPath)
         continue;
       if (failed(differentiate(op, b)))
@@ -287,20 +285,20 @@ public:
     SmallVector<Type> resultTypes;
     for (Value v : results)
       resultTypes.push_back(v.getType());
-    func.setFunctionType(FunctionType::get(
-        ctx, func.getArgumentTypes(), resultTypes));
+    func.setFunctionType(
+        FunctionType::get(ctx, func.getArgumentTypes(), resultTypes));
     SmallVector<DictionaryAttr> resultAttrs;
     resultAttrs.push_back(ob.getDictionaryAttr({ob.getNamedAttr(
         "onnx.name", ob.getStringAttr(loss == "mse" ? "loss" : "probs"))}));
     for (BlockArgument p : params) {
       // SGD: the updated parameter keeps the parameter's name.
       std::string name = sgdLr > 0.0 ? "" : "grad";
-      if (auto n = func.getArgAttrOfType<StringAttr>(p.getArgNumber(),
-                                                     "onnx.name"))
+      if (auto n =
+              func.getArgAttrOfType<StringAttr>(p.getArgNumber(), "onnx.name"))
         name += (name.empty() ? "" : "_") + n.str();
       else
-        name += (name.empty() ? "param" : "") +
-                std::to_string(p.getArgNumber());
+        name +=
+            (name.empty() ? "param" : "") + std::to_string(p.getArgNumber());
       resultAttrs.push_back(ob.getDictionaryAttr(
           {ob.getNamedAttr("onnx.name", ob.getStringAttr(name))}));
     }
@@ -333,8 +331,8 @@ private:
 
   LogicalResult differentiate(Operation *op, Builder &b) {
     Location loc = op->getLoc();
-    Value g = op->getNumResults() == 1 ? adjoint.lookup(op->getResult(0))
-                                       : Value();
+    Value g =
+        op->getNumResults() == 1 ? adjoint.lookup(op->getResult(0)) : Value();
     for (Value operand : op->getOperands())
       if (auto t = dyn_cast<RankedTensorType>(operand.getType());
           needs(operand) && (!t || !t.getElementType().isF32()))
@@ -347,9 +345,9 @@ private:
         return unsupported(op, "its weight or bias is trainable (adapters "
                                "are tern.matmul products)");
       if (needs(linear.getInput()))
-        accumulate(b, loc, linear.getInput(),
-                   b.linearWith(loc, g,
-                                b.transpose(loc, linear.getWeight(), {1, 0})));
+        accumulate(
+            b, loc, linear.getInput(),
+            b.linearWith(loc, g, b.transpose(loc, linear.getWeight(), {1, 0})));
       return success();
     }
     if (auto mm = dyn_cast<MatMulOp>(op)) {
@@ -401,10 +399,11 @@ private:
       return success();
     }
     if (auto r = dyn_cast<tosa::ReshapeOp>(op)) {
-      accumulate(b, loc, r.getInput1(),
-                 b.reshape(loc, g,
-                           cast<RankedTensorType>(r.getInput1().getType())
-                               .getShape()));
+      accumulate(
+          b, loc, r.getInput1(),
+          b.reshape(
+              loc, g,
+              cast<RankedTensorType>(r.getInput1().getType()).getShape()));
       return success();
     }
     if (auto t = dyn_cast<tosa::TransposeOp>(op)) {
@@ -571,11 +570,11 @@ private:
     if (!exactMean)
       xc = b.linear(loc, xc, n, n, centre);
     // c: a power of two (exact in bf16) with c^2 <= n eps / 2.
-    double cIdeal = eps > 0 ? std::sqrt(double(n) * eps / 2.0)
-                            : std::ldexp(1.0, -20);
+    double cIdeal =
+        eps > 0 ? std::sqrt(double(n) * eps / 2.0) : std::ldexp(1.0, -20);
     double c = std::ldexp(1.0, static_cast<int>(std::floor(std::log2(cIdeal))));
-    double eps2 = std::max(0.0, (double(n) * eps - 2.0 * c * c) /
-                                    double(n + 2));
+    double eps2 =
+        std::max(0.0, (double(n) * eps - 2.0 * c * c) / double(n + 2));
     SmallVector<float> ext(n * (n + 2), 0.0f);
     for (int64_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < n; ++j)

@@ -55,7 +55,8 @@ struct Target {
 std::string paramName(StringRef layer, StringRef suffix) {
   std::string out;
   for (char c : layer)
-    out.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '_' ? c : '_');
+    out.push_back(
+        std::isalnum(static_cast<unsigned char>(c)) || c == '_' ? c : '_');
   size_t start = out.find_first_not_of('_');
   out = start == std::string::npos ? "linear" : out.substr(start);
   return out + suffix.str();
@@ -115,8 +116,9 @@ public:
       if (!isa<FloatType>(w.getElementType()) ||
           !isa<FloatType>(linear.getInput().getType().getElementType())) {
         linear.emitOpError("(layer '")
-            << name << "') is quantized; insert LoRA adapters before "
-                       "tern-quantize";
+            << name
+            << "') is quantized; insert LoRA adapters before "
+               "tern-quantize";
         bad = true;
         return;
       }
@@ -171,23 +173,22 @@ public:
              b.getNamedAttr("tern.init", init)});
       };
       unsigned pos = func.getNumArguments();
-      func.insertArgument(pos, aType,
-                          attrs("_lora_a", DenseElementsAttr::get(
-                                               aType, ArrayRef(aInit))),
-                          loc);
-      func.insertArgument(pos + 1, bType,
-                          attrs("_lora_b", DenseElementsAttr::get(
-                                               bType, ArrayRef(0.0f))),
-                          loc);
+      func.insertArgument(
+          pos, aType,
+          attrs("_lora_a", DenseElementsAttr::get(aType, ArrayRef(aInit))),
+          loc);
+      func.insertArgument(
+          pos + 1, bType,
+          attrs("_lora_b", DenseElementsAttr::get(bType, ArrayRef(0.0f))), loc);
       Value a = func.getArgument(pos), bArg = func.getArgument(pos + 1);
 
       b.setInsertionPointAfter(linear);
       Type elem = xType.getElementType();
       Value x = linear.getInput();
       if (xType.getRank() != 2)
-        x = b.create<tosa::ReshapeOp>(
-            loc, RankedTensorType::get({rows, k}, elem), x,
-            b.getDenseI64ArrayAttr({rows, k}));
+        x = b.create<tosa::ReshapeOp>(loc,
+                                      RankedTensorType::get({rows, k}, elem), x,
+                                      b.getDenseI64ArrayAttr({rows, k}));
       auto precision = linear.getPrecisionAttr();
       Value h = b.create<MatMulOp>(loc, RankedTensorType::get({rows, r}, elem),
                                    x, a, Value(), UnitAttr(),
