@@ -130,6 +130,49 @@ llvm::Error tern::parseBitsSpec(StringRef spec, CompileOptions &options) {
   return llvm::Error::success();
 }
 
+llvm::Error tern::parseFinetuneSpec(StringRef spec, CompileOptions &options) {
+  auto fail = [&](const Twine &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "--finetune '" + spec + "': " + why);
+  };
+  StringRef rest = spec;
+  if (!rest.consume_front("lora:") && rest != "lora")
+    return fail("expected lora:rank=R,targets=NAME[,NAME...],alpha=A,seed=S");
+  CompileOptions::Finetune &f = options.finetune;
+  f.enabled = true;
+  SmallVector<StringRef> items;
+  if (!rest.empty())
+    rest.split(items, ',');
+  StringRef key;
+  for (StringRef item : items) {
+    auto [k, v] = item.split('=');
+    if (!item.contains('=')) {
+      if (key != "targets" || item.empty())
+        return fail("'" + item + "' is not KEY=VALUE");
+      f.targets.push_back(item.str());
+      continue;
+    }
+    key = k;
+    if (k == "rank") {
+      if (v.getAsInteger(10, f.rank) || f.rank == 0)
+        return fail("rank '" + v + "' is not a positive integer");
+    } else if (k == "alpha") {
+      if (v.getAsDouble(f.alpha) || !(f.alpha > 0))
+        return fail("alpha '" + v + "' is not a positive number");
+    } else if (k == "seed") {
+      if (v.getAsInteger(10, f.seed))
+        return fail("seed '" + v + "' is not an integer");
+    } else if (k == "targets") {
+      if (v.empty())
+        return fail("empty target");
+      f.targets.push_back(v.str());
+    } else {
+      return fail("unknown key '" + k + "' (rank, targets, alpha, seed)");
+    }
+  }
+  return llvm::Error::success();
+}
+
 void tern::buildLoweringPipeline(OpPassManager &pm,
                                  const rt::targets::Preset &preset,
                                  EmitKind stopAfter,
@@ -137,6 +180,18 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   StringRef policy = options.precision, requant = options.requant;
   if (stopAfter == EmitKind::Tosa)
     return;
+  if (options.finetune.enabled) {
+    TernInsertLoraOptions lora;
+    lora.rank = options.finetune.rank;
+    lora.targets = options.finetune.targets;
+    lora.alpha = options.finetune.alpha;
+    lora.seed = options.finetune.seed;
+    pm.addNestedPass<func::FuncOp>(createTernInsertLora(lora));
+    TernDifferentiateOptions diff;
+    diff.loss = options.finetune.loss;
+    diff.sgdLr = options.finetune.sgdLr;
+    pm.addNestedPass<func::FuncOp>(createTernDifferentiate(diff));
+  }
   TernSelectPrecisionOptions select;
   select.policy = policy == "tataa"      ? PrecisionPolicy::tataa
                   : policy == "qdq"      ? PrecisionPolicy::qdq

@@ -58,6 +58,57 @@ cl::opt<std::string> dumpIrDir("dump-ir-dir",
                                         "file per pass, under this directory"),
                                cl::value_desc("dir"), cl::sub(compileCmd));
 
+cl::opt<std::string>
+    finetune("finetune",
+             cl::desc("Compile a LoRA train step: lora:rank=R,targets=NAME"
+                      "[,NAME...][,alpha=A][,seed=S] (docs/FineTuning.md)"),
+             cl::value_desc("spec"), cl::sub(compileCmd));
+cl::opt<std::string> loss("loss",
+                          cl::desc("With --finetune: mse (default) or ce "
+                                   "(softmax cross-entropy)"),
+                          cl::sub(compileCmd));
+cl::opt<std::string> optimizer("optimizer",
+                               cl::desc("With --finetune: sgd (default; the "
+                                        "step returns updated adapters) or "
+                                        "none (it returns gradients)"),
+                               cl::sub(compileCmd));
+cl::opt<double> lr("lr",
+                   cl::desc("With --finetune: SGD learning rate "
+                            "(default 0.01)"),
+                   cl::sub(compileCmd));
+
+Error finetuneOptions(tern::CompileOptions &options) {
+  auto fail = [](const Twine &msg) {
+    return createStringError(inconvertibleErrorCode(), "%s", msg.str().c_str());
+  };
+  if (finetune.empty()) {
+    if (!loss.empty() || !optimizer.empty() || lr.getNumOccurrences())
+      return fail("--loss, --optimizer and --lr need --finetune");
+    return Error::success();
+  }
+  if (Error e = tern::parseFinetuneSpec(finetune, options))
+    return e;
+  if (precision != "bf16")
+    return fail("--finetune needs --precision bf16 (training with quantized "
+                "base weights is not implemented)");
+  std::string l = loss.empty() ? "mse" : loss.getValue();
+  if (l != "mse" && l != "ce")
+    return fail("--loss must be mse or ce, not '" + l + "'");
+  options.finetune.loss = l;
+  std::string opt = optimizer.empty() ? "sgd" : optimizer.getValue();
+  if (opt == "adam")
+    return fail("--optimizer adam is not implemented yet (sgd or none)");
+  if (opt != "sgd" && opt != "none")
+    return fail("--optimizer must be sgd or none, not '" + opt + "'");
+  if (opt == "none" && lr.getNumOccurrences())
+    return fail("--lr needs --optimizer sgd");
+  double rate = lr.getNumOccurrences() ? lr.getValue() : 0.01;
+  if (opt == "sgd" && !(rate > 0 && rate < 1e6))
+    return fail("--lr must be a positive number");
+  options.finetune.sgdLr = opt == "sgd" ? rate : 0.0;
+  return Error::success();
+}
+
 Error runCompile() {
   if (Error e = tern::checkPrecisionPolicy(precision))
     return e;
@@ -70,6 +121,8 @@ Error runCompile() {
   options.target = target;
   options.precision = precision;
   if (Error e = quantFlags.apply(options))
+    return e;
+  if (Error e = finetuneOptions(options))
     return e;
   options.printIrAfterAll = printIrAfterAll;
   options.dumpIrDir = dumpIrDir;

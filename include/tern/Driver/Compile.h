@@ -91,7 +91,22 @@ struct CompileOptions {
     /// Append the kept indices to the program's outputs.
     bool exposeIndices = false;
   } pruneTokens;
+  /// Fine-tuning (docs/FineTuning.md): tern-insert-lora, then
+  /// tern-differentiate turns the model into a train step.
+  struct Finetune {
+    bool enabled = false;
+    unsigned rank = 8;
+    std::vector<std::string> targets; ///< empty: the pass's default (q, v)
+    double alpha = 0;                 ///< 0: alpha = rank
+    unsigned seed = 0;
+    std::string loss = "mse"; ///< mse | ce
+    double sgdLr = 0;         ///< > 0: SGD update; 0: gradients
+  } finetune;
 };
+
+/// Parses `lora:rank=8,targets=q,v,alpha=16,seed=1` (a value without `=`
+/// continues the previous key's list) into options.finetune.
+llvm::Error parseFinetuneSpec(llvm::StringRef spec, CompileOptions &options);
 
 /// Reads a precision-overrides file: one NAME=MODE per line, `#` comments.
 llvm::Error readPrecisionOverrides(llvm::StringRef path,
