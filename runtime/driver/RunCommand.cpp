@@ -159,6 +159,9 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
           << stats.bitmapWeightBytes << " bitmap gemm weight bytes)";
     if (stats.reramMacs)
       log << " (" << stats.reramMacs << " MACs on the ReRAM tier)";
+    if (stats.int16AccLanes)
+      log << " (" << stats.int16Wraps << " of " << stats.int16AccLanes
+          << " int16 accumulator lane updates wrapped)";
     for (unsigned u = 0; u < isa::kNumUnits; ++u)
       if (stats.perUnit[u])
         log << ", " << isa::unitName(static_cast<isa::Unit>(u)) << '='

@@ -48,11 +48,6 @@ tern::quant::RequantVariant toQuant(accel::RequantVariant v) {
 FailureOr<std::pair<IntegerGemm, double>>
 integerGemm(Operation *op, Value lhs, Value rhs, Value result, double scale,
             const QuantLowering &quant, ConversionPatternRewriter &rewriter) {
-  if (quant.variant == accel::RequantVariant::tataa)
-    return op->emitOpError(
-        "needs the 'tataa' requantization variant, whose int16 partial-sum "
-        "accumulator path is not lowered yet; choose another variant "
-        "(--requant ibert)");
   auto l = quantizedElement(lhs);
   IntegerGemm g;
   // Per-channel weights (a linear with a float result, verified): convert
@@ -107,6 +102,56 @@ integerGemm(Operation *op, Value lhs, Value rhs, Value result, double scale,
   return std::make_pair(g, 1.0);
 }
 
+/// The bias of an int16 (TATAA) accumulator: the int32 constant bias at
+/// S_x * S_w reduced modulo 2^16 (its low 16 bits, two's complement). The
+/// accumulator lanes wrap, so bias + partial sums then equal the low 16 bits
+/// of the exact int32 sum whether or not the bias fits in int16; saturating
+/// the bias instead would break that identity.
+FailureOr<Value> narrowBias(Operation *op, Value bias, Type accType,
+                            ConversionPatternRewriter &rewriter) {
+  auto type = cast<MemRefType>(bias.getType());
+  if (type.getElementType() == accType)
+    return bias;
+  auto get = bias.getDefiningOp<memref::GetGlobalOp>();
+  memref::GlobalOp global =
+      get ? SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+                get, get.getNameAttr())
+          : nullptr;
+  auto init = global ? dyn_cast_or_null<DenseIntElementsAttr>(
+                           global.getInitialValueAttr())
+                     : nullptr;
+  if (!init || !global.getConstant())
+    return op->emitOpError("a bias that is not a compile-time constant is "
+                           "not lowered with the ")
+           << accType << " accumulator";
+  unsigned width = accType.getIntOrFloatBitWidth();
+  SmallVector<APInt> narrow;
+  for (const APInt &v : init.getValues<APInt>())
+    narrow.push_back(v.sextOrTrunc(width));
+  auto narrowType = MemRefType::get(type.getShape(), accType);
+  auto module = op->getParentOfType<ModuleOp>();
+  memref::GlobalOp narrowGlobal;
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(module.getBody());
+    std::string name;
+    for (unsigned i = 0;; ++i) {
+      name = ("__tern_bias" + Twine(width) + "_" + Twine(i)).str();
+      if (!module.lookupSymbol(name))
+        break;
+    }
+    narrowGlobal = rewriter.create<memref::GlobalOp>(
+        op->getLoc(), name, rewriter.getStringAttr("private"), narrowType,
+        DenseElementsAttr::get(
+            RankedTensorType::get(type.getShape(), accType), narrow),
+        /*constant=*/true, /*alignment=*/IntegerAttr());
+  }
+  return rewriter
+      .create<memref::GetGlobalOp>(op->getLoc(), narrowType,
+                                   narrowGlobal.getSymName())
+      .getResult();
+}
+
 /// Whether a quantized linear runs on the ReRAM crossbar tier: int8
 /// activations, an i32 accumulator, no K-row bitmap (the crossbars read
 /// every row), and constant (pretrained) weights, i.e. a view of a constant
@@ -157,6 +202,7 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
     int64_t m = xType.getDimSize(0), k = xType.getDimSize(1),
             n = resultType.getShape().back();
     double scale = 1.0;
+    Value bias = adaptor.getBias();
     std::optional<IntegerGemm> integer;
     if (quantizedElement(op.getInput())) {
       auto g = integerGemm(op, op.getInput(), op.getWeight(), op.getResult(),
@@ -175,8 +221,14 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
         };
         integer->crossbarTileN = quant.reramTileN;
       }
+      if (bias) {
+        auto narrowed = narrowBias(op, bias, integer->accType, rewriter);
+        if (failed(narrowed))
+          return failure();
+        bias = *narrowed;
+      }
     }
-    emitGemmBlocks(tb, x, 0, outMatrix, 0, m, k, n, scale, adaptor.getBias(),
+    emitGemmBlocks(tb, x, 0, outMatrix, 0, m, k, n, scale, bias,
                    tiles,
                    [&](int64_t k0, int64_t kr, int64_t n0, int64_t nr) {
                      return tb.load(tb.block(w, k0, n0, kr, nr),

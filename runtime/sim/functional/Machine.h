@@ -59,6 +59,10 @@ struct ExecStats {
   uint64_t skippedWeightBytes = 0;
   uint64_t lastTokenCount = 0;
   uint64_t reramMacs = 0; ///< xbar.gemm multiply-accumulates (also in macs)
+  /// gemm lane updates with int16 (wrapping) accumulators, and those whose
+  /// exact sum (old lane + this gemm's products) left [-2^15, 2^15).
+  uint64_t int16AccLanes = 0;
+  uint64_t int16Wraps = 0;
 };
 
 /// A weight block programmed into the ReRAM crossbars by xbar.prog:

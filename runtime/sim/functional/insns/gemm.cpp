@@ -114,12 +114,17 @@ Error execGemm(Machine &M, const isa::GemmF &f) {
   for (uint64_t e = 0; e < m * N; ++e) {
     if (f.accmode) {
       uint16_t old = f.acc ? ld<uint16_t>(C, e) : 0;
+      int64_t exact = int64_t(static_cast<int16_t>(old)) + S[e];
+      if (exact < INT16_MIN || exact > INT16_MAX)
+        ++M.stats.int16Wraps;
       st<uint16_t>(C, e, static_cast<uint16_t>(old + static_cast<uint32_t>(S[e])));
     } else {
       uint32_t old = f.acc ? ld<uint32_t>(C, e) : 0;
       st<uint32_t>(C, e, old + static_cast<uint32_t>(S[e]));
     }
   }
+  if (f.accmode)
+    M.stats.int16AccLanes += m * N;
   M.stats.macs += m * Ka * N;
   M.stats.skippedKRows += K - Ka;
   if (f.bmap) {
