@@ -190,6 +190,28 @@ TEST(Sim, GemmNarrowOperandsAndInt16Lanes) {
   gemmCase(3, 64, 5, ", accmode=i16, acc=1", 8, true, true, 1);
 }
 
+TEST(Sim, GemmCountsInt16Wraps) {
+  // A = [127 x 4], W = [[127, 1] x 4]: the products sum to 64516 and 508.
+  // Lane 0 starts at -32000 (exact 32516: fits), lane 1 at 32700 (exact
+  // 33208: wraps to 33208 - 65536 = -32328).
+  Result r = runAsm("gemm dst=0, a=0, w=0, m=1, k=4, n=2, acc=1, "
+                    "accmode=i16\nend\n",
+                    [](Machine &M) {
+                      for (size_t k = 0; k < 4; ++k) {
+                        put<int8_t>(M, Act, 0, k, 127);
+                        put<int8_t>(M, Wgt, 0, 2 * k, 127);
+                        put<int8_t>(M, Wgt, 0, 2 * k + 1, 1);
+                      }
+                      put<int16_t>(M, Acc, 0, 0, -32000);
+                      put<int16_t>(M, Acc, 0, 1, 32700);
+                    });
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(get<int16_t>(*r.M, Acc, 0, 0), 32516);
+  EXPECT_EQ(get<int16_t>(*r.M, Acc, 0, 1), -32328);
+  EXPECT_EQ(r.M->stats.int16AccLanes, 2u);
+  EXPECT_EQ(r.M->stats.int16Wraps, 1u);
+}
+
 TEST(Sim, GemmBitmapSkipsRows) {
   std::vector<uint8_t> bm = {0b10110010, 0b00000001, 0b11111111};
   gemmCase(6, 20, 7, ", bmap=1, baddr=100", 8, false, true, 1, bm);
