@@ -3,6 +3,8 @@
 // Output-stationary tiling: each [tile-m x tile-n] block of the result is
 // accumulated in the accumulator scratchpad over tile-k slices of the
 // contraction, converted to bf16 (applying the matmul's scale) and stored.
+// Integer ops accumulate in i32, or in wrapping i16 lanes with the TATAA
+// variant (whose constant bias is then narrowed to i16 modulo 2^16).
 //
 //===----------------------------------------------------------------------===//
 
@@ -117,9 +119,10 @@ FailureOr<Value> narrowBias(Operation *op, Value bias, Type accType,
       get ? SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
                 get, get.getNameAttr())
           : nullptr;
-  auto init = global ? dyn_cast_or_null<DenseIntElementsAttr>(
-                           global.getInitialValueAttr())
-                     : nullptr;
+  auto init =
+      global
+          ? dyn_cast_or_null<DenseIntElementsAttr>(global.getInitialValueAttr())
+          : nullptr;
   if (!init || !global.getConstant())
     return op->emitOpError("a bias that is not a compile-time constant is "
                            "not lowered with the ")
@@ -142,8 +145,8 @@ FailureOr<Value> narrowBias(Operation *op, Value bias, Type accType,
     }
     narrowGlobal = rewriter.create<memref::GlobalOp>(
         op->getLoc(), name, rewriter.getStringAttr("private"), narrowType,
-        DenseElementsAttr::get(
-            RankedTensorType::get(type.getShape(), accType), narrow),
+        DenseElementsAttr::get(RankedTensorType::get(type.getShape(), accType),
+                               narrow),
         /*constant=*/true, /*alignment=*/IntegerAttr());
   }
   return rewriter
@@ -228,8 +231,7 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
         bias = *narrowed;
       }
     }
-    emitGemmBlocks(tb, x, 0, outMatrix, 0, m, k, n, scale, bias,
-                   tiles,
+    emitGemmBlocks(tb, x, 0, outMatrix, 0, m, k, n, scale, bias, tiles,
                    [&](int64_t k0, int64_t kr, int64_t n0, int64_t nr) {
                      return tb.load(tb.block(w, k0, n0, kr, nr),
                                     MemorySpace::wgt);
