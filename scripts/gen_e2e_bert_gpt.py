@@ -1,19 +1,28 @@
 #!/usr/bin/env python3
-"""Inputs and FP32 references of test/e2e/bert-gpt.test.
+"""Inputs and FP32 onnxruntime references of test/e2e/bert-gpt.test.
 
 Fixed token ids (seeded) for the bundled GPT decoder and BERT encoder
 (test/models/*_op17.onnx), a key-padding mask with the last five positions
-padded, and the references of both models computed by
-scripts/models/onnx_numpy_ref.py (numpy, float32, node by node; onnxruntime
-is not available offline here). Also the BERT reference without padding, so
-the test can show that the mask is applied, and ids for the error and
-causality checks.
+padded, and the references of both models: onnxruntime (CPU, FP32, graph
+optimizations off, one thread) through scripts/zoo/ort/run_graph.js, written
+as test/e2e/Inputs/*-ort.npy. Each is cross-checked here against
+scripts/models/onnx_numpy_ref.py (numpy, float32, node by node, written
+independently of onnxruntime): the script stops if they differ by a relative
+L2 error of 1e-5 or more (measured: about 2e-7). Also the BERT reference
+without padding, so the test can show that the mask is applied, and ids for
+the error and causality checks.
 
+Needs onnxruntime-node (the tests do not: the references are committed):
+
+  (cd scripts/zoo/ort && ONNXRUNTIME_NODE_INSTALL=skip npm ci)
   /usr/bin/python3 scripts/gen_e2e_bert_gpt.py   (from the repository root)
 """
 
+import json
 import os
+import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import onnx
@@ -22,6 +31,26 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "models"))
 import onnx_numpy_ref  # noqa: E402
 
 OUT = "test/e2e/Inputs"
+RUN_GRAPH = "scripts/zoo/ort/run_graph.js"
+# numpy evaluator vs onnxruntime, both FP32: they differ only by summation
+# order (measured about 2e-7).
+CROSS_CHECK_REL_L2 = 1e-5
+
+
+def ort_output(model, feeds):
+    """Runs MODEL on FEEDS (name -> array) with onnxruntime; returns the
+    first output and the onnxruntime version."""
+    with tempfile.TemporaryDirectory() as tmp:
+        args = []
+        for name, value in feeds.items():
+            path = os.path.join(tmp, name + ".npy")
+            np.save(path, value)
+            args.append("%s=%s" % (name, path))
+        out = subprocess.run(["node", RUN_GRAPH, model, tmp] + args,
+                             check=True, capture_output=True, text=True)
+        info = json.loads(out.stdout.strip().splitlines()[-1])
+        first = next(iter(info["outputs"]))
+        return np.load(os.path.join(tmp, first + ".npy")), info["onnxruntime"]
 
 
 def main():
@@ -51,23 +80,29 @@ def main():
     files.update({"batch2-ids": ids2, "batch2-pad": pad2})
     for name, value in files.items():
         np.save(os.path.join(OUT, name + ".npy"), value)
-    gpt = onnx.load("test/models/gpt_decoder_op17.onnx")
-    bert = onnx.load("test/models/bert_encoder_op17.onnx")
-    refs = {
-        "gpt-ref": onnx_numpy_ref.evaluate(gpt, {"input_ids": gpt_ids})[0],
-        "bert-pad-ref": onnx_numpy_ref.evaluate(
-            bert, {"input_ids": bert_ids, "padding_mask": pad})[0],
-        "bert-nopad-ref": onnx_numpy_ref.evaluate(
-            bert, {"input_ids": bert_ids, "padding_mask": nopad})[0],
-        "gpt-batch2-ref": onnx_numpy_ref.evaluate(
-            gpt, {"input_ids": ids2})[0],
-        "bert-batch2-ref": onnx_numpy_ref.evaluate(
-            bert, {"input_ids": ids2, "padding_mask": pad2})[0],
+    models = {"gpt": "test/models/gpt_decoder_op17.onnx",
+              "bert": "test/models/bert_encoder_op17.onnx"}
+    cases = {
+        "gpt-ort": ("gpt", {"input_ids": gpt_ids}),
+        "bert-pad-ort": ("bert", {"input_ids": bert_ids, "padding_mask": pad}),
+        "bert-nopad-ort": ("bert", {"input_ids": bert_ids,
+                                    "padding_mask": nopad}),
+        "gpt-batch2-ort": ("gpt", {"input_ids": ids2}),
+        "bert-batch2-ort": ("bert", {"input_ids": ids2, "padding_mask": pad2}),
     }
-    for name, value in refs.items():
-        assert np.isfinite(value).all(), name
-        np.save(os.path.join(OUT, name + ".npy"), value.astype(np.float32))
-        print(name, value.shape)
+    loaded = {k: onnx.load(v) for k, v in models.items()}
+    for name, (model, feeds) in cases.items():
+        ref, version = ort_output(models[model], feeds)
+        assert ref.dtype == np.float32 and np.isfinite(ref).all(), name
+        num = onnx_numpy_ref.evaluate(loaded[model], feeds)[0]
+        rel = (np.linalg.norm(num.astype(np.float64) - ref) /
+               np.linalg.norm(ref.astype(np.float64)))
+        if not rel < CROSS_CHECK_REL_L2:
+            raise SystemExit("%s: onnxruntime and the numpy evaluator differ "
+                             "(relative L2 %.3e)" % (name, rel))
+        np.save(os.path.join(OUT, name + ".npy"), ref)
+        print("%s %s onnxruntime %s, numpy evaluator rel. L2 %.1e" %
+              (name, ref.shape, version, rel))
     return 0
 
 

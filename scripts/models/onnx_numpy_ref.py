@@ -3,9 +3,10 @@
 
   onnx_numpy_ref.py MODEL.onnx OUT.npy NAME=INPUT.npy [NAME=INPUT.npy ...]
 
-An independent reference for models whose reference onnxruntime cannot give
-here (onnxruntime-node is not installed offline; see docs/TOOLCHAIN notes in
-scripts/zoo/ort). It follows the ONNX operator definitions (opsets 13-17) for
+A second FP32 reference, written independently of onnxruntime: it
+cross-checks the onnxruntime references of test/e2e/bert-gpt.test (made by
+scripts/gen_e2e_bert_gpt.py with scripts/zoo/ort/run_graph.js) in the
+generator and in the test itself, where npm is not needed. It follows the ONNX operator definitions (opsets 13-17) for
 the operators the bundled BERT / GPT exports use, in float32 like
 onnxruntime's CPU kernels; an operator it does not know is an error, never
 skipped. Writes the graph's first output.
