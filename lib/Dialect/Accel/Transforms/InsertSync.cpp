@@ -7,6 +7,14 @@
 // the clock; then a push (on p, now) / pop (on q) pair is inserted and q's
 // clock absorbs p's.
 //
+// The accesses not yet ordered before every other queue are kept per queue
+// in program order, so a query from queue q scans only queue p's accesses
+// after known[q][p] (newest first, stopping at the first conflict), and
+// pruning pops from the front. A queue that has not synchronized for a long
+// time (the store queue before a model's first output) then costs memory,
+// not time: scanning the whole history for every instruction made the pass
+// quadratic (ViT-B/16: two thirds of `tern compile`, docs/Benchmarks.md).
+//
 //===----------------------------------------------------------------------===//
 
 #include "tern/Dialect/Accel/IR/AccelOps.h"
@@ -17,6 +25,8 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <array>
+#include <deque>
+#include <limits>
 
 namespace tern::accel {
 #define GEN_PASS_DEF_ACCELINSERTSYNC
@@ -58,7 +68,8 @@ public:
     func::FuncOp func = getOperation();
     std::array<std::array<int64_t, kNumQueues>, kNumQueues> known{};
     std::array<int64_t, kNumQueues> issued{};
-    std::vector<Access> history;
+    // history[p]: queue p's accesses in program order (positions ascending).
+    std::array<std::deque<Access>, kNumQueues> history;
     OpBuilder b(&getContext());
 
     auto walkResult = func.walk([&](Operation *op) -> WalkResult {
@@ -70,13 +81,20 @@ public:
       if (failed(collectAccesses(op, q, issued[q] + 1, accesses)))
         return WalkResult::interrupt();
 
-      // Queues this instruction must wait for.
+      // Queues this instruction must wait for: an access of queue p after
+      // known[q][p] that conflicts with one of this instruction's.
       std::array<bool, kNumQueues> waitFor{};
-      for (const Access &a : accesses)
-        for (const Access &h : history)
-          if (h.queue != q && (a.write || h.write) && overlaps(a, h) &&
-              h.position > known[q][h.queue])
-            waitFor[h.queue] = true;
+      for (unsigned p = 0; p < kNumQueues; ++p) {
+        if (p == q)
+          continue;
+        for (auto h = history[p].rbegin(), e = history[p].rend();
+             h != e && h->position > known[q][p] && !waitFor[p]; ++h)
+          for (const Access &a : accesses)
+            if ((a.write || h->write) && overlaps(a, *h)) {
+              waitFor[p] = true;
+              break;
+            }
+      }
 
       b.setInsertionPoint(op);
       for (unsigned p = 0; p < kNumQueues; ++p) {
@@ -92,7 +110,7 @@ public:
       }
 
       ++issued[q];
-      history.insert(history.end(), accesses.begin(), accesses.end());
+      history[q].insert(history[q].end(), accesses.begin(), accesses.end());
       prune(history, known);
       return WalkResult::advance();
     });
@@ -131,16 +149,20 @@ private:
   }
 
   /// Drops accesses that every other queue is already ordered after: they
-  /// can never require another token.
+  /// can never require another token. Positions ascend in each queue's
+  /// history, so they are a prefix.
   static void
-  prune(std::vector<Access> &history,
+  prune(std::array<std::deque<Access>, kNumQueues> &history,
         const std::array<std::array<int64_t, kNumQueues>, kNumQueues> &known) {
-    llvm::erase_if(history, [&](const Access &h) {
+    for (unsigned p = 0; p < kNumQueues; ++p) {
+      int64_t orderedBefore = std::numeric_limits<int64_t>::max();
       for (unsigned q = 0; q < kNumQueues; ++q)
-        if (q != h.queue && h.position > known[q][h.queue])
-          return false;
-      return true;
-    });
+        if (q != p)
+          orderedBefore = std::min(orderedBefore, known[q][p]);
+      while (!history[p].empty() &&
+             history[p].front().position <= orderedBefore)
+        history[p].pop_front();
+    }
   }
 };
 
