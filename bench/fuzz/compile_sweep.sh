@@ -2,6 +2,9 @@
 #===- bench/fuzz/compile_sweep.sh - every ONNX node test through tern compile ===#
 #
 # Usage: bench/fuzz/compile_sweep.sh TERN [DATA_DIR]
+#        COMPILED_LIST=FILE bench/fuzz/compile_sweep.sh TERN   (also writes the
+#        names of the cases that compiled to FILE, sorted, one a line: the
+#        conformance test runs those, test/e2e/node-conformance.test)
 #
 # Compiles every model of libonnx's backend node tests (1,000-odd small
 # models, most of them operators Tern does not lower) with `tern compile`
@@ -17,6 +20,7 @@ data=${2:-/usr/share/libonnx-testdata/data/node}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 compiled=0 refused=0 bad=0
+names=()
 for dir in "$data"/*/; do
   model=$dir/model.onnx
   [[ -f $model ]] || continue
@@ -27,6 +31,7 @@ for dir in "$data"/*/; do
   name=$(basename "$dir")
   if ((rc == 0)) && [[ -s $out ]]; then
     ((compiled++))
+    names+=("$name")
   elif ((rc == 1)) && [[ ! -e $out ]] && grep -q "error:" "$work/log"; then
     ((refused++))
   else
@@ -35,6 +40,9 @@ for dir in "$data"/*/; do
     tail -3 "$work/log" | sed 's/^/    /'
   fi
 done
+if [[ -n ${COMPILED_LIST:-} ]]; then
+  printf '%s\n' "${names[@]}" | LC_ALL=C sort > "$COMPILED_LIST"
+fi
 echo "compile sweep: $((compiled + refused + bad)) models, $compiled compiled," \
      "$refused refused with an error, $bad violations"
 ((bad == 0))

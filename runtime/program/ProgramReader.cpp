@@ -20,9 +20,11 @@ namespace {
 /// 4-byte length field, so a crafted file can put a [long]/[ulong] vector at
 /// an address that is not 8-aligned, and every read of it is then undefined
 /// behaviour (UBSan: misaligned load; a trap on strict-alignment hosts).
-/// Checked before any element is read.
+/// Checked before any element is read. An empty vector has nothing to read
+/// and FlatBuffers does not align it (a scalar tensor's shape).
 template <typename T> bool isAligned(const flatbuffers::Vector<T> *v) {
-  return !v || reinterpret_cast<uintptr_t>(v->data()) % alignof(T) == 0;
+  return !v || v->size() == 0 ||
+         reinterpret_cast<uintptr_t>(v->data()) % alignof(T) == 0;
 }
 
 Error misaligned(StringRef what) {
