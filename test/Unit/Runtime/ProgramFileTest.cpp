@@ -254,3 +254,43 @@ TEST(ProgramFile, EmptyInputRuns) {
   auto out = (*session)->run(inputs);
   EXPECT_TRUE(!!out) << llvm::toString(out.takeError());
 }
+
+// FlatBuffers leaves an empty vector unaligned: a rank-0 tensor's shape must
+// not be taken for a misaligned (corrupted) one.
+TEST(ProgramFile, ScalarTensorLoads) {
+  auto img = assembler::assemble(".target tern-edge\n.dram 4096\n"
+                                 ".input \"x\", bf16, [3], 0x0\n"
+                                 ".input \"r\", bf16, [], 0x80\n"
+                                 ".output \"y\", bf16, [3], 0x0\nend\n",
+                                 "s.s");
+  ASSERT_TRUE(!!img) << llvm::toString(img.takeError());
+  // Try both parities of the vector's placement.
+  for (const char *name : {"r", "rr"}) {
+    img->inputs[1].name = name;
+    std::vector<uint8_t> bytes = serialize(*img);
+    auto loaded = LoadedProgram::loadBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(
+            reinterpret_cast<const char *>(bytes.data()), bytes.size())));
+    ASSERT_TRUE(!!loaded) << llvm::toString(loaded.takeError());
+    ASSERT_EQ((*loaded)->inputs.size(), 2u);
+    EXPECT_TRUE((*loaded)->inputs[1].shape.empty());
+  }
+}
+
+// More tables than FlatBuffers' default verifier limit (10^6): one debug
+// entry per instruction, as in a compiled ViT-B/16 (3.5 M).
+TEST(ProgramFile, MoreThanAMillionDebugEntriesLoad) {
+  auto img = build();
+  ASSERT_TRUE(!!img);
+  const uint32_t n = 1100000;
+  img->debug.clear();
+  img->debug.reserve(n);
+  for (uint32_t i = 0; i < n; ++i)
+    img->debug.push_back({i % 6, "n"});
+  std::vector<uint8_t> bytes = serialize(*img);
+  auto loaded = LoadedProgram::loadBuffer(llvm::MemoryBuffer::getMemBufferCopy(
+      llvm::StringRef(reinterpret_cast<const char *>(bytes.data()),
+                      bytes.size())));
+  ASSERT_TRUE(!!loaded) << llvm::toString(loaded.takeError());
+  EXPECT_EQ((*loaded)->debug.size(), n);
+}
