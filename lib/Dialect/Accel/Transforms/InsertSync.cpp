@@ -10,10 +10,15 @@
 // The accesses not yet ordered before every other queue are kept per queue
 // in program order, so a query from queue q scans only queue p's accesses
 // after known[q][p] (newest first, stopping at the first conflict), and
-// pruning pops from the front. A queue that has not synchronized for a long
-// time (the store queue before a model's first output) then costs memory,
-// not time: scanning the whole history for every instruction made the pass
-// quadratic (ViT-B/16: two thirds of `tern compile`, docs/Benchmarks.md).
+// pruning drops a prefix. An access whose byte range and direction a later
+// access of the same queue repeats is dropped too (the later one raises
+// every conflict the earlier one would, with a newer position): loads run
+// far ahead of compute, and without this every load rescanned the same
+// scratchpad tiles of the compute queue. A queue that has not synchronized
+// for a long time (the store queue before a model's first output) then
+// costs memory, not time: scanning the whole history for every instruction
+// made the pass quadratic (ViT-B/16: two thirds of `tern compile`,
+// docs/Benchmarks.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,10 +27,11 @@
 #include "tern/Dialect/Accel/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseMap.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <array>
-#include <deque>
+#include <tuple>
 #include <limits>
 
 namespace tern::accel {
@@ -61,6 +67,81 @@ bool overlaps(const Access &a, const Access &b) {
   return a.space == b.space && a.begin < b.end && b.begin < a.end;
 }
 
+/// One queue's accesses that some other queue may still have to wait for,
+/// in program order, with at most one live entry per (space, range,
+/// direction): the newest.
+class History {
+public:
+  void append(const Access &a) {
+    auto [it, inserted] = index.try_emplace(keyOf(a), entries.size());
+    if (!inserted) {
+      entries[it->second].dead = true;
+      ++numDead;
+      it->second = entries.size();
+    }
+    entries.push_back({a, false});
+  }
+
+  /// Whether a live access after position `after` conflicts with one of
+  /// `accesses` (at least one of the two writes, the ranges overlap).
+  bool conflicts(ArrayRef<Access> accesses, int64_t after) const {
+    for (size_t i = entries.size(); i > head; --i) {
+      const Entry &e = entries[i - 1];
+      if (e.access.position <= after)
+        break;
+      if (e.dead)
+        continue;
+      for (const Access &a : accesses)
+        if ((a.write || e.access.write) && overlaps(a, e.access))
+          return true;
+    }
+    return false;
+  }
+
+  /// Drops the accesses at or before `position`.
+  void dropUpTo(int64_t position) {
+    while (head < entries.size() &&
+           entries[head].access.position <= position) {
+      if (entries[head].dead)
+        --numDead;
+      else
+        index.erase(keyOf(entries[head].access));
+      ++head;
+    }
+    if (head + numDead > 4096 && head + numDead > entries.size() / 2)
+      compact();
+  }
+
+private:
+  struct Entry {
+    Access access;
+    bool dead;
+  };
+  using Key = std::tuple<unsigned, int64_t, int64_t, unsigned>;
+  static Key keyOf(const Access &a) {
+    return {static_cast<unsigned>(a.space), a.begin, a.end,
+            static_cast<unsigned>(a.write)};
+  }
+
+  void compact() {
+    std::vector<Entry> live;
+    live.reserve(entries.size() - head - numDead);
+    for (size_t i = head; i < entries.size(); ++i)
+      if (!entries[i].dead) {
+        index[keyOf(entries[i].access)] = live.size();
+        live.push_back(entries[i]);
+      }
+    entries = std::move(live);
+    head = 0;
+    numDead = 0;
+  }
+
+  std::vector<Entry> entries;
+  size_t head = 0;    ///< entries before it are dropped
+  size_t numDead = 0; ///< dead entries at or after head
+  llvm::DenseMap<Key, size_t> index; ///< live entry of each key
+};
+
 class AccelInsertSync
     : public tern::accel::impl::AccelInsertSyncBase<AccelInsertSync> {
 public:
@@ -68,8 +149,7 @@ public:
     func::FuncOp func = getOperation();
     std::array<std::array<int64_t, kNumQueues>, kNumQueues> known{};
     std::array<int64_t, kNumQueues> issued{};
-    // history[p]: queue p's accesses in program order (positions ascending).
-    std::array<std::deque<Access>, kNumQueues> history;
+    std::array<History, kNumQueues> history;
     OpBuilder b(&getContext());
 
     auto walkResult = func.walk([&](Operation *op) -> WalkResult {
@@ -84,17 +164,8 @@ public:
       // Queues this instruction must wait for: an access of queue p after
       // known[q][p] that conflicts with one of this instruction's.
       std::array<bool, kNumQueues> waitFor{};
-      for (unsigned p = 0; p < kNumQueues; ++p) {
-        if (p == q)
-          continue;
-        for (auto h = history[p].rbegin(), e = history[p].rend();
-             h != e && h->position > known[q][p] && !waitFor[p]; ++h)
-          for (const Access &a : accesses)
-            if ((a.write || h->write) && overlaps(a, *h)) {
-              waitFor[p] = true;
-              break;
-            }
-      }
+      for (unsigned p = 0; p < kNumQueues; ++p)
+        waitFor[p] = p != q && history[p].conflicts(accesses, known[q][p]);
 
       b.setInsertionPoint(op);
       for (unsigned p = 0; p < kNumQueues; ++p) {
@@ -110,7 +181,8 @@ public:
       }
 
       ++issued[q];
-      history[q].insert(history[q].end(), accesses.begin(), accesses.end());
+      for (const Access &a : accesses)
+        history[q].append(a);
       prune(history, known);
       return WalkResult::advance();
     });
@@ -149,19 +221,16 @@ private:
   }
 
   /// Drops accesses that every other queue is already ordered after: they
-  /// can never require another token. Positions ascend in each queue's
-  /// history, so they are a prefix.
+  /// can never require another token.
   static void
-  prune(std::array<std::deque<Access>, kNumQueues> &history,
+  prune(std::array<History, kNumQueues> &history,
         const std::array<std::array<int64_t, kNumQueues>, kNumQueues> &known) {
     for (unsigned p = 0; p < kNumQueues; ++p) {
       int64_t orderedBefore = std::numeric_limits<int64_t>::max();
       for (unsigned q = 0; q < kNumQueues; ++q)
         if (q != p)
           orderedBefore = std::min(orderedBefore, known[q][p]);
-      while (!history[p].empty() &&
-             history[p].front().position <= orderedBefore)
-        history[p].pop_front();
+      history[p].dropUpTo(orderedBefore);
     }
   }
 };
