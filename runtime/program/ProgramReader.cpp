@@ -65,9 +65,9 @@ LoadedProgram::loadBuffer(std::unique_ptr<MemoryBuffer> buf) {
   // compiled ViT-B/16 has 3.5 M debug entries (one table each). Every table
   // takes at least 4 bytes, so size / 4 keeps the bound linear in the file.
   flatbuffers::Verifier::Options options;
-  options.max_tables = static_cast<flatbuffers::uoffset_t>(std::min<size_t>(
-      std::max<size_t>(options.max_tables, size / 4),
-      std::numeric_limits<flatbuffers::uoffset_t>::max()));
+  options.max_tables = static_cast<flatbuffers::uoffset_t>(
+      std::min<size_t>(std::max<size_t>(options.max_tables, size / 4),
+                       std::numeric_limits<flatbuffers::uoffset_t>::max()));
   flatbuffers::Verifier verifier(bytes, size, options);
   if (!fb::VerifyProgramBuffer(verifier))
     return createStringError(inconvertibleErrorCode(),

@@ -288,9 +288,9 @@ TEST(ProgramFile, MoreThanAMillionDebugEntriesLoad) {
   for (uint32_t i = 0; i < n; ++i)
     img->debug.push_back({i % 6, "n"});
   std::vector<uint8_t> bytes = serialize(*img);
-  auto loaded = LoadedProgram::loadBuffer(llvm::MemoryBuffer::getMemBufferCopy(
-      llvm::StringRef(reinterpret_cast<const char *>(bytes.data()),
-                      bytes.size())));
+  auto loaded = LoadedProgram::loadBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(
+          reinterpret_cast<const char *>(bytes.data()), bytes.size())));
   ASSERT_TRUE(!!loaded) << llvm::toString(loaded.takeError());
   EXPECT_EQ((*loaded)->debug.size(), n);
 }

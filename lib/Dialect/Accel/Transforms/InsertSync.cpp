@@ -27,12 +27,12 @@
 #include "tern/Dialect/Accel/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
-#include "llvm/ADT/DenseMap.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/DenseMap.h"
 
 #include <array>
-#include <tuple>
 #include <limits>
+#include <tuple>
 
 namespace tern::accel {
 #define GEN_PASS_DEF_ACCELINSERTSYNC
@@ -100,8 +100,7 @@ public:
 
   /// Drops the accesses at or before `position`.
   void dropUpTo(int64_t position) {
-    while (head < entries.size() &&
-           entries[head].access.position <= position) {
+    while (head < entries.size() && entries[head].access.position <= position) {
       if (entries[head].dead)
         --numDead;
       else
@@ -137,8 +136,8 @@ private:
   }
 
   std::vector<Entry> entries;
-  size_t head = 0;    ///< entries before it are dropped
-  size_t numDead = 0; ///< dead entries at or after head
+  size_t head = 0;                   ///< entries before it are dropped
+  size_t numDead = 0;                ///< dead entries at or after head
   llvm::DenseMap<Key, size_t> index; ///< live entry of each key
 };
 
