@@ -44,7 +44,7 @@ walls=(); cpus=(); rss=()
 for _ in $(seq "$runs"); do
   /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$tern" compile "$model" \
     --target "$target" --precision bf16 -o "$tmp/vit.tern" > "$tmp/summary"
-  read -r w u s m < "$tmp/t"
+  read -r w u s m < <(tail -1 "$tmp/t")
   walls+=("$w"); cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')"); rss+=("$m")
 done
 cat "$tmp/summary"
@@ -61,7 +61,7 @@ total=$(awk '{for (i = 1; i <= NF; i++) if ($i == "instructions,") print $(i - 1
   --max-instructions "$maxi" --input image="$image" --output-dir "$tmp/sim" 2> "$tmp/run.log" || {
   # --max-instructions stops the run with an error (and no outputs) by design.
   [ "$maxi" != 0 ] || { cat "$tmp/run.log"; exit 1; }; }
-read -r rw ru rs rm < "$tmp/r"
+read -r rw ru rs rm < <(tail -1 "$tmp/r")  # GNU time may prepend "Command exited ..."
 sim_cpu=$(awk -v u="$ru" -v s="$rs" 'BEGIN {print u + s}')
 node "$root/bench/ort_time.js" "$model" "$image" image 1 3 > "$tmp/ort.log"
 ort_ms=$(awk '{print $2}' "$tmp/ort.log")
