@@ -6,22 +6,9 @@
 // Needs onnxruntime-node: (cd scripts/zoo/ort && ONNXRUNTIME_NODE_INSTALL=skip npm ci)
 'use strict';
 const path = require('path');
-const fs = require('fs');
 const ort = require(path.join(__dirname, '..', 'scripts', 'zoo', 'ort',
                               'node_modules', 'onnxruntime-node'));
-
-function readNpyF32(file) {
-  const buf = fs.readFileSync(file);
-  const headerLen = buf.readUInt16LE(8);
-  const header = buf.toString('latin1', 10, 10 + headerLen);
-  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1].split(',')
-                    .map((s) => s.trim()).filter((s) => s.length).map(Number);
-  const count = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(
-      Buffer.from(buf.subarray(10 + headerLen, 10 + headerLen + 4 * count))
-          .buffer);
-  return { shape, data };
-}
+const { readNpy } = require(path.join(__dirname, '..', 'scripts', 'zoo', 'ort', 'npy'));
 
 async function main() {
   const [model, inputs, name, nArg, rArg] = process.argv.slice(2);
@@ -29,7 +16,8 @@ async function main() {
   const session = await ort.InferenceSession.create(model, {
     intraOpNumThreads: 1, interOpNumThreads: 1,
     graphOptimizationLevel: 'disabled' });
-  const x = readNpyF32(inputs);
+  const x = readNpy(inputs);
+  if (x.type !== 'float32') throw new Error(`${inputs}: expected float32, got ${x.type}`);
   const per = x.data.length / x.shape[0];
   const sampleShape = [1, ...x.shape.slice(1)];
   const times = [];

@@ -12,50 +12,9 @@
 // operator semantics node by node (no fusions; in particular QuantizeLinear/DequantizeLinear
 // pairs are not fused into integer kernels). Single-threaded.
 'use strict';
-const fs = require('fs');
 const ort = require('onnxruntime-node');
 
-const DTYPES = { '<f4': ['float32', Float32Array], '<i8': ['int64', BigInt64Array] };
-
-function readNpy(path) {
-  const buf = fs.readFileSync(path);
-  if (buf.toString('latin1', 0, 6) !== '\x93NUMPY') throw new Error(`${path}: not a .npy file`);
-  const major = buf[6];
-  let headerLen, offset;
-  if (major === 1) { headerLen = buf.readUInt16LE(8); offset = 10; }
-  else if (major === 2 || major === 3) { headerLen = buf.readUInt32LE(8); offset = 12; }
-  else throw new Error(`${path}: unsupported .npy version ${major}`);
-  const header = buf.toString('latin1', offset, offset + headerLen);
-  const descr = /'descr':\s*'([^']+)'/.exec(header);
-  const fortran = /'fortran_order':\s*(True|False)/.exec(header);
-  const shapeM = /'shape':\s*\(([^)]*)\)/.exec(header);
-  if (!descr || !fortran || !shapeM) throw new Error(`${path}: cannot parse header ${header}`);
-  if (fortran[1] !== 'False') throw new Error(`${path}: Fortran order is not supported`);
-  if (!(descr[1] in DTYPES)) throw new Error(`${path}: dtype ${descr[1]} not supported (float32 '<f4' or int64 '<i8')`);
-  const shape = shapeM[1].split(',').map((s) => s.trim()).filter((s) => s.length).map(Number);
-  const [type, Ctor] = DTYPES[descr[1]];
-  const dataStart = offset + headerLen;
-  const count = shape.reduce((a, b) => a * b, 1);
-  // Copy into an aligned buffer (the data offset need not be a multiple of the element size).
-  const bytes = Buffer.from(buf.subarray(dataStart, dataStart + count * Ctor.BYTES_PER_ELEMENT));
-  if (bytes.length !== count * Ctor.BYTES_PER_ELEMENT) throw new Error(`${path}: truncated data`);
-  const data = new Ctor(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-  return { type, descr: descr[1], shape, data };
-}
-
-function writeNpy(path, descr, shape, typedArray) {
-  const shapeStr = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeStr}, }`;
-  // Pad so that magic(6) + version(2) + len(2) + header + '\n' is a multiple of 64.
-  const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
-  const pre = Buffer.alloc(10);
-  pre.write('\x93NUMPY', 0, 'latin1');
-  pre[6] = 1; pre[7] = 0;
-  pre.writeUInt16LE(header.length, 8);
-  const body = Buffer.from(typedArray.buffer, typedArray.byteOffset, typedArray.byteLength);
-  fs.writeFileSync(path, Buffer.concat([pre, Buffer.from(header, 'latin1'), body]));
-}
+const { readNpy, writeNpy } = require('./npy');
 
 async function main() {
   const args = process.argv.slice(2);
