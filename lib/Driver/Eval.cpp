@@ -116,7 +116,9 @@ int64_t argmax(ArrayRef<double> v) {
 } // namespace
 
 Expected<EvalResult> tern::evaluateProgram(const rt::program::ProgramImage &image,
-                                           StringRef dir, int64_t limit) {
+                                           StringRef dir, int64_t limit,
+                                           double weightNoise,
+                                           uint64_t noiseSeed) {
   if (image.inputs.size() != 1 || image.outputs.size() != 1)
     return evalError("tern eval handles models with one input and one "
                      "output; this one has " +
@@ -132,6 +134,8 @@ Expected<EvalResult> tern::evaluateProgram(const rt::program::ProgramImage &imag
   auto session = rt::driver::Session::create(std::move(*loaded));
   if (!session)
     return session.takeError();
+  if (Error e = (*session)->setWeightNoise(weightNoise, noiseSeed))
+    return std::move(e);
 
   auto inputs = readArray(dir, "inputs.npy", true);
   auto labels = readArray(dir, "labels.npy", false);

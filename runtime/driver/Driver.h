@@ -43,6 +43,10 @@ struct RunConfig {
   unsigned cores = 1;
   /// perf/both: Chrome/Perfetto trace JSON and per-layer CSV statistics.
   std::string tracePath, statsPath;
+  /// Gaussian weight noise on the frozen weights (Session::setWeightNoise):
+  /// std relative to each tensor's max |w|; 0: none.
+  double weightNoise = 0;
+  uint64_t noiseSeed = 0;
 };
 
 /// `tern run prog.tern --input name=x.npy ... --output-dir out/`
@@ -69,6 +73,11 @@ struct TrainConfig {
   unsigned steps = 1;
   unsigned threads = 1;
   bool quiet = false;
+  /// Weight noise as RunConfig's; with `noisePerStep` every step draws a
+  /// fresh sample (noise-aware training), otherwise one sample for all.
+  double weightNoise = 0;
+  uint64_t noiseSeed = 0;
+  bool noisePerStep = false;
 };
 
 /// `tern train prog.tern --dataset DIR --params DIR --steps N`: runs the SGD

@@ -46,6 +46,8 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
     return createStringError(inconvertibleErrorCode(), "%s: %s",
                              cfg.program.c_str(),
                              toString(session.takeError()).c_str());
+  if (Error e = (*session)->setWeightNoise(cfg.weightNoise, cfg.noiseSeed))
+    return e;
   const program::LoadedProgram &P = (*session)->program();
   if (cfg.mode != "func" && cfg.mode != "perf" && cfg.mode != "both")
     return createStringError(inconvertibleErrorCode(),

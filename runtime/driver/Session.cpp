@@ -3,8 +3,10 @@
 #include "runtime/driver/Session.h"
 
 #include "runtime/sim/functional/Executor.h"
+#include "runtime/sim/functional/WeightNoise.h"
 #include "runtime/sim/functional/kernels/BF16.h"
 
+#include <cmath>
 #include <cstring>
 #include <unistd.h>
 
@@ -164,6 +166,32 @@ Session::create(std::unique_ptr<program::LoadedProgram> program,
   return s;
 }
 
+Error Session::setWeightNoise(double sigma, uint64_t seed) {
+  if (!std::isfinite(sigma) || sigma < 0)
+    return createStringError(inconvertibleErrorCode(),
+                             "--weight-noise: %g is not a non-negative "
+                             "number (the noise std relative to each weight "
+                             "tensor's max |w|)",
+                             sigma);
+  if (sigma > 0 && loaded->weights.empty())
+    return createStringError(
+        inconvertibleErrorCode(),
+        "--weight-noise: the program marks no frozen weights (no constant "
+        "linear weights, or compiled before the program file listed them)");
+  for (const program::TensorDesc &w : loaded->weights)
+    if (w.dtype != DType::BF16 && w.dtype != DType::F32 &&
+        w.dtype != DType::I8 &&
+        w.dtype != DType::I4 && w.dtype != DType::I6)
+      return createStringError(inconvertibleErrorCode(),
+                               "--weight-noise: weight '%s' has dtype %s "
+                               "(bf16, f32 or int8/6/4 expected)",
+                               w.name.c_str(),
+                               program::dtypeName(w.dtype).str().c_str());
+  noiseSigma = sigma;
+  noiseSeed = seed;
+  return Error::success();
+}
+
 Expected<std::vector<io::Tensor>>
 Session::run(const StringMap<io::Tensor> &inputs, uint64_t maxInstructions,
              bool bf16Outputs) {
@@ -190,6 +218,16 @@ Session::run(const StringMap<io::Tensor> &inputs, uint64_t maxInstructions,
   for (const auto &s : P.constants)
     program::unpackValues(s.data, s.bits, s.count,
                           M.dramBytes().data() + s.dramOffset);
+  if (noiseSigma > 0) {
+    std::vector<sim::NoisyWeight> weights;
+    for (const program::TensorDesc &w : P.weights)
+      weights.push_back({M.dramBytes().data() + w.dramOffset,
+                         w.numElements(),
+                         w.dtype == DType::BF16  ? sim::NoisyWeight::BF16
+                         : w.dtype == DType::F32 ? sim::NoisyWeight::F32
+                                                 : sim::NoisyWeight::Int});
+    sim::applyWeightNoise(weights, noiseSigma, noiseSeed, noiseDraw);
+  }
 
   for (const auto &entry : inputs) {
     bool known = false;

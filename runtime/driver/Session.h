@@ -49,6 +49,17 @@ public:
   /// program that needs more than the host has cannot run anyway.
   void setDramLimit(uint64_t bytes) { maxDramBytes = bytes; }
 
+  /// Gaussian weight noise (runtime/sim/functional/WeightNoise.h) on the
+  /// program's frozen weights (ProgramImage::weights) in every later run:
+  /// std `sigma` times each tensor's max |w|. The same draw is applied to
+  /// every run (a device's fixed variation) until setNoiseDraw changes it.
+  /// Refuses a negative or non-finite sigma (naming --weight-noise) and a
+  /// positive one for a program that marks no weights.
+  llvm::Error setWeightNoise(double sigma, uint64_t seed);
+  /// Selects an independent noise sample (0: the one drawn at load).
+  void setNoiseDraw(uint64_t draw) { noiseDraw = draw; }
+  double weightNoise() const { return noiseSigma; }
+
   /// The decoded instruction stream (for the timing model).
   llvm::ArrayRef<isa::Decoded> decodedCode() const { return code; }
 
@@ -67,6 +78,8 @@ private:
   bool scalar = false;
   double maxSeconds = 0;
   uint64_t maxDramBytes = hostMemoryBytes();
+  double noiseSigma = 0;
+  uint64_t noiseSeed = 0, noiseDraw = 0;
   sim::ExecStats stats;
 };
 

@@ -107,6 +107,10 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
   auto session = Session::create(std::move(*loaded), cfg.threads);
   if (!session)
     return trainError(cfg.program + ": " + toString(session.takeError()));
+  if (cfg.noisePerStep && cfg.weightNoise == 0)
+    return trainError("--noise-per-step needs --weight-noise > 0");
+  if (Error e = (*session)->setWeightNoise(cfg.weightNoise, cfg.noiseSeed))
+    return e;
   const program::LoadedProgram &P = (*session)->program();
 
   // The train step's interface (tern-differentiate with sgd-lr): outputs
@@ -175,7 +179,13 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
   if (!cfg.quiet)
     log << "tern train: program=" << cfg.program << " target=" << P.targetName
         << " samples=" << inputs->count << " steps=" << cfg.steps
-        << " parameters=" << params.size() << '\n';
+        << " parameters=" << params.size();
+  if (!cfg.quiet && cfg.weightNoise > 0)
+    log << " weight-noise=" << format("%g", cfg.weightNoise)
+        << " seed=" << cfg.noiseSeed
+        << (cfg.noisePerStep ? " (resampled every step)" : " (fixed)");
+  if (!cfg.quiet)
+    log << '\n';
 
   uint64_t perData = data->numElements(), perLabel = label->numElements();
   std::vector<float> losses;
@@ -186,6 +196,8 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
     bound[data->name] =
         makeF32(data->shape, inputs->values.data() + s * perData);
     bound[label->name] = makeF32(label->shape, target.data());
+    if (cfg.noisePerStep)
+      (*session)->setNoiseDraw(step + 1);
     auto outputs = (*session)->run(bound);
     if (!outputs)
       return trainError(cfg.program + ": step " + Twine(step) + ": " +

@@ -129,7 +129,7 @@ Error validate(const ProgramImage &p) {
                          "constant segment " + Twine(i)))
       return e;
   }
-  for (const auto *list : {&p.inputs, &p.outputs})
+  for (const auto *list : {&p.inputs, &p.outputs, &p.weights})
     for (const TensorDesc &t : *list) {
       for (int64_t d : t.shape)
         if (d < 0)

@@ -60,6 +60,9 @@ struct ProgramImage {
   std::vector<Segment> constants;
   std::vector<TensorDesc> inputs, outputs;
   std::vector<DebugEntry> debug;
+  /// Frozen base weights: constant weight tensors of the model's linear
+  /// layers (the target of --weight-noise); see Program.fbs.
+  std::vector<TensorDesc> weights;
 };
 
 /// Packs values (each must fit \p bits as a signed integer) per Program.fbs.
@@ -99,6 +102,7 @@ public:
   std::vector<SegmentView> constants;
   std::vector<TensorDesc> inputs, outputs;
   std::vector<DebugEntry> debug;
+  std::vector<TensorDesc> weights;
   uint64_t fileSize() const { return buffer->getBufferSize(); }
 
   /// Copies the whole program (constant bytes included) into an image.

@@ -150,6 +150,8 @@ LoadedProgram::loadBuffer(std::unique_ptr<MemoryBuffer> buf) {
     return std::move(e);
   if (Error e = readTensors(root->outputs(), p->outputs))
     return std::move(e);
+  if (Error e = readTensors(root->weights(), p->weights))
+    return std::move(e);
   if (const auto *dbg = root->debug())
     for (unsigned i = 0; i < dbg->size(); ++i)
       p->debug.push_back({dbg->Get(i)->insn(),
@@ -160,6 +162,7 @@ LoadedProgram::loadBuffer(std::unique_ptr<MemoryBuffer> buf) {
                    });
   check.inputs = p->inputs;
   check.outputs = p->outputs;
+  check.weights = p->weights;
   // Segment data sizes were checked above; validate() only needs ranges.
   for (Segment &s : check.constants)
     s.data.resize(s.count);
@@ -182,6 +185,7 @@ ProgramImage LoadedProgram::toImage() const {
   img.inputs = inputs;
   img.outputs = outputs;
   img.debug = debug;
+  img.weights = weights;
   return img;
 }
 

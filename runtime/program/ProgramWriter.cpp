@@ -46,10 +46,12 @@ std::vector<uint8_t> serialize(const ProgramImage &p) {
   for (const DebugEntry &d : p.debug)
     dbg.push_back(fb::CreateDebugEntry(fbb, d.insn, fbb.CreateSharedString(d.loc)));
   auto debug = fbb.CreateVector(dbg);
+  auto weights = tensors(p.weights);
   auto tname = fbb.CreateString(p.targetName);
   auto tjson = fbb.CreateString(p.targetJson);
   auto root = fb::CreateProgram(fbb, kFormatVersion, tname, tjson, p.dramSize,
-                                code, constants, inputs, outputs, debug);
+                                code, constants, inputs, outputs, debug,
+                                weights);
   fb::FinishProgramBuffer(fbb, root);
   return std::vector<uint8_t>(fbb.GetBufferPointer(),
                               fbb.GetBufferPointer() + fbb.GetSize());

@@ -62,6 +62,15 @@ cl::opt<std::string>
                          "float32 .npy file"),
                 cl::value_desc("file.npy"), cl::sub(evalCmd));
 
+cl::opt<double> weightNoise(
+    "weight-noise",
+    cl::desc("Gaussian noise on the frozen base weights: std SIGMA times "
+             "each weight tensor's max |w| (device variation; default 0)"),
+    cl::value_desc("SIGMA"), cl::init(0), cl::sub(evalCmd));
+cl::opt<uint64_t> noiseSeed("noise-seed",
+                            cl::desc("Seed of the weight noise (default 0)"),
+                            cl::value_desc("S"), cl::init(0), cl::sub(evalCmd));
+
 Error runEval() {
   if (Error e = tern::checkPrecisionPolicy(precision))
     return e;
@@ -82,7 +91,8 @@ Error runEval() {
   outs() << "model: " << input << "\ntarget: " << image->targetName
          << ", precision: " << precision << ", program: "
          << image->code.size() << " instructions\n";
-  auto result = tern::evaluateProgram(*image, dataset, limit);
+  auto result = tern::evaluateProgram(*image, dataset, limit,
+                                       weightNoise, noiseSeed);
   if (!result)
     return result.takeError();
   tern::printEvalResult(*result, outs());

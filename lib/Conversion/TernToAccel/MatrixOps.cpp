@@ -10,6 +10,7 @@
 
 #include "Patterns.h"
 
+#include "tern/Dialect/Accel/IR/BufferView.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
 #include "tern/Quant/IntKernels.h"
 #include "tern/Quant/Requant.h"
@@ -183,6 +184,24 @@ bool onCrossbars(const IntegerGemm &g, Value x, Value w) {
   return global && global.getConstant();
 }
 
+/// The constant memref.global a weight operand views, if any.
+memref::GlobalOp constantWeightGlobal(Value w) {
+  Value root = w;
+  while (Operation *def = root.getDefiningOp()) {
+    if (auto view = dyn_cast<ViewLikeOpInterface>(def)) {
+      root = view.getViewSource();
+      continue;
+    }
+    break;
+  }
+  auto get = root.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return nullptr;
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      get, get.getNameAttr());
+  return global && global.getConstant() ? global : nullptr;
+}
+
 struct LinearLowering : OpConversionPattern<LinearOp> {
   LinearLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles,
                  QuantLowering quant)
@@ -198,6 +217,14 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
     TileBuilder tb(rewriter, op.getLoc());
     Value x = tb.asMatrix(adaptor.getInput());
     Value w = adaptor.getWeight();
+    // Frozen base weights (the program's weight table, the target of
+    // --weight-noise): a constant weight of a linear the model has, not one
+    // tern-differentiate built (reductions, selections, transposes).
+    if (!op->hasAttr(kDerivedWeightAttr))
+      if (memref::GlobalOp global = constantWeightGlobal(w))
+        rewriter.modifyOpInPlace(global, [&] {
+          global->setAttr(kFrozenWeightAttr, rewriter.getUnitAttr());
+        });
     Value out = tb.allocDram(resultType.getShape(),
                              resultType.getElementType());
     Value outMatrix = tb.asMatrix(out);

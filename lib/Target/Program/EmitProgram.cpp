@@ -125,6 +125,23 @@ private:
         return global.emitError(
             "only initialized constant globals with an address can be "
             "emitted");
+      if (global->hasAttr(kFrozenWeightAttr)) {
+        Type element = init.getElementType();
+        rtp::TensorDesc desc;
+        desc.name = global.getSymName().str();
+        desc.shape.assign(global.getType().getShape().begin(),
+                          global.getType().getShape().end());
+        desc.dtype = element.isSignlessInteger() &&
+                             element.getIntOrFloatBitWidth() <= 8
+                         ? rtp::DType::I8
+                         : element.isBF16() ? rtp::DType::BF16
+                                            : rtp::DType::F32;
+        desc.dramOffset = address.getInt();
+        if (element.isBF16() || element.isF32() ||
+            (element.isSignlessInteger() &&
+             element.getIntOrFloatBitWidth() <= 8))
+          image.weights.push_back(std::move(desc));
+      }
       rtp::Segment seg;
       seg.dramOffset = address.getInt();
       seg.bits = 8;

@@ -26,6 +26,14 @@ inline constexpr llvm::StringLiteral kArgAddressesAttr = "accel.arg_addresses";
 inline constexpr llvm::StringLiteral kDramSizeAttr = "accel.dram_size";
 /// Module attribute: highest byte used in each scratchpad (dictionary keyed
 /// by memory space name).
+/// memref.global attribute (convert-tern-to-accel): the constant is a frozen
+/// base weight, the weight of one of the model's tern.linear ops; the
+/// emitter lists these in the program's weight table (--weight-noise).
+inline constexpr llvm::StringLiteral kFrozenWeightAttr = "accel.frozen_weight";
+/// tern.linear attribute (tern-differentiate): the constant weight was built
+/// by the pass (an all-ones reduction, a selection, a transposed copy), not
+/// a weight of the model, so it is no frozen weight.
+inline constexpr llvm::StringLiteral kDerivedWeightAttr = "tern.derived_weight";
 inline constexpr llvm::StringLiteral kScratchpadUseAttr =
     "accel.scratchpad_use";
 
