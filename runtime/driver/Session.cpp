@@ -189,6 +189,7 @@ Error Session::setWeightNoise(double sigma, uint64_t seed) {
                                program::dtypeName(w.dtype).str().c_str());
   noiseSigma = sigma;
   noiseSeed = seed;
+  noiseCached = false;
   return Error::success();
 }
 
@@ -219,15 +220,31 @@ Session::run(const StringMap<io::Tensor> &inputs, uint64_t maxInstructions,
     program::unpackValues(s.data, s.bits, s.count,
                           M.dramBytes().data() + s.dramOffset);
   if (noiseSigma > 0) {
-    std::vector<sim::NoisyWeight> weights;
-    for (const program::TensorDesc &w : P.weights)
-      weights.push_back({M.dramBytes().data() + w.dramOffset,
-                         w.numElements(),
-                         w.dtype == DType::BF16  ? sim::NoisyWeight::BF16
-                         : w.dtype == DType::F32 ? sim::NoisyWeight::F32
-                                                 : sim::NoisyWeight::Int});
-    sim::applyWeightNoise(weights, noiseSigma, noiseSeed, noiseDraw);
+    // The perturbed weights are kept per draw: later runs of the same draw
+    // copy them instead of drawing again.
+    if (!noiseCached || cachedDraw != noiseDraw) {
+      std::vector<sim::NoisyWeight> weights;
+      for (const program::TensorDesc &w : P.weights)
+        weights.push_back(
+            {M.dramBytes().data() + w.dramOffset, w.numElements(),
+             w.dtype == DType::BF16  ? sim::NoisyWeight::BF16
+             : w.dtype == DType::F32 ? sim::NoisyWeight::F32
+                                     : sim::NoisyWeight::Int});
+      sim::applyWeightNoise(weights, noiseSigma, noiseSeed, noiseDraw);
+      noisyWeights.clear();
+      for (const program::TensorDesc &w : P.weights) {
+        const uint8_t *src = M.dramBytes().data() + w.dramOffset;
+        noisyWeights.emplace_back(src, src + w.bytes());
+      }
+      noiseCached = true;
+      cachedDraw = noiseDraw;
+    } else {
+      for (size_t i = 0; i < P.weights.size(); ++i)
+        std::memcpy(M.dramBytes().data() + P.weights[i].dramOffset,
+                    noisyWeights[i].data(), noisyWeights[i].size());
+    }
   }
+
 
   for (const auto &entry : inputs) {
     bool known = false;

@@ -80,6 +80,9 @@ private:
   uint64_t maxDramBytes = hostMemoryBytes();
   double noiseSigma = 0;
   uint64_t noiseSeed = 0, noiseDraw = 0;
+  bool noiseCached = false;
+  uint64_t cachedDraw = 0;
+  std::vector<std::vector<uint8_t>> noisyWeights; ///< per weight, this draw
   sim::ExecStats stats;
 };
 
