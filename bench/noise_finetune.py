@@ -1,0 +1,192 @@
+#!/usr/bin/python3
+"""Noise-aware LoRA fine-tuning benchmark (issue 10, Atleus: SEEDS.md 5):
+Gaussian device variation on the frozen weights of the zoo's Fashion-MNIST
+ViT, and LoRA adapters trained on the simulator to recover the accuracy.
+
+    bench/noise_finetune.py [--data DIR] [--sigma 0.2] [--train 256]
+                            [--eval 300] [--epochs 1] [--lr 0.05]
+
+DIR holds the Fashion-MNIST test split as inputs.npy / labels.npy
+(build/bench-data/fmnist-test, see bench/quant_accuracy.sh). Images
+0..train-1 train, images 5000.. evaluate (disjoint). The task is the
+model's own (un-rotated images); the shift is the device's weight noise.
+
+The "device" is one noise draw: `--weight-noise SIGMA --noise-seed 1`
+(std SIGMA * max|w| per weight tensor, drawn once per program load).
+Evaluation runs the LoRA forward program (tern-insert-lora; the adapters
+are program inputs, so they stay noise-free digital values, as on Atleus's
+systolic tier, while every frozen linear weight is perturbed) with `tern run`
+on each evaluation image. Rows:
+
+1. noise-free weights, B = 0 (the model as trained);
+2. the device's noise, B = 0;
+3. LoRA fine-tuned without noise (`tern train`), evaluated on the device;
+4. LoRA fine-tuned with fresh noise every step (`--noise-per-step`, seed
+   2: never the device's draw), evaluated on the device;
+5. LoRA fine-tuned on the device itself (`--weight-noise SIGMA
+   --noise-seed 1`: the device's fixed variation), evaluated on the device.
+
+Prints one table; docs/Benchmarks.md has the measured figures.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+ZOO = os.path.join(ROOT, "test", "models", "zoo", "vit_fmnist", "model.onnx")
+BIN = os.path.join(ROOT, "build", "bin")
+DEVICE_SEED = 1
+
+
+def names(depth=4):
+    return [(i, p) for i in range(depth) for p in ("q", "v")]
+
+
+def adapter_name(i, p, ab):
+    return f"blocks_{i}_attn_{p}_Add_lora_{ab}"
+
+
+def init_adapters(rank):
+    """As bench/lora_finetune.py: A ~ U(-1/8, 1/8) (seed 0), B = 0."""
+    r = np.random.default_rng(0)
+    out = {}
+    for i, p in names():
+        out[(i, p)] = (r.uniform(-1 / 8, 1 / 8, (64, rank)).astype(np.float32),
+                       np.zeros((rank, 64), np.float32))
+    return out
+
+
+def run(*args, stdin=None):
+    res = subprocess.run(list(args), capture_output=True, text=True,
+                         input=stdin)
+    if res.returncode:
+        sys.exit(f"{' '.join(args)} failed:\n{res.stderr}")
+    return res.stdout + res.stderr
+
+
+def save_adapters(d, adapters):
+    os.makedirs(d, exist_ok=True)
+    for (i, p), (a, b) in adapters.items():
+        np.save(os.path.join(d, adapter_name(i, p, "a") + ".npy"), a)
+        np.save(os.path.join(d, adapter_name(i, p, "b") + ".npy"), b)
+
+
+def evaluate(prog, adapter_dir, ev_dir, count, labels, noise, work):
+    """Top-1 of the LoRA forward on `count` images, one `tern run` each."""
+    binds = []
+    for i, p in names():
+        for ab in ("a", "b"):
+            n = adapter_name(i, p, ab)
+            binds += ["--input", f"{n}={os.path.join(adapter_dir, n + '.npy')}"]
+    out = os.path.join(work, "evalout")
+    correct = 0
+    for k in range(count):
+        run(os.path.join(BIN, "tern"), "run", prog, "--quiet",
+            "--input", f"image={os.path.join(ev_dir, f'{k}.npy')}", *binds,
+            *noise, "--output-dir", out)
+        logits = np.load(os.path.join(out, "logits.npy"))
+        correct += int(np.argmax(logits) == labels[k])
+    return correct / count
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=os.path.join(ROOT, "build", "bench-data",
+                                                   "fmnist-test"))
+    ap.add_argument("--sigma", type=float, default=0.2)
+    ap.add_argument("--train", type=int, default=256)
+    ap.add_argument("--eval", type=int, default=300)
+    ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--rank", type=int, default=4)
+    args = ap.parse_args()
+
+    x = np.load(os.path.join(args.data, "inputs.npy")).astype(np.float32)
+    y = np.load(os.path.join(args.data, "labels.npy")).astype(np.int64)
+    tr_x, tr_y = x[:args.train], y[:args.train]
+    ev_x, ev_y = x[5000:5000 + args.eval], y[5000:5000 + args.eval]
+
+    work = tempfile.mkdtemp(prefix="tern-noise-")
+    train, evald, init = (os.path.join(work, d) for d in ("train", "eval", "init"))
+    for d in (train, evald):
+        os.makedirs(d)
+    np.save(os.path.join(train, "inputs.npy"), tr_x)
+    np.save(os.path.join(train, "labels.npy"), np.eye(10, dtype=np.float32)[tr_y])
+    for k in range(len(ev_y)):
+        np.save(os.path.join(evald, f"{k}.npy"), ev_x[k:k + 1])
+    save_adapters(init, init_adapters(args.rank))
+
+    # The train step and the LoRA forward from the same raised module.
+    step = os.path.join(work, "step.tern")
+    run(os.path.join(BIN, "tern"), "compile", ZOO, "--finetune",
+        f"lora:rank={args.rank},targets=q,v", "--loss", "ce", "--lr",
+        str(args.lr), "-o", step)
+    fwd = os.path.join(work, "fwd.mlir")
+    mlir = run(os.path.join(BIN, "tern-translate"), "--import-onnx", ZOO,
+               "--mlir-print-debuginfo")
+    run(os.path.join(BIN, "tern-opt"), "--tern-raise", "--mlir-print-debuginfo",
+        "-o", fwd, "-", stdin=mlir)
+    lora = os.path.join(work, "lora.mlir")
+    run(os.path.join(BIN, "tern-opt"), fwd, "--mlir-print-debuginfo", "-o", lora,
+        "--pass-pipeline=builtin.module(func.func(tern-insert-lora{rank="
+        f"{args.rank} alpha={args.rank} targets=q,v}}))")
+    prog = os.path.join(work, "lora.tern")
+    run(os.path.join(BIN, "tern"), "compile", lora, "--target", "tern-edge",
+        "-o", prog)
+    frozen = re.search(r"frozen weights: (\d+) tensors, (\d+) values",
+                       run(os.path.join(BIN, "tern"), "inspect", prog))
+
+    device = ["--weight-noise", str(args.sigma), "--noise-seed", str(DEVICE_SEED)]
+    steps = args.epochs * args.train
+    trainings = {
+        "clean": [],
+        "noise-aware": ["--weight-noise", str(args.sigma), "--noise-seed", "2",
+                        "--noise-per-step"],
+        "on-device": device,
+    }
+    tuned, train_s = {}, {}
+    for key, noise in trainings.items():
+        out = os.path.join(work, "out-" + key)
+        t0 = time.time()
+        run(os.path.join(BIN, "tern"), "train", step, "--dataset", train,
+            "--params", init, "--steps", str(steps), "--output-dir", out, *noise)
+        train_s[key] = time.time() - t0
+        tuned[key] = out
+
+    rows = []
+    t0 = time.time()
+    rows.append(("noise-free weights, no adapters", "-",
+                 evaluate(prog, init, evald, len(ev_y), ev_y, [], work)))
+    rows.append((f"device noise sigma {args.sigma}, no adapters", "-",
+                 evaluate(prog, init, evald, len(ev_y), ev_y, device, work)))
+    for key, what in (("clean", "LoRA trained without noise"),
+                      ("noise-aware", "LoRA trained with fresh noise per step"),
+                      ("on-device", "LoRA trained on the device (its fixed noise)")):
+        rows.append((what + ", on the device", f"{train_s[key]:.0f} s",
+                     evaluate(prog, tuned[key], evald, len(ev_y), ev_y, device,
+                              work)))
+    eval_s = time.time() - t0
+
+    print(f"zoo ViT (Fashion-MNIST, its own task); weight noise: std sigma * "
+          f"max|w| per tensor on {frozen.group(1)} frozen weight tensors "
+          f"({frozen.group(2)} values); device = seed {DEVICE_SEED}")
+    print(f"LoRA rank {args.rank} on q, v; SGD lr {args.lr}, {steps} steps of "
+          f"one image (test images 0-{args.train - 1}); evaluated on "
+          f"{len(ev_y)} images (5000-{5000 + len(ev_y) - 1}), "
+          f"{eval_s:.0f} s of evaluation")
+    print("| configuration | training (host) | top-1 |")
+    print("|---|---|---|")
+    for what, t, acc in rows:
+        print(f"| {what} | {t} | {acc:.4f} |")
+    print(f"work directory: {work}")
+
+
+if __name__ == "__main__":
+    main()
