@@ -543,6 +543,9 @@ Expected<program::ProgramImage> assemble(StringRef text, StringRef fileName) {
         e = parseTensor(P, img.inputs);
       } else if (d == ".output") {
         e = parseTensor(P, img.outputs);
+      } else if (d == ".weight") {
+        // A frozen-weight table entry (--weight-noise), same syntax.
+        e = parseTensor(P, img.weights);
       } else if (d == ".const") {
         e = parseConst(P, img);
       } else if (d == ".loc") {

@@ -66,6 +66,8 @@ std::string disassemble(const program::ProgramImage &p) {
     printTensor(os, ".input", t);
   for (const program::TensorDesc &t : p.outputs)
     printTensor(os, ".output", t);
+  for (const program::TensorDesc &t : p.weights)
+    printTensor(os, ".weight", t);
   for (const program::Segment &seg : p.constants) {
     os << ".const " << format_hex(seg.dramOffset, 2) << ", "
        << (seg.bits == 8 ? "u8" : seg.bits == 6 ? "i6" : "i4")

@@ -16,18 +16,18 @@
 // CHECK-SAME: attributes {tern.loss = "mse"}
 // CHECK: %[[H:.+]] = tern.matmul %[[X]], %[[A]]
 // CHECK: %[[W2:.+]] = arith.constant dense<2.500000e-01> : tensor<8x8xf32>
-// CHECK: %[[Y:.+]] = tern.linear %{{.+}}, %[[W2]]
+// CHECK: %[[Y:.+]] = tern.linear %{{.+}}, %[[W2]] : tensor
 // Loss: mean((y - t)^2) as a product with a [32, 1] constant of 1/32.
 // CHECK: %[[D:.+]] = tosa.sub %[[Y]], %[[T]]
 // CHECK: %[[SQ:.+]] = tosa.mul %[[D]], %[[D]]
 // CHECK: %[[FLAT:.+]] = tosa.reshape %[[SQ]] {new_shape = array<i64: 1, 32>}
 // CHECK: %[[MEAN:.+]] = "tosa.const"() <{value = dense<3.125000e-02> : tensor<32x1xf32>}>
-// CHECK: %[[LOSS:.+]] = tern.linear %[[FLAT]], %[[MEAN]] : tensor<1x32xf32>, tensor<32x1xf32> -> tensor<1x1xf32>
+// CHECK: %[[LOSS:.+]] = tern.linear %[[FLAT]], %[[MEAN]] {tern.derived_weight} : tensor<1x32xf32>, tensor<32x1xf32> -> tensor<1x1xf32>
 // Seed: 2 (y - t) / 32.
 // CHECK: %[[TWO:.+]] = "tosa.const"() <{value = dense<6.250000e-02> : tensor<1x1xf32>}>
 // CHECK: %[[G:.+]] = tosa.mul %[[D]], %[[TWO]]
 // CHECK: %[[WT:.+]] = tosa.transpose %[[W2]]
-// CHECK: %[[GS:.+]] = tern.linear %[[G]], %[[WT]] : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+// CHECK: %[[GS:.+]] = tern.linear %[[G]], %[[WT]] {tern.derived_weight} : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
 // CHECK-NOT: tern.linear
 // CHECK: %[[GH:.+]] = tern.matmul %[[GS]], %[[B]] transpose_rhs scale 2.000000e+00 : tensor<4x8xf32>, tensor<2x8xf32> -> tensor<4x2xf32>
 // CHECK: %[[HT:.+]] = tosa.transpose %[[H]], %{{.+}} : (tensor<4x2xf32>, tensor<2xi32>) -> tensor<2x4xf32>
@@ -90,16 +90,16 @@ func.func @attention(%q: tensor<1x4x8xf32> {tern.trainable, onnx.name = "q"}, %k
 // CHECK: %[[GR:.+]] = tosa.reshape %[[GAMMA]] {new_shape = array<i64: 1, 16>}
 // CHECK: %[[GG:.+]] = tosa.mul %[[G]], %[[GR]]
 // CHECK: %[[XHAT:.+]] = tern.layer_norm %arg0, %{{.+}}, %{{.+}} epsilon 9.99999974E-6
-// CHECK: %[[M1:.+]] = tern.linear %[[GG]], %{{.+}} : tensor<4x16xf32>, tensor<16x16xf32>
+// CHECK: %[[M1:.+]] = tern.linear %[[GG]], %{{.+}} {tern.derived_weight} : tensor<4x16xf32>, tensor<16x16xf32>
 // CHECK: %[[GX:.+]] = tosa.mul %[[GG]], %[[XHAT]]
-// CHECK: %[[M2:.+]] = tern.linear %[[GX]], %{{.+}} : tensor<4x16xf32>, tensor<16x16xf32>
+// CHECK: %[[M2:.+]] = tern.linear %[[GX]], %{{.+}} {tern.derived_weight} : tensor<4x16xf32>, tensor<16x16xf32>
 // CHECK: %[[XM2:.+]] = tosa.mul %[[XHAT]], %[[M2]]
 // CHECK: %[[T1:.+]] = tosa.sub %[[GG]], %[[M1]]
 // CHECK: %[[T2:.+]] = tosa.sub %[[T1]], %[[XM2]]
 // CHECK: %[[EXTB:.+]] = "tosa.const"() <{value = dense<[0.000000e+00, {{.*}}, 7.812500e-03, -7.812500e-03]> : tensor<18xf32>}>
-// CHECK: %[[EXT:.+]] = tern.linear %arg0, %{{.+}}, %[[EXTB]] : tensor<4x16xf32>, tensor<16x18xf32>, tensor<18xf32> -> tensor<4x18xf32>
+// CHECK: %[[EXT:.+]] = tern.linear %arg0, %{{.+}}, %[[EXTB]] {tern.derived_weight} : tensor<4x16xf32>, tensor<16x18xf32>, tensor<18xf32> -> tensor<4x18xf32>
 // CHECK: %[[LN2:.+]] = tern.layer_norm %[[EXT]], %{{.+}}, %{{.+}} epsilon 2.10720{{[0-9]+}}E-6
-// CHECK: %[[INV:.+]] = tern.linear %[[LN2]], %{{.+}} : tensor<4x18xf32>, tensor<18x16xf32> -> tensor<4x16xf32>
+// CHECK: %[[INV:.+]] = tern.linear %[[LN2]], %{{.+}} {tern.derived_weight} : tensor<4x18xf32>, tensor<18x16xf32> -> tensor<4x16xf32>
 // CHECK: %[[DX:.+]] = tosa.mul %[[T2]], %[[INV]]
 // CHECK: return %{{.+}}, %[[DX]]
 func.func @ln(%x: tensor<4x16xf32> {tern.trainable}) -> tensor<4x16xf32> {
@@ -122,11 +122,11 @@ func.func @ln(%x: tensor<4x16xf32> {tern.trainable}) -> tensor<4x16xf32> {
 // CHECK: %[[Z:.+]] = tosa.add
 // CHECK: %[[ZC:.+]] = tosa.reshape %[[Z]] {new_shape = array<i64: 64, 1>}
 // CHECK: "tosa.const"() <{value = dense<{{\[\[}}1.000000e+00, 0.000000e+00]]> : tensor<1x2xf32>}>
-// CHECK: %[[PAIR:.+]] = tern.linear %[[ZC]], %{{.+}} : tensor<64x1xf32>, tensor<1x2xf32> -> tensor<64x2xf32>
+// CHECK: %[[PAIR:.+]] = tern.linear %[[ZC]], %{{.+}} {tern.derived_weight} : tensor<64x1xf32>, tensor<1x2xf32> -> tensor<64x2xf32>
 // CHECK: %[[SM:.+]] = tern.softmax %[[PAIR]] : tensor<64x2xf32>
-// CHECK: tern.linear %[[SM]], %{{.+}} : tensor<64x2xf32>, tensor<2x1xf32>
+// CHECK: tern.linear %[[SM]], %{{.+}} {tern.derived_weight} : tensor<64x2xf32>, tensor<2x1xf32>
 // CHECK: %[[S:.+]] = tosa.reshape
-// CHECK: tern.linear %[[SM]], %{{.+}} : tensor<64x2xf32>, tensor<2x1xf32>
+// CHECK: tern.linear %[[SM]], %{{.+}} {tern.derived_weight} : tensor<64x2xf32>, tensor<2x1xf32>
 // CHECK: %[[SC:.+]] = tosa.reshape
 // CHECK: "tosa.const"() <{value = dense<0.214064{{[0-9]*}}> : tensor<1x1xf32>}>
 // CHECK: %[[SS:.+]] = tosa.mul %[[S]], %[[SC]]
@@ -219,7 +219,7 @@ func.func @sgd(%x: tensor<4x16xf32> {tern.trainable, onnx.name = "w"}) -> tensor
 // CHECK-LABEL: func @cls
 // CHECK: %[[T:.+]] = tosa.transpose %{{.+}}, %{{.+}} : (tensor<1x2x8xf32>, tensor<3xi32>) -> tensor<1x8x2xf32>
 // CHECK: %[[S:.+]] = "tosa.const"() <{value = dense<{{\[\[}}0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00], [1.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<2x4xf32>}>
-// CHECK: %[[L:.+]] = tern.linear %[[T]], %[[S]] : tensor<1x8x2xf32>, tensor<2x4xf32> -> tensor<1x8x4xf32>
+// CHECK: %[[L:.+]] = tern.linear %[[T]], %[[S]] {tern.derived_weight} : tensor<1x8x2xf32>, tensor<2x4xf32> -> tensor<1x8x4xf32>
 // CHECK: %[[G:.+]] = tosa.transpose %[[L]], %{{.+}} : (tensor<1x8x4xf32>, tensor<3xi32>) -> tensor<1x4x8xf32>
 // CHECK: return %{{.+}}, %[[G]]
 func.func @cls(%x: tensor<1x4x8xf32> {tern.trainable}) -> tensor<1x2x8xf32> {
