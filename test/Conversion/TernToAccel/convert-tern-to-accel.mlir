@@ -5,7 +5,9 @@
 // M = 40 in row blocks of 32 + 8, N = 24 in column blocks of 16 + 8, K = 16
 // in two slices of 8 accumulated in the accumulator scratchpad, then
 // converted to bf16, biased with a broadcast row and stored.
-// CHECK-LABEL: memref.global "private" constant @__tern_constant : memref<16x24xbf16> = dense<5.000000e-01>
+// The weight of a model linear is a frozen weight (the program's weight
+// table, --weight-noise).
+// CHECK-LABEL: memref.global "private" constant @__tern_constant : memref<16x24xbf16> = dense<5.000000e-01> {accel.frozen_weight}
 // CHECK-LABEL: func @linear
 // CHECK-SAME: (%[[X:.+]]: memref<40x16xbf16>, %[[B:.+]]: memref<24xbf16>) -> memref<40x24xbf16>
 // CHECK: %[[W:.+]] = memref.get_global @__tern_constant
