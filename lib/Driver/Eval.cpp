@@ -115,10 +115,9 @@ int64_t argmax(ArrayRef<double> v) {
 
 } // namespace
 
-Expected<EvalResult> tern::evaluateProgram(const rt::program::ProgramImage &image,
-                                           StringRef dir, int64_t limit,
-                                           double weightNoise,
-                                           uint64_t noiseSeed) {
+Expected<EvalResult>
+tern::evaluateProgram(const rt::program::ProgramImage &image, StringRef dir,
+                      int64_t limit, double weightNoise, uint64_t noiseSeed) {
   if (image.inputs.size() != 1 || image.outputs.size() != 1)
     return evalError("tern eval handles models with one input and one "
                      "output; this one has " +

@@ -43,8 +43,8 @@ Error inspectProgram(StringRef path, bool withDisasm, raw_ostream &os) {
   uint64_t weightValues = 0;
   for (const program::TensorDesc &w : P.weights)
     weightValues += w.numElements();
-  os << "  frozen weights: " << P.weights.size() << " tensors, "
-     << weightValues << " values (--weight-noise)\n";
+  os << "  frozen weights: " << P.weights.size() << " tensors, " << weightValues
+     << " values (--weight-noise)\n";
   auto tensors = [&](StringRef title,
                      const std::vector<program::TensorDesc> &list) {
     os << title << ":\n";

@@ -180,8 +180,7 @@ Error Session::setWeightNoise(double sigma, uint64_t seed) {
         "linear weights, or compiled before the program file listed them)");
   for (const program::TensorDesc &w : loaded->weights)
     if (w.dtype != DType::BF16 && w.dtype != DType::F32 &&
-        w.dtype != DType::I8 &&
-        w.dtype != DType::I4 && w.dtype != DType::I6)
+        w.dtype != DType::I8 && w.dtype != DType::I4 && w.dtype != DType::I6)
       return createStringError(inconvertibleErrorCode(),
                                "--weight-noise: weight '%s' has dtype %s "
                                "(bf16, f32 or int8/6/4 expected)",
@@ -225,11 +224,10 @@ Session::run(const StringMap<io::Tensor> &inputs, uint64_t maxInstructions,
     if (!noiseCached || cachedDraw != noiseDraw) {
       std::vector<sim::NoisyWeight> weights;
       for (const program::TensorDesc &w : P.weights)
-        weights.push_back(
-            {M.dramBytes().data() + w.dramOffset, w.numElements(),
-             w.dtype == DType::BF16  ? sim::NoisyWeight::BF16
-             : w.dtype == DType::F32 ? sim::NoisyWeight::F32
-                                     : sim::NoisyWeight::Int});
+        weights.push_back({M.dramBytes().data() + w.dramOffset, w.numElements(),
+                           w.dtype == DType::BF16  ? sim::NoisyWeight::BF16
+                           : w.dtype == DType::F32 ? sim::NoisyWeight::F32
+                                                   : sim::NoisyWeight::Int});
       sim::applyWeightNoise(weights, noiseSigma, noiseSeed, noiseDraw);
       noisyWeights.clear();
       for (const program::TensorDesc &w : P.weights) {
@@ -244,7 +242,6 @@ Session::run(const StringMap<io::Tensor> &inputs, uint64_t maxInstructions,
                     noisyWeights[i].data(), noisyWeights[i].size());
     }
   }
-
 
   for (const auto &entry : inputs) {
     bool known = false;

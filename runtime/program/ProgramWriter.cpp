@@ -49,9 +49,9 @@ std::vector<uint8_t> serialize(const ProgramImage &p) {
   auto weights = tensors(p.weights);
   auto tname = fbb.CreateString(p.targetName);
   auto tjson = fbb.CreateString(p.targetJson);
-  auto root = fb::CreateProgram(fbb, kFormatVersion, tname, tjson, p.dramSize,
-                                code, constants, inputs, outputs, debug,
-                                weights);
+  auto root =
+      fb::CreateProgram(fbb, kFormatVersion, tname, tjson, p.dramSize, code,
+                        constants, inputs, outputs, debug, weights);
   fb::FinishProgramBuffer(fbb, root);
   return std::vector<uint8_t>(fbb.GetBufferPointer(),
                               fbb.GetBufferPointer() + fbb.GetSize());

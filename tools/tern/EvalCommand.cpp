@@ -91,8 +91,8 @@ Error runEval() {
   outs() << "model: " << input << "\ntarget: " << image->targetName
          << ", precision: " << precision << ", program: "
          << image->code.size() << " instructions\n";
-  auto result = tern::evaluateProgram(*image, dataset, limit,
-                                       weightNoise, noiseSeed);
+  auto result =
+      tern::evaluateProgram(*image, dataset, limit, weightNoise, noiseSeed);
   if (!result)
     return result.takeError();
   tern::printEvalResult(*result, outs());

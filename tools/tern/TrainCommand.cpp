@@ -39,7 +39,8 @@ cl::opt<double> weightNoise(
     cl::value_desc("SIGMA"), cl::init(0), cl::sub(trainCmd));
 cl::opt<uint64_t> noiseSeed("noise-seed",
                             cl::desc("Seed of the weight noise (default 0)"),
-                            cl::value_desc("S"), cl::init(0), cl::sub(trainCmd));
+                            cl::value_desc("S"), cl::init(0),
+                            cl::sub(trainCmd));
 cl::opt<bool> noisePerStep(
     "noise-per-step",
     cl::desc("Draw fresh weight noise every step (noise-aware training); "

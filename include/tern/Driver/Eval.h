@@ -56,11 +56,10 @@ struct EvalResult {
 
 /// Runs `image` on up to `limit` samples (0: all) of `datasetDir`, with
 /// `weightNoise` on its frozen weights (Session::setWeightNoise).
-llvm::Expected<EvalResult> evaluateProgram(const rt::program::ProgramImage &image,
-                                           llvm::StringRef datasetDir,
-                                           int64_t limit,
-                                           double weightNoise = 0,
-                                           uint64_t noiseSeed = 0);
+llvm::Expected<EvalResult>
+evaluateProgram(const rt::program::ProgramImage &image,
+                llvm::StringRef datasetDir, int64_t limit,
+                double weightNoise = 0, uint64_t noiseSeed = 0);
 
 void printEvalResult(const EvalResult &result, llvm::raw_ostream &os);
 

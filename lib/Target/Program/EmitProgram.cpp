@@ -131,11 +131,11 @@ private:
         desc.name = global.getSymName().str();
         desc.shape.assign(global.getType().getShape().begin(),
                           global.getType().getShape().end());
-        desc.dtype = element.isSignlessInteger() &&
-                             element.getIntOrFloatBitWidth() <= 8
-                         ? rtp::DType::I8
-                         : element.isBF16() ? rtp::DType::BF16
-                                            : rtp::DType::F32;
+        desc.dtype =
+            element.isSignlessInteger() && element.getIntOrFloatBitWidth() <= 8
+                ? rtp::DType::I8
+            : element.isBF16() ? rtp::DType::BF16
+                               : rtp::DType::F32;
         desc.dramOffset = address.getInt();
         if (element.isBF16() || element.isF32() ||
             (element.isSignlessInteger() &&

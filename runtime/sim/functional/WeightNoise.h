@@ -1,4 +1,5 @@
-//===- WeightNoise.h - Gaussian device variation on frozen weights -*- C++ -*-===//
+//===- WeightNoise.h - Gaussian device variation on frozen weights -*- C++
+//-*-===//
 //
 // The ReRAM device-variation model of `tern run/eval/train --weight-noise`:
 // every element w of a frozen weight tensor becomes

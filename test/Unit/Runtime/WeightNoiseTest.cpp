@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/program/Program.h"
 #include "runtime/sim/functional/WeightNoise.h"
+#include "runtime/program/Program.h"
 #include "runtime/sim/functional/kernels/BF16.h"
 
 #include "gtest/gtest.h"
@@ -120,9 +120,9 @@ TEST(WeightNoise, DeterministicPerSeedAndDraw) {
   EXPECT_EQ(w, base);
   // Two tensors in one call get independent draws.
   std::vector<uint8_t> a = base, b = base;
-  applyWeightNoise({{a.data(), n, NoisyWeight::BF16},
-                    {b.data(), n, NoisyWeight::BF16}},
-                   0.05, 5, 0);
+  applyWeightNoise(
+      {{a.data(), n, NoisyWeight::BF16}, {b.data(), n, NoisyWeight::BF16}},
+      0.05, 5, 0);
   EXPECT_NE(a, b);
 }
 
@@ -155,9 +155,9 @@ TEST(WeightNoise, ProgramFileCarriesTheWeightTable) {
   w.dramOffset = 128;
   img.weights.push_back(w);
   std::vector<uint8_t> bytes = program::serialize(img);
-  auto p = program::LoadedProgram::loadBuffer(llvm::MemoryBuffer::getMemBufferCopy(
-      llvm::StringRef(reinterpret_cast<const char *>(bytes.data()),
-                      bytes.size())));
+  auto p = program::LoadedProgram::loadBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(
+          reinterpret_cast<const char *>(bytes.data()), bytes.size())));
   ASSERT_TRUE(!!p) << llvm::toString(p.takeError());
   ASSERT_EQ((*p)->weights.size(), 1u);
   EXPECT_EQ((*p)->weights[0].name, "w0");

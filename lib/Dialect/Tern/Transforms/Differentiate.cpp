@@ -118,8 +118,8 @@ public:
     auto shape =
         llvm::to_vector(cast<RankedTensorType>(x.getType()).getShape());
     shape.back() = cast<RankedTensorType>(weight.getType()).getDimSize(1);
-    auto linear = b.create<LinearOp>(loc, type(shape), x, weight, bias,
-                                     Precision::f32);
+    auto linear =
+        b.create<LinearOp>(loc, type(shape), x, weight, bias, Precision::f32);
     // Not a weight of the model: excluded from the program's frozen-weight
     // table (tern::accel::kDerivedWeightAttr, --weight-noise).
     linear->setAttr("tern.derived_weight", b.getUnitAttr());
