@@ -61,9 +61,8 @@ integerGemm(Operation *op, Value lhs, Value rhs, Value result, double scale,
     SmallVector<float> scales;
     for (double s : perAxis.getScales())
       scales.push_back(static_cast<float>(s));
-    g.columnScales = makeBf16Global(rewriter, op,
-                                    {int64_t(scales.size())}, scales,
-                                    "__tern_column_scales");
+    g.columnScales = makeBf16Global(rewriter, op, {int64_t(scales.size())},
+                                    scales, "__tern_column_scales");
     return std::make_pair(g, l.getScale() * scale);
   }
   auto r = quantizedElement(rhs);
@@ -168,38 +167,12 @@ bool onCrossbars(const IntegerGemm &g, Value x, Value w) {
   if (!we.isSignlessInteger(8) && !we.isSignlessInteger(6) &&
       !we.isSignlessInteger(4))
     return false;
-  Value root = w;
-  while (Operation *def = root.getDefiningOp()) {
-    if (auto view = dyn_cast<ViewLikeOpInterface>(def)) {
-      root = view.getViewSource();
-      continue;
-    }
-    break;
-  }
-  auto get = root.getDefiningOp<memref::GetGlobalOp>();
-  if (!get)
-    return false;
-  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
-      get, get.getNameAttr());
-  return global && global.getConstant();
+  return static_cast<bool>(accel::constantGlobalBehindViews(w));
 }
 
 /// The constant memref.global a weight operand views, if any.
 memref::GlobalOp constantWeightGlobal(Value w) {
-  Value root = w;
-  while (Operation *def = root.getDefiningOp()) {
-    if (auto view = dyn_cast<ViewLikeOpInterface>(def)) {
-      root = view.getViewSource();
-      continue;
-    }
-    break;
-  }
-  auto get = root.getDefiningOp<memref::GetGlobalOp>();
-  if (!get)
-    return nullptr;
-  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
-      get, get.getNameAttr());
-  return global && global.getConstant() ? global : nullptr;
+  return accel::constantGlobalBehindViews(w);
 }
 
 struct LinearLowering : OpConversionPattern<LinearOp> {
@@ -225,8 +198,8 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
         rewriter.modifyOpInPlace(global, [&] {
           global->setAttr(kFrozenWeightAttr, rewriter.getUnitAttr());
         });
-    Value out = tb.allocDram(resultType.getShape(),
-                             resultType.getElementType());
+    Value out =
+        tb.allocDram(resultType.getShape(), resultType.getElementType());
     Value outMatrix = tb.asMatrix(out);
     auto xType = cast<MemRefType>(x.getType());
     int64_t m = xType.getDimSize(0), k = xType.getDimSize(1),
@@ -258,12 +231,12 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
         bias = *narrowed;
       }
     }
-    emitGemmBlocks(tb, x, 0, outMatrix, 0, m, k, n, scale, bias, tiles,
-                   [&](int64_t k0, int64_t kr, int64_t n0, int64_t nr) {
-                     return tb.load(tb.block(w, k0, n0, kr, nr),
-                                    MemorySpace::wgt);
-                   },
-                   nullptr, integer);
+    emitGemmBlocks(
+        tb, x, 0, outMatrix, 0, m, k, n, scale, bias, tiles,
+        [&](int64_t k0, int64_t kr, int64_t n0, int64_t nr) {
+          return tb.load(tb.block(w, k0, n0, kr, nr), MemorySpace::wgt);
+        },
+        nullptr, integer);
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -309,16 +282,16 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     // Row-major [batch..., rows, cols] buffers viewed as [batch*rows, cols].
     Value lhs = tb.asMatrix(adaptor.getLhs());
     Value rhs = tb.asMatrix(adaptor.getRhs());
-    Value out = tb.allocDram(resultType.getShape(),
-                             resultType.getElementType());
+    Value out =
+        tb.allocDram(resultType.getShape(), resultType.getElementType());
     Value outMatrix = tb.asMatrix(out);
     Type rhsElement = cast<MemRefType>(rhs.getType()).getElementType();
     ArrayRef<int64_t> outShape = resultType.getShape();
     double scale = op.getScale().convertToDouble();
     std::optional<IntegerGemm> integer;
     if (quantizedElement(op.getLhs())) {
-      auto g = integerGemm(op, op.getLhs(), op.getRhs(), op.getResult(),
-                           scale, quant, rewriter);
+      auto g = integerGemm(op, op.getLhs(), op.getRhs(), op.getResult(), scale,
+                           quant, rewriter);
       if (failed(g))
         return failure();
       integer = g->first;
@@ -338,14 +311,14 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
             offset += idx * maskStrides[d];
         }
         bool rowBroadcast = maskShape[rank - 2] == 1;
-        loadMask = [&, offset, rowBroadcast](int64_t m0, int64_t mr,
-                                             int64_t n0, int64_t nr) {
+        loadMask = [&, offset, rowBroadcast](int64_t m0, int64_t mr, int64_t n0,
+                                             int64_t nr) {
           if (rowBroadcast)
             return tb.loadBroadcast(tb.rawView(mask, offset, {n}, {1}), n0, mr,
                                     nr, MemorySpace::act);
-          return tb.load(tb.rawView(mask, offset + m0 * n + n0, {mr, nr},
-                                    {n, 1}),
-                         MemorySpace::act);
+          return tb.load(
+              tb.rawView(mask, offset + m0 * n + n0, {mr, nr}, {n, 1}),
+              MemorySpace::act);
         };
       }
       emitGemmBlocks(
@@ -356,15 +329,15 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
                              MemorySpace::wgt);
             // B = R^T with R [n, k] row-major: row kk of the [kr x nr]
             // weight tile is column k0 + kk of R's rows n0..n0+nr.
-            Value tile =
-                tb.allocTile({kr, nr}, rhsElement, MemorySpace::wgt);
+            Value tile = tb.allocTile({kr, nr}, rhsElement, MemorySpace::wgt);
             for (int64_t kk = 0; kk < kr; ++kk) {
               Value row = rewriter.create<memref::SubViewOp>(
                   op.getLoc(),
-                  cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
-                      {nr}, cast<MemRefType>(tile.getType()),
-                      ArrayRef<int64_t>{kk, 0}, ArrayRef<int64_t>{1, nr},
-                      ArrayRef<int64_t>{1, 1})),
+                  cast<MemRefType>(
+                      memref::SubViewOp::inferRankReducedResultType(
+                          {nr}, cast<MemRefType>(tile.getType()),
+                          ArrayRef<int64_t>{kk, 0}, ArrayRef<int64_t>{1, nr},
+                          ArrayRef<int64_t>{1, 1})),
                   tile, ArrayRef<int64_t>{kk, 0}, ArrayRef<int64_t>{1, nr},
                   ArrayRef<int64_t>{1, 1});
               rewriter.create<DmaLoadOp>(
@@ -388,6 +361,6 @@ void tern::populateMatrixOpLoweringPatterns(TypeConverter &converter,
                                             RewritePatternSet &patterns,
                                             const TileSizes &tiles,
                                             const QuantLowering &quant) {
-  patterns.add<LinearLowering, MatMulLowering>(
-      converter, patterns.getContext(), tiles, quant);
+  patterns.add<LinearLowering, MatMulLowering>(converter, patterns.getContext(),
+                                               tiles, quant);
 }

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tern/Dialect/Accel/IR/AccelOps.h"
+#include "tern/Dialect/Accel/IR/BufferView.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
@@ -22,8 +23,7 @@ namespace {
 /// The DMA engine copies 1-D or 2-D blocks: the scratchpad side is a
 /// contiguous block, the DRAM side any static strided view whose rows are
 /// contiguous (a rank-1 view may have any stride: each element is a row).
-LogicalResult verifyDmaShapes(Operation *op, MemRefType dram,
-                              MemRefType spad) {
+LogicalResult verifyDmaShapes(Operation *op, MemRefType dram, MemRefType spad) {
   if (dram.getRank() < 1 || dram.getRank() > 2)
     return op->emitOpError("DMA tiles must have rank 1 or 2");
   if (!memref::isStaticShapeAndContiguousRowMajor(spad))
@@ -94,20 +94,18 @@ LogicalResult DmaGatherOp::verify() {
     return emitOpError("gathers rows of a rank-2 table into a rank-2 tile "
                        "by a rank-1 index vector");
   if (!indices.getElementType().isSignlessInteger(32))
-    return emitOpError("indices must be i32, got ")
-           << indices.getElementType();
+    return emitOpError("indices must be i32, got ") << indices.getElementType();
   if (indices.getDimSize(0) != target.getDimSize(0))
-    return emitOpError("has ")
-           << indices.getDimSize(0) << " indices for "
-           << target.getDimSize(0) << " tile rows";
+    return emitOpError("has ") << indices.getDimSize(0) << " indices for "
+                               << target.getDimSize(0) << " tile rows";
   if (table.getDimSize(1) != target.getDimSize(1))
     return emitOpError("table rows have ")
            << table.getDimSize(1) << " elements, the tile rows "
            << target.getDimSize(1);
   SmallVector<int64_t> strides;
   int64_t offset;
-  if (failed(getStridesAndOffset(table, strides, offset)) ||
-      strides[1] != 1 || strides[0] != table.getDimSize(1))
+  if (failed(getStridesAndOffset(table, strides, offset)) || strides[1] != 1 ||
+      strides[0] != table.getDimSize(1))
     return emitOpError("the table must be contiguous");
   if (!indices.getLayout().isIdentity() || !target.getLayout().isIdentity())
     return emitOpError("the index vector and the tile must be contiguous");
@@ -151,9 +149,9 @@ LogicalResult ConvertOp::verify() {
   if (in.getShape() != out.getShape())
     return emitOpError("input and result shapes must match");
   Type a = in.getElementType(), b = out.getElementType();
-  bool toBf16 = b.isBF16() && (a.isF32() || a.isSignlessInteger(8) ||
-                               a.isSignlessInteger(16) ||
-                               a.isSignlessInteger(32));
+  bool toBf16 =
+      b.isBF16() && (a.isF32() || a.isSignlessInteger(8) ||
+                     a.isSignlessInteger(16) || a.isSignlessInteger(32));
   bool toInt8 = a.isBF16() && b.isSignlessInteger(8);
   if (!toBf16 && !toInt8)
     return emitOpError("unsupported conversion ")
@@ -168,12 +166,10 @@ LogicalResult RequantOp::verify() {
   Type a = getInput().getType().getElementType(),
        b = getResult().getType().getElementType();
   bool tataa = getVariant() == RequantVariant::tataa;
-  if (!b.isSignlessInteger(8) ||
-      !a.isSignlessInteger(tataa ? 16 : 32))
-    return emitOpError("expects ")
-           << (tataa ? "i16" : "i32") << " -> i8 for <"
-           << stringifyRequantVariant(getVariant()) << ">, got " << a
-           << " -> " << b;
+  if (!b.isSignlessInteger(8) || !a.isSignlessInteger(tataa ? 16 : 32))
+    return emitOpError("expects ") << (tataa ? "i16" : "i32") << " -> i8 for <"
+                                   << stringifyRequantVariant(getVariant())
+                                   << ">, got " << a << " -> " << b;
   // Field widths of cfg.requant and of each variant's datapath.
   int64_t maxMultiplier = tataa ? 0xFFFF
                           : getVariant() == RequantVariant::swifttron
@@ -216,8 +212,8 @@ LogicalResult GeluOp::verify() {
 }
 
 /// The integer SFU kernels read and write i32 tiles.
-static LogicalResult verifyIntSfu(Operation *op, MemRefType in,
-                                  MemRefType out, ArrayRef<int32_t> params,
+static LogicalResult verifyIntSfu(Operation *op, MemRefType in, MemRefType out,
+                                  ArrayRef<int32_t> params,
                                   unsigned numParams) {
   if (!in.getElementType().isSignlessInteger(32) ||
       !out.getElementType().isSignlessInteger(32))
@@ -266,8 +262,8 @@ LogicalResult RequantWideOp::verify() {
     return emitOpError("expects an i8, i16 or i32 input, got ") << a;
   unsigned want = getBits() <= 8 ? 8 : 32;
   if (!b.isSignlessInteger(want))
-    return emitOpError("expects an i") << want << " result for " << getBits()
-                                       << " bits, got " << b;
+    return emitOpError("expects an i")
+           << want << " result for " << getBits() << " bits, got " << b;
   if (getShift() > 63)
     return emitOpError("shift must be 0..63");
   return success();
@@ -344,19 +340,7 @@ LogicalResult XbarGemmOp::verify() {
            << "; the crossbars take i8 inputs, i8/i6/i4 weights and an i32 "
               "accumulator";
   // The crossbars hold pretrained weights: a view of a constant global.
-  Value root = getWeights();
-  while (Operation *def = root.getDefiningOp()) {
-    if (auto view = dyn_cast<ViewLikeOpInterface>(def)) {
-      root = view.getViewSource();
-      continue;
-    }
-    break;
-  }
-  auto get = root.getDefiningOp<memref::GetGlobalOp>();
-  auto global = get ? SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
-                          *this, get.getNameAttr())
-                    : memref::GlobalOp();
-  if (!global || !global.getConstant())
+  if (!constantGlobalBehindViews(getWeights()))
     return emitOpError("weights must be a view of a constant memref.global "
                        "(the crossbars hold pretrained weights)");
   return success();
@@ -377,8 +361,7 @@ LogicalResult NonZeroMapOp::verify() {
 LogicalResult TokenScoreOp::verify() {
   MemRefType in = getProbs().getType(), out = getScores().getType();
   Type e = in.getElementType();
-  if (in.getRank() != 2 ||
-      !(e.isSignlessInteger(8) || e.isSignlessInteger(32)))
+  if (in.getRank() != 2 || !(e.isSignlessInteger(8) || e.isSignlessInteger(32)))
     return emitOpError("probs must be a rank-2 i8 or i32 tile, got ") << in;
   if (in.getDimSize(0) > 63)
     return emitOpError("scores at most 63 rows at once, got ")

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 using namespace tern::accel;
@@ -77,4 +78,22 @@ std::optional<int64_t> tern::accel::rootAddress(Value root) {
   if (auto address = def->getAttrOfType<IntegerAttr>(kAddressAttr))
     return address.getInt();
   return std::nullopt;
+}
+
+mlir::memref::GlobalOp
+tern::accel::constantGlobalBehindViews(mlir::Value view) {
+  mlir::Value root = view;
+  while (mlir::Operation *def = root.getDefiningOp()) {
+    auto viewOp = llvm::dyn_cast<mlir::ViewLikeOpInterface>(def);
+    if (!viewOp)
+      break;
+    root = viewOp.getViewSource();
+  }
+  auto get = root.getDefiningOp<mlir::memref::GetGlobalOp>();
+  if (!get)
+    return nullptr;
+  auto global =
+      mlir::SymbolTable::lookupNearestSymbolFrom<mlir::memref::GlobalOp>(
+          get, get.getNameAttr());
+  return global && global.getConstant() ? global : nullptr;
 }

@@ -13,6 +13,7 @@
 
 #include "tern/Dialect/Accel/IR/AccelDialect.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -24,8 +25,6 @@ inline constexpr llvm::StringLiteral kAddressAttr = "accel.address";
 inline constexpr llvm::StringLiteral kArgAddressesAttr = "accel.arg_addresses";
 /// Module attribute: DRAM bytes the program needs.
 inline constexpr llvm::StringLiteral kDramSizeAttr = "accel.dram_size";
-/// Module attribute: highest byte used in each scratchpad (dictionary keyed
-/// by memory space name).
 /// memref.global attribute (convert-tern-to-accel): the constant is a frozen
 /// base weight, the weight of one of the model's tern.linear ops; the
 /// emitter lists these in the program's weight table (--weight-noise).
@@ -34,6 +33,8 @@ inline constexpr llvm::StringLiteral kFrozenWeightAttr = "accel.frozen_weight";
 /// by the pass (an all-ones reduction, a selection, a transposed copy), not
 /// a weight of the model, so it is no frozen weight.
 inline constexpr llvm::StringLiteral kDerivedWeightAttr = "tern.derived_weight";
+/// Module attribute: highest byte used in each scratchpad (dictionary keyed
+/// by memory space name).
 inline constexpr llvm::StringLiteral kScratchpadUseAttr =
     "accel.scratchpad_use";
 
@@ -56,6 +57,10 @@ unsigned elementBytes(mlir::Type type);
 /// Follows view ops back to the root buffer. Fails on a view whose layout is
 /// not static strided, or a root that is not an alloc, argument or global.
 mlir::FailureOr<BufferView> resolveView(mlir::Value view);
+
+/// The constant memref.global that `view` (through any chain of view ops)
+/// reads, i.e. a pretrained weight, or null when its root is anything else.
+mlir::memref::GlobalOp constantGlobalBehindViews(mlir::Value view);
 
 /// The byte address of `root` assigned by accel-allocate-buffers, if any.
 std::optional<int64_t> rootAddress(mlir::Value root);
