@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
+#include "NoiseFlags.h"
 #include "QuantFlags.h"
 
 #include "tern/Driver/Compile.h"
@@ -62,14 +63,7 @@ cl::opt<std::string>
                          "float32 .npy file"),
                 cl::value_desc("file.npy"), cl::sub(evalCmd));
 
-cl::opt<double> weightNoise(
-    "weight-noise",
-    cl::desc("Gaussian noise on the frozen base weights: std SIGMA times "
-             "each weight tensor's max |w| (device variation; default 0)"),
-    cl::value_desc("SIGMA"), cl::init(0), cl::sub(evalCmd));
-cl::opt<uint64_t> noiseSeed("noise-seed",
-                            cl::desc("Seed of the weight noise (default 0)"),
-                            cl::value_desc("S"), cl::init(0), cl::sub(evalCmd));
+tern::tool::NoiseFlags noise(evalCmd);
 
 Error runEval() {
   if (Error e = tern::checkPrecisionPolicy(precision))
@@ -92,7 +86,7 @@ Error runEval() {
          << ", precision: " << precision << ", program: "
          << image->code.size() << " instructions\n";
   auto result =
-      tern::evaluateProgram(*image, dataset, limit, weightNoise, noiseSeed);
+      tern::evaluateProgram(*image, dataset, limit, noise.sigma, noise.seed);
   if (!result)
     return result.takeError();
   tern::printEvalResult(*result, outs());

@@ -1,6 +1,7 @@
 //===- RunCommand.cpp - `tern run` options ----------------------------------===//
 
 #include "Commands.h"
+#include "NoiseFlags.h"
 
 #include "runtime/driver/Driver.h"
 
@@ -66,14 +67,7 @@ cl::opt<unsigned> cores("cores",
                                  "bandwidth shared); default 1"),
                         cl::init(1), cl::sub(runCmd));
 
-cl::opt<double> weightNoise(
-    "weight-noise",
-    cl::desc("Gaussian noise on the frozen base weights: std SIGMA times "
-             "each weight tensor's max |w| (device variation; default 0)"),
-    cl::value_desc("SIGMA"), cl::init(0), cl::sub(runCmd));
-cl::opt<uint64_t> noiseSeed("noise-seed",
-                            cl::desc("Seed of the weight noise (default 0)"),
-                            cl::value_desc("S"), cl::init(0), cl::sub(runCmd));
+tern::tool::NoiseFlags noise(runCmd);
 
 tern::tool::RegisterCommand reg(runCmd, []() -> Error {
   tern::rt::driver::RunConfig cfg;
@@ -104,8 +98,8 @@ tern::tool::RegisterCommand reg(runCmd, []() -> Error {
   cfg.maxDramMiB = maxDramMiB;
   cfg.threads = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
   cfg.scalar = scalar;
-  cfg.weightNoise = weightNoise;
-  cfg.noiseSeed = noiseSeed;
+  cfg.weightNoise = noise.sigma;
+  cfg.noiseSeed = noise.seed;
   cfg.quiet = quiet;
   return tern::rt::driver::runProgram(cfg, errs());
 });

@@ -1,6 +1,7 @@
 //===- TrainCommand.cpp - `tern train` options ---------------------------===//
 
 #include "Commands.h"
+#include "NoiseFlags.h"
 
 #include "runtime/driver/Driver.h"
 
@@ -32,15 +33,7 @@ cl::opt<unsigned> threads("threads", cl::desc("Host threads for GEMM"),
 cl::opt<bool> quiet("quiet", cl::desc("No progress on stderr"),
                     cl::sub(trainCmd));
 
-cl::opt<double> weightNoise(
-    "weight-noise",
-    cl::desc("Gaussian noise on the frozen base weights: std SIGMA times "
-             "each weight tensor's max |w| (device variation; default 0)"),
-    cl::value_desc("SIGMA"), cl::init(0), cl::sub(trainCmd));
-cl::opt<uint64_t> noiseSeed("noise-seed",
-                            cl::desc("Seed of the weight noise (default 0)"),
-                            cl::value_desc("S"), cl::init(0),
-                            cl::sub(trainCmd));
+tern::tool::NoiseFlags noise(trainCmd);
 cl::opt<bool> noisePerStep(
     "noise-per-step",
     cl::desc("Draw fresh weight noise every step (noise-aware training); "
@@ -56,8 +49,8 @@ tern::tool::RegisterCommand reg(trainCmd, []() -> Error {
   cfg.steps = steps;
   cfg.threads = threads ? threads : 1;
   cfg.quiet = quiet;
-  cfg.weightNoise = weightNoise;
-  cfg.noiseSeed = noiseSeed;
+  cfg.weightNoise = noise.sigma;
+  cfg.noiseSeed = noise.seed;
   cfg.noisePerStep = noisePerStep;
   return tern::rt::driver::trainProgram(cfg, errs());
 });
