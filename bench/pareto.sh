@@ -3,7 +3,7 @@
 # and energy of every policy on the zoo's Fashion-MNIST ViTs
 # (docs/Benchmarks.md, "Pareto").
 #   bench/pareto.sh [TARGET] [MODEL...]   (default: tern-edge vit_fmnist vit_relu)
-# Env: TEST_LIMIT (test images, default 1000; the split is built on demand
+# Env: REQUANT (see below), TEST_LIMIT (test images, default 1000; the split is built on demand
 # from apt's dataset-fashion-mnist), CALIB_LIMIT (calibration images of
 # test/models/zoo/fmnist-calib the observers see, default 32), CALIB_SAMPLES
 # (default 16, what `auto` measures its error on and the error column uses).
@@ -25,6 +25,10 @@ models=${*:-vit_fmnist vit_relu}
 test_limit=${TEST_LIMIT:-1000}
 calib_n=${CALIB_SAMPLES:-16}
 calib_limit=${CALIB_LIMIT:-32}
+# REQUANT: a requantization variant other than the target's (e.g. ibert on
+# tataa-u280, whose int16 partial sums overflow on these models).
+requant=()
+[ -z "${REQUANT:-}" ] || requant=(--requant "$REQUANT")
 tern="$root/build/bin/tern"
 py=/usr/bin/python3
 calib="$root/test/models/zoo/fmnist-calib"
@@ -49,7 +53,7 @@ row() { # model label compile-args... [-- eval-args...]
   local m=$1 label=$2
   shift 2
   local zoo="$root/test/models/zoo/$m" c=() comp=() ev=() seen=0 a
-  [ "$label" = bf16 ] || c=(--calib "$calib" --calib-limit "$calib_limit")
+  [ "$label" = bf16 ] || c=(--calib "$calib" --calib-limit "$calib_limit" "${requant[@]}")
   for a in "$@"; do
     if [ "$a" = -- ]; then seen=1; elif [ $seen = 0 ]; then comp+=("$a"); else ev+=("$a"); fi
   done
