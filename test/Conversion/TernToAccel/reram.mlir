@@ -1,5 +1,7 @@
 // RUN: tern-opt %s --convert-tern-to-accel="tile-m=4 tile-n=4 tile-k=8 reram=true reram-tile-n=8" | FileCheck %s
 // RUN: tern-opt %s --convert-tern-to-accel="tile-m=4 tile-n=4 tile-k=8" | FileCheck %s --check-prefix=SYSTOLIC
+// RUN: not tern-opt %s --convert-tern-to-accel="reram=true reram-tile-n=0" 2>&1 | FileCheck %s --check-prefix=TILEN
+// TILEN: error: convert-tern-to-accel: reram-tile-n must be > 0
 
 // The ReRAM tier (reram=true): a quantized linear with constant weights
 // multiplies on the crossbars against DRAM views of its weight blocks (no

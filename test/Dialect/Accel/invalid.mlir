@@ -494,3 +494,11 @@ func.func @requant_wide_result(%a: memref<4x8xi32, #accel.space<act>>, %d: memre
   accel.requant_wide %a, %d multiplier 1073741824 shift 30 bits 8 : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
   return
 }
+
+// -----
+
+func.func @dma_gather_indices(%t: memref<100x8xbf16>, %i: memref<4xi64, #accel.space<vec>>, %y: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.dma_gather' op indices must be i32, got 'i64'}}
+  accel.dma_gather %t[%i], %y : memref<100x8xbf16>, memref<4xi64, #accel.space<vec>>, memref<4x8xbf16, #accel.space<act>>
+  return
+}

@@ -105,3 +105,16 @@ func.func @gather_rt(%x: tensor<1x4x8xf32> {tern.trainable}, %i: tensor<1x1xi32>
 // RUN:   -pass-pipeline='builtin.module(func.func(tern-differentiate{sgd-lr=-1}))' \
 // RUN:   2>&1 | FileCheck %s --check-prefix=LR
 // LR: error: tern-differentiate: sgd-lr must not be negative (got -1.000000e+00)
+
+// -----
+
+// Tests that a function of several blocks is refused (the reverse sweep
+// walks one block).
+// CHECK: error: tern-differentiate: needs a function with one block
+func.func @two_blocks(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<16x16xf32>
+  %q = tern.linear %x, %w : tensor<4x16xf32>, tensor<16x16xf32> -> tensor<4x16xf32> loc("/q/Gemm")
+  return %q : tensor<4x16xf32>
+^bb1:
+  return %x : tensor<4x16xf32>
+}

@@ -4,6 +4,9 @@
 // RUN: not tern-opt %s -split-input-file \
 // RUN:   -pass-pipeline='builtin.module(func.func(tern-insert-lora{rank=0 targets=q}))' \
 // RUN:   2>&1 | FileCheck %s --check-prefix=RANK0
+// RUN: not tern-opt %s -split-input-file \
+// RUN:   -pass-pipeline='builtin.module(func.func(tern-insert-lora{rank=2 targets=q,,v}))' \
+// RUN:   2>&1 | FileCheck %s --check-prefix=EMPTY
 
 // Tests that a rank above min(d_in, d_out) names the layer and its sizes,
 // and that nothing is changed.
@@ -42,3 +45,4 @@ func.func @quantized(%x: tensor<4x16x!q8>) -> tensor<4x16xf32> {
 }
 
 // RANK0: error: tern-insert-lora: rank must be at least 1
+// EMPTY: error: tern-insert-lora: empty target in 'targets'
