@@ -23,6 +23,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 using namespace llvm;
 
@@ -68,9 +69,46 @@ struct Samples {
   uint64_t count = 0;
 };
 
+/// Class indices (integers, one per label row: shape [N] or [N, rows...])
+/// as the one-hot rows a train step's `label` input takes (its last axis is
+/// the classes), e.g. the zoo's labels.npy for CE. Nullopt when the file is
+/// not integer or its size does not fit that reading.
+std::optional<Expected<Samples>> oneHot(const io::Tensor &t, StringRef path,
+                                        const program::TensorDesc &label) {
+  bool integer = t.type == io::ElemType::I8 || t.type == io::ElemType::U8 ||
+                 t.type == io::ElemType::I16 || t.type == io::ElemType::I32 ||
+                 t.type == io::ElemType::I64;
+  if (!integer || label.shape.empty() || label.shape.back() < 2 ||
+      t.shape.empty() || t.shape[0] <= 0)
+    return std::nullopt;
+  uint64_t width = static_cast<uint64_t>(label.shape.back());
+  uint64_t rows = label.numElements() / width;
+  uint64_t count = static_cast<uint64_t>(t.shape[0]);
+  if (t.numElements() != count * rows)
+    return std::nullopt;
+  auto classes = io::toInt64(t, path);
+  if (!classes)
+    return Expected<Samples>(classes.takeError());
+  Samples s;
+  s.count = count;
+  s.values.assign(count * rows * width, 0.0f);
+  for (uint64_t i = 0; i < classes->size(); ++i) {
+    int64_t c = (*classes)[i];
+    if (c < 0 || static_cast<uint64_t>(c) >= width)
+      return Expected<Samples>(trainError(path + ": class index " + Twine(c) +
+                                          " at position " + Twine(i) +
+                                          " is outside the " + Twine(width) +
+                                          " classes of the program's "
+                                          "input '" +
+                                          label.name + "'"));
+    s.values[i * width + static_cast<uint64_t>(c)] = 1.0f;
+  }
+  return Expected<Samples>(std::move(s));
+}
+
 Expected<Samples> readSamples(StringRef dir, StringRef file,
-                              const program::TensorDesc &input,
-                              StringRef role) {
+                              const program::TensorDesc &input, StringRef role,
+                              bool classIndices = false) {
   SmallString<256> path(dir);
   sys::path::append(path, file);
   if (!sys::fs::exists(path))
@@ -79,10 +117,13 @@ Expected<Samples> readSamples(StringRef dir, StringRef file,
   auto t = io::readNpy(path);
   if (!t)
     return t.takeError();
+  uint64_t per = input.numElements();
+  if (classIndices)
+    if (auto classes = oneHot(*t, path, input))
+      return std::move(*classes);
   auto v = floats(*t, path);
   if (!v)
     return v.takeError();
-  uint64_t per = input.numElements();
   if (t->shape.empty() || t->shape[0] <= 0 ||
       v->size() % static_cast<uint64_t>(t->shape[0]) != 0 ||
       v->size() / static_cast<uint64_t>(t->shape[0]) != per)
@@ -149,7 +190,8 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
   if (!inputs)
     return inputs.takeError();
   auto labels = readSamples(cfg.dataset, "labels.npy", *label,
-                            "the labels training needs");
+                            "the labels training needs",
+                            /*classIndices=*/true);
   if (!labels)
     return labels.takeError();
   if (inputs->count != labels->count)
