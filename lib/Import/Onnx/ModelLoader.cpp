@@ -116,11 +116,18 @@ OwningOpRef<ModuleOp> importModel(onnx::ModelProto &model, StringRef path,
 
   // Every graph output must be computed by something: libonnx's checker
   // does not ask, and its version converter dereferences the producer.
+  // Every graph input must be a tensor: libonnx's shape inference reads a
+  // map or sequence input's tensor type as if it were there (SEGV).
   {
     llvm::StringSet<> defined;
     const onnx::GraphProto &graph = model.graph();
-    for (const auto &input : graph.input())
+    for (const auto &input : graph.input()) {
+      if (!input.type().has_tensor_type())
+        return reportError(
+            emitError(NameLoc::get(StringAttr::get(&ctx, input.name())))
+            << "graph input '" << input.name() << "' is not a tensor");
       defined.insert(input.name());
+    }
     for (const auto &init : graph.initializer())
       defined.insert(init.name());
     for (const auto &node : graph.node())
@@ -128,10 +135,9 @@ OwningOpRef<ModuleOp> importModel(onnx::ModelProto &model, StringRef path,
         defined.insert(out);
     for (const auto &output : graph.output())
       if (!defined.contains(output.name()))
-        return reportError(emitError(NameLoc::get(
-                               StringAttr::get(&ctx, output.name())))
-                           << "graph output '" << output.name()
-                           << "' is never computed");
+        return reportError(
+            emitError(NameLoc::get(StringAttr::get(&ctx, output.name())))
+            << "graph output '" << output.name() << "' is never computed");
   }
 
   GraphImporter importer(model, options, path, ctx);
