@@ -542,4 +542,64 @@ def TernDifferentiate : Pass<"tern-differentiate", "::mlir::func::FuncOp"> {
   ];
 }
 
+def TernApplyOptimizer : Pass<"tern-apply-optimizer", "::mlir::func::FuncOp"> {
+  let summary = "Append an optimizer update (SGD or Adam) to a train step";
+  let description = [{
+    Consumes a train step that `tern-differentiate` (without `sgd-lr`)
+    wrote: results `loss | probs`, then `grad_<param>` for every argument
+    marked `tern.trainable`, in argument order. Replaces every gradient by
+    the updated parameter, named like the parameter (`onnx.name`), so a
+    driver feeds each step's outputs back as the next step's inputs.
+
+    - `optimizer=sgd`: `p - lr * g` (the same operators as
+      `tern-differentiate{sgd-lr=...}`).
+    - `optimizer=adam`: adds, after the existing arguments, the state
+      `adam_m_<param>` and `adam_v_<param>` of every parameter (its shape,
+      zero before the first step) and two `tensor<1x1xf32>` bias
+      corrections `adam_c1 = 1 / (1 - beta1^t)` and
+      `adam_c2 = 1 / (1 - beta2^t)` that the driver computes for step `t`
+      (1, 2, ...), so the program does not depend on the step. It returns
+      the updated parameters, then the new `adam_m_*`, then the new
+      `adam_v_*`, named like the state inputs:
+
+      ```
+      m' = m + (1 - beta1) (g - m)
+      v' = v + (1 - beta2) (g g - v)
+      p' = p - lr (c1 m') rsqrt(c2 v' + eps^2)
+      ```
+
+      The moments are updated in the "m + (1 - beta) (g - m)" form because
+      `beta2 = 0.999` rounds to 1 in a bf16 constant register while
+      `1 - beta2` does not. The denominator is `sqrt(v_hat + eps^2)`
+      (`tosa.rsqrt`, the SFU's `bsfu.isqrt`) instead of PyTorch's
+      `sqrt(v_hat) + eps`: the ISA has no square root or division, and the
+      two agree when `v_hat >> eps^2` and differ by at most a factor
+      `sqrt(2)` when `sqrt(v_hat)` is `eps`. The products with the run-time
+      scalars work on the state reshaped to `[numel, 1]` (the vector unit
+      broadcasts one row). The state lives in bf16 between steps, like the
+      parameters.
+
+    The function gets the string attribute `tern.optimizer`
+    (`adam lr=... beta1=... beta2=... eps=...` or `sgd lr=...`), which the
+    program file carries for `tern train`.
+
+    Errors (nothing is changed): an unknown optimizer; `lr` not positive;
+    `beta1` or `beta2` outside `[0, 1)`; `eps` not positive; a function
+    that is not a gradient train step (no `tern.loss`, already updated, or
+    results that do not match the trainable arguments).
+  }];
+  let dependentDialects = ["::tern::TernDialect", "::mlir::tosa::TosaDialect"];
+  let options = [
+    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",
+           "sgd or adam">,
+    Option<"lr", "lr", "double", /*default=*/"0.01", "Learning rate">,
+    Option<"beta1", "beta1", "double", /*default=*/"0.9",
+           "Adam: decay of the first moment, in [0, 1)">,
+    Option<"beta2", "beta2", "double", /*default=*/"0.999",
+           "Adam: decay of the second moment, in [0, 1)">,
+    Option<"eps", "eps", "double", /*default=*/"1e-8",
+           "Adam: epsilon (> 0), added in quadrature to sqrt(v_hat)">,
+  ];
+}
+
 #endif // TERN_PASSES_TD

@@ -191,6 +191,15 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
     diff.loss = options.finetune.loss;
     diff.sgdLr = options.finetune.sgdLr;
     pm.addNestedPass<func::FuncOp>(createTernDifferentiate(diff));
+    if (options.finetune.adam.enabled) {
+      TernApplyOptimizerOptions opt;
+      opt.optimizer = "adam";
+      opt.lr = options.finetune.adam.lr;
+      opt.beta1 = options.finetune.adam.beta1;
+      opt.beta2 = options.finetune.adam.beta2;
+      opt.eps = options.finetune.adam.eps;
+      pm.addNestedPass<func::FuncOp>(createTernApplyOptimizer(opt));
+    }
   }
   TernSelectPrecisionOptions select;
   select.policy = policy == "tataa"      ? PrecisionPolicy::tataa

@@ -45,6 +45,8 @@ Error inspectProgram(StringRef path, bool withDisasm, raw_ostream &os) {
     weightValues += w.numElements();
   os << "  frozen weights: " << P.weights.size() << " tensors, " << weightValues
      << " values (--weight-noise)\n";
+  if (!P.optimizer.empty())
+    os << "optimizer: " << P.optimizer << " (tern train)\n";
   auto tensors = [&](StringRef title,
                      const std::vector<program::TensorDesc> &list) {
     os << title << ":\n";

@@ -137,6 +137,53 @@ Expected<Samples> readSamples(StringRef dir, StringRef file,
   return s;
 }
 
+/// Adam's part of a train step's interface (tern-apply-optimizer
+/// optimizer=adam): the state inputs `adam_m_*` / `adam_v_*` (zero before
+/// the first step, then fed back like the parameters) and the per-step bias
+/// corrections `adam_c1 = 1 / (1 - beta1^t)`, `adam_c2 = 1 / (1 - beta2^t)`,
+/// with the betas from the program's optimizer record.
+struct AdamInputs {
+  bool enabled = false;
+  double beta1 = 0, beta2 = 0;
+  const program::TensorDesc *c1 = nullptr, *c2 = nullptr;
+  std::vector<const program::TensorDesc *> state;
+
+  static bool isState(StringRef name) {
+    return name.starts_with("adam_m_") || name.starts_with("adam_v_");
+  }
+  static bool isCorrection(StringRef name) {
+    return name == "adam_c1" || name == "adam_c2";
+  }
+
+  /// Reads the betas from e.g. "adam lr=0.001 beta1=0.9 beta2=0.999 ...".
+  Error parse(StringRef record, StringRef program) {
+    SmallVector<StringRef> items;
+    record.split(items, ' ', -1, /*KeepEmpty=*/false);
+    bool has1 = false, has2 = false;
+    for (StringRef item : items) {
+      auto [k, v] = item.split('=');
+      if (k == "beta1")
+        has1 = !v.getAsDouble(beta1);
+      else if (k == "beta2")
+        has2 = !v.getAsDouble(beta2);
+    }
+    if (!has1 || !has2 || !(beta1 >= 0 && beta1 < 1) ||
+        !(beta2 >= 0 && beta2 < 1))
+      return trainError(program + ": its optimizer record '" + record +
+                        "' has no valid beta1 and beta2");
+    enabled = true;
+    return Error::success();
+  }
+
+  /// Binds the bias corrections of step t (1-based).
+  void bind(StringMap<io::Tensor> &bound, uint64_t t) const {
+    float c1v = static_cast<float>(1.0 / (1.0 - std::pow(beta1, double(t))));
+    float c2v = static_cast<float>(1.0 / (1.0 - std::pow(beta2, double(t))));
+    bound[c1->name] = makeF32(c1->shape, &c1v);
+    bound[c2->name] = makeF32(c2->shape, &c2v);
+  }
+};
+
 } // namespace
 
 Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
@@ -168,9 +215,20 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
     outputNames.insert(d.name);
   const program::TensorDesc *data = nullptr, *label = nullptr;
   std::vector<const program::TensorDesc *> params;
+  AdamInputs adam;
+  if (StringRef(P.optimizer).starts_with("adam"))
+    if (Error e = adam.parse(P.optimizer, cfg.program))
+      return e;
   for (const auto &d : P.inputs) {
     if (d.name == "label")
       label = &d;
+    else if (adam.enabled && d.name == "adam_c1" && d.numElements() == 1)
+      adam.c1 = &d;
+    else if (adam.enabled && d.name == "adam_c2" && d.numElements() == 1)
+      adam.c2 = &d;
+    else if (adam.enabled && AdamInputs::isState(d.name) &&
+             outputNames.contains(d.name))
+      adam.state.push_back(&d);
     else if (outputNames.contains(d.name))
       params.push_back(&d);
     else if (data)
@@ -185,6 +243,11 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
                                     "'label' input, one data input and "
                                     "parameters returned under their input "
                                     "names (tern-differentiate sgd-lr=...)");
+  if (adam.enabled && (!adam.c1 || !adam.c2 || adam.state.empty()))
+    return trainError(cfg.program +
+                      " is not an Adam train step: it needs the inputs "
+                      "'adam_c1', 'adam_c2' ([1, 1]) and the adam_m_* / "
+                      "adam_v_* state (tern-apply-optimizer optimizer=adam)");
 
   auto inputs = readSamples(cfg.dataset, "inputs.npy", *data, "the inputs");
   if (!inputs)
@@ -217,11 +280,17 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
                         io::shapeString(p->shape));
     bound[p->name] = makeF32(p->shape, v->data());
   }
+  // Adam's state starts at zero.
+  for (const program::TensorDesc *s : adam.state)
+    bound[s->name] =
+        makeF32(s->shape, std::vector<float>(s->numElements(), 0.0f).data());
 
   if (!cfg.quiet)
     log << "tern train: program=" << cfg.program << " target=" << P.targetName
         << " samples=" << inputs->count << " steps=" << cfg.steps
         << " parameters=" << params.size();
+  if (!cfg.quiet && adam.enabled)
+    log << " optimizer=" << P.optimizer;
   if (!cfg.quiet && cfg.weightNoise > 0)
     log << " weight-noise=" << format("%g", cfg.weightNoise)
         << " seed=" << cfg.noiseSeed
@@ -240,6 +309,8 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
     bound[label->name] = makeF32(label->shape, target.data());
     if (cfg.noisePerStep)
       (*session)->setNoiseDraw(step + 1);
+    if (adam.enabled)
+      adam.bind(bound, step + 1);
     auto outputs = (*session)->run(bound);
     if (!outputs)
       return trainError(cfg.program + ": step " + Twine(step) + ": " +

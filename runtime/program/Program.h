@@ -63,6 +63,8 @@ struct ProgramImage {
   /// Frozen base weights: constant weight tensors of the model's linear
   /// layers (the target of --weight-noise); see Program.fbs.
   std::vector<TensorDesc> weights;
+  /// A train step's optimizer ("adam lr=.. beta1=.. ..."); see Program.fbs.
+  std::string optimizer;
 };
 
 /// Packs values (each must fit \p bits as a signed integer) per Program.fbs.
@@ -103,6 +105,7 @@ public:
   std::vector<TensorDesc> inputs, outputs;
   std::vector<DebugEntry> debug;
   std::vector<TensorDesc> weights;
+  std::string optimizer;
   uint64_t fileSize() const { return buffer->getBufferSize(); }
 
   /// Copies the whole program (constant bytes included) into an image.

@@ -152,6 +152,8 @@ LoadedProgram::loadBuffer(std::unique_ptr<MemoryBuffer> buf) {
     return std::move(e);
   if (Error e = readTensors(root->weights(), p->weights))
     return std::move(e);
+  if (root->optimizer())
+    p->optimizer = root->optimizer()->str();
   if (const auto *dbg = root->debug())
     for (unsigned i = 0; i < dbg->size(); ++i)
       p->debug.push_back({dbg->Get(i)->insn(),
@@ -186,6 +188,7 @@ ProgramImage LoadedProgram::toImage() const {
   img.outputs = outputs;
   img.debug = debug;
   img.weights = weights;
+  img.optimizer = optimizer;
   return img;
 }
 

@@ -49,9 +49,12 @@ std::vector<uint8_t> serialize(const ProgramImage &p) {
   auto weights = tensors(p.weights);
   auto tname = fbb.CreateString(p.targetName);
   auto tjson = fbb.CreateString(p.targetJson);
+  flatbuffers::Offset<flatbuffers::String> optimizer;
+  if (!p.optimizer.empty())
+    optimizer = fbb.CreateString(p.optimizer);
   auto root =
       fb::CreateProgram(fbb, kFormatVersion, tname, tjson, p.dramSize, code,
-                        constants, inputs, outputs, debug, weights);
+                        constants, inputs, outputs, debug, weights, optimizer);
   fb::FinishProgramBuffer(fbb, root);
   return std::vector<uint8_t>(fbb.GetBufferPointer(),
                               fbb.GetBufferPointer() + fbb.GetSize());

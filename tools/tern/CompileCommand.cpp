@@ -15,6 +15,8 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <cstdio>
+
 using namespace llvm;
 
 namespace {
@@ -69,21 +71,45 @@ cl::opt<std::string> loss("loss",
                           cl::sub(compileCmd));
 cl::opt<std::string> optimizer("optimizer",
                                cl::desc("With --finetune: sgd (default; the "
-                                        "step returns updated adapters) or "
-                                        "none (it returns gradients)"),
+                                        "step returns updated adapters), "
+                                        "adam (updated adapters and Adam "
+                                        "state) or none (it returns "
+                                        "gradients)"),
                                cl::sub(compileCmd));
 cl::opt<double> lr("lr",
-                   cl::desc("With --finetune: SGD learning rate "
-                            "(default 0.01)"),
+                   cl::desc("With --finetune: learning rate (default 0.01 "
+                            "for sgd, 0.001 for adam)"),
                    cl::sub(compileCmd));
+cl::opt<double> beta1("beta1",
+                      cl::desc("With --optimizer adam: first-moment decay, in "
+                               "[0, 1) (default 0.9)"),
+                      cl::sub(compileCmd));
+cl::opt<double> beta2("beta2",
+                      cl::desc("With --optimizer adam: second-moment decay, "
+                               "in [0, 1) (default 0.999)"),
+                      cl::sub(compileCmd));
+cl::opt<double> eps("eps",
+                    cl::desc("With --optimizer adam: epsilon, > 0, added in "
+                             "quadrature (default 1e-8)"),
+                    cl::sub(compileCmd));
+
+std::string gNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%g", v);
+  return buf;
+}
 
 Error finetuneOptions(tern::CompileOptions &options) {
   auto fail = [](const Twine &msg) {
     return createStringError(inconvertibleErrorCode(), "%s", msg.str().c_str());
   };
+  bool adamOptions = beta1.getNumOccurrences() ||
+                     beta2.getNumOccurrences() || eps.getNumOccurrences();
   if (finetune.empty()) {
-    if (!loss.empty() || !optimizer.empty() || lr.getNumOccurrences())
-      return fail("--loss, --optimizer and --lr need --finetune");
+    if (!loss.empty() || !optimizer.empty() || lr.getNumOccurrences() ||
+        adamOptions)
+      return fail("--loss, --optimizer, --lr, --beta1, --beta2 and --eps "
+                  "need --finetune");
     return Error::success();
   }
   if (Error e = tern::parseFinetuneSpec(finetune, options))
@@ -96,16 +122,37 @@ Error finetuneOptions(tern::CompileOptions &options) {
     return fail("--loss must be mse or ce, not '" + l + "'");
   options.finetune.loss = l;
   std::string opt = optimizer.empty() ? "sgd" : optimizer.getValue();
-  if (opt == "adam")
-    return fail("--optimizer adam is not implemented yet (sgd or none)");
-  if (opt != "sgd" && opt != "none")
-    return fail("--optimizer must be sgd or none, not '" + opt + "'");
+  if (opt != "sgd" && opt != "adam" && opt != "none")
+    return fail("--optimizer must be sgd, adam or none, not '" + opt + "'");
   if (opt == "none" && lr.getNumOccurrences())
-    return fail("--lr needs --optimizer sgd");
-  double rate = lr.getNumOccurrences() ? lr.getValue() : 0.01;
-  if (opt == "sgd" && !(rate > 0 && rate < 1e6))
+    return fail("--lr needs --optimizer sgd or adam");
+  if (opt != "adam" && adamOptions)
+    return fail("--beta1, --beta2 and --eps need --optimizer adam");
+  double rate = lr.getNumOccurrences() ? lr.getValue()
+                : opt == "adam"        ? 1e-3
+                                       : 0.01;
+  if (opt != "none" && !(rate > 0 && rate < 1e6))
     return fail("--lr must be a positive number");
   options.finetune.sgdLr = opt == "sgd" ? rate : 0.0;
+  if (opt == "adam") {
+    auto &adam = options.finetune.adam;
+    adam.enabled = true;
+    adam.lr = rate;
+    if (beta1.getNumOccurrences())
+      adam.beta1 = beta1;
+    if (beta2.getNumOccurrences())
+      adam.beta2 = beta2;
+    if (eps.getNumOccurrences())
+      adam.eps = eps;
+    if (!(adam.beta1 >= 0 && adam.beta1 < 1))
+      return fail("--beta1 must be in [0, 1), not " + gNumber(adam.beta1));
+    if (!(adam.beta2 >= 0 && adam.beta2 < 1))
+      return fail("--beta2 must be in [0, 1), not " + gNumber(adam.beta2));
+    if (!(adam.eps >= 1.1e-19 && adam.eps < 1e6))
+      return fail("--eps must be a positive number of at least 1.1e-19, "
+                  "not " +
+                  gNumber(adam.eps));
+  }
   return Error::success();
 }
 

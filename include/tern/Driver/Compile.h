@@ -101,6 +101,11 @@ struct CompileOptions {
     unsigned seed = 0;
     std::string loss = "mse"; ///< mse | ce
     double sgdLr = 0;         ///< > 0: SGD update; 0: gradients
+    /// Adam (tern-apply-optimizer) when `adam` is set; then sgdLr is 0.
+    struct Adam {
+      bool enabled = false;
+      double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+    } adam;
   } finetune;
 };
 

@@ -380,6 +380,19 @@ struct ReluLowering : RowLowering<ReluOp> {
   }
 };
 
+/// tosa.rsqrt on bf16: the SFU's magic inverse square root (bsfu.isqrt, one
+/// Newton step), e.g. Adam's denominator (tern-apply-optimizer).
+struct RsqrtLowering : RowLowering<tosa::RsqrtOp> {
+  using RowLowering::RowLowering;
+  bool elementwise() const override { return true; }
+  Value buildBlock(tosa::RsqrtOp op, OpAdaptor, TileBuilder &tb,
+                   ArrayRef<Value> in, int64_t, int64_t) const override {
+    Value out = newTileLike(tb, in[0]);
+    tb.builder().create<accel::RsqrtOp>(op.getLoc(), in[0], out);
+    return out;
+  }
+};
+
 /// tosa.clamp without an upper bound (an exported ReLU): max(x, min).
 struct ClampLowering : RowLowering<tosa::ClampOp> {
   using RowLowering::RowLowering;
@@ -538,7 +551,7 @@ void tern::populateRowOpLoweringPatterns(TypeConverter &converter,
                                          RewritePatternSet &patterns,
                                          const TileSizes &tiles) {
   patterns.add<SoftmaxLowering, GeluLowering, ReluLowering, AddLowering,
-               LayerNormLowering, ClampLowering,
+               LayerNormLowering, ClampLowering, RsqrtLowering,
                RequantizeLowering<tern::RequantizeOp>,
                RequantizeLowering<mq::QuantizeCastOp>>(converter,
                                                  patterns.getContext(), tiles);

@@ -235,7 +235,7 @@ private:
               tosa::ConcatOp, tosa::GatherOp, tosa::CastOp, tosa::TileOp,
               tosa::SelectOp, tosa::AddOp, tosa::SubOp,
               tosa::MulOp, tosa::MaximumOp, tosa::Conv2DOp, tosa::ClampOp,
-              tosa::ReduceSumOp, mlir::quant::QuantizeCastOp,
+              tosa::ReduceSumOp, tosa::RsqrtOp, mlir::quant::QuantizeCastOp,
               mlir::quant::DequantizeCastOp, mlir::quant::StorageCastOp>(op))
         return;
       if (op->getDialect() &&

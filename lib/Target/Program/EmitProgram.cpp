@@ -85,6 +85,8 @@ public:
     func::FuncOp entry = findEntry();
     if (!entry)
       return failure();
+    if (auto opt = entry->getAttrOfType<StringAttr>("tern.optimizer"))
+      image.optimizer = opt.str();
     if (failed(emitConstants()) || failed(emitSignature(entry)))
       return failure();
     for (Operation &op : entry.getBody().front())
@@ -490,6 +492,10 @@ private:
         })
         .Case<GeluOp>([&](GeluOp o) {
           return emitRowKernel(o, "rsfu.gelu", o.getInput(), o.getResult(),
+                               std::nullopt);
+        })
+        .Case<RsqrtOp>([&](RsqrtOp o) {
+          return emitRowKernel(o, "bsfu.isqrt", o.getInput(), o.getResult(),
                                std::nullopt);
         })
         .Case<LayerNormOp>([&](LayerNormOp o) {

@@ -194,6 +194,14 @@ func.func @gelu_rank(%a: memref<8xbf16, #accel.space<act>>) {
 
 // -----
 
+func.func @rsqrt_type(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.rsqrt' op operands must be bf16 tiles, got 'i32' -> 'bf16'}}
+  accel.rsqrt %a, %d : memref<4x8xi32, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
 func.func @layer_norm_epsilon(%a: memref<4x8xbf16, #accel.space<act>>) {
   // expected-error @+1 {{'accel.layer_norm' op epsilon must be non-negative}}
   accel.layer_norm %a, %a epsilon -1.0 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>

@@ -59,6 +59,8 @@ func.func @vector_and_sfu(%a: memref<4x8xbf16, #accel.space<act>>,
   accel.layer_norm %a, %a epsilon 1.0e-5 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
   // CHECK: accel.gelu
   accel.gelu %a, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.rsqrt
+  accel.rsqrt %a, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
   // CHECK: accel.push <load> to <compute>
   accel.push <load> to <compute>
   // CHECK: accel.pop <load> to <compute>

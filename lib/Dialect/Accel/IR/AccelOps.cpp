@@ -211,6 +211,11 @@ LogicalResult GeluOp::verify() {
                              getResult().getType());
 }
 
+LogicalResult RsqrtOp::verify() {
+  return verifyBf16RowKernel(*this, getInput().getType(),
+                             getResult().getType());
+}
+
 /// The integer SFU kernels read and write i32 tiles.
 static LogicalResult verifyIntSfu(Operation *op, MemRefType in, MemRefType out,
                                   ArrayRef<int32_t> params,
