@@ -579,6 +579,18 @@ def TernApplyOptimizer : Pass<"tern-apply-optimizer", "::mlir::func::FuncOp"> {
       broadcasts one row). The state lives in bf16 between steps, like the
       parameters.
 
+    With `accumulate` (gradient accumulation, `tern train --batch B`), the
+    step also takes `grad_acc_<param>` (the sum of the gradients of the
+    batch's earlier samples, zero for the first) and `grad_scale`
+    (`tensor<1x1xf32>`, `1 / B`), feeds the optimizer
+    `(grad_acc + g) * grad_scale` instead of `g`, and returns
+    `grad_acc + g` as `grad_acc_<param>` after everything else. A driver
+    runs the step once per sample of the batch with the parameters and
+    optimizer state of the batch's start, and keeps the updated
+    parameters and state of the batch's last sample only: one update from
+    the batch's mean gradient, on the accelerator, and one program for any
+    batch size.
+
     The function gets the string attribute `tern.optimizer`
     (`adam lr=... beta1=... beta2=... eps=...` or `sgd lr=...`), which the
     program file carries for `tern train`.
@@ -599,6 +611,9 @@ def TernApplyOptimizer : Pass<"tern-apply-optimizer", "::mlir::func::FuncOp"> {
            "Adam: decay of the second moment, in [0, 1)">,
     Option<"eps", "eps", "double", /*default=*/"1e-8",
            "Adam: epsilon (> 0), added in quadrature to sqrt(v_hat)">,
+    Option<"accumulate", "accumulate", "bool", /*default=*/"false",
+           "Gradient accumulation over a batch: grad_acc_<param> and "
+           "grad_scale inputs, the running sums as extra results">,
   ];
 }
 

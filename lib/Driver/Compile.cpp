@@ -189,15 +189,17 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createTernInsertLora(lora));
     TernDifferentiateOptions diff;
     diff.loss = options.finetune.loss;
-    diff.sgdLr = options.finetune.sgdLr;
+    bool sgdPass = options.finetune.accumulate && options.finetune.sgdLr > 0;
+    diff.sgdLr = sgdPass ? 0.0 : options.finetune.sgdLr;
     pm.addNestedPass<func::FuncOp>(createTernDifferentiate(diff));
-    if (options.finetune.adam.enabled) {
+    if (options.finetune.adam.enabled || sgdPass) {
       TernApplyOptimizerOptions opt;
-      opt.optimizer = "adam";
-      opt.lr = options.finetune.adam.lr;
+      opt.optimizer = sgdPass ? "sgd" : "adam";
+      opt.lr = sgdPass ? options.finetune.sgdLr : options.finetune.adam.lr;
       opt.beta1 = options.finetune.adam.beta1;
       opt.beta2 = options.finetune.adam.beta2;
       opt.eps = options.finetune.adam.eps;
+      opt.accumulate = options.finetune.accumulate;
       pm.addNestedPass<func::FuncOp>(createTernApplyOptimizer(opt));
     }
   }

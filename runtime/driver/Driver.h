@@ -71,6 +71,9 @@ struct TrainConfig {
   std::string params;    ///< DIR with <parameter>.npy initial values
   std::string outputDir; ///< trained parameters and losses.npy
   unsigned steps = 1;
+  /// Samples per update (gradient accumulation; needs a step compiled with
+  /// --grad-accumulation when > 1).
+  unsigned batch = 1;
   unsigned threads = 1;
   bool quiet = false;
   /// Weight noise as RunConfig's; with `noisePerStep` every step draws a

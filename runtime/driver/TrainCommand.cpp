@@ -184,6 +184,27 @@ struct AdamInputs {
   }
 };
 
+/// Gradient accumulation (tern-apply-optimizer accumulate): the running sums
+/// `grad_acc_*` (zero at a batch's start, fed back within the batch) and
+/// `grad_scale` = 1 / B.
+struct AccumulationInputs {
+  bool enabled = false;
+  const program::TensorDesc *scale = nullptr;
+  std::vector<const program::TensorDesc *> accs;
+
+  bool isAccumulator(StringRef name) const {
+    return llvm::any_of(
+        accs, [&](const program::TensorDesc *d) { return d->name == name; });
+  }
+  void start(StringMap<io::Tensor> &bound, uint64_t batch) const {
+    for (const program::TensorDesc *a : accs)
+      bound[a->name] =
+          makeF32(a->shape, std::vector<float>(a->numElements(), 0.0f).data());
+    float s = static_cast<float>(1.0 / double(batch));
+    bound[scale->name] = makeF32(scale->shape, &s);
+  }
+};
+
 } // namespace
 
 Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
@@ -216,12 +237,22 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
   const program::TensorDesc *data = nullptr, *label = nullptr;
   std::vector<const program::TensorDesc *> params;
   AdamInputs adam;
+  AccumulationInputs accum;
+  for (const auto &d : P.inputs)
+    if (d.name == "grad_scale" && d.numElements() == 1)
+      accum.scale = &d;
+  accum.enabled = accum.scale != nullptr;
   if (StringRef(P.optimizer).starts_with("adam"))
     if (Error e = adam.parse(P.optimizer, cfg.program))
       return e;
   for (const auto &d : P.inputs) {
     if (d.name == "label")
       label = &d;
+    else if (accum.enabled && &d == accum.scale)
+      continue;
+    else if (accum.enabled && StringRef(d.name).starts_with("grad_acc_") &&
+             outputNames.contains(d.name))
+      accum.accs.push_back(&d);
     else if (adam.enabled && d.name == "adam_c1" && d.numElements() == 1)
       adam.c1 = &d;
     else if (adam.enabled && d.name == "adam_c2" && d.numElements() == 1)
@@ -243,6 +274,14 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
                                     "'label' input, one data input and "
                                     "parameters returned under their input "
                                     "names (tern-differentiate sgd-lr=...)");
+  if (cfg.batch == 0)
+    return trainError("--batch must be at least 1");
+  if (cfg.batch > 1 && !accum.enabled)
+    return trainError("--batch " + Twine(cfg.batch) +
+                      " needs a train step "
+                      "that accumulates gradients (tern compile "
+                      "--grad-accumulation); " +
+                      cfg.program + " has no 'grad_scale' input");
   if (adam.enabled && (!adam.c1 || !adam.c2 || adam.state.empty()))
     return trainError(cfg.program +
                       " is not an Adam train step: it needs the inputs "
@@ -291,6 +330,8 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
         << " parameters=" << params.size();
   if (!cfg.quiet && adam.enabled)
     log << " optimizer=" << P.optimizer;
+  if (!cfg.quiet && cfg.batch > 1)
+    log << " batch=" << cfg.batch;
   if (!cfg.quiet && cfg.weightNoise > 0)
     log << " weight-noise=" << format("%g", cfg.weightNoise)
         << " seed=" << cfg.noiseSeed
@@ -299,57 +340,79 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
     log << '\n';
 
   uint64_t perData = data->numElements(), perLabel = label->numElements();
+  uint64_t batch = cfg.batch;
   std::vector<float> losses;
   for (unsigned step = 0; step < cfg.steps; ++step) {
-    uint64_t s = step % inputs->count;
-    std::vector<float> target(labels->values.begin() + s * perLabel,
-                              labels->values.begin() + (s + 1) * perLabel);
-    bound[data->name] =
-        makeF32(data->shape, inputs->values.data() + s * perData);
-    bound[label->name] = makeF32(label->shape, target.data());
     if (cfg.noisePerStep)
       (*session)->setNoiseDraw(step + 1);
     if (adam.enabled)
       adam.bind(bound, step + 1);
-    auto outputs = (*session)->run(bound);
-    if (!outputs)
-      return trainError(cfg.program + ": step " + Twine(step) + ": " +
-                        toString(outputs.takeError()));
-    auto first = floats((*outputs)[0], "output '" + P.outputs[0].name + "'");
-    if (!first)
-      return first.takeError();
+    if (accum.enabled)
+      accum.start(bound, batch);
+    // One update per batch: every sample runs the step from the batch's
+    // parameters and state; only the last sample's updates are kept.
     double loss = 0;
-    if (crossEntropy) {
-      // -sum(t log p) / rows over the last axis (the ISA has no log).
-      uint64_t cols =
-          P.outputs[0].shape.empty() ? 1 : P.outputs[0].shape.back();
-      for (size_t i = 0; i < first->size(); ++i)
-        if (target[i] != 0)
-          loss -= target[i] * std::log(std::max((*first)[i], 1e-30f));
-      loss /= double(first->size() / std::max<uint64_t>(cols, 1));
-    } else {
-      loss = (*first)[0];
+    uint64_t first = 0;
+    for (uint64_t k = 0; k < batch; ++k) {
+      uint64_t s = (uint64_t(step) * batch + k) % inputs->count;
+      if (k == 0)
+        first = s;
+      std::vector<float> target(labels->values.begin() + s * perLabel,
+                                labels->values.begin() + (s + 1) * perLabel);
+      bound[data->name] =
+          makeF32(data->shape, inputs->values.data() + s * perData);
+      bound[label->name] = makeF32(label->shape, target.data());
+      auto outputs = (*session)->run(bound);
+      if (!outputs)
+        return trainError(cfg.program + ": step " + Twine(step) + ": " +
+                          toString(outputs.takeError()));
+      auto out0 = floats((*outputs)[0], "output '" + P.outputs[0].name + "'");
+      if (!out0)
+        return out0.takeError();
+      double sampleLoss = 0;
+      if (crossEntropy) {
+        // -sum(t log p) / rows over the last axis (the ISA has no log).
+        uint64_t cols =
+            P.outputs[0].shape.empty() ? 1 : P.outputs[0].shape.back();
+        for (size_t i = 0; i < out0->size(); ++i)
+          if (target[i] != 0)
+            sampleLoss -= target[i] * std::log(std::max((*out0)[i], 1e-30f));
+        sampleLoss /= double(out0->size() / std::max<uint64_t>(cols, 1));
+      } else {
+        sampleLoss = (*out0)[0];
+      }
+      loss += sampleLoss / double(batch);
+      bool last = k + 1 == batch;
+      for (size_t i = 1; i < P.outputs.size(); ++i)
+        if (bound.count(P.outputs[i].name) &&
+            (last || accum.isAccumulator(P.outputs[i].name)))
+          bound[P.outputs[i].name] = std::move((*outputs)[i]);
     }
     if (!std::isfinite(loss))
       return trainError("step " + Twine(step + 1) +
                         ": the loss is not finite; lower the learning rate");
     losses.push_back(static_cast<float>(loss));
-    if (!cfg.quiet)
-      log << "step " << step + 1 << "/" << cfg.steps << ": sample " << s
-          << ", loss " << format("%.6f", loss) << '\n';
-    for (size_t i = 1; i < P.outputs.size(); ++i)
-      if (bound.count(P.outputs[i].name))
-        bound[P.outputs[i].name] = std::move((*outputs)[i]);
+    if (!cfg.quiet) {
+      log << "step " << step + 1 << "/" << cfg.steps << ": sample " << first;
+      if (batch > 1)
+        log << " .. " << (first + batch - 1) % inputs->count << " (batch "
+            << batch << ", mean loss)";
+      log << ", loss " << format("%.6f", loss) << '\n';
+    }
   }
 
   // Time and energy are the same every step (a static program).
   timing::TimingReport report =
       timing::simulate((*session)->decodedCode(), (*session)->preset(), {});
-  if (!cfg.quiet)
-    log << "tern train: per step " << report.cycles << " cycles ("
-        << format("%.1f", report.microseconds()) << " us), "
-        << format("%.3f", report.energyPj() / 1e6) << " uJ on " << P.targetName
-        << '\n';
+  if (!cfg.quiet) {
+    log << "tern train: per step " << report.cycles * batch << " cycles ("
+        << format("%.1f", report.microseconds() * double(batch)) << " us), "
+        << format("%.3f", report.energyPj() * double(batch) / 1e6) << " uJ on "
+        << P.targetName;
+    if (batch > 1)
+      log << " (" << batch << " samples of " << report.cycles << " cycles)";
+    log << '\n';
+  }
 
   if (!cfg.outputDir.empty()) {
     if (std::error_code ec = sys::fs::create_directories(cfg.outputDir))

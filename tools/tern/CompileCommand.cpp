@@ -88,6 +88,11 @@ cl::opt<double> beta2("beta2",
                       cl::desc("With --optimizer adam: second-moment decay, "
                                "in [0, 1) (default 0.999)"),
                       cl::sub(compileCmd));
+cl::opt<bool> gradAccumulation(
+    "grad-accumulation",
+    cl::desc("With --finetune and --optimizer sgd or adam: a step that "
+             "accumulates gradients over a batch (tern train --batch B)"),
+    cl::sub(compileCmd));
 cl::opt<double> eps("eps",
                     cl::desc("With --optimizer adam: epsilon, > 0, added in "
                              "quadrature (default 1e-8)"),
@@ -103,13 +108,13 @@ Error finetuneOptions(tern::CompileOptions &options) {
   auto fail = [](const Twine &msg) {
     return createStringError(inconvertibleErrorCode(), "%s", msg.str().c_str());
   };
-  bool adamOptions = beta1.getNumOccurrences() ||
-                     beta2.getNumOccurrences() || eps.getNumOccurrences();
+  bool adamOptions = beta1.getNumOccurrences() || beta2.getNumOccurrences() ||
+                     eps.getNumOccurrences();
   if (finetune.empty()) {
     if (!loss.empty() || !optimizer.empty() || lr.getNumOccurrences() ||
-        adamOptions)
-      return fail("--loss, --optimizer, --lr, --beta1, --beta2 and --eps "
-                  "need --finetune");
+        adamOptions || gradAccumulation)
+      return fail("--loss, --optimizer, --lr, --beta1, --beta2, --eps and "
+                  "--grad-accumulation need --finetune");
     return Error::success();
   }
   if (Error e = tern::parseFinetuneSpec(finetune, options))
@@ -126,6 +131,10 @@ Error finetuneOptions(tern::CompileOptions &options) {
     return fail("--optimizer must be sgd, adam or none, not '" + opt + "'");
   if (opt == "none" && lr.getNumOccurrences())
     return fail("--lr needs --optimizer sgd or adam");
+  if (opt == "none" && gradAccumulation)
+    return fail("--grad-accumulation needs --optimizer sgd or adam (with "
+                "none the host sums the gradients)");
+  options.finetune.accumulate = gradAccumulation;
   if (opt != "adam" && adamOptions)
     return fail("--beta1, --beta2 and --eps need --optimizer adam");
   double rate = lr.getNumOccurrences() ? lr.getValue()

@@ -24,6 +24,11 @@ cl::opt<std::string> params("params",
                             cl::sub(trainCmd));
 cl::opt<unsigned> steps("steps", cl::desc("Train steps (sample i mod S)"),
                         cl::init(1), cl::sub(trainCmd));
+cl::opt<unsigned> batch("batch",
+                        cl::desc("Samples per update: gradients averaged over "
+                                 "B samples (a step compiled with "
+                                 "--grad-accumulation)"),
+                        cl::init(1), cl::sub(trainCmd));
 cl::opt<std::string> outputDir("output-dir",
                                cl::desc("Directory for the trained "
                                         "parameters and losses.npy"),
@@ -47,6 +52,7 @@ tern::tool::RegisterCommand reg(trainCmd, []() -> Error {
   cfg.params = params;
   cfg.outputDir = outputDir;
   cfg.steps = steps;
+  cfg.batch = batch;
   cfg.threads = threads ? threads : 1;
   cfg.quiet = quiet;
   cfg.weightNoise = noise.sigma;

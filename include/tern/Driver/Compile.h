@@ -106,6 +106,9 @@ struct CompileOptions {
       bool enabled = false;
       double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
     } adam;
+    /// Gradient accumulation (tern-apply-optimizer accumulate, tern train
+    /// --batch); with SGD the update runs in tern-apply-optimizer too.
+    bool accumulate = false;
   } finetune;
 };
 

@@ -553,6 +553,6 @@ void tern::populateRowOpLoweringPatterns(TypeConverter &converter,
   patterns.add<SoftmaxLowering, GeluLowering, ReluLowering, AddLowering,
                LayerNormLowering, ClampLowering, RsqrtLowering,
                RequantizeLowering<tern::RequantizeOp>,
-               RequantizeLowering<mq::QuantizeCastOp>>(converter,
-                                                 patterns.getContext(), tiles);
+               RequantizeLowering<mq::QuantizeCastOp>>(
+      converter, patterns.getContext(), tiles);
 }

@@ -233,9 +233,9 @@ private:
       if (isa<ModuleOp, func::FuncOp, func::ReturnOp, arith::ConstantOp,
               tosa::ConstOp, tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp,
               tosa::ConcatOp, tosa::GatherOp, tosa::CastOp, tosa::TileOp,
-              tosa::SelectOp, tosa::AddOp, tosa::SubOp,
-              tosa::MulOp, tosa::MaximumOp, tosa::Conv2DOp, tosa::ClampOp,
-              tosa::ReduceSumOp, tosa::RsqrtOp, mlir::quant::QuantizeCastOp,
+              tosa::SelectOp, tosa::AddOp, tosa::SubOp, tosa::MulOp,
+              tosa::MaximumOp, tosa::Conv2DOp, tosa::ClampOp, tosa::ReduceSumOp,
+              tosa::RsqrtOp, mlir::quant::QuantizeCastOp,
               mlir::quant::DequantizeCastOp, mlir::quant::StorageCastOp>(op))
         return;
       if (op->getDialect() &&

@@ -4,6 +4,9 @@
 // RUN: tern-opt %s -split-input-file \
 // RUN:   -pass-pipeline='builtin.module(func.func(tern-apply-optimizer{lr=0.5}))' \
 // RUN:   | FileCheck %s --check-prefix=SGD
+// RUN: tern-opt %s -split-input-file \
+// RUN:   -pass-pipeline='builtin.module(func.func(tern-apply-optimizer{lr=0.5 accumulate=true}))' \
+// RUN:   | FileCheck %s --check-prefix=ACC
 
 // A gradient train step as tern-differentiate writes it (loss, then one
 // gradient per trainable argument). Adam appends the state m, v of every
@@ -59,6 +62,21 @@
 // SGD: %[[S:.+]] = tosa.mul %[[GA]], %[[LR]]
 // SGD: %[[PA:.+]] = tosa.sub %[[A]], %[[S]]
 // SGD: return %{{.+}}, %[[PA]], %{{.+}} :
+// Gradient accumulation: grad_acc_<param> and grad_scale arguments; the
+// optimizer gets (acc + g) * scale (on a [numel, 1] view), and the sums are
+// returned last under the accumulators' names.
+// ACC-LABEL: func @step
+// ACC-SAME: %[[ACC:[^:]+]]: tensor<8x2xf32> {onnx.name = "grad_acc_w_a", tern.grad_accumulator}, %{{[^:]+}}: tensor<2x8xf32> {onnx.name = "grad_acc_w_b", tern.grad_accumulator}, %[[SCALE:[^:]+]]: tensor<1x1xf32> {onnx.name = "grad_scale", tern.grad_scale})
+// ACC-SAME: -> (tensor<1x1xf32> {onnx.name = "loss"}, tensor<8x2xf32> {onnx.name = "w_a"}, tensor<2x8xf32> {onnx.name = "w_b"}, tensor<8x2xf32> {onnx.name = "grad_acc_w_a"}, tensor<2x8xf32> {onnx.name = "grad_acc_w_b"})
+// ACC-SAME: tern.optimizer = "sgd lr=0.5 accumulate"
+// ACC: %[[GA:.+]] = tosa.mul %[[A:[^,]+]], %[[A]]
+// ACC: %[[SUM:.+]] = tosa.add %[[ACC]], %[[GA]]
+// ACC: %[[FLAT:.+]] = tosa.reshape %[[SUM]] {new_shape = array<i64: 16, 1>}
+// ACC: %[[MEAN:.+]] = tosa.mul %[[FLAT]], %[[SCALE]]
+// ACC: %[[G:.+]] = tosa.reshape %[[MEAN]] {new_shape = array<i64: 8, 2>}
+// ACC: %[[STEP:.+]] = tosa.mul %[[G]], %{{.+}}
+// ACC: %[[PA:.+]] = tosa.sub %[[A]], %[[STEP]]
+// ACC: return %{{.+}}, %[[PA]], %{{.+}}, %[[SUM]], %{{.+}} :
 func.func @step(%x: tensor<4x8xf32>, %a: tensor<8x2xf32> {tern.trainable, onnx.name = "w_a"}, %b: tensor<2x8xf32> {tern.trainable, onnx.name = "w_b"}, %t: tensor<4x8xf32> {tern.label, onnx.name = "label"}) -> (tensor<1x1xf32> {onnx.name = "loss"}, tensor<8x2xf32> {onnx.name = "grad_w_a"}, tensor<2x8xf32> {onnx.name = "grad_w_b"}) attributes {tern.loss = "mse"} {
   %l = "tosa.const"() <{value = dense<1.0> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
   %ga = tosa.mul %a, %a {shift = 0 : i8} : (tensor<8x2xf32>, tensor<8x2xf32>) -> tensor<8x2xf32>

@@ -107,6 +107,25 @@ TEST(ProgramFile, LoadReadsBackEverything) {
             0u);
 }
 
+// The optimizer record of a train step (absent otherwise): read back as
+// written, and left out of files without one (their bytes do not change).
+TEST(ProgramFile, OptimizerRecordRoundTrips) {
+  auto a = build();
+  ASSERT_TRUE(!!a);
+  std::vector<uint8_t> plain = serialize(*a);
+  a->optimizer = "adam lr=0.001 beta1=0.9 beta2=0.999 eps=1e-08";
+  std::vector<uint8_t> bytes = serialize(*a);
+  EXPECT_GT(bytes.size(), plain.size());
+  for (const std::vector<uint8_t> *file : {&plain, &bytes}) {
+    auto p = LoadedProgram::loadBuffer(llvm::MemoryBuffer::getMemBufferCopy(
+        llvm::StringRef(reinterpret_cast<const char *>(file->data()),
+                        file->size())));
+    ASSERT_TRUE(!!p) << llvm::toString(p.takeError());
+    EXPECT_EQ((*p)->optimizer, file == &plain ? "" : a->optimizer);
+    EXPECT_EQ((*p)->toImage().optimizer, (*p)->optimizer);
+  }
+}
+
 TEST(ProgramFile, PackUnpackRoundTrip) {
   for (unsigned bits : {4u, 6u, 8u}) {
     std::vector<int64_t> v;

@@ -48,6 +48,8 @@ public:
     OpBuilder b(&getContext());
     Operation *ret = func.getBody().front().getTerminator();
     b.setInsertionPoint(ret);
+    if (accumulate)
+      accumulateGradients(func, b, ret);
     if (optimizer == "sgd")
       applySgd(func, b, ret);
     else
@@ -59,11 +61,16 @@ public:
       os << " beta1=" << llvm::format("%.9g", beta1.getValue())
          << " beta2=" << llvm::format("%.9g", beta2.getValue())
          << " eps=" << llvm::format("%.9g", eps.getValue());
+    if (accumulate)
+      os << " accumulate";
     func->setAttr("tern.optimizer", b.getStringAttr(os.str()));
   }
 
 private:
   SmallVector<BlockArgument> params;
+  /// Results appended after the optimizer's (the gradient sums).
+  SmallVector<Value> extraResults;
+  SmallVector<std::string> extraNames;
 
   LogicalResult checkOptions(func::FuncOp func) {
     auto fail = [&](const Twine &msg) {
@@ -147,8 +154,8 @@ private:
   }
 
   std::string paramName(func::FuncOp func, BlockArgument p) {
-    if (auto n = func.getArgAttrOfType<StringAttr>(p.getArgNumber(),
-                                                   "onnx.name"))
+    if (auto n =
+            func.getArgAttrOfType<StringAttr>(p.getArgNumber(), "onnx.name"))
       return n.str();
     return "param" + std::to_string(p.getArgNumber());
   }
@@ -157,6 +164,7 @@ private:
                   ArrayRef<Value> values, ArrayRef<std::string> names) {
     SmallVector<Value> results{ret->getOperand(0)};
     results.append(values.begin(), values.end());
+    results.append(extraResults.begin(), extraResults.end());
     DictionaryAttr first = func.getResultAttrDict(0);
     ret->setOperands(results);
     SmallVector<Type> types;
@@ -165,10 +173,51 @@ private:
     func.setFunctionType(
         FunctionType::get(&getContext(), func.getArgumentTypes(), types));
     SmallVector<DictionaryAttr> attrs{first ? first : b.getDictionaryAttr({})};
-    for (const std::string &n : names)
+    SmallVector<std::string> allNames(names.begin(), names.end());
+    allNames.append(extraNames.begin(), extraNames.end());
+    for (const std::string &n : allNames)
       attrs.push_back(b.getDictionaryAttr(
           {b.getNamedAttr("onnx.name", b.getStringAttr(n))}));
     func.setAllResultAttrs(attrs);
+  }
+
+  /// Gradient accumulation: arguments `grad_acc_<param>` (the sum of the
+  /// batch's earlier gradients) and `grad_scale` ([1, 1], 1 / B); the
+  /// optimizer gets (grad_acc + g) * grad_scale, and the program returns
+  /// grad_acc + g under the accumulator's name.
+  void accumulateGradients(func::FuncOp func, OpBuilder &b, Operation *ret) {
+    Location loc = func.getLoc();
+    SmallVector<BlockArgument> accs;
+    for (BlockArgument p : params) {
+      unsigned pos = func.getNumArguments();
+      std::string name = "grad_acc_" + paramName(func, p);
+      func.insertArgument(
+          pos, p.getType(),
+          b.getDictionaryAttr(
+              {b.getNamedAttr("onnx.name", b.getStringAttr(name)),
+               b.getNamedAttr("tern.grad_accumulator", b.getUnitAttr())}),
+          loc);
+      accs.push_back(func.getArgument(pos));
+      extraNames.push_back(name);
+    }
+    unsigned pos = func.getNumArguments();
+    func.insertArgument(
+        pos, f32({1, 1}, &getContext()),
+        b.getDictionaryAttr(
+            {b.getNamedAttr("onnx.name", b.getStringAttr("grad_scale")),
+             b.getNamedAttr("tern.grad_scale", b.getUnitAttr())}),
+        loc);
+    Value gradScale = func.getArgument(pos);
+    for (auto [i, acc] : llvm::enumerate(accs)) {
+      Value g = ret->getOperand(i + 1);
+      Location l = g.getLoc();
+      auto shape = cast<RankedTensorType>(acc.getType()).getShape();
+      int64_t numel = cast<RankedTensorType>(acc.getType()).getNumElements();
+      Value sum = add(b, l, acc, g);
+      extraResults.push_back(sum);
+      Value mean = mul(b, l, reshape(b, l, sum, {numel, 1}), gradScale);
+      ret->setOperand(i + 1, reshape(b, l, mean, shape));
+    }
   }
 
   void applySgd(func::FuncOp func, OpBuilder &b, Operation *ret) {
