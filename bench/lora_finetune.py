@@ -4,7 +4,8 @@ shifted task -- the images rotated by 90 degrees -- with LoRA adapters
 trained on the simulator, and the same run in torch.
 
     bench/lora_finetune.py [--data DIR] [--train 256] [--eval 1000]
-                           [--epochs 2] [--lr 0.05] [--rank 4]
+                           [--epochs 2] [--optimizer sgd|adam] [--lr LR]
+                           [--rank 4]
 
 DIR holds the Fashion-MNIST test split as inputs.npy / labels.npy
 (build/bench-data/fmnist-test, written by scripts/zoo/splits.py; see
@@ -12,14 +13,16 @@ bench/quant_accuracy.sh). Images 0..train-1 train, images 5000.. evaluate
 (disjoint). Steps:
 
 1. `tern compile model.onnx --finetune lora:rank=R,targets=q,v --loss ce
-   --lr LR` (bf16 train step, SGD on the vector unit);
+   --optimizer OPT --lr LR` (bf16 train step, the SGD or Adam update on
+   the vector unit and SFU; lr default 0.05 for SGD, 0.005 for Adam);
 2. `tern train` over the rotated training images, one image per step,
    EPOCHS passes, from A ~ U(-1/8, 1/8) (seed 0), B = 0;
 3. the trained adapters merged into the ONNX weights (W^T += A B; alpha =
    rank, scale 1), and `tern eval` of the original and the merged model on
    the rotated evaluation images (bf16, simulator);
-4. the same SGD run in torch FP32 (same initial adapters, same order, same
-   learning rate) and its accuracy on the same images.
+4. the same run in torch FP32 (same initial adapters, same order, same
+   learning rate; plain SGD or torch.optim.Adam with default betas and eps)
+   and its accuracy on the same images.
 
 Prints one table; docs/Benchmarks.md has the measured figures.
 """
@@ -94,6 +97,8 @@ def torch_run(x, y, ev_x, ev_y, adapters, args):
         b = torch.tensor(b, requires_grad=True)
         setattr(model.blocks[i].attn, p, Lora(getattr(model.blocks[i].attn, p), a, b))
         params += [a, b]
+    adam = (torch.optim.Adam(params, lr=args.lr)
+            if args.optimizer == "adam" else None)
     for _ in range(args.epochs):
         for s in range(len(x)):
             loss = torch.nn.functional.cross_entropy(
@@ -101,6 +106,9 @@ def torch_run(x, y, ev_x, ev_y, adapters, args):
             for t in params:
                 t.grad = None
             loss.backward()
+            if adam:
+                adam.step()
+                continue
             with torch.no_grad():
                 for t in params:
                     t -= args.lr * t.grad
@@ -117,9 +125,13 @@ def main():
     ap.add_argument("--train", type=int, default=256)
     ap.add_argument("--eval", type=int, default=1000)
     ap.add_argument("--epochs", type=int, default=2)
-    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd")
+    ap.add_argument("--lr", type=float, default=None,
+                    help="default 0.05 (sgd), 0.005 (adam)")
     ap.add_argument("--rank", type=int, default=4)
     args = ap.parse_args()
+    if args.lr is None:
+        args.lr = 0.05 if args.optimizer == "sgd" else 0.005
 
     x = np.load(os.path.join(args.data, "inputs.npy"))
     y = np.load(os.path.join(args.data, "labels.npy")).astype(np.int64)
@@ -143,7 +155,8 @@ def main():
 
     step = os.path.join(work, "step.tern")
     tern("compile", ZOO, "--finetune", f"lora:rank={args.rank},targets=q,v",
-         "--loss", "ce", "--lr", str(args.lr), "-o", step)
+         "--loss", "ce", "--optimizer", args.optimizer, "--lr", str(args.lr),
+         "-o", step)
     steps = args.epochs * args.train
     t0 = time.time()
     out = tern("train", step, "--dataset", train, "--params", init,
@@ -171,7 +184,9 @@ def main():
 
     e = args.train
     print(f"task: Fashion-MNIST rotated 90 deg; LoRA rank {args.rank} on q, v "
-          f"(16 adapters, {16 * 64 * args.rank} parameters); SGD lr {args.lr}, "
+          f"(16 adapters, {16 * 64 * args.rank} parameters); "
+          f"{args.optimizer.upper() if args.optimizer == 'sgd' else 'Adam'} "
+          f"lr {args.lr}, "
           f"{args.epochs} epochs x {args.train} images, one image per step")
     print(f"tern (bf16, simulator): {steps} steps in {train_s:.0f} s host; "
           f"mean CE epoch 1 {losses[:e].mean():.3f} -> epoch {args.epochs} "

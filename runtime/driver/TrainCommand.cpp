@@ -1,9 +1,11 @@
 //===- TrainCommand.cpp - tern train: SGD steps of a train step ----------===//
 //
-// Runs a train step compiled from `tern-differentiate{sgd-lr=...}` (see
-// docs/FineTuning.md) for a number of steps on the functional simulator:
-// each step binds one dataset sample and its label, and the parameters the
-// previous step returned (outputs named like inputs). Prints the loss of
+// Runs a train step compiled from `tern-differentiate{sgd-lr=...}` or
+// `tern-apply-optimizer` (see docs/FineTuning.md) for a number of steps on
+// the functional simulator: each step binds one dataset sample (B with
+// --batch, gradient accumulation) and its label, and the parameters and
+// Adam state the previous step returned (outputs named like inputs), and
+// Adam's bias corrections for the step. Prints the loss of
 // every step and the timing model's cycles and energy per step, and writes
 // the trained parameters and the losses only when every step succeeded.
 //

@@ -8,8 +8,8 @@
 using namespace llvm;
 
 namespace {
-cl::SubCommand trainCmd("train", "Run SGD train steps of a compiled train "
-                                 "step on the functional model");
+cl::SubCommand trainCmd("train", "Run SGD or Adam train steps of a compiled "
+                                 "train step on the functional model");
 cl::opt<std::string> program(cl::Positional, cl::desc("<train-step.tern>"),
                              cl::Required, cl::sub(trainCmd));
 cl::opt<std::string> dataset("dataset",
