@@ -26,6 +26,7 @@ Writes into OUT (default test/e2e/Inputs/lora):
   batch-x.npy, batch-label.npy   the two samples [2, 1, 4, 16], [2, 1, 4, 8]
   batch-loss.npy          mean MSE of the batch before each update [BATCH_STEPS]
   batch-{q,v}_{a,b}.npy   adapters after BATCH_STEPS batch updates
+  batch-adam-{q,v}_{a,b}.npy  the same batches with Adam (ADAM_LR ...)
 
 Usage: scripts/gen_lora_adam.py [OUT]
 """
@@ -139,6 +140,23 @@ def main():
     for (n, ab), a in p.items():
         save(f"batch-{n}_{ab}.npy", a)
     print("batch: mean loss", losses)
+
+    # The same batches with Adam (as above) on the mean gradient.
+    p = {k: v.astype(np.float64) for k, v in start.items()}
+    m = {k: np.zeros_like(v) for k, v in p.items()}
+    v2 = {k: np.zeros_like(v) for k, v in p.items()}
+    for step in range(1, BATCH_STEPS + 1):
+        pf = {k: a.astype(np.float32) for k, a in p.items()}
+        per = [grads(model, pf, xb[i], tb[i]) for i in range(2)]
+        for k in p:
+            g = (per[0][1][k] + per[1][1][k]) / 2
+            m[k] = BETA1 * m[k] + (1 - BETA1) * g
+            v2[k] = BETA2 * v2[k] + (1 - BETA2) * g ** 2
+            mh = m[k] / (1 - BETA1 ** step)
+            vh = v2[k] / (1 - BETA2 ** step)
+            p[k] = p[k] - ADAM_LR * mh / np.sqrt(vh + ADAM_EPS ** 2)
+    for (n, ab), a in p.items():
+        save(f"batch-adam-{n}_{ab}.npy", a)
 
 
 if __name__ == "__main__":
