@@ -247,8 +247,11 @@ Expected<LoraMerge> LoraMerge::plan(StringRef modelPath,
     if (w.data_type() != onnx::TensorProto::FLOAT &&
         w.data_type() != onnx::TensorProto::DOUBLE)
       return mergeError(pair + ": weight '" + weight +
-                        "' is not float32 or float64 (ONNX data type " +
-                        Twine(w.data_type()) + ")");
+                        "' is " +
+                        onnx::TensorProto_DataType_Name(
+                            static_cast<onnx::TensorProto_DataType>(
+                                w.data_type())) +
+                        ", not FLOAT or DOUBLE");
     if (w.data_location() == onnx::TensorProto::EXTERNAL)
       return mergeError(pair + ": weight '" + weight +
                         "' is stored as external data, which --merged-onnx "
