@@ -88,7 +88,7 @@ Expected<std::vector<double>> doubles(const io::Tensor &t, StringRef what) {
 
 /// One adapter pair and the initializer it folds into.
 struct Merge {
-  std::string layer;       ///< `<layer>` of `<layer>_lora_a` / `_lora_b`
+  std::string layer; ///< `<layer>` of `<layer>_lora_a` / `_lora_b`
   int64_t k = 0, r = 0, n = 0;
   int initializer = -1;    ///< index into graph.initializer
   bool transposed = false; ///< Gemm transB = 1: the initializer is [N, K]
@@ -246,12 +246,11 @@ Expected<LoraMerge> LoraMerge::plan(StringRef modelPath,
     const onnx::TensorProto &w = graph.initializer(init->second);
     if (w.data_type() != onnx::TensorProto::FLOAT &&
         w.data_type() != onnx::TensorProto::DOUBLE)
-      return mergeError(pair + ": weight '" + weight +
-                        "' is " +
-                        onnx::TensorProto_DataType_Name(
-                            static_cast<onnx::TensorProto_DataType>(
-                                w.data_type())) +
-                        ", not FLOAT or DOUBLE");
+      return mergeError(
+          pair + ": weight '" + weight + "' is " +
+          onnx::TensorProto_DataType_Name(
+              static_cast<onnx::TensorProto_DataType>(w.data_type())) +
+          ", not FLOAT or DOUBLE");
     if (w.data_location() == onnx::TensorProto::EXTERNAL)
       return mergeError(pair + ": weight '" + weight +
                         "' is stored as external data, which --merged-onnx "
@@ -266,9 +265,9 @@ Expected<LoraMerge> LoraMerge::plan(StringRef modelPath,
           io::shapeString(a.shape) + ", B " + io::shapeString(b.shape) +
           ") but the weight '" + weight + "' of " + describe(*node) + " is " +
           shapeOf(have) +
-          (m.transposed ? " (transB = 1: " + io::shapeString(want) +
-                              " expected)"
-                        : std::string()));
+          (m.transposed
+               ? " (transB = 1: " + io::shapeString(want) + " expected)"
+               : std::string()));
     if (uses[weight] > 1 || !claimed.insert(weight).second)
       return mergeError(pair + ": the weight '" + weight + "' of " +
                         describe(*node) +

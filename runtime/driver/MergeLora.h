@@ -1,4 +1,4 @@
-//===- MergeLora.h - Merge trained LoRA adapters into an ONNX model -*- C++ -*-//
+//===- MergeLora.h - Merge LoRA adapters into an ONNX model ---*- C++ -*-===//
 //
 // `tern train --merged-onnx OUT.onnx --model ORIG.onnx [--lora-alpha A]`
 // (docs/FineTuning.md): every adapter pair `<layer>_lora_a` [K, r] /

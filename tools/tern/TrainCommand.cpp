@@ -40,7 +40,7 @@ cl::opt<bool> noisePerStep(
              "default: one draw for all steps"),
     cl::sub(trainCmd));
 
-// Merging the trained adapters into the ONNX model (runtime/driver/MergeLora.h).
+// Merging the adapters into the ONNX model (runtime/driver/MergeLora.h).
 cl::opt<std::string> mergedOnnx(
     "merged-onnx",
     cl::desc("After the last step, write the --model ONNX model with the "
@@ -50,11 +50,11 @@ cl::opt<std::string> model("model",
                            cl::desc("The ONNX model the train step was "
                                     "compiled from (for --merged-onnx)"),
                            cl::value_desc("model.onnx"), cl::sub(trainCmd));
-cl::opt<double> loraAlpha(
-    "lora-alpha",
-    cl::desc("The LoRA alpha the step was compiled with (--finetune "
-             "lora:alpha=A); default: the rank (scale 1)"),
-    cl::sub(trainCmd));
+cl::opt<double>
+    loraAlpha("lora-alpha",
+              cl::desc("The LoRA alpha the step was compiled with (--finetune "
+                       "lora:alpha=A); default: the rank (scale 1)"),
+              cl::sub(trainCmd));
 
 tern::tool::RegisterCommand reg(trainCmd, []() -> Error {
   tern::rt::driver::TrainConfig cfg;
