@@ -126,6 +126,9 @@ def main():
     ap.add_argument("--rank", type=int, default=4)
     ap.add_argument("--targets", default="q,v")
     ap.add_argument("--trainings", default="clean,per-step,on-device")
+    ap.add_argument("--work", help="work directory (default: a new temporary "
+                    "one); a training whose out-<name>/losses.npy is there "
+                    "from an earlier run with the same options is reused")
     args = ap.parse_args()
     global TARGETS
     TARGETS = tuple(args.targets.split(","))
@@ -139,10 +142,10 @@ def main():
     tr_x, tr_y = x[:args.train], y[:args.train]
     ev_x, ev_y = x[5000:5000 + args.eval], y[5000:5000 + args.eval]
 
-    work = tempfile.mkdtemp(prefix="tern-noise-")
+    work = args.work or tempfile.mkdtemp(prefix="tern-noise-")
     train, evald, init = (os.path.join(work, d) for d in ("train", "eval", "init"))
     for d in (train, evald):
-        os.makedirs(d)
+        os.makedirs(d, exist_ok=True)
     np.save(os.path.join(train, "inputs.npy"), tr_x)
     np.save(os.path.join(train, "labels.npy"), np.eye(10, dtype=np.float32)[tr_y])
     for k in range(len(ev_y)):
@@ -184,11 +187,14 @@ def main():
     tuned, train_s = {}, {}
     for key, noise in trainings.items():
         out = os.path.join(work, "out-" + key)
+        tuned[key] = out
+        if os.path.exists(os.path.join(out, "losses.npy")):
+            train_s[key] = None
+            continue
         t0 = time.time()
         run(os.path.join(BIN, "tern"), "train", step, "--dataset", train,
             "--params", init, "--steps", str(steps), "--output-dir", out, *noise)
         train_s[key] = time.time() - t0
-        tuned[key] = out
 
     rows = []
     t0 = time.time()
@@ -201,7 +207,8 @@ def main():
                       ("on-device", "LoRA trained on the device (its fixed noise)")):
         if key not in tuned:
             continue
-        rows.append((what + ", on the device", f"{train_s[key]:.0f} s",
+        took = "reused" if train_s[key] is None else f"{train_s[key]:.0f} s"
+        rows.append((what + ", on the device", took,
                      evaluate(prog, tuned[key], evald, len(ev_y), ev_y, device,
                               work)))
     eval_s = time.time() - t0
@@ -218,6 +225,11 @@ def main():
     print("|---|---|---|")
     for what, t, acc in rows:
         print(f"| {what} | {t} | {acc:.4f} |")
+    for key, out in tuned.items():
+        losses = np.load(os.path.join(out, "losses.npy"))
+        e = args.train
+        print(f"mean training CE ({key}): epoch 1 {losses[:e].mean():.3f} -> "
+              f"epoch {args.epochs} {losses[-e:].mean():.3f}")
     print(f"work directory: {work}")
 
 
