@@ -10,6 +10,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -78,6 +79,11 @@ struct TrainConfig {
   double weightNoise = 0;
   uint64_t noiseSeed = 0;
   bool noisePerStep = false;
+  /// `--merged-onnx OUT --model ORIG [--lora-alpha A]`: after the last step,
+  /// write ORIG with the trained LoRA adapters merged into its weights
+  /// (runtime/driver/MergeLora.h); no alpha: alpha = rank (scale 1).
+  std::string mergedOnnx, model;
+  std::optional<double> loraAlpha;
 };
 
 /// `tern train prog.tern --dataset DIR --params DIR --steps N`: runs the SGD
