@@ -2,7 +2,7 @@
 """FP32 numpy accuracy of the zoo's ReLU ViTs with token pruning (bench/pruning.sh column).
 
   pruning_fp32.py MODEL.onnx DATASET_DIR [--layers 1,2,3] [--rates 1 0.9 ... 0.5]
-                  [--limit N] [--score int8|fp32]
+                  [--limit N] [--score int8|fp32] [--save-logits DIR]
 
 Evaluates a zoo ViT (vit_relu, vit_relu_pruned, vit_fmnist; the architecture of
 scripts/pruned_vit_ref.py) in float32 numpy from the ONNX initializers, batched, on
@@ -12,6 +12,7 @@ highest importance (CLS attention averaged over heads), ties to the lower index,
 ascending order. --score int8 (default) scores like Tern's token unit: each probability
 converted to int8 round-half-even(p * 127), summed over heads, floor-divided by the head count;
 --score fp32 uses the exact FP32 head mean. Prints one line per rate: top-1 and token counts.
+--save-logits DIR writes each rate's logits to DIR/logits_<rate>.npy (rate as %.2f).
 This is independent of torch and of Tern's simulator: numpy only.
 """
 import argparse
@@ -115,6 +116,7 @@ def main():
     ap.add_argument('--limit', type=int, default=0)
     ap.add_argument('--score', choices=['int8', 'fp32'], default='int8')
     ap.add_argument('--batch', type=int, default=500)
+    ap.add_argument('--save-logits', default='')
     a = ap.parse_args()
     vit = ViT(a.model)
     layers = [int(s) for s in a.layers.split(',') if s]
@@ -129,10 +131,13 @@ def main():
         if not 0 < rate <= 1:
             raise SystemExit(f'--rates: {rate} is not in (0, 1]')
         rates = {l: rate for l in layers}
-        correct, counts = 0, None
+        correct, counts, out = 0, None, []
         for i in range(0, len(x), a.batch):
             logits, counts = vit(x[i:i + a.batch], rates, a.score)
             correct += int((logits.argmax(1) == y[i:i + a.batch]).sum())
+            out.append(logits.astype(np.float32))
+        if a.save_logits:
+            np.save('%s/logits_%.2f.npy' % (a.save_logits, rate), np.concatenate(out))
         print('rate %.2f layers %s top-1 %.4f n=%d tokens %s score %s' % (
             rate, a.layers, correct / len(x), len(x), ','.join(map(str, counts)), a.score))
     return 0
