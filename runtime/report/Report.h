@@ -43,7 +43,7 @@ struct Layer {
 /// with TimingOptions::recordSlices.
 std::vector<Layer>
 collectLayers(const timing::TimingReport &report,
-              llvm::ArrayRef<isa::Decoded> code,
+              const timing::CodeView &code,
               const std::function<std::string(uint32_t)> &locationOf);
 
 /// Busy fraction (0..1) of each unit in `bins` equal time bins.
@@ -56,7 +56,7 @@ struct HtmlOptions {
 };
 
 void writeHtml(const timing::TimingReport &report,
-               llvm::ArrayRef<isa::Decoded> code, const targets::Preset &preset,
+               const timing::CodeView &code, const targets::Preset &preset,
                const std::function<std::string(uint32_t)> &locationOf,
                const HtmlOptions &options, llvm::raw_ostream &os);
 

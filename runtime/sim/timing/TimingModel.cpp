@@ -27,6 +27,7 @@
 #include <cmath>
 #include <deque>
 #include <map>
+#include <queue>
 
 using namespace tern::rt;
 using namespace tern::rt::timing;
@@ -202,7 +203,160 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
   }
 }
 
-TimingReport timing::simulate(llvm::ArrayRef<isa::Decoded> code,
+std::optional<TimingOptions::Bus> timing::parseBus(llvm::StringRef name) {
+  if (name == "shared")
+    return TimingOptions::Bus::Shared;
+  if (name == "split")
+    return TimingOptions::Bus::Split;
+  return std::nullopt;
+}
+
+namespace {
+/// Saturates a cycle count held in double: a preset may hold extreme (valid)
+/// values, and a double beyond uint64_t does not convert.
+uint64_t saturate(double cycles, double limit) {
+  return cycles < limit ? static_cast<uint64_t>(cycles)
+                        : static_cast<uint64_t>(limit);
+}
+
+/// One core's in-order schedule: when each queue and unit is next free, and
+/// the tokens pushed but not yet popped (the time each became available).
+struct CoreSchedule {
+  std::array<uint64_t, isa::kNumQueues> queueFree{};
+  std::array<uint64_t, isa::kNumUnits> unitFree{};
+  std::array<std::array<std::deque<uint64_t>, isa::kNumQueues>,
+             isa::kNumQueues>
+      tokens;
+  size_t pc = 0; ///< next instruction to schedule
+
+  uint64_t finish() const {
+    return *std::max_element(queueFree.begin(), queueFree.end());
+  }
+  /// When instruction `d` could start: its queue and unit are both free.
+  uint64_t readyTime(const isa::Decoded &d) const {
+    return std::max(queueFree[static_cast<unsigned>(isa::queueOf(d))],
+                    unitFree[static_cast<unsigned>(d.info->unit)]);
+  }
+  void occupy(const isa::Decoded &d, uint64_t end) {
+    queueFree[static_cast<unsigned>(isa::queueOf(d))] =
+        unitFree[static_cast<unsigned>(d.info->unit)] = end;
+  }
+};
+
+/// Adds one scheduled instruction to the report: busy cycles, its slice and
+/// its (data-independent) events.
+void account(TimingReport &r, const targets::Preset &p,
+             const TimingOptions &options, size_t index, const isa::Decoded &d,
+             uint64_t start, uint64_t cycles) {
+  r.busyCycles[static_cast<unsigned>(d.info->unit)] += cycles;
+  if (options.recordSlices && cycles)
+    r.slices.push_back({static_cast<uint32_t>(index), d.info->unit, start,
+                        start + cycles});
+  Events e = instructionEvents(d, &p);
+  r.macs += e.macs + e.bf16Macs;
+  r.bf16Macs += e.bf16Macs;
+  r.laneOps += e.laneOps;
+  r.dramBytes += e.dramBytes;
+  r.sramBytes += e.dramBytes;
+  r.reramMacs += e.reramMacs;
+  r.reramMvms += e.reramMvms;
+  r.reramCellsWritten += e.reramCells;
+}
+
+/// Schedules core `c` from its pc, in program order, until the end of the
+/// stream or (with `stopAtDma`) the next DMA instruction, which is left
+/// unscheduled for the shared channel. Returns true when stopped at a DMA.
+/// `r` (may be null) receives what is scheduled.
+bool scheduleUntilDma(CoreSchedule &c, const CodeView &code,
+                      const targets::Preset &p, const TimingOptions &options,
+                      TimingReport *r, bool stopAtDma) {
+  for (; c.pc < code.size(); ++c.pc) {
+    const isa::Decoded &d = code[c.pc];
+    Opcode op = d.opcode();
+    if (op == Opcode::Push || op == Opcode::Pop) {
+      unsigned from = static_cast<unsigned>(field(d, "from"));
+      unsigned to = static_cast<unsigned>(field(d, "to"));
+      if (from >= isa::kNumQueues || to >= isa::kNumQueues)
+        continue; // the functional model reports malformed sync
+      std::deque<uint64_t> &fifo = c.tokens[from][to];
+      if (op == Opcode::Push) {
+        // The token exists once the push (one cycle) has executed.
+        c.queueFree[from] += 1;
+        fifo.push_back(c.queueFree[from]);
+      } else {
+        uint64_t ready = fifo.empty() ? c.queueFree[to] : fifo.front();
+        if (!fifo.empty())
+          fifo.pop_front();
+        c.queueFree[to] = std::max(c.queueFree[to], ready) + 1;
+      }
+      continue;
+    }
+    if (stopAtDma && d.info->unit == isa::Unit::Dma)
+      return true;
+    uint64_t cycles = instructionCycles(d, p, options);
+    uint64_t start = c.readyTime(d);
+    c.occupy(d, start + cycles);
+    if (r)
+      account(*r, p, options, c.pc, d, start, cycles);
+  }
+  return false;
+}
+
+/// Several cores on one DRAM channel (TimingOptions::Bus::Shared): each
+/// core runs the whole stream; a DMA instruction requests the channel when
+/// its queue and the core's DMA unit are free, transfers start in request
+/// order (first come, first served; ties: lower core first) at the full
+/// bandwidth, and the data arrive the DRAM latency after the transfer
+/// ends. A core's DMA unit is occupied from the request until then. The
+/// channel only serialises transfers: latency overlaps with other cores'
+/// transfers. Cores interact only through the channel, so a core runs
+/// ahead until its next DMA request and requests are granted in time order
+/// (a core's requests are in time order: its DMA unit is in order).
+uint64_t simulateSharedBus(const CodeView &code,
+                           const targets::Preset &p,
+                           const TimingOptions &options, unsigned numCores,
+                           TimingReport &r) {
+  const double bpc = dramBytesPerCycle(p, 1);
+  const uint64_t latency =
+      saturate(std::floor(p.dramLatencyNs * p.clockMHz / 1000.0 + 0.5), 0x1p61);
+  std::vector<CoreSchedule> cores(numCores);
+  using Request = std::pair<uint64_t, unsigned>; // ready time, core
+  std::priority_queue<Request, std::vector<Request>, std::greater<Request>>
+      requests;
+  auto advance = [&](unsigned i) {
+    CoreSchedule &c = cores[i];
+    if (scheduleUntilDma(c, code, p, options, i == 0 ? &r : nullptr,
+                         /*stopAtDma=*/true))
+      requests.push({c.readyTime(code[c.pc]), i});
+  };
+  for (unsigned i = 0; i < numCores; ++i)
+    advance(i);
+  uint64_t channelFree = 0;
+  while (!requests.empty()) {
+    auto [request, i] = requests.top();
+    requests.pop();
+    CoreSchedule &c = cores[i];
+    const isa::Decoded &d = code[c.pc];
+    double bytes = double(field(d, "rows")) * double(field(d, "cols"));
+    uint64_t transfer = saturate(
+        bpc > 0 ? std::ceil(bytes / bpc - 1e-6) : bytes, 0x1p61);
+    uint64_t grant = std::max(request, channelFree);
+    channelFree = grant + transfer;
+    uint64_t end = grant + transfer + latency;
+    c.occupy(d, end);
+    if (i == 0)
+      account(r, p, options, c.pc, d, request, end - request);
+    ++c.pc;
+    advance(i);
+  }
+  uint64_t cycles = 0;
+  for (const CoreSchedule &c : cores)
+    cycles = std::max(cycles, c.finish());
+  return cycles;
+}
+} // namespace
+
+TimingReport timing::simulate(const CodeView &code,
                               const targets::Preset &p,
                               const TimingOptions &options) {
   TimingReport r;
@@ -210,53 +364,15 @@ TimingReport timing::simulate(llvm::ArrayRef<isa::Decoded> code,
   r.cores = std::max(1u, options.cores);
   r.peakGops = peakInt8Gops(p);
   r.peakBf16Gflops = peakBf16Gflops(p);
-  std::array<uint64_t, isa::kNumQueues> queueFree{};
-  std::array<uint64_t, isa::kNumUnits> unitFree{};
-  std::map<std::pair<unsigned, unsigned>, std::deque<uint64_t>> tokens;
-  for (size_t index = 0; index < code.size(); ++index) {
-    const isa::Decoded &d = code[index];
-    Opcode op = d.opcode();
-    if (op == Opcode::Push || op == Opcode::Pop) {
-      unsigned from = static_cast<unsigned>(field(d, "from"));
-      unsigned to = static_cast<unsigned>(field(d, "to"));
-      if (from >= isa::kNumQueues || to >= isa::kNumQueues)
-        continue; // the functional model reports malformed sync
-      auto &fifo = tokens[{from, to}];
-      if (op == Opcode::Push) {
-        // The token exists once the push (one cycle) has executed.
-        queueFree[from] += 1;
-        fifo.push_back(queueFree[from]);
-      } else {
-        uint64_t ready = fifo.empty() ? queueFree[to] : fifo.front();
-        if (!fifo.empty())
-          fifo.pop_front();
-        queueFree[to] = std::max(queueFree[to], ready) + 1;
-      }
-      continue;
-    }
-    unsigned q = static_cast<unsigned>(isa::queueOf(d));
-    unsigned u = static_cast<unsigned>(d.info->unit);
-    uint64_t cycles = instructionCycles(d, p, options);
-    uint64_t start = std::max(queueFree[q], unitFree[u]);
-    queueFree[q] = unitFree[u] = start + cycles;
-    r.busyCycles[u] += cycles;
-    if (options.recordSlices && cycles)
-      r.slices.push_back({static_cast<uint32_t>(index), d.info->unit, start,
-                          start + cycles});
-
-    // Events for energy (data-independent counts from the fields).
-    Events e = instructionEvents(d, &p);
-    r.macs += e.macs + e.bf16Macs;
-    r.bf16Macs += e.bf16Macs;
-    r.laneOps += e.laneOps;
-    r.dramBytes += e.dramBytes;
-    r.sramBytes += e.dramBytes;
-    r.reramMacs += e.reramMacs;
-    r.reramMvms += e.reramMvms;
-    r.reramCellsWritten += e.reramCells;
+  if (r.cores > 1 && options.bus == TimingOptions::Bus::Shared &&
+      !options.computeOnly) {
+    r.cycles = simulateSharedBus(code, p, options, r.cores, r);
+  } else {
+    // One core stands for all: each has its 1/cores of the bandwidth.
+    CoreSchedule core;
+    scheduleUntilDma(core, code, p, options, &r, /*stopAtDma=*/false);
+    r.cycles = core.finish();
   }
-  for (uint64_t t : queueFree)
-    r.cycles = std::max(r.cycles, t);
   // Every core runs a share like this one; static power is the chip's.
   double pjMvm = p.reram ? p.reram->pjPerMvm : 0;
   double pjCell = p.reram ? p.reram->pjWritePerCell : 0;
@@ -308,7 +424,7 @@ void timing::printReport(const TimingReport &r, llvm::raw_ostream &os) {
 }
 
 void timing::writeTrace(const TimingReport &r,
-                        llvm::ArrayRef<isa::Decoded> code,
+                        const CodeView &code,
                         const std::function<std::string(uint32_t)> &locationOf,
                         llvm::raw_ostream &os) {
   double usPerCycle = r.clockMHz > 0 ? 1.0 / r.clockMHz : 1.0;
@@ -360,7 +476,7 @@ struct LayerUnit {
 };
 
 std::vector<LayerUnit>
-layerUnits(const TimingReport &r, llvm::ArrayRef<isa::Decoded> code,
+layerUnits(const TimingReport &r, const CodeView &code,
            const targets::Preset &p,
            const std::function<std::string(uint32_t)> &locationOf) {
   std::vector<LayerUnit> out;
@@ -384,7 +500,7 @@ layerUnits(const TimingReport &r, llvm::ArrayRef<isa::Decoded> code,
 } // namespace
 
 void timing::writeLayerStats(
-    const TimingReport &r, llvm::ArrayRef<isa::Decoded> code,
+    const TimingReport &r, const CodeView &code,
     const targets::Preset &p,
     const std::function<std::string(uint32_t)> &locationOf,
     llvm::raw_ostream &os) {
@@ -401,7 +517,7 @@ void timing::writeLayerStats(
 }
 
 void timing::writeStatsJson(
-    const TimingReport &r, llvm::ArrayRef<isa::Decoded> code,
+    const TimingReport &r, const CodeView &code,
     const targets::Preset &p,
     const std::function<std::string(uint32_t)> &locationOf,
     llvm::raw_ostream &os) {
