@@ -15,6 +15,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -131,7 +132,8 @@ public:
   /// The location (layer) of instruction `insn`, "" when the map has none;
   /// of several entries for one instruction, the first in file order.
   /// Binary search over the entries (or, when the file's entries are not in
-  /// instruction order, over an index sorted once at load).
+  /// instruction order, over an index sorted once at load), after trying
+  /// the previous answer and the position after it.
   llvm::StringRef locationRef(uint32_t insn) const;
   std::string locationOf(uint32_t insn) const {
     return locationRef(insn).str();
@@ -148,6 +150,9 @@ private:
   /// entries are not already in instruction order.
   std::vector<uint32_t> debugOrder;
   std::vector<isa::Word> codeCopy; ///< big-endian hosts only
+  /// Where the last lookup landed: walks in instruction order (traces,
+  /// statistics) find the next answer there without a search.
+  mutable std::atomic<size_t> debugCursor{0};
 };
 
 } // namespace tern::rt::program

@@ -228,15 +228,31 @@ StringRef LoadedProgram::locationRef(uint32_t insn) const {
   auto entry = [&](size_t k) {
     return debugOrder.empty() ? static_cast<uint32_t>(k) : debugOrder[k];
   };
-  // First position whose entry's instruction is >= insn.
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (table->Get(entry(mid))->insn() < insn)
-      lo = mid + 1;
-    else
-      hi = mid;
+  auto insnAt = [&](size_t k) { return table->Get(entry(k))->insn(); };
+  // First position whose entry's instruction is >= insn: `at` is it when
+  // the entry before it (if any) is < insn and its own (if any) >= insn.
+  auto isLowerBound = [&](size_t at) {
+    return at <= n && (at == 0 || insnAt(at - 1) < insn) &&
+           (at == n || insnAt(at) >= insn);
+  };
+  size_t hint = debugCursor.load(std::memory_order_relaxed);
+  size_t lo;
+  if (isLowerBound(hint)) {
+    lo = hint;
+  } else if (isLowerBound(hint + 1)) {
+    lo = hint + 1;
+  } else {
+    lo = 0;
+    size_t hi = n;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (insnAt(mid) < insn)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
   }
+  debugCursor.store(lo, std::memory_order_relaxed);
   if (lo == n || table->Get(entry(lo))->insn() != insn)
     return "";
   return debugEntry(entry(lo)).loc;

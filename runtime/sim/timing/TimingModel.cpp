@@ -37,9 +37,32 @@ namespace {
 
 uint64_t ceilDiv(uint64_t a, uint64_t b) { return b ? (a + b - 1) / b : a; }
 
-/// Field value by name (the ISA table is the only place that knows layouts).
-uint64_t field(const isa::Decoded &d, const char *name) {
-  int i = d.info->fieldIndex(name);
+/// The fields the timing model reads.
+enum Field : unsigned { M, K, N, Rows, Cols, From, To, Width, Heads, RowBytes,
+                        Ty, NumFields };
+
+/// Each opcode's index of each Field (-1: none), looked up by name once:
+/// the ISA table is the only place that knows layouts.
+const std::array<std::array<int8_t, NumFields>, 256> &fieldIndices() {
+  static const auto table = [] {
+    static const char *const names[NumFields] = {
+        "m", "k", "n", "rows", "cols", "from", "to", "width", "heads",
+        "rowbytes", "ty"};
+    std::array<std::array<int8_t, NumFields>, 256> t;
+    for (auto &row : t)
+      row.fill(-1);
+    for (const isa::InsnInfo &info : isa::allInsns())
+      for (unsigned f = 0; f < NumFields; ++f)
+        t[static_cast<uint8_t>(info.opcode)][f] =
+            static_cast<int8_t>(info.fieldIndex(names[f]));
+    return t;
+  }();
+  return table;
+}
+
+/// Field value (0 when the instruction has no such field).
+uint64_t field(const isa::Decoded &d, Field f) {
+  int i = fieldIndices()[static_cast<uint8_t>(d.opcode())][f];
   return i < 0 ? 0 : d.f[i];
 }
 
@@ -110,29 +133,29 @@ Events timing::instructionEvents(const isa::Decoded &d,
   Events e;
   switch (d.info->unit) {
   case isa::Unit::Reram: {
-    unsigned bits = widthBits(field(d, "width"));
+    unsigned bits = widthBits(field(d, Width));
     if (d.opcode() == Opcode::XbarGemm) {
-      uint64_t m = field(d, "m"), k = field(d, "k"), n = field(d, "n");
+      uint64_t m = field(d, M), k = field(d, K), n = field(d, N);
       e.reramMacs = m * k * n;
       if (preset && preset->reram)
         e.reramMvms = m * crossbarsForBlock(*preset->reram, k, n, bits);
     } else if (preset && preset->reram) {
-      e.reramCells = field(d, "rows") * field(d, "cols") *
+      e.reramCells = field(d, Rows) * field(d, Cols) *
                      preset->reram->cellsPerWeight(bits);
     }
     break;
   }
   case isa::Unit::Matrix:
     (d.opcode() == Opcode::GemmBf16 ? e.bf16Macs : e.macs) =
-        field(d, "m") * field(d, "k") * field(d, "n");
+        field(d, M) * field(d, K) * field(d, N);
     break;
   case isa::Unit::Dma:
-    e.dramBytes = field(d, "rows") * field(d, "cols");
+    e.dramBytes = field(d, Rows) * field(d, Cols);
     break;
   case isa::Unit::Vector:
   case isa::Unit::Requant:
   case isa::Unit::Sfu:
-    e.laneOps = passes(d.opcode()) * field(d, "rows") * field(d, "cols");
+    e.laneOps = passes(d.opcode()) * field(d, Rows) * field(d, Cols);
     break;
   default:
     break;
@@ -152,7 +175,7 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
   case isa::Unit::Dma: {
     if (options.computeOnly)
       return 0;
-    uint64_t bytes = field(d, "rows") * field(d, "cols");
+    uint64_t bytes = field(d, Rows) * field(d, Cols);
     double bpc = dramBytesPerCycle(p, options.cores);
     // In double, saturated: a preset may hold extreme (valid) values, and a
     // double beyond uint64_t does not convert.
@@ -161,7 +184,7 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
     return cycles < 0x1p62 ? static_cast<uint64_t>(cycles) : uint64_t(1) << 62;
   }
   case isa::Unit::Matrix: {
-    uint64_t m = field(d, "m"), k = field(d, "k"), n = field(d, "n");
+    uint64_t m = field(d, M), k = field(d, K), n = field(d, N);
     if (op == Opcode::GemmBf16)
       return ceilDiv(m * n * k, std::max(1u, p.bf16Lanes)) + p.fpLatency;
     uint64_t rows = std::max(1u, p.arrayRows), cols = std::max(1u, p.arrayCols);
@@ -171,9 +194,9 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
     if (op == Opcode::XbarProg || !p.reram)
       return 0; // programmed at load; no tier: the functional model refuses
     const targets::ReramTier &t = *p.reram;
-    unsigned bits = widthBits(field(d, "width"));
-    uint64_t k = field(d, "k"), n = field(d, "n");
-    return field(d, "m") *
+    unsigned bits = widthBits(field(d, Width));
+    uint64_t k = field(d, K), n = field(d, N);
+    return field(d, M) *
            crossbarCyclesPerVector(t, crossbarsForBlock(t, k, n, bits),
                                    usedColumns(t, n, bits));
   }
@@ -181,14 +204,14 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
     // Vector, requant, SFU and token units stream elements through lanes.
     uint64_t elements;
     if (op == Opcode::TokScore || op == Opcode::TokSelect)
-      elements = field(d, "n") * std::max<uint64_t>(1, field(d, "heads"));
+      elements = field(d, N) * std::max<uint64_t>(1, field(d, Heads));
     else if (op == Opcode::TokGather)
-      elements = field(d, "n") * field(d, "rowbytes") / 2;
+      elements = field(d, N) * field(d, RowBytes) / 2;
     else
-      elements = field(d, "rows") * field(d, "cols");
+      elements = field(d, Rows) * field(d, Cols);
     // bf16 work uses the bf16 lanes: vector ops with ty=bf16, the bf16 SFU
     // kernels and the conversions that produce or consume bf16.
-    int ty = d.info->fieldIndex("ty");
+    int ty = fieldIndices()[static_cast<uint8_t>(op)][Ty];
     bool bf16;
     if (d.info->unit == isa::Unit::Vector)
       bf16 = ty >= 0 && d.f[ty] == 1;
@@ -274,8 +297,8 @@ bool scheduleUntilDma(CoreSchedule &c, const CodeView &code,
     const isa::Decoded &d = code[c.pc];
     Opcode op = d.opcode();
     if (op == Opcode::Push || op == Opcode::Pop) {
-      unsigned from = static_cast<unsigned>(field(d, "from"));
-      unsigned to = static_cast<unsigned>(field(d, "to"));
+      unsigned from = static_cast<unsigned>(field(d, From));
+      unsigned to = static_cast<unsigned>(field(d, To));
       if (from >= isa::kNumQueues || to >= isa::kNumQueues)
         continue; // the functional model reports malformed sync
       std::deque<uint64_t> &fifo = c.tokens[from][to];
@@ -337,7 +360,7 @@ uint64_t simulateSharedBus(const CodeView &code,
     requests.pop();
     CoreSchedule &c = cores[i];
     const isa::Decoded &d = code[c.pc];
-    double bytes = double(field(d, "rows")) * double(field(d, "cols"));
+    double bytes = double(field(d, Rows)) * double(field(d, Cols));
     uint64_t transfer = saturate(
         bpc > 0 ? std::ceil(bytes / bpc - 1e-6) : bytes, 0x1p61);
     uint64_t grant = std::max(request, channelFree);
@@ -364,6 +387,8 @@ TimingReport timing::simulate(const CodeView &code,
   r.cores = std::max(1u, options.cores);
   r.peakGops = peakInt8Gops(p);
   r.peakBf16Gflops = peakBf16Gflops(p);
+  if (options.recordSlices)
+    r.slices.reserve(code.size()); // at most one per instruction
   if (r.cores > 1 && options.bus == TimingOptions::Bus::Shared &&
       !options.computeOnly) {
     r.cycles = simulateSharedBus(code, p, options, r.cores, r);
@@ -481,13 +506,20 @@ layerUnits(const TimingReport &r, const CodeView &code,
            const std::function<std::string(uint32_t)> &locationOf) {
   std::vector<LayerUnit> out;
   std::map<std::pair<std::string, unsigned>, size_t> index;
+  // Consecutive instructions of a unit mostly belong to one layer: each
+  // unit's last row is tried before the map.
+  std::array<size_t, isa::kNumUnits> last;
+  last.fill(SIZE_MAX);
   for (const Slice &s : r.slices) {
     std::string layer = locationOf ? locationOf(s.instruction) : "";
-    auto key = std::make_pair(layer, static_cast<unsigned>(s.unit));
-    auto [it, inserted] = index.insert({key, out.size()});
-    if (inserted)
-      out.push_back({layer, s.unit});
-    LayerUnit &l = out[it->second];
+    unsigned u = static_cast<unsigned>(s.unit);
+    if (last[u] == SIZE_MAX || out[last[u]].layer != layer) {
+      auto [it, inserted] = index.insert({{layer, u}, out.size()});
+      if (inserted)
+        out.push_back({layer, s.unit});
+      last[u] = it->second;
+    }
+    LayerUnit &l = out[last[u]];
     Events e = instructionEvents(code[s.instruction], &p);
     l.instructions += 1;
     l.busy += s.end - s.start;

@@ -320,6 +320,11 @@ TEST(ProgramFile, UnsortedDebugEntriesLookUpInOrder) {
   EXPECT_EQ(p.locationOf(4), "d");
   EXPECT_EQ(p.locationOf(5), "e");
   EXPECT_EQ(p.locationOf(6), "");
+  // The same answers in any order of lookups (a lookup starts where the
+  // previous one landed).
+  const char *expected[] = {"a", "b", "", "", "d", "e", ""};
+  for (uint32_t i : {6u, 5u, 4u, 3u, 2u, 1u, 0u, 4u, 4u, 1u, 5u, 0u, 6u})
+    EXPECT_EQ(p.locationOf(i), expected[i]) << "instruction " << i;
   // toImage() keeps the file's order.
   ProgramImage back = p.toImage();
   ASSERT_EQ(back.debug.size(), 6u);
@@ -337,6 +342,9 @@ TEST(ProgramFile, UnsortedDebugEntriesLookUpInOrder) {
   EXPECT_EQ((*loaded)->locationOf(1), "");
   EXPECT_EQ((*loaded)->locationOf(3), "c");
   EXPECT_EQ((*loaded)->locationOf(4), "");
+  for (uint32_t i : {4u, 3u, 0u, 0u, 2u, 1u, 3u})
+    EXPECT_EQ((*loaded)->locationOf(i), i == 0 ? "a" : i == 3 ? "c" : "")
+        << "instruction " << i;
   img->debug.clear();
   bytes = serialize(*img);
   loaded = LoadedProgram::loadBuffer(
