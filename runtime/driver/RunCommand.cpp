@@ -79,8 +79,8 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
   timing::CodeView code = timing::CodeView::fromWords(P.code);
   // Runs the timing model and writes its report, trace and statistics.
   auto reportTiming = [&]() -> Error {
-    timing::TimingReport report = timing::simulate(
-        code, (*session)->preset(), timingOptions);
+    timing::TimingReport report =
+        timing::simulate(code, (*session)->preset(), timingOptions);
     timing::printReport(report, log);
     auto locationOf = [&P](uint32_t i) { return P.locationOf(i); };
     for (auto [path, isTrace] : {std::make_pair(cfg.tracePath, true),
@@ -93,14 +93,13 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
         return createStringError(ec, "cannot write '%s': %s", path.c_str(),
                                  ec.message().c_str());
       if (isTrace)
-        timing::writeTrace(report, code, locationOf,
-                           out.os());
+        timing::writeTrace(report, code, locationOf, out.os());
       else if (StringRef(path).ends_with(".json"))
-        timing::writeStatsJson(report, code,
-                               (*session)->preset(), locationOf, out.os());
+        timing::writeStatsJson(report, code, (*session)->preset(), locationOf,
+                               out.os());
       else
-        timing::writeLayerStats(report, code,
-                                (*session)->preset(), locationOf, out.os());
+        timing::writeLayerStats(report, code, (*session)->preset(), locationOf,
+                                out.os());
       out.keep();
     }
     return Error::success();

@@ -211,9 +211,8 @@ size_t LoadedProgram::debugSize() const {
 }
 
 LoadedProgram::DebugRef LoadedProgram::debugEntry(size_t i) const {
-  const fb::DebugEntry *e =
-      static_cast<const DebugTable *>(debugTable)->Get(
-          static_cast<flatbuffers::uoffset_t>(i));
+  const fb::DebugEntry *e = static_cast<const DebugTable *>(debugTable)
+                                ->Get(static_cast<flatbuffers::uoffset_t>(i));
   StringRef loc;
   if (const flatbuffers::String *s = e->loc())
     loc = StringRef(s->c_str(), s->size());

@@ -305,8 +305,7 @@ report::utilisation(const timing::TimingReport &r, unsigned bins) {
 }
 
 void report::writeHtml(const timing::TimingReport &r,
-                       const timing::CodeView &code,
-                       const targets::Preset &p,
+                       const timing::CodeView &code, const targets::Preset &p,
                        const std::function<std::string(uint32_t)> &locationOf,
                        const HtmlOptions &options, llvm::raw_ostream &os) {
   std::vector<Layer> layers = collectLayers(r, code, locationOf);

@@ -38,16 +38,28 @@ namespace {
 uint64_t ceilDiv(uint64_t a, uint64_t b) { return b ? (a + b - 1) / b : a; }
 
 /// The fields the timing model reads.
-enum Field : unsigned { M, K, N, Rows, Cols, From, To, Width, Heads, RowBytes,
-                        Ty, NumFields };
+enum Field : unsigned {
+  M,
+  K,
+  N,
+  Rows,
+  Cols,
+  From,
+  To,
+  Width,
+  Heads,
+  RowBytes,
+  Ty,
+  NumFields
+};
 
 /// Each opcode's index of each Field (-1: none), looked up by name once:
 /// the ISA table is the only place that knows layouts.
 const std::array<std::array<int8_t, NumFields>, 256> &fieldIndices() {
   static const auto table = [] {
     static const char *const names[NumFields] = {
-        "m", "k", "n", "rows", "cols", "from", "to", "width", "heads",
-        "rowbytes", "ty"};
+        "m",  "k",     "n",     "rows",     "cols", "from",
+        "to", "width", "heads", "rowbytes", "ty"};
     std::array<std::array<int8_t, NumFields>, 256> t;
     for (auto &row : t)
       row.fill(-1);
@@ -140,8 +152,8 @@ Events timing::instructionEvents(const isa::Decoded &d,
       if (preset && preset->reram)
         e.reramMvms = m * crossbarsForBlock(*preset->reram, k, n, bits);
     } else if (preset && preset->reram) {
-      e.reramCells = field(d, Rows) * field(d, Cols) *
-                     preset->reram->cellsPerWeight(bits);
+      e.reramCells =
+          field(d, Rows) * field(d, Cols) * preset->reram->cellsPerWeight(bits);
     }
     break;
   }
@@ -247,8 +259,7 @@ uint64_t saturate(double cycles, double limit) {
 struct CoreSchedule {
   std::array<uint64_t, isa::kNumQueues> queueFree{};
   std::array<uint64_t, isa::kNumUnits> unitFree{};
-  std::array<std::array<std::deque<uint64_t>, isa::kNumQueues>,
-             isa::kNumQueues>
+  std::array<std::array<std::deque<uint64_t>, isa::kNumQueues>, isa::kNumQueues>
       tokens;
   size_t pc = 0; ///< next instruction to schedule
 
@@ -273,8 +284,8 @@ void account(TimingReport &r, const targets::Preset &p,
              uint64_t start, uint64_t cycles) {
   r.busyCycles[static_cast<unsigned>(d.info->unit)] += cycles;
   if (options.recordSlices && cycles)
-    r.slices.push_back({static_cast<uint32_t>(index), d.info->unit, start,
-                        start + cycles});
+    r.slices.push_back(
+        {static_cast<uint32_t>(index), d.info->unit, start, start + cycles});
   Events e = instructionEvents(d, &p);
   r.macs += e.macs + e.bf16Macs;
   r.bf16Macs += e.bf16Macs;
@@ -335,8 +346,7 @@ bool scheduleUntilDma(CoreSchedule &c, const CodeView &code,
 /// transfers. Cores interact only through the channel, so a core runs
 /// ahead until its next DMA request and requests are granted in time order
 /// (a core's requests are in time order: its DMA unit is in order).
-uint64_t simulateSharedBus(const CodeView &code,
-                           const targets::Preset &p,
+uint64_t simulateSharedBus(const CodeView &code, const targets::Preset &p,
                            const TimingOptions &options, unsigned numCores,
                            TimingReport &r) {
   const double bpc = dramBytesPerCycle(p, 1);
@@ -361,8 +371,8 @@ uint64_t simulateSharedBus(const CodeView &code,
     CoreSchedule &c = cores[i];
     const isa::Decoded &d = code[c.pc];
     double bytes = double(field(d, Rows)) * double(field(d, Cols));
-    uint64_t transfer = saturate(
-        bpc > 0 ? std::ceil(bytes / bpc - 1e-6) : bytes, 0x1p61);
+    uint64_t transfer =
+        saturate(bpc > 0 ? std::ceil(bytes / bpc - 1e-6) : bytes, 0x1p61);
     uint64_t grant = std::max(request, channelFree);
     channelFree = grant + transfer;
     uint64_t end = grant + transfer + latency;
@@ -379,8 +389,7 @@ uint64_t simulateSharedBus(const CodeView &code,
 }
 } // namespace
 
-TimingReport timing::simulate(const CodeView &code,
-                              const targets::Preset &p,
+TimingReport timing::simulate(const CodeView &code, const targets::Preset &p,
                               const TimingOptions &options) {
   TimingReport r;
   r.clockMHz = p.clockMHz;
@@ -448,8 +457,7 @@ void timing::printReport(const TimingReport &r, llvm::raw_ostream &os) {
   }
 }
 
-void timing::writeTrace(const TimingReport &r,
-                        const CodeView &code,
+void timing::writeTrace(const TimingReport &r, const CodeView &code,
                         const std::function<std::string(uint32_t)> &locationOf,
                         llvm::raw_ostream &os) {
   double usPerCycle = r.clockMHz > 0 ? 1.0 / r.clockMHz : 1.0;
@@ -532,8 +540,7 @@ layerUnits(const TimingReport &r, const CodeView &code,
 } // namespace
 
 void timing::writeLayerStats(
-    const TimingReport &r, const CodeView &code,
-    const targets::Preset &p,
+    const TimingReport &r, const CodeView &code, const targets::Preset &p,
     const std::function<std::string(uint32_t)> &locationOf,
     llvm::raw_ostream &os) {
   os << "layer,unit,instructions,busy_cycles,matrix_ops,lane_ops,energy_pj\n";
@@ -549,8 +556,7 @@ void timing::writeLayerStats(
 }
 
 void timing::writeStatsJson(
-    const TimingReport &r, const CodeView &code,
-    const targets::Preset &p,
+    const TimingReport &r, const CodeView &code, const targets::Preset &p,
     const std::function<std::string(uint32_t)> &locationOf,
     llvm::raw_ostream &os) {
   namespace json = llvm::json;

@@ -169,8 +169,7 @@ uint64_t crossbarCyclesPerVector(const targets::ReramTier &t,
 
 /// Writes the run's totals, per-tier operation counts and energy split and
 /// the per-layer busy cycles as JSON (`tern run --stats X.json`).
-void writeStatsJson(const TimingReport &report,
-                    const CodeView &code,
+void writeStatsJson(const TimingReport &report, const CodeView &code,
                     const targets::Preset &preset,
                     const std::function<std::string(uint32_t)> &locationOf,
                     llvm::raw_ostream &os);
@@ -188,8 +187,7 @@ double peakBf16Gflops(const targets::Preset &preset);
 double dramBytesPerCycle(const targets::Preset &preset, unsigned cores = 1);
 
 /// Schedules the whole stream.
-TimingReport simulate(const CodeView &code,
-                      const targets::Preset &preset,
+TimingReport simulate(const CodeView &code, const targets::Preset &preset,
                       const TimingOptions &options = {});
 
 void printReport(const TimingReport &report, llvm::raw_ostream &os);
@@ -197,8 +195,7 @@ void printReport(const TimingReport &report, llvm::raw_ostream &os);
 /// Chrome / Perfetto trace (Trace Event format): one track per unit, one
 /// complete event per instruction, named by `locationOf(instruction)` (the
 /// debug map) or the mnemonic. Times in microseconds at the preset clock.
-void writeTrace(const TimingReport &report,
-                const CodeView &code,
+void writeTrace(const TimingReport &report, const CodeView &code,
                 const std::function<std::string(uint32_t)> &locationOf,
                 llvm::raw_ostream &os);
 
@@ -206,8 +203,7 @@ void writeTrace(const TimingReport &report,
 /// `layer,unit,instructions,busy_cycles,matrix_ops,lane_ops,energy_pj`
 /// (operations and dynamic energy of all cores; a unit is a tier's: matrix
 /// for the systolic array, reram for the crossbars).
-void writeLayerStats(const TimingReport &report,
-                     const CodeView &code,
+void writeLayerStats(const TimingReport &report, const CodeView &code,
                      const targets::Preset &preset,
                      const std::function<std::string(uint32_t)> &locationOf,
                      llvm::raw_ostream &os);

@@ -343,7 +343,9 @@ TEST(ProgramFile, UnsortedDebugEntriesLookUpInOrder) {
   EXPECT_EQ((*loaded)->locationOf(3), "c");
   EXPECT_EQ((*loaded)->locationOf(4), "");
   for (uint32_t i : {4u, 3u, 0u, 0u, 2u, 1u, 3u})
-    EXPECT_EQ((*loaded)->locationOf(i), i == 0 ? "a" : i == 3 ? "c" : "")
+    EXPECT_EQ((*loaded)->locationOf(i), i == 0   ? "a"
+                                        : i == 3 ? "c"
+                                                 : "")
         << "instruction " << i;
   img->debug.clear();
   bytes = serialize(*img);

@@ -22,10 +22,9 @@ struct Timed {
   std::string error;
 };
 
-Timed timeAsm(const std::string &src, bool computeOnly = false,
-              unsigned cores = 1,
-              timing::TimingOptions::Bus bus =
-                  timing::TimingOptions::Bus::Shared) {
+Timed timeAsm(
+    const std::string &src, bool computeOnly = false, unsigned cores = 1,
+    timing::TimingOptions::Bus bus = timing::TimingOptions::Bus::Shared) {
   Timed t;
   auto img = assembler::assemble(".dram 65536\n" + src, "timing.s");
   if (!img) {
