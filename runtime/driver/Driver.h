@@ -42,6 +42,9 @@ struct RunConfig {
   /// perf/both: the program is one of this many equal per-core shares
   /// running at once (DRAM bandwidth shared); 1..preset cores.
   unsigned cores = 1;
+  /// How the cores share DRAM: "shared" (one channel, first come first
+  /// served) or "split" (an even share each); timing::parseBus.
+  std::string bus = "shared";
   /// perf/both: Chrome/Perfetto trace JSON and per-layer CSV statistics.
   std::string tracePath, statsPath;
   /// Gaussian weight noise on the frozen weights (Session::setWeightNoise):
@@ -58,6 +61,7 @@ struct ReportConfig {
   std::string output; ///< the HTML file
   std::string title;  ///< default: the program's file name and target
   unsigned cores = 1; ///< as RunConfig::cores
+  std::string bus = "shared"; ///< as RunConfig::bus
   bool computeOnly = false;
   unsigned timeBins = 100;
 };
