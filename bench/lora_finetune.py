@@ -17,9 +17,10 @@ bench/quant_accuracy.sh). Images 0..train-1 train, images 5000.. evaluate
    the vector unit and SFU; lr default 0.05 for SGD, 0.005 for Adam);
 2. `tern train` over the rotated training images, one image per step,
    EPOCHS passes, from A ~ U(-1/8, 1/8) (seed 0), B = 0;
-3. the trained adapters merged into the ONNX weights (W^T += A B; alpha =
-   rank, scale 1), and `tern eval` of the original and the merged model on
-   the rotated evaluation images (bf16, simulator);
+3. the trained adapters merged into the ONNX weights by `tern train
+   --merged-onnx` (W += A B; alpha = rank, scale 1), and `tern eval` of the
+   original and the merged model on the rotated evaluation images (bf16,
+   simulator);
 4. the same run in torch FP32 (same initial adapters, same order, same
    learning rate; plain SGD or torch.optim.Adam with default betas and eps)
    and its accuracy on the same images.
@@ -159,23 +160,15 @@ def main():
          "-o", step)
     steps = args.epochs * args.train
     t0 = time.time()
+    merged = os.path.join(work, "merged.onnx")
     out = tern("train", step, "--dataset", train, "--params", init,
-               "--steps", str(steps), "--output-dir", os.path.join(work, "out"))
+               "--steps", str(steps), "--output-dir", os.path.join(work, "out"),
+               "--merged-onnx", merged, "--model", ZOO)
     train_s = time.time() - t0
     per_step = re.search(r"per step (\d+) cycles \(([0-9.]+) us\), ([0-9.]+) uJ",
                          out)
     losses = np.load(os.path.join(work, "out", "losses.npy"))
 
-    model = onnx.load(ZOO)
-    inits = {i.name: i for i in model.graph.initializer}
-    for i, p in names():
-        a = np.load(os.path.join(work, "out", f"blocks_{i}_attn_{p}_Add_lora_a.npy"))
-        b = np.load(os.path.join(work, "out", f"blocks_{i}_attn_{p}_Add_lora_b.npy"))
-        t = inits[f"blocks.{i}.attn.{p}.MatMul_in1"]
-        w = numpy_helper.to_array(t) + a @ b  # scale alpha / rank = 1
-        t.CopyFrom(numpy_helper.from_array(w.astype(np.float32), t.name))
-    merged = os.path.join(work, "merged.onnx")
-    onnx.save(model, merged)
     base_acc = top1(tern("eval", ZOO, "--dataset", evald))
     tuned_acc = top1(tern("eval", merged, "--dataset", evald))
     t0 = time.time()

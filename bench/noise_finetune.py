@@ -4,7 +4,8 @@ Gaussian device variation on the frozen weights of the zoo's Fashion-MNIST
 ViT, and LoRA adapters trained on the simulator to recover the accuracy.
 
     bench/noise_finetune.py [--data DIR] [--sigma 0.2] [--train 256]
-                            [--eval 300] [--epochs 1] [--lr 0.05]
+                            [--eval 300] [--epochs 1] [--lr 0.05] [--rank 4]
+                            [--targets q,v] [--trainings clean,per-step,on-device]
 
 DIR holds the Fashion-MNIST test split as inputs.npy / labels.npy
 (build/bench-data/fmnist-test, see bench/quant_accuracy.sh). Images
@@ -26,6 +27,10 @@ on each evaluation image. Rows:
 5. LoRA fine-tuned on the device itself (`--weight-noise SIGMA
    --noise-seed 1`: the device's fixed variation), evaluated on the device.
 
+`--targets` takes tern-insert-lora's names of the zoo ViT's linears of each
+block (q, k, v, proj, fc1, fc2); `--trainings` picks rows 3-5 (rows 1-2 are
+always measured).
+
 Prints one table; docs/Benchmarks.md has the measured figures.
 """
 import argparse
@@ -37,6 +42,7 @@ import tempfile
 import time
 
 import numpy as np
+import onnx
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 ZOO = os.path.join(ROOT, "test", "models", "zoo", "vit_fmnist", "model.onnx")
@@ -44,21 +50,33 @@ BIN = os.path.join(ROOT, "build", "bin")
 DEVICE_SEED = 1
 
 
+TARGETS = ("q", "v")
+MODULE = {"q": "attn", "k": "attn", "v": "attn", "proj": "attn",
+          "fc1": "ffn", "fc2": "ffn"}
+
+
 def names(depth=4):
-    return [(i, p) for i in range(depth) for p in ("q", "v")]
+    return [(i, p) for i in range(depth) for p in TARGETS]
+
+
+def layer(i, p):
+    return f"blocks.{i}.{MODULE[p]}.{p}"
 
 
 def adapter_name(i, p, ab):
-    return f"blocks_{i}_attn_{p}_Add_lora_{ab}"
+    return layer(i, p).replace(".", "_") + f"_Add_lora_{ab}"
 
 
 def init_adapters(rank):
-    """As bench/lora_finetune.py: A ~ U(-1/8, 1/8) (seed 0), B = 0."""
+    """A ~ U(-1/sqrt(K), 1/sqrt(K)) (seed 0; for q, v as
+    bench/lora_finetune.py: U(-1/8, 1/8)), B = 0."""
+    shapes = {i.name: tuple(i.dims) for i in onnx.load(ZOO).graph.initializer}
     r = np.random.default_rng(0)
     out = {}
     for i, p in names():
-        out[(i, p)] = (r.uniform(-1 / 8, 1 / 8, (64, rank)).astype(np.float32),
-                       np.zeros((rank, 64), np.float32))
+        k, n = shapes[layer(i, p) + ".MatMul_in1"]
+        out[(i, p)] = (r.uniform(-1 / np.sqrt(k), 1 / np.sqrt(k), (k, rank))
+                       .astype(np.float32), np.zeros((rank, n), np.float32))
     return out
 
 
@@ -106,17 +124,28 @@ def main():
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--lr", type=float, default=0.05)
     ap.add_argument("--rank", type=int, default=4)
+    ap.add_argument("--targets", default="q,v")
+    ap.add_argument("--trainings", default="clean,per-step,on-device")
+    ap.add_argument("--work", help="work directory (default: a new temporary "
+                    "one); a training whose out-<name>/losses.npy is there "
+                    "from an earlier run with the same options is reused")
     args = ap.parse_args()
+    global TARGETS
+    TARGETS = tuple(args.targets.split(","))
+    for t in TARGETS:
+        if t not in MODULE:
+            sys.exit(f"--targets: '{t}' is not one of {', '.join(MODULE)}")
+    wanted = args.trainings.split(",")
 
     x = np.load(os.path.join(args.data, "inputs.npy")).astype(np.float32)
     y = np.load(os.path.join(args.data, "labels.npy")).astype(np.int64)
     tr_x, tr_y = x[:args.train], y[:args.train]
     ev_x, ev_y = x[5000:5000 + args.eval], y[5000:5000 + args.eval]
 
-    work = tempfile.mkdtemp(prefix="tern-noise-")
+    work = args.work or tempfile.mkdtemp(prefix="tern-noise-")
     train, evald, init = (os.path.join(work, d) for d in ("train", "eval", "init"))
     for d in (train, evald):
-        os.makedirs(d)
+        os.makedirs(d, exist_ok=True)
     np.save(os.path.join(train, "inputs.npy"), tr_x)
     np.save(os.path.join(train, "labels.npy"), np.eye(10, dtype=np.float32)[tr_y])
     for k in range(len(ev_y)):
@@ -126,7 +155,7 @@ def main():
     # The train step and the LoRA forward from the same raised module.
     step = os.path.join(work, "step.tern")
     run(os.path.join(BIN, "tern"), "compile", ZOO, "--finetune",
-        f"lora:rank={args.rank},targets=q,v", "--loss", "ce", "--lr",
+        f"lora:rank={args.rank},targets={args.targets}", "--loss", "ce", "--lr",
         str(args.lr), "-o", step)
     fwd = os.path.join(work, "fwd.mlir")
     mlir = run(os.path.join(BIN, "tern-translate"), "--import-onnx", ZOO,
@@ -136,7 +165,7 @@ def main():
     lora = os.path.join(work, "lora.mlir")
     run(os.path.join(BIN, "tern-opt"), fwd, "--mlir-print-debuginfo", "-o", lora,
         "--pass-pipeline=builtin.module(func.func(tern-insert-lora{rank="
-        f"{args.rank} alpha={args.rank} targets=q,v}}))")
+        f"{args.rank} alpha={args.rank} targets={args.targets}}}))")
     prog = os.path.join(work, "lora.tern")
     run(os.path.join(BIN, "tern"), "compile", lora, "--target", "tern-edge",
         "-o", prog)
@@ -147,18 +176,25 @@ def main():
     steps = args.epochs * args.train
     trainings = {
         "clean": [],
-        "noise-aware": ["--weight-noise", str(args.sigma), "--noise-seed", "2",
-                        "--noise-per-step"],
+        "per-step": ["--weight-noise", str(args.sigma), "--noise-seed", "2",
+                     "--noise-per-step"],
         "on-device": device,
     }
+    for key in wanted:
+        if key not in trainings:
+            sys.exit(f"--trainings: '{key}' is not one of {', '.join(trainings)}")
+    trainings = {k: v for k, v in trainings.items() if k in wanted}
     tuned, train_s = {}, {}
     for key, noise in trainings.items():
         out = os.path.join(work, "out-" + key)
+        tuned[key] = out
+        if os.path.exists(os.path.join(out, "losses.npy")):
+            train_s[key] = None
+            continue
         t0 = time.time()
         run(os.path.join(BIN, "tern"), "train", step, "--dataset", train,
             "--params", init, "--steps", str(steps), "--output-dir", out, *noise)
         train_s[key] = time.time() - t0
-        tuned[key] = out
 
     rows = []
     t0 = time.time()
@@ -167,9 +203,12 @@ def main():
     rows.append((f"device noise sigma {args.sigma}, no adapters", "-",
                  evaluate(prog, init, evald, len(ev_y), ev_y, device, work)))
     for key, what in (("clean", "LoRA trained without noise"),
-                      ("noise-aware", "LoRA trained with fresh noise per step"),
+                      ("per-step", "LoRA trained with fresh noise per step"),
                       ("on-device", "LoRA trained on the device (its fixed noise)")):
-        rows.append((what + ", on the device", f"{train_s[key]:.0f} s",
+        if key not in tuned:
+            continue
+        took = "reused" if train_s[key] is None else f"{train_s[key]:.0f} s"
+        rows.append((what + ", on the device", took,
                      evaluate(prog, tuned[key], evald, len(ev_y), ev_y, device,
                               work)))
     eval_s = time.time() - t0
@@ -177,7 +216,8 @@ def main():
     print(f"zoo ViT (Fashion-MNIST, its own task); weight noise: std sigma * "
           f"max|w| per tensor on {frozen.group(1)} frozen weight tensors "
           f"({frozen.group(2)} values); device = seed {DEVICE_SEED}")
-    print(f"LoRA rank {args.rank} on q, v; SGD lr {args.lr}, {steps} steps of "
+    print(f"LoRA rank {args.rank} on {args.targets} ({len(names())} layers); "
+          f"SGD lr {args.lr}, {steps} steps of "
           f"one image (test images 0-{args.train - 1}); evaluated on "
           f"{len(ev_y)} images (5000-{5000 + len(ev_y) - 1}), "
           f"{eval_s:.0f} s of evaluation")
@@ -185,6 +225,11 @@ def main():
     print("|---|---|---|")
     for what, t, acc in rows:
         print(f"| {what} | {t} | {acc:.4f} |")
+    for key, out in tuned.items():
+        losses = np.load(os.path.join(out, "losses.npy"))
+        e = args.train
+        print(f"mean training CE ({key}): epoch 1 {losses[:e].mean():.3f} -> "
+              f"epoch {args.epochs} {losses[-e:].mean():.3f}")
     print(f"work directory: {work}")
 
 

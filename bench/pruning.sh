@@ -1,67 +1,123 @@
 #!/usr/bin/env bash
-# FFN2 dynamic sparsity (tern-ffn2-sparsity) and, once lowered, token pruning
-# (tern-prune-tokens) on the zoo's ReLU ViT (docs/Benchmarks.md, SEEDS.md 2).
-#   bench/pruning.sh [THRESHOLDS...]     (default: 0 1 2 4 8)
-# Compiles test/models/zoo/vit_relu with --precision tataa (calibrated on
-# test/models/zoo/fmnist-calib), dense and with --ffn2-sparsity
-# --ffn2-threshold T, evaluates each program on the 64-image fixture and
-# prints one row per configuration: MACs per image (functional model, mean),
-# FFN2 weight bytes the matrix unit reads (dense vs skipped by the bitmaps),
-# timing-model cycles (static: bitmaps and run-time lengths are charged at
-# their capacity, docs/Timing.md), top-1 accuracy and its drop against the
-# dense int8 program. It also checks that threshold 0 is bit-exact: the
-# dense and the bitmap program give byte-identical outputs (tern run).
-# Needs a build in build/ (or TERN_BUILD_DIR).
+# Token pruning (tern-prune-tokens) + FFN2 dynamic sparsity (tern-ffn2-sparsity)
+# on the zoo's ReLU ViTs over the Fashion-MNIST test split (issue 8,
+# SEEDS.md 2; docs/Benchmarks.md "Token pruning and FFN2 sparsity").
+#   bench/pruning.sh [MODEL...]    (default: vit_relu vit_relu_pruned)
+# Environment: HEAD_N (default 10000) images for the headline rows (dense
+# int8 and ffn2 + keep rate 0.5), ROW_N (default 2000) for the other rows
+# (the first N test images; each row prints its count).
+#
+# Per model: compiles with --precision tataa for tern-edge, calibrated on
+# test/models/zoo/fmnist-calib (training images), and evaluates with
+# `tern eval` on build/bench-data/fmnist-test (made by scripts/zoo/splits.py
+# like bench/quant_accuracy.sh): dense; --ffn2-sparsity (threshold 0, exact);
+# --ffn2-sparsity + --prune-tokens on layers 1,2,3 at keep rates 0.9 ... 0.5;
+# and at keep rate 0.5 with --ffn2-threshold 2 and 8. Columns: MACs per image
+# (functional model, mean) and their saving against the dense program; FFN2
+# weight bytes the matrix unit reads per image (bitmap-GEMM weight bytes
+# minus those the bitmaps skipped) and their saving against the dense FFN2
+# (the threshold-0 row's total, all 17 tokens); timing-model cycles per
+# image (static: kept counts are compile-time for top-k, bitmaps are charged
+# at capacity, docs/Timing.md); simulated top-1; top-1 of an FP32 numpy
+# model that prunes the same way (bench/pruning_fp32.py: Tern's int8 CLS
+# scores, FFN2 dense); and the drop of the simulated top-1 against the
+# dense FP32 vit_relu on the same images (numpy, the issue's baseline).
+# Also checks on the fixture that --ffn2-sparsity at threshold 0 is
+# bit-exact (tern run, byte-identical outputs).
+# Needs a build in build/ (or TERN_BUILD_DIR) and dataset-fashion-mnist.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TERN_BUILD_DIR:-$root/build}
 tern="$build/bin/tern"
-zoo="$root/test/models/zoo/vit_relu"
+py=/usr/bin/python3
+models=${*:-vit_relu vit_relu_pruned}
+head_n=${HEAD_N:-10000}
+row_n=${ROW_N:-2000}
 calib="$root/test/models/zoo/fmnist-calib"
-thresholds=${*:-0 1 2 4 8}
+data="$root/build/bench-data/fmnist-test"
+[ -f "$data/labels.npy" ] || $py "$root/scripts/zoo/splits.py" test "$data"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+layers=1,2,3
 
-"$tern" compile "$zoo/model.onnx" --precision tataa --calib "$calib" \
-  --save-calib-stats "$work/stats.json" -o "$work/dense.tern" >/dev/null
-common=(--precision tataa --calib-stats "$work/stats.json")
+# FP32 numpy accuracies: dense vit_relu (the baseline of every drop) and each
+# model pruned at each keep rate, on the first N images for both N.
+fp32() { # model n rate -> top-1
+  awk -v r="$3" '$2 == r {print $6}' "$work/fp32_$1_$2.txt"
+}
+for n in $row_n $head_n; do
+  for m in vit_relu $models; do
+    [ -f "$work/fp32_${m}_$n.txt" ] ||
+      $py "$root/bench/pruning_fp32.py" "$root/test/models/zoo/$m/model.onnx" "$data" \
+        --limit "$n" --layers $layers --rates 1.00 0.90 0.80 0.70 0.60 0.50 \
+        > "$work/fp32_${m}_$n.txt"
+  done
+done
 
-# Bit-exactness of threshold 0 on every fixture image (tern run).
-"$tern" compile "$zoo/model.onnx" "${common[@]}" --ffn2-sparsity -o "$work/ffn2.tern"
-/usr/bin/python3 - "$zoo/inputs.npy" "$work/in" <<'PY'
+echo "Seed design (SEEDS.md 2, 28 nm ViT): 61.5% fewer operations, 59.3% fewer FFN2 weights, < 2% accuracy loss."
+echo "Issue 8 target: >= 40% fewer operations and >= 40% less FFN2 weight traffic at <= 2 points drop."
+echo
+echo "| model | config | images | MACs/image | ops saved | FFN2 W read (B/image) | FFN2 W saved | cycles/image | top-1 (sim) | top-1 FP32 pruned (numpy) | drop vs dense FP32 (pt) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+
+for m in $models; do
+  zoo="$root/test/models/zoo/$m"
+  "$tern" compile "$zoo/model.onnx" --precision tataa --calib "$calib" \
+    --save-calib-stats "$work/$m.stats.json" -o "$work/$m.dense.tern" >/dev/null
+  common=(--precision tataa --calib-stats "$work/$m.stats.json")
+
+  # Threshold 0 is exact: dense and bitmap programs give byte-identical outputs.
+  "$tern" compile "$zoo/model.onnx" "${common[@]}" --ffn2-sparsity -o "$work/$m.ffn2.tern" >/dev/null
+  rm -rf "$work/in" && $py - "$zoo/inputs.npy" "$work/in" <<'PY'
 import os, sys, numpy as np
 x = np.load(sys.argv[1]); os.makedirs(sys.argv[2], exist_ok=True)
 for i in range(x.shape[0]):
     np.save(os.path.join(sys.argv[2], f"{i}.npy"), x[i:i + 1].astype(np.float32))
 PY
-same=0; total=0
-for f in "$work"/in/*.npy; do
-  i=$(basename "$f" .npy)
-  "$tern" run "$work/dense.tern" --input "image=$f" --output-dir "$work/d$i" --quiet
-  "$tern" run "$work/ffn2.tern" --input "image=$f" --output-dir "$work/s$i" --quiet
-  total=$((total + 1))
-  if diff -rq "$work/d$i" "$work/s$i" >/dev/null; then same=$((same + 1)); fi
-done
-echo "threshold 0: $same of $total images give byte-identical outputs (dense vs bitmap program)"
+  same=0; total=0
+  for f in "$work"/in/*.npy; do
+    i=$(basename "$f" .npy)
+    "$tern" run "$work/$m.dense.tern" --input "image=$f" --output-dir "$work/d$i" --quiet
+    "$tern" run "$work/$m.ffn2.tern" --input "image=$f" --output-dir "$work/s$i" --quiet
+    total=$((total + 1))
+    if diff -rq "$work/d$i" "$work/s$i" >/dev/null; then same=$((same + 1)); fi
+    rm -rf "$work/d$i" "$work/s$i"
+  done
+  echo "$m: ffn2 threshold 0: $same of $total fixture images give byte-identical outputs (dense vs bitmap program)" >&2
 
-row() { # label flags...
-  local label=$1; shift
-  "$tern" eval "$zoo/model.onnx" --dataset "$zoo" "${common[@]}" "$@" |
-    awk -v l="$label" '
-      /^top-1 accuracy/ {acc=$3}
-      /^per sample/ {macs=$5; cyc=$9}
-      /^bitmap gemms/ {skip=$4; tot=$6}
-      END {printf "%s|%s|%s|%s|%s|%s\n", l, macs, tot, skip, cyc, acc}'
-}
-echo "| config | MACs/image | ops saved | FFN2 W bytes read | skipped | FFN2 W saved | cycles (static) | top-1 | drop (pt) |"
-echo "|---|---|---|---|---|---|---|---|---|"
-{
-  row dense
-  for t in $thresholds; do row "ffn2 t=$t" --ffn2-sparsity --ffn2-threshold "$t"; done
-} | awk -F'|' '
-  NR == 1 {dm = $2; dacc = $6}
-  { tot = $3 + 0; skip = $4 + 0
-    printf "| %s | %d | %.1f%% | %s | %s | %s | %s | %.4f | %+.2f |\n", $1, $2,
-      100 * (dm - $2) / dm, (tot ? tot : "-"), (tot ? skip : "-"),
-      (tot ? sprintf("%.1f%%", 100 * skip / tot) : "-"), $5, $6,
-      100 * (dacc - $6) }'
+  row() { # label n rate flags...
+    local label=$1 n=$2 rate=$3; shift 3
+    "$tern" eval "$zoo/model.onnx" --dataset "$data" --limit "$n" "${common[@]}" "$@" |
+      awk -v l="$label" -v n="$n" -v f="$(fp32 "$m" "$n" "$rate")" \
+          -v b="$(fp32 vit_relu "$n" 1.00)" '
+        /^top-1 accuracy/ {acc=$3}
+        /^per sample/ {macs=$5; cyc=$9}
+        /^bitmap gemms/ {skip=$4; tot=$6}
+        END {printf "%s|%s|%s|%s|%s|%s|%s|%s|%s\n", l, n, macs, tot+0, skip+0, cyc, acc, f, b}'
+  }
+  {
+    row "dense int8" "$head_n" 1.00
+    row "ffn2 t=0" "$row_n" 1.00 --ffn2-sparsity
+    for r in 0.90 0.80 0.70 0.60; do
+      row "ffn2 + prune L$layers rho=$r" "$row_n" "$r" --ffn2-sparsity \
+        --prune-tokens --prune-layers "$layers" --prune-keep-rate "$r"
+    done
+    row "ffn2 + prune L$layers rho=0.50" "$head_n" 0.50 --ffn2-sparsity \
+      --prune-tokens --prune-layers "$layers" --prune-keep-rate 0.5
+    for t in 2 8; do
+      row "ffn2 t=$t + prune L$layers rho=0.50" "$row_n" 0.50 --ffn2-sparsity \
+        --ffn2-threshold "$t" --prune-tokens --prune-layers "$layers" --prune-keep-rate 0.5
+    done
+  } | awk -F'|' -v m="$m" '
+    { for (i = 1; i <= 9; i++) f[NR, i] = $i }
+    END {
+      dm = f[1, 3]; dw = f[2, 4]
+      for (r = 1; r <= NR; r++) {
+        read = (r == 1 ? dw : f[r, 4] - f[r, 5])
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %.4f | %.4f | %+.2f |\n", m, f[r, 1],
+          f[r, 2], f[r, 3], (r == 1 ? "-" : sprintf("%.1f%%", 100 * (dm - f[r, 3]) / dm)),
+          read, (r == 1 ? "-" : sprintf("%.1f%%", 100 * (dw - read) / dw)), f[r, 6], f[r, 7],
+          f[r, 8], 100 * (f[r, 9] - f[r, 7])
+      }
+    }'
+done

@@ -26,14 +26,17 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 OUT="$W/tables.md"
 
-# perf NAME PRESET CORES GENERATOR-ARGS... -> $W/NAME.log
+# perf NAME PRESET CORES GENERATOR-ARGS... -> $W/NAME.log (--bus split: an
+# even share of the DRAM bandwidth per core) and $W/NAME_shared.log (--bus
+# shared: one channel, first come first served); docs/Timing.md.
 perf() {
   local name=$1 preset=$2 cores=$3
   shift 3
   $PY bench/gen_tiled_program.py --preset "$preset" --cores "$cores" "$@" \
     -o "$W/$name.s" --summary 2>"$W/$name.tiles"
   "$TERN" asm "$W/$name.s" -o "$W/$name.tern"
-  "$TERN" run "$W/$name.tern" --mode perf --cores "$cores" >"$W/$name.log" 2>&1
+  "$TERN" run "$W/$name.tern" --mode perf --cores "$cores" --bus split >"$W/$name.log" 2>&1
+  "$TERN" run "$W/$name.tern" --mode perf --cores "$cores" --bus shared >"$W/${name}_shared.log" 2>&1
 }
 # field NAME what -> a number from $W/NAME.log
 field() {
@@ -75,8 +78,8 @@ PEAK=$(field bert peak)
   echo "Peaks from the preset (\`tern run\` prints them): int8 **$PEAK GOPS**," \
     "bf16 lanes **$(field bert bf16) GFLOPS** (paper: 3686.4 and 230.4)."
   echo
-  echo "| workload | layer(s) M x K x N | gemm tile (per core) | cycles | GOPS | of peak | matrix busy | DMA busy | paper |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| workload | layer(s) M x K x N | gemm tile (per core) | DRAM bus | cycles | GOPS | of peak | matrix busy | DMA busy | paper |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   for w in bert_qkvo:"BERT Q/K/V/O":4096x768x768 bert_ffn1:"BERT FFN1":4096x768x3072 \
     bert_ffn2:"BERT FFN2":4096x3072x768 bert:"**BERT-base, all 6 linears**":"seq 128 x batch 32" \
     deit_qkvo:"DeiT-S Q/K/V/O":3152x384x384 deit_ffn1:"DeiT-S FFN1":3152x384x1536 \
@@ -85,8 +88,12 @@ PEAK=$(field bert peak)
     tile=$(sed -n 's/.*: gemm \([0-9x]*\),.*/\1/p' "$W/$n.tiles" | sort -u | paste -sd/)
     paper=""
     case $n in bert | deit) paper="2935.2 (79.6%)" ;; esac
-    echo "| $label | $shape | $tile | $(field $n cycles) | $(field $n gops) |" \
-      "$(pct "$(field $n gops)" "$PEAK") | $(field $n matrix)% | $(field $n dma)% | $paper |"
+    for bus in split shared; do
+      r=$n
+      [ $bus = split ] || r=${n}_shared
+      echo "| $label | $shape | $tile | $bus | $(field $r cycles) | $(field $r gops) |" \
+        "$(pct "$(field $r gops)" "$PEAK") | $(field $r matrix)% | $(field $r dma)% | $paper |"
+    done
   done
   echo
 } >>"$OUT"

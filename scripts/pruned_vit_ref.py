@@ -2,7 +2,7 @@
 """FP32 numpy reference of the zoo's ViTs with token pruning on given tokens.
 
   pruned_vit_ref.py MODEL.onnx IMAGE.npy OUT.npy [--keep LAYER=KEPT.npy ...]
-                    [--print-topk LAYER=RHO ...]
+                    [--print-topk LAYER=RHO ...] [--topk-score fp32|int8]
 
 Evaluates the model zoo's ViT (test/models/zoo/vit_relu, vit_fmnist:
 Conv patch embedding, CLS token, learned position embedding, pre-LN blocks
@@ -22,7 +22,10 @@ onnxruntime's reference.npy (checked by test/e2e/token-pruning.test).
 
 --print-topk LAYER=RHO prints the tokens FP32 would keep at that layer: CLS
 and the ceil(RHO * (N - 1)) patch tokens with the most CLS attention
-(averaged over heads), ascending.
+(averaged over heads), ascending; ties go to the lower index. --topk-score
+int8 scores like Tern's token unit instead (tok.score): each probability
+as int8 round-half-even(p * 127), summed over heads, floor-divided by the
+head count; the default fp32 is the exact head mean.
 """
 
 import argparse
@@ -57,6 +60,7 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--keep", action="append", default=[])
     ap.add_argument("--print-topk", action="append", default=[])
+    ap.add_argument("--topk-score", choices=["fp32", "int8"], default="fp32")
     a = ap.parse_args()
     m = onnx.load(a.model)
     W = {t.name: numpy_helper.to_array(t).astype(np.float32)
@@ -109,9 +113,14 @@ def main():
         if i in topk:
             n = h.shape[0]
             cnt = math.ceil(topk[i] * (n - 1))
-            imp = pr[:, 0, 1:].mean(0)
+            if a.topk_score == "int8":
+                q8 = np.clip(np.round(pr[:, 0, 1:].astype(np.float64) * 127), -128, 127)
+                imp = np.floor(q8.sum(0) / heads)
+            else:
+                imp = pr[:, 0, 1:].mean(0)
             kept = np.sort(np.concatenate([[0], 1 + np.argsort(-imp, kind="stable")[:cnt]]))
             print("layer %d FP32 top-k: %s" % (i, kept.tolist()))
+            print("layer %d FP32 scores: %s" % (i, imp.tolist()))
         if i in keep:
             if keep[i].min() < 0 or keep[i].max() >= h.shape[0]:
                 raise SystemExit("layer %d: kept index outside the %d tokens"

@@ -111,9 +111,14 @@ def TernPruneTokens : Pass<"tern-prune-tokens", "::mlir::func::FuncOp"> {
     (reductions over tokens such as mean pooling, reshapes of the token
     axis, reads of a token other than 0, masks), named with its location.
 
-    Not implemented: threshold selection (a kept count known only at run
-    time; the token unit's `tok.select` has the mode, but the rest of the
-    program would need run-time row counts) and fusing the pruned tokens
+    Not implemented: threshold selection (keep the tokens whose importance
+    is >= T; docs/Lowering.md "Token pruning" lists what it needs: the
+    token unit's `tok.select` has the mode and writes the kept count to a
+    length register, and most instructions take their row count from one
+    (`lensel`), but tensors would keep the capacity N with a run-time
+    length, attention after the pruning point would need the pad keys
+    masked in the softmax and zero pad rows in V, and the timing model
+    charges run-time lengths at capacity) and fusing the pruned tokens
     into one extra token (EViT's inattentive-token fusion).
   }];
   let dependentDialects = ["::tern::TernDialect"];

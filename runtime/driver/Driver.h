@@ -10,6 +10,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,9 @@ struct RunConfig {
   /// perf/both: the program is one of this many equal per-core shares
   /// running at once (DRAM bandwidth shared); 1..preset cores.
   unsigned cores = 1;
+  /// How the cores share DRAM: "shared" (one channel, first come first
+  /// served) or "split" (an even share each); timing::parseBus.
+  std::string bus = "shared";
   /// perf/both: Chrome/Perfetto trace JSON and per-layer CSV statistics.
   std::string tracePath, statsPath;
   /// Gaussian weight noise on the frozen weights (Session::setWeightNoise):
@@ -57,6 +61,7 @@ struct ReportConfig {
   std::string output; ///< the HTML file
   std::string title;  ///< default: the program's file name and target
   unsigned cores = 1; ///< as RunConfig::cores
+  std::string bus = "shared"; ///< as RunConfig::bus
   bool computeOnly = false;
   unsigned timeBins = 100;
 };
@@ -81,6 +86,11 @@ struct TrainConfig {
   double weightNoise = 0;
   uint64_t noiseSeed = 0;
   bool noisePerStep = false;
+  /// `--merged-onnx OUT --model ORIG [--lora-alpha A]`: after the last step,
+  /// write ORIG with the trained LoRA adapters merged into its weights
+  /// (runtime/driver/MergeLora.h); no alpha: alpha = rank (scale 1).
+  std::string mergedOnnx, model;
+  std::optional<double> loraAlpha;
 };
 
 /// `tern train prog.tern --dataset DIR --params DIR --steps N`: runs the SGD

@@ -39,7 +39,7 @@ Error inspectProgram(StringRef path, bool withDisasm, raw_ostream &os) {
      << " bytes)\n";
   os << "  constants: " << P.constants.size() << " segments, " << values
      << " values, " << packed << " packed bytes\n";
-  os << "  debug: " << P.debug.size() << " entries\n";
+  os << "  debug: " << P.debugSize() << " entries\n";
   uint64_t weightValues = 0;
   for (const program::TensorDesc &w : P.weights)
     weightValues += w.numElements();

@@ -38,12 +38,18 @@ Error reportProgram(const ReportConfig &cfg, raw_ostream &log) {
         inconvertibleErrorCode(),
         "--cores must be between 1 and the preset's %u cores, not %u",
         preset.cores, cfg.cores);
+  std::optional<timing::TimingOptions::Bus> bus = timing::parseBus(cfg.bus);
+  if (!bus)
+    return createStringError(inconvertibleErrorCode(),
+                             "--bus must be shared or split, not '%s'",
+                             cfg.bus.c_str());
   timing::TimingOptions options;
   options.computeOnly = cfg.computeOnly;
   options.cores = cfg.cores;
+  options.bus = *bus;
   options.recordSlices = true;
   timing::TimingReport r =
-      timing::simulate((*session)->decodedCode(), preset, options);
+      timing::simulate(timing::CodeView::fromWords(P.code), preset, options);
   timing::printReport(r, log);
 
   report::HtmlOptions html;
@@ -58,7 +64,7 @@ Error reportProgram(const ReportConfig &cfg, raw_ostream &log) {
     return createStringError(ec, "cannot write '%s': %s", cfg.output.c_str(),
                              ec.message().c_str());
   report::writeHtml(
-      r, (*session)->decodedCode(), preset,
+      r, timing::CodeView::fromWords(P.code), preset,
       [&P](uint32_t i) { return P.locationOf(i); }, html, out.os());
   out.keep();
   return Error::success();

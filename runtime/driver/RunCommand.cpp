@@ -64,15 +64,23 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
   if (cfg.mode == "func" && cfg.cores != 1)
     return createStringError(inconvertibleErrorCode(),
                              "--cores needs --mode perf or both");
+  std::optional<timing::TimingOptions::Bus> bus = timing::parseBus(cfg.bus);
+  if (!bus)
+    return createStringError(inconvertibleErrorCode(),
+                             "--bus must be shared or split, not '%s'",
+                             cfg.bus.c_str());
   timing::TimingOptions timingOptions;
   timingOptions.computeOnly = cfg.computeOnly;
   timingOptions.cores = cfg.cores;
+  timingOptions.bus = *bus;
   timingOptions.recordSlices =
       !cfg.tracePath.empty() || !cfg.statsPath.empty();
+  // The timing model reads the program's words (no decoded copy).
+  timing::CodeView code = timing::CodeView::fromWords(P.code);
   // Runs the timing model and writes its report, trace and statistics.
   auto reportTiming = [&]() -> Error {
-    timing::TimingReport report = timing::simulate(
-        (*session)->decodedCode(), (*session)->preset(), timingOptions);
+    timing::TimingReport report =
+        timing::simulate(code, (*session)->preset(), timingOptions);
     timing::printReport(report, log);
     auto locationOf = [&P](uint32_t i) { return P.locationOf(i); };
     for (auto [path, isTrace] : {std::make_pair(cfg.tracePath, true),
@@ -85,14 +93,13 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
         return createStringError(ec, "cannot write '%s': %s", path.c_str(),
                                  ec.message().c_str());
       if (isTrace)
-        timing::writeTrace(report, (*session)->decodedCode(), locationOf,
-                           out.os());
+        timing::writeTrace(report, code, locationOf, out.os());
       else if (StringRef(path).ends_with(".json"))
-        timing::writeStatsJson(report, (*session)->decodedCode(),
-                               (*session)->preset(), locationOf, out.os());
+        timing::writeStatsJson(report, code, (*session)->preset(), locationOf,
+                               out.os());
       else
-        timing::writeLayerStats(report, (*session)->decodedCode(),
-                                (*session)->preset(), locationOf, out.os());
+        timing::writeLayerStats(report, code, (*session)->preset(), locationOf,
+                                out.os());
       out.keep();
     }
     return Error::success();

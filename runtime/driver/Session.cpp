@@ -146,24 +146,35 @@ Session::create(std::unique_ptr<program::LoadedProgram> program,
     return createStringError(inconvertibleErrorCode(),
                              "embedded target preset is invalid: %s",
                              toString(preset.takeError()).c_str());
-  Expected<std::vector<isa::Decoded>> code = sim::decodeProgram(program->code);
-  if (!code)
-    return code.takeError();
-  // Crossbar instructions need a target with a ReRAM tier.
-  if (!preset->reram)
-    for (size_t i = 0; i < code->size(); ++i)
-      if ((*code)[i].info->unit == isa::Unit::Reram)
-        return createStringError(
-            inconvertibleErrorCode(),
-            "instruction %zu (%s) needs a ReRAM crossbar tier; target '%s' "
-            "has none",
-            i, (*code)[i].info->mnemonic, preset->name.c_str());
+  // Every word must decode (as sim::decodeProgram checks); the decoded
+  // stream itself is only built when a functional run needs it.
+  for (size_t i = 0; i < program->code.size(); ++i) {
+    Expected<isa::Decoded> d = isa::decode(program->code[i]);
+    if (!d)
+      return createStringError(inconvertibleErrorCode(),
+                               "invalid program: instruction %zu: %s", i,
+                               toString(d.takeError()).c_str());
+    // Crossbar instructions need a target with a ReRAM tier.
+    if (!preset->reram && d->info->unit == isa::Unit::Reram)
+      return createStringError(
+          inconvertibleErrorCode(),
+          "instruction %zu (%s) needs a ReRAM crossbar tier; target '%s' "
+          "has none",
+          i, d->info->mnemonic, preset->name.c_str());
+  }
   s->target = std::move(*preset);
-  s->code = std::move(*code);
   s->loaded = std::move(program);
   s->threads = threads;
   s->scalar = scalar;
   return s;
+}
+
+ArrayRef<isa::Decoded> Session::decodedCode() const {
+  if (!decoded) {
+    code = cantFail(sim::decodeProgram(loaded->code));
+    decoded = true;
+  }
+  return code;
 }
 
 Error Session::setWeightNoise(double sigma, uint64_t seed) {
@@ -267,7 +278,7 @@ Session::run(const StringMap<io::Tensor> &inputs, uint64_t maxInstructions,
   opts.maxInstructions = maxInstructions;
   opts.maxSeconds = maxSeconds;
   opts.locationOf = [&P](uint32_t i) { return P.locationOf(i); };
-  if (Error e = sim::run(M, code, opts))
+  if (Error e = sim::run(M, decodedCode(), opts))
     return std::move(e);
   stats = M.stats;
   std::vector<io::Tensor> outputs;

@@ -60,8 +60,10 @@ public:
   void setNoiseDraw(uint64_t draw) { noiseDraw = draw; }
   double weightNoise() const { return noiseSigma; }
 
-  /// The decoded instruction stream (for the timing model).
-  llvm::ArrayRef<isa::Decoded> decodedCode() const { return code; }
+  /// The decoded instruction stream, decoded on first use (the program's
+  /// words were checked at create()). The timing model can read the words
+  /// instead (timing::CodeView::fromWords), without this copy.
+  llvm::ArrayRef<isa::Decoded> decodedCode() const;
 
   /// Statistics of the last run.
   const sim::ExecStats &lastStats() const { return stats; }
@@ -73,7 +75,8 @@ private:
   Session() = default;
   std::unique_ptr<program::LoadedProgram> loaded;
   targets::Preset target;
-  std::vector<isa::Decoded> code;
+  mutable std::vector<isa::Decoded> code; ///< decodedCode()'s cache
+  mutable bool decoded = false;
   unsigned threads = 1;
   bool scalar = false;
   double maxSeconds = 0;

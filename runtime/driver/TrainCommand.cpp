@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/driver/Driver.h"
+#include "runtime/driver/MergeLora.h"
 #include "runtime/driver/Session.h"
 #include "runtime/sim/timing/TimingModel.h"
 
@@ -21,6 +22,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
 #include <cmath>
@@ -212,6 +214,17 @@ struct AccumulationInputs {
 Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
   if (cfg.steps == 0)
     return trainError("--steps must be at least 1");
+  // --merged-onnx: its options are checked before anything runs.
+  if (!cfg.mergedOnnx.empty() && cfg.model.empty())
+    return trainError("--merged-onnx needs --model (the ONNX model the train "
+                      "step was compiled from)");
+  if (cfg.mergedOnnx.empty() && (!cfg.model.empty() || cfg.loraAlpha))
+    return trainError(Twine(cfg.model.empty() ? "--lora-alpha" : "--model") +
+                      " is only used with --merged-onnx");
+  if (cfg.loraAlpha && !(*cfg.loraAlpha > 0 && std::isfinite(*cfg.loraAlpha)))
+    return trainError(formatv("--lora-alpha must be a positive number, not {0}",
+                              *cfg.loraAlpha)
+                          .str());
   auto loaded = program::LoadedProgram::loadFile(cfg.program);
   if (!loaded)
     return loaded.takeError();
@@ -289,6 +302,17 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
                       " is not an Adam train step: it needs the inputs "
                       "'adam_c1', 'adam_c2' ([1, 1]) and the adam_m_* / "
                       "adam_v_* state (tern-apply-optimizer optimizer=adam)");
+
+  std::optional<LoraMerge> merge;
+  if (!cfg.mergedOnnx.empty()) {
+    std::vector<LoraParam> shapes;
+    for (const program::TensorDesc *p : params)
+      shapes.push_back({p->name, p->shape});
+    auto planned = LoraMerge::plan(cfg.model, shapes, cfg.loraAlpha);
+    if (!planned)
+      return planned.takeError();
+    merge.emplace(std::move(*planned));
+  }
 
   auto inputs = readSamples(cfg.dataset, "inputs.npy", *data, "the inputs");
   if (!inputs)
@@ -434,6 +458,12 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
     if (Error e =
             io::writeNpy(path, makeF32({static_cast<int64_t>(losses.size())},
                                        losses.data())))
+      return e;
+  }
+  if (merge) {
+    std::string quietLog;
+    raw_string_ostream sink(quietLog);
+    if (Error e = merge->write(bound, cfg.mergedOnnx, cfg.quiet ? sink : log))
       return e;
   }
   return Error::success();

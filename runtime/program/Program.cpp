@@ -125,11 +125,23 @@ Error validate(const ProgramImage &p) {
                                "%llu values of %u bits",
                                i, s.data.size(), (unsigned long long)s.count,
                                s.bits);
-    if (Error e = inDram(s.dramOffset, s.count, p.dramSize,
+  }
+  std::vector<ConstantRange> ranges;
+  ranges.reserve(p.constants.size());
+  for (const Segment &s : p.constants)
+    ranges.push_back({s.dramOffset, s.count});
+  return validateLayout(p.dramSize, ranges, p.inputs, p.outputs, p.weights);
+}
+
+Error validateLayout(uint64_t dramSize, ArrayRef<ConstantRange> constants,
+                     const std::vector<TensorDesc> &inputs,
+                     const std::vector<TensorDesc> &outputs,
+                     const std::vector<TensorDesc> &weights) {
+  for (size_t i = 0; i < constants.size(); ++i)
+    if (Error e = inDram(constants[i].dramOffset, constants[i].count, dramSize,
                          "constant segment " + Twine(i)))
       return e;
-  }
-  for (const auto *list : {&p.inputs, &p.outputs, &p.weights})
+  for (const auto *list : {&inputs, &outputs, &weights})
     for (const TensorDesc &t : *list) {
       for (int64_t d : t.shape)
         if (d < 0)
@@ -148,7 +160,7 @@ Error validate(const ProgramImage &p) {
                                      t.name.c_str(),
                                      shapeText(t.shape).c_str());
       }
-      if (Error e = inDram(t.dramOffset, t.bytes(), p.dramSize,
+      if (Error e = inDram(t.dramOffset, t.bytes(), dramSize,
                            "tensor '" + t.name + "'"))
         return e;
     }

@@ -15,6 +15,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -79,10 +80,25 @@ uint64_t packedBytes(uint64_t count, unsigned bits);
 /// Checks internal consistency (segments/I/O inside DRAM, sizes).
 llvm::Error validate(const ProgramImage &p);
 
+/// Where a constant segment's values go: `count` bytes at `dramOffset`.
+struct ConstantRange {
+  uint64_t dramOffset = 0, count = 0;
+};
+/// validate()'s checks that need only metadata (segments and tensors inside
+/// DRAM, tensor shapes), for a loader that checked the segments' data sizes
+/// itself and holds no copy of them.
+llvm::Error validateLayout(uint64_t dramSize,
+                           llvm::ArrayRef<ConstantRange> constants,
+                           const std::vector<TensorDesc> &inputs,
+                           const std::vector<TensorDesc> &outputs,
+                           const std::vector<TensorDesc> &weights);
+
 /// Serialises deterministically: the same image gives the same bytes.
 std::vector<uint8_t> serialize(const ProgramImage &p);
 
-/// A verified program file. Constants stay in the (mapped) buffer.
+/// A verified program file. The code, the constants and the debug map stay
+/// in the (mapped) buffer: loading copies only the small metadata, so a
+/// program of millions of instructions loads in the time the verifier takes.
 class LoadedProgram {
 public:
   static llvm::Expected<std::unique_ptr<LoadedProgram>>
@@ -90,8 +106,7 @@ public:
   static llvm::Expected<std::unique_ptr<LoadedProgram>>
   loadBuffer(std::unique_ptr<llvm::MemoryBuffer> buf);
 
-  /// Everything but the constant bytes is copied out; segment data are
-  /// views into the buffer.
+  /// Segment data are views into the buffer.
   struct SegmentView {
     uint64_t dramOffset;
     unsigned bits;
@@ -100,20 +115,47 @@ public:
   };
   std::string targetName, targetJson;
   uint64_t dramSize = 0;
-  std::vector<isa::Word> code;
+  /// The code section: a view into the buffer (a copy on a big-endian
+  /// host, the file being little-endian).
+  llvm::ArrayRef<isa::Word> code;
   std::vector<SegmentView> constants;
   std::vector<TensorDesc> inputs, outputs;
-  std::vector<DebugEntry> debug;
   std::vector<TensorDesc> weights;
   std::string optimizer;
   uint64_t fileSize() const { return buffer->getBufferSize(); }
 
+  /// The debug map, read in place, in file order (which need not be by
+  /// instruction).
+  struct DebugRef {
+    uint32_t insn;
+    llvm::StringRef loc;
+  };
+  size_t debugSize() const;
+  DebugRef debugEntry(size_t i) const;
+  /// The location (layer) of instruction `insn`, "" when the map has none;
+  /// of several entries for one instruction, the first in file order.
+  /// Binary search over the entries (or, when the file's entries are not in
+  /// instruction order, over an index sorted once at load), after trying
+  /// the previous answer and the position after it.
+  llvm::StringRef locationRef(uint32_t insn) const;
+  std::string locationOf(uint32_t insn) const {
+    return locationRef(insn).str();
+  }
+
   /// Copies the whole program (constant bytes included) into an image.
   ProgramImage toImage() const;
-  std::string locationOf(uint32_t insn) const;
 
 private:
   std::unique_ptr<llvm::MemoryBuffer> buffer;
+  /// The file's debug vector (a FlatBuffers vector of DebugEntry tables).
+  const void *debugTable = nullptr;
+  /// Entry indices stably sorted by instruction, only when the file's
+  /// entries are not already in instruction order.
+  std::vector<uint32_t> debugOrder;
+  std::vector<isa::Word> codeCopy; ///< big-endian hosts only
+  /// Where the last lookup landed: walks in instruction order (traces,
+  /// statistics) find the next answer there without a search.
+  mutable std::atomic<size_t> debugCursor{0};
 };
 
 } // namespace tern::rt::program

@@ -9,6 +9,8 @@
 #include "runtime/program/Program.h"
 #include "runtime/program/Program_generated.h"
 
+#include "llvm/Support/SwapByteOrder.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -91,11 +93,19 @@ LoadedProgram::loadBuffer(std::unique_ptr<MemoryBuffer> buf) {
                                "code section has an odd number of 64-bit "
                                "halves (%u)",
                                code->size());
-    for (unsigned i = 0; i < code->size(); i += 2)
-      p->code.push_back({code->Get(i), code->Get(i + 1)});
+    static_assert(sizeof(isa::Word) == 16 && alignof(isa::Word) == 8,
+                  "a Word is the file's two ulongs");
+    if (llvm::sys::IsLittleEndianHost) {
+      p->code = ArrayRef<isa::Word>(
+          reinterpret_cast<const isa::Word *>(code->data()), code->size() / 2);
+    } else {
+      p->codeCopy.reserve(code->size() / 2);
+      for (unsigned i = 0; i < code->size(); i += 2)
+        p->codeCopy.push_back({code->Get(i), code->Get(i + 1)});
+      p->code = p->codeCopy;
+    }
   }
-  ProgramImage check; // for validate(): metadata only, data sizes checked here
-  check.dramSize = p->dramSize;
+  std::vector<ConstantRange> ranges; // for validateLayout(); sizes checked here
   if (const auto *segs = root->constants())
     for (unsigned i = 0; i < segs->size(); ++i) {
       const fb::Segment *s = segs->Get(i);
@@ -114,12 +124,7 @@ LoadedProgram::loadBuffer(std::unique_ptr<MemoryBuffer> buf) {
                                  i, data.size(),
                                  (unsigned long long)s->count(), s->bits());
       p->constants.push_back({s->dram_offset(), s->bits(), s->count(), data});
-      Segment meta;
-      meta.dramOffset = s->dram_offset();
-      meta.bits = 8;
-      meta.count = s->count();
-      meta.data.resize(0);
-      check.constants.push_back(std::move(meta));
+      ranges.push_back({s->dram_offset(), s->count()});
     }
   auto readTensors = [&](const flatbuffers::Vector<
                              flatbuffers::Offset<fb::TensorDesc>> *list,
@@ -154,21 +159,25 @@ LoadedProgram::loadBuffer(std::unique_ptr<MemoryBuffer> buf) {
     return std::move(e);
   if (root->optimizer())
     p->optimizer = root->optimizer()->str();
-  if (const auto *dbg = root->debug())
-    for (unsigned i = 0; i < dbg->size(); ++i)
-      p->debug.push_back({dbg->Get(i)->insn(),
-                          dbg->Get(i)->loc() ? dbg->Get(i)->loc()->str() : ""});
-  std::stable_sort(p->debug.begin(), p->debug.end(),
-                   [](const DebugEntry &a, const DebugEntry &b) {
-                     return a.insn < b.insn;
-                   });
-  check.inputs = p->inputs;
-  check.outputs = p->outputs;
-  check.weights = p->weights;
-  // Segment data sizes were checked above; validate() only needs ranges.
-  for (Segment &s : check.constants)
-    s.data.resize(s.count);
-  if (Error e = validate(check))
+  if (const auto *dbg = root->debug()) {
+    // Compilers and the assembler write the map in instruction order; only
+    // a file that is not gets an index (lookups stay binary searches).
+    p->debugTable = dbg;
+    bool sorted = true;
+    for (unsigned i = 1; i < dbg->size() && sorted; ++i)
+      sorted = dbg->Get(i - 1)->insn() <= dbg->Get(i)->insn();
+    if (!sorted) {
+      p->debugOrder.resize(dbg->size());
+      for (unsigned i = 0; i < dbg->size(); ++i)
+        p->debugOrder[i] = i;
+      std::stable_sort(p->debugOrder.begin(), p->debugOrder.end(),
+                       [dbg](uint32_t a, uint32_t b) {
+                         return dbg->Get(a)->insn() < dbg->Get(b)->insn();
+                       });
+    }
+  }
+  if (Error e = validateLayout(p->dramSize, ranges, p->inputs, p->outputs,
+                               p->weights))
     return std::move(e);
   p->buffer = std::move(buf);
   return p;
@@ -179,24 +188,76 @@ ProgramImage LoadedProgram::toImage() const {
   img.targetName = targetName;
   img.targetJson = targetJson;
   img.dramSize = dramSize;
-  img.code = code;
+  img.code.assign(code.begin(), code.end());
   for (const SegmentView &s : constants)
     img.constants.push_back(
         {s.dramOffset, s.bits, s.count, std::vector<uint8_t>(s.data.begin(),
                                                              s.data.end())});
   img.inputs = inputs;
   img.outputs = outputs;
-  img.debug = debug;
+  img.debug.reserve(debugSize());
+  for (size_t i = 0; i < debugSize(); ++i) {
+    DebugRef d = debugEntry(i);
+    img.debug.push_back({d.insn, d.loc.str()});
+  }
   img.weights = weights;
   img.optimizer = optimizer;
   return img;
 }
 
-std::string LoadedProgram::locationOf(uint32_t insn) const {
-  auto it = std::lower_bound(
-      debug.begin(), debug.end(), insn,
-      [](const DebugEntry &e, uint32_t i) { return e.insn < i; });
-  return it != debug.end() && it->insn == insn ? it->loc : "";
+namespace {
+using DebugTable = flatbuffers::Vector<flatbuffers::Offset<fb::DebugEntry>>;
+} // namespace
+
+size_t LoadedProgram::debugSize() const {
+  return debugTable ? static_cast<const DebugTable *>(debugTable)->size() : 0;
+}
+
+LoadedProgram::DebugRef LoadedProgram::debugEntry(size_t i) const {
+  const fb::DebugEntry *e = static_cast<const DebugTable *>(debugTable)
+                                ->Get(static_cast<flatbuffers::uoffset_t>(i));
+  StringRef loc;
+  if (const flatbuffers::String *s = e->loc())
+    loc = StringRef(s->c_str(), s->size());
+  return {e->insn(), loc};
+}
+
+StringRef LoadedProgram::locationRef(uint32_t insn) const {
+  size_t n = debugSize();
+  if (!n)
+    return "";
+  const auto *table = static_cast<const DebugTable *>(debugTable);
+  auto entry = [&](size_t k) {
+    return debugOrder.empty() ? static_cast<uint32_t>(k) : debugOrder[k];
+  };
+  auto insnAt = [&](size_t k) { return table->Get(entry(k))->insn(); };
+  // First position whose entry's instruction is >= insn: `at` is it when
+  // the entry before it (if any) is < insn and its own (if any) >= insn.
+  auto isLowerBound = [&](size_t at) {
+    return at <= n && (at == 0 || insnAt(at - 1) < insn) &&
+           (at == n || insnAt(at) >= insn);
+  };
+  size_t hint = debugCursor.load(std::memory_order_relaxed);
+  size_t lo;
+  if (isLowerBound(hint)) {
+    lo = hint;
+  } else if (isLowerBound(hint + 1)) {
+    lo = hint + 1;
+  } else {
+    lo = 0;
+    size_t hi = n;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (insnAt(mid) < insn)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  }
+  debugCursor.store(lo, std::memory_order_relaxed);
+  if (lo == n || table->Get(entry(lo))->insn() != insn)
+    return "";
+  return debugEntry(entry(lo)).loc;
 }
 
 } // namespace tern::rt::program

@@ -251,7 +251,7 @@ void rooflineChart(llvm::raw_ostream &os, const std::vector<Layer> &layers,
 
 std::vector<Layer>
 report::collectLayers(const timing::TimingReport &r,
-                      llvm::ArrayRef<isa::Decoded> code,
+                      const timing::CodeView &code,
                       const std::function<std::string(uint32_t)> &locationOf) {
   std::vector<Layer> layers;
   llvm::StringMap<size_t> index;
@@ -305,8 +305,7 @@ report::utilisation(const timing::TimingReport &r, unsigned bins) {
 }
 
 void report::writeHtml(const timing::TimingReport &r,
-                       llvm::ArrayRef<isa::Decoded> code,
-                       const targets::Preset &p,
+                       const timing::CodeView &code, const targets::Preset &p,
                        const std::function<std::string(uint32_t)> &locationOf,
                        const HtmlOptions &options, llvm::raw_ostream &os) {
   std::vector<Layer> layers = collectLayers(r, code, locationOf);

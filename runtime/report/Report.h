@@ -42,8 +42,7 @@ struct Layer {
 /// Layers in order of first appearance. `report` must have been simulated
 /// with TimingOptions::recordSlices.
 std::vector<Layer>
-collectLayers(const timing::TimingReport &report,
-              llvm::ArrayRef<isa::Decoded> code,
+collectLayers(const timing::TimingReport &report, const timing::CodeView &code,
               const std::function<std::string(uint32_t)> &locationOf);
 
 /// Busy fraction (0..1) of each unit in `bins` equal time bins.
@@ -55,8 +54,8 @@ struct HtmlOptions {
   unsigned timeBins = 100;
 };
 
-void writeHtml(const timing::TimingReport &report,
-               llvm::ArrayRef<isa::Decoded> code, const targets::Preset &preset,
+void writeHtml(const timing::TimingReport &report, const timing::CodeView &code,
+               const targets::Preset &preset,
                const std::function<std::string(uint32_t)> &locationOf,
                const HtmlOptions &options, llvm::raw_ostream &os);
 

@@ -29,11 +29,14 @@ command -v node >/dev/null || fail "need node (Node 20)"
   || fail "need onnxruntime-node: (cd scripts/zoo/ort && ONNXRUNTIME_NODE_INSTALL=skip npm ci)"
 
 MODELS=("$@")
-[ ${#MODELS[@]} -gt 0 ] || MODELS=(forecaster forecaster_w6 vit_fmnist vit_relu vit_qat4 vit_qat4_a4)
+[ ${#MODELS[@]} -gt 0 ] || MODELS=(forecaster forecaster_w6 vit_fmnist vit_relu vit_relu_pruned vit_qat4 vit_qat4_a4)
 mkdir -p build-zoo
 for m in "${MODELS[@]}"; do
   echo "=== $m"
-  $PY scripts/zoo/train.py "$m" 2>&1 | grep --line-buffered -v -e TracerWarning -e '^  *cls = ' | tee "build-zoo/$m.log"
+  script=(scripts/zoo/train.py "$m")
+  # vit_relu_pruned fine-tunes the committed vit_relu with token pruning in the forward.
+  [ "$m" != vit_relu_pruned ] || script=(scripts/zoo/finetune_pruned.py)
+  $PY "${script[@]}" 2>&1 | grep --line-buffered -v -e TracerWarning -e '^  *cls = ' | tee "build-zoo/$m.log"
 done
 $PY scripts/zoo/summarize.py   # results table of docs/ModelZoo.md from the meta.json files
 du -sh test/models/zoo

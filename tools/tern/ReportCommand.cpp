@@ -21,6 +21,10 @@ cl::opt<unsigned> cores("cores",
                         cl::desc("The program is one core's share of work "
                                  "split evenly across N cores (as tern run)"),
                         cl::init(1), cl::sub(reportCmd));
+cl::opt<std::string> bus("bus",
+                         cl::desc("How the cores share DRAM: shared "
+                                  "(default) or split (as tern run)"),
+                         cl::init("shared"), cl::sub(reportCmd));
 cl::opt<bool> computeOnly("compute-only", cl::desc("Timing without DMA costs"),
                           cl::sub(reportCmd));
 cl::opt<unsigned> bins("bins", cl::desc("Time bins of the utilisation chart"),
@@ -32,6 +36,7 @@ tern::tool::RegisterCommand reg(reportCmd, []() -> Error {
   cfg.output = output;
   cfg.title = title;
   cfg.cores = cores;
+  cfg.bus = bus;
   cfg.computeOnly = computeOnly;
   cfg.timeBins = bins;
   return tern::rt::driver::reportProgram(cfg, errs());

@@ -66,6 +66,12 @@ cl::opt<unsigned> cores("cores",
                                  "work split evenly across N cores (DRAM "
                                  "bandwidth shared); default 1"),
                         cl::init(1), cl::sub(runCmd));
+cl::opt<std::string> bus("bus",
+                         cl::desc("Timing, several cores: shared (one DRAM "
+                                  "channel, first come first served; "
+                                  "default) or split (an even share of the "
+                                  "bandwidth each)"),
+                         cl::init("shared"), cl::sub(runCmd));
 
 tern::tool::NoiseFlags noise(runCmd);
 
@@ -75,6 +81,7 @@ tern::tool::RegisterCommand reg(runCmd, []() -> Error {
   cfg.mode = mode;
   cfg.computeOnly = computeOnly;
   cfg.cores = cores;
+  cfg.bus = bus;
   cfg.tracePath = tracePath;
   cfg.statsPath = statsPath;
   for (const std::string &b : inputs) {

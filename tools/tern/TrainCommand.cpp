@@ -45,6 +45,22 @@ cl::opt<bool> noisePerStep(
              "default: one draw for all steps"),
     cl::sub(trainCmd));
 
+// Merging the adapters into the ONNX model (runtime/driver/MergeLora.h).
+cl::opt<std::string> mergedOnnx(
+    "merged-onnx",
+    cl::desc("After the last step, write the --model ONNX model with the "
+             "trained LoRA adapters merged into its weights"),
+    cl::value_desc("out.onnx"), cl::sub(trainCmd));
+cl::opt<std::string> model("model",
+                           cl::desc("The ONNX model the train step was "
+                                    "compiled from (for --merged-onnx)"),
+                           cl::value_desc("model.onnx"), cl::sub(trainCmd));
+cl::opt<double>
+    loraAlpha("lora-alpha",
+              cl::desc("The LoRA alpha the step was compiled with (--finetune "
+                       "lora:alpha=A); default: the rank (scale 1)"),
+              cl::sub(trainCmd));
+
 tern::tool::RegisterCommand reg(trainCmd, []() -> Error {
   tern::rt::driver::TrainConfig cfg;
   cfg.program = program;
@@ -58,6 +74,10 @@ tern::tool::RegisterCommand reg(trainCmd, []() -> Error {
   cfg.weightNoise = noise.sigma;
   cfg.noiseSeed = noise.seed;
   cfg.noisePerStep = noisePerStep;
+  cfg.mergedOnnx = mergedOnnx;
+  cfg.model = model;
+  if (loraAlpha.getNumOccurrences())
+    cfg.loraAlpha = loraAlpha;
   return tern::rt::driver::trainProgram(cfg, errs());
 });
 } // namespace

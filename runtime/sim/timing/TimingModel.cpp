@@ -27,6 +27,7 @@
 #include <cmath>
 #include <deque>
 #include <map>
+#include <queue>
 
 using namespace tern::rt;
 using namespace tern::rt::timing;
@@ -36,9 +37,44 @@ namespace {
 
 uint64_t ceilDiv(uint64_t a, uint64_t b) { return b ? (a + b - 1) / b : a; }
 
-/// Field value by name (the ISA table is the only place that knows layouts).
-uint64_t field(const isa::Decoded &d, const char *name) {
-  int i = d.info->fieldIndex(name);
+/// The fields the timing model reads.
+enum Field : unsigned {
+  M,
+  K,
+  N,
+  Rows,
+  Cols,
+  From,
+  To,
+  Width,
+  Heads,
+  RowBytes,
+  Ty,
+  NumFields
+};
+
+/// Each opcode's index of each Field (-1: none), looked up by name once:
+/// the ISA table is the only place that knows layouts.
+const std::array<std::array<int8_t, NumFields>, 256> &fieldIndices() {
+  static const auto table = [] {
+    static const char *const names[NumFields] = {
+        "m",  "k",     "n",     "rows",     "cols", "from",
+        "to", "width", "heads", "rowbytes", "ty"};
+    std::array<std::array<int8_t, NumFields>, 256> t;
+    for (auto &row : t)
+      row.fill(-1);
+    for (const isa::InsnInfo &info : isa::allInsns())
+      for (unsigned f = 0; f < NumFields; ++f)
+        t[static_cast<uint8_t>(info.opcode)][f] =
+            static_cast<int8_t>(info.fieldIndex(names[f]));
+    return t;
+  }();
+  return table;
+}
+
+/// Field value (0 when the instruction has no such field).
+uint64_t field(const isa::Decoded &d, Field f) {
+  int i = fieldIndices()[static_cast<uint8_t>(d.opcode())][f];
   return i < 0 ? 0 : d.f[i];
 }
 
@@ -109,29 +145,29 @@ Events timing::instructionEvents(const isa::Decoded &d,
   Events e;
   switch (d.info->unit) {
   case isa::Unit::Reram: {
-    unsigned bits = widthBits(field(d, "width"));
+    unsigned bits = widthBits(field(d, Width));
     if (d.opcode() == Opcode::XbarGemm) {
-      uint64_t m = field(d, "m"), k = field(d, "k"), n = field(d, "n");
+      uint64_t m = field(d, M), k = field(d, K), n = field(d, N);
       e.reramMacs = m * k * n;
       if (preset && preset->reram)
         e.reramMvms = m * crossbarsForBlock(*preset->reram, k, n, bits);
     } else if (preset && preset->reram) {
-      e.reramCells = field(d, "rows") * field(d, "cols") *
-                     preset->reram->cellsPerWeight(bits);
+      e.reramCells =
+          field(d, Rows) * field(d, Cols) * preset->reram->cellsPerWeight(bits);
     }
     break;
   }
   case isa::Unit::Matrix:
     (d.opcode() == Opcode::GemmBf16 ? e.bf16Macs : e.macs) =
-        field(d, "m") * field(d, "k") * field(d, "n");
+        field(d, M) * field(d, K) * field(d, N);
     break;
   case isa::Unit::Dma:
-    e.dramBytes = field(d, "rows") * field(d, "cols");
+    e.dramBytes = field(d, Rows) * field(d, Cols);
     break;
   case isa::Unit::Vector:
   case isa::Unit::Requant:
   case isa::Unit::Sfu:
-    e.laneOps = passes(d.opcode()) * field(d, "rows") * field(d, "cols");
+    e.laneOps = passes(d.opcode()) * field(d, Rows) * field(d, Cols);
     break;
   default:
     break;
@@ -151,7 +187,7 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
   case isa::Unit::Dma: {
     if (options.computeOnly)
       return 0;
-    uint64_t bytes = field(d, "rows") * field(d, "cols");
+    uint64_t bytes = field(d, Rows) * field(d, Cols);
     double bpc = dramBytesPerCycle(p, options.cores);
     // In double, saturated: a preset may hold extreme (valid) values, and a
     // double beyond uint64_t does not convert.
@@ -160,7 +196,7 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
     return cycles < 0x1p62 ? static_cast<uint64_t>(cycles) : uint64_t(1) << 62;
   }
   case isa::Unit::Matrix: {
-    uint64_t m = field(d, "m"), k = field(d, "k"), n = field(d, "n");
+    uint64_t m = field(d, M), k = field(d, K), n = field(d, N);
     if (op == Opcode::GemmBf16)
       return ceilDiv(m * n * k, std::max(1u, p.bf16Lanes)) + p.fpLatency;
     uint64_t rows = std::max(1u, p.arrayRows), cols = std::max(1u, p.arrayCols);
@@ -170,9 +206,9 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
     if (op == Opcode::XbarProg || !p.reram)
       return 0; // programmed at load; no tier: the functional model refuses
     const targets::ReramTier &t = *p.reram;
-    unsigned bits = widthBits(field(d, "width"));
-    uint64_t k = field(d, "k"), n = field(d, "n");
-    return field(d, "m") *
+    unsigned bits = widthBits(field(d, Width));
+    uint64_t k = field(d, K), n = field(d, N);
+    return field(d, M) *
            crossbarCyclesPerVector(t, crossbarsForBlock(t, k, n, bits),
                                    usedColumns(t, n, bits));
   }
@@ -180,14 +216,14 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
     // Vector, requant, SFU and token units stream elements through lanes.
     uint64_t elements;
     if (op == Opcode::TokScore || op == Opcode::TokSelect)
-      elements = field(d, "n") * std::max<uint64_t>(1, field(d, "heads"));
+      elements = field(d, N) * std::max<uint64_t>(1, field(d, Heads));
     else if (op == Opcode::TokGather)
-      elements = field(d, "n") * field(d, "rowbytes") / 2;
+      elements = field(d, N) * field(d, RowBytes) / 2;
     else
-      elements = field(d, "rows") * field(d, "cols");
+      elements = field(d, Rows) * field(d, Cols);
     // bf16 work uses the bf16 lanes: vector ops with ty=bf16, the bf16 SFU
     // kernels and the conversions that produce or consume bf16.
-    int ty = d.info->fieldIndex("ty");
+    int ty = fieldIndices()[static_cast<uint8_t>(op)][Ty];
     bool bf16;
     if (d.info->unit == isa::Unit::Vector)
       bf16 = ty >= 0 && d.f[ty] == 1;
@@ -202,61 +238,175 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
   }
 }
 
-TimingReport timing::simulate(llvm::ArrayRef<isa::Decoded> code,
-                              const targets::Preset &p,
+std::optional<TimingOptions::Bus> timing::parseBus(llvm::StringRef name) {
+  if (name == "shared")
+    return TimingOptions::Bus::Shared;
+  if (name == "split")
+    return TimingOptions::Bus::Split;
+  return std::nullopt;
+}
+
+namespace {
+/// Saturates a cycle count held in double: a preset may hold extreme (valid)
+/// values, and a double beyond uint64_t does not convert.
+uint64_t saturate(double cycles, double limit) {
+  return cycles < limit ? static_cast<uint64_t>(cycles)
+                        : static_cast<uint64_t>(limit);
+}
+
+/// One core's in-order schedule: when each queue and unit is next free, and
+/// the tokens pushed but not yet popped (the time each became available).
+struct CoreSchedule {
+  std::array<uint64_t, isa::kNumQueues> queueFree{};
+  std::array<uint64_t, isa::kNumUnits> unitFree{};
+  std::array<std::array<std::deque<uint64_t>, isa::kNumQueues>, isa::kNumQueues>
+      tokens;
+  size_t pc = 0; ///< next instruction to schedule
+
+  uint64_t finish() const {
+    return *std::max_element(queueFree.begin(), queueFree.end());
+  }
+  /// When instruction `d` could start: its queue and unit are both free.
+  uint64_t readyTime(const isa::Decoded &d) const {
+    return std::max(queueFree[static_cast<unsigned>(isa::queueOf(d))],
+                    unitFree[static_cast<unsigned>(d.info->unit)]);
+  }
+  void occupy(const isa::Decoded &d, uint64_t end) {
+    queueFree[static_cast<unsigned>(isa::queueOf(d))] =
+        unitFree[static_cast<unsigned>(d.info->unit)] = end;
+  }
+};
+
+/// Adds one scheduled instruction to the report: busy cycles, its slice and
+/// its (data-independent) events.
+void account(TimingReport &r, const targets::Preset &p,
+             const TimingOptions &options, size_t index, const isa::Decoded &d,
+             uint64_t start, uint64_t cycles) {
+  r.busyCycles[static_cast<unsigned>(d.info->unit)] += cycles;
+  if (options.recordSlices && cycles)
+    r.slices.push_back(
+        {static_cast<uint32_t>(index), d.info->unit, start, start + cycles});
+  Events e = instructionEvents(d, &p);
+  r.macs += e.macs + e.bf16Macs;
+  r.bf16Macs += e.bf16Macs;
+  r.laneOps += e.laneOps;
+  r.dramBytes += e.dramBytes;
+  r.sramBytes += e.dramBytes;
+  r.reramMacs += e.reramMacs;
+  r.reramMvms += e.reramMvms;
+  r.reramCellsWritten += e.reramCells;
+}
+
+/// Schedules core `c` from its pc, in program order, until the end of the
+/// stream or (with `stopAtDma`) the next DMA instruction, which is left
+/// unscheduled for the shared channel. Returns true when stopped at a DMA.
+/// `r` (may be null) receives what is scheduled.
+bool scheduleUntilDma(CoreSchedule &c, const CodeView &code,
+                      const targets::Preset &p, const TimingOptions &options,
+                      TimingReport *r, bool stopAtDma) {
+  for (; c.pc < code.size(); ++c.pc) {
+    const isa::Decoded &d = code[c.pc];
+    Opcode op = d.opcode();
+    if (op == Opcode::Push || op == Opcode::Pop) {
+      unsigned from = static_cast<unsigned>(field(d, From));
+      unsigned to = static_cast<unsigned>(field(d, To));
+      if (from >= isa::kNumQueues || to >= isa::kNumQueues)
+        continue; // the functional model reports malformed sync
+      std::deque<uint64_t> &fifo = c.tokens[from][to];
+      if (op == Opcode::Push) {
+        // The token exists once the push (one cycle) has executed.
+        c.queueFree[from] += 1;
+        fifo.push_back(c.queueFree[from]);
+      } else {
+        uint64_t ready = fifo.empty() ? c.queueFree[to] : fifo.front();
+        if (!fifo.empty())
+          fifo.pop_front();
+        c.queueFree[to] = std::max(c.queueFree[to], ready) + 1;
+      }
+      continue;
+    }
+    if (stopAtDma && d.info->unit == isa::Unit::Dma)
+      return true;
+    uint64_t cycles = instructionCycles(d, p, options);
+    uint64_t start = c.readyTime(d);
+    c.occupy(d, start + cycles);
+    if (r)
+      account(*r, p, options, c.pc, d, start, cycles);
+  }
+  return false;
+}
+
+/// Several cores on one DRAM channel (TimingOptions::Bus::Shared): each
+/// core runs the whole stream; a DMA instruction requests the channel when
+/// its queue and the core's DMA unit are free, transfers start in request
+/// order (first come, first served; ties: lower core first) at the full
+/// bandwidth, and the data arrive the DRAM latency after the transfer
+/// ends. A core's DMA unit is occupied from the request until then. The
+/// channel only serialises transfers: latency overlaps with other cores'
+/// transfers. Cores interact only through the channel, so a core runs
+/// ahead until its next DMA request and requests are granted in time order
+/// (a core's requests are in time order: its DMA unit is in order).
+uint64_t simulateSharedBus(const CodeView &code, const targets::Preset &p,
+                           const TimingOptions &options, unsigned numCores,
+                           TimingReport &r) {
+  const double bpc = dramBytesPerCycle(p, 1);
+  const uint64_t latency =
+      saturate(std::floor(p.dramLatencyNs * p.clockMHz / 1000.0 + 0.5), 0x1p61);
+  std::vector<CoreSchedule> cores(numCores);
+  using Request = std::pair<uint64_t, unsigned>; // ready time, core
+  std::priority_queue<Request, std::vector<Request>, std::greater<Request>>
+      requests;
+  auto advance = [&](unsigned i) {
+    CoreSchedule &c = cores[i];
+    if (scheduleUntilDma(c, code, p, options, i == 0 ? &r : nullptr,
+                         /*stopAtDma=*/true))
+      requests.push({c.readyTime(code[c.pc]), i});
+  };
+  for (unsigned i = 0; i < numCores; ++i)
+    advance(i);
+  uint64_t channelFree = 0;
+  while (!requests.empty()) {
+    auto [request, i] = requests.top();
+    requests.pop();
+    CoreSchedule &c = cores[i];
+    const isa::Decoded &d = code[c.pc];
+    double bytes = double(field(d, Rows)) * double(field(d, Cols));
+    uint64_t transfer =
+        saturate(bpc > 0 ? std::ceil(bytes / bpc - 1e-6) : bytes, 0x1p61);
+    uint64_t grant = std::max(request, channelFree);
+    channelFree = grant + transfer;
+    uint64_t end = grant + transfer + latency;
+    c.occupy(d, end);
+    if (i == 0)
+      account(r, p, options, c.pc, d, request, end - request);
+    ++c.pc;
+    advance(i);
+  }
+  uint64_t cycles = 0;
+  for (const CoreSchedule &c : cores)
+    cycles = std::max(cycles, c.finish());
+  return cycles;
+}
+} // namespace
+
+TimingReport timing::simulate(const CodeView &code, const targets::Preset &p,
                               const TimingOptions &options) {
   TimingReport r;
   r.clockMHz = p.clockMHz;
   r.cores = std::max(1u, options.cores);
   r.peakGops = peakInt8Gops(p);
   r.peakBf16Gflops = peakBf16Gflops(p);
-  std::array<uint64_t, isa::kNumQueues> queueFree{};
-  std::array<uint64_t, isa::kNumUnits> unitFree{};
-  std::map<std::pair<unsigned, unsigned>, std::deque<uint64_t>> tokens;
-  for (size_t index = 0; index < code.size(); ++index) {
-    const isa::Decoded &d = code[index];
-    Opcode op = d.opcode();
-    if (op == Opcode::Push || op == Opcode::Pop) {
-      unsigned from = static_cast<unsigned>(field(d, "from"));
-      unsigned to = static_cast<unsigned>(field(d, "to"));
-      if (from >= isa::kNumQueues || to >= isa::kNumQueues)
-        continue; // the functional model reports malformed sync
-      auto &fifo = tokens[{from, to}];
-      if (op == Opcode::Push) {
-        // The token exists once the push (one cycle) has executed.
-        queueFree[from] += 1;
-        fifo.push_back(queueFree[from]);
-      } else {
-        uint64_t ready = fifo.empty() ? queueFree[to] : fifo.front();
-        if (!fifo.empty())
-          fifo.pop_front();
-        queueFree[to] = std::max(queueFree[to], ready) + 1;
-      }
-      continue;
-    }
-    unsigned q = static_cast<unsigned>(isa::queueOf(d));
-    unsigned u = static_cast<unsigned>(d.info->unit);
-    uint64_t cycles = instructionCycles(d, p, options);
-    uint64_t start = std::max(queueFree[q], unitFree[u]);
-    queueFree[q] = unitFree[u] = start + cycles;
-    r.busyCycles[u] += cycles;
-    if (options.recordSlices && cycles)
-      r.slices.push_back({static_cast<uint32_t>(index), d.info->unit, start,
-                          start + cycles});
-
-    // Events for energy (data-independent counts from the fields).
-    Events e = instructionEvents(d, &p);
-    r.macs += e.macs + e.bf16Macs;
-    r.bf16Macs += e.bf16Macs;
-    r.laneOps += e.laneOps;
-    r.dramBytes += e.dramBytes;
-    r.sramBytes += e.dramBytes;
-    r.reramMacs += e.reramMacs;
-    r.reramMvms += e.reramMvms;
-    r.reramCellsWritten += e.reramCells;
+  if (options.recordSlices)
+    r.slices.reserve(code.size()); // at most one per instruction
+  if (r.cores > 1 && options.bus == TimingOptions::Bus::Shared &&
+      !options.computeOnly) {
+    r.cycles = simulateSharedBus(code, p, options, r.cores, r);
+  } else {
+    // One core stands for all: each has its 1/cores of the bandwidth.
+    CoreSchedule core;
+    scheduleUntilDma(core, code, p, options, &r, /*stopAtDma=*/false);
+    r.cycles = core.finish();
   }
-  for (uint64_t t : queueFree)
-    r.cycles = std::max(r.cycles, t);
   // Every core runs a share like this one; static power is the chip's.
   double pjMvm = p.reram ? p.reram->pjPerMvm : 0;
   double pjCell = p.reram ? p.reram->pjWritePerCell : 0;
@@ -307,8 +457,7 @@ void timing::printReport(const TimingReport &r, llvm::raw_ostream &os) {
   }
 }
 
-void timing::writeTrace(const TimingReport &r,
-                        llvm::ArrayRef<isa::Decoded> code,
+void timing::writeTrace(const TimingReport &r, const CodeView &code,
                         const std::function<std::string(uint32_t)> &locationOf,
                         llvm::raw_ostream &os) {
   double usPerCycle = r.clockMHz > 0 ? 1.0 / r.clockMHz : 1.0;
@@ -360,18 +509,25 @@ struct LayerUnit {
 };
 
 std::vector<LayerUnit>
-layerUnits(const TimingReport &r, llvm::ArrayRef<isa::Decoded> code,
+layerUnits(const TimingReport &r, const CodeView &code,
            const targets::Preset &p,
            const std::function<std::string(uint32_t)> &locationOf) {
   std::vector<LayerUnit> out;
   std::map<std::pair<std::string, unsigned>, size_t> index;
+  // Consecutive instructions of a unit mostly belong to one layer: each
+  // unit's last row is tried before the map.
+  std::array<size_t, isa::kNumUnits> last;
+  last.fill(SIZE_MAX);
   for (const Slice &s : r.slices) {
     std::string layer = locationOf ? locationOf(s.instruction) : "";
-    auto key = std::make_pair(layer, static_cast<unsigned>(s.unit));
-    auto [it, inserted] = index.insert({key, out.size()});
-    if (inserted)
-      out.push_back({layer, s.unit});
-    LayerUnit &l = out[it->second];
+    unsigned u = static_cast<unsigned>(s.unit);
+    if (last[u] == SIZE_MAX || out[last[u]].layer != layer) {
+      auto [it, inserted] = index.insert({{layer, u}, out.size()});
+      if (inserted)
+        out.push_back({layer, s.unit});
+      last[u] = it->second;
+    }
+    LayerUnit &l = out[last[u]];
     Events e = instructionEvents(code[s.instruction], &p);
     l.instructions += 1;
     l.busy += s.end - s.start;
@@ -384,8 +540,7 @@ layerUnits(const TimingReport &r, llvm::ArrayRef<isa::Decoded> code,
 } // namespace
 
 void timing::writeLayerStats(
-    const TimingReport &r, llvm::ArrayRef<isa::Decoded> code,
-    const targets::Preset &p,
+    const TimingReport &r, const CodeView &code, const targets::Preset &p,
     const std::function<std::string(uint32_t)> &locationOf,
     llvm::raw_ostream &os) {
   os << "layer,unit,instructions,busy_cycles,matrix_ops,lane_ops,energy_pj\n";
@@ -401,8 +556,7 @@ void timing::writeLayerStats(
 }
 
 void timing::writeStatsJson(
-    const TimingReport &r, llvm::ArrayRef<isa::Decoded> code,
-    const targets::Preset &p,
+    const TimingReport &r, const CodeView &code, const targets::Preset &p,
     const std::function<std::string(uint32_t)> &locationOf,
     llvm::raw_ostream &os) {
   namespace json = llvm::json;

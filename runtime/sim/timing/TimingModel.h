@@ -21,6 +21,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,12 +34,56 @@ struct TimingOptions {
   /// Record when each instruction ran (for traces and per-layer statistics).
   bool recordSlices = false;
   /// Multi-core runs as data-parallel shares: the program is one core's
-  /// share of work split evenly across `cores` cores that run the same kind
-  /// of program at the same time. Each core has its own queues and units;
-  /// DRAM bandwidth is shared, so this core gets 1/cores of it. Throughput
-  /// and energy are reported for all `cores` cores; cycles are one core's
-  /// (= the whole run's, the shares being equal). 1..preset.cores.
+  /// share of work split evenly across `cores` cores that run the same
+  /// program at the same time. Each core has its own queues and units and
+  /// they share the DRAM bandwidth as `bus` says. Throughput and energy are
+  /// reported for all `cores` cores. 1..preset.cores.
   unsigned cores = 1;
+  /// How the cores share DRAM (docs/Timing.md, "Several cores").
+  enum class Bus {
+    /// One DRAM channel at the full bandwidth, first come first served: every
+    /// core's transfers queue on it in the order they are requested (ties:
+    /// lower core first). All `cores` cores are simulated; cycles are the
+    /// last core's finish; busy cycles, slices and events are core 0's.
+    Shared,
+    /// Each core gets its own 1/cores of the bandwidth (no contention); the
+    /// cores are identical, so one is simulated.
+    Split,
+  };
+  Bus bus = Bus::Shared;
+};
+
+/// "shared" / "split"; std::nullopt for anything else.
+std::optional<TimingOptions::Bus> parseBus(llvm::StringRef name);
+
+/// The instruction stream the timing model reads: decoded instructions, or
+/// the program's words decoded one at a time on access, so that perf mode
+/// holds no decoded copy of a large program (a decoded instruction takes
+/// 136 bytes, its word 16). Words must decode: sim::decodeProgram or
+/// driver::Session checked them.
+class CodeView {
+public:
+  CodeView(llvm::ArrayRef<isa::Decoded> decoded)
+      : decoded(decoded), count(decoded.size()) {}
+  CodeView(const std::vector<isa::Decoded> &decoded)
+      : CodeView(llvm::ArrayRef<isa::Decoded>(decoded)) {}
+  static CodeView fromWords(llvm::ArrayRef<isa::Word> words) {
+    CodeView v{llvm::ArrayRef<isa::Decoded>()};
+    v.words = words;
+    v.count = words.size();
+    v.fromWordsMode = true;
+    return v;
+  }
+  size_t size() const { return count; }
+  isa::Decoded operator[](size_t i) const {
+    return fromWordsMode ? llvm::cantFail(isa::decode(words[i])) : decoded[i];
+  }
+
+private:
+  llvm::ArrayRef<isa::Decoded> decoded;
+  llvm::ArrayRef<isa::Word> words;
+  size_t count = 0;
+  bool fromWordsMode = false;
 };
 
 /// Data-independent events of one instruction (energy, roofline).
@@ -124,8 +169,7 @@ uint64_t crossbarCyclesPerVector(const targets::ReramTier &t,
 
 /// Writes the run's totals, per-tier operation counts and energy split and
 /// the per-layer busy cycles as JSON (`tern run --stats X.json`).
-void writeStatsJson(const TimingReport &report,
-                    llvm::ArrayRef<isa::Decoded> code,
+void writeStatsJson(const TimingReport &report, const CodeView &code,
                     const targets::Preset &preset,
                     const std::function<std::string(uint32_t)> &locationOf,
                     llvm::raw_ostream &os);
@@ -138,12 +182,12 @@ double eventEnergyPj(const Events &e, const targets::Preset &preset);
 double peakInt8Gops(const targets::Preset &preset);
 /// Peak bf16 lane throughput in GFLOPS: cores x bf16 lanes x clock.
 double peakBf16Gflops(const targets::Preset &preset);
-/// DRAM bytes per cycle of one of `cores` cores sharing the bandwidth.
+/// DRAM bytes per cycle of one of `cores` cores splitting the bandwidth
+/// evenly (TimingOptions::Bus::Split; cores = 1: the whole channel).
 double dramBytesPerCycle(const targets::Preset &preset, unsigned cores = 1);
 
 /// Schedules the whole stream.
-TimingReport simulate(llvm::ArrayRef<isa::Decoded> code,
-                      const targets::Preset &preset,
+TimingReport simulate(const CodeView &code, const targets::Preset &preset,
                       const TimingOptions &options = {});
 
 void printReport(const TimingReport &report, llvm::raw_ostream &os);
@@ -151,8 +195,7 @@ void printReport(const TimingReport &report, llvm::raw_ostream &os);
 /// Chrome / Perfetto trace (Trace Event format): one track per unit, one
 /// complete event per instruction, named by `locationOf(instruction)` (the
 /// debug map) or the mnemonic. Times in microseconds at the preset clock.
-void writeTrace(const TimingReport &report,
-                llvm::ArrayRef<isa::Decoded> code,
+void writeTrace(const TimingReport &report, const CodeView &code,
                 const std::function<std::string(uint32_t)> &locationOf,
                 llvm::raw_ostream &os);
 
@@ -160,8 +203,7 @@ void writeTrace(const TimingReport &report,
 /// `layer,unit,instructions,busy_cycles,matrix_ops,lane_ops,energy_pj`
 /// (operations and dynamic energy of all cores; a unit is a tier's: matrix
 /// for the systolic array, reram for the crossbars).
-void writeLayerStats(const TimingReport &report,
-                     llvm::ArrayRef<isa::Decoded> code,
+void writeLayerStats(const TimingReport &report, const CodeView &code,
                      const targets::Preset &preset,
                      const std::function<std::string(uint32_t)> &locationOf,
                      llvm::raw_ostream &os);

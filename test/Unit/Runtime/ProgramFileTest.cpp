@@ -91,7 +91,7 @@ TEST(ProgramFile, LoadReadsBackEverything) {
   EXPECT_EQ((*p)->targetName, "tern-edge");
   EXPECT_EQ((*p)->dramSize, 8192u);
   ASSERT_EQ((*p)->code.size(), 6u);
-  EXPECT_EQ((*p)->code, a->code);
+  EXPECT_EQ((*p)->code, llvm::ArrayRef<tern::rt::isa::Word>(a->code));
   ASSERT_EQ((*p)->outputs.size(), 1u);
   EXPECT_EQ((*p)->outputs[0].name, "y/out:0");
   EXPECT_EQ((*p)->outputs[0].zeroPoint, -3);
@@ -311,5 +311,67 @@ TEST(ProgramFile, MoreThanAMillionDebugEntriesLoad) {
       llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(
           reinterpret_cast<const char *>(bytes.data()), bytes.size())));
   ASSERT_TRUE(!!loaded) << llvm::toString(loaded.takeError());
-  EXPECT_EQ((*loaded)->debug.size(), n);
+  EXPECT_EQ((*loaded)->debugSize(), n);
+}
+
+// The debug map is read in place; a file whose entries are not in
+// instruction order (written by hand or by another tool) still answers every
+// lookup, the first entry in file order winning among duplicates, and the
+// entries read back in file order.
+TEST(ProgramFile, UnsortedDebugEntriesLookUpInOrder) {
+  auto img = build();
+  ASSERT_TRUE(!!img);
+  img->debug = {{4, "d"}, {1, "b"}, {5, "e"}, {1, "b2"}, {0, "a"}, {2, ""}};
+  std::vector<uint8_t> bytes = serialize(*img);
+  auto loaded = LoadedProgram::loadBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(
+          reinterpret_cast<const char *>(bytes.data()), bytes.size())));
+  ASSERT_TRUE(!!loaded) << llvm::toString(loaded.takeError());
+  const LoadedProgram &p = **loaded;
+  ASSERT_EQ(p.debugSize(), 6u);
+  EXPECT_EQ(p.debugEntry(0).insn, 4u);
+  EXPECT_EQ(p.debugEntry(0).loc, "d");
+  EXPECT_EQ(p.debugEntry(3).loc, "b2");
+  EXPECT_EQ(p.locationOf(0), "a");
+  EXPECT_EQ(p.locationOf(1), "b");
+  EXPECT_EQ(p.locationRef(2), "");
+  EXPECT_EQ(p.locationOf(3), "");
+  EXPECT_EQ(p.locationOf(4), "d");
+  EXPECT_EQ(p.locationOf(5), "e");
+  EXPECT_EQ(p.locationOf(6), "");
+  // The same answers in any order of lookups (a lookup starts where the
+  // previous one landed).
+  const char *expected[] = {"a", "b", "", "", "d", "e", ""};
+  for (uint32_t i : {6u, 5u, 4u, 3u, 2u, 1u, 0u, 4u, 4u, 1u, 5u, 0u, 6u})
+    EXPECT_EQ(p.locationOf(i), expected[i]) << "instruction " << i;
+  // toImage() keeps the file's order.
+  ProgramImage back = p.toImage();
+  ASSERT_EQ(back.debug.size(), 6u);
+  EXPECT_EQ(back.debug[1].loc, "b");
+  EXPECT_EQ(back.debug[3].loc, "b2");
+
+  // In order (as compilers write it), and a program without a map.
+  img->debug = {{0, "a"}, {0, "a2"}, {3, "c"}};
+  bytes = serialize(*img);
+  loaded = LoadedProgram::loadBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(
+          reinterpret_cast<const char *>(bytes.data()), bytes.size())));
+  ASSERT_TRUE(!!loaded) << llvm::toString(loaded.takeError());
+  EXPECT_EQ((*loaded)->locationOf(0), "a");
+  EXPECT_EQ((*loaded)->locationOf(1), "");
+  EXPECT_EQ((*loaded)->locationOf(3), "c");
+  EXPECT_EQ((*loaded)->locationOf(4), "");
+  for (uint32_t i : {4u, 3u, 0u, 0u, 2u, 1u, 3u})
+    EXPECT_EQ((*loaded)->locationOf(i), i == 0   ? "a"
+                                        : i == 3 ? "c"
+                                                 : "")
+        << "instruction " << i;
+  img->debug.clear();
+  bytes = serialize(*img);
+  loaded = LoadedProgram::loadBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(
+          reinterpret_cast<const char *>(bytes.data()), bytes.size())));
+  ASSERT_TRUE(!!loaded) << llvm::toString(loaded.takeError());
+  EXPECT_EQ((*loaded)->debugSize(), 0u);
+  EXPECT_EQ((*loaded)->locationOf(0), "");
 }

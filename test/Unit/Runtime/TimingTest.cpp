@@ -22,8 +22,9 @@ struct Timed {
   std::string error;
 };
 
-Timed timeAsm(const std::string &src, bool computeOnly = false,
-              unsigned cores = 1) {
+Timed timeAsm(
+    const std::string &src, bool computeOnly = false, unsigned cores = 1,
+    timing::TimingOptions::Bus bus = timing::TimingOptions::Bus::Shared) {
   Timed t;
   auto img = assembler::assemble(".dram 65536\n" + src, "timing.s");
   if (!img) {
@@ -43,6 +44,7 @@ Timed timeAsm(const std::string &src, bool computeOnly = false,
   timing::TimingOptions options;
   options.computeOnly = computeOnly;
   options.cores = cores;
+  options.bus = bus;
   t.report = timing::simulate(*code, *preset, options);
   return t;
 }
@@ -119,14 +121,122 @@ TEST(Timing, CoresShareTheDramBandwidth) {
                           "load spad=act, saddr=0, dram=0, rows=32, "
                           "cols=128, stride=128\nend\n";
   Timed one = timeAsm(src);
-  Timed eight = timeAsm(src, false, 8);
+  Timed eight = timeAsm(src, false, 8, timing::TimingOptions::Bus::Split);
   ASSERT_EQ(one.error, "");
   ASSERT_EQ(eight.error, "");
   EXPECT_EQ(one.report.cycles, 68u + 4096u / 512);
   EXPECT_EQ(eight.report.cycles, 68u + 4096u / 64);
+  // On one shared channel the eight 8-cycle transfers go one after another:
+  // the last ends at 64, its data arrive at 64 + 68, as with the split.
+  EXPECT_EQ(timeAsm(src, false, 8).report.cycles, 68u + 4096u / 64);
   // Every core moves the same bytes: dynamic energy counts all 8.
   EXPECT_DOUBLE_EQ(eight.report.dynamicPj, 8 * one.report.dynamicPj);
   EXPECT_EQ(eight.report.cores, 8u);
+}
+
+/// Times `src` on tern-edge with `latencyNs` of DRAM latency on `cores`
+/// cores sharing DRAM as `bus` says.
+timing::TimingReport timeOnBus(const std::string &src, unsigned cores,
+                               timing::TimingOptions::Bus bus,
+                               double latencyNs) {
+  auto img = assembler::assemble(".dram 65536\n" + src, "bus.s");
+  EXPECT_TRUE(!!img);
+  if (!img) {
+    llvm::consumeError(img.takeError());
+    return {};
+  }
+  auto preset = targets::loadPreset("tern-edge");
+  auto code = sim::decodeProgram(img->code);
+  EXPECT_TRUE(preset && code);
+  if (!preset || !code) {
+    if (!preset)
+      llvm::consumeError(preset.takeError());
+    if (!code)
+      llvm::consumeError(code.takeError());
+    return {};
+  }
+  preset->first.cores = cores;
+  preset->first.dramLatencyNs = latencyNs;
+  timing::TimingOptions options;
+  options.cores = cores;
+  options.bus = bus;
+  options.recordSlices = true;
+  return timing::simulate(*code, preset->first, options);
+}
+
+std::string repeat(const std::string &s, unsigned n) {
+  std::string out;
+  for (unsigned i = 0; i < n; ++i)
+    out += s;
+  return out;
+}
+
+// tern-edge: 25.6 B/cycle for the whole channel; a 4096-byte load is 160
+// cycles at the full bandwidth, 320 at half.
+const std::string kLoad4k =
+    "load spad=act, saddr=0, dram=0, rows=64, cols=64, stride=64\n";
+
+TEST(Timing, SharedBusDmaBoundCoresTakeTotalBytesOverBandwidth) {
+  using Bus = timing::TimingOptions::Bus;
+  const std::string prog = repeat(kLoad4k, 10) + "end\n";
+  // No latency: two DMA-bound cores keep the channel busy, so the run takes
+  // all their bytes over the bandwidth: 2 x 10 x 4096 / 25.6 = 3200, as the
+  // even split (10 x 320) gives.
+  timing::TimingReport shared = timeOnBus(prog, 2, Bus::Shared, 0);
+  timing::TimingReport split = timeOnBus(prog, 2, Bus::Split, 0);
+  EXPECT_EQ(shared.cycles, 3200u);
+  EXPECT_EQ(split.cycles, 3200u);
+  // Four cores: 4 x 10 x 4096 / 25.6.
+  EXPECT_EQ(timeOnBus(prog, 4, Bus::Shared, 0).cycles, 6400u);
+  // With 100 ns (50 cycles) of latency the split pays it per load on each
+  // core: 10 x (50 + 320) = 3700. On the shared channel one core's latency
+  // overlaps the other's transfer, the channel stays busy and only the
+  // last load's latency shows: 3200 + 50.
+  EXPECT_EQ(timeOnBus(prog, 2, Bus::Split, 100).cycles, 3700u);
+  EXPECT_EQ(timeOnBus(prog, 2, Bus::Shared, 100).cycles, 3250u);
+  // Events are one core's and the energy counts both.
+  EXPECT_EQ(shared.dramBytes, 10u * 4096);
+  EXPECT_DOUBLE_EQ(shared.dynamicPj, split.dynamicPj);
+}
+
+TEST(Timing, SharedBusServesRequestsFirstComeFirstServed) {
+  using Bus = timing::TimingOptions::Bus;
+  // One load, then a GEMM that waits for it (486 cycles, see above). Core 0
+  // is granted the channel at 0: 160 + 50 latency, push, pop, GEMM: 698.
+  // Core 1 asked at the same time and waits for core 0's transfer: its data
+  // arrive at 160 + 160 + 50 = 370, and it ends at 370 + 2 + 486 = 858.
+  const std::string prog = kLoad4k +
+                           "push from=load, to=compute\n"
+                           "pop from=load, to=compute\n"
+                           "gemm dst=0, a=4096, w=0, m=32, k=64, n=48\nend\n";
+  timing::TimingReport r = timeOnBus(prog, 2, Bus::Shared, 100);
+  EXPECT_EQ(r.cycles, 858u);
+  // Busy cycles and slices are core 0's.
+  ASSERT_EQ(r.slices.size(), 2u);
+  EXPECT_EQ(r.slices[0].start, 0u);
+  EXPECT_EQ(r.slices[0].end, 210u);
+  EXPECT_EQ(r.slices[1].start, 212u);
+  EXPECT_EQ(r.slices[1].end, 698u);
+  EXPECT_EQ(r.busyCycles[static_cast<unsigned>(isa::Unit::Dma)], 210u);
+  // A single core has the channel to itself: as the one-core model.
+  EXPECT_EQ(timeOnBus(prog, 1, Bus::Shared, 100).cycles, 698u);
+}
+
+TEST(Timing, SharedBusLeavesComputeBoundCoresAlone) {
+  using Bus = timing::TimingOptions::Bus;
+  // No DMA: eight cores each take the one core's 2 x 486 cycles.
+  const std::string prog = "gemm dst=0, a=0, w=0, m=32, k=64, n=48\n"
+                           "gemm dst=0, a=0, w=0, m=32, k=64, n=48, acc=1\n"
+                           "end\n";
+  EXPECT_EQ(timeOnBus(prog, 8, Bus::Shared, 100).cycles, 972u);
+  // A load on the load queue beside the GEMMs (no token between them): with
+  // eight cores the loads queue on the channel, 8 x 160 + 50 = 1330 for the
+  // last one, longer than the GEMMs: the run is the channel's.
+  EXPECT_EQ(timeOnBus(kLoad4k + prog, 8, Bus::Shared, 100).cycles,
+            8u * 160 + 50);
+  // With only two cores the loads (2 x 160 + 50 = 370) hide behind the
+  // GEMMs: compute-bound, 972 as without DMA.
+  EXPECT_EQ(timeOnBus(kLoad4k + prog, 2, Bus::Shared, 100).cycles, 972u);
 }
 
 TEST(Timing, PeaksComeFromThePreset) {
