@@ -17,6 +17,7 @@ This is independent of torch and of Tern's simulator: numpy only.
 """
 import argparse
 import math
+import os
 import sys
 
 import numpy as np
@@ -24,20 +25,10 @@ import onnx
 from onnx import numpy_helper
 
 
-def layer_norm(x, w, b, eps=1e-5):
-    mu = x.mean(-1, keepdims=True)
-    var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + eps) * w + b
-
-
-def softmax(x):
-    e = np.exp(x - x.max(-1, keepdims=True))
-    return e / e.sum(-1, keepdims=True)
-
-
-def gelu(x):
-    erf = np.vectorize(math.erf, otypes=[np.float64])
-    return (0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))).astype(np.float32)
+# The numpy building blocks are shared with the per-image reference.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "scripts"))
+from pruned_vit_ref import gelu, layer_norm, softmax  # noqa: E402
 
 
 def keep_count(n, rate):
