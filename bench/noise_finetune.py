@@ -31,7 +31,10 @@ on each evaluation image. Rows:
 block (q, k, v, proj, fc1, fc2); `--trainings` picks rows 3-5 (rows 1-2 are
 always measured).
 
-Prints one table; docs/Benchmarks.md has the measured figures.
+Prints one table (each tuned row with the recovered fraction
+(tuned - noisy) / (clean - noisy) and the paired standard error of its gain
+over the same images) and the mean training CE per epoch;
+docs/Benchmarks.md has the measured figures.
 """
 import argparse
 import os
