@@ -130,6 +130,8 @@ def main():
     ap.add_argument("--rank", type=int, default=4)
     ap.add_argument("--targets", default="q,v")
     ap.add_argument("--trainings", default="clean,per-step,on-device")
+    ap.add_argument("--device-seed", type=int, default=DEVICE_SEED,
+                    help="noise seed of the device's draw (default 1)")
     ap.add_argument("--work", help="work directory (default: a new temporary "
                     "one); a training whose out-<name>/losses.npy is there "
                     "from an earlier run with the same options is reused")
@@ -176,7 +178,8 @@ def main():
     frozen = re.search(r"frozen weights: (\d+) tensors, (\d+) values",
                        run(os.path.join(BIN, "tern"), "inspect", prog))
 
-    device = ["--weight-noise", str(args.sigma), "--noise-seed", str(DEVICE_SEED)]
+    device = ["--weight-noise", str(args.sigma), "--noise-seed",
+              str(args.device_seed)]
     steps = args.epochs * args.train
     trainings = {
         "clean": [],
@@ -219,7 +222,7 @@ def main():
 
     print(f"zoo ViT (Fashion-MNIST, its own task); weight noise: std sigma * "
           f"max|w| per tensor on {frozen.group(1)} frozen weight tensors "
-          f"({frozen.group(2)} values); device = seed {DEVICE_SEED}")
+          f"({frozen.group(2)} values); device = seed {args.device_seed}")
     print(f"LoRA rank {args.rank} on {args.targets} ({len(names())} layers); "
           f"SGD lr {args.lr}, {steps} steps of "
           f"one image (test images 0-{args.train - 1}); evaluated on "
