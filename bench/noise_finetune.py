@@ -31,7 +31,10 @@ on each evaluation image. Rows:
 block (q, k, v, proj, fc1, fc2); `--trainings` picks rows 3-5 (rows 1-2 are
 always measured).
 
-Prints one table; docs/Benchmarks.md has the measured figures.
+Prints one table (each tuned row with the recovered fraction
+(tuned - noisy) / (clean - noisy) and the paired standard error of its gain
+over the same images) and the mean training CE per epoch;
+docs/Benchmarks.md has the measured figures.
 """
 import argparse
 import os
@@ -96,21 +99,22 @@ def save_adapters(d, adapters):
 
 
 def evaluate(prog, adapter_dir, ev_dir, count, labels, noise, work):
-    """Top-1 of the LoRA forward on `count` images, one `tern run` each."""
+    """Per-image top-1 hits (0/1) of the LoRA forward on `count` images, one
+    `tern run` each."""
     binds = []
     for i, p in names():
         for ab in ("a", "b"):
             n = adapter_name(i, p, ab)
             binds += ["--input", f"{n}={os.path.join(adapter_dir, n + '.npy')}"]
     out = os.path.join(work, "evalout")
-    correct = 0
+    correct = np.zeros(count)
     for k in range(count):
         run(os.path.join(BIN, "tern"), "run", prog, "--quiet",
             "--input", f"image={os.path.join(ev_dir, f'{k}.npy')}", *binds,
             *noise, "--output-dir", out)
         logits = np.load(os.path.join(out, "logits.npy"))
-        correct += int(np.argmax(logits) == labels[k])
-    return correct / count
+        correct[k] = float(np.argmax(logits) == labels[k])
+    return correct
 
 
 def main():
@@ -126,6 +130,8 @@ def main():
     ap.add_argument("--rank", type=int, default=4)
     ap.add_argument("--targets", default="q,v")
     ap.add_argument("--trainings", default="clean,per-step,on-device")
+    ap.add_argument("--device-seed", type=int, default=DEVICE_SEED,
+                    help="noise seed of the device's draw (default 1)")
     ap.add_argument("--work", help="work directory (default: a new temporary "
                     "one); a training whose out-<name>/losses.npy is there "
                     "from an earlier run with the same options is reused")
@@ -172,7 +178,8 @@ def main():
     frozen = re.search(r"frozen weights: (\d+) tensors, (\d+) values",
                        run(os.path.join(BIN, "tern"), "inspect", prog))
 
-    device = ["--weight-noise", str(args.sigma), "--noise-seed", str(DEVICE_SEED)]
+    device = ["--weight-noise", str(args.sigma), "--noise-seed",
+              str(args.device_seed)]
     steps = args.epochs * args.train
     trainings = {
         "clean": [],
@@ -215,16 +222,32 @@ def main():
 
     print(f"zoo ViT (Fashion-MNIST, its own task); weight noise: std sigma * "
           f"max|w| per tensor on {frozen.group(1)} frozen weight tensors "
-          f"({frozen.group(2)} values); device = seed {DEVICE_SEED}")
+          f"({frozen.group(2)} values); device = seed {args.device_seed}")
     print(f"LoRA rank {args.rank} on {args.targets} ({len(names())} layers); "
           f"SGD lr {args.lr}, {steps} steps of "
           f"one image (test images 0-{args.train - 1}); evaluated on "
           f"{len(ev_y)} images (5000-{5000 + len(ev_y) - 1}), "
           f"{eval_s:.0f} s of evaluation")
-    print("| configuration | training (host) | top-1 |")
-    print("|---|---|---|")
-    for what, t, acc in rows:
-        print(f"| {what} | {t} | {acc:.4f} |")
+    # Paired over the same images: the standard error of a difference of
+    # two rows is std(hits_a - hits_b) / sqrt(n).
+    clean, noisy = rows[0][2], rows[1][2]
+
+    def paired(a, b):
+        d = a - b
+        return d.mean(), d.std(ddof=1) / np.sqrt(len(d))
+
+    loss, loss_se = paired(clean, noisy)
+    print("| configuration | training (host) | top-1 | recovered |")
+    print("|---|---|---|---|")
+    for what, t, hits in rows:
+        rec = "-"
+        if hits is not clean and hits is not noisy:
+            gain, gain_se = paired(hits, noisy)
+            rec = (f"{gain / loss * 100:.0f} % (gain {gain * 100:+.1f} +- "
+                   f"{gain_se * 100:.1f} pt)")
+        print(f"| {what} | {t} | {hits.mean():.4f} | {rec} |")
+    print(f"loss to noise: {loss * 100:.1f} +- {loss_se * 100:.1f} points "
+          "(paired standard error over the same images)")
     for key, out in tuned.items():
         losses = np.load(os.path.join(out, "losses.npy"))
         e = args.train
