@@ -4,8 +4,9 @@ Gaussian device variation on the frozen weights of the zoo's Fashion-MNIST
 ViT, and LoRA adapters trained on the simulator to recover the accuracy.
 
     bench/noise_finetune.py [--data DIR] [--sigma 0.2] [--train 256]
-                            [--eval 300] [--epochs 1] [--lr 0.05] [--rank 4]
-                            [--targets q,v] [--trainings clean,per-step,on-device]
+                            [--eval 300] [--epochs 1] [--optimizer sgd|adam]
+                            [--lr LR] [--batch 1] [--rank 4] [--targets q,v]
+                            [--trainings clean,per-step,on-device]
 
 DIR holds the Fashion-MNIST test split as inputs.npy / labels.npy
 (build/bench-data/fmnist-test, see bench/quant_accuracy.sh). Images
@@ -27,6 +28,11 @@ on each evaluation image. Rows:
 5. LoRA fine-tuned on the device itself (`--weight-noise SIGMA
    --noise-seed 1`: the device's fixed variation), evaluated on the device.
 
+`--optimizer adam` compiles the step with `--optimizer adam` (default
+betas and eps; `--lr` defaults to 0.05 for SGD, 0.005 for Adam, as
+bench/lora_finetune.py); `--batch B` compiles it with
+`--grad-accumulation` and trains with `tern train --batch B` (one update
+per B images, their mean gradient; epochs * train / B updates).
 `--targets` takes tern-insert-lora's names of the zoo ViT's linears of each
 block (q, k, v, proj, fc1, fc2); `--trainings` picks rows 3-5 (rows 1-2 are
 always measured).
@@ -126,7 +132,11 @@ def main():
     ap.add_argument("--train", type=int, default=256)
     ap.add_argument("--eval", type=int, default=300)
     ap.add_argument("--epochs", type=int, default=1)
-    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd")
+    ap.add_argument("--lr", type=float, default=None,
+                    help="default 0.05 (sgd), 0.005 (adam)")
+    ap.add_argument("--batch", type=int, default=1,
+                    help="images per update (gradient accumulation)")
     ap.add_argument("--rank", type=int, default=4)
     ap.add_argument("--targets", default="q,v")
     ap.add_argument("--trainings", default="clean,per-step,on-device")
@@ -136,6 +146,11 @@ def main():
                     "one); a training whose out-<name>/losses.npy is there "
                     "from an earlier run with the same options is reused")
     args = ap.parse_args()
+    if args.lr is None:
+        args.lr = 0.05 if args.optimizer == "sgd" else 0.005
+    if args.batch < 1 or args.train % args.batch:
+        sys.exit(f"--batch {args.batch}: must be at least 1 and divide "
+                 f"--train {args.train}")
     global TARGETS
     TARGETS = tuple(args.targets.split(","))
     for t in TARGETS:
@@ -161,8 +176,9 @@ def main():
     # The train step and the LoRA forward from the same raised module.
     step = os.path.join(work, "step.tern")
     run(os.path.join(BIN, "tern"), "compile", ZOO, "--finetune",
-        f"lora:rank={args.rank},targets={args.targets}", "--loss", "ce", "--lr",
-        str(args.lr), "-o", step)
+        f"lora:rank={args.rank},targets={args.targets}", "--loss", "ce",
+        "--optimizer", args.optimizer, "--lr", str(args.lr),
+        *(["--grad-accumulation"] if args.batch > 1 else []), "-o", step)
     fwd = os.path.join(work, "fwd.mlir")
     mlir = run(os.path.join(BIN, "tern-translate"), "--import-onnx", ZOO,
                "--mlir-print-debuginfo")
@@ -180,7 +196,7 @@ def main():
 
     device = ["--weight-noise", str(args.sigma), "--noise-seed",
               str(args.device_seed)]
-    steps = args.epochs * args.train
+    steps = args.epochs * args.train // args.batch
     trainings = {
         "clean": [],
         "per-step": ["--weight-noise", str(args.sigma), "--noise-seed", "2",
@@ -191,7 +207,7 @@ def main():
         if key not in trainings:
             sys.exit(f"--trainings: '{key}' is not one of {', '.join(trainings)}")
     trainings = {k: v for k, v in trainings.items() if k in wanted}
-    tuned, train_s = {}, {}
+    tuned, train_s, cycles = {}, {}, {}
     for key, noise in trainings.items():
         out = os.path.join(work, "out-" + key)
         tuned[key] = out
@@ -199,9 +215,11 @@ def main():
             train_s[key] = None
             continue
         t0 = time.time()
-        run(os.path.join(BIN, "tern"), "train", step, "--dataset", train,
-            "--params", init, "--steps", str(steps), "--output-dir", out, *noise)
+        log = run(os.path.join(BIN, "tern"), "train", step, "--dataset", train,
+                  "--params", init, "--steps", str(steps), "--batch",
+                  str(args.batch), "--output-dir", out, *noise)
         train_s[key] = time.time() - t0
+        cycles[key] = re.search(r"per step (\d+) cycles", log)
 
     rows = []
     t0 = time.time()
@@ -223,9 +241,12 @@ def main():
     print(f"zoo ViT (Fashion-MNIST, its own task); weight noise: std sigma * "
           f"max|w| per tensor on {frozen.group(1)} frozen weight tensors "
           f"({frozen.group(2)} values); device = seed {args.device_seed}")
+    opt = "SGD" if args.optimizer == "sgd" else "Adam"
+    per = "one image" if args.batch == 1 else f"{args.batch} images"
     print(f"LoRA rank {args.rank} on {args.targets} ({len(names())} layers); "
-          f"SGD lr {args.lr}, {steps} steps of "
-          f"one image (test images 0-{args.train - 1}); evaluated on "
+          f"{opt} lr {args.lr}, {steps} steps of "
+          f"{per} ({args.epochs} epochs over test images "
+          f"0-{args.train - 1}); evaluated on "
           f"{len(ev_y)} images (5000-{5000 + len(ev_y) - 1}), "
           f"{eval_s:.0f} s of evaluation")
     # Paired over the same images: the standard error of a difference of
@@ -250,9 +271,11 @@ def main():
           "(paired standard error over the same images)")
     for key, out in tuned.items():
         losses = np.load(os.path.join(out, "losses.npy"))
-        e = args.train
+        e = args.train // args.batch
         print(f"mean training CE ({key}): epoch 1 {losses[:e].mean():.3f} -> "
-              f"epoch {args.epochs} {losses[-e:].mean():.3f}")
+              f"epoch {args.epochs} {losses[-e:].mean():.3f}"
+              + (f"; per step {cycles[key].group(1)} cycles on tern-edge"
+                 if cycles.get(key) else ""))
     print(f"work directory: {work}")
 
 
