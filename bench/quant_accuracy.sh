@@ -2,35 +2,60 @@
 # Accuracy of the precision policies on the zoo's Fashion-MNIST models over the
 # full held-out test split (10,000 images), calibrated on the training-split
 # samples in test/models/zoo/fmnist-calib (docs/Benchmarks.md).
-#   bench/quant_accuracy.sh [LIMIT] [MODEL...]
-# LIMIT: test images per run (default 10000); MODELS default: vit_fmnist vit_relu.
+#   bench/quant_accuracy.sh [LIMIT] [ROW...]
+# LIMIT: test images per run (default 10000). A ROW is either
+#   MODEL                       bf16, then tataa with each observer (minmax,
+#                               percentile, mse); the default rows are
+#                               vit_fmnist vit_relu
+#   'MODEL|POLICY|OPTIONS[|REF]' one run: --precision POLICY plus the extra
+#                               `tern eval` OPTIONS (split on spaces), e.g.
+#                               'vit_fmnist|tataa|--bits w4a8 --per-channel';
+#                               REF names the zoo model whose FP32 accuracy
+#                               the drop is taken against (default MODEL)
+# Policies other than bf16 and qdq (which uses the model's own QDQ scales) are
+# calibrated with --calib test/models/zoo/fmnist-calib (observer: tern's
+# default unless OPTIONS name one).
 # Needs dataset-fashion-mnist (apt) and a build in build/. Prints one line per
-# (model, policy, observer): top-1 on the simulator and the drop against the
-# model's FP32 torch accuracy on the same 10k images (meta.json).
+# run: top-1 on the simulator and the drop against the FP32 torch accuracy of
+# REF on the same 10k images (meta.json metrics.torch_test_top1).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 limit=${1:-10000}
 shift || true
-models=${*:-vit_fmnist vit_relu}
+[ $# -gt 0 ] || set -- vit_fmnist vit_relu
 tern="$root/build/bin/tern"
 data="$root/build/bench-data/fmnist-test"
+calib="$root/test/models/zoo/fmnist-calib"
 [ -f "$data/labels.npy" ] || /usr/bin/python3 "$root/scripts/zoo/splits.py" test "$data"
 
-run() { # model policy observer
-  local zoo="$root/test/models/zoo/$1" extra=()
-  [ "$2" = bf16 ] || extra=(--calib "$root/test/models/zoo/fmnist-calib" --observer "$3")
+run() { # model policy label ref [tern eval options...]
+  local m=$1 policy=$2 label=$3 ref=$4
+  shift 4
+  local zoo="$root/test/models/zoo/$m" extra=("$@")
+  case $policy in bf16 | qdq) ;; *) extra=(--calib "$calib" "${extra[@]}") ;; esac
   local out fp32
   out=$("$tern" eval "$zoo/model.onnx" --dataset "$data" --limit "$limit" \
-          --precision "$2" "${extra[@]}")
-  fp32=$(/usr/bin/python3 -c "import json;print(json.load(open('$zoo/meta.json'))['metrics']['torch_test_top1'])")
-  echo "$out" | awk -v m="$1" -v p="$2" -v o="$3" -v f="$fp32" -v n="$limit" '
+          --precision "$policy" "${extra[@]}")
+  fp32=$(/usr/bin/python3 -c "import json;print(json.load(open('$root/test/models/zoo/$ref/meta.json'))['metrics']['torch_test_top1'])")
+  echo "$out" | awk -v m="$m" -v p="$policy" -v o="$label" -v f="$fp32" -v r="$ref" -v n="$limit" '
     /^top-1 accuracy/ {acc=$3}
     /^per sample/ {cyc=$9; uj=$13}
-    END {printf "%-11s %-6s %-13s top-1 %.4f  FP32(torch, 10k) %.4f  drop %+.2f pt  n=%d  %s cycles  %s uJ/sample\n",
-         m, p, o, acc, f, (f-acc)*100, n, cyc, uj}'
+    END {printf "%-11s %-8s %-28s top-1 %.4f  FP32(torch %s, 10k) %.4f  drop %+.2f pt  n=%d  %s cycles  %s uJ/sample\n",
+         m, p, o, acc, r, f, (f-acc)*100, n, cyc, uj}'
 }
 
-for m in $models; do
-  run "$m" bf16 -
-  for obs in minmax percentile mse; do run "$m" tataa "$obs"; done
+for row in "$@"; do
+  case $row in
+  *'|'*)
+    IFS='|' read -r m policy opts ref <<<"$row"
+    read -r -a optv <<<"$opts"
+    run "$m" "$policy" "${opts:--}" "${ref:-$m}" "${optv[@]}"
+    ;;
+  *)
+    run "$row" bf16 - "$row"
+    for obs in minmax percentile mse; do
+      run "$row" tataa "--observer $obs" "$row" --observer "$obs"
+    done
+    ;;
+  esac
 done

@@ -3,11 +3,16 @@ test images that accuracy is measured on) and the full held-out test split for b
 
   /usr/bin/python3 scripts/zoo/splits.py calib            # commits test/models/zoo/fmnist-calib
   /usr/bin/python3 scripts/zoo/splits.py test OUT_DIR     # OUT_DIR/{inputs,labels}.npy (10k)
+  /usr/bin/python3 scripts/zoo/splits.py sunspots-calib   # test/models/zoo/forecaster{,_w6}/calib
 
 Needs numpy and dataset-fashion-mnist only (no torch): the preprocessing is the zoo's,
 pixel / 255 in NCHW [N, 1, 28, 28] float32 (scripts/zoo/zoolib.py load_fmnist).
+sunspots-calib needs statsmodels (apt python3-statsmodels) for the series; it writes every
+*training* window of each forecaster (scripts/zoo/zoolib.py load_sunspots, same split and
+normalisation; the test windows it computes must equal the committed fixture, or it stops).
 """
 import gzip
+import math
 import os
 import struct
 import sys
@@ -39,7 +44,44 @@ def labels(prefix):
     return read_idx(os.path.join(FMNIST_DIR, f'{prefix}-labels-idx1-ubyte.gz')).astype(np.int64)
 
 
+SUNSPOT_MODELS = (('forecaster', 12), ('forecaster_w6', 6))
+
+
+def sunspots_calib():
+    import statsmodels.api as sm
+    s = sm.datasets.sunspots.load_pandas().data['SUNACTIVITY'].to_numpy(np.float64)
+    for name, window in SUNSPOT_MODELS:
+        # scripts/zoo/zoolib.py load_sunspots (test_frac 0.2), without torch
+        n = len(s) - window
+        n_train = n - int(math.ceil(0.2 * n))
+        train_series = s[:n_train + window]
+        mean, std = float(train_series.mean()), float(train_series.std())
+        z = ((s - mean) / std).astype(np.float32)
+        xs = np.stack([z[i:i + window] for i in range(n)])[:, :, None]
+        ys = z[window:window + n][:, None]
+        zoo = os.path.join(REPO, 'test', 'models', 'zoo', name)
+        if not (np.array_equal(xs[n_train:], np.load(os.path.join(zoo, 'inputs.npy'))) and
+                np.array_equal(ys[n_train:], np.load(os.path.join(zoo, 'targets.npy')))):
+            raise SystemExit(f'{zoo}: the recomputed test windows differ from the fixture')
+        out = os.path.join(zoo, 'calib')
+        os.makedirs(out, exist_ok=True)
+        np.save(os.path.join(out, 'inputs.npy'), xs[:n_train])
+        years = 1700 + window
+        with open(os.path.join(out, 'README.md'), 'w') as f:
+            f.write(f'# {name} calibration windows\n\n'
+                    f'All {n_train} *training* windows (window {window}, target years {years}-'
+                    f'{years + n_train - 1}) of the statsmodels sunspots series, normalised '
+                    f'with the training mean/std ({mean:.6f}, {std:.6f}) exactly as the model '
+                    f'was trained (scripts/zoo/zoolib.py load_sunspots): inputs.npy '
+                    f'[{n_train}, {window}, 1] float32. Used by `--calib` so int8 calibration '
+                    'never sees the test windows that RMSE is measured on. Regenerate: '
+                    '`/usr/bin/python3 scripts/zoo/splits.py sunspots-calib`.\n')
+
+
 def main():
+    if len(sys.argv) == 2 and sys.argv[1] == 'sunspots-calib':
+        sunspots_calib()
+        return
     if not os.path.isdir(FMNIST_DIR):
         raise SystemExit(f'{FMNIST_DIR} missing: apt-get install dataset-fashion-mnist')
     if len(sys.argv) >= 2 and sys.argv[1] == 'calib':
