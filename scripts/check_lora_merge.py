@@ -11,15 +11,14 @@
    not negligible (so the check fails if nothing was merged).
 2. Every other initializer is bit-identical, and the nodes, inputs and
    outputs are unchanged.
-3. With --input/--output: runs the merged model in float64 with a small
-   numpy interpreter (the operators of the test models: MatMul, Gemm, Add,
-   Sub, Mul, Div, Transpose, Constant, Softmax, LayerNormalization, Erf,
-   Relu) and writes its (only) output, for comparing with `tern run`.
+3. With --input/--output: runs the merged model with the numpy ONNX
+   interpreter of scripts/models/onnx_numpy_ref.py (FP32, independent of
+   Tern and onnxruntime) and writes its first output, for comparing with
+   `tern run`.
 
 Exits 1 with a message on the first failure.
 """
 import argparse
-import math
 import os
 import sys
 
@@ -27,60 +26,14 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "models"))
+from onnx_numpy_ref import evaluate  # noqa: E402
+
 
 def fail(msg):
     print("check_lora_merge: " + msg)
     sys.exit(1)
-
-
-def attrs(node):
-    return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
-
-
-def run_numpy(model, feeds):
-    env = {i.name: numpy_helper.to_array(i).astype(np.float64)
-           for i in model.graph.initializer}
-    env.update(feeds)
-    erf = np.vectorize(math.erf)
-    for node in model.graph.node:
-        a = attrs(node)
-        x = [env[n] for n in node.input if n]
-        t = node.op_type
-        if t == "MatMul":
-            y = np.matmul(x[0], x[1])
-        elif t == "Gemm":
-            A = x[0].T if a.get("transA", 0) else x[0]
-            B = x[1].T if a.get("transB", 0) else x[1]
-            y = a.get("alpha", 1.0) * (A @ B)
-            if len(x) > 2:
-                y = y + a.get("beta", 1.0) * x[2]
-        elif t in ("Add", "Sub", "Mul", "Div"):
-            y = {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply,
-                 "Div": np.divide}[t](x[0], x[1])
-        elif t == "Transpose":
-            y = np.transpose(x[0], a.get("perm"))
-        elif t == "Constant":
-            y = numpy_helper.to_array(a["value"]).astype(np.float64)
-        elif t == "Softmax":
-            ax = a.get("axis", -1)
-            e = np.exp(x[0] - x[0].max(axis=ax, keepdims=True))
-            y = e / e.sum(axis=ax, keepdims=True)
-        elif t == "LayerNormalization":
-            ax = a.get("axis", -1)
-            axes = tuple(range(ax % x[0].ndim, x[0].ndim))
-            mu = x[0].mean(axis=axes, keepdims=True)
-            var = ((x[0] - mu) ** 2).mean(axis=axes, keepdims=True)
-            y = (x[0] - mu) / np.sqrt(var + a.get("epsilon", 1e-5)) * x[1]
-            if len(x) > 2:
-                y = y + x[2]
-        elif t == "Erf":
-            y = erf(x[0])
-        elif t == "Relu":
-            y = np.maximum(x[0], 0)
-        else:
-            fail(f"the numpy interpreter has no {t} (node {node.name})")
-        env[node.output[0]] = y
-    return env[model.graph.output[0].name]
 
 
 def main():
@@ -141,8 +94,8 @@ def main():
         feeds = {}
         for spec in args.input:
             name, path = spec.split("=", 1)
-            feeds[name] = np.load(path).astype(np.float64)
-        y = run_numpy(merged, feeds)
+            feeds[name] = np.load(path).astype(np.float32)
+        y = evaluate(merged, feeds)[0]
         np.save(args.output, y.astype(np.float32))
     print("check_lora_merge: ok")
 

@@ -9,7 +9,8 @@ scripts/gen_e2e_bert_gpt.py with scripts/zoo/ort/run_graph.js) in the
 generator and in the test itself, where npm is not needed. It follows the ONNX operator definitions (opsets 13-17) for
 the operators the bundled BERT / GPT exports use, in float32 like
 onnxruntime's CPU kernels; an operator it does not know is an error, never
-skipped. Writes the graph's first output.
+skipped. Writes the graph's first output. scripts/check_lora_merge.py uses
+its evaluate() for the merged LoRA models.
 """
 
 import math
@@ -117,6 +118,8 @@ def run_node(node, x, a):
         return [_erf(x[0]).astype(np.float32)]
     if op == "Tanh":
         return [np.tanh(x[0])]
+    if op == "Relu":
+        return [np.maximum(x[0], 0).astype(x[0].dtype)]
     if op == "Sqrt":
         return [np.sqrt(x[0])]
     if op == "Pow":
