@@ -210,6 +210,10 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
                   : policy == "int8-max" ? PrecisionPolicy::int8Max
                                          : PrecisionPolicy::bf16;
   select.overrides = options.precisionOverrides;
+  // A train step quantizes only the forward's frozen base linears (the
+  // crossbar tier on atleus-3d); adapters, attention and everything the
+  // differentiation and the optimizer built stay bf16.
+  select.frozenOnly = options.finetune.enabled;
   pm.addNestedPass<func::FuncOp>(createTernSelectPrecision(select));
   if (policyQuantizes(policy) || hasIntOverride(options.precisionOverrides)) {
     TernQuantizeOptions quantize;

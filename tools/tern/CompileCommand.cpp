@@ -119,9 +119,10 @@ Error finetuneOptions(tern::CompileOptions &options) {
   }
   if (Error e = tern::parseFinetuneSpec(finetune, options))
     return e;
-  if (precision != "bf16")
-    return fail("--finetune needs --precision bf16 (training with quantized "
-                "base weights is not implemented)");
+  if (precision != "bf16" && precision != "tataa")
+    return fail("--finetune needs --precision bf16 or tataa (int8 frozen base "
+                "linears), not '" +
+                precision + "'");
   std::string l = loss.empty() ? "mse" : loss.getValue();
   if (l != "mse" && l != "ce")
     return fail("--loss must be mse or ce, not '" + l + "'");

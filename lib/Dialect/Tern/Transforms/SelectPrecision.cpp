@@ -155,7 +155,24 @@ private:
            });
   }
 
+  /// A linear layer of the model itself: a constant weight, not one of the
+  /// matrices tern-differentiate builds (tern.derived_weight).
+  static bool isFrozenBaseLinear(Operation *op) {
+    auto linear = dyn_cast<LinearOp>(op);
+    if (!linear || linear->hasAttr("tern.derived_weight"))
+      return false;
+    Operation *w = linear.getWeight().getDefiningOp();
+    return w && w->hasTrait<OpTrait::ConstantLike>();
+  }
+
   Precision choose(Operation *op) const {
+    Precision chosen = choosePolicy(op);
+    if (frozenOnly && chosen == Precision::integer && !isFrozenBaseLinear(op))
+      return Precision::bf16;
+    return chosen;
+  }
+
+  Precision choosePolicy(Operation *op) const {
     switch (policy) {
     case PrecisionPolicy::bf16:
       return Precision::bf16;
