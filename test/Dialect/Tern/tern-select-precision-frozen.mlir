@@ -5,7 +5,8 @@
 
 // Tests that in a train step (tern compile --finetune --precision tataa)
 // only the forward's frozen base linears get int: the q linear (constant
-// weight) and the head (constant weight, no adapter) do; the LoRA products
+// weight) and the head (a transposed constant weight, as a Gemm with
+// transB, no adapter) do; the LoRA products
 // (tern.matmul on the adapters), the attention-like product of two run-time
 // values, the linear whose weight is a run-time argument and every linear
 // tern-differentiate built (tern.derived_weight: the backward's g W^T and
@@ -32,7 +33,9 @@ func.func @step(%x: tensor<1x4x16xf32>, %w2: tensor<16x16xf32>) -> tensor<1x4x8x
   %s = tern.matmul %q, %x transpose_rhs : tensor<1x4x16xf32>, tensor<1x4x16xf32> -> tensor<1x4x4xf32> loc("scores")
   %c = tern.matmul %s, %q : tensor<1x4x4xf32>, tensor<1x4x16xf32> -> tensor<1x4x16xf32> loc("ctx")
   %d = tern.linear %c, %w2 : tensor<1x4x16xf32>, tensor<16x16xf32> -> tensor<1x4x16xf32> loc("dyn")
-  %wh = "tosa.const"() {value = dense<0.25> : tensor<16x8xf32>} : () -> tensor<16x8xf32>
+  %wt = "tosa.const"() {value = dense<0.25> : tensor<8x16xf32>} : () -> tensor<8x16xf32>
+  %perm = "tosa.const"() {value = dense<[1, 0]> : tensor<2xi32>} : () -> tensor<2xi32>
+  %wh = tosa.transpose %wt, %perm : (tensor<8x16xf32>, tensor<2xi32>) -> tensor<16x8xf32>
   %y = tern.linear %d, %wh : tensor<1x4x16xf32>, tensor<16x8xf32> -> tensor<1x4x8xf32> loc("head")
   return %y : tensor<1x4x8xf32>
 }
