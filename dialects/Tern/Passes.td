@@ -179,6 +179,18 @@ def TernSelectPrecision
     The automatic policy is run by the driver (`tern compile --precision
     auto`), not by this pass.
 
+    `frozen-only` (train steps, `tern compile --finetune --precision
+    tataa`): of the operators the policy makes `int`, only the frozen base
+    linears keep it: `tern.linear` ops whose weight is a constant and that
+    do not carry `tern.derived_weight` (the mark `tern-differentiate` puts
+    on every linear it builds: the backward's `g W^T`, the all-ones
+    reductions and selections). Every other operator is `bf16`: the LoRA
+    products (`tern.matmul` on adapter arguments), attention products, and
+    everything the differentiation and the optimizer created. On
+    `atleus-3d` the int8 constant-weight linears are what the ReRAM
+    crossbars take, so the forward's base products run there and the rest
+    of the step on the bf16 systolic tier.
+
     Per-operator overrides (`overrides=NAME=MODE,...`) apply after the
     policy, to every op whose name matches the glob NAME. An op's name is
     its location's name (the ONNX node, e.g. `/blocks.0/attn/q/Add`).
@@ -208,6 +220,9 @@ def TernSelectPrecision
                         "int wherever an integer kernel exists, else bf16"))}]>,
     Option<"overrideDecided", "override", "bool", /*default=*/"false",
            "Also change ops whose precision is already decided">,
+    Option<"frozenOnly", "frozen-only", "bool", /*default=*/"false",
+           "Only frozen base linears (constant weight, not "
+           "tern.derived_weight) may be int; everything else bf16">,
     ListOption<"overrides", "overrides", "std::string",
                "Per-operator modes after the policy: NAME=MODE, NAME a glob "
                "over operator names (the ONNX node), MODE bf16 or int">,

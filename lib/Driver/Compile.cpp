@@ -210,6 +210,10 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
                   : policy == "int8-max" ? PrecisionPolicy::int8Max
                                          : PrecisionPolicy::bf16;
   select.overrides = options.precisionOverrides;
+  // A train step quantizes only the forward's frozen base linears (the
+  // crossbar tier on atleus-3d); adapters, attention and everything the
+  // differentiation and the optimizer built stay bf16.
+  select.frozenOnly = options.finetune.enabled;
   pm.addNestedPass<func::FuncOp>(createTernSelectPrecision(select));
   if (policyQuantizes(policy) || hasIntOverride(options.precisionOverrides)) {
     TernQuantizeOptions quantize;
@@ -274,6 +278,25 @@ void configureIrPrinting(PassManager &pm, const CompileOptions &options) {
   }
 }
 } // namespace
+
+void tern::widenCalibratedRanges(ModuleOp module, double factor) {
+  constexpr StringLiteral kRange = "tern.range";
+  auto widen = [&](Attribute attr) -> Attribute {
+    auto range = dyn_cast_or_null<DenseF64ArrayAttr>(attr);
+    if (!range || range.size() != 2)
+      return attr;
+    return DenseF64ArrayAttr::get(module.getContext(),
+                                  {range[0] * factor, range[1] * factor});
+  };
+  module.walk([&](Operation *op) {
+    if (Attribute a = op->getAttr(kRange))
+      op->setAttr(kRange, widen(a));
+    if (auto func = dyn_cast<func::FuncOp>(op))
+      for (unsigned i = 0; i < func.getNumArguments(); ++i)
+        if (Attribute a = func.getArgAttr(i, kRange))
+          func.setArgAttr(i, kRange, widen(a));
+  });
+}
 
 FailureOr<rt::program::ProgramImage>
 tern::compileModule(ModuleOp module, const CompileOptions &options,
@@ -342,6 +365,13 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
       return failure();
     }
   }
+
+  // A train step's activations move away from the calibrated ones as the
+  // adapters train: widen every calibrated range (tern.range on producers
+  // and arguments) so that they are not clipped at the int8 inputs.
+  if (calibrate && options.finetune.enabled &&
+      options.finetune.rangeHeadroom != 1.0 && emit != EmitKind::Tosa)
+    widenCalibratedRanges(module, options.finetune.rangeHeadroom);
 
   CompileOptions effective = options;
   if (options.precision == "auto" && emit != EmitKind::Tosa) {

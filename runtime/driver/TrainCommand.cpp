@@ -438,6 +438,22 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
     if (batch > 1)
       log << " (" << batch << " samples of " << report.cycles << " cycles)";
     log << '\n';
+    // atleus-3d: the per-tier share of one step (Timing.md, "ReRAM
+    // crossbar tier"); B runs per step with --batch B.
+    if (report.reramMacs || report.reramCellsWritten) {
+      double b = double(batch);
+      log << "tern train: tiers per step: reram "
+          << 2 * report.reramMacs * batch << " ops ("
+          << format("%.1f%%", 100.0 * report.reramShare())
+          << " of matrix operations), "
+          << format("%.3f", report.reramPj * b / 1e6) << " uJ; systolic "
+          << 2 * report.macs * batch << " ops, " << report.laneOps * batch
+          << " lane ops, " << format("%.3f", report.systolicPj * b / 1e6)
+          << " uJ; memories " << format("%.3f", report.memoryPj * b / 1e6)
+          << " uJ; static " << format("%.3f", report.staticPj * b / 1e6)
+          << " uJ; crossbar programming (once per load) "
+          << format("%.3f", report.reramWritePj / 1e6) << " uJ\n";
+    }
   }
 
   if (!cfg.outputDir.empty()) {

@@ -93,6 +93,12 @@ cl::opt<bool> gradAccumulation(
     cl::desc("With --finetune and --optimizer sgd or adam: a step that "
              "accumulates gradients over a batch (tern train --batch B)"),
     cl::sub(compileCmd));
+cl::opt<double> rangeHeadroom(
+    "range-headroom",
+    cl::desc("With --finetune and --precision tataa: widen the calibrated "
+             "activation ranges (of the model without adapters) by this "
+             "factor, >= 1 (default 2)"),
+    cl::sub(compileCmd));
 cl::opt<double> eps("eps",
                     cl::desc("With --optimizer adam: epsilon, > 0, added in "
                              "quadrature (default 1e-8)"),
@@ -115,13 +121,24 @@ Error finetuneOptions(tern::CompileOptions &options) {
         adamOptions || gradAccumulation)
       return fail("--loss, --optimizer, --lr, --beta1, --beta2, --eps and "
                   "--grad-accumulation need --finetune");
+    if (rangeHeadroom.getNumOccurrences())
+      return fail("--range-headroom needs --finetune and --precision tataa");
     return Error::success();
   }
   if (Error e = tern::parseFinetuneSpec(finetune, options))
     return e;
-  if (precision != "bf16")
-    return fail("--finetune needs --precision bf16 (training with quantized "
-                "base weights is not implemented)");
+  if (precision != "bf16" && precision != "tataa")
+    return fail("--finetune needs --precision bf16 or tataa (int8 frozen base "
+                "linears), not '" +
+                precision + "'");
+  if (rangeHeadroom.getNumOccurrences()) {
+    if (precision != "tataa")
+      return fail("--range-headroom needs --finetune and --precision tataa");
+    if (!(rangeHeadroom >= 1.0 && rangeHeadroom <= 1e6))
+      return fail("--range-headroom must be a number in [1, 1e6], not " +
+                  gNumber(rangeHeadroom));
+    options.finetune.rangeHeadroom = rangeHeadroom;
+  }
   std::string l = loss.empty() ? "mse" : loss.getValue();
   if (l != "mse" && l != "ce")
     return fail("--loss must be mse or ce, not '" + l + "'");

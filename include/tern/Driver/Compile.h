@@ -109,8 +109,16 @@ struct CompileOptions {
     /// Gradient accumulation (tern-apply-optimizer accumulate, tern train
     /// --batch); with SGD the update runs in tern-apply-optimizer too.
     bool accumulate = false;
+    /// With a quantizing policy: the calibrated activation ranges (of the
+    /// model without adapters) widened by this factor, headroom for the
+    /// adapters' growth (docs/FineTuning.md).
+    double rangeHeadroom = 2.0;
   } finetune;
 };
+
+/// Multiplies every calibrated range (`tern.range = array<f64: min, max>`
+/// on an op or a function argument) by `factor`.
+void widenCalibratedRanges(mlir::ModuleOp module, double factor);
 
 /// Parses `lora:rank=8,targets=q,v,alpha=16,seed=1` (a value without `=`
 /// continues the previous key's list) into options.finetune.

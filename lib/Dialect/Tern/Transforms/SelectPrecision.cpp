@@ -155,7 +155,28 @@ private:
            });
   }
 
+  /// A linear layer of the model itself: a constant weight (possibly behind
+  /// transposes and reshapes, e.g. a Gemm's transB, folded at compile
+  /// time), not one of the matrices tern-differentiate builds
+  /// (tern.derived_weight).
+  static bool isFrozenBaseLinear(Operation *op) {
+    auto linear = dyn_cast<LinearOp>(op);
+    if (!linear || linear->hasAttr("tern.derived_weight"))
+      return false;
+    Operation *w = linear.getWeight().getDefiningOp();
+    while (w && isa<tosa::TransposeOp, tosa::ReshapeOp>(w))
+      w = w->getOperand(0).getDefiningOp();
+    return w && w->hasTrait<OpTrait::ConstantLike>();
+  }
+
   Precision choose(Operation *op) const {
+    Precision chosen = choosePolicy(op);
+    if (frozenOnly && chosen == Precision::integer && !isFrozenBaseLinear(op))
+      return Precision::bf16;
+    return chosen;
+  }
+
+  Precision choosePolicy(Operation *op) const {
     switch (policy) {
     case PrecisionPolicy::bf16:
       return Precision::bf16;
