@@ -250,8 +250,11 @@ def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
       `weight-bits` (8, 6 or 4; storage `i8`, `i6`, `i4`, range
       `[-(2^(b-1)-1), 2^(b-1)-1]`), a `quant.qcast` of the constant folded
       into integer constants by the lowering (packed at that width in the
-      program file). Activations are 8-bit: the requantization unit and the
-      conversions saturate at int8 only. With `per-channel`, one scale per
+      program file). Activations at `activation-bits` (8, 6 or 4) get the
+      same symmetric types (`i4<-7:7>` for 4 bits): `cvt.b2i` and `rq.wide`
+      saturate at that width (results below 8 bits are requantized by
+      `rq.wide` whatever the variant), one byte per element in memory;
+      integer-only kernels refuse narrow activations. With `per-channel`, one scale per
       output column (`!quant.uniform<iB:f32:1, {...}>`, I-BERT's scheme;
       the weight must be a constant or a 2-D transpose of one), and the
       bias per column at `S_x*S_w[n]`; such a linear's result is float (the
@@ -304,7 +307,8 @@ def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
                            "::mlir::tosa::TosaDialect"];
   let options = [
     Option<"activationBits", "activation-bits", "unsigned", /*default=*/"8",
-           "Bits of quantized activations (8; narrower ones are refused)">,
+           "Bits of quantized activations: 8, 6 or 4 (storage i8, i6, i4; "
+           "not with integer-only kernels)">,
     Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
            "Bits of quantized weights: 8, 6 or 4 (storage i8, i6, i4)">,
     ListOption<"weightBitsOverrides", "weight-bits-overrides", "std::string",

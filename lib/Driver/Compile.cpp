@@ -125,6 +125,11 @@ llvm::Error tern::parseBitsSpec(StringRef spec, CompileOptions &options) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "--bits '" + spec +
                                        "': expected wNaM, e.g. w8a8 or w4a8");
+  auto supported = [](unsigned b) { return b == 8 || b == 6 || b == 4; };
+  if (!supported(w) || !supported(a))
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "--bits '" + spec + "': weight and activation widths are 8, 6 or 4");
   options.weightBits = w;
   options.activationBits = a;
   return llvm::Error::success();
@@ -314,7 +319,10 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
   }
 
   // Every width a quantized linear may get: the default and the overrides'.
+  // The GEMM's one `width` field covers both operands: the wider of the
+  // weight and activation widths is what the matrix unit runs.
   unsigned unsupportedBits = 0;
+  bool byActivations = false;
   if (policyQuantizes(options.precision)) {
     SmallVector<unsigned> widths = {options.weightBits};
     for (StringRef o : options.weightBitsOverrides) {
@@ -322,14 +330,19 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
       if (!o.rsplit('=').second.getAsInteger(10, bits))
         widths.push_back(bits);
     }
-    for (unsigned bits : widths)
-      if (!unsupportedBits && !llvm::is_contained(preset.operandBits, bits))
-        unsupportedBits = bits;
+    for (unsigned bits : widths) {
+      unsigned width = std::max(bits, options.activationBits);
+      if (!unsupportedBits && !llvm::is_contained(preset.operandBits, width)) {
+        unsupportedBits = width;
+        byActivations = width != bits;
+      }
+    }
   }
   if (unsupportedBits) {
     mlir::emitError(module.getLoc(), "target '")
         << preset.name << "' does not execute " << unsupportedBits
-        << "-bit weights (its operand_bits are "
+        << (byActivations ? "-bit activations" : "-bit weights")
+        << " (GEMM width " << unsupportedBits << "; its operand_bits are "
         << llvm::join(llvm::map_range(preset.operandBits,
                                       [](unsigned b) { return std::to_string(b); }),
                       ", ")

@@ -37,7 +37,8 @@ struct QuantFlags {
                    llvm::cl::init(0), llvm::cl::sub(sub)),
         bits("bits",
              llvm::cl::desc("Operand widths of quantized matrix ops: "
-                            "w8a8 (default), w6a8, w4a8"),
+                            "wNaM with N, M in 8, 6, 4: w8a8 (default), "
+                            "w4a8, w8a4, w4a4, ..."),
              llvm::cl::init("w8a8"), llvm::cl::sub(sub)),
         bitsOverrides("weight-bits-override",
                       llvm::cl::desc("Per-layer weight width after --bits: "

@@ -75,7 +75,9 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
           tb.store(acc, outView());
           continue;
         }
-        Value q = tb.allocTile({mr, nr}, b.getI32Type(), MemorySpace::act);
+        Type qType =
+            integer->narrowStorage ? integer->narrowStorage : b.getI32Type();
+        Value q = tb.allocTile({mr, nr}, qType, MemorySpace::act);
         b.create<RequantWideOp>(loc, acc, q, integer->wideMultiplier->first,
                                 integer->wideMultiplier->second,
                                 integer->wideBits);

@@ -74,6 +74,21 @@ integerGemm(Operation *op, Value lhs, Value rhs, Value result, double scale,
   if (out.getZeroPoint() != 0)
     return op->emitOpError("an asymmetric int8 result is not lowered");
   double m = product / out.getScale();
+  if (unsigned bits = out.getStorageTypeIntegralWidth(); bits < 8) {
+    // 6- and 4-bit results: the variants' rq.* saturate or wrap at int8, so
+    // every variant requantizes them with rq.wide at their width (I-BERT's
+    // round half to even, symmetric clamp), which also reads TATAA's i16
+    // accumulator.
+    auto wide = tern::quant::wideMultiplier(m);
+    if (!wide)
+      return op->emitOpError("cannot requantize its ")
+             << bits << "-bit result: " << llvm::toString(wide.takeError());
+    g.wideResult = true;
+    g.wideBits = bits;
+    g.narrowStorage = out.getStorageType();
+    g.wideMultiplier = {static_cast<int32_t>(wide->multiplier), wide->shift};
+    return std::make_pair(g, 1.0);
+  }
   if (out.getStorageTypeIntegralWidth() == 32) {
     // Integer-only: the i32 accumulator feeds a non-matrix op.
     if (!g.accType.isSignlessInteger(32))

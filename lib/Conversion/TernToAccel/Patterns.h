@@ -43,6 +43,9 @@ struct IntegerGemm {
   bool wideResult = false;
   std::optional<std::pair<int32_t, unsigned>> wideMultiplier;
   unsigned wideBits = 32;
+  /// Set (i6 / i4): a 6- or 4-bit activation result, rq.wide saturating at
+  /// `wideBits` into a tile of this type, whatever the requant variant.
+  mlir::Type narrowStorage;
   /// Set (tern-ffn2-sparsity): every activation tile gets a bitmap of its
   /// columns with some |value| above this threshold, and the GEMM skips the
   /// weight rows whose bit is 0.

@@ -89,13 +89,15 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
         std::is_same_v<CastOp, mq::QuantizeCastOp> ? op.getType()
                                                   : op.getArg().getType()));
     bool quantize = std::is_same_v<CastOp, mq::QuantizeCastOp>;
-    // cvt.b2i writes int8; cvt.i2b reads int8, int16 or int32 (the
+    // cvt.b2i writes int8, or 6 / 4 bits saturated at that width (one byte
+    // per element); cvt.i2b reads int8 (and narrower), int16 or int32 (the
     // integer-only policies leave the int32 logits).
     unsigned width = qtype ? qtype.getStorageTypeIntegralWidth() : 0;
+    bool byteWide = width == 8 || width == 6 || width == 4;
     if (!qtype || qtype.getZeroPoint() != 0 ||
-        !(width == 8 || (!quantize && (width == 16 || width == 32))))
-      return op.emitOpError("only symmetric int8 casts (and int16 / int32 "
-                            "dequantization) of run-time tensors are "
+        !(byteWide || (!quantize && (width == 16 || width == 32))))
+      return op.emitOpError("only symmetric int8/6/4 casts (and int16 / "
+                            "int32 dequantization) of run-time tensors are "
                             "lowered");
     float scale = static_cast<float>(quantize ? 1.0 / qtype.getScale()
                                               : qtype.getScale());

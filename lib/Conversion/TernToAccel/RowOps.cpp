@@ -176,7 +176,9 @@ FailureOr<Value> requantWide(Operation *op, TileBuilder &tb, Value tile,
   if (m == 1.0 && bits >= 8 &&
       cast<MemRefType>(tile.getType()).getElementType().isSignlessInteger(8))
     return storage.isSignlessInteger(32) ? asI32(op, tb, tile) : tile;
-  Value out = newTileOf(tb, tile, bits <= 8 ? i8 : i32);
+  // 6- and 4-bit activations keep their own (one-byte) element type.
+  Type narrow = storage.getIntOrFloatBitWidth() < 8 ? storage : i8;
+  Value out = newTileOf(tb, tile, bits <= 8 ? narrow : i32);
   b.create<RequantWideOp>(op->getLoc(), tile, out,
                           static_cast<int32_t>(mult->multiplier),
                           static_cast<int32_t>(mult->shift), bits);

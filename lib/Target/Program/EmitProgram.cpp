@@ -640,10 +640,16 @@ private:
                      {"cols", uint64_t(a->cols)}, {"creg", *reg}};
     if (from.isF32())
       return emit(o, "cvt.f2b", common);
-    if (from.isBF16())
-      return emit(o, "cvt.b2i", common);
+    if (from.isBF16()) {
+      // 6- and 4-bit activations saturate at their width (0: int8).
+      unsigned to =
+          o.getResult().getType().getElementType().getIntOrFloatBitWidth();
+      SmallVector<std::pair<StringRef, uint64_t>> fields(common);
+      fields.push_back({"bits", to < 8 ? to : 0});
+      return emit(o, "cvt.b2i", fields);
+    }
     unsigned bits = from.getIntOrFloatBitWidth();
-    uint64_t src = bits == 8 ? 0 : bits == 16 ? 1 : 2;
+    uint64_t src = bits <= 8 ? 0 : bits == 16 ? 1 : 2;
     return emit(o, "cvt.i2b",
                 {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
                  {"a", a->addr}, {"rows", uint64_t(a->rows)},
@@ -735,7 +741,7 @@ private:
     if (failed(reg))
       return failure();
     unsigned bits = o.getInput().getType().getElementTypeBitWidth();
-    uint64_t src = bits == 8 ? 0 : bits == 16 ? 1 : 2;
+    uint64_t src = bits <= 8 ? 0 : bits == 16 ? 1 : 2;
     return emit(o, "rq.wide",
                 {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
                  {"a", a->addr}, {"rows", uint64_t(a->rows)},

@@ -151,12 +151,15 @@ LogicalResult ConvertOp::verify() {
   Type a = in.getElementType(), b = out.getElementType();
   bool toBf16 =
       b.isBF16() && (a.isF32() || a.isSignlessInteger(8) ||
+                     a.isSignlessInteger(6) || a.isSignlessInteger(4) ||
                      a.isSignlessInteger(16) || a.isSignlessInteger(32));
-  bool toInt8 = a.isBF16() && b.isSignlessInteger(8);
+  // bf16 -> i6 / i4: 6- and 4-bit activations, saturated at their width.
+  bool toInt8 = a.isBF16() && (b.isSignlessInteger(8) ||
+                               b.isSignlessInteger(6) || b.isSignlessInteger(4));
   if (!toBf16 && !toInt8)
     return emitOpError("unsupported conversion ")
            << a << " -> " << b
-           << "; expected f32/i8/i16/i32 -> bf16 or bf16 -> i8";
+           << "; expected f32/i8/i16/i32 -> bf16 or bf16 -> i8/i6/i4";
   if (!(getScale().convertToFloat() > 0.0f))
     return emitOpError("scale must be positive");
   return success();
@@ -263,10 +266,14 @@ LogicalResult RequantWideOp::verify() {
   Type a = getInput().getType().getElementType(),
        b = getResult().getType().getElementType();
   if (!a.isSignlessInteger(8) && !a.isSignlessInteger(16) &&
-      !a.isSignlessInteger(32))
-    return emitOpError("expects an i8, i16 or i32 input, got ") << a;
+      !a.isSignlessInteger(32) && !a.isSignlessInteger(6) &&
+      !a.isSignlessInteger(4))
+    return emitOpError("expects an i4, i6, i8, i16 or i32 input, got ") << a;
   unsigned want = getBits() <= 8 ? 8 : 32;
-  if (!b.isSignlessInteger(want))
+  // A 6- or 4-bit result may be typed at its width (one byte per element).
+  bool narrow = (getBits() == 6 || getBits() == 4) &&
+                b.isSignlessInteger(getBits());
+  if (!b.isSignlessInteger(want) && !narrow)
     return emitOpError("expects an i")
            << want << " result for " << getBits() << " bits, got " << b;
   if (getShift() > 63)

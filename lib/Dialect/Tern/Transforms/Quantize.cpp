@@ -100,14 +100,31 @@ public:
     }
     if (failed(parseWeightBitsOverrides(func)))
       return signalPassFailure();
-    // The requantization unit and the bf16 -> int conversion saturate at
-    // int8: narrower activations would wrap on the narrow datapath.
-    if (activationBits != 8) {
+    // 6- and 4-bit activations: symmetric types of that storage width
+    // (i6<-31:31>, i4<-7:7>), produced by cvt.b2i and rq.wide saturating at
+    // the width.
+    if (activationBits != 4 && activationBits != 6 && activationBits != 8) {
       func.emitError("tern-quantize: ")
           << unsigned(activationBits)
-          << "-bit activations need a saturating narrow requantization, "
-             "which the ISA lacks; activations are 8-bit";
+          << "-bit activations: the matrix unit takes 8, 6 or 4 bits";
       return signalPassFailure();
+    }
+    // The integer-only kernels (I-BERT) read and write int8 / int32 tiles
+    // and requantize at int8 or wider: narrow activations are refused there.
+    if (activationBits != 8) {
+      Operation *kernel = nullptr;
+      func.walk([&](Operation *op) {
+        if (!kernel && isIntKernelOp(op))
+          kernel = op;
+      });
+      if (kernel) {
+        kernel->emitOpError("runs an integer-only kernel, which takes int8 "
+                            "activations; ")
+            << unsigned(activationBits)
+            << "-bit activations are not lowered with integer-only "
+               "policies (use a8)";
+        return signalPassFailure();
+      }
     }
     SmallVector<Operation *> intOps;
     func.walk([&](Operation *op) {

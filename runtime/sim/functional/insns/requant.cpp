@@ -4,6 +4,7 @@
 #include "runtime/sim/functional/kernels/BF16.h"
 #include "runtime/sim/functional/kernels/Requant.h"
 
+#include <algorithm>
 #include <cstring>
 
 using namespace llvm;
@@ -108,10 +109,18 @@ Error execCvtI2b(Machine &M, const isa::CvtI2bF &f) {
 }
 
 Error execCvtB2i(Machine &M, const isa::CvtB2iF &f) {
+  if (f.bits == 1 || f.bits > 7)
+    return invalid("field 'bits' = " + Twine(unsigned(f.bits)) +
+                   " is not 0 (int8) or a narrow width 2..7");
   const bf16 scale = M.cregs[f.creg];
   const BfMode mode = M.bfMode;
+  // 0: int8's own range; a narrow width: symmetric +-(2^(bits-1)-1).
+  const int8_t hi =
+      f.bits == 0 ? 127 : static_cast<int8_t>((1 << (f.bits - 1)) - 1);
+  const int8_t lo = f.bits == 0 ? -128 : static_cast<int8_t>(-hi);
   return mapElems(M, f, 2, 1, [&](uint64_t e, uint8_t *a, uint8_t *d) {
-    st<int8_t>(d, e, bfToInt8(bfMul(ld<bf16>(a, e), scale, mode), mode));
+    int8_t v = bfToInt8(bfMul(ld<bf16>(a, e), scale, mode), mode);
+    st<int8_t>(d, e, std::clamp(v, lo, hi));
   });
 }
 
