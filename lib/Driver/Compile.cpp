@@ -318,9 +318,10 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
     return failure();
   }
 
-  // Every width a quantized linear may get: the default and the overrides'.
-  // The GEMM's one `width` field covers both operands: the wider of the
-  // weight and activation widths is what the matrix unit runs.
+  // Every width a quantized linear may get: the default and the overrides'
+  // for weights, `--bits`'s for activations. Each operand's width must be
+  // one the target executes, even where the GEMM would run a narrow operand
+  // at the other's wider width.
   unsigned unsupportedBits = 0;
   bool byActivations = false;
   if (policyQuantizes(options.precision)) {
@@ -330,19 +331,20 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
       if (!o.rsplit('=').second.getAsInteger(10, bits))
         widths.push_back(bits);
     }
-    for (unsigned bits : widths) {
-      unsigned width = std::max(bits, options.activationBits);
-      if (!unsupportedBits && !llvm::is_contained(preset.operandBits, width)) {
-        unsupportedBits = width;
-        byActivations = width != bits;
-      }
+    for (unsigned bits : widths)
+      if (!unsupportedBits && !llvm::is_contained(preset.operandBits, bits))
+        unsupportedBits = bits;
+    if (!unsupportedBits &&
+        !llvm::is_contained(preset.operandBits, options.activationBits)) {
+      unsupportedBits = options.activationBits;
+      byActivations = true;
     }
   }
   if (unsupportedBits) {
     mlir::emitError(module.getLoc(), "target '")
         << preset.name << "' does not execute " << unsupportedBits
         << (byActivations ? "-bit activations" : "-bit weights")
-        << " (GEMM width " << unsupportedBits << "; its operand_bits are "
+        << " (its operand_bits are "
         << llvm::join(llvm::map_range(preset.operandBits,
                                       [](unsigned b) { return std::to_string(b); }),
                       ", ")

@@ -15,6 +15,8 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <functional>
 #include <random>
@@ -431,6 +433,68 @@ TEST(Sim, Conversions) {
   EXPECT_EQ(get<int8_t>(*r.M, Vec, 32, 0), 127);
   EXPECT_EQ(get<int8_t>(*r.M, Vec, 32, 1), -7);
   EXPECT_EQ(get<int8_t>(*r.M, Vec, 32, 2), 127);
+}
+
+// cvt.b2i's `bits` field: 0 keeps int8 saturation (-128..127, programs
+// written before the field); 2..7 clamp to the symmetric narrow range
+// +-(2^(bits-1)-1) of 6- and 4-bit activations. Closed form: with the scale
+// 1.0 and bf16-exact inputs, d = clamp(rne(x), lo, hi).
+TEST(Sim, NarrowCvtB2iSaturates) {
+  const std::vector<float> xs = {-200.0f, -33.0f, -31.5f, -8.5f, -8.0f,
+                                 -7.5f,   -6.5f,  -3.25f, 0.0f,  2.5f,
+                                 3.5f,    6.5f,   7.5f,   31.5f, 126.0f};
+  for (unsigned bits : {0u, 2u, 4u, 6u, 7u}) {
+    for (const char *mode : {"ieee", "tataa"}) {
+      Result r = runAsm(std::string("cfg.mode mode=") + mode +
+                            "\ncfg.const rd=1, bits=0x3f80\n"
+                            "cvt.b2i dsp=vec, dst=64, asp=vec, a=0, rows=1, "
+                            "cols=" +
+                            std::to_string(xs.size()) +
+                            ", creg=1, bits=" + std::to_string(bits) +
+                            "\nend\n",
+                        [&](Machine &M) {
+                          for (size_t i = 0; i < xs.size(); ++i) {
+                            uint32_t u;
+                            std::memcpy(&u, &xs[i], sizeof(u));
+                            put<uint16_t>(M, Vec, 0, i,
+                                          static_cast<uint16_t>(u >> 16));
+                          }
+                        });
+      ASSERT_EQ(r.error, "") << bits << " " << mode;
+      const double hi = bits == 0 ? 127 : (1 << (bits - 1)) - 1;
+      const double lo = bits == 0 ? -128 : -hi;
+      bool ieee = std::string(mode) == "ieee";
+      for (size_t i = 0; i < xs.size(); ++i) {
+        double v = ieee ? std::nearbyint(xs[i]) : std::trunc(xs[i]);
+        EXPECT_EQ(get<int8_t>(*r.M, Vec, 64, i),
+                  static_cast<int8_t>(std::clamp(v, lo, hi)))
+            << "x=" << xs[i] << " bits=" << bits << " " << mode;
+      }
+    }
+  }
+  // 4 bits, spot values: 7.5 -> 8 (RNE) -> 7; -8.5 -> -8 -> -7; 6.5 -> 6.
+  Result r4 = runAsm("cfg.mode mode=ieee\ncfg.const rd=0, bits=0x3f80\n"
+                     "cvt.b2i dsp=vec, dst=16, asp=vec, a=0, rows=1, cols=3, "
+                     "creg=0, bits=4\nend\n",
+                     [](Machine &M) {
+                       put<uint16_t>(M, Vec, 0, 0, 0x40F0); // 7.5
+                       put<uint16_t>(M, Vec, 0, 1, 0xC108); // -8.5
+                       put<uint16_t>(M, Vec, 0, 2, 0x40D0); // 6.5
+                     });
+  ASSERT_EQ(r4.error, "");
+  EXPECT_EQ(get<int8_t>(*r4.M, Vec, 16, 0), 7);
+  EXPECT_EQ(get<int8_t>(*r4.M, Vec, 16, 1), -7);
+  EXPECT_EQ(get<int8_t>(*r4.M, Vec, 16, 2), 6);
+  // 1 and 8..15 are not widths the field encodes.
+  for (unsigned bad : {1u, 8u, 15u}) {
+    Result e = runAsm("cfg.const rd=0, bits=0x3f80\n"
+                      "cvt.b2i dsp=vec, dst=16, asp=vec, a=0, rows=1, cols=1, "
+                      "creg=0, bits=" +
+                      std::to_string(bad) + "\nend\n");
+    EXPECT_NE(e.error.find("field 'bits' = " + std::to_string(bad)),
+              std::string::npos)
+        << e.error;
+  }
 }
 
 TEST(Sim, RequantInstructionsMatchKernels) {
