@@ -337,8 +337,10 @@ def Accel_ConvertOp : Accel_Op<"convert"> {
   let summary = "format conversion through the requantization unit";
   let description = [{
     Converts a tile between number formats, multiplying by `scale` on the
-    way: `f32` accumulators or `i8`/`i16`/`i32` integers to `bf16`, and
-    `bf16` to `i8` (saturating). Rounding follows the target's bf16 mode.
+    way: `f32` accumulators or `i4`/`i6`/`i8`/`i16`/`i32` integers to
+    `bf16`, and `bf16` to `i8`, `i6` or `i4` (saturating at that width,
+    symmetric for the narrow ones: `cvt.b2i bits`; one byte per element).
+    Rounding follows the target's bf16 mode.
 
     Example:
 
@@ -546,8 +548,9 @@ def Accel_RequantWideOp : Accel_Op<"requant_wide", [
   let summary = "integer rescaling at any width (rq.wide)";
   let description = [{
     `result = clamp(round_half_even(input * multiplier / 2^shift),
-    +-(2^(bits-1) - 1))` with a signed 32-bit multiplier: `i8`, `i16` or
-    `i32` input; `i8` result when `bits` <= 8, else `i32`.
+    +-(2^(bits-1) - 1))` with a signed 32-bit multiplier: `i4`, `i6`, `i8`,
+    `i16` or `i32` input; `i8` result when `bits` <= 8 (or `i6` / `i4` when
+    `bits` is 6 / 4: narrow activations, one byte per element), else `i32`.
 
     Example:
 

@@ -163,7 +163,7 @@ func.func @convert_shape(%a: memref<4x8xf32, #accel.space<acc>>, %b: memref<8x4x
 // -----
 
 func.func @convert_types(%a: memref<4x8xf32, #accel.space<acc>>, %b: memref<4x8xi8, #accel.space<act>>) {
-  // expected-error @+1 {{'accel.convert' op unsupported conversion 'f32' -> 'i8'; expected f32/i8/i16/i32 -> bf16 or bf16 -> i8}}
+  // expected-error @+1 {{'accel.convert' op unsupported conversion 'f32' -> 'i8'; expected f32/i4/i6/i8/i16/i32 -> bf16 or bf16 -> i8/i6/i4}}
   accel.convert %a, %b : memref<4x8xf32, #accel.space<acc>>, memref<4x8xi8, #accel.space<act>>
   return
 }
@@ -500,6 +500,15 @@ func.func @token_gather_indices(%x: memref<17x64xbf16, #accel.space<act>>, %i: m
 func.func @requant_wide_result(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>) {
   // expected-error @+1 {{'accel.requant_wide' op expects an i8 result for 8 bits, got 'i32'}}
   accel.requant_wide %a, %d multiplier 1073741824 shift 30 bits 8 : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+// A 4-bit result may be typed i4 (or i8), not another narrow width.
+func.func @requant_wide_narrow_result(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xi6, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.requant_wide' op expects an i8 result for 4 bits, got 'i6'}}
+  accel.requant_wide %a, %d multiplier 1073741824 shift 30 bits 4 : memref<4x8xi32, #accel.space<act>>, memref<4x8xi6, #accel.space<act>>
   return
 }
 

@@ -53,6 +53,10 @@ func.func @vector_and_sfu(%a: memref<4x8xbf16, #accel.space<act>>,
   accel.convert %acc, %a scale 0.5 : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
   // CHECK: accel.convert %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
   accel.convert %a, %q : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  // 4-bit activations: bf16 -> i4 (cvt.b2i bits=4), one byte per element.
+  // CHECK: accel.convert %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi4, #accel.space<act>>
+  %q4 = memref.alloc() : memref<4x8xi4, #accel.space<act>>
+  accel.convert %a, %q4 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi4, #accel.space<act>>
   // CHECK: accel.softmax
   accel.softmax %a, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
   // CHECK: accel.layer_norm %{{.*}}, %{{.*}} epsilon 9.99999974E-6 :

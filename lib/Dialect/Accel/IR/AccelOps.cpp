@@ -159,7 +159,7 @@ LogicalResult ConvertOp::verify() {
   if (!toBf16 && !toInt8)
     return emitOpError("unsupported conversion ")
            << a << " -> " << b
-           << "; expected f32/i8/i16/i32 -> bf16 or bf16 -> i8/i6/i4";
+           << "; expected f32/i4/i6/i8/i16/i32 -> bf16 or bf16 -> i8/i6/i4";
   if (!(getScale().convertToFloat() > 0.0f))
     return emitOpError("scale must be positive");
   return success();
