@@ -345,9 +345,10 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
         << preset.name << "' does not execute " << unsupportedBits
         << (byActivations ? "-bit activations" : "-bit weights")
         << " (its operand_bits are "
-        << llvm::join(llvm::map_range(preset.operandBits,
-                                      [](unsigned b) { return std::to_string(b); }),
-                      ", ")
+        << llvm::join(
+               llvm::map_range(preset.operandBits,
+                               [](unsigned b) { return std::to_string(b); }),
+               ", ")
         << ")";
     return failure();
   }

@@ -445,21 +445,20 @@ TEST(Sim, NarrowCvtB2iSaturates) {
                                  3.5f,    6.5f,   7.5f,   31.5f, 126.0f};
   for (unsigned bits : {0u, 2u, 4u, 6u, 7u}) {
     for (const char *mode : {"ieee", "tataa"}) {
-      Result r = runAsm(std::string("cfg.mode mode=") + mode +
-                            "\ncfg.const rd=1, bits=0x3f80\n"
-                            "cvt.b2i dsp=vec, dst=64, asp=vec, a=0, rows=1, "
-                            "cols=" +
-                            std::to_string(xs.size()) +
-                            ", creg=1, bits=" + std::to_string(bits) +
-                            "\nend\n",
-                        [&](Machine &M) {
-                          for (size_t i = 0; i < xs.size(); ++i) {
-                            uint32_t u;
-                            std::memcpy(&u, &xs[i], sizeof(u));
-                            put<uint16_t>(M, Vec, 0, i,
-                                          static_cast<uint16_t>(u >> 16));
-                          }
-                        });
+      Result r = runAsm(
+          std::string("cfg.mode mode=") + mode +
+              "\ncfg.const rd=1, bits=0x3f80\n"
+              "cvt.b2i dsp=vec, dst=64, asp=vec, a=0, rows=1, "
+              "cols=" +
+              std::to_string(xs.size()) +
+              ", creg=1, bits=" + std::to_string(bits) + "\nend\n",
+          [&](Machine &M) {
+            for (size_t i = 0; i < xs.size(); ++i) {
+              uint32_t u;
+              std::memcpy(&u, &xs[i], sizeof(u));
+              put<uint16_t>(M, Vec, 0, i, static_cast<uint16_t>(u >> 16));
+            }
+          });
       ASSERT_EQ(r.error, "") << bits << " " << mode;
       const double hi = bits == 0 ? 127 : (1 << (bits - 1)) - 1;
       const double lo = bits == 0 ? -128 : -hi;

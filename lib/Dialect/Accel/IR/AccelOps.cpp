@@ -154,8 +154,9 @@ LogicalResult ConvertOp::verify() {
                      a.isSignlessInteger(6) || a.isSignlessInteger(4) ||
                      a.isSignlessInteger(16) || a.isSignlessInteger(32));
   // bf16 -> i6 / i4: 6- and 4-bit activations, saturated at their width.
-  bool toInt8 = a.isBF16() && (b.isSignlessInteger(8) ||
-                               b.isSignlessInteger(6) || b.isSignlessInteger(4));
+  bool toInt8 =
+      a.isBF16() && (b.isSignlessInteger(8) || b.isSignlessInteger(6) ||
+                     b.isSignlessInteger(4));
   if (!toBf16 && !toInt8)
     return emitOpError("unsupported conversion ")
            << a << " -> " << b
@@ -271,8 +272,8 @@ LogicalResult RequantWideOp::verify() {
     return emitOpError("expects an i4, i6, i8, i16 or i32 input, got ") << a;
   unsigned want = getBits() <= 8 ? 8 : 32;
   // A 6- or 4-bit result may be typed at its width (one byte per element).
-  bool narrow = (getBits() == 6 || getBits() == 4) &&
-                b.isSignlessInteger(getBits());
+  bool narrow =
+      (getBits() == 6 || getBits() == 4) && b.isSignlessInteger(getBits());
   if (!b.isSignlessInteger(want) && !narrow)
     return emitOpError("expects an i")
            << want << " result for " << getBits() << " bits, got " << b;
