@@ -4,11 +4,14 @@ references for one model.
 
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 scripts/zoo/train.py MODEL [--out DIR] [--seed N]
 
-MODEL is one of: vit_fmnist, vit_relu, vit_qat4, vit_qat4_a4, forecaster, forecaster_w6
-(vit_qat4* fine-tune the FP32 vit_fmnist checkpoint, so run vit_fmnist first).
+MODEL is one of: vit_fmnist, vit_relu, vit_qat4, vit_qat4_a4, vit_digits, forecaster,
+forecaster_w6 (vit_qat4* fine-tune the FP32 vit_fmnist checkpoint, so run vit_fmnist first).
 Writes DIR/MODEL/{model.onnx, inputs.npy, labels.npy|targets.npy, reference.npy, meta.json};
-DIR defaults to test/models/zoo. Checkpoints go to build-zoo/ (not committed).
-Needs /usr/bin/python3 with torch, onnx, numpy (+ statsmodels for the forecasters) and
+DIR defaults to test/models/zoo. vit_digits also writes DIR/vit_digits/test (the whole held-out
+split with its onnxruntime reference) and DIR/vit_digits/calib (training images for --calib).
+Checkpoints go to build-zoo/ (not committed).
+Needs /usr/bin/python3 with torch, onnx, numpy (+ statsmodels for the forecasters, sklearn
+for vit_digits) and
 `npm ci` in scripts/zoo/ort (onnxruntime-node). scripts/zoo/make_all.sh runs everything.
 """
 import argparse
@@ -34,6 +37,9 @@ CKPT_DIR = os.path.join(Z.REPO, 'build-zoo')
 
 VIT_ARCH = dict(img=28, chans=1, patch=7, d=64, depth=4, heads=4, mlp=256, classes=10)
 VIT_TRAIN = dict(epochs=8, batch=128, lr=2e-3, wd=0.05)
+DIGITS_ARCH = dict(img=8, chans=1, patch=4, d=48, depth=2, heads=4, mlp=192, classes=10)
+DIGITS_TRAIN = dict(epochs=150, batch=64, lr=2e-3, wd=0.05)
+DIGITS_CALIB_N, DIGITS_CALIB_SEED = 128, 0
 
 MODELS = {
     'vit_fmnist': dict(kind='vit', act='gelu', purpose=(
@@ -48,6 +54,9 @@ MODELS = {
     'vit_qat4_a4': dict(kind='qat', w_bits=4, a_bits=4, epochs=3, lr=2e-4, purpose=(
         'Issue 6 item 5: QDQ model with 4-bit weights AND 4-bit activations (w4a4), '
         'the QuantizeLinear -> Clip(-8, 7) -> DequantizeLinear activation form.')),
+    'vit_digits': dict(kind='digits', act='gelu', purpose=(
+        'Issue 6 item 6: the ViT on sklearn digits; accuracy of int8 PTQ (tataa), integer-only '
+        'and w4a8 PTQ vs FP32 on its 360-image held-out split.')),
     'forecaster': dict(kind='forecast', window=12, d=32, purpose=(
         'Issue 6: forecaster shaped like the integer-only FPGA design (SEEDS.md 3; its '
         '(window 12, d 32) configuration), RMSE targets for int8/6/4-bit.')),
@@ -94,14 +103,28 @@ def crosscheck(torch_out, ort_out, tol):
 
 # --------------------------------------------------------------------------------------------
 
-def vit_finish(name, args, cfg, model, data, meta, train_s, export_model=None):
-    """Evaluate, export, fixture, ort reference, meta for a Fashion-MNIST ViT."""
+FMNIST_DESC = {
+    'task': 'Fashion-MNIST 10-class image classification',
+    'input': {'name': 'image', 'shape': [1, 1, 28, 28], 'dtype': 'float32', 'layout': 'NCHW',
+              'preprocessing': 'pixel / 255 (values in [0, 1]); no mean/std normalisation'},
+    'output': {'name': 'logits', 'shape': [1, 10], 'dtype': 'float32',
+               'meaning': 'class logits (argmax = prediction), classes 0..9 as in the dataset'},
+    'data': {'dataset': 'Fashion-MNIST (apt dataset-fashion-mnist, ' + Z.FMNIST_DIR + ')',
+             'train': 'official 60000 training images', 'test': 'official 10000 test images',
+             'fixture': f'first {FIXTURE_N} test images (inputs.npy [{FIXTURE_N},1,28,28] '
+                        f'float32, labels.npy [{FIXTURE_N}] int64)'},
+}
+
+
+def vit_finish(name, args, cfg, model, data, meta, train_s, export_model=None, desc=FMNIST_DESC):
+    """Evaluate, export, fixture, ort reference, meta for an image-classification ViT
+    (desc: the task/input/output/data entries of meta.json)."""
     outdir = os.path.join(args.out, name)
     os.makedirs(outdir, exist_ok=True)
     xt, yt = data['test']
     logits = Z.predict(model, xt)
     acc = float((logits.argmax(1) == yt).float().mean())
-    print(f'  torch test top-1 (10000): {acc * 100:.2f}%')
+    print(f'  torch test top-1 ({len(yt)}): {acc * 100:.2f}%')
     path = os.path.join(outdir, 'model.onnx')
     if export_model is None:
         Z.export_onnx(model, xt[:1], path, 'image', 'logits')
@@ -119,16 +142,8 @@ def vit_finish(name, args, cfg, model, data, meta, train_s, export_model=None):
         raise SystemExit(f'torch and onnxruntime top-1 agree on only {agree}/{FIXTURE_N} fixture samples')
     print(f'  fixture top-1: torch {t_fix_acc * 100:.2f}%, onnxruntime {ort_acc * 100:.2f}% '
           f'(top-1 agree {agree}/{FIXTURE_N})')
+    meta.update(desc)
     meta.update({
-        'task': 'Fashion-MNIST 10-class image classification',
-        'input': {'name': 'image', 'shape': [1, 1, 28, 28], 'dtype': 'float32', 'layout': 'NCHW',
-                  'preprocessing': 'pixel / 255 (values in [0, 1]); no mean/std normalisation'},
-        'output': {'name': 'logits', 'shape': [1, 10], 'dtype': 'float32',
-                   'meaning': 'class logits (argmax = prediction), classes 0..9 as in the dataset'},
-        'data': {'dataset': 'Fashion-MNIST (apt dataset-fashion-mnist, ' + Z.FMNIST_DIR + ')',
-                 'train': 'official 60000 training images', 'test': 'official 10000 test images',
-                 'fixture': f'first {FIXTURE_N} test images (inputs.npy [{FIXTURE_N},1,28,28] '
-                            f'float32, labels.npy [{FIXTURE_N}] int64)'},
         'params': Z.n_params(model),
         'onnx': onnx_info(path),
         'training_seconds': round(train_s, 1),
@@ -198,6 +213,80 @@ def run_vit(name, args, cfg):
         print('  ReLU zero fraction per block (test):',
               [round(b['zero_fraction'], 3) for b in meta['ffn_relu_sparsity_test']])
     vit_finish(name, args, cfg, model, data, meta, train_s)
+
+
+def run_digits(name, args, cfg):
+    """The ViT on sklearn digits: like run_vit, plus the whole held-out split as a dataset
+    directory (test/: inputs, labels, onnxruntime FP32 reference) and calibration images drawn
+    from the training split only (calib/)."""
+    Z.set_determinism(args.seed)
+    data = Z.load_digits_split()
+    arch = dict(DIGITS_ARCH, act=cfg['act'])
+    model = Z.ViT(**arch)
+    x, y = data['train']
+    xt, yt = data['test']
+    tr = dict(DIGITS_TRAIN)
+    if args.epochs:
+        tr['epochs'] = args.epochs
+    print(f'{name}: {Z.n_params(model)} params, {len(x)} train / {len(xt)} test images, {tr}',
+          flush=True)
+    t0 = time.time()
+    Z.train_loop(model, x, y, F.cross_entropy, seed=args.seed, log_every=25, **tr)
+    train_s = time.time() - t0
+    os.makedirs(args.ckpt_dir, exist_ok=True)
+    torch.save({'arch': arch, 'state_dict': model.state_dict()},
+               os.path.join(args.ckpt_dir, f'{name}.pt'))
+    n_tok = (arch['img'] // arch['patch']) ** 2
+    d, mlp = arch['d'], arch['mlp']
+    meta = common_meta(name, args, cfg)
+    meta['architecture'] = dict(arch, type='ViT', cls_token=True,
+                                pos_embed='learned, added after the CLS concat',
+                                norm='pre-norm LayerNorm (eps 1e-5), final LayerNorm',
+                                patch_embed=f'Conv2d kernel=stride={arch["patch"]}',
+                                tokens=1 + n_tok,
+                                ffn=f'Linear({d},{mlp}) -> GELU -> Linear({mlp},{d})',
+                                attention=f'separate q/k/v Linear, scores * 1/sqrt({d // arch["heads"]}), Softmax',
+                                head=f'LayerNorm -> CLS token -> Linear({d},10)')
+    meta['training'] = dict(tr, optimizer='AdamW', schedule='5% linear warm-up, cosine to 0',
+                            loss='cross-entropy', grad_clip=1.0, augmentation='none',
+                            selection='fixed epoch count, last epoch kept (no early stopping)')
+    desc = {
+        'task': 'sklearn digits 10-class image classification (8x8 handwritten digits)',
+        'input': {'name': 'image', 'shape': [1, 1, 8, 8], 'dtype': 'float32', 'layout': 'NCHW',
+                  'preprocessing': 'pixel / 16 (the 17 grey levels 0..16 -> [0, 1]); no mean/std '
+                                   'normalisation'},
+        'output': {'name': 'logits', 'shape': [1, 10], 'dtype': 'float32',
+                   'meaning': 'class logits (argmax = prediction), digits 0..9'},
+        'data': {'dataset': 'sklearn.datasets.load_digits (apt python3-sklearn, 1797 images)',
+                 'split': f'sklearn train_test_split(test_size={Z.DIGITS_TEST}, random_state='
+                          f'{Z.DIGITS_SEED}, stratify=labels)',
+                 'train': f'{len(x)} images', 'test': f'{len(xt)} images',
+                 'test_indices': [int(i) for i in data['idx_test']],
+                 'fixture': f'first {FIXTURE_N} test images (inputs.npy [{FIXTURE_N},1,8,8] '
+                            f'float32, labels.npy [{FIXTURE_N}] int64)',
+                 'test_dir': f'test/: all {len(xt)} test images (inputs.npy, labels.npy) and their '
+                             'onnxruntime FP32 logits (reference.npy), a `tern eval --dataset` '
+                             'directory',
+                 'calib_dir': f'calib/: {DIGITS_CALIB_N} training images (numpy default_rng('
+                              f'{DIGITS_CALIB_SEED}) choice without replacement, sorted) for --calib'}}
+    meta = vit_finish(name, args, cfg, model, data, meta, train_s, desc=desc)
+    outdir = os.path.join(args.out, name)
+    # The whole held-out split, with onnxruntime's FP32 outputs on it.
+    tdir = os.path.join(outdir, 'test')
+    Z.write_fixture(tdir, xt.numpy(), 'labels', yt.numpy())
+    ref, _ = Z.run_ort_reference(tdir, model=os.path.join(outdir, 'model.onnx'))
+    crosscheck(Z.predict(model, xt).numpy(), ref, FLOAT_TOL)
+    ort_acc = float((ref.argmax(1) == yt.numpy()).mean())
+    print(f'  onnxruntime test top-1 ({len(yt)}): {ort_acc * 100:.2f}%')
+    # Calibration images from the training split only.
+    cdir = os.path.join(outdir, 'calib')
+    os.makedirs(cdir, exist_ok=True)
+    cidx = np.sort(np.random.default_rng(DIGITS_CALIB_SEED).choice(len(x), DIGITS_CALIB_N,
+                                                                   replace=False))
+    np.save(os.path.join(cdir, 'inputs.npy'), np.ascontiguousarray(x.numpy()[cidx]))
+    meta['metrics'].update({'ort_test_top1': ort_acc, 'ort_test_n': len(yt)})
+    meta['data']['calib_train_positions'] = [int(i) for i in cidx]
+    Z.write_meta(outdir, meta)
 
 
 def run_qat(name, args, cfg):
@@ -361,7 +450,8 @@ def main():
     ap.add_argument('--epochs', type=int, default=0, help='override the epoch count (for quick tries)')
     args = ap.parse_args()
     cfg = MODELS[args.model]
-    run = {'vit': run_vit, 'qat': run_qat, 'forecast': run_forecast}[cfg['kind']]
+    run = {'vit': run_vit, 'qat': run_qat, 'forecast': run_forecast,
+           'digits': run_digits}[cfg['kind']]
     t0 = time.time()
     run(args.model, args, cfg)
     print(f'{args.model}: done in {time.time() - t0:.0f} s')

@@ -62,6 +62,30 @@ def load_fmnist():
     return out
 
 
+DIGITS_TEST, DIGITS_SEED = 360, 0
+
+
+def load_digits_split():
+    """sklearn's digits (8x8 grey images of 0-9, 1797 images, 16 grey levels; the data ships
+    in apt python3-sklearn). Input = pixel / 16 as float32 in [0, 1], NCHW [N, 1, 8, 8]; labels
+    int64. Fixed split: sklearn train_test_split(test_size=360, random_state=0, stratify=labels)
+    -> 1437 training / 360 test images (the split of scripts/models/train_digits_vit.py).
+    Also returns the split's indices into load_digits() (recorded in meta.json)."""
+    try:
+        from sklearn.datasets import load_digits
+        from sklearn.model_selection import train_test_split
+    except ImportError:
+        raise SystemExit('need python3-sklearn (apt-get install python3-sklearn)')
+    d = load_digits()
+    x = (d.images / 16.0).astype(np.float32)[:, None]
+    y = d.target.astype(np.int64)
+    idx_train, idx_test = train_test_split(np.arange(len(y)), test_size=DIGITS_TEST,
+                                           random_state=DIGITS_SEED, stratify=y)
+    return {'train': (torch.from_numpy(x[idx_train]), torch.from_numpy(y[idx_train])),
+            'test': (torch.from_numpy(x[idx_test]), torch.from_numpy(y[idx_test])),
+            'idx_train': idx_train, 'idx_test': idx_test}
+
+
 def load_sunspots(window, test_frac=0.2):
     """statsmodels yearly sunspots (1700-2008, 309 values). Windows of `window` consecutive
     years predict the next year. Chronological split on the *target* year: the last
@@ -388,12 +412,13 @@ def write_fixture(outdir, inputs, target_name, targets):
     np.save(os.path.join(outdir, f'{target_name}.npy'), np.ascontiguousarray(targets))
 
 
-def run_ort_reference(outdir, opt='disabled'):
-    """Runs scripts/zoo/ort/run_reference.js (onnxruntime-node) on model.onnx + inputs.npy,
-    which writes reference.npy. Returns (reference array, info dict printed by the script)."""
+def run_ort_reference(outdir, opt='disabled', model=None):
+    """Runs scripts/zoo/ort/run_reference.js (onnxruntime-node) on model.onnx (or `model`) +
+    outdir/inputs.npy, which writes outdir/reference.npy. Returns (reference array, info dict
+    printed by the script)."""
     js = os.path.join(ORT_DIR, 'run_reference.js')
-    cmd = ['node', js, os.path.join(outdir, 'model.onnx'), os.path.join(outdir, 'inputs.npy'),
-           os.path.join(outdir, 'reference.npy'), '--opt', opt]
+    cmd = ['node', js, model or os.path.join(outdir, 'model.onnx'),
+           os.path.join(outdir, 'inputs.npy'), os.path.join(outdir, 'reference.npy'), '--opt', opt]
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
         sys.stderr.write(res.stdout + res.stderr)
