@@ -86,27 +86,51 @@ def load_digits_split():
             'idx_train': idx_train, 'idx_test': idx_test}
 
 
-def load_sunspots(window, test_frac=0.2):
-    """statsmodels yearly sunspots (1700-2008, 309 values). Windows of `window` consecutive
-    years predict the next year. Chronological split on the *target* year: the last
-    ceil(test_frac * n_windows) windows are the test set (their inputs may reach back into
-    the training years, never forward). Normalised with the mean/std of the training windows'
-    years only (the series up to the last training target)."""
-    import statsmodels.api as sm
-    s = sm.datasets.sunspots.load_pandas().data['SUNACTIVITY'].to_numpy(np.float64)
+def sunspot_windows(s, window, test_frac=0.2, input_transform=None):
+    """Windows, targets and normalisation of the sunspot series s (numpy only; shared with
+    scripts/zoo/splits.py). Targets (and the model output) are z = (value - mean) / std with
+    the training part's mean/std. Inputs are the same z, or with input_transform='log1p'
+    zi = (log1p(value) - mean_l) / std_l with mean_l/std_l of log1p over the training part:
+    the log compresses the solar maxima, so a test maximum above every training value stays
+    inside the range int8 calibration sees on the training windows (forecaster_w6)."""
     n = len(s) - window
     n_test = int(math.ceil(test_frac * n))
     n_train = n - n_test
     train_series = s[:n_train + window]  # every value a training window or target touches
     mean, std = float(train_series.mean()), float(train_series.std())
     z = ((s - mean) / std).astype(np.float32)
-    xs = np.stack([z[i:i + window] for i in range(n)])[:, :, None]  # [n, window, 1]
-    ys = z[window:window + n][:, None]                               # [n, 1]
+    if input_transform is None:
+        in_mean, in_std, zi = mean, std, z
+    elif input_transform == 'log1p':
+        lt = np.log1p(train_series)
+        in_mean, in_std = float(lt.mean()), float(lt.std())
+        zi = ((np.log1p(s) - in_mean) / in_std).astype(np.float32)
+    else:
+        raise ValueError(f'unknown input transform {input_transform!r}')
+    xs = np.stack([zi[i:i + window] for i in range(n)])[:, :, None]  # [n, window, 1]
+    ys = z[window:window + n][:, None]                                # [n, 1]
+    last = z[window - 1:window - 1 + n][:, None]   # each window's last value, output units
+    return dict(n_train=n_train, mean=mean, std=std, in_mean=in_mean, in_std=in_std,
+                xs=xs, ys=ys, last=last)
+
+
+def load_sunspots(window, test_frac=0.2, input_transform=None):
+    """statsmodels yearly sunspots (1700-2008, 309 values). Windows of `window` consecutive
+    years predict the next year. Chronological split on the *target* year: the last
+    ceil(test_frac * n_windows) windows are the test set (their inputs may reach back into
+    the training years, never forward). Normalised with statistics of the training windows'
+    years only (the series up to the last training target); see sunspot_windows()."""
+    import statsmodels.api as sm
+    s = sm.datasets.sunspots.load_pandas().data['SUNACTIVITY'].to_numpy(np.float64)
+    w = sunspot_windows(s, window, test_frac, input_transform)
+    n, n_train, xs, ys = len(w['xs']), w['n_train'], w['xs'], w['ys']
     years = np.arange(1700, 1700 + len(s))[window:window + n]
     return {
         'train': (torch.from_numpy(xs[:n_train]), torch.from_numpy(ys[:n_train])),
         'test': (torch.from_numpy(xs[n_train:]), torch.from_numpy(ys[n_train:])),
-        'mean': mean, 'std': std, 'n_series': len(s),
+        'test_last': w['last'][n_train:],
+        'mean': w['mean'], 'std': w['std'], 'n_series': len(s),
+        'input_transform': input_transform, 'in_mean': w['in_mean'], 'in_std': w['in_std'],
         'train_years': [int(years[0]), int(years[n_train - 1])],
         'test_years': [int(years[n_train]), int(years[-1])],
         'raw': s,
