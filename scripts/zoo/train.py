@@ -286,6 +286,15 @@ def run_digits(name, args, cfg):
     cidx = np.sort(np.random.default_rng(DIGITS_CALIB_SEED).choice(len(x), DIGITS_CALIB_N,
                                                                    replace=False))
     np.save(os.path.join(cdir, 'inputs.npy'), np.ascontiguousarray(x.numpy()[cidx]))
+    with open(os.path.join(cdir, 'README.md'), 'w') as f:
+        f.write(f'# {name} calibration images\n\n'
+                f'{DIGITS_CALIB_N} images of the *training* split ({len(x)} images; positions '
+                f'drawn with numpy default_rng({DIGITS_CALIB_SEED}) without replacement, sorted, '
+                'listed in ../meta.json as data.calib_train_positions), preprocessed like the '
+                f'model (pixel / 16, NCHW float32): inputs.npy [{DIGITS_CALIB_N}, 1, 8, 8]. Used '
+                'by `--calib` so calibration never sees the test images that accuracy is '
+                'measured on (../test). Regenerate: `OPENBLAS_NUM_THREADS=1 /usr/bin/python3 '
+                'scripts/zoo/train.py vit_digits`.\n')
     meta['metrics'].update({'ort_test_top1': ort_acc, 'ort_test_n': len(yt)})
     meta['data']['calib_train_positions'] = [int(i) for i in cidx]
     Z.write_meta(outdir, meta)
