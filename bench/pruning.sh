@@ -12,7 +12,8 @@
 # `tern eval` on build/bench-data/fmnist-test (made by scripts/zoo/splits.py
 # like bench/quant_accuracy.sh): dense; --ffn2-sparsity (threshold 0, exact);
 # --ffn2-sparsity + --prune-tokens on layers 1,2,3 at keep rates 0.9 ... 0.5;
-# and at keep rate 0.5 with --ffn2-threshold 2 and 8. Columns: MACs per image
+# at keep rate 0.5 with --ffn2-threshold 2 and 8; and at keep rate 0.5 with
+# --prune-fuse (EViT fusion: one extra token per pruning point). Columns: MACs per image
 # (functional model, mean) and their saving against the dense program; FFN2
 # weight bytes the matrix unit reads per image (bitmap-GEMM weight bytes
 # minus those the bitmaps skipped) and their saving against the dense FFN2
@@ -42,8 +43,10 @@ layers=1,2,3
 
 # FP32 numpy accuracies: dense vit_relu (the baseline of every drop) and each
 # model pruned at each keep rate, on the first N images for both N.
-fp32() { # model n rate -> top-1
-  awk -v r="$3" '$2 == r {print $6}' "$work/fp32_$1_$2.txt"
+fp32() { # model n rate -> top-1 (rate "0.50f": with --prune-fuse)
+  local file="$work/fp32_$1_$2.txt" rate=$3
+  if [[ $rate == *f ]]; then file="$work/fp32f_$1_$2.txt"; rate=${rate%f}; fi
+  awk -v r="$rate" '$2 == r {print $6}' "$file"
 }
 for n in $row_n $head_n; do
   for m in vit_relu $models; do
@@ -52,6 +55,10 @@ for n in $row_n $head_n; do
         --limit "$n" --layers $layers --rates 1.00 0.90 0.80 0.70 0.60 0.50 \
         > "$work/fp32_${m}_$n.txt"
   done
+done
+for m in $models; do
+  $py "$root/bench/pruning_fp32.py" "$root/test/models/zoo/$m/model.onnx" "$data" \
+    --limit "$row_n" --layers $layers --rates 0.50 --fuse > "$work/fp32f_${m}_$row_n.txt"
 done
 
 echo "Seed design (SEEDS.md 2, 28 nm ViT): 61.5% fewer operations, 59.3% fewer FFN2 weights, < 2% accuracy loss."
@@ -108,6 +115,8 @@ PY
       row "ffn2 t=$t + prune L$layers rho=0.50" "$row_n" 0.50 --ffn2-sparsity \
         --ffn2-threshold "$t" --prune-tokens --prune-layers "$layers" --prune-keep-rate 0.5
     done
+    row "ffn2 + prune L$layers rho=0.50 + fuse" "$row_n" 0.50f --ffn2-sparsity \
+      --prune-tokens --prune-layers "$layers" --prune-keep-rate 0.5 --prune-fuse
   } | awk -F'|' -v m="$m" '
     { for (i = 1; i <= 9; i++) f[NR, i] = $i }
     END {

@@ -2,7 +2,7 @@
 """FP32 numpy accuracy of the zoo's ReLU ViTs with token pruning (bench/pruning.sh column).
 
   pruning_fp32.py MODEL.onnx DATASET_DIR [--layers 1,2,3] [--rates 1 0.9 ... 0.5]
-                  [--limit N] [--score int8|fp32] [--save-logits DIR]
+                  [--limit N] [--score int8|fp32] [--fuse] [--save-logits DIR]
 
 Evaluates a zoo ViT (vit_relu, vit_relu_pruned, vit_fmnist; the architecture of
 scripts/pruned_vit_ref.py) in float32 numpy from the ONNX initializers, batched, on
@@ -11,7 +11,9 @@ residual addition of each listed layer: CLS plus the ceil(rate * (N - 1)) other 
 highest importance (CLS attention averaged over heads), ties to the lower index, kept in
 ascending order. --score int8 (default) scores like Tern's token unit: each probability
 converted to int8 round-half-even(p * 127), summed over heads, floor-divided by the head count;
---score fp32 uses the exact FP32 head mean. Prints one line per rate: top-1 and token counts.
+--score fp32 uses the exact FP32 head mean. --fuse appends the importance-weighted mean of the
+pruned tokens (weights: the same scores clipped at 0; their plain mean if all are 0) after the
+kept ones, like `tern compile --prune-fuse`. Prints one line per rate: top-1 and token counts.
 --save-logits DIR writes each rate's logits to DIR/logits_<rate>.npy (rate as %.2f).
 This is independent of torch and of Tern's simulator: numpy only.
 """
@@ -52,7 +54,7 @@ class ViT:
         self.patch = [onnx.helper.get_attribute_value(a) for a in conv.attribute
                       if a.name == 'strides'][0][0]
 
-    def __call__(self, x, rates, score):
+    def __call__(self, x, rates, score, fuse=False):
         """x [b, c, H, W] -> (logits [b, classes], token counts per layer)."""
         W, H = self.W, self.heads
         wp, bp = W['patch_embed.weight'], W['patch_embed.bias']
@@ -87,7 +89,18 @@ class ViT:
                 # Stable descending sort of the non-CLS tokens: ties keep the lower index.
                 order = np.argsort(-imp[:, 1:], axis=1, kind='stable')[:, :keep - 1] + 1
                 idx = np.sort(np.concatenate([np.zeros((b, 1), np.int64), order], 1), axis=1)
-                h = np.take_along_axis(h, idx[:, :, None], 1)
+                kept = np.take_along_axis(h, idx[:, :, None], 1)
+                if fuse:
+                    w = np.maximum(imp, 0)
+                    w[:, 0] = 0
+                    np.put_along_axis(w, idx, 0, 1)
+                    pruned = np.ones_like(w)
+                    pruned[:, 0] = 0
+                    np.put_along_axis(pruned, idx, 0, 1)
+                    w = np.where(w.sum(1, keepdims=True) > 0, w, pruned)
+                    fused = (w[:, :, None] * h.astype(np.float64)).sum(1) / w.sum(1, keepdims=True)
+                    kept = np.concatenate([kept, fused[:, None].astype(np.float32)], 1)
+                h = kept
             counts.append(h.shape[1])
             t = layer_norm(h, g('norm2.weight'), g('norm2.bias'))
             f = t @ g('ffn.fc1.MatMul_in1') + g('ffn.fc1.bias')
@@ -108,6 +121,7 @@ def main():
     ap.add_argument('--score', choices=['int8', 'fp32'], default='int8')
     ap.add_argument('--batch', type=int, default=500)
     ap.add_argument('--save-logits', default='')
+    ap.add_argument('--fuse', action='store_true')
     a = ap.parse_args()
     vit = ViT(a.model)
     layers = [int(s) for s in a.layers.split(',') if s]
@@ -124,13 +138,14 @@ def main():
         rates = {l: rate for l in layers}
         correct, counts, out = 0, None, []
         for i in range(0, len(x), a.batch):
-            logits, counts = vit(x[i:i + a.batch], rates, a.score)
+            logits, counts = vit(x[i:i + a.batch], rates, a.score, a.fuse)
             correct += int((logits.argmax(1) == y[i:i + a.batch]).sum())
             out.append(logits.astype(np.float32))
         if a.save_logits:
             np.save('%s/logits_%.2f.npy' % (a.save_logits, rate), np.concatenate(out))
-        print('rate %.2f layers %s top-1 %.4f n=%d tokens %s score %s' % (
-            rate, a.layers, correct / len(x), len(x), ','.join(map(str, counts)), a.score))
+        print('rate %.2f layers %s top-1 %.4f n=%d tokens %s score %s%s' % (
+            rate, a.layers, correct / len(x), len(x), ','.join(map(str, counts)), a.score,
+            ' fused' if a.fuse else ''))
     return 0
 
 

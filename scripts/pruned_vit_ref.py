@@ -2,7 +2,8 @@
 """FP32 numpy reference of the zoo's ViTs with token pruning on given tokens.
 
   pruned_vit_ref.py MODEL.onnx IMAGE.npy OUT.npy [--keep LAYER=KEPT.npy ...]
-                    [--print-topk LAYER=RHO ...] [--topk-score fp32|int8]
+                    [--fuse] [--print-topk LAYER=RHO ...]
+                    [--topk-score fp32|int8]
 
 Evaluates the model zoo's ViT (test/models/zoo/vit_relu, vit_fmnist:
 Conv patch embedding, CLS token, learned position embedding, pre-LN blocks
@@ -19,6 +20,13 @@ KEPT.npy (the program's kept_tokens_<LAYER> output of
 current token list) are kept, in that order; every later operator runs on
 them. Without --keep the result is the dense model, which must equal
 onnxruntime's reference.npy (checked by test/e2e/token-pruning.test).
+
+--fuse also appends, after the kept tokens of every --keep layer, the
+importance-weighted mean of the tokens not kept (CLS is always kept), as
+`tern compile --prune-fuse` does (EViT's inattentive-token fusion): weight
+of token j = its CLS-attention score (the --topk-score scoring; int8 is
+what the token unit's tok.fuse uses), clipped at 0; if every weight is 0,
+the plain mean.
 
 --print-topk LAYER=RHO prints the tokens FP32 would keep at that layer: CLS
 and the ceil(RHO * (N - 1)) patch tokens with the most CLS attention
@@ -61,6 +69,7 @@ def main():
     ap.add_argument("--keep", action="append", default=[])
     ap.add_argument("--print-topk", action="append", default=[])
     ap.add_argument("--topk-score", choices=["fp32", "int8"], default="fp32")
+    ap.add_argument("--fuse", action="store_true")
     a = ap.parse_args()
     m = onnx.load(a.model)
     W = {t.name: numpy_helper.to_array(t).astype(np.float32)
@@ -110,14 +119,14 @@ def main():
         pr = softmax(s)
         o = np.einsum("hqk,khd->qhd", pr, v).reshape(-1, d)
         h = h + (o @ g("attn.proj.MatMul_in1") + g("attn.proj.bias"))
+        if a.topk_score == "int8":
+            q8 = np.clip(np.round(pr[:, 0, 1:].astype(np.float64) * 127), -128, 127)
+            imp = np.floor(q8.sum(0) / heads)
+        else:
+            imp = pr[:, 0, 1:].mean(0)
         if i in topk:
             n = h.shape[0]
             cnt = math.ceil(topk[i] * (n - 1))
-            if a.topk_score == "int8":
-                q8 = np.clip(np.round(pr[:, 0, 1:].astype(np.float64) * 127), -128, 127)
-                imp = np.floor(q8.sum(0) / heads)
-            else:
-                imp = pr[:, 0, 1:].mean(0)
             kept = np.sort(np.concatenate([[0], 1 + np.argsort(-imp, kind="stable")[:cnt]]))
             print("layer %d FP32 top-k: %s" % (i, kept.tolist()))
             print("layer %d FP32 scores: %s" % (i, imp.tolist()))
@@ -125,7 +134,19 @@ def main():
             if keep[i].min() < 0 or keep[i].max() >= h.shape[0]:
                 raise SystemExit("layer %d: kept index outside the %d tokens"
                                  % (i, h.shape[0]))
+            fused = None
+            if a.fuse:
+                pruned = np.setdiff1d(np.arange(1, h.shape[0]), keep[i])
+                if pruned.size == 0:
+                    raise SystemExit("layer %d: --fuse with no pruned token" % i)
+                w = np.maximum(imp[pruned - 1].astype(np.float64), 0)
+                if w.sum() == 0:
+                    w = np.ones_like(w)
+                fused = ((w[:, None] * h[pruned].astype(np.float64)).sum(0)
+                         / w.sum()).astype(np.float32)[None]
             h = h[keep[i]]
+            if fused is not None:
+                h = np.concatenate([h, fused], 0)
         t = layer_norm(h, g("norm2.weight"), g("norm2.bias"))
         f = t @ g("ffn.fc1.MatMul_in1") + g("ffn.fc1.bias")
         f = np.maximum(f, 0) if act is not None else gelu(f)

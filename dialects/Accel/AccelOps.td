@@ -650,6 +650,37 @@ def Accel_TokenGatherOp : Accel_Op<"token_gather"> {
   let hasVerifier = 1;
 }
 
+def Accel_TokenFuseOp : Accel_Op<"token_fuse"> {
+  let summary = "fold the pruned rows of a tile into one row (token unit)";
+  let description = [{
+    EViT's inattentive-token fusion (the ISA's `tok.fuse`): `result[0, c] =
+    sum_j w_j source[j, c] / sum_j w_j` over the rows `j` in `[1, N)` that
+    are not in `indices` (the rows the last `accel.token_select` kept, length
+    register 0), with `w_j = max(scores[j], 0)`; if every such weight is 0,
+    the plain mean of those rows; with no pruned row, zeros. bf16 only:
+    `source` `[N, C]`, `result` `[1, C]`; `scores` is the `[N]` i32 vector
+    `accel.token_score` wrote, `indices` the `[K]` i32 vector of the
+    selection.
+
+    Example:
+
+    ```mlir
+    accel.token_fuse %x, %scores, %idx, %f
+        : memref<17x64xbf16, #accel.space<act>>, memref<17xi32, #accel.space<vec>>,
+          memref<9xi32, #accel.space<vec>>, memref<1x64xbf16, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$source,
+                       Arg<Accel_VecBuffer, "", [MemRead]>:$scores,
+                       Arg<Accel_VecBuffer, "", [MemRead]>:$indices,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+  let assemblyFormat = [{
+    $source `,` $scores `,` $indices `,` $result attr-dict `:` type($source)
+    `,` type($scores) `,` type($indices) `,` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Synchronization between queues
 //===----------------------------------------------------------------------===//

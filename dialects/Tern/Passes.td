@@ -101,7 +101,10 @@ def TernPruneTokens : Pass<"tern-prune-tokens", "::mlir::func::FuncOp"> {
     (rho = 1 is a no-op). `expose-indices` appends every inserted op's
     kept indices (`[B, K]` i32) to the function's results, named
     `kept_tokens_<layer>`, so that a test can run the reference on the same
-    tokens.
+    tokens. `fuse` (EViT's inattentive-token fusion) appends one token
+    after the kept ones, the importance-weighted mean of the pruned tokens
+    (`tern.prune_tokens ... fuse`), so each pruning point keeps `K + 1`
+    rows; later pruning points score the fused token like any other.
 
     Errors (on the function): a layer given in `layers` that the model does
     not have (naming it and the layer count), a keep rate outside (0, 1], a
@@ -118,8 +121,7 @@ def TernPruneTokens : Pass<"tern-prune-tokens", "::mlir::func::FuncOp"> {
     (`lensel`), but tensors would keep the capacity N with a run-time
     length, attention after the pruning point would need the pad keys
     masked in the softmax and zero pad rows in V, and the timing model
-    charges run-time lengths at capacity) and fusing the pruned tokens
-    into one extra token (EViT's inattentive-token fusion).
+    charges run-time lengths at capacity).
   }];
   let dependentDialects = ["::tern::TernDialect"];
   let options = [
@@ -132,6 +134,9 @@ def TernPruneTokens : Pass<"tern-prune-tokens", "::mlir::func::FuncOp"> {
            "Token importance: cls, all-rows or auto">,
     Option<"exposeIndices", "expose-indices", "bool", /*default=*/"false",
            "Append the kept indices of every pruning point to the results">,
+    Option<"fuse", "fuse", "bool", /*default=*/"false",
+           "Fold the pruned tokens into one extra token (importance-"
+           "weighted mean)">,
   ];
   let statistics = [
     Statistic<"numPruned", "num-pruned",

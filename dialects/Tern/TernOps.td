@@ -340,6 +340,12 @@ def Tern_PruneTokensOp : Tern_Op<"prune_tokens", [Pure]> {
     tokens is static (`keep`): every later operator is the same model run on
     the kept tokens.
 
+    With `fuse` (EViT's inattentive-token fusion) the result has one more
+    row, `keep`, the importance-weighted mean of the pruned tokens:
+    `result[b, keep] = sum_j s_j hidden[b, j] / sum_j s_j` over the tokens
+    `j` not kept (the plain mean if every such `s_j` is 0). It needs at
+    least one pruned token (`keep < N`).
+
     On the accelerator the probabilities are scored as int8
     (`round(p * 127)`, the token unit's `tok.score` input), so tokens whose
     importance differs by less than about 1/127 may be ranked differently
@@ -356,11 +362,12 @@ def Tern_PruneTokensOp : Tern_Op<"prune_tokens", [Pure]> {
   let arguments = (ins 3DTensorOf<[Tern_ElementType]>:$hidden,
                        4DTensorOf<[AnyFloat]>:$probs,
                        ConfinedAttr<I64Attr, [IntMinValue<1>]>:$keep,
-                       UnitAttr:$all_rows);
+                       UnitAttr:$all_rows, UnitAttr:$fuse);
   let results = (outs 3DTensorOf<[Tern_ElementType]>:$result,
                       2DTensorOf<[I32]>:$indices);
   let assemblyFormat = [{
-    $hidden `,` $probs `keep` $keep (`all_rows` $all_rows^)? attr-dict `:`
+    $hidden `,` $probs `keep` $keep (`all_rows` $all_rows^)? (`fuse` $fuse^)?
+    attr-dict `:`
     type($hidden) `,` type($probs) `->` type($result) `,` type($indices)
   }];
   let hasVerifier = 1;

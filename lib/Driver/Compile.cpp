@@ -239,6 +239,7 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
     prune.keepRates = options.pruneTokens.keepRates;
     prune.importance = options.pruneTokens.importance;
     prune.exposeIndices = options.pruneTokens.exposeIndices;
+    prune.fuse = options.pruneTokens.fuse;
     pm.addNestedPass<func::FuncOp>(createTernPruneTokens(prune));
   }
   if (stopAfter == EmitKind::Tern)

@@ -4,7 +4,7 @@
 #
 # Prerequisites (checked below):
 #   apt:  python3-torch python3-torchvision python3-onnx python3-numpy python3-statsmodels
-#         libopenblas0-pthread dataset-fashion-mnist;   Node.js 20 + npm
+#         python3-sklearn libopenblas0-pthread dataset-fashion-mnist;   Node.js 20 + npm
 #   npm:  (cd scripts/zoo/ort && ONNXRUNTIME_NODE_INSTALL=skip npm ci)   # onnxruntime-node, CPU
 #
 # Usage: scripts/zoo/make_all.sh [MODEL...]     (default: all, in dependency order)
@@ -20,6 +20,7 @@ fail() { echo "make_all.sh: $*" >&2; exit 1; }
 $PY -c 'import torch, onnx, numpy' 2>/dev/null \
   || fail "need python3-torch python3-onnx python3-numpy (apt-get install ...)"
 $PY -c 'import statsmodels.api' 2>/dev/null || fail "need python3-statsmodels (apt-get install python3-statsmodels)"
+$PY -c 'import sklearn.datasets' 2>/dev/null || fail "need python3-sklearn (apt-get install python3-sklearn; vit_digits)"
 dpkg -s libopenblas0-pthread >/dev/null 2>&1 \
   || fail "need libopenblas0-pthread (apt-get install libopenblas0-pthread; the committed weights were trained with it)"
 [ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ] \
@@ -29,7 +30,7 @@ command -v node >/dev/null || fail "need node (Node 20)"
   || fail "need onnxruntime-node: (cd scripts/zoo/ort && ONNXRUNTIME_NODE_INSTALL=skip npm ci)"
 
 MODELS=("$@")
-[ ${#MODELS[@]} -gt 0 ] || MODELS=(forecaster forecaster_w6 vit_fmnist vit_relu vit_relu_pruned vit_qat4 vit_qat4_a4)
+[ ${#MODELS[@]} -gt 0 ] || MODELS=(forecaster forecaster_w6 vit_digits vit_fmnist vit_relu vit_relu_pruned vit_qat4 vit_qat4_a4)
 mkdir -p build-zoo
 for m in "${MODELS[@]}"; do
   echo "=== $m"

@@ -44,20 +44,25 @@ def labels(prefix):
     return read_idx(os.path.join(FMNIST_DIR, f'{prefix}-labels-idx1-ubyte.gz')).astype(np.int64)
 
 
-SUNSPOT_MODELS = (('forecaster', 12), ('forecaster_w6', 6))
+SUNSPOT_MODELS = (('forecaster', 12, None), ('forecaster_w6', 6, 'log1p'))
 
 
 def sunspots_calib():
     import statsmodels.api as sm
     s = sm.datasets.sunspots.load_pandas().data['SUNACTIVITY'].to_numpy(np.float64)
-    for name, window in SUNSPOT_MODELS:
-        # scripts/zoo/zoolib.py load_sunspots (test_frac 0.2), without torch
+    for name, window, transform in SUNSPOT_MODELS:
+        # scripts/zoo/zoolib.py sunspot_windows (test_frac 0.2), without torch
         n = len(s) - window
         n_train = n - int(math.ceil(0.2 * n))
         train_series = s[:n_train + window]
         mean, std = float(train_series.mean()), float(train_series.std())
         z = ((s - mean) / std).astype(np.float32)
-        xs = np.stack([z[i:i + window] for i in range(n)])[:, :, None]
+        zi, in_mean, in_std = z, mean, std
+        if transform == 'log1p':  # input normalisation of forecaster_w6
+            lt = np.log1p(train_series)
+            in_mean, in_std = float(lt.mean()), float(lt.std())
+            zi = ((np.log1p(s) - in_mean) / in_std).astype(np.float32)
+        xs = np.stack([zi[i:i + window] for i in range(n)])[:, :, None]
         ys = z[window:window + n][:, None]
         zoo = os.path.join(REPO, 'test', 'models', 'zoo', name)
         if not (np.array_equal(xs[n_train:], np.load(os.path.join(zoo, 'inputs.npy'))) and
@@ -71,7 +76,8 @@ def sunspots_calib():
             f.write(f'# {name} calibration windows\n\n'
                     f'All {n_train} *training* windows (window {window}, target years {years}-'
                     f'{years + n_train - 1}) of the statsmodels sunspots series, normalised '
-                    f'with the training mean/std ({mean:.6f}, {std:.6f}) exactly as the model '
+                    + ('as log1p(value) ' if transform else '') +
+                    f'with the training mean/std ({in_mean:.6f}, {in_std:.6f}) exactly as the model '
                     f'was trained (scripts/zoo/zoolib.py load_sunspots): inputs.npy '
                     f'[{n_train}, {window}, 1] float32. Used by `--calib` so int8 calibration '
                     'never sees the test windows that RMSE is measured on. Regenerate: '

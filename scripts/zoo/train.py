@@ -4,11 +4,14 @@ references for one model.
 
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 scripts/zoo/train.py MODEL [--out DIR] [--seed N]
 
-MODEL is one of: vit_fmnist, vit_relu, vit_qat4, vit_qat4_a4, forecaster, forecaster_w6
-(vit_qat4* fine-tune the FP32 vit_fmnist checkpoint, so run vit_fmnist first).
+MODEL is one of: vit_fmnist, vit_relu, vit_qat4, vit_qat4_a4, vit_digits, forecaster,
+forecaster_w6 (vit_qat4* fine-tune the FP32 vit_fmnist checkpoint, so run vit_fmnist first).
 Writes DIR/MODEL/{model.onnx, inputs.npy, labels.npy|targets.npy, reference.npy, meta.json};
-DIR defaults to test/models/zoo. Checkpoints go to build-zoo/ (not committed).
-Needs /usr/bin/python3 with torch, onnx, numpy (+ statsmodels for the forecasters) and
+DIR defaults to test/models/zoo. vit_digits also writes DIR/vit_digits/test (the whole held-out
+split with its onnxruntime reference) and DIR/vit_digits/calib (training images for --calib).
+Checkpoints go to build-zoo/ (not committed).
+Needs /usr/bin/python3 with torch, onnx, numpy (+ statsmodels for the forecasters, sklearn
+for vit_digits) and
 `npm ci` in scripts/zoo/ort (onnxruntime-node). scripts/zoo/make_all.sh runs everything.
 """
 import argparse
@@ -34,6 +37,9 @@ CKPT_DIR = os.path.join(Z.REPO, 'build-zoo')
 
 VIT_ARCH = dict(img=28, chans=1, patch=7, d=64, depth=4, heads=4, mlp=256, classes=10)
 VIT_TRAIN = dict(epochs=8, batch=128, lr=2e-3, wd=0.05)
+DIGITS_ARCH = dict(img=8, chans=1, patch=4, d=48, depth=2, heads=4, mlp=192, classes=10)
+DIGITS_TRAIN = dict(epochs=150, batch=64, lr=2e-3, wd=0.05)
+DIGITS_CALIB_N, DIGITS_CALIB_SEED = 128, 0
 
 MODELS = {
     'vit_fmnist': dict(kind='vit', act='gelu', purpose=(
@@ -48,11 +54,16 @@ MODELS = {
     'vit_qat4_a4': dict(kind='qat', w_bits=4, a_bits=4, epochs=3, lr=2e-4, purpose=(
         'Issue 6 item 5: QDQ model with 4-bit weights AND 4-bit activations (w4a4), '
         'the QuantizeLinear -> Clip(-8, 7) -> DequantizeLinear activation form.')),
+    'vit_digits': dict(kind='digits', act='gelu', purpose=(
+        'Issue 6 item 6: the ViT on sklearn digits; accuracy of int8 PTQ (tataa), integer-only '
+        'and w4a8 PTQ vs FP32 on its 360-image held-out split.')),
     'forecaster': dict(kind='forecast', window=12, d=32, purpose=(
         'Issue 6: forecaster shaped like the integer-only FPGA design (SEEDS.md 3; its '
         '(window 12, d 32) configuration), RMSE targets for int8/6/4-bit.')),
-    'forecaster_w6': dict(kind='forecast', window=6, d=64, purpose=(
-        'Issue 6: the FPGA design\'s (window 6, d 64) configuration of the forecaster.')),
+    'forecaster_w6': dict(kind='forecast', window=6, d=64, input_transform='log1p', purpose=(
+        'Issue 6: the FPGA design\'s (window 6, d 64) configuration of the forecaster; '
+        'log1p input normalisation so that the test split\'s solar maximum (1957) stays inside '
+        'the int8 range calibrated on training windows.')),
 }
 FORECAST_TRAIN = dict(epochs=300, batch=16, lr=1e-3, wd=1e-4)
 
@@ -94,14 +105,28 @@ def crosscheck(torch_out, ort_out, tol):
 
 # --------------------------------------------------------------------------------------------
 
-def vit_finish(name, args, cfg, model, data, meta, train_s, export_model=None):
-    """Evaluate, export, fixture, ort reference, meta for a Fashion-MNIST ViT."""
+FMNIST_DESC = {
+    'task': 'Fashion-MNIST 10-class image classification',
+    'input': {'name': 'image', 'shape': [1, 1, 28, 28], 'dtype': 'float32', 'layout': 'NCHW',
+              'preprocessing': 'pixel / 255 (values in [0, 1]); no mean/std normalisation'},
+    'output': {'name': 'logits', 'shape': [1, 10], 'dtype': 'float32',
+               'meaning': 'class logits (argmax = prediction), classes 0..9 as in the dataset'},
+    'data': {'dataset': 'Fashion-MNIST (apt dataset-fashion-mnist, ' + Z.FMNIST_DIR + ')',
+             'train': 'official 60000 training images', 'test': 'official 10000 test images',
+             'fixture': f'first {FIXTURE_N} test images (inputs.npy [{FIXTURE_N},1,28,28] '
+                        f'float32, labels.npy [{FIXTURE_N}] int64)'},
+}
+
+
+def vit_finish(name, args, cfg, model, data, meta, train_s, export_model=None, desc=FMNIST_DESC):
+    """Evaluate, export, fixture, ort reference, meta for an image-classification ViT
+    (desc: the task/input/output/data entries of meta.json)."""
     outdir = os.path.join(args.out, name)
     os.makedirs(outdir, exist_ok=True)
     xt, yt = data['test']
     logits = Z.predict(model, xt)
     acc = float((logits.argmax(1) == yt).float().mean())
-    print(f'  torch test top-1 (10000): {acc * 100:.2f}%')
+    print(f'  torch test top-1 ({len(yt)}): {acc * 100:.2f}%')
     path = os.path.join(outdir, 'model.onnx')
     if export_model is None:
         Z.export_onnx(model, xt[:1], path, 'image', 'logits')
@@ -119,16 +144,8 @@ def vit_finish(name, args, cfg, model, data, meta, train_s, export_model=None):
         raise SystemExit(f'torch and onnxruntime top-1 agree on only {agree}/{FIXTURE_N} fixture samples')
     print(f'  fixture top-1: torch {t_fix_acc * 100:.2f}%, onnxruntime {ort_acc * 100:.2f}% '
           f'(top-1 agree {agree}/{FIXTURE_N})')
+    meta.update(desc)
     meta.update({
-        'task': 'Fashion-MNIST 10-class image classification',
-        'input': {'name': 'image', 'shape': [1, 1, 28, 28], 'dtype': 'float32', 'layout': 'NCHW',
-                  'preprocessing': 'pixel / 255 (values in [0, 1]); no mean/std normalisation'},
-        'output': {'name': 'logits', 'shape': [1, 10], 'dtype': 'float32',
-                   'meaning': 'class logits (argmax = prediction), classes 0..9 as in the dataset'},
-        'data': {'dataset': 'Fashion-MNIST (apt dataset-fashion-mnist, ' + Z.FMNIST_DIR + ')',
-                 'train': 'official 60000 training images', 'test': 'official 10000 test images',
-                 'fixture': f'first {FIXTURE_N} test images (inputs.npy [{FIXTURE_N},1,28,28] '
-                            f'float32, labels.npy [{FIXTURE_N}] int64)'},
         'params': Z.n_params(model),
         'onnx': onnx_info(path),
         'training_seconds': round(train_s, 1),
@@ -200,6 +217,89 @@ def run_vit(name, args, cfg):
     vit_finish(name, args, cfg, model, data, meta, train_s)
 
 
+def run_digits(name, args, cfg):
+    """The ViT on sklearn digits: like run_vit, plus the whole held-out split as a dataset
+    directory (test/: inputs, labels, onnxruntime FP32 reference) and calibration images drawn
+    from the training split only (calib/)."""
+    Z.set_determinism(args.seed)
+    data = Z.load_digits_split()
+    arch = dict(DIGITS_ARCH, act=cfg['act'])
+    model = Z.ViT(**arch)
+    x, y = data['train']
+    xt, yt = data['test']
+    tr = dict(DIGITS_TRAIN)
+    if args.epochs:
+        tr['epochs'] = args.epochs
+    print(f'{name}: {Z.n_params(model)} params, {len(x)} train / {len(xt)} test images, {tr}',
+          flush=True)
+    t0 = time.time()
+    Z.train_loop(model, x, y, F.cross_entropy, seed=args.seed, log_every=25, **tr)
+    train_s = time.time() - t0
+    os.makedirs(args.ckpt_dir, exist_ok=True)
+    torch.save({'arch': arch, 'state_dict': model.state_dict()},
+               os.path.join(args.ckpt_dir, f'{name}.pt'))
+    n_tok = (arch['img'] // arch['patch']) ** 2
+    d, mlp = arch['d'], arch['mlp']
+    meta = common_meta(name, args, cfg)
+    meta['architecture'] = dict(arch, type='ViT', cls_token=True,
+                                pos_embed='learned, added after the CLS concat',
+                                norm='pre-norm LayerNorm (eps 1e-5), final LayerNorm',
+                                patch_embed=f'Conv2d kernel=stride={arch["patch"]}',
+                                tokens=1 + n_tok,
+                                ffn=f'Linear({d},{mlp}) -> GELU -> Linear({mlp},{d})',
+                                attention=f'separate q/k/v Linear, scores * 1/sqrt({d // arch["heads"]}), Softmax',
+                                head=f'LayerNorm -> CLS token -> Linear({d},10)')
+    meta['training'] = dict(tr, optimizer='AdamW', schedule='5% linear warm-up, cosine to 0',
+                            loss='cross-entropy', grad_clip=1.0, augmentation='none',
+                            selection='fixed epoch count, last epoch kept (no early stopping)')
+    desc = {
+        'task': 'sklearn digits 10-class image classification (8x8 handwritten digits)',
+        'input': {'name': 'image', 'shape': [1, 1, 8, 8], 'dtype': 'float32', 'layout': 'NCHW',
+                  'preprocessing': 'pixel / 16 (the 17 grey levels 0..16 -> [0, 1]); no mean/std '
+                                   'normalisation'},
+        'output': {'name': 'logits', 'shape': [1, 10], 'dtype': 'float32',
+                   'meaning': 'class logits (argmax = prediction), digits 0..9'},
+        'data': {'dataset': 'sklearn.datasets.load_digits (apt python3-sklearn, 1797 images)',
+                 'split': f'sklearn train_test_split(test_size={Z.DIGITS_TEST}, random_state='
+                          f'{Z.DIGITS_SEED}, stratify=labels)',
+                 'train': f'{len(x)} images', 'test': f'{len(xt)} images',
+                 'test_indices': [int(i) for i in data['idx_test']],
+                 'fixture': f'first {FIXTURE_N} test images (inputs.npy [{FIXTURE_N},1,8,8] '
+                            f'float32, labels.npy [{FIXTURE_N}] int64)',
+                 'test_dir': f'test/: all {len(xt)} test images (inputs.npy, labels.npy) and their '
+                             'onnxruntime FP32 logits (reference.npy), a `tern eval --dataset` '
+                             'directory',
+                 'calib_dir': f'calib/: {DIGITS_CALIB_N} training images (numpy default_rng('
+                              f'{DIGITS_CALIB_SEED}) choice without replacement, sorted) for --calib'}}
+    meta = vit_finish(name, args, cfg, model, data, meta, train_s, desc=desc)
+    outdir = os.path.join(args.out, name)
+    # The whole held-out split, with onnxruntime's FP32 outputs on it.
+    tdir = os.path.join(outdir, 'test')
+    Z.write_fixture(tdir, xt.numpy(), 'labels', yt.numpy())
+    ref, _ = Z.run_ort_reference(tdir, model=os.path.join(outdir, 'model.onnx'))
+    crosscheck(Z.predict(model, xt).numpy(), ref, FLOAT_TOL)
+    ort_acc = float((ref.argmax(1) == yt.numpy()).mean())
+    print(f'  onnxruntime test top-1 ({len(yt)}): {ort_acc * 100:.2f}%')
+    # Calibration images from the training split only.
+    cdir = os.path.join(outdir, 'calib')
+    os.makedirs(cdir, exist_ok=True)
+    cidx = np.sort(np.random.default_rng(DIGITS_CALIB_SEED).choice(len(x), DIGITS_CALIB_N,
+                                                                   replace=False))
+    np.save(os.path.join(cdir, 'inputs.npy'), np.ascontiguousarray(x.numpy()[cidx]))
+    with open(os.path.join(cdir, 'README.md'), 'w') as f:
+        f.write(f'# {name} calibration images\n\n'
+                f'{DIGITS_CALIB_N} images of the *training* split ({len(x)} images; positions '
+                f'drawn with numpy default_rng({DIGITS_CALIB_SEED}) without replacement, sorted, '
+                'listed in ../meta.json as data.calib_train_positions), preprocessed like the '
+                f'model (pixel / 16, NCHW float32): inputs.npy [{DIGITS_CALIB_N}, 1, 8, 8]. Used '
+                'by `--calib` so calibration never sees the test images that accuracy is '
+                'measured on (../test). Regenerate: `OPENBLAS_NUM_THREADS=1 /usr/bin/python3 '
+                'scripts/zoo/train.py vit_digits`.\n')
+    meta['metrics'].update({'ort_test_top1': ort_acc, 'ort_test_n': len(yt)})
+    meta['data']['calib_train_positions'] = [int(i) for i in cidx]
+    Z.write_meta(outdir, meta)
+
+
 def run_qat(name, args, cfg):
     Z.set_determinism(args.seed)
     data = Z.load_fmnist()
@@ -266,7 +366,7 @@ def run_qat(name, args, cfg):
 def run_forecast(name, args, cfg):
     Z.set_determinism(args.seed)
     window, d = cfg['window'], cfg['d']
-    data = Z.load_sunspots(window)
+    data = Z.load_sunspots(window, input_transform=cfg.get('input_transform'))
     model = Z.Forecaster(window, d)
     assert Z.n_params(model) == 12 * d * d + 16 * d + 1  # SEEDS.md 3: 12d^2 + (15+m)d + 1, m=1
     x, y = data['train']
@@ -287,7 +387,7 @@ def run_forecast(name, args, cfg):
     pred = Z.predict(model, xt).numpy()
     test_rmse = rmse(pred, yt.numpy())
     train_rmse = rmse(Z.predict(model, x).numpy(), y.numpy())
-    persist = rmse(xt[:, -1, :].numpy(), yt.numpy())  # naive baseline: next = last value
+    persist = rmse(data['test_last'], yt.numpy())  # naive baseline: next = last value
     print(f'  torch test RMSE {test_rmse:.3f} (train {train_rmse:.3f}; persistence baseline {persist:.3f})')
     outdir = os.path.join(args.out, name)
     os.makedirs(outdir, exist_ok=True)
@@ -302,17 +402,29 @@ def run_forecast(name, args, cfg):
     ort_rmse = rmse(ref, fy.numpy())
     print(f'  fixture RMSE: torch {rmse(t_fix, fy.numpy()):.4f}, onnxruntime {ort_rmse:.4f}')
     meta = common_meta(name, args, cfg)
+    if data['input_transform'] == 'log1p':
+        pre = (f'z = (log1p(value) - {data["in_mean"]:.6f}) / {data["in_std"]:.6f} (mean/std of '
+               'log1p over the training years only; outputs and targets stay linear, see '
+               'normalisation)')
+    else:
+        pre = (f'z = (value - {data["mean"]:.6f}) / {std:.6f} (mean/std of the training years '
+               'only)')
     meta.update({
         'task': 'one-step-ahead forecasting of yearly sunspot numbers',
         'input': {'name': 'window', 'shape': [1, window, 1], 'dtype': 'float32',
                   'layout': '[batch, time (oldest first), features]',
-                  'preprocessing': f'z = (value - {data["mean"]:.6f}) / {std:.6f} (mean/std of the '
-                                   'training years only)'},
+                  'preprocessing': pre},
         'output': {'name': 'forecast', 'shape': [1, 1], 'dtype': 'float32',
                    'meaning': 'next year\'s normalised value; value = forecast * std + mean'},
         'normalisation': {'mean': data['mean'], 'std': std,
+                          'of': 'outputs and targets' + ('' if data['input_transform'] else
+                                                         ' and inputs'),
                           'from': 'training part of the series only (every year a training window or '
                                   'training target touches)'},
+        **({'input_normalisation': {'transform': data['input_transform'], 'mean': data['in_mean'],
+                                    'std': data['in_std'],
+                                    'from': 'log1p of the same training part of the series'}}
+           if data['input_transform'] else {}),
         'data': {'dataset': 'statsmodels.datasets.sunspots (yearly, 1700-2008, '
                             f'{data["n_series"]} values)',
                  'split': 'chronological on the target year: last 20% of the windows (rounded up) '
@@ -361,7 +473,8 @@ def main():
     ap.add_argument('--epochs', type=int, default=0, help='override the epoch count (for quick tries)')
     args = ap.parse_args()
     cfg = MODELS[args.model]
-    run = {'vit': run_vit, 'qat': run_qat, 'forecast': run_forecast}[cfg['kind']]
+    run = {'vit': run_vit, 'qat': run_qat, 'forecast': run_forecast,
+           'digits': run_digits}[cfg['kind']]
     t0 = time.time()
     run(args.model, args, cfg)
     print(f'{args.model}: done in {time.time() - t0:.0f} s')

@@ -62,27 +62,75 @@ def load_fmnist():
     return out
 
 
-def load_sunspots(window, test_frac=0.2):
-    """statsmodels yearly sunspots (1700-2008, 309 values). Windows of `window` consecutive
-    years predict the next year. Chronological split on the *target* year: the last
-    ceil(test_frac * n_windows) windows are the test set (their inputs may reach back into
-    the training years, never forward). Normalised with the mean/std of the training windows'
-    years only (the series up to the last training target)."""
-    import statsmodels.api as sm
-    s = sm.datasets.sunspots.load_pandas().data['SUNACTIVITY'].to_numpy(np.float64)
+DIGITS_TEST, DIGITS_SEED = 360, 0
+
+
+def load_digits_split():
+    """sklearn's digits (8x8 grey images of 0-9, 1797 images, 16 grey levels; the data ships
+    in apt python3-sklearn). Input = pixel / 16 as float32 in [0, 1], NCHW [N, 1, 8, 8]; labels
+    int64. Fixed split: sklearn train_test_split(test_size=360, random_state=0, stratify=labels)
+    -> 1437 training / 360 test images (the split of scripts/models/train_digits_vit.py).
+    Also returns the split's indices into load_digits() (recorded in meta.json)."""
+    try:
+        from sklearn.datasets import load_digits
+        from sklearn.model_selection import train_test_split
+    except ImportError:
+        raise SystemExit('need python3-sklearn (apt-get install python3-sklearn)')
+    d = load_digits()
+    x = (d.images / 16.0).astype(np.float32)[:, None]
+    y = d.target.astype(np.int64)
+    idx_train, idx_test = train_test_split(np.arange(len(y)), test_size=DIGITS_TEST,
+                                           random_state=DIGITS_SEED, stratify=y)
+    return {'train': (torch.from_numpy(x[idx_train]), torch.from_numpy(y[idx_train])),
+            'test': (torch.from_numpy(x[idx_test]), torch.from_numpy(y[idx_test])),
+            'idx_train': idx_train, 'idx_test': idx_test}
+
+
+def sunspot_windows(s, window, test_frac=0.2, input_transform=None):
+    """Windows, targets and normalisation of the sunspot series s (numpy only; shared with
+    scripts/zoo/splits.py). Targets (and the model output) are z = (value - mean) / std with
+    the training part's mean/std. Inputs are the same z, or with input_transform='log1p'
+    zi = (log1p(value) - mean_l) / std_l with mean_l/std_l of log1p over the training part:
+    the log compresses the solar maxima, so a test maximum above every training value stays
+    inside the range int8 calibration sees on the training windows (forecaster_w6)."""
     n = len(s) - window
     n_test = int(math.ceil(test_frac * n))
     n_train = n - n_test
     train_series = s[:n_train + window]  # every value a training window or target touches
     mean, std = float(train_series.mean()), float(train_series.std())
     z = ((s - mean) / std).astype(np.float32)
-    xs = np.stack([z[i:i + window] for i in range(n)])[:, :, None]  # [n, window, 1]
-    ys = z[window:window + n][:, None]                               # [n, 1]
+    if input_transform is None:
+        in_mean, in_std, zi = mean, std, z
+    elif input_transform == 'log1p':
+        lt = np.log1p(train_series)
+        in_mean, in_std = float(lt.mean()), float(lt.std())
+        zi = ((np.log1p(s) - in_mean) / in_std).astype(np.float32)
+    else:
+        raise ValueError(f'unknown input transform {input_transform!r}')
+    xs = np.stack([zi[i:i + window] for i in range(n)])[:, :, None]  # [n, window, 1]
+    ys = z[window:window + n][:, None]                                # [n, 1]
+    last = z[window - 1:window - 1 + n][:, None]   # each window's last value, output units
+    return dict(n_train=n_train, mean=mean, std=std, in_mean=in_mean, in_std=in_std,
+                xs=xs, ys=ys, last=last)
+
+
+def load_sunspots(window, test_frac=0.2, input_transform=None):
+    """statsmodels yearly sunspots (1700-2008, 309 values). Windows of `window` consecutive
+    years predict the next year. Chronological split on the *target* year: the last
+    ceil(test_frac * n_windows) windows are the test set (their inputs may reach back into
+    the training years, never forward). Normalised with statistics of the training windows'
+    years only (the series up to the last training target); see sunspot_windows()."""
+    import statsmodels.api as sm
+    s = sm.datasets.sunspots.load_pandas().data['SUNACTIVITY'].to_numpy(np.float64)
+    w = sunspot_windows(s, window, test_frac, input_transform)
+    n, n_train, xs, ys = len(w['xs']), w['n_train'], w['xs'], w['ys']
     years = np.arange(1700, 1700 + len(s))[window:window + n]
     return {
         'train': (torch.from_numpy(xs[:n_train]), torch.from_numpy(ys[:n_train])),
         'test': (torch.from_numpy(xs[n_train:]), torch.from_numpy(ys[n_train:])),
-        'mean': mean, 'std': std, 'n_series': len(s),
+        'test_last': w['last'][n_train:],
+        'mean': w['mean'], 'std': w['std'], 'n_series': len(s),
+        'input_transform': input_transform, 'in_mean': w['in_mean'], 'in_std': w['in_std'],
         'train_years': [int(years[0]), int(years[n_train - 1])],
         'test_years': [int(years[n_train]), int(years[-1])],
         'raw': s,
@@ -388,12 +436,13 @@ def write_fixture(outdir, inputs, target_name, targets):
     np.save(os.path.join(outdir, f'{target_name}.npy'), np.ascontiguousarray(targets))
 
 
-def run_ort_reference(outdir, opt='disabled'):
-    """Runs scripts/zoo/ort/run_reference.js (onnxruntime-node) on model.onnx + inputs.npy,
-    which writes reference.npy. Returns (reference array, info dict printed by the script)."""
+def run_ort_reference(outdir, opt='disabled', model=None):
+    """Runs scripts/zoo/ort/run_reference.js (onnxruntime-node) on model.onnx (or `model`) +
+    outdir/inputs.npy, which writes outdir/reference.npy. Returns (reference array, info dict
+    printed by the script)."""
     js = os.path.join(ORT_DIR, 'run_reference.js')
-    cmd = ['node', js, os.path.join(outdir, 'model.onnx'), os.path.join(outdir, 'inputs.npy'),
-           os.path.join(outdir, 'reference.npy'), '--opt', opt]
+    cmd = ['node', js, model or os.path.join(outdir, 'model.onnx'),
+           os.path.join(outdir, 'inputs.npy'), os.path.join(outdir, 'reference.npy'), '--opt', opt]
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
         sys.stderr.write(res.stdout + res.stderr)

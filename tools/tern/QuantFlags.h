@@ -115,7 +115,12 @@ struct QuantFlags {
             llvm::cl::desc("With --prune-tokens: also output the kept "
                            "indices of every pruning point "
                            "(kept_tokens_<layer>)"),
-            llvm::cl::sub(sub)) {}
+            llvm::cl::sub(sub)),
+        pruneFuse("prune-fuse",
+                  llvm::cl::desc("With --prune-tokens: fold the pruned tokens "
+                                 "into one extra token, their "
+                                 "importance-weighted mean (EViT)"),
+                  llvm::cl::sub(sub)) {}
 
   /// Copies the flags into `options`.
   llvm::Error apply(CompileOptions &options) const {
@@ -159,17 +164,19 @@ struct QuantFlags {
     if (!pruneTokens && (pruneLayers.getNumOccurrences() ||
                          pruneKeepRate.getNumOccurrences() ||
                          pruneImportance.getNumOccurrences() ||
-                         pruneExposeIndices.getNumOccurrences()))
+                         pruneExposeIndices.getNumOccurrences() ||
+                         pruneFuse.getNumOccurrences()))
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
-          "--prune-layers, --prune-keep-rate, --prune-importance and "
-          "--prune-expose-indices need --prune-tokens");
+          "--prune-layers, --prune-keep-rate, --prune-importance, "
+          "--prune-expose-indices and --prune-fuse need --prune-tokens");
     options.pruneTokens.enabled = pruneTokens;
     options.pruneTokens.layers.assign(pruneLayers.begin(), pruneLayers.end());
     options.pruneTokens.keepRates.assign(pruneKeepRate.begin(),
                                          pruneKeepRate.end());
     options.pruneTokens.importance = pruneImportance;
     options.pruneTokens.exposeIndices = pruneExposeIndices;
+    options.pruneTokens.fuse = pruneFuse;
     return llvm::Error::success();
   }
 
@@ -192,7 +199,7 @@ struct QuantFlags {
   llvm::cl::list<unsigned> pruneLayers;
   llvm::cl::list<double> pruneKeepRate;
   llvm::cl::opt<std::string> pruneImportance;
-  llvm::cl::opt<bool> pruneExposeIndices;
+  llvm::cl::opt<bool> pruneExposeIndices, pruneFuse;
 };
 
 } // namespace tern::tool

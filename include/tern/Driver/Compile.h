@@ -90,6 +90,8 @@ struct CompileOptions {
     std::string importance = "auto";
     /// Append the kept indices to the program's outputs.
     bool exposeIndices = false;
+    /// Fold the pruned tokens into one extra token (EViT).
+    bool fuse = false;
   } pruneTokens;
   /// Fine-tuning (docs/FineTuning.md): tern-insert-lora, then
   /// tern-differentiate turns the model into a train step.

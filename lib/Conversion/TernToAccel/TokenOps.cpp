@@ -5,7 +5,8 @@
 // conversion to int8 (round(p * 127), the token unit's input), tok.score
 // (column means), tok.select (CLS + top keep-1, ascending, count into
 // length register 0), a store of the indices, and tok.gather of the hidden
-// state in column blocks that fit the activation-scratchpad budget.
+// state in column blocks that fit the activation-scratchpad budget; with
+// `fuse`, tok.fuse of the same blocks writes the extra last row.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,6 +51,12 @@ struct PruneTokensLowering : OpConversionPattern<tern::PruneTokensOp> {
     if (n > 4095)
       return op.emitError("tern.prune_tokens: ")
              << n << " tokens exceed the token unit's 4095";
+    if (op.getFuse() && !hiddenType.getElementType().isBF16())
+      return op.emitError("tern.prune_tokens fuse: the token unit fuses bf16 "
+                          "rows; the hidden state here is ")
+             << hiddenType.getElementType()
+             << " (a policy that keeps the residual stream in bf16, e.g. "
+                "tataa or bf16, is needed)";
     unsigned eb = hiddenType.getElementTypeBitWidth() / 8;
     int64_t budget = tiles.actBytes / TileSizes::kTilesPerScratchpad;
     if (n * eb > budget || n * 4 * 2 > budget)
@@ -116,6 +123,11 @@ struct PruneTokensLowering : OpConversionPattern<tern::PruneTokensOp> {
       Value dst = tb.allocTile({keep, cols}, he, MemorySpace::act);
       rewriter.create<TokenGatherOp>(op.getLoc(), src, idx, dst);
       tb.store(dst, tb.rawView(out, c0, {keep, cols}, {d, 1}));
+      if (op.getFuse()) {
+        Value fused = tb.allocTile({1, cols}, he, MemorySpace::act);
+        rewriter.create<TokenFuseOp>(op.getLoc(), src, scores, idx, fused);
+        tb.store(fused, tb.rawView(out, keep * d + c0, {1, cols}, {d, 1}));
+      }
     }
     rewriter.replaceOp(op, {out, idxOut});
     return success();

@@ -449,6 +449,18 @@ private:
                        {"rowbytes", uint64_t(a->cols * a->elementBytes)},
                        {"n", uint64_t(a->rows)}, {"lreg", 0}});
         })
+        .Case<TokenFuseOp>([&](TokenFuseOp o) {
+          FailureOr<Tile> a = tile(o, o.getSource()),
+                          s = tile(o, o.getScores()),
+                          i = tile(o, o.getIndices()),
+                          d = tile(o, o.getResult());
+          if (failed(a) || failed(s) || failed(i) || failed(d))
+            return failure();
+          return emit(o, "tok.fuse",
+                      {{"dst", d->addr}, {"a", a->addr}, {"sc", s->addr},
+                       {"idx", i->addr}, {"n", uint64_t(a->rows)},
+                       {"cols", uint64_t(a->cols)}, {"lreg", 0}});
+        })
         .Case<ConvertOp>([&](ConvertOp o) { return emitConvert(o); })
         .Case<RequantOp>([&](RequantOp o) { return emitRequant(o); })
         .Case<VectorOp>([&](VectorOp o) {

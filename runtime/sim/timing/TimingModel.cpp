@@ -169,6 +169,11 @@ Events timing::instructionEvents(const isa::Decoded &d,
   case isa::Unit::Sfu:
     e.laneOps = passes(d.opcode()) * field(d, Rows) * field(d, Cols);
     break;
+  case isa::Unit::Token:
+    // Scoring, selection and gathers move data; fusion multiplies.
+    if (d.opcode() == Opcode::TokFuse)
+      e.laneOps = field(d, N) * field(d, Cols);
+    break;
   default:
     break;
   }
@@ -219,6 +224,8 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
       elements = field(d, N) * std::max<uint64_t>(1, field(d, Heads));
     else if (op == Opcode::TokGather)
       elements = field(d, N) * field(d, RowBytes) / 2;
+    else if (op == Opcode::TokFuse) // a weighted sum over every token row
+      elements = field(d, N) * field(d, Cols);
     else
       elements = field(d, Rows) * field(d, Cols);
     // bf16 work uses the bf16 lanes: vector ops with ty=bf16, the bf16 SFU
@@ -231,7 +238,7 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
       bf16 = (static_cast<uint8_t>(op) >= static_cast<uint8_t>(Opcode::BsfuIsqrt) &&
               static_cast<uint8_t>(op) <= static_cast<uint8_t>(Opcode::RsfuGelu)) ||
              op == Opcode::CvtI2b || op == Opcode::CvtF2b ||
-             op == Opcode::CvtB2i;
+             op == Opcode::CvtB2i || op == Opcode::TokFuse;
     unsigned lanes = std::max(1u, bf16 ? p.bf16Lanes : p.int32Lanes);
     return passes(op) * ceilDiv(elements, lanes) + p.fpLatency;
   }

@@ -497,6 +497,46 @@ func.func @token_gather_indices(%x: memref<17x64xbf16, #accel.space<act>>, %i: m
 
 // -----
 
+func.func @token_fuse_int8(%x: memref<17x64xi8, #accel.space<act>>, %s: memref<17xi32, #accel.space<vec>>, %i: memref<9xi32, #accel.space<vec>>, %y: memref<1x64xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.token_fuse' op source must be a rank-2 bf16 tile, got 'memref<17x64xi8, #accel.space<act>>'}}
+  accel.token_fuse %x, %s, %i, %y : memref<17x64xi8, #accel.space<act>>, memref<17xi32, #accel.space<vec>>, memref<9xi32, #accel.space<vec>>, memref<1x64xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @token_fuse_result(%x: memref<17x64xbf16, #accel.space<act>>, %s: memref<17xi32, #accel.space<vec>>, %i: memref<9xi32, #accel.space<vec>>, %y: memref<2x64xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.token_fuse' op result must be one row of the source's 64 columns, got 'memref<2x64xbf16, #accel.space<act>>'}}
+  accel.token_fuse %x, %s, %i, %y : memref<17x64xbf16, #accel.space<act>>, memref<17xi32, #accel.space<vec>>, memref<9xi32, #accel.space<vec>>, memref<2x64xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @token_fuse_scores(%x: memref<17x64xbf16, #accel.space<act>>, %s: memref<16xi32, #accel.space<vec>>, %i: memref<9xi32, #accel.space<vec>>, %y: memref<1x64xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.token_fuse' op scores must be memref<17xi32>, got 'memref<16xi32, #accel.space<vec>>'}}
+  accel.token_fuse %x, %s, %i, %y : memref<17x64xbf16, #accel.space<act>>, memref<16xi32, #accel.space<vec>>, memref<9xi32, #accel.space<vec>>, memref<1x64xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @token_fuse_indices(%x: memref<17x64xbf16, #accel.space<act>>, %s: memref<17xi32, #accel.space<vec>>, %i: memref<18xi32, #accel.space<vec>>, %y: memref<1x64xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.token_fuse' op indices must be an i32 vector of at most 17 entries, got 'memref<18xi32, #accel.space<vec>>'}}
+  accel.token_fuse %x, %s, %i, %y : memref<17x64xbf16, #accel.space<act>>, memref<17xi32, #accel.space<vec>>, memref<18xi32, #accel.space<vec>>, memref<1x64xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @token_fuse_space(%x: memref<17x64xbf16, #accel.space<act>>, %s: memref<17xi32, #accel.space<vec>>, %i: memref<9xi32, #accel.space<vec>>, %y: memref<1x64xbf16, #accel.space<acc>>) {
+  // expected-error @+1 {{'accel.token_fuse' op source and result must be in the activation scratchpad (act), got 'memref<17x64xbf16, #accel.space<act>>' -> 'memref<1x64xbf16, #accel.space<acc>>'}}
+  accel.token_fuse %x, %s, %i, %y : memref<17x64xbf16, #accel.space<act>>, memref<17xi32, #accel.space<vec>>, memref<9xi32, #accel.space<vec>>, memref<1x64xbf16, #accel.space<acc>>
+  return
+}
+
+// -----
+
 func.func @requant_wide_result(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>) {
   // expected-error @+1 {{'accel.requant_wide' op expects an i8 result for 8 bits, got 'i32'}}
   accel.requant_wide %a, %d multiplier 1073741824 shift 30 bits 8 : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>

@@ -342,3 +342,19 @@ func.func @prune_indices(%x: tensor<1x9x16xf32>, %p: tensor<1x2x9x9xf32>) -> ten
   %h, %i = tern.prune_tokens %x, %p keep 5 : tensor<1x9x16xf32>, tensor<1x2x9x9xf32> -> tensor<1x5x16xf32>, tensor<1x4xi32>
   return %i : tensor<1x4xi32>
 }
+
+// -----
+
+func.func @prune_fuse_nothing(%x: tensor<1x9x16xf32>, %p: tensor<1x2x9x9xf32>) -> tensor<1x10x16xf32> {
+  // expected-error @+1 {{'tern.prune_tokens' op fuses the pruned tokens but keeps all 9 (nothing to fuse)}}
+  %h, %i = tern.prune_tokens %x, %p keep 9 fuse : tensor<1x9x16xf32>, tensor<1x2x9x9xf32> -> tensor<1x10x16xf32>, tensor<1x9xi32>
+  return %h : tensor<1x10x16xf32>
+}
+
+// -----
+
+func.func @prune_fuse_rows(%x: tensor<1x9x16xf32>, %p: tensor<1x2x9x9xf32>) -> tensor<1x5x16xf32> {
+  // expected-error @+1 {{'tern.prune_tokens' op result shape [1, 5, 16] must be [1, 6, 16]}}
+  %h, %i = tern.prune_tokens %x, %p keep 5 fuse : tensor<1x9x16xf32>, tensor<1x2x9x9xf32> -> tensor<1x5x16xf32>, tensor<1x5xi32>
+  return %h : tensor<1x5x16xf32>
+}

@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -687,6 +688,74 @@ TEST(Sim, TokenScoreSelectGather) {
                       [](Machine &M) { put<int32_t>(M, Vec, 0, 1, 9); });
   EXPECT_NE(bad.error.find("gather index 9 at position 1"), std::string::npos)
       << bad.error;
+}
+
+TEST(Sim, TokenFuseIsTheWeightedMeanOfThePrunedRows) {
+  // 6 tokens x 3 bf16 columns, row j = {j, 2j, -j} + 1; scores in vec[0],
+  // kept indices {0, 3} in vec[64] (L1 = 2).
+  const int32_t scores[6] = {50, 3, 1, -4, 0, 2};
+  auto init = [&](Machine &M) {
+    for (int j = 0; j < 6; ++j) {
+      put<int32_t>(M, Vec, 0, j, scores[j]);
+      float row[3] = {j + 1.0f, 2.0f * j + 1, 1.0f - j};
+      for (int c = 0; c < 3; ++c)
+        put<uint16_t>(M, Act, 0, j * 3 + c, floatToBf(row[c]));
+    }
+    put<int32_t>(M, Vec, 64, 0, 0);
+    put<int32_t>(M, Vec, 64, 1, 3);
+  };
+  // Pruned: 1, 2, 4, 5 with weights 3, 1, 0, 2 (CLS and the kept token 3
+  // excluded whatever their scores): column c = (3 r1 + r2 + 2 r5) / 6.
+  Result r = runAsm("cfg.len rd=1, value=2\n"
+                    "tok.fuse dst=128, a=0, sc=0, idx=64, n=6, cols=3, "
+                    "lreg=1\nend\n",
+                    init);
+  ASSERT_EQ(r.error, "");
+  auto rowOf = [](int j) {
+    return std::array<double, 3>{j + 1.0, 2.0 * j + 1, 1.0 - j};
+  };
+  for (int c = 0; c < 3; ++c) {
+    double want = (3 * rowOf(1)[c] + rowOf(2)[c] + 2 * rowOf(5)[c]) / 6;
+    EXPECT_EQ(get<uint16_t>(*r.M, Act, 128, c),
+              floatToBf(static_cast<float>(want)))
+        << "column " << c;
+  }
+  // Every pruned weight zero (or negative): the plain mean of 1, 2, 4, 5.
+  Result flat = runAsm("cfg.len rd=1, value=2\n"
+                       "tok.fuse dst=128, a=0, sc=32, idx=64, n=6, cols=3, "
+                       "lreg=1\nend\n",
+                       [&](Machine &M) {
+                         init(M);
+                         for (int j = 0; j < 6; ++j)
+                           put<int32_t>(M, Vec, 32, j, j == 3 ? 9 : -j);
+                       });
+  ASSERT_EQ(flat.error, "");
+  for (int c = 0; c < 3; ++c) {
+    double want = (rowOf(1)[c] + rowOf(2)[c] + rowOf(4)[c] + rowOf(5)[c]) / 4;
+    EXPECT_EQ(get<uint16_t>(*flat.M, Act, 128, c),
+              floatToBf(static_cast<float>(want)))
+        << "column " << c;
+  }
+  // A kept index outside the tokens, and a length beyond n, are errors.
+  Result bad = runAsm("cfg.len rd=1, value=2\n"
+                      "tok.fuse dst=128, a=0, sc=0, idx=64, n=6, cols=3, "
+                      "lreg=1\nend\n",
+                      [&](Machine &M) {
+                        init(M);
+                        put<int32_t>(M, Vec, 64, 1, 6);
+                      });
+  EXPECT_NE(bad.error.find("kept index 6 at position 1 is outside the 6 "
+                           "tokens"),
+            std::string::npos)
+      << bad.error;
+  Result tooLong = runAsm("cfg.len rd=1, value=7\n"
+                          "tok.fuse dst=128, a=0, sc=0, idx=64, n=6, cols=3, "
+                          "lreg=1\nend\n",
+                          init);
+  EXPECT_NE(tooLong.error.find("length register L1 = 7 exceeds the token "
+                               "count n = 6"),
+            std::string::npos)
+      << tooLong.error;
 }
 
 //===--- Synchronisation and bad programs --------------------------------===//

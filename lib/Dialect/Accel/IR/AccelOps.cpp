@@ -418,5 +418,30 @@ LogicalResult TokenGatherOp::verify() {
   return success();
 }
 
+LogicalResult TokenFuseOp::verify() {
+  MemRefType src = getSource().getType(), scores = getScores().getType(),
+             idx = getIndices().getType(), out = getResult().getType();
+  if (src.getRank() != 2 || !src.getElementType().isBF16())
+    return emitOpError("source must be a rank-2 bf16 tile, got ") << src;
+  if (out.getRank() != 2 || out.getElementType() != src.getElementType() ||
+      out.getDimSize(0) != 1 || out.getDimSize(1) != src.getDimSize(1))
+    return emitOpError("result must be one row of the source's ")
+           << src.getDimSize(1) << " columns, got " << out;
+  if (scores.getRank() != 1 || !scores.getElementType().isSignlessInteger(32) ||
+      scores.getDimSize(0) != src.getDimSize(0))
+    return emitOpError("scores must be memref<")
+           << src.getDimSize(0) << "xi32>, got " << scores;
+  if (idx.getRank() != 1 || !idx.getElementType().isSignlessInteger(32) ||
+      idx.getDimSize(0) > src.getDimSize(0))
+    return emitOpError("indices must be an i32 vector of at most ")
+           << src.getDimSize(0) << " entries, got " << idx;
+  // tok.fuse has no scratchpad fields: it reads and writes `act`.
+  if (!isInSpace(src, MemorySpace::act) || !isInSpace(out, MemorySpace::act))
+    return emitOpError("source and result must be in the activation "
+                       "scratchpad (act), got ")
+           << src << " -> " << out;
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "Accel/AccelOps.cpp.inc"

@@ -256,7 +256,10 @@ LogicalResult PruneTokensOp::verify() {
            << "state " << shapeString(in);
   if (!ShapedType::isDynamic(in[1]) && keep > in[1])
     return emitOpError("keeps ") << keep << " tokens of only " << in[1];
-  SmallVector<int64_t> expected{in[0], keep, in[2]};
+  if (getFuse() && !ShapedType::isDynamic(in[1]) && keep == in[1])
+    return emitOpError("fuses the pruned tokens but keeps all ")
+           << keep << " (nothing to fuse)";
+  SmallVector<int64_t> expected{in[0], keep + (getFuse() ? 1 : 0), in[2]};
   if (!shapesCompatible(out, expected))
     return emitOpError("result shape ")
            << shapeString(out) << " must be " << shapeString(expected);

@@ -227,13 +227,14 @@ public:
       OpBuilder b(layer.residual->getContext());
       b.setInsertionPointAfter(layer.residual);
       auto resultType = RankedTensorType::get(
-          {type.getDimSize(0), keep, type.getDimSize(2)},
+          {type.getDimSize(0), keep + (fuse ? 1 : 0), type.getDimSize(2)},
           type.getElementType());
       auto idxType = RankedTensorType::get({type.getDimSize(0), keep}, i32);
       auto prune = b.create<tern::PruneTokensOp>(
           layer.residual->getLoc(), resultType, idxType, hidden,
           layer.softmax.getResult(), b.getI64IntegerAttr(keep),
-          allRows ? b.getUnitAttr() : UnitAttr());
+          allRows ? b.getUnitAttr() : UnitAttr(),
+          fuse ? b.getUnitAttr() : UnitAttr());
       hidden.replaceAllUsesExcept(prune.getResult(), prune);
       if (failed(shrinkUsers(func, prune)))
         return signalPassFailure();

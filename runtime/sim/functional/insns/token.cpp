@@ -3,11 +3,13 @@
 // Token pruning per SEEDS.md section 2 [inf]: importance is the attention CLS
 // pays each token, averaged over heads; CLS (index 0) is always kept; the
 // selected count goes to a length register that later instructions read as
-// their row count, so pruned tokens cost nothing downstream.
+// their row count, so pruned tokens cost nothing downstream. tok.fuse folds
+// the pruned tokens into one (EViT's inattentive-token fusion).
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/sim/functional/insns/Common.h"
+#include "runtime/sim/functional/kernels/BF16.h"
 
 #include <algorithm>
 #include <cstring>
@@ -110,6 +112,65 @@ Error execTokGather(Machine &M, const isa::TokGatherF &f) {
     if (!dst)
       return dst.takeError();
     std::memmove(*dst, *src, f.rowbytes);
+  }
+  return Error::success();
+}
+
+Error execTokFuse(Machine &M, const isa::TokFuseF &f) {
+  uint64_t len = M.lens[f.lreg];
+  if (len > f.n)
+    return simError(ErrorKind::Runtime,
+                    "length register L" + Twine(f.lreg) + " = " + Twine(len) +
+                        " exceeds the token count n = " + Twine(f.n));
+  Expected<uint8_t *> idx = rd(M, 3, f.idx, len * 4);
+  if (!idx)
+    return idx.takeError();
+  std::vector<bool> kept(f.n, false);
+  if (f.n > 0)
+    kept[0] = true; // CLS is never fused
+  for (uint64_t i = 0; i < len; ++i) {
+    int32_t j = ld<int32_t>(*idx, i);
+    if (j < 0 || static_cast<uint64_t>(j) >= f.n)
+      return simError(ErrorKind::Runtime, "kept index " + Twine(j) +
+                                              " at position " + Twine(i) +
+                                              " is outside the " + Twine(f.n) +
+                                              " tokens");
+    kept[j] = true;
+  }
+  Expected<uint8_t *> sc = rd(M, 3, f.sc, f.n * 4);
+  if (!sc)
+    return sc.takeError();
+  Expected<uint8_t *> a = rd(M, 0, f.a, f.n * f.cols * 2);
+  if (!a)
+    return a.takeError();
+  // Weights: the non-negative scores of the pruned tokens; if they are all
+  // zero (attention below the int8 scoring step), the plain mean.
+  std::vector<int64_t> w(f.n, 0);
+  int64_t total = 0, pruned = 0;
+  for (uint64_t j = 0; j < f.n; ++j)
+    if (!kept[j]) {
+      w[j] = std::max<int32_t>(ld<int32_t>(*sc, j), 0);
+      total += w[j];
+      ++pruned;
+    }
+  if (total == 0)
+    for (uint64_t j = 0; j < f.n; ++j)
+      if (!kept[j])
+        w[j] = 1, ++total;
+  Expected<uint8_t *> d = wr(M, 0, f.dst, f.cols * 2);
+  if (!d)
+    return d.takeError();
+  // Products of 8-bit significands and integer weights, summed in binary64
+  // in token order, divided by the weight sum, then rounded to binary32 and
+  // to bf16 (both to nearest even): independent of cfg.mode.
+  for (uint64_t c = 0; c < f.cols; ++c) {
+    double acc = 0;
+    for (uint64_t j = 0; j < f.n; ++j)
+      if (w[j])
+        acc += static_cast<double>(w[j]) *
+               kernels::bfToFloat(ld<kernels::bf16>(*a, j * f.cols + c));
+    double mean = pruned ? acc / static_cast<double>(total) : 0.0;
+    st<kernels::bf16>(*d, c, kernels::floatToBf(static_cast<float>(mean)));
   }
   return Error::success();
 }
