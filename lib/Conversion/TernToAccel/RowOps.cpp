@@ -393,24 +393,58 @@ struct RsqrtLowering : RowLowering<tosa::RsqrtOp> {
   }
 };
 
-/// tosa.clamp without an upper bound (an exported ReLU): max(x, min).
+/// True if `v` is no bound at all (+-inf or the largest finite float, as
+/// TOSA writes an absent clamp bound).
+bool isUnbounded(const APFloat &v) {
+  return v.isInfinity() ||
+         abs(v).compare(APFloat::getLargest(v.getSemantics())) ==
+             APFloat::cmpEqual;
+}
+
+/// tosa.clamp on bf16 (ReLU, ONNX Clip with constant bounds): max(x, min),
+/// then, for an upper bound, min(y, max) = -max(-y, -max) (negation is
+/// exact in bf16, so the clamp is exact).
 struct ClampLowering : RowLowering<tosa::ClampOp> {
   using RowLowering::RowLowering;
   bool elementwise() const override { return true; }
   LogicalResult check(tosa::ClampOp op) const override {
-    APFloat upper = op.getMaxFp();
-    if (upper.isInfinity() ||
-        upper.compare(APFloat::getLargest(upper.getSemantics())) ==
-            APFloat::cmpEqual)
-      return success();
-    return op.emitOpError("only a clamp without an upper bound (ReLU) is "
-                          "lowered");
+    if (!getElementTypeOrSelf(op.getType()).isa<FloatType>())
+      return op.emitOpError("only a floating clamp is lowered");
+    return success();
   }
   Value buildBlock(tosa::ClampOp op, OpAdaptor, TileBuilder &tb,
                    ArrayRef<Value> in, int64_t, int64_t) const override {
     Value out = newTileLike(tb, in[0]);
-    tb.builder().create<VectorConstOp>(op.getLoc(), VectorKind::max, in[0],
-                                       out, op.getMinFp());
+    OpBuilder &b = tb.builder();
+    b.create<VectorConstOp>(op.getLoc(), VectorKind::max, in[0], out,
+                            op.getMinFp());
+    APFloat upper = op.getMaxFp();
+    if (isUnbounded(upper))
+      return out;
+    b.create<VectorConstOp>(op.getLoc(), VectorKind::mul, out, out,
+                            APFloat(-1.0f));
+    b.create<VectorConstOp>(op.getLoc(), VectorKind::max, out, out,
+                            neg(upper));
+    b.create<VectorConstOp>(op.getLoc(), VectorKind::mul, out, out,
+                            APFloat(-1.0f));
+    return out;
+  }
+};
+
+/// tosa.negate on bf16: x * -1 (exact), e.g. ONNX Neg.
+struct NegateLowering : RowLowering<tosa::NegateOp> {
+  using RowLowering::RowLowering;
+  bool elementwise() const override { return true; }
+  LogicalResult check(tosa::NegateOp op) const override {
+    if (!getElementTypeOrSelf(op.getType()).isa<FloatType>())
+      return op.emitOpError("only a floating negation is lowered");
+    return success();
+  }
+  Value buildBlock(tosa::NegateOp op, OpAdaptor, TileBuilder &tb,
+                   ArrayRef<Value> in, int64_t, int64_t) const override {
+    Value out = newTileLike(tb, in[0]);
+    tb.builder().create<VectorConstOp>(op.getLoc(), VectorKind::mul, in[0],
+                                       out, APFloat(-1.0f));
     return out;
   }
 };
@@ -551,7 +585,7 @@ void tern::populateRowOpLoweringPatterns(TypeConverter &converter,
                                          RewritePatternSet &patterns,
                                          const TileSizes &tiles) {
   patterns.add<SoftmaxLowering, GeluLowering, ReluLowering, AddLowering,
-               LayerNormLowering, ClampLowering, RsqrtLowering,
+               LayerNormLowering, ClampLowering, NegateLowering, RsqrtLowering,
                RequantizeLowering<tern::RequantizeOp>,
                RequantizeLowering<mq::QuantizeCastOp>>(
       converter, patterns.getContext(), tiles);

@@ -65,3 +65,23 @@ func.func @mask_over_keys(%q: tensor<4x8xf32>, %k: tensor<4x8xf32>, %m: tensor<4
   %s = tern.matmul %q, %k mask %m transpose_rhs precision <bf16> : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32> -> tensor<4x4xf32>
   return %s : tensor<4x4xf32>
 }
+
+// -----
+
+// Tests that an integer negation (no constant register form for i32) is
+// refused at the op.
+func.func @negate_i32(%x: tensor<4x8xi32>) -> tensor<4x8xi32> {
+  // expected-error @+2 {{only a floating negation is lowered}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.negate'}}
+  %0 = tosa.negate %x : (tensor<4x8xi32>) -> tensor<4x8xi32>
+  return %0 : tensor<4x8xi32>
+}
+
+// -----
+
+func.func @clamp_i32(%x: tensor<4x8xi32>) -> tensor<4x8xi32> {
+  // expected-error @+2 {{only a floating clamp is lowered}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.clamp'}}
+  %0 = tosa.clamp %x {min_fp = 0.0 : f32, max_fp = 6.0 : f32, min_int = 0 : i64, max_int = 6 : i64} : (tensor<4x8xi32>) -> tensor<4x8xi32>
+  return %0 : tensor<4x8xi32>
+}
