@@ -234,7 +234,8 @@ private:
               tosa::ConstOp, tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp,
               tosa::ConcatOp, tosa::GatherOp, tosa::CastOp, tosa::TileOp,
               tosa::SelectOp, tosa::AddOp, tosa::SubOp, tosa::MulOp,
-              tosa::MaximumOp, tosa::MinimumOp, tosa::NegateOp, tosa::Conv2DOp, tosa::ClampOp, tosa::ReduceSumOp,
+              tosa::MaximumOp, tosa::MinimumOp, tosa::NegateOp, tosa::MatMulOp,
+              tosa::Conv2DOp, tosa::ClampOp, tosa::ReduceSumOp,
               tosa::RsqrtOp, mlir::quant::QuantizeCastOp,
               mlir::quant::DequantizeCastOp, mlir::quant::StorageCastOp>(op))
         return;

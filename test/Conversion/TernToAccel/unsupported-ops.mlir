@@ -85,3 +85,24 @@ func.func @clamp_i32(%x: tensor<4x8xi32>) -> tensor<4x8xi32> {
   %0 = tosa.clamp %x {min_fp = 0.0 : f32, max_fp = 6.0 : f32, min_int = 0 : i64, max_int = 6 : i64} : (tensor<4x8xi32>) -> tensor<4x8xi32>
   return %0 : tensor<4x8xi32>
 }
+
+// -----
+
+// Tests that a tosa.matmul whose batches differ (TOSA requires them equal;
+// the importer never makes one) is refused at the op.
+func.func @matmul_batches(%a: tensor<2x3x4xf32>, %b: tensor<1x4x5xf32>) -> tensor<2x3x5xf32> {
+  // expected-error @+2 {{operands with different batch sizes are not lowered}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.matmul'}}
+  %y = tosa.matmul %a, %b : (tensor<2x3x4xf32>, tensor<1x4x5xf32>) -> tensor<2x3x5xf32>
+  return %y : tensor<2x3x5xf32>
+}
+
+// -----
+
+// Tests that an integer tosa.matmul (not through tern-quantize) is refused.
+func.func @matmul_i8(%a: tensor<1x3x4xi8>, %b: tensor<1x4x5xi8>) -> tensor<1x3x5xi32> {
+  // expected-error @+2 {{only a floating tosa.matmul is lowered}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.matmul'}}
+  %y = tosa.matmul %a, %b {a_zp = 0 : i32, b_zp = 0 : i32} : (tensor<1x3x4xi8>, tensor<1x4x5xi8>) -> tensor<1x3x5xi32>
+  return %y : tensor<1x3x5xi32>
+}
