@@ -3,8 +3,8 @@
 // Tests that every op without a lowering is named, with its location (the
 // ONNX node when imported), not only the first one.
 func.func @tosa_left(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
-  // expected-error @+1 {{no lowering to accel for 'tosa.reciprocal'}}
-  %0 = tosa.reciprocal %x : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  // expected-error @+1 {{no lowering to accel for 'tosa.sigmoid'}}
+  %0 = tosa.sigmoid %x : (tensor<4x8xf32>) -> tensor<4x8xf32>
   // expected-error @+1 {{no lowering to accel for 'tosa.exp'}}
   %1 = tosa.exp %0 : (tensor<4x8xf32>) -> tensor<4x8xf32>
   return %1 : tensor<4x8xf32>
@@ -105,4 +105,14 @@ func.func @matmul_i8(%a: tensor<1x3x4xi8>, %b: tensor<1x4x5xi8>) -> tensor<1x3x5
   // expected-error @+1 {{failed to legalize operation 'tosa.matmul'}}
   %y = tosa.matmul %a, %b {a_zp = 0 : i32, b_zp = 0 : i32} : (tensor<1x3x4xi8>, tensor<1x4x5xi8>) -> tensor<1x3x5xi32>
   return %y : tensor<1x3x5xi32>
+}
+
+// -----
+
+// Tests that an integer reciprocal is refused at the op.
+func.func @reciprocal_i32(%x: tensor<4x8xi32>) -> tensor<4x8xi32> {
+  // expected-error @+2 {{only a floating reciprocal is lowered}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.reciprocal'}}
+  %0 = tosa.reciprocal %x : (tensor<4x8xi32>) -> tensor<4x8xi32>
+  return %0 : tensor<4x8xi32>
 }
