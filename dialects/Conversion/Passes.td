@@ -44,8 +44,8 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     `tosa.gather` with constant indices and `tern.split_heads` /
     `tern.merge_heads` (strided block copies through the activation
     scratchpad; rows whose elements are not contiguous are gathered element
-    by element), `tosa.add` / `sub` / `mul` / `maximum` / `minimum` with an operand of the
-    result's shape, one broadcast row, a splat constant (a vector-unit
+    by element), `tosa.add` / `sub` / `mul` / `maximum` / `minimum` with an
+    operand of the result's shape, one broadcast row, a splat constant (a vector-unit
     constant register) or another constant that broadcasts to the result
     (expanded at compile time, e.g. a folded BatchNorm's per-channel
     coefficients), `tosa.reduce_sum` (a GEMM against a ones vector: f32

@@ -57,9 +57,8 @@ struct RowLowering : OpConversionPattern<Op> {
 
   /// As rowOperands, for lowerings that also read values the op's operands
   /// were computed from.
-  virtual SmallVector<Value>
-  rowOperandsOf(Op, typename Op::Adaptor adaptor,
-                ConversionPatternRewriter &) const {
+  virtual SmallVector<Value> rowOperandsOf(Op, typename Op::Adaptor adaptor,
+                                           ConversionPatternRewriter &) const {
     return rowOperands(adaptor);
   }
 
@@ -424,9 +423,10 @@ Value sqrtInput(tosa::ReciprocalOp op, ConversionPatternRewriter &rewriter) {
 /// positive one, bsfu.div): r = x * rsqrt(x*x)^2, right for either sign
 /// (ONNX Reciprocal, Div by a run-time divisor), within about 2 % (the
 /// isqrt's 0.9 %, twice), then one Newton step. x*x overflows bf16 for
-/// |x| > 1.8e19 (result 0 or NaN) and underflows below 1e-19 (+-inf or NaN). The importer's sqrt(x) = reciprocal(rsqrt(x)) is
-/// instead x * rsqrt(x), from the rsqrt's result: one isqrt rounding, and
-/// sqrt(0) = 0 (the magic isqrt of 0 is finite).
+/// |x| > 1.8e19 (result 0 or NaN) and underflows below 1e-19 (+-inf or NaN).
+/// The importer's sqrt(x) = reciprocal(rsqrt(x)) is instead x * rsqrt(x), from
+/// the rsqrt's result: one isqrt rounding, and sqrt(0) = 0 (the magic isqrt of
+/// 0 is finite).
 struct ReciprocalLowering : RowLowering<tosa::ReciprocalOp> {
   using RowLowering::RowLowering;
   bool elementwise() const override { return true; }
@@ -490,8 +490,7 @@ struct ClampLowering : RowLowering<tosa::ClampOp> {
       return out;
     b.create<VectorConstOp>(op.getLoc(), VectorKind::mul, out, out,
                             APFloat(-1.0f));
-    b.create<VectorConstOp>(op.getLoc(), VectorKind::max, out, out,
-                            neg(upper));
+    b.create<VectorConstOp>(op.getLoc(), VectorKind::max, out, out, neg(upper));
     b.create<VectorConstOp>(op.getLoc(), VectorKind::mul, out, out,
                             APFloat(-1.0f));
     return out;
@@ -510,8 +509,8 @@ struct NegateLowering : RowLowering<tosa::NegateOp> {
   Value buildBlock(tosa::NegateOp op, OpAdaptor, TileBuilder &tb,
                    ArrayRef<Value> in, int64_t, int64_t) const override {
     Value out = newTileLike(tb, in[0]);
-    tb.builder().create<VectorConstOp>(op.getLoc(), VectorKind::mul, in[0],
-                                       out, APFloat(-1.0f));
+    tb.builder().create<VectorConstOp>(op.getLoc(), VectorKind::mul, in[0], out,
+                                       APFloat(-1.0f));
     return out;
   }
 };
@@ -653,8 +652,7 @@ void tern::populateRowOpLoweringPatterns(TypeConverter &converter,
                                          const TileSizes &tiles) {
   patterns.add<SoftmaxLowering, GeluLowering, ReluLowering, AddLowering,
                LayerNormLowering, ClampLowering, NegateLowering, RsqrtLowering,
-               ReciprocalLowering,
-               RequantizeLowering<tern::RequantizeOp>,
+               ReciprocalLowering, RequantizeLowering<tern::RequantizeOp>,
                RequantizeLowering<mq::QuantizeCastOp>>(
       converter, patterns.getContext(), tiles);
 }

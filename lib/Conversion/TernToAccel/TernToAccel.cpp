@@ -236,8 +236,8 @@ private:
               tosa::SelectOp, tosa::AddOp, tosa::SubOp, tosa::MulOp,
               tosa::MaximumOp, tosa::MinimumOp, tosa::NegateOp, tosa::MatMulOp,
               tosa::Conv2DOp, tosa::ClampOp, tosa::ReduceSumOp,
-              tosa::ReduceMaxOp, tosa::ReduceMinOp,
-              tosa::RsqrtOp, tosa::ReciprocalOp, mlir::quant::QuantizeCastOp,
+              tosa::ReduceMaxOp, tosa::ReduceMinOp, tosa::RsqrtOp,
+              tosa::ReciprocalOp, mlir::quant::QuantizeCastOp,
               mlir::quant::DequantizeCastOp, mlir::quant::StorageCastOp>(op))
         return;
       if (op->getDialect() &&

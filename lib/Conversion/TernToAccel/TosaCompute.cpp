@@ -1,8 +1,8 @@
 //===- TosaCompute.cpp - TOSA arithmetic left after raising ---------------===//
 //
-// tosa.add / sub / mul / maximum / minimum: residual adds, biases and scalings the
-// raising passes did not fuse, with an operand that is either the full shape,
-// one row broadcast over all rows, a splat constant or a constant that
+// tosa.add / sub / mul / maximum / minimum: residual adds, biases and scalings
+// the raising passes did not fuse, with an operand that is either the full
+// shape, one row broadcast over all rows, a splat constant or a constant that
 // broadcasts another way (expanded at compile time).
 // tosa.conv2d: the patch embedding of a ViT (stride = kernel, no padding),
 // lowered as im2col copies plus a GEMM against the compile-time reordered
@@ -207,8 +207,9 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
       Value result =
           tb.allocTile({rr, cols}, type.getElementType(), MemorySpace::act);
       if constexpr (std::is_same_v<Op, tosa::MinimumOp>) {
-        emitMinimum(rewriter, op, type.getElementType(), a, rhs,
-                    [&] { return loadOperand(rhs, r0, rr); }, result);
+        emitMinimum(
+            rewriter, op, type.getElementType(), a, rhs,
+            [&] { return loadOperand(rhs, r0, rr); }, result);
         tb.store(result, tb.block(flat(out), r0, 0, rr, cols));
         continue;
       }
@@ -227,8 +228,8 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
   /// min(a, b) from the vector unit's max: -max(-a, -b) on bf16 (negation
   /// is exact, so the result is too), a + b - max(a, b) on i32 (wrapping
   /// arithmetic, exact).
-  void emitMinimum(ConversionPatternRewriter &rewriter, Op op,
-                   Type elementType, Value a, const BinaryOperand &rhs,
+  void emitMinimum(ConversionPatternRewriter &rewriter, Op op, Type elementType,
+                   Value a, const BinaryOperand &rhs,
                    function_ref<Value()> loadRhs, Value result) const {
     Location loc = op.getLoc();
     auto negate = [&](Value v) {
