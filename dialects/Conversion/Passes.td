@@ -44,12 +44,18 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     `tosa.gather` with constant indices and `tern.split_heads` /
     `tern.merge_heads` (strided block copies through the activation
     scratchpad; rows whose elements are not contiguous are gathered element
-    by element), `tosa.add` / `sub` / `mul` / `maximum` with an operand of the
-    result's shape, one broadcast row, a splat constant (a vector-unit
+    by element), `tosa.add` / `sub` / `mul` / `maximum` / `minimum` with an
+    operand of the result's shape, one broadcast row, a splat constant (a vector-unit
     constant register) or another constant that broadcasts to the result
     (expanded at compile time, e.g. a folded BatchNorm's per-channel
     coefficients), `tosa.reduce_sum` (a GEMM against a ones vector: f32
-    accumulation, one rounding), `tosa.clamp` without an upper bound (ReLU), and
+    accumulation, one rounding), `tosa.reduce_max` / `reduce_min` (vector
+    unit: `vrmax` along rows, `vmax` across rows, min as -max(-x)),
+    `tosa.matmul` of two run-time operands (one GEMM per batch),
+    `tosa.clamp` (max, and -max(-y, -hi) for an upper bound), `tosa.negate`
+    (x * -1), `tosa.rsqrt` (`bsfu.isqrt`), `tosa.reciprocal` (x * rsqrt(x*x)^2
+    and one Newton step; sqrt(x) written as reciprocal(rsqrt(x)) becomes
+    x * rsqrt(x)), and
     `tosa.conv2d` when it is a patch embedding (stride =
     kernel, no padding): im2col copies plus a GEMM against the weight
     reordered at compile time. Transposes and reshapes of constants are

@@ -16,6 +16,7 @@
 #include "tern/Quant/Requant.h"
 
 #include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -370,6 +371,52 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
   QuantLowering quant;
 };
 
+/// tosa.matmul left by the raising passes (both operands run-time, e.g. an
+/// ONNX MatMul or Gemm of two graph inputs): [B, M, K] x [B, K, N], one
+/// output-stationary GEMM per batch on the matrix unit (bf16 operands, f32
+/// accumulation, one rounding to bf16).
+struct TosaMatMulLowering : OpConversionPattern<tosa::MatMulOp> {
+  TosaMatMulLowering(TypeConverter &converter, MLIRContext *ctx,
+                     TileSizes tiles)
+      : OpConversionPattern(converter, ctx), tiles(tiles) {}
+
+  LogicalResult
+  matchAndRewrite(tosa::MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<FloatType>(getElementTypeOrSelf(op.getA())) ||
+        !isa<FloatType>(getElementTypeOrSelf(op.getB())))
+      return op.emitOpError("only a floating tosa.matmul is lowered");
+    auto resultType = dyn_cast_or_null<MemRefType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "result type not convertible");
+    auto lhsShape = cast<ShapedType>(op.getA().getType()).getShape();
+    auto rhsShape = cast<ShapedType>(op.getB().getType()).getShape();
+    if (lhsShape[0] != rhsShape[0])
+      return op.emitOpError("operands with different batch sizes are not "
+                            "lowered");
+    int64_t batch = lhsShape[0], m = lhsShape[1], k = lhsShape[2],
+            n = rhsShape[2];
+    TileBuilder tb(rewriter, op.getLoc());
+    Value lhs = tb.asMatrix(adaptor.getA());
+    Value rhs = tb.asMatrix(adaptor.getB());
+    Value out =
+        tb.allocDram(resultType.getShape(), resultType.getElementType());
+    Value outMatrix = tb.asMatrix(out);
+    for (int64_t bi = 0; bi < batch; ++bi)
+      emitGemmBlocks(tb, lhs, bi * m, outMatrix, bi * m, m, k, n, 1.0, Value(),
+                     tiles,
+                     [&](int64_t k0, int64_t kr, int64_t n0, int64_t nr) {
+                       return tb.load(tb.block(rhs, bi * k + k0, n0, kr, nr),
+                                      MemorySpace::wgt);
+                     });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+
+  TileSizes tiles;
+};
+
 } // namespace
 
 void tern::populateMatrixOpLoweringPatterns(TypeConverter &converter,
@@ -378,4 +425,5 @@ void tern::populateMatrixOpLoweringPatterns(TypeConverter &converter,
                                             const QuantLowering &quant) {
   patterns.add<LinearLowering, MatMulLowering>(converter, patterns.getContext(),
                                                tiles, quant);
+  patterns.add<TosaMatMulLowering>(converter, patterns.getContext(), tiles);
 }

@@ -1,4 +1,4 @@
-//===- Reductions.cpp - tosa.reduce_sum as GEMMs against ones -------------===//
+//===- Reductions.cpp - tosa.reduce_sum / max / min -----------------------===//
 //
 // A sum over one axis of [outer, K, inner] is a matrix product with a ones
 // vector, so the matrix unit does it with f32 accumulation and a single
@@ -8,6 +8,7 @@
 //   otherwise, per outer index:  out_o[1, inner] = ones[1, K] x X_o[K, inner]
 // The second form is the token axis of a global average pooling
 // (ONNX ReduceMean imports as reduce_sum times 1/count).
+// tosa.reduce_max / reduce_min run on the vector unit (below).
 //
 //===----------------------------------------------------------------------===//
 
@@ -71,10 +72,95 @@ struct ReduceSumLowering : OpConversionPattern<tosa::ReduceSumOp> {
   TileSizes tiles;
 };
 
+/// tosa.reduce_max / reduce_min over one axis of [outer, K, inner] on the
+/// vector unit (exact: a max picks one of its bf16 inputs):
+///   inner == 1 (the last axis): `vrmax` along each row of [outer, K] tiles;
+///   otherwise, per outer index: the K rows of [K, inner] folded by `vmax`
+///   into the first one, one row at a time.
+/// A minimum is -max(-x) (negation is exact); bf16 only, and i32 for max.
+template <typename Op, bool isMin>
+struct ReduceMaxMinLowering : OpConversionPattern<Op> {
+  ReduceMaxMinLowering(TypeConverter &converter, MLIRContext *ctx,
+                       TileSizes tiles)
+      : OpConversionPattern<Op>(converter, ctx), tiles(tiles) {}
+
+  LogicalResult
+  matchAndRewrite(Op op, typename Op::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = dyn_cast_or_null<MemRefType>(
+        this->getTypeConverter()->convertType(op.getType()));
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "result type not convertible");
+    Type element = type.getElementType();
+    if (!element.isBF16() && (isMin || !element.isInteger(32)))
+      return op.emitOpError("only bf16 (and, for a maximum, i32) is lowered, "
+                            "got ")
+             << getElementTypeOrSelf(op.getType());
+    Value input = adaptor.getInput();
+    ArrayRef<int64_t> in = cast<MemRefType>(input.getType()).getShape();
+    int64_t axis = op.getAxis();
+    int64_t outer = 1, inner = 1, k = in[axis];
+    for (int64_t d = 0; d < axis; ++d)
+      outer *= in[d];
+    for (int64_t d = axis + 1, e = in.size(); d < e; ++d)
+      inner *= in[d];
+    int64_t width = inner == 1 ? k : inner;
+    if (width > TileBuilder::kMaxTileCols)
+      return op.emitOpError("a reduction over rows of ")
+             << width << " elements is not lowered (at most "
+             << TileBuilder::kMaxTileCols << ")";
+
+    TileBuilder tb(rewriter, op.getLoc());
+    OpBuilder &b = tb.builder();
+    Location loc = op.getLoc();
+    auto negate = [&](Value tile) {
+      if (isMin)
+        b.create<VectorConstOp>(loc, VectorKind::mul, tile, tile,
+                                APFloat(-1.0f));
+    };
+    Value out = tb.allocDram(type.getShape(), element);
+    unsigned bytes = element.getIntOrFloatBitWidth() / 8;
+    if (inner == 1) {
+      Value x = tb.rawView(input, 0, {outer, k}, {k, 1});
+      Value y = tb.rawView(out, 0, {outer, 1}, {1, 1});
+      int64_t tm = tiles.rowsPerTile(k * bytes);
+      for (int64_t r0 = 0; r0 < outer; r0 += tm) {
+        int64_t rr = std::min(tm, outer - r0);
+        Value a = tb.load(tb.block(x, r0, 0, rr, k), MemorySpace::act);
+        negate(a);
+        Value m = tb.allocTile({rr, 1}, element, MemorySpace::act);
+        b.create<ReduceOp>(loc, ReduceKind::max, a, m);
+        negate(m);
+        tb.store(m, tb.block(y, r0, 0, rr, 1));
+      }
+    } else {
+      for (int64_t o = 0; o < outer; ++o) {
+        Value x = tb.rawView(input, o * k * inner, {k, inner}, {inner, 1});
+        Value acc = tb.load(tb.block(x, 0, 0, 1, inner), MemorySpace::act);
+        negate(acc);
+        for (int64_t j = 1; j < k; ++j) {
+          Value row = tb.load(tb.block(x, j, 0, 1, inner), MemorySpace::act);
+          negate(row);
+          b.create<VectorOp>(loc, VectorKind::max, acc, row, acc);
+        }
+        negate(acc);
+        tb.store(acc, tb.rawView(out, o * inner, {1, inner}, {inner, 1}));
+      }
+    }
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+
+  TileSizes tiles;
+};
+
 } // namespace
 
 void tern::populateReductionLoweringPatterns(TypeConverter &converter,
                                              RewritePatternSet &patterns,
                                              const TileSizes &tiles) {
-  patterns.add<ReduceSumLowering>(converter, patterns.getContext(), tiles);
+  patterns.add<ReduceSumLowering,
+               ReduceMaxMinLowering<tosa::ReduceMaxOp, /*isMin=*/false>,
+               ReduceMaxMinLowering<tosa::ReduceMinOp, /*isMin=*/true>>(
+      converter, patterns.getContext(), tiles);
 }

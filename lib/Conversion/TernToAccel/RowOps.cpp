@@ -55,6 +55,13 @@ struct RowLowering : OpConversionPattern<Op> {
     return {adaptor.getOperands().front()};
   }
 
+  /// As rowOperands, for lowerings that also read values the op's operands
+  /// were computed from.
+  virtual SmallVector<Value> rowOperandsOf(Op, typename Op::Adaptor adaptor,
+                                           ConversionPatternRewriter &) const {
+    return rowOperands(adaptor);
+  }
+
   LogicalResult
   matchAndRewrite(Op op, typename Op::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -69,7 +76,7 @@ struct RowLowering : OpConversionPattern<Op> {
                              resultType.getElementType());
     Value outMatrix = tb.asRows(out);
     SmallVector<Value> operands;
-    for (Value v : rowOperands(adaptor))
+    for (Value v : rowOperandsOf(op, adaptor, rewriter))
       operands.push_back(tb.asRows(v));
     if (elementwise()) {
       outMatrix = tb.asElementwiseRows(outMatrix);
@@ -395,24 +402,117 @@ struct RsqrtLowering : RowLowering<tosa::RsqrtOp> {
   }
 };
 
-/// tosa.clamp without an upper bound (an exported ReLU): max(x, min).
+/// True if `v` is no bound at all (+-inf or the largest finite float, as
+/// TOSA writes an absent clamp bound).
+bool isUnbounded(const APFloat &v) {
+  return v.isInfinity() ||
+         abs(v).compare(APFloat::getLargest(v.getSemantics())) ==
+             APFloat::cmpEqual;
+}
+
+/// The converted input x of `op`'s operand r = tosa.rsqrt(x), if there is
+/// one: reciprocal(rsqrt(x)) is how the importer writes sqrt(x).
+Value sqrtInput(tosa::ReciprocalOp op, ConversionPatternRewriter &rewriter) {
+  auto rs = op.getInput1().getDefiningOp<tosa::RsqrtOp>();
+  if (!rs)
+    return Value();
+  Value x = rewriter.getRemappedValue(rs.getInput1());
+  return x && isa<MemRefType>(x.getType()) ? x : Value();
+}
+
+/// tosa.reciprocal on bf16, from the SFU's inverse square root (the ISA has
+/// no element-wise division of a run-time divisor by anything but a
+/// positive one, bsfu.div): r = x * rsqrt(x*x)^2, right for either sign
+/// (ONNX Reciprocal, Div by a run-time divisor), within about 2 % (the
+/// isqrt's 0.9 %, twice), then one Newton step. x*x overflows bf16 for
+/// |x| > 1.8e19 (result 0 or NaN) and underflows below 1e-19 (+-inf or NaN).
+/// The importer's sqrt(x) = reciprocal(rsqrt(x)) is instead x * rsqrt(x), from
+/// the rsqrt's result: one isqrt rounding, and sqrt(0) = 0 (the magic isqrt of
+/// 0 is finite).
+struct ReciprocalLowering : RowLowering<tosa::ReciprocalOp> {
+  using RowLowering::RowLowering;
+  bool elementwise() const override { return true; }
+  LogicalResult check(tosa::ReciprocalOp op) const override {
+    if (!isa<FloatType>(getElementTypeOrSelf(op.getType())))
+      return op.emitOpError("only a floating reciprocal is lowered");
+    return success();
+  }
+  SmallVector<Value>
+  rowOperandsOf(tosa::ReciprocalOp op, OpAdaptor adaptor,
+                ConversionPatternRewriter &rewriter) const override {
+    if (Value x = sqrtInput(op, rewriter))
+      return {adaptor.getInput1(), x};
+    return {adaptor.getInput1()};
+  }
+  Value buildBlock(tosa::ReciprocalOp op, OpAdaptor, TileBuilder &tb,
+                   ArrayRef<Value> in, int64_t, int64_t) const override {
+    OpBuilder &b = tb.builder();
+    Location loc = op.getLoc();
+    Value out = newTileLike(tb, in[0]);
+    if (in.size() == 2) {
+      // sqrt(x) = x * rsqrt(x), in[0] = rsqrt(x).
+      b.create<VectorOp>(loc, VectorKind::mul, in[1], in[0], out);
+      return out;
+    }
+    Value t = newTileLike(tb, in[0]);
+    b.create<VectorOp>(loc, VectorKind::mul, in[0], in[0], t);
+    b.create<accel::RsqrtOp>(loc, t, out);
+    b.create<VectorOp>(loc, VectorKind::mul, out, out, out);
+    b.create<VectorOp>(loc, VectorKind::mul, out, in[0], out);
+    // One Newton step r' = r - r (x r - 1): x r - 1 is exact (Sterbenz),
+    // so the relative error e becomes e^2 plus the roundings of x r and of
+    // the last two ops.
+    b.create<VectorOp>(loc, VectorKind::mul, in[0], out, t);
+    b.create<VectorConstOp>(loc, VectorKind::sub, t, t, APFloat(1.0f));
+    b.create<VectorOp>(loc, VectorKind::mul, out, t, t);
+    b.create<VectorOp>(loc, VectorKind::sub, out, t, out);
+    return out;
+  }
+};
+
+/// tosa.clamp on bf16 (ReLU, ONNX Clip with constant bounds): max(x, min),
+/// then, for an upper bound, min(y, max) = -max(-y, -max) (negation is
+/// exact in bf16, so the clamp is exact).
 struct ClampLowering : RowLowering<tosa::ClampOp> {
   using RowLowering::RowLowering;
   bool elementwise() const override { return true; }
   LogicalResult check(tosa::ClampOp op) const override {
-    APFloat upper = op.getMaxFp();
-    if (upper.isInfinity() ||
-        upper.compare(APFloat::getLargest(upper.getSemantics())) ==
-            APFloat::cmpEqual)
-      return success();
-    return op.emitOpError("only a clamp without an upper bound (ReLU) is "
-                          "lowered");
+    if (!getElementTypeOrSelf(op.getType()).isa<FloatType>())
+      return op.emitOpError("only a floating clamp is lowered");
+    return success();
   }
   Value buildBlock(tosa::ClampOp op, OpAdaptor, TileBuilder &tb,
                    ArrayRef<Value> in, int64_t, int64_t) const override {
     Value out = newTileLike(tb, in[0]);
-    tb.builder().create<VectorConstOp>(op.getLoc(), VectorKind::max, in[0],
-                                       out, op.getMinFp());
+    OpBuilder &b = tb.builder();
+    b.create<VectorConstOp>(op.getLoc(), VectorKind::max, in[0], out,
+                            op.getMinFp());
+    APFloat upper = op.getMaxFp();
+    if (isUnbounded(upper))
+      return out;
+    b.create<VectorConstOp>(op.getLoc(), VectorKind::mul, out, out,
+                            APFloat(-1.0f));
+    b.create<VectorConstOp>(op.getLoc(), VectorKind::max, out, out, neg(upper));
+    b.create<VectorConstOp>(op.getLoc(), VectorKind::mul, out, out,
+                            APFloat(-1.0f));
+    return out;
+  }
+};
+
+/// tosa.negate on bf16: x * -1 (exact), e.g. ONNX Neg.
+struct NegateLowering : RowLowering<tosa::NegateOp> {
+  using RowLowering::RowLowering;
+  bool elementwise() const override { return true; }
+  LogicalResult check(tosa::NegateOp op) const override {
+    if (!getElementTypeOrSelf(op.getType()).isa<FloatType>())
+      return op.emitOpError("only a floating negation is lowered");
+    return success();
+  }
+  Value buildBlock(tosa::NegateOp op, OpAdaptor, TileBuilder &tb,
+                   ArrayRef<Value> in, int64_t, int64_t) const override {
+    Value out = newTileLike(tb, in[0]);
+    tb.builder().create<VectorConstOp>(op.getLoc(), VectorKind::mul, in[0], out,
+                                       APFloat(-1.0f));
     return out;
   }
 };
@@ -553,8 +653,8 @@ void tern::populateRowOpLoweringPatterns(TypeConverter &converter,
                                          RewritePatternSet &patterns,
                                          const TileSizes &tiles) {
   patterns.add<SoftmaxLowering, GeluLowering, ReluLowering, AddLowering,
-               LayerNormLowering, ClampLowering, RsqrtLowering,
-               RequantizeLowering<tern::RequantizeOp>,
+               LayerNormLowering, ClampLowering, NegateLowering, RsqrtLowering,
+               ReciprocalLowering, RequantizeLowering<tern::RequantizeOp>,
                RequantizeLowering<mq::QuantizeCastOp>>(
       converter, patterns.getContext(), tiles);
 }

@@ -234,8 +234,10 @@ private:
               tosa::ConstOp, tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp,
               tosa::ConcatOp, tosa::GatherOp, tosa::CastOp, tosa::TileOp,
               tosa::SelectOp, tosa::AddOp, tosa::SubOp, tosa::MulOp,
-              tosa::MaximumOp, tosa::Conv2DOp, tosa::ClampOp, tosa::ReduceSumOp,
-              tosa::RsqrtOp, mlir::quant::QuantizeCastOp,
+              tosa::MaximumOp, tosa::MinimumOp, tosa::NegateOp, tosa::MatMulOp,
+              tosa::Conv2DOp, tosa::ClampOp, tosa::ReduceSumOp,
+              tosa::ReduceMaxOp, tosa::ReduceMinOp, tosa::RsqrtOp,
+              tosa::ReciprocalOp, mlir::quant::QuantizeCastOp,
               mlir::quant::DequantizeCastOp, mlir::quant::StorageCastOp>(op))
         return;
       if (op->getDialect() &&

@@ -1,8 +1,8 @@
 //===- TosaCompute.cpp - TOSA arithmetic left after raising ---------------===//
 //
-// tosa.add / sub / mul / maximum: residual adds, biases and scalings the
-// raising passes did not fuse, with an operand that is either the full shape,
-// one row broadcast over all rows, a splat constant or a constant that
+// tosa.add / sub / mul / maximum / minimum: residual adds, biases and scalings
+// the raising passes did not fuse, with an operand that is either the full
+// shape, one row broadcast over all rows, a splat constant or a constant that
 // broadcasts another way (expanded at compile time).
 // tosa.conv2d: the patch embedding of a ViT (stride = kernel, no padding),
 // lowered as im2col copies plus a GEMM against the compile-time reordered
@@ -206,6 +206,13 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
       Value a = loadOperand(lhs, r0, rr);
       Value result =
           tb.allocTile({rr, cols}, type.getElementType(), MemorySpace::act);
+      if constexpr (std::is_same_v<Op, tosa::MinimumOp>) {
+        emitMinimum(
+            rewriter, op, type.getElementType(), a, rhs,
+            [&] { return loadOperand(rhs, r0, rr); }, result);
+        tb.store(result, tb.block(flat(out), r0, 0, rr, cols));
+        continue;
+      }
       if (rhs.kind == BinaryOperand::Splat)
         rewriter.create<VectorConstOp>(op.getLoc(), kind, a, result,
                                        APFloat(rhs.splat));
@@ -216,6 +223,37 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
     }
     rewriter.replaceOp(op, out);
     return success();
+  }
+
+  /// min(a, b) from the vector unit's max: -max(-a, -b) on bf16 (negation
+  /// is exact, so the result is too), a + b - max(a, b) on i32 (wrapping
+  /// arithmetic, exact).
+  void emitMinimum(ConversionPatternRewriter &rewriter, Op op, Type elementType,
+                   Value a, const BinaryOperand &rhs,
+                   function_ref<Value()> loadRhs, Value result) const {
+    Location loc = op.getLoc();
+    auto negate = [&](Value v) {
+      rewriter.create<VectorConstOp>(loc, VectorKind::mul, v, v,
+                                     APFloat(-1.0f));
+    };
+    if (rhs.kind == BinaryOperand::Splat) {
+      negate(a);
+      rewriter.create<VectorConstOp>(loc, VectorKind::max, a, result,
+                                     APFloat(-rhs.splat));
+      negate(result);
+      return;
+    }
+    Value b = loadRhs();
+    if (elementType.isInteger()) {
+      rewriter.create<VectorOp>(loc, VectorKind::max, a, b, result);
+      rewriter.create<VectorOp>(loc, VectorKind::add, a, b, a);
+      rewriter.create<VectorOp>(loc, VectorKind::sub, a, result, result);
+      return;
+    }
+    negate(a);
+    negate(b);
+    rewriter.create<VectorOp>(loc, VectorKind::max, a, b, result);
+    negate(result);
   }
 
   TileSizes tiles;
@@ -292,5 +330,6 @@ void tern::populateTosaComputeLoweringPatterns(TypeConverter &converter,
                TosaBinaryLowering<tosa::SubOp, VectorKind::sub>,
                TosaBinaryLowering<tosa::MulOp, VectorKind::mul>,
                TosaBinaryLowering<tosa::MaximumOp, VectorKind::max>,
+               TosaBinaryLowering<tosa::MinimumOp, VectorKind::max>,
                Conv2DLowering>(converter, patterns.getContext(), tiles);
 }

@@ -3,8 +3,8 @@
 // Tests that every op without a lowering is named, with its location (the
 // ONNX node when imported), not only the first one.
 func.func @tosa_left(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
-  // expected-error @+1 {{no lowering to accel for 'tosa.reciprocal'}}
-  %0 = tosa.reciprocal %x : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  // expected-error @+1 {{no lowering to accel for 'tosa.sigmoid'}}
+  %0 = tosa.sigmoid %x : (tensor<4x8xf32>) -> tensor<4x8xf32>
   // expected-error @+1 {{no lowering to accel for 'tosa.exp'}}
   %1 = tosa.exp %0 : (tensor<4x8xf32>) -> tensor<4x8xf32>
   return %1 : tensor<4x8xf32>
@@ -64,4 +64,77 @@ func.func @mask_over_keys(%q: tensor<4x8xf32>, %k: tensor<4x8xf32>, %m: tensor<4
   // expected-error @+1 {{failed to legalize operation 'tern.matmul'}}
   %s = tern.matmul %q, %k mask %m transpose_rhs precision <bf16> : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32> -> tensor<4x4xf32>
   return %s : tensor<4x4xf32>
+}
+
+// -----
+
+// Tests that an integer negation (no constant register form for i32) is
+// refused at the op.
+func.func @negate_i32(%x: tensor<4x8xi32>) -> tensor<4x8xi32> {
+  // expected-error @+2 {{only a floating negation is lowered}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.negate'}}
+  %0 = tosa.negate %x : (tensor<4x8xi32>) -> tensor<4x8xi32>
+  return %0 : tensor<4x8xi32>
+}
+
+// -----
+
+func.func @clamp_i32(%x: tensor<4x8xi32>) -> tensor<4x8xi32> {
+  // expected-error @+2 {{only a floating clamp is lowered}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.clamp'}}
+  %0 = tosa.clamp %x {min_fp = 0.0 : f32, max_fp = 6.0 : f32, min_int = 0 : i64, max_int = 6 : i64} : (tensor<4x8xi32>) -> tensor<4x8xi32>
+  return %0 : tensor<4x8xi32>
+}
+
+// -----
+
+// Tests that a tosa.matmul whose batches differ (TOSA requires them equal;
+// the importer never makes one) is refused at the op.
+func.func @matmul_batches(%a: tensor<2x3x4xf32>, %b: tensor<1x4x5xf32>) -> tensor<2x3x5xf32> {
+  // expected-error @+2 {{operands with different batch sizes are not lowered}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.matmul'}}
+  %y = tosa.matmul %a, %b : (tensor<2x3x4xf32>, tensor<1x4x5xf32>) -> tensor<2x3x5xf32>
+  return %y : tensor<2x3x5xf32>
+}
+
+// -----
+
+// Tests that an integer tosa.matmul (not through tern-quantize) is refused.
+func.func @matmul_i8(%a: tensor<1x3x4xi8>, %b: tensor<1x4x5xi8>) -> tensor<1x3x5xi32> {
+  // expected-error @+2 {{only a floating tosa.matmul is lowered}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.matmul'}}
+  %y = tosa.matmul %a, %b {a_zp = 0 : i32, b_zp = 0 : i32} : (tensor<1x3x4xi8>, tensor<1x4x5xi8>) -> tensor<1x3x5xi32>
+  return %y : tensor<1x3x5xi32>
+}
+
+// -----
+
+// Tests that an integer reciprocal is refused at the op.
+func.func @reciprocal_i32(%x: tensor<4x8xi32>) -> tensor<4x8xi32> {
+  // expected-error @+2 {{only a floating reciprocal is lowered}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.reciprocal'}}
+  %0 = tosa.reciprocal %x : (tensor<4x8xi32>) -> tensor<4x8xi32>
+  return %0 : tensor<4x8xi32>
+}
+
+// -----
+
+// Tests that an i32 minimum reduction (no exact negation of i32 tiles by a
+// constant) is refused at the op.
+func.func @reduce_min_i32(%x: tensor<4x8xi32>) -> tensor<4x1xi32> {
+  // expected-error @+2 {{only bf16 (and, for a maximum, i32) is lowered, got 'i32'}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.reduce_min'}}
+  %y = tosa.reduce_min %x {axis = 1 : i32} : (tensor<4x8xi32>) -> tensor<4x1xi32>
+  return %y : tensor<4x1xi32>
+}
+
+// -----
+
+// Tests that a reduction over rows wider than the ISA's 12-bit column
+// fields is refused with the width.
+func.func @reduce_max_wide(%x: tensor<2x5000xf32>) -> tensor<2x1xf32> {
+  // expected-error @+2 {{a reduction over rows of 5000 elements is not lowered (at most 4095)}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.reduce_max'}}
+  %y = tosa.reduce_max %x {axis = 1 : i32} : (tensor<2x5000xf32>) -> tensor<2x1xf32>
+  return %y : tensor<2x1xf32>
 }
