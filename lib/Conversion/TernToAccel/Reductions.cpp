@@ -22,6 +22,17 @@ using namespace tern::accel;
 
 namespace {
 
+/// The input as [outer, K, inner] around the reduced axis.
+std::tuple<int64_t, int64_t, int64_t> aroundAxis(Value input, int64_t axis) {
+  ArrayRef<int64_t> in = cast<MemRefType>(input.getType()).getShape();
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= in[d];
+  for (int64_t d = axis + 1, e = in.size(); d < e; ++d)
+    inner *= in[d];
+  return {outer, in[axis], inner};
+}
+
 struct ReduceSumLowering : OpConversionPattern<tosa::ReduceSumOp> {
   ReduceSumLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles)
       : OpConversionPattern(converter, ctx), tiles(tiles) {}
@@ -34,13 +45,7 @@ struct ReduceSumLowering : OpConversionPattern<tosa::ReduceSumOp> {
     if (!type)
       return rewriter.notifyMatchFailure(op, "result type not convertible");
     Value input = adaptor.getInput();
-    ArrayRef<int64_t> in = cast<MemRefType>(input.getType()).getShape();
-    int64_t axis = op.getAxis();
-    int64_t outer = 1, inner = 1, k = in[axis];
-    for (int64_t d = 0; d < axis; ++d)
-      outer *= in[d];
-    for (int64_t d = axis + 1, e = in.size(); d < e; ++d)
-      inner *= in[d];
+    auto [outer, k, inner] = aroundAxis(input, op.getAxis());
 
     TileBuilder tb(rewriter, op.getLoc());
     Value out = tb.allocDram(type.getShape(), type.getElementType());
@@ -97,13 +102,7 @@ struct ReduceMaxMinLowering : OpConversionPattern<Op> {
                             "got ")
              << getElementTypeOrSelf(op.getType());
     Value input = adaptor.getInput();
-    ArrayRef<int64_t> in = cast<MemRefType>(input.getType()).getShape();
-    int64_t axis = op.getAxis();
-    int64_t outer = 1, inner = 1, k = in[axis];
-    for (int64_t d = 0; d < axis; ++d)
-      outer *= in[d];
-    for (int64_t d = axis + 1, e = in.size(); d < e; ++d)
-      inner *= in[d];
+    auto [outer, k, inner] = aroundAxis(input, op.getAxis());
     int64_t width = inner == 1 ? k : inner;
     if (width > TileBuilder::kMaxTileCols)
       return op.emitOpError("a reduction over rows of ")

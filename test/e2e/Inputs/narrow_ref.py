@@ -22,10 +22,14 @@ Usage:
   narrow_ref.py same A.npy B.npy
 Only the two activation scales S_x and S_h (calibrated) are read from the
 IR (--emit=tern); weights and biases are read from the ONNX model."""
+import os
 import re
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tataa_ref import same  # noqa: E402  (bit-identity check, shared)
 
 
 def bf16_rne(v):
@@ -113,16 +117,6 @@ def inputs(model_path, x_path, out_path):
     for j in range(4):
         out[j] = np.where(w1[:, j] >= 0, 127 / 32, -127 / 32)
     np.save(out_path, out.astype(np.float32))
-
-
-def same(a_path, b_path):
-    a, b = np.load(a_path), np.load(b_path)
-    if a.shape != b.shape or not np.array_equal(a.view(np.uint32),
-                                                b.view(np.uint32)):
-        diff = np.count_nonzero(a != b) if a.shape == b.shape else -1
-        sys.exit("DIFFERENT: %s vs %s, %d elements differ" %
-                 (a.shape, b.shape, diff))
-    print("IDENTICAL %d elements" % a.size)
 
 
 if __name__ == "__main__":
