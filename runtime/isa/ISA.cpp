@@ -89,6 +89,7 @@ const char *const kWidthNames[] = {"w8", "w6", "w4"};
 const char *const kAccModeNames[] = {"i32", "i16"};
 const char *const kBfModeNames[] = {"tataa", "ieee"};
 const char *const kSelModeNames[] = {"topk", "thresh"};
+const char *const kSfuFnNames[] = {"exp", "tanh", "sigmoid", "erf", "log"};
 
 } // namespace
 
@@ -119,7 +120,8 @@ StringRef spadName(Spad s) { return kSpadNames[static_cast<unsigned>(s)]; }
 StringRef fieldKindName(FieldKind k) {
   static const char *const names[] = {"uint", "sint", "addr", "hex", "spad",
                                       "queue", "vtype", "stype", "srctype",
-                                      "width", "accmode", "bfmode", "selmode"};
+                                      "width", "accmode", "bfmode", "selmode",
+                                      "sfufn"};
   return names[static_cast<unsigned>(k)];
 }
 
@@ -134,6 +136,7 @@ ArrayRef<const char *> enumNames(FieldKind k) {
   case FieldKind::AccMode: return kAccModeNames;
   case FieldKind::BfMode: return kBfModeNames;
   case FieldKind::SelMode: return kSelModeNames;
+  case FieldKind::SfuFn: return kSfuFnNames;
   default: return {};
   }
 }

@@ -63,6 +63,7 @@ enum class FieldKind : uint8_t {
   AccMode, ///< i32 | i16
   BfMode,  ///< tataa | ieee
   SelMode, ///< topk | thresh
+  SfuFn,   ///< exp | tanh | sigmoid | erf | log (rsfu.fn)
 };
 
 struct FieldInfo {

@@ -907,6 +907,29 @@ TEST(Sim, CvtF2bRoundsPerMode) {
   EXPECT_EQ(get<uint16_t>(*tataa.M, Vec, 0, 1), 0x3F81);
 }
 
+// rsfu.fn: one row through each function; expected bf16 patterns are the
+// round-to-nearest-even bf16 of the exact results (Python's math module in
+// double precision): exp(1) = 2.7182818, tanh(0.5) = 0.4621172,
+// sigmoid(-2) = 0.1192029, erf(1) = 0.8427008, log(10) = 2.3025851.
+TEST(Sim, SfuFunctions) {
+  const char *fns[] = {"exp", "tanh", "sigmoid", "erf", "log"};
+  uint16_t in[] = {0x3F80, 0x3F00, 0xC000, 0x3F80, 0x4120};
+  uint16_t want[] = {0x402E, 0x3EED, 0x3DF4, 0x3F58, 0x4013};
+  std::string prog = "cfg.mode mode=tataa\n"; // reference kernels ignore it
+  for (int i = 0; i < 5; ++i)
+    prog += "rsfu.fn dsp=act, dst=" + std::to_string(64 + 2 * i) +
+            ", asp=act, a=" + std::to_string(2 * i) +
+            ", rows=1, cols=1, fn=" + fns[i] + "\n";
+  prog += "end\n";
+  Result r = runAsm(prog, [&](Machine &M) {
+    for (int i = 0; i < 5; ++i)
+      put<uint16_t>(M, Act, 0, i, in[i]);
+  });
+  ASSERT_EQ(r.error, "");
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(get<uint16_t>(*r.M, Act, 64, i), want[i]) << fns[i];
+}
+
 // Reference SFU kernels: expected bf16 patterns are the round-to-nearest-
 // even bf16 of the exact results (computed with numpy in double precision):
 // softmax(1, 2, 3) = (0.0900306, 0.2447285, 0.6652410),

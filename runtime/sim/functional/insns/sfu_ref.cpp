@@ -9,6 +9,7 @@
 
 #include "runtime/sim/functional/insns/Common.h"
 #include "runtime/sim/functional/kernels/BF16.h"
+#include "runtime/sim/functional/kernels/SfuFn.h"
 
 #include <cmath>
 #include <vector>
@@ -77,6 +78,17 @@ Error execRsfuGelu(Machine &M, const isa::RsfuGeluF &f) {
   return rowMapF32(M, f, [](std::vector<float> &row) {
     for (float &x : row)
       x = 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
+  });
+}
+
+Error execRsfuFn(Machine &M, const isa::RsfuFnF &f) {
+  if (f.fn >= kNumSfuFns)
+    return invalid("rsfu.fn: fn=" + Twine(f.fn) +
+                   " is not a function (exp, tanh, sigmoid, erf, log)");
+  const SfuFn fn = static_cast<SfuFn>(f.fn);
+  return forEachRow<bf16>(M, f, [fn](std::vector<bf16> &row) {
+    for (bf16 &x : row)
+      x = bfSfuFn(fn, x);
   });
 }
 
