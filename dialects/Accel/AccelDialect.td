@@ -66,6 +66,27 @@ def Accel_VectorKindAttr : EnumAttr<Accel_Dialect, Accel_VectorKind, "vector"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+def Accel_SfuFunctionExp : I32EnumAttrCase<"exp", 0>;
+def Accel_SfuFunctionTanh : I32EnumAttrCase<"tanh", 1>;
+def Accel_SfuFunctionSigmoid : I32EnumAttrCase<"sigmoid", 2>;
+def Accel_SfuFunctionErf : I32EnumAttrCase<"erf", 3>;
+def Accel_SfuFunctionLog : I32EnumAttrCase<"log", 4>;
+
+// The values are the `fn` field of rsfu.fn (runtime/isa/Instructions.def).
+def Accel_SfuFunction : I32EnumAttr<"SfuFunction",
+    "element-wise function of the special-function unit",
+    [Accel_SfuFunctionExp, Accel_SfuFunctionTanh, Accel_SfuFunctionSigmoid,
+     Accel_SfuFunctionErf, Accel_SfuFunctionLog]> {
+  let cppNamespace = "::tern::accel";
+  let genSpecializedAttr = 0;
+}
+
+def Accel_SfuFunctionAttr
+    : EnumAttr<Accel_Dialect, Accel_SfuFunction, "sfu_fn"> {
+  let summary = "SFU function: exp, tanh, sigmoid, erf or log";
+  let assemblyFormat = "`<` $value `>`";
+}
+
 def Accel_ReduceKindSum : I32EnumAttrCase<"sum", 0>;
 def Accel_ReduceKindMax : I32EnumAttrCase<"max", 1>;
 

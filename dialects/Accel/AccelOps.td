@@ -477,6 +477,30 @@ def Accel_RsqrtOp : Accel_SfuRowOp<"rsqrt", "reciprocal square root"> {
   }];
 }
 
+def Accel_SfuFnOp : Accel_SfuRowOp<"sfu_fn", "element-wise function"> {
+  let description = [{
+    `fn(x)` element-wise on a `bf16` tile, `fn` one of `exp`, `tanh`,
+    `sigmoid`, `erf`, `log`: `rsfu.fn`, computed in f32 inside the unit
+    (range reduction and a short polynomial, within 1e-6 relative of the
+    exact value) and rounded once to bf16, whatever the target's bf16 mode
+    (docs/Runtime.md; IEEE special values: `log(0) = -inf`, `log(x < 0) =
+    NaN`, `exp` overflows to `inf` above 88.7).
+
+    Example:
+
+    ```mlir
+    accel.sfu_fn <exp> %x, %y : memref<16x16xbf16, #accel.space<act>>,
+        memref<16x16xbf16, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Accel_SfuFunctionAttr:$fn,
+                       Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+  let assemblyFormat = [{
+    $fn $input `,` $result attr-dict `:` type($input) `,` type($result)
+  }];
+}
+
 // Integer-only (I-BERT) kernels of the special-function unit. The float
 // scale of the input enters only through the integer constants `params`,
 // which the emitter loads into the SFU's P registers (cfg.ireg).

@@ -402,6 +402,26 @@ struct RsqrtLowering : RowLowering<tosa::RsqrtOp> {
   }
 };
 
+/// tosa.exp / tanh / sigmoid / erf / log on floats: the SFU's element-wise
+/// function unit (rsfu.fn: f32 inside, one rounding to bf16).
+template <typename Op, SfuFunction Fn>
+struct SfuFnLowering : RowLowering<Op> {
+  using RowLowering<Op>::RowLowering;
+  bool elementwise() const override { return true; }
+  LogicalResult check(Op op) const override {
+    if (!isa<FloatType>(getElementTypeOrSelf(op.getType())))
+      return op.emitOpError("only a floating ")
+             << stringifySfuFunction(Fn) << " is lowered";
+    return success();
+  }
+  Value buildBlock(Op op, typename Op::Adaptor, TileBuilder &tb,
+                   ArrayRef<Value> in, int64_t, int64_t) const override {
+    Value out = newTileLike(tb, in[0]);
+    tb.builder().create<SfuFnOp>(op.getLoc(), Fn, in[0], out);
+    return out;
+  }
+};
+
 /// True if `v` is no bound at all (+-inf or the largest finite float, as
 /// TOSA writes an absent clamp bound).
 bool isUnbounded(const APFloat &v) {
@@ -655,6 +675,11 @@ void tern::populateRowOpLoweringPatterns(TypeConverter &converter,
   patterns.add<SoftmaxLowering, GeluLowering, ReluLowering, AddLowering,
                LayerNormLowering, ClampLowering, NegateLowering, RsqrtLowering,
                ReciprocalLowering, RequantizeLowering<tern::RequantizeOp>,
-               RequantizeLowering<mq::QuantizeCastOp>>(
+               RequantizeLowering<mq::QuantizeCastOp>,
+               SfuFnLowering<tosa::ExpOp, SfuFunction::exp>,
+               SfuFnLowering<tosa::TanhOp, SfuFunction::tanh>,
+               SfuFnLowering<tosa::SigmoidOp, SfuFunction::sigmoid>,
+               SfuFnLowering<tosa::ErfOp, SfuFunction::erf>,
+               SfuFnLowering<tosa::LogOp, SfuFunction::log>>(
       converter, patterns.getContext(), tiles);
 }

@@ -237,7 +237,8 @@ private:
               tosa::MaximumOp, tosa::MinimumOp, tosa::NegateOp, tosa::MatMulOp,
               tosa::Conv2DOp, tosa::ClampOp, tosa::ReduceSumOp,
               tosa::ReduceMaxOp, tosa::ReduceMinOp, tosa::RsqrtOp,
-              tosa::ReciprocalOp, mlir::quant::QuantizeCastOp,
+              tosa::ReciprocalOp, tosa::ExpOp, tosa::TanhOp, tosa::SigmoidOp,
+              tosa::ErfOp, tosa::LogOp, mlir::quant::QuantizeCastOp,
               mlir::quant::DequantizeCastOp, mlir::quant::StorageCastOp>(op))
         return;
       if (op->getDialect() &&

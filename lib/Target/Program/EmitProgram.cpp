@@ -510,6 +510,17 @@ private:
           return emitRowKernel(o, "bsfu.isqrt", o.getInput(), o.getResult(),
                                std::nullopt);
         })
+        .Case<SfuFnOp>([&](SfuFnOp o) {
+          FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
+          if (failed(a) || failed(d))
+            return failure();
+          // accel::SfuFunction's values are rsfu.fn's `fn` field.
+          return emit(o, "rsfu.fn",
+                      {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
+                       {"a", a->addr}, {"rows", uint64_t(a->rows)},
+                       {"cols", uint64_t(a->cols)},
+                       {"fn", uint64_t(o.getFn())}});
+        })
         .Case<LayerNormOp>([&](LayerNormOp o) {
           return emitRowKernel(o, "rsfu.layernorm", o.getInput(),
                                o.getResult(),

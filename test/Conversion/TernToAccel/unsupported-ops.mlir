@@ -3,10 +3,10 @@
 // Tests that every op without a lowering is named, with its location (the
 // ONNX node when imported), not only the first one.
 func.func @tosa_left(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
-  // expected-error @+1 {{no lowering to accel for 'tosa.sigmoid'}}
-  %0 = tosa.sigmoid %x : (tensor<4x8xf32>) -> tensor<4x8xf32>
-  // expected-error @+1 {{no lowering to accel for 'tosa.exp'}}
-  %1 = tosa.exp %0 : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  // expected-error @+1 {{no lowering to accel for 'tosa.floor'}}
+  %0 = tosa.floor %x : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  // expected-error @+1 {{no lowering to accel for 'tosa.pow'}}
+  %1 = tosa.pow %0, %x : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
   return %1 : tensor<4x8xf32>
 }
 
@@ -137,4 +137,14 @@ func.func @reduce_max_wide(%x: tensor<2x5000xf32>) -> tensor<2x1xf32> {
   // expected-error @+1 {{failed to legalize operation 'tosa.reduce_max'}}
   %y = tosa.reduce_max %x {axis = 1 : i32} : (tensor<2x5000xf32>) -> tensor<2x1xf32>
   return %y : tensor<2x1xf32>
+}
+
+// -----
+
+// Tests that an integer element-wise function is refused at the op.
+func.func @exp_i32(%x: tensor<4x8xi32>) -> tensor<4x8xi32> {
+  // expected-error @+2 {{only a floating exp is lowered}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.exp'}}
+  %0 = tosa.exp %x : (tensor<4x8xi32>) -> tensor<4x8xi32>
+  return %0 : tensor<4x8xi32>
 }

@@ -559,3 +559,11 @@ func.func @dma_gather_indices(%t: memref<100x8xbf16>, %i: memref<4xi64, #accel.s
   accel.dma_gather %t[%i], %y : memref<100x8xbf16>, memref<4xi64, #accel.space<vec>>, memref<4x8xbf16, #accel.space<act>>
   return
 }
+
+// -----
+
+func.func @sfu_fn_f32(%a: memref<4x8xf32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.sfu_fn' op operands must be bf16 tiles, got 'f32' -> 'f32'}}
+  accel.sfu_fn <tanh> %a, %a : memref<4x8xf32, #accel.space<act>>, memref<4x8xf32, #accel.space<act>>
+  return
+}

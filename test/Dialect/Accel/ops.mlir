@@ -65,6 +65,10 @@ func.func @vector_and_sfu(%a: memref<4x8xbf16, #accel.space<act>>,
   accel.gelu %a, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
   // CHECK: accel.rsqrt
   accel.rsqrt %a, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.sfu_fn <exp> %{{.*}}, %{{.*}} : memref<4x8xbf16
+  accel.sfu_fn <exp> %a, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.sfu_fn <log>
+  accel.sfu_fn <log> %a, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
   // CHECK: accel.push <load> to <compute>
   accel.push <load> to <compute>
   // CHECK: accel.pop <load> to <compute>

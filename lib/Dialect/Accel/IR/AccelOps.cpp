@@ -220,6 +220,11 @@ LogicalResult RsqrtOp::verify() {
                              getResult().getType());
 }
 
+LogicalResult SfuFnOp::verify() {
+  return verifyBf16RowKernel(*this, getInput().getType(),
+                             getResult().getType());
+}
+
 /// The integer SFU kernels read and write i32 tiles.
 static LogicalResult verifyIntSfu(Operation *op, MemRefType in, MemRefType out,
                                   ArrayRef<int32_t> params,
