@@ -13,6 +13,7 @@
 #include "tern/InitAll.h"
 #include "tern/Target/Program/EmitProgram.h"
 
+#include "runtime/io/Tensor.h"
 #include "runtime/sim/functional/Executor.h"
 #include "runtime/sim/timing/TimingModel.h"
 
@@ -27,21 +28,73 @@
 using namespace mlir;
 using namespace tern;
 
+/// Parses one `--bind-input NAME=FILE` and reads FILE (.npy or .pb) into
+/// `options.boundInputs`.
+static bool parseBindInputSpec(StringRef spec, ImportOptions &options,
+                               std::string &error) {
+  auto [name, file] = spec.split('=');
+  if (name.empty() || file.empty() || !spec.contains('=')) {
+    error = ("malformed --bind-input '" + spec +
+             "': expected <input name>=<file.npy or file.pb>")
+                .str();
+    return false;
+  }
+  if (options.boundInputs.contains(name)) {
+    error = ("--bind-input names '" + name + "' twice").str();
+    return false;
+  }
+  llvm::Expected<rt::io::Tensor> t = rt::io::readTensorFile(file);
+  if (!t) {
+    error = ("cannot read the --bind-input value of '" + name +
+             "': " + llvm::toString(t.takeError()))
+                .str();
+    return false;
+  }
+  using rt::io::ElemType;
+  // ONNX TensorProto::DataType of each file element type.
+  int32_t dataType = 0;
+  switch (t->type) {
+  case ElemType::F32: dataType = 1; break;
+  case ElemType::U8: dataType = 2; break;
+  case ElemType::I8: dataType = 3; break;
+  case ElemType::I16: dataType = 5; break;
+  case ElemType::I32: dataType = 6; break;
+  case ElemType::I64: dataType = 7; break;
+  case ElemType::Bool: dataType = 9; break;
+  case ElemType::F64: dataType = 11; break;
+  case ElemType::BF16: dataType = 16; break;
+  }
+  ImportOptions::BoundInput &b = options.boundInputs[name];
+  b.dataType = dataType;
+  b.shape.assign(t->shape.begin(), t->shape.end());
+  b.rawData.assign(t->data.begin(), t->data.end());
+  b.source = file.str();
+  return true;
+}
+
 OwningOpRef<ModuleOp> tern::loadModel(StringRef path,
                                       ArrayRef<std::string> inputShapes,
                                       MLIRContext &context,
                                       llvm::SourceMgr &sourceMgr,
-                                      bool &imported, std::string &error) {
+                                      bool &imported, std::string &error,
+                                      ArrayRef<std::string> bindInputs) {
   imported = path.ends_with(".onnx");
   if (imported) {
     ImportOptions options;
     for (const std::string &spec : inputShapes)
       if (!parseInputShapeSpec(spec, options, error))
         return nullptr;
+    for (const std::string &spec : bindInputs)
+      if (!parseBindInputSpec(spec, options, error))
+        return nullptr;
     return importOnnxFile(path, options, context);
   }
   if (!inputShapes.empty()) {
     error = "--input-shape applies to ONNX models only";
+    return nullptr;
+  }
+  if (!bindInputs.empty()) {
+    error = "--bind-input applies to ONNX models only";
     return nullptr;
   }
   auto file = openInputFile(path, &error);
@@ -53,7 +106,7 @@ OwningOpRef<ModuleOp> tern::loadModel(StringRef path,
 
 llvm::Expected<LoadedModel>
 tern::loadModelForCommand(StringRef path, ArrayRef<std::string> inputShapes,
-                          StringRef verb) {
+                          StringRef verb, ArrayRef<std::string> bindInputs) {
   LoadedModel m;
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -67,7 +120,7 @@ tern::loadModelForCommand(StringRef path, ArrayRef<std::string> inputShapes,
                                                            m.context.get());
   std::string error;
   m.module = loadModel(path, inputShapes, *m.context, *m.sourceMgr,
-                       m.imported, error);
+                       m.imported, error, bindInputs);
   if (!m.module)
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),

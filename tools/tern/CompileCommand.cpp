@@ -30,6 +30,11 @@ cl::list<std::string>
                 cl::desc("Static shape of an ONNX graph input "
                          "(name=1x197x768; repeatable)"),
                 cl::value_desc("name=shape"), cl::sub(compileCmd));
+cl::list<std::string> bindInputs(
+    "bind-input",
+    cl::desc("Replace an ONNX graph input by a constant with the value in "
+             "FILE (.npy or .pb) before import (name=FILE; repeatable)"),
+    cl::value_desc("name=file"), cl::sub(compileCmd));
 cl::opt<std::string> output("o", cl::desc("Output file"),
                             cl::value_desc("file"), cl::Required,
                             cl::sub(compileCmd));
@@ -185,7 +190,8 @@ Error finetuneOptions(tern::CompileOptions &options) {
 Error runCompile() {
   if (Error e = tern::checkPrecisionPolicy(precision))
     return e;
-  auto model = tern::loadModelForCommand(input, inputShapes, "compile");
+  auto model =
+      tern::loadModelForCommand(input, inputShapes, "compile", bindInputs);
   if (!model)
     return model.takeError();
   mlir::ModuleOp module = *model->module;

@@ -142,13 +142,16 @@ selectPrecisionAutomatically(mlir::ModuleOp module,
 llvm::Error parseBitsSpec(llvm::StringRef spec, CompileOptions &options);
 
 /// Reads a model: `.onnx` files are imported (with `inputShapes`, each
-/// `name=1x3x224x224`), anything else is parsed as MLIR through `sourceMgr`.
-/// `imported` tells whether the raising passes apply. Errors go to the
-/// context's diagnostics (or `error` for option problems); returns null then.
+/// `name=1x3x224x224`, and `bindInputs`, each `name=FILE.npy|FILE.pb`: that
+/// graph input becomes a constant with the file's value), anything else is
+/// parsed as MLIR through `sourceMgr`. `imported` tells whether the raising
+/// passes apply. Errors go to the context's diagnostics (or `error` for
+/// option problems); returns null then.
 mlir::OwningOpRef<mlir::ModuleOp>
 loadModel(llvm::StringRef path, llvm::ArrayRef<std::string> inputShapes,
           mlir::MLIRContext &context, llvm::SourceMgr &sourceMgr,
-          bool &imported, std::string &error);
+          bool &imported, std::string &error,
+          llvm::ArrayRef<std::string> bindInputs = {});
 
 /// A model loaded for a driver command: its context (every Tern dialect
 /// registered and loaded), the diagnostic handler that prints to stderr, and
@@ -163,9 +166,11 @@ struct LoadedModel {
 
 /// loadModel with its own context; the error says "cannot <verb> '<path>'"
 /// when the diagnostics already explained why.
-llvm::Expected<LoadedModel> loadModelForCommand(
-    llvm::StringRef path, llvm::ArrayRef<std::string> inputShapes,
-    llvm::StringRef verb);
+llvm::Expected<LoadedModel>
+loadModelForCommand(llvm::StringRef path,
+                    llvm::ArrayRef<std::string> inputShapes,
+                    llvm::StringRef verb,
+                    llvm::ArrayRef<std::string> bindInputs = {});
 
 /// Fails unless `policy` names a precision policy that is implemented.
 llvm::Error checkPrecisionPolicy(llvm::StringRef policy);

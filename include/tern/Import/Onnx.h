@@ -28,6 +28,20 @@ struct ImportOptions {
   /// Static shapes for graph inputs, by input name; they replace every
   /// dimension of the declared input type (dynamic ones included).
   llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
+  /// A graph input replaced by a constant initializer before import
+  /// (`tern compile --bind-input`): its value as an ONNX TensorProto
+  /// data type, dimensions and little-endian raw bytes, and where it came
+  /// from (a file name, for messages).
+  struct BoundInput {
+    int32_t dataType = 0;
+    llvm::SmallVector<int64_t> shape;
+    std::string rawData;
+    std::string source;
+  };
+  /// Bound inputs by input name. Each must name a graph input that is not
+  /// an initializer, and match its declared element type and every static
+  /// dimension; the model then has no such input.
+  llvm::StringMap<BoundInput> boundInputs;
   /// Initializers with at least this many bytes become `dense_resource`
   /// blobs; smaller ones are inline `dense` attributes.
   size_t resourceThresholdBytes = 1024;

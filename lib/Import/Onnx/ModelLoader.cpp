@@ -74,6 +74,94 @@ int64_t defaultOpset(const onnx::ModelProto &model) {
 
 /// Checks, converts and imports a parsed model. Every libonnx exception is
 /// caught here.
+std::string dimsString(ArrayRef<int64_t> dims) {
+  if (dims.empty())
+    return "a scalar";
+  std::string s;
+  for (int64_t d : dims)
+    s += (s.empty() ? "" : "x") + std::to_string(d);
+  return s;
+}
+
+/// The declared shape of a graph input, `?` for a dynamic dimension.
+std::string declaredShapeString(const onnx::TensorShapeProto &shape) {
+  if (shape.dim_size() == 0)
+    return "a scalar";
+  std::string s;
+  for (const auto &d : shape.dim())
+    s += (s.empty() ? "" : "x") +
+         (d.has_dim_value() ? std::to_string(d.dim_value()) : "?");
+  return s;
+}
+
+/// Replaces the graph inputs named in options.boundInputs by initializers
+/// holding their values (kept in the input list for IR < 4, where every
+/// initializer must be one, and the importer reads the initializer).
+LogicalResult bindInputs(onnx::ModelProto &model, const ImportOptions &options,
+                         Location loc, MLIRContext &ctx) {
+  if (options.boundInputs.empty())
+    return success();
+  onnx::GraphProto &graph = *model.mutable_graph();
+  llvm::StringSet<> initializers;
+  for (const auto &init : graph.initializer())
+    initializers.insert(init.name());
+  std::string inputList;
+  for (const auto &input : graph.input())
+    if (!initializers.contains(input.name()))
+      inputList += (inputList.empty() ? "'" : ", '") + input.name() + "'";
+  for (const auto &entry : options.boundInputs) {
+    StringRef name = entry.getKey();
+    const ImportOptions::BoundInput &value = entry.getValue();
+    int index = -1;
+    for (int i = 0; i < graph.input_size(); ++i)
+      if (graph.input(i).name() == name && !initializers.contains(name))
+        index = i;
+    if (index < 0) {
+      emitError(loc) << "--bind-input names '" << name
+                     << "', which is not an input of the model (inputs: "
+                     << (inputList.empty() ? "none" : inputList) << ")";
+      return failure();
+    }
+    const onnx::ValueInfoProto &input = graph.input(index);
+    Location inputLoc = NameLoc::get(StringAttr::get(&ctx, name));
+    if (!input.type().has_tensor_type()) {
+      emitError(inputLoc) << "--bind-input '" << name
+                          << "': the input is not a tensor";
+      return failure();
+    }
+    const onnx::TypeProto::Tensor &type = input.type().tensor_type();
+    bool typeOk = type.elem_type() == value.dataType;
+    bool shapeOk = true;
+    if (type.has_shape()) {
+      shapeOk = type.shape().dim_size() == static_cast<int>(value.shape.size());
+      for (int i = 0; shapeOk && i < type.shape().dim_size(); ++i)
+        if (type.shape().dim(i).has_dim_value() &&
+            type.shape().dim(i).dim_value() != value.shape[i])
+          shapeOk = false;
+    }
+    if (!typeOk || !shapeOk) {
+      emitError(inputLoc)
+          << "--bind-input '" << name << "': the value in '" << value.source
+          << "' is " << onnx::TensorProto_DataType_Name(value.dataType) << " "
+          << dimsString(value.shape) << ", but the input is declared "
+          << onnx::TensorProto_DataType_Name(type.elem_type()) << " "
+          << (type.has_shape() ? declaredShapeString(type.shape())
+                               : std::string("of any shape"));
+      return failure();
+    }
+    onnx::TensorProto *init = graph.add_initializer();
+    init->set_name(name.str());
+    init->set_data_type(value.dataType);
+    for (int64_t d : value.shape)
+      init->add_dims(d);
+    init->set_raw_data(value.rawData);
+    initializers.insert(name);
+    if (model.ir_version() >= 4)
+      graph.mutable_input()->DeleteSubrange(index, 1);
+  }
+  return success();
+}
+
 OwningOpRef<ModuleOp> importModel(onnx::ModelProto &model, StringRef path,
                                   const ImportOptions &options,
                                   MLIRContext &ctx) {
@@ -113,6 +201,9 @@ OwningOpRef<ModuleOp> importModel(onnx::ModelProto &model, StringRef path,
             init, NameLoc::get(StringAttr::get(&ctx, init.name()), loc),
             baseDir)))
       return nullptr;
+
+  if (failed(bindInputs(model, options, loc, ctx)))
+    return nullptr;
 
   // Every graph output must be computed by something: libonnx's checker
   // does not ask, and its version converter dereferences the producer.
@@ -182,7 +273,11 @@ OwningOpRef<ModuleOp> importModel(onnx::ModelProto &model, StringRef path,
         shape->add_dim()->set_dim_value(d);
     }
     for (const auto &entry : options.inputShapes)
-      if (!inputNames.contains(entry.getKey()))
+      if (options.boundInputs.contains(entry.getKey()))
+        return reportError(emitError(loc)
+                           << "--input-shape names '" << entry.getKey()
+                           << "', which --bind-input replaces by a constant");
+      else if (!inputNames.contains(entry.getKey()))
         return reportError(emitError(loc)
                            << "--input-shape names '" << entry.getKey()
                            << "', which is not an input of the model");
