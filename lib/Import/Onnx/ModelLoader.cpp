@@ -75,23 +75,19 @@ int64_t defaultOpset(const onnx::ModelProto &model) {
 /// Checks, converts and imports a parsed model. Every libonnx exception is
 /// caught here.
 std::string dimsString(ArrayRef<int64_t> dims) {
-  if (dims.empty())
-    return "a scalar";
   std::string s;
   for (int64_t d : dims)
-    s += (s.empty() ? "" : "x") + std::to_string(d);
-  return s;
+    s += (s.empty() ? "" : ", ") + std::to_string(d);
+  return "[" + s + "]";
 }
 
 /// The declared shape of a graph input, `?` for a dynamic dimension.
 std::string declaredShapeString(const onnx::TensorShapeProto &shape) {
-  if (shape.dim_size() == 0)
-    return "a scalar";
   std::string s;
   for (const auto &d : shape.dim())
-    s += (s.empty() ? "" : "x") +
+    s += (s.empty() ? "" : ", ") +
          (d.has_dim_value() ? std::to_string(d.dim_value()) : "?");
-  return s;
+  return "[" + s + "]";
 }
 
 /// Replaces the graph inputs named in options.boundInputs by initializers
@@ -123,9 +119,8 @@ LogicalResult bindInputs(onnx::ModelProto &model, const ImportOptions &options,
       return failure();
     }
     const onnx::ValueInfoProto &input = graph.input(index);
-    Location inputLoc = NameLoc::get(StringAttr::get(&ctx, name));
     if (!input.type().has_tensor_type()) {
-      emitError(inputLoc) << "--bind-input '" << name
+      emitError(loc) << "--bind-input '" << name
                           << "': the input is not a tensor";
       return failure();
     }
@@ -140,13 +135,14 @@ LogicalResult bindInputs(onnx::ModelProto &model, const ImportOptions &options,
           shapeOk = false;
     }
     if (!typeOk || !shapeOk) {
-      emitError(inputLoc)
+      emitError(loc)
           << "--bind-input '" << name << "': the value in '" << value.source
-          << "' is " << onnx::TensorProto_DataType_Name(value.dataType) << " "
-          << dimsString(value.shape) << ", but the input is declared "
-          << onnx::TensorProto_DataType_Name(type.elem_type()) << " "
-          << (type.has_shape() ? declaredShapeString(type.shape())
-                               : std::string("of any shape"));
+          << "' is " << onnx::TensorProto_DataType_Name(value.dataType)
+          << " of shape " << dimsString(value.shape)
+          << ", but the input is declared "
+          << onnx::TensorProto_DataType_Name(type.elem_type())
+          << (type.has_shape() ? " of shape " + declaredShapeString(type.shape())
+                               : std::string(" of any shape"));
       return failure();
     }
     onnx::TensorProto *init = graph.add_initializer();
