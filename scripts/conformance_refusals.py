@@ -6,8 +6,9 @@
 A case is *claimed* when every node of its graph is a default-domain op that
 `TRANSLATE --list-onnx-ops` lists (the importer's rule,
 test/Import/Conformance/run_conformance.py). Each claimed case is compiled
-as-is with `TERN compile model.onnx` (bf16 policy, tern-edge; unlike the
-importer's conformance runner, no graph input is bound to a constant) and,
+with `TERN compile model.onnx` (bf16 policy, tern-edge), the graph inputs
+that are operands the importer needs as constants bound with --bind-input
+(scripts/node_bindings.py; --no-bind compiles every case as-is) and,
 when refused, the last `error:` line is kept: it names the ONNX node
 (`loc("name"("OpType"))`) and why.
 
@@ -30,6 +31,9 @@ import sys
 import tempfile
 
 import onnx
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from node_bindings import bind_args  # noqa: E402
 
 DATA = "/usr/share/libonnx-testdata/data/node"
 
@@ -60,6 +64,8 @@ def main():
     ap.add_argument("translate")
     ap.add_argument("data", nargs="?", default=DATA)
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--no-bind", action="store_true",
+                    help="bind no graph input to a constant")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
     claimed = set(subprocess.run([a.translate, "--list-onnx-ops"],
@@ -83,7 +89,9 @@ def main():
             if os.path.exists(prog):
                 os.remove(prog)
             try:
-                r = subprocess.run([a.tern, "compile", path, "-o", prog],
+                binds = [] if a.no_bind else bind_args(
+                    os.path.join(a.data, case), model)
+                r = subprocess.run([a.tern, "compile", path, "-o", prog] + binds,
                                    capture_output=True, text=True, timeout=60)
                 rc, err = r.returncode, r.stderr
             except subprocess.TimeoutExpired:

@@ -16,6 +16,11 @@ ONNX (computed by ONNX's reference implementation, not by Tern):
     same non-finite positions (NaN / +-inf where expected);
   - integer and bool outputs: exactly equal.
 
+Graph inputs that are operands the importer needs as constants (shape,
+axes, starts/ends, Clip bounds, ...: scripts/node_bindings.py) are bound
+with `tern compile --bind-input NAME=input_N.pb`; the others are run-time
+inputs of the program.
+
 Programs take bf16 (or integer) inputs; float16 and float64 test inputs are
 converted to float32 before binding (the program rounds them to bf16, as it
 does float32 data).
@@ -44,6 +49,9 @@ import tempfile
 import numpy as np
 import onnx
 from onnx import numpy_helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from node_bindings import bound_inputs  # noqa: E402
 
 DATA = "/usr/share/libonnx-testdata/data/node"
 
@@ -100,16 +108,22 @@ def run_case(tern, case_dir, work, target, tol):
     prog = os.path.join(work, "p.tern")
     if os.path.exists(prog):
         os.remove(prog)
-    r = subprocess.run([tern, "compile", model_path, "--target", target, "-o", prog],
-                       capture_output=True, text=True, timeout=60)
+    model = onnx.load(model_path)
+    bound = dict(bound_inputs(case_dir, model))
+    binds = []
+    for name, path in bound.items():
+        binds += ["--bind-input", "%s=%s" % (name, path)]
+    r = subprocess.run([tern, "compile", model_path, "--target", target, "-o", prog]
+                       + binds, capture_output=True, text=True, timeout=60)
     if r.returncode != 0:
         return "refused", r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ""
-    model = onnx.load(model_path)
     inits = {i.name for i in model.graph.initializer}
     names = [i.name for i in model.graph.input if i.name not in inits]
     data = os.path.join(case_dir, "test_data_set_0")
     args = []
     for i, name in enumerate(names):
+        if name in bound:  # a constant of the program now
+            continue
         path = os.path.join(data, "input_%d.pb" % i)
         _, value = load_pb(path)
         if value.dtype in (np.float16, np.float64):
