@@ -2,8 +2,8 @@
 // Imported ops carry the ONNX node name and op type as their location; the
 // error for an op without a lowering shows them.
 
-// CHECK: error: loc(fused["/blocks.0/attn/Exp", "Exp"]): no lowering to accel for 'tosa.exp'
+// CHECK: error: loc(fused["/blocks.0/attn/Floor", "Floor"]): no lowering to accel for 'tosa.floor'
 func.func @named(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
-  %0 = tosa.exp %x : (tensor<4x8xf32>) -> tensor<4x8xf32> loc(fused["/blocks.0/attn/Exp", "Exp"])
+  %0 = tosa.floor %x : (tensor<4x8xf32>) -> tensor<4x8xf32> loc(fused["/blocks.0/attn/Floor", "Floor"])
   return %0 : tensor<4x8xf32>
 }
