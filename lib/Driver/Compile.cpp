@@ -54,15 +54,33 @@ static bool parseBindInputSpec(StringRef spec, ImportOptions &options,
   // ONNX TensorProto::DataType of each file element type.
   int32_t dataType = 0;
   switch (t->type) {
-  case ElemType::F32: dataType = 1; break;
-  case ElemType::U8: dataType = 2; break;
-  case ElemType::I8: dataType = 3; break;
-  case ElemType::I16: dataType = 5; break;
-  case ElemType::I32: dataType = 6; break;
-  case ElemType::I64: dataType = 7; break;
-  case ElemType::Bool: dataType = 9; break;
-  case ElemType::F64: dataType = 11; break;
-  case ElemType::BF16: dataType = 16; break;
+  case ElemType::F32:
+    dataType = 1;
+    break;
+  case ElemType::U8:
+    dataType = 2;
+    break;
+  case ElemType::I8:
+    dataType = 3;
+    break;
+  case ElemType::I16:
+    dataType = 5;
+    break;
+  case ElemType::I32:
+    dataType = 6;
+    break;
+  case ElemType::I64:
+    dataType = 7;
+    break;
+  case ElemType::Bool:
+    dataType = 9;
+    break;
+  case ElemType::F64:
+    dataType = 11;
+    break;
+  case ElemType::BF16:
+    dataType = 16;
+    break;
   }
   ImportOptions::BoundInput &b = options.boundInputs[name];
   b.dataType = dataType;
@@ -119,8 +137,8 @@ tern::loadModelForCommand(StringRef path, ArrayRef<std::string> inputShapes,
   m.handler = std::make_unique<SourceMgrDiagnosticHandler>(*m.sourceMgr,
                                                            m.context.get());
   std::string error;
-  m.module = loadModel(path, inputShapes, *m.context, *m.sourceMgr,
-                       m.imported, error, bindInputs);
+  m.module = loadModel(path, inputShapes, *m.context, *m.sourceMgr, m.imported,
+                       error, bindInputs);
   if (!m.module)
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),

@@ -166,11 +166,9 @@ struct LoadedModel {
 
 /// loadModel with its own context; the error says "cannot <verb> '<path>'"
 /// when the diagnostics already explained why.
-llvm::Expected<LoadedModel>
-loadModelForCommand(llvm::StringRef path,
-                    llvm::ArrayRef<std::string> inputShapes,
-                    llvm::StringRef verb,
-                    llvm::ArrayRef<std::string> bindInputs = {});
+llvm::Expected<LoadedModel> loadModelForCommand(
+    llvm::StringRef path, llvm::ArrayRef<std::string> inputShapes,
+    llvm::StringRef verb, llvm::ArrayRef<std::string> bindInputs = {});
 
 /// Fails unless `policy` names a precision policy that is implemented.
 llvm::Error checkPrecisionPolicy(llvm::StringRef policy);

@@ -404,8 +404,7 @@ struct RsqrtLowering : RowLowering<tosa::RsqrtOp> {
 
 /// tosa.exp / tanh / sigmoid / erf / log on floats: the SFU's element-wise
 /// function unit (rsfu.fn: f32 inside, one rounding to bf16).
-template <typename Op, SfuFunction Fn>
-struct SfuFnLowering : RowLowering<Op> {
+template <typename Op, SfuFunction Fn> struct SfuFnLowering : RowLowering<Op> {
   using RowLowering<Op>::RowLowering;
   bool elementwise() const override { return true; }
   LogicalResult check(Op op) const override {

@@ -121,7 +121,7 @@ LogicalResult bindInputs(onnx::ModelProto &model, const ImportOptions &options,
     const onnx::ValueInfoProto &input = graph.input(index);
     if (!input.type().has_tensor_type()) {
       emitError(loc) << "--bind-input '" << name
-                          << "': the input is not a tensor";
+                     << "': the input is not a tensor";
       return failure();
     }
     const onnx::TypeProto::Tensor &type = input.type().tensor_type();
@@ -135,14 +135,15 @@ LogicalResult bindInputs(onnx::ModelProto &model, const ImportOptions &options,
           shapeOk = false;
     }
     if (!typeOk || !shapeOk) {
-      emitError(loc)
-          << "--bind-input '" << name << "': the value in '" << value.source
-          << "' is " << onnx::TensorProto_DataType_Name(value.dataType)
-          << " of shape " << dimsString(value.shape)
-          << ", but the input is declared "
-          << onnx::TensorProto_DataType_Name(type.elem_type())
-          << (type.has_shape() ? " of shape " + declaredShapeString(type.shape())
-                               : std::string(" of any shape"));
+      emitError(loc) << "--bind-input '" << name << "': the value in '"
+                     << value.source << "' is "
+                     << onnx::TensorProto_DataType_Name(value.dataType)
+                     << " of shape " << dimsString(value.shape)
+                     << ", but the input is declared "
+                     << onnx::TensorProto_DataType_Name(type.elem_type())
+                     << (type.has_shape()
+                             ? " of shape " + declaredShapeString(type.shape())
+                             : std::string(" of any shape"));
       return failure();
     }
     onnx::TensorProto *init = graph.add_initializer();

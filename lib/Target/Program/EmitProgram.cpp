@@ -516,8 +516,11 @@ private:
             return failure();
           // accel::SfuFunction's values are rsfu.fn's `fn` field.
           return emit(o, "rsfu.fn",
-                      {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
-                       {"a", a->addr}, {"rows", uint64_t(a->rows)},
+                      {{"dsp", d->spad},
+                       {"dst", d->addr},
+                       {"asp", a->spad},
+                       {"a", a->addr},
+                       {"rows", uint64_t(a->rows)},
                        {"cols", uint64_t(a->cols)},
                        {"fn", uint64_t(o.getFn())}});
         })

@@ -235,11 +235,13 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
     if (d.info->unit == isa::Unit::Vector)
       bf16 = ty >= 0 && d.f[ty] == 1;
     else
-      bf16 = (static_cast<uint8_t>(op) >= static_cast<uint8_t>(Opcode::BsfuIsqrt) &&
-              static_cast<uint8_t>(op) <= static_cast<uint8_t>(Opcode::RsfuGelu)) ||
-             op == Opcode::RsfuFn ||
-             op == Opcode::CvtI2b || op == Opcode::CvtF2b ||
-             op == Opcode::CvtB2i || op == Opcode::TokFuse;
+      bf16 = (static_cast<uint8_t>(op) >=
+                  static_cast<uint8_t>(Opcode::BsfuIsqrt) &&
+              static_cast<uint8_t>(op) <=
+                  static_cast<uint8_t>(Opcode::RsfuGelu)) ||
+             op == Opcode::RsfuFn || op == Opcode::CvtI2b ||
+             op == Opcode::CvtF2b || op == Opcode::CvtB2i ||
+             op == Opcode::TokFuse;
     unsigned lanes = std::max(1u, bf16 ? p.bf16Lanes : p.int32Lanes);
     return passes(op) * ceilDiv(elements, lanes) + p.fpLatency;
   }

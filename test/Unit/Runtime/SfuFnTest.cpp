@@ -1,4 +1,4 @@
-//===- SfuFnTest.cpp - rsfu.fn kernels against the C++ library -------------===//
+//===- SfuFnTest.cpp - rsfu.fn kernels against the C++ library ------------===//
 //
 // Closed-form checks of the SFU's element-wise functions (kernels/SfuFn.h):
 // the f32 result against std:: in double precision over a dense sweep, every
@@ -80,9 +80,9 @@ TEST(SfuFn, F32AccuracySweep) {
     const int n = 200000;
     for (int i = 0; i <= n; ++i) {
       double t = double(i) / n;
-      check(r.fn == SfuFn::Log
-                ? std::exp(std::log(r.lo) + t * (std::log(r.hi) - std::log(r.lo)))
-                : r.lo + t * (r.hi - r.lo));
+      check(r.fn == SfuFn::Log ? std::exp(std::log(r.lo) +
+                                          t * (std::log(r.hi) - std::log(r.lo)))
+                               : r.lo + t * (r.hi - r.lo));
     }
     for (double x = 1e-30; x < 1.0; x *= 1.01) {
       if (r.fn == SfuFn::Log) {
@@ -171,10 +171,10 @@ TEST(SfuFn, SpecialValues) {
   EXPECT_EQ(f(SfuFn::Sigmoid, -200.0f), 0.0f);
   EXPECT_NEAR(f(SfuFn::Sigmoid, -50.0f), 1.9287498479639178e-22, 1e-27);
   // bf16 in and out: NaN is the canonical quiet NaN, inf stays inf.
-  EXPECT_EQ(bfSfuFn(SfuFn::Exp, 0x7F80), 0x7F80);       // exp(inf) = inf
-  EXPECT_EQ(bfSfuFn(SfuFn::Exp, 0x42C8), 0x7F80);       // exp(100) overflows
-  EXPECT_EQ(bfSfuFn(SfuFn::Log, 0x0000), 0xFF80);       // log(0) = -inf
-  EXPECT_EQ(bfSfuFn(SfuFn::Log, 0xBF80), 0x7FC0);       // log(-1) = NaN
-  EXPECT_EQ(bfSfuFn(SfuFn::Sigmoid, 0x7FC0), 0x7FC0);   // NaN
-  EXPECT_EQ(bfSfuFn(SfuFn::Tanh, 0x8000), 0x8000);      // tanh(-0) = -0
+  EXPECT_EQ(bfSfuFn(SfuFn::Exp, 0x7F80), 0x7F80);     // exp(inf) = inf
+  EXPECT_EQ(bfSfuFn(SfuFn::Exp, 0x42C8), 0x7F80);     // exp(100) overflows
+  EXPECT_EQ(bfSfuFn(SfuFn::Log, 0x0000), 0xFF80);     // log(0) = -inf
+  EXPECT_EQ(bfSfuFn(SfuFn::Log, 0xBF80), 0x7FC0);     // log(-1) = NaN
+  EXPECT_EQ(bfSfuFn(SfuFn::Sigmoid, 0x7FC0), 0x7FC0); // NaN
+  EXPECT_EQ(bfSfuFn(SfuFn::Tanh, 0x8000), 0x8000);    // tanh(-0) = -0
 }

@@ -1,4 +1,4 @@
-//===- SfuFn.cpp - rsfu.fn kernels ------------------------------------------===//
+//===- SfuFn.cpp - rsfu.fn kernels ----------------------------------------===//
 //
 // See SfuFn.h for the algorithms. Only f32 additions, multiplications, one
 // division, rint, and exponent manipulation (ldexp / frexp) are used.
@@ -153,8 +153,6 @@ float sfuFnF32(SfuFn fn, float x) {
   return std::numeric_limits<float>::quiet_NaN();
 }
 
-bf16 bfSfuFn(SfuFn fn, bf16 x) {
-  return floatToBf(sfuFnF32(fn, bfToFloat(x)));
-}
+bf16 bfSfuFn(SfuFn fn, bf16 x) { return floatToBf(sfuFnF32(fn, bfToFloat(x))); }
 
 } // namespace tern::rt::kernels

@@ -1,4 +1,4 @@
-//===- SfuFn.h - rsfu.fn: element-wise exp / tanh / sigmoid / erf / log -*- C++ -*-===//
+//===- SfuFn.h - rsfu.fn: exp, tanh, sigmoid, erf, log ----------*- C++ -*-===//
 //
 // What the reference SFU's function unit computes: bf16 in, f32 arithmetic
 // inside (range reduction and a short polynomial, no library calls), one
