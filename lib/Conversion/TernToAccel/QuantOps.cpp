@@ -31,6 +31,12 @@ Type tern::storageType(Type elementType) {
   return elementType;
 }
 
+int64_t tern::int8ZeroPoint(mq::UniformQuantizedType type) {
+  // uint8 q with zero point Z is stored as the int8 q - 128: zero point
+  // Z - 128 (Tern's tensors hold signed bytes; the GEMM unit is int8).
+  return type.getZeroPoint() - (type.isSigned() ? 0 : 128);
+}
+
 Type QuantLowering::accType(MLIRContext *ctx) const {
   return IntegerType::get(ctx, variant == RequantVariant::tataa ? 16 : 32);
 }
@@ -94,11 +100,19 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
     // integer-only policies leave the int32 logits).
     unsigned width = qtype ? qtype.getStorageTypeIntegralWidth() : 0;
     bool byteWide = width == 8 || width == 6 || width == 4;
-    if (!qtype || qtype.getZeroPoint() != 0 ||
-        !(byteWide || (!quantize && (width == 16 || width == 32))))
-      return op.emitOpError("only symmetric int8/6/4 casts (and int16 / "
-                            "int32 dequantization) of run-time tensors are "
+    if (!qtype || !(byteWide || (!quantize && (width == 16 || width == 32))))
+      return op.emitOpError("only int8/6/4 casts (and int16 / int32 "
+                            "dequantization) of run-time tensors are "
                             "lowered");
+    // Asymmetric (zero point, or uint8 held as int8 shifted by 128): only
+    // 8-bit, through the conversions' zp field.
+    int64_t zp = int8ZeroPoint(qtype);
+    if (zp != 0 && width != 8)
+      return op.emitOpError("an asymmetric (zero point or unsigned) ")
+             << width << "-bit cast is not lowered; only 8-bit ones are";
+    if (zp < -128 || zp > 127)
+      return op.emitOpError("zero point ")
+             << qtype.getZeroPoint() << " is outside the storage range";
     float scale = static_cast<float>(quantize ? 1.0 / qtype.getScale()
                                               : qtype.getScale());
     TileBuilder tb(rewriter, op.getLoc());
@@ -117,7 +131,8 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
       Value dst = tb.allocTile({rr, cols}, resultType.getElementType(),
                                MemorySpace::act);
       rewriter.create<ConvertOp>(op.getLoc(), src, dst,
-                                 rewriter.getF32FloatAttr(scale));
+                                 rewriter.getF32FloatAttr(scale),
+                                 rewriter.getI32IntegerAttr(zp));
       tb.store(dst, tb.block(outMatrix, r0, 0, rr, cols));
     }
     rewriter.replaceOp(op, out);

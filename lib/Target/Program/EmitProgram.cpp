@@ -647,6 +647,8 @@ private:
     if (failed(reg))
       return failure();
     Type from = o.getInput().getType().getElementType();
+    // The 8-bit signed field, two's complement.
+    uint64_t zp = static_cast<uint8_t>(static_cast<int8_t>(o.getZeroPoint()));
     Fields common = {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
                      {"a", a->addr},   {"rows", uint64_t(a->rows)},
                      {"cols", uint64_t(a->cols)}, {"creg", *reg}};
@@ -658,6 +660,7 @@ private:
           o.getResult().getType().getElementType().getIntOrFloatBitWidth();
       SmallVector<std::pair<StringRef, uint64_t>> fields(common);
       fields.push_back({"bits", to < 8 ? to : 0});
+      fields.push_back({"zp", zp});
       return emit(o, "cvt.b2i", fields);
     }
     unsigned bits = from.getIntOrFloatBitWidth();
@@ -665,7 +668,8 @@ private:
     return emit(o, "cvt.i2b",
                 {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
                  {"a", a->addr}, {"rows", uint64_t(a->rows)},
-                 {"cols", uint64_t(a->cols)}, {"src", src}, {"creg", *reg}});
+                 {"cols", uint64_t(a->cols)}, {"src", src}, {"creg", *reg},
+                 {"zp", zp}});
   }
 
   /// A requantization register holding {mult, shift, zp}, loading it if
