@@ -110,9 +110,6 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
     if (zp != 0 && width != 8)
       return op.emitOpError("an asymmetric (zero point or unsigned) ")
              << width << "-bit cast is not lowered; only 8-bit ones are";
-    if (zp < -128 || zp > 127)
-      return op.emitOpError("zero point ")
-             << qtype.getZeroPoint() << " is outside the storage range";
     float scale = static_cast<float>(quantize ? 1.0 / qtype.getScale()
                                               : qtype.getScale());
     TileBuilder tb(rewriter, op.getLoc());

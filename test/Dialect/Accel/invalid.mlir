@@ -559,3 +559,19 @@ func.func @dma_gather_indices(%t: memref<100x8xbf16>, %i: memref<4xi64, #accel.s
   accel.dma_gather %t[%i], %y : memref<100x8xbf16>, memref<4xi64, #accel.space<vec>>, memref<4x8xbf16, #accel.space<act>>
   return
 }
+
+// -----
+
+func.func @convert_zp_wide(%a: memref<4x8xi32, #accel.space<acc>>, %b: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.convert' op a zero point needs an i8 <-> bf16 conversion, got 'i32' -> 'bf16'}}
+  accel.convert %a, %b zp 3 : memref<4x8xi32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @convert_zp_range(%a: memref<4x8xbf16, #accel.space<act>>, %b: memref<4x8xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.convert' op zero point 128 outside the int8 range}}
+  accel.convert %a, %b zp 128 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  return
+}
