@@ -274,17 +274,36 @@ struct ConstantDequantLowering : OpConversionPattern<mq::DequantizeCastOp> {
   matchAndRewrite(mq::DequantizeCastOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto scast = op.getArg().getDefiningOp<mq::StorageCastOp>();
-    auto qtype = dyn_cast<mq::UniformQuantizedType>(
-        getElementTypeOrSelf(op.getArg().getType()));
+    Type element = getElementTypeOrSelf(op.getArg().getType());
     std::optional<SmallVector<int64_t>> values =
         scast ? intConstantValues(scast.getArg()) : std::nullopt;
-    if (!values || !qtype)
+    if (!values)
       return failure(); // a run-time cast (RuntimeCastLowering)
-    tern::quant::QuantParams params = paramsOf(qtype);
-    SmallVector<float> real;
-    for (int64_t v : *values)
-      real.push_back(static_cast<float>(params.dequantize(v)));
     auto shape = cast<RankedTensorType>(op.getType()).getShape();
+    // One (scale, zero point) per tensor, or per index of the quantized
+    // dimension (a per-axis QDQ weight).
+    SmallVector<double> scales;
+    SmallVector<int64_t> zeroPoints;
+    int64_t axisStride = 1, axisSize = 1;
+    if (auto t = dyn_cast<mq::UniformQuantizedType>(element)) {
+      scales.push_back(t.getScale());
+      zeroPoints.push_back(t.getZeroPoint());
+    } else if (auto t = dyn_cast<mq::UniformQuantizedPerAxisType>(element)) {
+      scales.assign(t.getScales().begin(), t.getScales().end());
+      zeroPoints.assign(t.getZeroPoints().begin(), t.getZeroPoints().end());
+      int32_t axis = t.getQuantizedDimension();
+      axisSize = shape[axis];
+      for (size_t d = axis + 1; d < shape.size(); ++d)
+        axisStride *= shape[d];
+    } else {
+      return failure();
+    }
+    SmallVector<float> real;
+    for (size_t i = 0; i < values->size(); ++i) {
+      size_t c = scales.size() == 1 ? 0 : (i / axisStride) % axisSize;
+      real.push_back(static_cast<float>(scales[c] *
+                                        double((*values)[i] - zeroPoints[c])));
+    }
     rewriter.replaceOp(
         op, makeBf16Global(rewriter, op, shape, real, "__tern_dequantized"));
     return success();
