@@ -301,8 +301,8 @@ struct ConstantDequantLowering : OpConversionPattern<mq::DequantizeCastOp> {
     SmallVector<float> real;
     for (size_t i = 0; i < values->size(); ++i) {
       size_t c = scales.size() == 1 ? 0 : (i / axisStride) % axisSize;
-      real.push_back(static_cast<float>(scales[c] *
-                                        double((*values)[i] - zeroPoints[c])));
+      real.push_back(
+          static_cast<float>(scales[c] * double((*values)[i] - zeroPoints[c])));
     }
     rewriter.replaceOp(
         op, makeBf16Global(rewriter, op, shape, real, "__tern_dequantized"));

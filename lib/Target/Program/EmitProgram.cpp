@@ -666,9 +666,14 @@ private:
     unsigned bits = from.getIntOrFloatBitWidth();
     uint64_t src = bits <= 8 ? 0 : bits == 16 ? 1 : 2;
     return emit(o, "cvt.i2b",
-                {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
-                 {"a", a->addr}, {"rows", uint64_t(a->rows)},
-                 {"cols", uint64_t(a->cols)}, {"src", src}, {"creg", *reg},
+                {{"dsp", d->spad},
+                 {"dst", d->addr},
+                 {"asp", a->spad},
+                 {"a", a->addr},
+                 {"rows", uint64_t(a->rows)},
+                 {"cols", uint64_t(a->cols)},
+                 {"src", src},
+                 {"creg", *reg},
                  {"zp", zp}});
   }
 

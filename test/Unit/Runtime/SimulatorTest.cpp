@@ -510,8 +510,8 @@ TEST(Sim, CvtZeroPoint) {
         "cvt.b2i dsp=vec, dst=64, asp=vec, a=0, rows=1, cols=" +
             std::to_string(xs.size()) + ", creg=1, zp=" + std::to_string(zp) +
             "\ncvt.i2b dsp=vec, dst=128, asp=vec, a=64, rows=1, cols=" +
-            std::to_string(xs.size()) + ", src=i8, creg=1, zp=" +
-            std::to_string(zp) + "\nend\n",
+            std::to_string(xs.size()) +
+            ", src=i8, creg=1, zp=" + std::to_string(zp) + "\nend\n",
         [&](Machine &M) {
           for (size_t i = 0; i < xs.size(); ++i) {
             uint32_t u;

@@ -679,7 +679,8 @@ private:
       // The model's own per-axis weight (DequantizeLinear with an axis):
       // the bias per column at S_x * S_w[c].
       if (Value bias = linear.getBias();
-          bias && !isa<mq::QuantizedType>(getElementTypeOrSelf(bias.getType()))) {
+          bias &&
+          !isa<mq::QuantizedType>(getElementTypeOrSelf(bias.getType()))) {
         SmallVector<double> biasScales;
         for (double sw : wType.getScales())
           biasScales.push_back(inputType.getScale() * sw);
