@@ -342,6 +342,11 @@ def Accel_ConvertOp : Accel_Op<"convert"> {
     symmetric for the narrow ones: `cvt.b2i bits`; one byte per element).
     Rounding follows the target's bf16 mode.
 
+    `zp` is the zero point of an asymmetric int8 tensor (`cvt.b2i zp` /
+    `cvt.i2b zp`): bf16 -> i8 computes `sat8(round(x * scale) + zp)`, i8 ->
+    bf16 computes `(q - zp) * scale`. A uint8 tensor with zero point Z is
+    held as int8 with `zp = Z - 128`. Only int8 conversions take one.
+
     Example:
 
     ```mlir
@@ -351,11 +356,19 @@ def Accel_ConvertOp : Accel_Op<"convert"> {
   }];
   let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
                        Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
-                       DefaultValuedAttr<F32Attr, "1.0">:$scale);
+                       DefaultValuedAttr<F32Attr, "1.0">:$scale,
+                       DefaultValuedAttr<I32Attr, "0">:$zero_point);
   let assemblyFormat = [{
-    $input `,` $result (`scale` $scale^)? attr-dict `:` type($input) `,`
-    type($result)
+    $input `,` $result (`scale` $scale^)? (`zp` $zero_point^)? attr-dict `:`
+    type($input) `,` type($result)
   }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$result,
+                   "::mlir::FloatAttr":$scale), [{
+      build($_builder, $_state, input, result, scale,
+            $_builder.getI32IntegerAttr(0));
+    }]>
+  ];
   let hasVerifier = 1;
 }
 

@@ -53,6 +53,12 @@ FailureOr<std::pair<IntegerGemm, double>>
 integerGemm(Operation *op, Value lhs, Value rhs, Value result, double scale,
             const QuantLowering &quant, ConversionPatternRewriter &rewriter) {
   auto l = quantizedElement(lhs);
+  // Zero points of the operands (uint8 activations are int8 shifted by 128,
+  // so zero point 0 is -128 here) are not folded into the GEMM.
+  for (Value v : {lhs, rhs})
+    if (auto q = quantizedElement(v); q && int8ZeroPoint(q) != 0)
+      return op->emitOpError("an asymmetric operand (")
+             << q << ") of an integer product is not lowered";
   IntegerGemm g;
   // Per-channel weights (a linear with a float result, verified): convert
   // by S_x, then multiply by each column's scale.

@@ -5,6 +5,7 @@
 
 #include "TileBuilder.h"
 
+#include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 #include "mlir/IR/SymbolTable.h"
@@ -85,6 +86,10 @@ struct QuantLowering {
 
 /// The storage type of a quantized element type; other types unchanged.
 mlir::Type storageType(mlir::Type elementType);
+
+/// The zero point of a uniform 8-bit (or narrower) type as Tern holds it in
+/// int8: Z for signed storage, Z - 128 for unsigned (uint8 shifted by 128).
+int64_t int8ZeroPoint(mlir::quant::UniformQuantizedType type);
 
 /// quant.qcast / quant.dcast: int8 constants at compile time, and row tiles
 /// through the requantization unit's format conversions at run time.

@@ -31,6 +31,12 @@ Type tern::storageType(Type elementType) {
   return elementType;
 }
 
+int64_t tern::int8ZeroPoint(mq::UniformQuantizedType type) {
+  // uint8 q with zero point Z is stored as the int8 q - 128: zero point
+  // Z - 128 (Tern's tensors hold signed bytes; the GEMM unit is int8).
+  return type.getZeroPoint() - (type.isSigned() ? 0 : 128);
+}
+
 Type QuantLowering::accType(MLIRContext *ctx) const {
   return IntegerType::get(ctx, variant == RequantVariant::tataa ? 16 : 32);
 }
@@ -94,11 +100,16 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
     // integer-only policies leave the int32 logits).
     unsigned width = qtype ? qtype.getStorageTypeIntegralWidth() : 0;
     bool byteWide = width == 8 || width == 6 || width == 4;
-    if (!qtype || qtype.getZeroPoint() != 0 ||
-        !(byteWide || (!quantize && (width == 16 || width == 32))))
-      return op.emitOpError("only symmetric int8/6/4 casts (and int16 / "
-                            "int32 dequantization) of run-time tensors are "
+    if (!qtype || !(byteWide || (!quantize && (width == 16 || width == 32))))
+      return op.emitOpError("only int8/6/4 casts (and int16 / int32 "
+                            "dequantization) of run-time tensors are "
                             "lowered");
+    // Asymmetric (zero point, or uint8 held as int8 shifted by 128): only
+    // 8-bit, through the conversions' zp field.
+    int64_t zp = int8ZeroPoint(qtype);
+    if (zp != 0 && width != 8)
+      return op.emitOpError("an asymmetric (zero point or unsigned) ")
+             << width << "-bit cast is not lowered; only 8-bit ones are";
     float scale = static_cast<float>(quantize ? 1.0 / qtype.getScale()
                                               : qtype.getScale());
     TileBuilder tb(rewriter, op.getLoc());
@@ -117,7 +128,8 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
       Value dst = tb.allocTile({rr, cols}, resultType.getElementType(),
                                MemorySpace::act);
       rewriter.create<ConvertOp>(op.getLoc(), src, dst,
-                                 rewriter.getF32FloatAttr(scale));
+                                 rewriter.getF32FloatAttr(scale),
+                                 rewriter.getI32IntegerAttr(zp));
       tb.store(dst, tb.block(outMatrix, r0, 0, rr, cols));
     }
     rewriter.replaceOp(op, out);
@@ -262,17 +274,36 @@ struct ConstantDequantLowering : OpConversionPattern<mq::DequantizeCastOp> {
   matchAndRewrite(mq::DequantizeCastOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto scast = op.getArg().getDefiningOp<mq::StorageCastOp>();
-    auto qtype = dyn_cast<mq::UniformQuantizedType>(
-        getElementTypeOrSelf(op.getArg().getType()));
+    Type element = getElementTypeOrSelf(op.getArg().getType());
     std::optional<SmallVector<int64_t>> values =
         scast ? intConstantValues(scast.getArg()) : std::nullopt;
-    if (!values || !qtype)
+    if (!values)
       return failure(); // a run-time cast (RuntimeCastLowering)
-    tern::quant::QuantParams params = paramsOf(qtype);
-    SmallVector<float> real;
-    for (int64_t v : *values)
-      real.push_back(static_cast<float>(params.dequantize(v)));
     auto shape = cast<RankedTensorType>(op.getType()).getShape();
+    // One (scale, zero point) per tensor, or per index of the quantized
+    // dimension (a per-axis QDQ weight).
+    SmallVector<double> scales;
+    SmallVector<int64_t> zeroPoints;
+    int64_t axisStride = 1, axisSize = 1;
+    if (auto t = dyn_cast<mq::UniformQuantizedType>(element)) {
+      scales.push_back(t.getScale());
+      zeroPoints.push_back(t.getZeroPoint());
+    } else if (auto t = dyn_cast<mq::UniformQuantizedPerAxisType>(element)) {
+      scales.assign(t.getScales().begin(), t.getScales().end());
+      zeroPoints.assign(t.getZeroPoints().begin(), t.getZeroPoints().end());
+      int32_t axis = t.getQuantizedDimension();
+      axisSize = shape[axis];
+      for (size_t d = axis + 1; d < shape.size(); ++d)
+        axisStride *= shape[d];
+    } else {
+      return failure();
+    }
+    SmallVector<float> real;
+    for (size_t i = 0; i < values->size(); ++i) {
+      size_t c = scales.size() == 1 ? 0 : (i / axisStride) % axisSize;
+      real.push_back(
+          static_cast<float>(scales[c] * double((*values)[i] - zeroPoints[c])));
+    }
     rewriter.replaceOp(
         op, makeBf16Global(rewriter, op, shape, real, "__tern_dequantized"));
     return success();

@@ -661,6 +661,8 @@ private:
     if (failed(reg))
       return failure();
     Type from = o.getInput().getType().getElementType();
+    // The 8-bit signed field, two's complement.
+    uint64_t zp = static_cast<uint8_t>(static_cast<int8_t>(o.getZeroPoint()));
     Fields common = {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
                      {"a", a->addr},   {"rows", uint64_t(a->rows)},
                      {"cols", uint64_t(a->cols)}, {"creg", *reg}};
@@ -672,14 +674,21 @@ private:
           o.getResult().getType().getElementType().getIntOrFloatBitWidth();
       SmallVector<std::pair<StringRef, uint64_t>> fields(common);
       fields.push_back({"bits", to < 8 ? to : 0});
+      fields.push_back({"zp", zp});
       return emit(o, "cvt.b2i", fields);
     }
     unsigned bits = from.getIntOrFloatBitWidth();
     uint64_t src = bits <= 8 ? 0 : bits == 16 ? 1 : 2;
     return emit(o, "cvt.i2b",
-                {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
-                 {"a", a->addr}, {"rows", uint64_t(a->rows)},
-                 {"cols", uint64_t(a->cols)}, {"src", src}, {"creg", *reg}});
+                {{"dsp", d->spad},
+                 {"dst", d->addr},
+                 {"asp", a->spad},
+                 {"a", a->addr},
+                 {"rows", uint64_t(a->rows)},
+                 {"cols", uint64_t(a->cols)},
+                 {"src", src},
+                 {"creg", *reg},
+                 {"zp", zp}});
   }
 
   /// A requantization register holding {mult, shift, zp}, loading it if

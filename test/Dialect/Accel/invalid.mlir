@@ -567,3 +567,19 @@ func.func @sfu_fn_f32(%a: memref<4x8xf32, #accel.space<act>>) {
   accel.sfu_fn <tanh> %a, %a : memref<4x8xf32, #accel.space<act>>, memref<4x8xf32, #accel.space<act>>
   return
 }
+
+// -----
+
+func.func @convert_zp_wide(%a: memref<4x8xi32, #accel.space<acc>>, %b: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.convert' op a zero point needs an i8 <-> bf16 conversion, got 'i32' -> 'bf16'}}
+  accel.convert %a, %b zp 3 : memref<4x8xi32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @convert_zp_range(%a: memref<4x8xbf16, #accel.space<act>>, %b: memref<4x8xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.convert' op zero point 128 outside the int8 range}}
+  accel.convert %a, %b zp 128 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  return
+}

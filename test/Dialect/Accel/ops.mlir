@@ -53,6 +53,11 @@ func.func @vector_and_sfu(%a: memref<4x8xbf16, #accel.space<act>>,
   accel.convert %acc, %a scale 0.5 : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
   // CHECK: accel.convert %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
   accel.convert %a, %q : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  // Asymmetric int8 (cvt.b2i / cvt.i2b zp): quantize and dequantize.
+  // CHECK: accel.convert %{{.*}}, %{{.*}} scale 2.000000e+00 zp -43 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  accel.convert %a, %q scale 2.0 zp -43 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  // CHECK: accel.convert %{{.*}}, %{{.*}} zp 11 : memref<4x8xi8, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  accel.convert %q, %a zp 11 : memref<4x8xi8, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
   // 4-bit activations: bf16 -> i4 (cvt.b2i bits=4), one byte per element.
   // CHECK: accel.convert %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi4, #accel.space<act>>
   %q4 = memref.alloc() : memref<4x8xi4, #accel.space<act>>

@@ -71,3 +71,38 @@ func.func @round_trip(%x: tensor<4x8xf32>, %wq: tensor<8x8xi8>) -> tensor<4x8xf3
   %y = tern.linear %xq2, %ws precision <int> : tensor<4x8x!x>, tensor<8x8x!w> -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>
 }
+
+// -----
+
+// A per-axis weight (one scale per output column, zero points 0) is taken
+// as given; the float bias is quantized per column at S_x * S_w[c]:
+// 0.05 * {0.25, 0.5} = {0.0125, 0.025}.
+// CHECK-LABEL: func @per_axis
+// CHECK: %[[WS:.*]] = "quant.scast"(%arg1) : (tensor<8x2xi8>) -> tensor<8x2x!quant.uniform<i8:f32:1, {2.500000e-01,5.000000e-01}>>
+// CHECK: %[[B:.*]] = "quant.qcast"(%arg2) : (tensor<2xf32>) -> tensor<2x!quant.uniform<i32:f32:0, {1.250000e-02,2.500000e-02}>>
+// CHECK: tern.linear %{{.*}}, %[[WS]], %[[B]] precision <int>
+!x = !quant.uniform<i8:f32, 0.05>
+!w = !quant.uniform<i8:f32:1, {0.25, 0.5}>
+func.func @per_axis(%x: tensor<4x8xf32>, %wq: tensor<8x2xi8>, %b: tensor<2xf32>) -> tensor<4x2xf32> {
+  %xq = "quant.qcast"(%x) : (tensor<4x8xf32>) -> tensor<4x8x!x>
+  %xd = "quant.dcast"(%xq) : (tensor<4x8x!x>) -> tensor<4x8xf32>
+  %ws = "quant.scast"(%wq) : (tensor<8x2xi8>) -> tensor<8x2x!w>
+  %wd = "quant.dcast"(%ws) : (tensor<8x2x!w>) -> tensor<8x2xf32>
+  %y = tern.linear %xd, %wd, %b precision <int> : tensor<4x8xf32>, tensor<8x2xf32>, tensor<2xf32> -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}
+
+// -----
+
+// Per-axis with a non-zero zero point is refused.
+!x = !quant.uniform<i8:f32, 0.05>
+!w = !quant.uniform<i8:f32:1, {0.25, 0.5:1}>
+func.func @per_axis_asymmetric(%x: tensor<4x8xf32>, %wq: tensor<8x2xi8>) -> tensor<4x2xf32> {
+  %xq = "quant.qcast"(%x) : (tensor<4x8xf32>) -> tensor<4x8x!x>
+  %xd = "quant.dcast"(%xq) : (tensor<4x8x!x>) -> tensor<4x8xf32>
+  %ws = "quant.scast"(%wq) : (tensor<8x2xi8>) -> tensor<8x2x!w>
+  %wd = "quant.dcast"(%ws) : (tensor<8x2x!w>) -> tensor<8x2xf32>
+  // expected-error @+1 {{per-axis types are lowered only for a linear's weight: symmetric int8 (zero points 0), one scale per output column (axis 1 of the [K, N] weight)}}
+  %y = tern.linear %xd, %wd precision <int> : tensor<4x8xf32>, tensor<8x2xf32> -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}

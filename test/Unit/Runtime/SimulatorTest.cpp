@@ -497,6 +497,43 @@ TEST(Sim, NarrowCvtB2iSaturates) {
   }
 }
 
+// The conversions' `zp` field (asymmetric activations). Closed form, scale
+// 1.0 and bf16-exact inputs: cvt.b2i d = clamp(rne(x) + zp, -128, 127);
+// cvt.i2b d = (a - zp) exactly (|a - zp| <= 255 fits bf16's significand).
+// zp = 0 is the symmetric conversion of programs written before the field.
+TEST(Sim, CvtZeroPoint) {
+  const std::vector<float> xs = {-200.0f, -130.0f, -100.5f, -2.5f, 0.0f,
+                                 1.5f,    3.0f,    90.0f,   126.0f};
+  for (int zp : {0, -128, -43, 11, 127}) {
+    Result r = runAsm(
+        "cfg.mode mode=ieee\ncfg.const rd=1, bits=0x3f80\n"
+        "cvt.b2i dsp=vec, dst=64, asp=vec, a=0, rows=1, cols=" +
+            std::to_string(xs.size()) + ", creg=1, zp=" + std::to_string(zp) +
+            "\ncvt.i2b dsp=vec, dst=128, asp=vec, a=64, rows=1, cols=" +
+            std::to_string(xs.size()) +
+            ", src=i8, creg=1, zp=" + std::to_string(zp) + "\nend\n",
+        [&](Machine &M) {
+          for (size_t i = 0; i < xs.size(); ++i) {
+            uint32_t u;
+            std::memcpy(&u, &xs[i], sizeof(u));
+            put<uint16_t>(M, Vec, 0, i, static_cast<uint16_t>(u >> 16));
+          }
+        });
+    ASSERT_EQ(r.error, "") << zp;
+    for (size_t i = 0; i < xs.size(); ++i) {
+      double q = std::clamp(double(std::nearbyint(xs[i])) + zp, -128.0, 127.0);
+      EXPECT_EQ(get<int8_t>(*r.M, Vec, 64, i), static_cast<int8_t>(q))
+          << "x=" << xs[i] << " zp=" << zp;
+      float back = static_cast<float>(q - zp);
+      uint32_t u;
+      std::memcpy(&u, &back, sizeof(u));
+      EXPECT_EQ(get<uint16_t>(*r.M, Vec, 128, i),
+                static_cast<uint16_t>(u >> 16))
+          << "x=" << xs[i] << " zp=" << zp;
+    }
+  }
+}
+
 TEST(Sim, RequantInstructionsMatchKernels) {
   std::vector<int32_t> q = {0, 1, -1, 5, 7, -5, 255, -300, 123456, -98765};
   auto init = [&](Machine &M) {

@@ -163,6 +163,12 @@ LogicalResult ConvertOp::verify() {
            << "; expected f32/i4/i6/i8/i16/i32 -> bf16 or bf16 -> i8/i6/i4";
   if (!(getScale().convertToFloat() > 0.0f))
     return emitOpError("scale must be positive");
+  int32_t zp = getZeroPoint();
+  if (zp != 0 && !(a.isSignlessInteger(8) || b.isSignlessInteger(8)))
+    return emitOpError("a zero point needs an i8 <-> bf16 conversion, got ")
+           << a << " -> " << b;
+  if (zp < -128 || zp > 127)
+    return emitOpError("zero point ") << zp << " outside the int8 range";
   return success();
 }
 

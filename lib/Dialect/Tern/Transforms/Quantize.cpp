@@ -584,12 +584,28 @@ private:
     if (!dcast)
       return Value();
     Value q = dcast.getArg();
-    auto type = dyn_cast<mq::UniformQuantizedType>(
-        getElementTypeOrSelf(q.getType()));
+    Type element = getElementTypeOrSelf(q.getType());
+    // Per-axis weights: symmetric int8, one scale per output column of the
+    // [K, N] weight (the per-channel path of `--per-channel`).
+    if (auto perAxis = dyn_cast<mq::UniformQuantizedPerAxisType>(element)) {
+      auto shaped = cast<RankedTensorType>(q.getType());
+      bool symmetric = llvm::all_of(perAxis.getZeroPoints(),
+                                    [](int64_t z) { return z == 0; });
+      if (isa<LinearOp>(op) && what == "weight" && symmetric &&
+          perAxis.isSigned() && perAxis.getStorageTypeIntegralWidth() == 8 &&
+          shaped.getRank() == 2 && perAxis.getQuantizedDimension() == 1)
+        return q;
+      return op->emitOpError("takes a QDQ-quantized ")
+             << what << " of type " << element
+             << "; per-axis types are lowered only for a linear's weight: "
+                "symmetric int8 (zero points 0), one scale per output column "
+                "(axis 1 of the [K, N] weight)";
+    }
+    auto type = dyn_cast<mq::UniformQuantizedType>(element);
     if (!type || type.getZeroPoint() != 0 ||
         type.getStorageTypeIntegralWidth() != 8)
       return op->emitOpError("takes a QDQ-quantized ")
-             << what << " of type " << getElementTypeOrSelf(q.getType())
+             << what << " of type " << element
              << "; the lowering executes symmetric (zero point 0) per-tensor "
                 "int8";
     // QuantizeLinear -> Clip -> DequantizeLinear narrows activations below
@@ -654,6 +670,25 @@ private:
             op->getLoc(),
             biasTensor.clone(
                 biasType(&getContext(), inputType.getScale() * wType.getScale())),
+            bias));
+      }
+      return success();
+    }
+    if (auto wType = dyn_cast<mq::UniformQuantizedPerAxisType>(
+            getElementTypeOrSelf(linear.getWeight().getType()))) {
+      // The model's own per-axis weight (DequantizeLinear with an axis):
+      // the bias per column at S_x * S_w[c].
+      if (Value bias = linear.getBias();
+          bias &&
+          !isa<mq::QuantizedType>(getElementTypeOrSelf(bias.getType()))) {
+        SmallVector<double> biasScales;
+        for (double sw : wType.getScales())
+          biasScales.push_back(inputType.getScale() * sw);
+        OpBuilder b(op);
+        auto biasTensor = cast<RankedTensorType>(bias.getType());
+        linear.getBiasMutable().assign(b.create<mq::QuantizeCastOp>(
+            op->getLoc(),
+            biasTensor.clone(perColumnBiasType(&getContext(), biasScales)),
             bias));
       }
       return success();

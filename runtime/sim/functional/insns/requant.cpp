@@ -100,11 +100,12 @@ Error execCvtI2b(Machine &M, const isa::CvtI2bF &f) {
   const unsigned inBytes = f.src == 0 ? 1 : f.src == 1 ? 2 : 4;
   const bf16 scale = M.cregs[f.creg];
   const BfMode mode = M.bfMode;
+  const int64_t zp = static_cast<int8_t>(f.zp);
   return mapElems(M, f, inBytes, 2, [&](uint64_t e, uint8_t *a, uint8_t *d) {
     int64_t v = f.src == 0   ? ld<int8_t>(a, e)
                 : f.src == 1 ? ld<int16_t>(a, e)
                              : ld<int32_t>(a, e);
-    st<bf16>(d, e, bfMul(bfFromInt(v, mode), scale, mode));
+    st<bf16>(d, e, bfMul(bfFromInt(v - zp, mode), scale, mode));
   });
 }
 
@@ -118,9 +119,11 @@ Error execCvtB2i(Machine &M, const isa::CvtB2iF &f) {
   const int8_t hi =
       f.bits == 0 ? 127 : static_cast<int8_t>((1 << (f.bits - 1)) - 1);
   const int8_t lo = f.bits == 0 ? -128 : static_cast<int8_t>(-hi);
+  const int64_t zp = static_cast<int8_t>(f.zp);
   return mapElems(M, f, 2, 1, [&](uint64_t e, uint8_t *a, uint8_t *d) {
-    int8_t v = bfToInt8(bfMul(ld<bf16>(a, e), scale, mode), mode);
-    st<int8_t>(d, e, std::clamp(v, lo, hi));
+    // Round (saturating far outside int8), add the zero point, saturate.
+    int64_t v = bfToInt(bfMul(ld<bf16>(a, e), scale, mode), mode) + zp;
+    st<int8_t>(d, e, static_cast<int8_t>(std::clamp<int64_t>(v, lo, hi)));
   });
 }
 

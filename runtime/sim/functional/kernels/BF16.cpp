@@ -9,6 +9,7 @@
 
 #include "runtime/sim/functional/kernels/BF16.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -173,6 +174,14 @@ int8_t bfToInt8(bf16 v, BfMode m) {
   if (r < -128)
     return -128;
   return static_cast<int8_t>(r);
+}
+
+int64_t bfToInt(bf16 v, BfMode m) {
+  double x = m == BfMode::Tataa ? bfTataaValue(v) : bfToFloat(v);
+  if (std::isnan(x))
+    return 0;
+  double r = m == BfMode::Tataa ? std::trunc(x) : std::nearbyint(x);
+  return static_cast<int64_t>(std::clamp(r, -1024.0, 1024.0));
 }
 
 bf16 bfPow2(int64_t n, BfMode m) {

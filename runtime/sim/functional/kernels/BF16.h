@@ -42,6 +42,9 @@ bf16 bfFromInt(int64_t v, BfMode m);
 /// bf16 -> int8 with saturation: Ieee rounds to nearest even, Tataa
 /// truncates toward zero. NaN converts to 0.
 int8_t bfToInt8(bf16 v, BfMode m);
+/// bf16 -> integer rounded like bfToInt8, saturating at +-1024 (beyond any
+/// int8 value plus an 8-bit zero point). NaN converts to 0.
+int64_t bfToInt(bf16 v, BfMode m);
 /// 2^n as bf16 (Ieee: subnormal or Inf outside the normal range; Tataa:
 /// flush to zero or saturate).
 bf16 bfPow2(int64_t n, BfMode m);
