@@ -25,6 +25,14 @@
 # dense FP32 vit_relu on the same images (numpy, the issue's baseline).
 # Also checks on the fixture that --ffn2-sparsity at threshold 0 is
 # bit-exact (tern run, byte-identical outputs).
+# Threshold selection (--prune-threshold T, a run-time token count): a
+# second table, ROW_N images, T in THRESHOLDS (default "2 3 4 6 8") on
+# layers 1,2,3 with --ffn2-sparsity: mean token counts and top-1 of the
+# FP32 numpy model (bench/pruning_fp32.py --thresholds, Tern's int8
+# scores), the closed-form MACs of running only the kept tokens, and the
+# simulated MACs, FFN2 weight reads, cycles and top-1 (the program still
+# executes all 17 rows: no lensel yet, docs/Lowering.md). TABLES=threshold
+# prints only that table (TABLES=topk only the first; default both).
 # Needs a build in build/ (or TERN_BUILD_DIR) and dataset-fashion-mnist.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,6 +48,8 @@ data="$root/build/bench-data/fmnist-test"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 layers=1,2,3
+tables=${TABLES:-topk,threshold}
+thresholds=${THRESHOLDS:-2 3 4 6 8}
 
 # FP32 numpy accuracies: dense vit_relu (the baseline of every drop) and each
 # model pruned at each keep rate, on the first N images for both N.
@@ -49,6 +59,7 @@ fp32() { # model n rate -> top-1 (rate "0.50f": with --prune-fuse)
   awk -v r="$rate" '$2 == r {print $6}' "$file"
 }
 for n in $row_n $head_n; do
+  [[ $tables == *topk* ]] || [ "$n" = "$row_n" ] || continue
   for m in vit_relu $models; do
     [ -f "$work/fp32_${m}_$n.txt" ] ||
       $py "$root/bench/pruning_fp32.py" "$root/test/models/zoo/$m/model.onnx" "$data" \
@@ -57,10 +68,49 @@ for n in $row_n $head_n; do
   done
 done
 for m in $models; do
+  [[ $tables == *topk* ]] || continue
   $py "$root/bench/pruning_fp32.py" "$root/test/models/zoo/$m/model.onnx" "$data" \
     --limit "$row_n" --layers $layers --rates 0.50 --fuse > "$work/fp32f_${m}_$row_n.txt"
 done
 
+threshold_table() {
+  echo
+  echo "Threshold selection (--prune-threshold T on layers $layers, with --ffn2-sparsity): run-time token counts."
+  echo
+  echo "| model | T | images | mean tokens after L1,L2,L3 (FP32) | MACs/image on kept tokens (closed form) | saved | MACs/image executed (sim) | FFN2 W read (B/image) | cycles/image (sim) | top-1 (sim) | top-1 FP32 threshold (numpy) | drop vs dense FP32 (pt) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  local base
+  base=$(fp32 vit_relu "$row_n" 1.00)
+  for m in $models; do
+    zoo="$root/test/models/zoo/$m"
+    [ -f "$work/$m.stats.json" ] ||
+      "$tern" compile "$zoo/model.onnx" --precision tataa --calib "$calib" \
+        --save-calib-stats "$work/$m.stats.json" -o "$work/$m.dense.tern" >/dev/null
+    $py "$root/bench/pruning_fp32.py" "$zoo/model.onnx" "$data" --limit "$row_n" \
+      --layers $layers --thresholds $thresholds > "$work/fp32t_$m.txt"
+    for t in $thresholds; do
+      "$tern" eval "$zoo/model.onnx" --dataset "$data" --limit "$row_n" --precision tataa \
+        --calib-stats "$work/$m.stats.json" --ffn2-sparsity --prune-tokens \
+        --prune-layers "$layers" --prune-threshold "$t" |
+        awk -v m="$m" -v t="$t" -v n="$row_n" -v b="$base" \
+            -v f="$(awk -v t="$t" '$2 == t' "$work/fp32t_$m.txt")" '
+          /^top-1 accuracy/ {acc=$3}
+          /^per sample/ {macs=$5; cyc=$9}
+          /^bitmap gemms/ {skip=$4; tot=$6}
+          END {
+            split(f, w, " "); split(w[9], c, ",")
+            printf "| %s | %s | %s | %s, %s, %s | %.0f | %.1f%% | %s | %d | %s | %.4f | %.4f | %+.2f |\n",
+              m, t, n, c[2], c[3], c[4], w[11], 100 * (3541120 - w[11]) / 3541120, macs,
+              tot - skip, cyc, acc, w[6], 100 * (b - acc)
+          }'
+    done
+  done
+}
+
+if [[ $tables != *topk* ]]; then
+  threshold_table
+  exit 0
+fi
 echo "Seed design (SEEDS.md 2, 28 nm ViT): 61.5% fewer operations, 59.3% fewer FFN2 weights, < 2% accuracy loss."
 echo "Issue 8 target: >= 40% fewer operations and >= 40% less FFN2 weight traffic at <= 2 points drop."
 echo
@@ -130,3 +180,4 @@ PY
       }
     }'
 done
+[[ $tables != *threshold* ]] || threshold_table

@@ -3,6 +3,7 @@
 
   pruning_fp32.py MODEL.onnx DATASET_DIR [--layers 1,2,3] [--rates 1 0.9 ... 0.5]
                   [--limit N] [--score int8|fp32] [--fuse] [--save-logits DIR]
+                  [--thresholds T ...]
 
 Evaluates a zoo ViT (vit_relu, vit_relu_pruned, vit_fmnist; the architecture of
 scripts/pruned_vit_ref.py) in float32 numpy from the ONNX initializers, batched, on
@@ -15,6 +16,14 @@ converted to int8 round-half-even(p * 127), summed over heads, floor-divided by 
 pruned tokens (weights: the same scores clipped at 0; their plain mean if all are 0) after the
 kept ones, like `tern compile --prune-fuse`. Prints one line per rate: top-1 and token counts.
 --save-logits DIR writes each rate's logits to DIR/logits_<rate>.npy (rate as %.2f).
+--thresholds T ... evaluates threshold selection instead (`tern compile --prune-threshold T`):
+at each listed layer CLS and the tokens whose score (--score) is >= T stay, a count that differs
+per image; the batch keeps all N rows with the pruned ones zeroed and masked out of every later
+attention (keys at -inf), which is the model on the kept tokens alone. One line per T: top-1,
+the mean token count after each layer and the mean MACs per image of the model run on the kept
+tokens only (closed form: 4 n d^2 + 2 n^2 d in attention on the n tokens entering the layer,
+2 n' d F in the FFN on the n' it keeps, plus patch embedding and head; the dense value is the
+functional simulator's dense count), i.e. what executing only the kept rows would cost.
 This is independent of torch and of Tern's simulator: numpy only.
 """
 import argparse
@@ -54,8 +63,11 @@ class ViT:
         self.patch = [onnx.helper.get_attribute_value(a) for a in conv.attribute
                       if a.name == 'strides'][0][0]
 
-    def __call__(self, x, rates, score, fuse=False):
-        """x [b, c, H, W] -> (logits [b, classes], token counts per layer)."""
+    def __call__(self, x, rates, score, fuse=False, thresh=None):
+        """x [b, c, H, W] -> (logits [b, classes], token counts per layer).
+
+        With thresh {layer: T}: threshold selection; the counts are then
+        per-image arrays and a third result is the MACs per image."""
         W, H = self.W, self.heads
         wp, bp = W['patch_embed.weight'], W['patch_embed.bias']
         d, c = wp.shape[0], wp.shape[1]
@@ -66,6 +78,8 @@ class ViT:
         h = np.concatenate([np.broadcast_to(W['cls_token'], (b, 1, d)), h], 1) + W['pos_embed']
         dh = d // H
         counts = []
+        valid = np.ones(h.shape[:2], bool) if thresh is not None else None
+        macs = np.full(b, float(gh * gw * wp[0].size * d + d * W['head.weight'].shape[0]))
         for i in range(self.depth):
             def g(s):
                 return W['blocks.%d.%s' % (i, s)]
@@ -76,11 +90,28 @@ class ViT:
                 return (t @ g('attn.%s.MatMul_in1' % s) + g('attn.%s.bias' % s)).reshape(
                     b, n, H, dh).transpose(0, 2, 1, 3)
             q, k, v = proj('q'), proj('k'), proj('v')
-            pr = softmax((q @ k.transpose(0, 1, 3, 2)) * np.float32(1 / math.sqrt(dh)))
+            s = (q @ k.transpose(0, 1, 3, 2)) * np.float32(1 / math.sqrt(dh))
+            if valid is not None:
+                s = np.where(valid[:, None, None, :], s, np.float32(-np.inf))
+                n_in = valid.sum(1).astype(np.float64)
+                macs += 4 * n_in * d * d + 2 * n_in * n_in * d
+            pr = softmax(s)
             o = (pr @ v).transpose(0, 2, 1, 3).reshape(b, n, d)
             h = h + (o @ g('attn.proj.MatMul_in1') + g('attn.proj.bias'))
             keep = keep_count(n, rates.get(i, 1.0))
-            if keep < n:
+            if valid is not None:
+                if i in thresh:
+                    cls_row = pr[:, :, 0, :].astype(np.float64)
+                    if score == 'int8':
+                        imp = np.floor(np.clip(np.round(cls_row * 127), -128, 127).sum(1) / H)
+                    else:
+                        imp = cls_row.mean(1)
+                    valid = valid & (imp >= thresh[i])
+                    valid[:, 0] = True
+                    h = np.where(valid[:, :, None], h, np.float32(0))
+                counts.append(valid.sum(1))
+                macs += 2 * valid.sum(1) * d * g('ffn.fc1.MatMul_in1').shape[1]
+            elif keep < n:
                 cls_row = pr[:, :, 0, :].astype(np.float64)          # [b, H, n]
                 if score == 'int8':
                     imp = np.floor(np.clip(np.round(cls_row * 127), -128, 127).sum(1) / H)
@@ -101,13 +132,17 @@ class ViT:
                     fused = (w[:, :, None] * h.astype(np.float64)).sum(1) / w.sum(1, keepdims=True)
                     kept = np.concatenate([kept, fused[:, None].astype(np.float32)], 1)
                 h = kept
-            counts.append(h.shape[1])
+            if valid is None:
+                counts.append(h.shape[1])
             t = layer_norm(h, g('norm2.weight'), g('norm2.bias'))
             f = t @ g('ffn.fc1.MatMul_in1') + g('ffn.fc1.bias')
             f = np.maximum(f, 0) if self.relu else gelu(f)
             h = h + (f @ g('ffn.fc2.MatMul_in1') + g('ffn.fc2.bias'))
         cls = layer_norm(h[:, 0], W['norm.weight'], W['norm.bias'])
-        return cls @ W['head.weight'].T + W['head.bias'], counts
+        logits = cls @ W['head.weight'].T + W['head.bias']
+        if valid is not None:
+            return logits, counts, macs
+        return logits, counts
 
 
 def main():
@@ -122,6 +157,7 @@ def main():
     ap.add_argument('--batch', type=int, default=500)
     ap.add_argument('--save-logits', default='')
     ap.add_argument('--fuse', action='store_true')
+    ap.add_argument('--thresholds', type=float, nargs='+', default=[])
     a = ap.parse_args()
     vit = ViT(a.model)
     layers = [int(s) for s in a.layers.split(',') if s]
@@ -132,6 +168,19 @@ def main():
     y = np.load(a.dataset + '/labels.npy').astype(np.int64).ravel()
     if a.limit:
         x, y = x[:a.limit], y[:a.limit]
+    for t in a.thresholds:
+        correct, counts, macs = 0, [], []
+        for i in range(0, len(x), a.batch):
+            logits, c, m = vit(x[i:i + a.batch], {}, a.score, thresh={l: t for l in layers})
+            correct += int((logits.argmax(1) == y[i:i + a.batch]).sum())
+            counts.append(np.stack(c, 1))
+            macs.append(m)
+        counts = np.concatenate(counts).mean(0)
+        print('threshold %g layers %s top-1 %.4f n=%d tokens %s macs %.0f score %s' % (
+            t, a.layers, correct / len(x), len(x), ','.join('%.2f' % v for v in counts),
+            np.concatenate(macs).mean(), a.score))
+    if a.thresholds:
+        return 0
     for rate in a.rates:
         if not 0 < rate <= 1:
             raise SystemExit(f'--rates: {rate} is not in (0, 1]')

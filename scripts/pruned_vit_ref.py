@@ -3,6 +3,7 @@
 
   pruned_vit_ref.py MODEL.onnx IMAGE.npy OUT.npy [--keep LAYER=KEPT.npy ...]
                     [--fuse] [--print-topk LAYER=RHO ...]
+                    [--print-threshold LAYER=T ...]
                     [--topk-score fp32|int8]
 
 Evaluates the model zoo's ViT (test/models/zoo/vit_relu, vit_fmnist:
@@ -18,7 +19,11 @@ attention residual addition, before its FFN, only the tokens listed in
 KEPT.npy (the program's kept_tokens_<LAYER> output of
 `tern compile --prune-tokens --prune-expose-indices`, indices into the
 current token list) are kept, in that order; every later operator runs on
-them. Without --keep the result is the dense model, which must equal
+them. A list padded with zeros after position 0 (threshold selection,
+`--prune-threshold`: the program's kept_tokens_<LAYER> has the capacity N
+and 0 past the run-time count; index 0 is CLS, only ever at position 0)
+keeps its first entry and its non-zero entries, so the reference runs on
+the L kept tokens alone. Without --keep the result is the dense model, which must equal
 onnxruntime's reference.npy (checked by test/e2e/token-pruning.test).
 
 --fuse also appends, after the kept tokens of every --keep layer, the
@@ -34,6 +39,10 @@ and the ceil(RHO * (N - 1)) patch tokens with the most CLS attention
 int8 scores like Tern's token unit instead (tok.score): each probability
 as int8 round-half-even(p * 127), summed over heads, floor-divided by the
 head count; the default fp32 is the exact head mean.
+
+--print-threshold LAYER=T prints the tokens threshold selection keeps at
+that layer (tern compile --prune-threshold T): CLS and the tokens whose
+score (as --topk-score; int8 is the token unit's) is >= T, ascending.
 """
 
 import argparse
@@ -68,6 +77,7 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--keep", action="append", default=[])
     ap.add_argument("--print-topk", action="append", default=[])
+    ap.add_argument("--print-threshold", action="append", default=[])
     ap.add_argument("--topk-score", choices=["fp32", "int8"], default="fp32")
     ap.add_argument("--fuse", action="store_true")
     a = ap.parse_args()
@@ -87,12 +97,18 @@ def main():
     keep = {}
     for k in a.keep:
         layer, path = k.split("=", 1)
-        keep[int(layer)] = np.load(path).astype(np.int64).ravel()
+        kept = np.load(path).astype(np.int64).ravel()
+        # Threshold selection pads with 0 past the run-time count.
+        keep[int(layer)] = np.concatenate([kept[:1], kept[1:][kept[1:] != 0]])
     topk = {}
     for k in a.print_topk:
         layer, rho = k.split("=", 1)
         topk[int(layer)] = float(rho)
-    bad = sorted(set(keep) | set(topk))
+    thresh = {}
+    for k in a.print_threshold:
+        layer, t = k.split("=", 1)
+        thresh[int(layer)] = float(t)
+    bad = sorted(set(keep) | set(topk) | set(thresh))
     if bad and bad[-1] >= depth:
         raise SystemExit("layer %d: the model has %d layers" % (bad[-1], depth))
 
@@ -130,6 +146,9 @@ def main():
             kept = np.sort(np.concatenate([[0], 1 + np.argsort(-imp, kind="stable")[:cnt]]))
             print("layer %d FP32 top-k: %s" % (i, kept.tolist()))
             print("layer %d FP32 scores: %s" % (i, imp.tolist()))
+        if i in thresh:
+            kept = np.concatenate([[0], 1 + np.nonzero(imp >= thresh[i])[0]])
+            print("layer %d FP32 threshold: %s" % (i, kept.tolist()))
         if i in keep:
             if keep[i].min() < 0 or keep[i].max() >= h.shape[0]:
                 raise SystemExit("layer %d: kept index outside the %d tokens"

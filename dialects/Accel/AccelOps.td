@@ -644,19 +644,28 @@ def Accel_TokenSelectOp : Accel_Op<"token_select"> {
     `tok.select` in top-k mode). The count goes to length register 0, which
     the following `accel.token_gather` ops read.
 
+    With `threshold T` (threshold mode, `tok.select mode=thresh param=T-1`)
+    it keeps token 0 and every token of `1 .. N-1` whose score is `>= T`:
+    the count is known at run time only (length register 0), at most `N`,
+    so `keep` (the capacity of `indices`) must be `N`; entries past the
+    count are not written.
+
     Example:
 
     ```mlir
     accel.token_select %s, %idx keep 13
         : memref<17xi32, #accel.space<vec>>, memref<13xi32, #accel.space<vec>>
+    accel.token_select %s, %all keep 17 threshold 3
+        : memref<17xi32, #accel.space<vec>>, memref<17xi32, #accel.space<vec>>
     ```
   }];
   let arguments = (ins Arg<Accel_VecBuffer, "", [MemRead]>:$scores,
                        Arg<Accel_VecBuffer, "", [MemWrite]>:$indices,
-                       ConfinedAttr<I64Attr, [IntMinValue<1>]>:$keep);
+                       ConfinedAttr<I64Attr, [IntMinValue<1>]>:$keep,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntMinValue<1>]>>:$threshold);
   let assemblyFormat = [{
-    $scores `,` $indices `keep` $keep attr-dict `:` type($scores) `,`
-    type($indices)
+    $scores `,` $indices `keep` $keep (`threshold` $threshold^)? attr-dict `:`
+    type($scores) `,` type($indices)
   }];
   let hasVerifier = 1;
 }
@@ -669,20 +678,28 @@ def Accel_TokenGatherOp : Accel_Op<"token_gather"> {
     `source` `[N, C]` and `result` `[K, C]` have the same element type;
     `indices` is the `[K]` i32 vector the selection wrote.
 
+    With `zero_fill` (after a threshold selection, whose count is known at
+    run time only) `result` has the source's `N` rows and its rows from the
+    count on are zeros (`tok.gather zf=1`).
+
     Example:
 
     ```mlir
     accel.token_gather %x, %idx, %y
         : memref<17x64xbf16, #accel.space<act>>, memref<13xi32, #accel.space<vec>>,
           memref<13x64xbf16, #accel.space<act>>
+    accel.token_gather %x, %all, %z zero_fill
+        : memref<17x64xbf16, #accel.space<act>>, memref<17xi32, #accel.space<vec>>,
+          memref<17x64xbf16, #accel.space<act>>
     ```
   }];
   let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$source,
                        Arg<Accel_VecBuffer, "", [MemRead]>:$indices,
-                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
+                       UnitAttr:$zero_fill);
   let assemblyFormat = [{
-    $source `,` $indices `,` $result attr-dict `:` type($source) `,`
-    type($indices) `,` type($result)
+    $source `,` $indices `,` $result (`zero_fill` $zero_fill^)? attr-dict `:`
+    type($source) `,` type($indices) `,` type($result)
   }];
   let hasVerifier = 1;
 }

@@ -114,14 +114,20 @@ def TernPruneTokens : Pass<"tern-prune-tokens", "::mlir::func::FuncOp"> {
     (reductions over tokens such as mean pooling, reshapes of the token
     axis, reads of a token other than 0, masks), named with its location.
 
-    Not implemented: threshold selection (keep the tokens whose importance
-    is >= T; docs/Lowering.md "Token pruning" lists what it needs: the
-    token unit's `tok.select` has the mode and writes the kept count to a
-    length register, and most instructions take their row count from one
-    (`lensel`), but tensors would keep the capacity N with a run-time
-    length, attention after the pruning point would need the pad keys
-    masked in the softmax and zero pad rows in V, and the timing model
-    charges run-time lengths at capacity).
+    Threshold selection (`threshold` T > 0, instead of `keep-rate`; not
+    with `fuse`): each pruning point keeps CLS and the tokens whose
+    token-unit score `floor(mean_h round(127 p))` is `>= T`, a count `L`
+    known at run time only. The tensors keep their static token count `N`
+    (the capacity): `tern.prune_tokens ... threshold T` zeroes rows
+    `[L, N)` and returns an additive key mask (0 / `-2^100`) that the pass
+    attaches to the `Q K^T` product of every later attention layer, so the
+    kept rows compute exactly what the same model on the `L` kept tokens
+    computes (a later pruning point sees the masked tokens with score 0,
+    below any T > 0). T <= 0 keeps every token: a no-op. Exposed indices
+    are `[B, N]`, 0 past the count. Later layers still execute all `N`
+    rows (the saving needs `lensel` on their instructions: not done,
+    docs/Lowering.md). Errors: `threshold` with `keep-rate` or `fuse`, and
+    a later attention product that already has a mask.
   }];
   let dependentDialects = ["::tern::TernDialect"];
   let options = [
@@ -137,6 +143,9 @@ def TernPruneTokens : Pass<"tern-prune-tokens", "::mlir::func::FuncOp"> {
     Option<"fuse", "fuse", "bool", /*default=*/"false",
            "Fold the pruned tokens into one extra token (importance-"
            "weighted mean)">,
+    Option<"threshold", "threshold", "int", /*default=*/"0",
+           "Keep CLS and the tokens whose token-unit score is >= T (a "
+           "run-time count; instead of keep-rate); <= 0: keep all">,
   ];
   let statistics = [
     Statistic<"numPruned", "num-pruned",

@@ -351,24 +351,43 @@ def Tern_PruneTokensOp : Tern_Op<"prune_tokens", [Pure]> {
     importance differs by less than about 1/127 may be ranked differently
     from an FP32 evaluation of the same formula.
 
+    With `threshold T` (threshold selection) the kept count is known at run
+    time only: token 0 and every token `j` of `1 .. N-1` whose token-unit
+    score `floor(mean_h round(127 probs[b, h, 0, j]))` (the row mean with
+    `all_rows`) is `>= T` are kept, ascending. The result keeps the static
+    capacity `keep = N` rows: rows `[0, L)` are the `L` kept tokens, rows
+    `[L, N)` are zeros. `indices[b, i]` is 0 for `i >= L` (index 0 appears
+    only at position 0, so `L` is 1 plus the number of non-zero entries
+    after it). The third result `key_mask` `[B, 1, 1, N]` is 0 for `i < L`
+    and `-2^100` for `i >= L`: the additive mask of every later attention's
+    `Q K^T` (`tern.matmul ... mask`), so that the zero rows are never
+    attended and the kept rows compute what the same model on the `L` kept
+    tokens computes. Not with `fuse`.
+
     Example:
 
     ```mlir
     %h, %idx = tern.prune_tokens %x, %p keep 13
         : tensor<1x17x64xf32>, tensor<1x4x17x17xf32>
           -> tensor<1x13x64xf32>, tensor<1x13xi32>
+    %t, %tidx, %mask = tern.prune_tokens %x, %p keep 17 threshold 3
+        : tensor<1x17x64xf32>, tensor<1x4x17x17xf32>
+          -> tensor<1x17x64xf32>, tensor<1x17xi32>, tensor<1x1x1x17xf32>
     ```
   }];
   let arguments = (ins 3DTensorOf<[Tern_ElementType]>:$hidden,
                        4DTensorOf<[AnyFloat]>:$probs,
                        ConfinedAttr<I64Attr, [IntMinValue<1>]>:$keep,
-                       UnitAttr:$all_rows, UnitAttr:$fuse);
+                       UnitAttr:$all_rows, UnitAttr:$fuse,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntMinValue<1>]>>:$threshold);
   let results = (outs 3DTensorOf<[Tern_ElementType]>:$result,
-                      2DTensorOf<[I32]>:$indices);
+                      2DTensorOf<[I32]>:$indices,
+                      Optional<4DTensorOf<[AnyFloat]>>:$key_mask);
   let assemblyFormat = [{
     $hidden `,` $probs `keep` $keep (`all_rows` $all_rows^)? (`fuse` $fuse^)?
-    attr-dict `:`
+    (`threshold` $threshold^)? attr-dict `:`
     type($hidden) `,` type($probs) `->` type($result) `,` type($indices)
+    (`,` type($key_mask)^)?
   }];
   let hasVerifier = 1;
 }

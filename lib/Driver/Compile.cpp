@@ -311,6 +311,7 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
     prune.importance = options.pruneTokens.importance;
     prune.exposeIndices = options.pruneTokens.exposeIndices;
     prune.fuse = options.pruneTokens.fuse;
+    prune.threshold = options.pruneTokens.threshold;
     pm.addNestedPass<func::FuncOp>(createTernPruneTokens(prune));
   }
   if (stopAfter == EmitKind::Tern)

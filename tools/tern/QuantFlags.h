@@ -120,7 +120,14 @@ struct QuantFlags {
                   llvm::cl::desc("With --prune-tokens: fold the pruned tokens "
                                  "into one extra token, their "
                                  "importance-weighted mean (EViT)"),
-                  llvm::cl::sub(sub)) {}
+                  llvm::cl::sub(sub)),
+        pruneThreshold(
+            "prune-threshold",
+            llvm::cl::desc("With --prune-tokens: keep CLS and the tokens "
+                           "whose token-unit score (about 127 x the head "
+                           "mean of the CLS attention) is >= T; the count "
+                           "is known at run time (instead of a keep rate)"),
+            llvm::cl::init(0), llvm::cl::sub(sub)) {}
 
   /// Copies the flags into `options`.
   llvm::Error apply(CompileOptions &options) const {
@@ -161,15 +168,16 @@ struct QuantFlags {
     options.ffn2Sparsity = ffn2Sparsity;
     options.ffn2Threshold = ffn2Threshold;
     options.reram = !noReram;
-    if (!pruneTokens && (pruneLayers.getNumOccurrences() ||
-                         pruneKeepRate.getNumOccurrences() ||
-                         pruneImportance.getNumOccurrences() ||
-                         pruneExposeIndices.getNumOccurrences() ||
-                         pruneFuse.getNumOccurrences()))
+    if (!pruneTokens &&
+        (pruneLayers.getNumOccurrences() || pruneKeepRate.getNumOccurrences() ||
+         pruneImportance.getNumOccurrences() ||
+         pruneExposeIndices.getNumOccurrences() ||
+         pruneFuse.getNumOccurrences() || pruneThreshold.getNumOccurrences()))
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           "--prune-layers, --prune-keep-rate, --prune-importance, "
-          "--prune-expose-indices and --prune-fuse need --prune-tokens");
+          "--prune-expose-indices, --prune-fuse and --prune-threshold need "
+          "--prune-tokens");
     options.pruneTokens.enabled = pruneTokens;
     options.pruneTokens.layers.assign(pruneLayers.begin(), pruneLayers.end());
     options.pruneTokens.keepRates.assign(pruneKeepRate.begin(),
@@ -177,6 +185,7 @@ struct QuantFlags {
     options.pruneTokens.importance = pruneImportance;
     options.pruneTokens.exposeIndices = pruneExposeIndices;
     options.pruneTokens.fuse = pruneFuse;
+    options.pruneTokens.threshold = pruneThreshold;
     return llvm::Error::success();
   }
 
@@ -200,6 +209,7 @@ struct QuantFlags {
   llvm::cl::list<double> pruneKeepRate;
   llvm::cl::opt<std::string> pruneImportance;
   llvm::cl::opt<bool> pruneExposeIndices, pruneFuse;
+  llvm::cl::opt<int> pruneThreshold;
 };
 
 } // namespace tern::tool

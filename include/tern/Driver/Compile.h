@@ -92,6 +92,8 @@ struct CompileOptions {
     bool exposeIndices = false;
     /// Fold the pruned tokens into one extra token (EViT).
     bool fuse = false;
+    /// Threshold selection (token-unit score units); <= 0: off.
+    int threshold = 0;
   } pruneTokens;
   /// Fine-tuning (docs/FineTuning.md): tern-insert-lora, then
   /// tern-differentiate turns the model into a train step.

@@ -6,7 +6,10 @@
 // (column means), tok.select (CLS + top keep-1, ascending, count into
 // length register 0), a store of the indices, and tok.gather of the hidden
 // state in column blocks that fit the activation-scratchpad budget; with
-// `fuse`, tok.fuse of the same blocks writes the extra last row.
+// `fuse`, tok.fuse of the same blocks writes the extra last row. With a
+// threshold, tok.select keeps the scores >= T (a run-time count L <= N),
+// the gathers zero-fill rows [L, N), and the key mask (0 / -2^100) is built
+// by the token unit and one vector add.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +27,33 @@ namespace {
 constexpr int64_t kMaxScoreRows = 63;
 /// Probabilities in [0, 1] become int8 0..127.
 constexpr float kProbScale = 127.0f;
+
+/// Magnitude of the key mask past a run-time token count: exact in bf16,
+/// and exp(x - 2^100) is 0 for any score x the model produces.
+constexpr double kMaskMagnitude = 0x1p100;
+
+/// A private constant global `type` = `init` (a fresh name from `stem`).
+Value constantGlobal(ConversionPatternRewriter &rewriter, Operation *op,
+                     StringRef stem, MemRefType type, DenseElementsAttr init) {
+  auto module = op->getParentOfType<ModuleOp>();
+  memref::GlobalOp global;
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(module.getBody());
+    std::string name;
+    for (unsigned i = 0;; ++i) {
+      name = (stem + "_" + Twine(i)).str();
+      if (!module.lookupSymbol(name))
+        break;
+    }
+    global = rewriter.create<memref::GlobalOp>(
+        op->getLoc(), name, rewriter.getStringAttr("private"), type, init,
+        /*constant=*/true, /*alignment=*/IntegerAttr());
+  }
+  return rewriter
+      .create<memref::GetGlobalOp>(op->getLoc(), type, global.getSymName())
+      .getResult();
+}
 
 struct PruneTokensLowering : OpConversionPattern<tern::PruneTokensOp> {
   PruneTokensLowering(TypeConverter &converter, MLIRContext *ctx,
@@ -105,11 +135,52 @@ struct PruneTokensLowering : OpConversionPattern<tern::PruneTokensOp> {
           op.getLoc(), sum, SmallVector<ReassociationIndices>{{0, 1}});
     }
 
+    std::optional<int64_t> threshold = op.getThreshold();
     Value idx = tb.allocTile({keep}, i32, MemorySpace::vec);
-    rewriter.create<TokenSelectOp>(op.getLoc(), scores, idx,
-                                   rewriter.getI64IntegerAttr(keep));
+    rewriter.create<TokenSelectOp>(
+        op.getLoc(), scores, idx, rewriter.getI64IntegerAttr(keep),
+        threshold ? rewriter.getI64IntegerAttr(*threshold) : IntegerAttr());
     Value idxOut = tb.allocDram(idxType.getShape(), i32);
-    tb.store(idx, tb.rawView(idxOut, 0, {keep}, {1}));
+    Value maskOut;
+    if (!threshold) {
+      tb.store(idx, tb.rawView(idxOut, 0, {keep}, {1}));
+    } else {
+      // A run-time count L: the indices past it and the key mask come from
+      // zero-filling gathers of constant columns (token j's index j; 2^100,
+      // then minus 2^100: 0 for kept rows, -2^100 past L).
+      auto maskType = dyn_cast_or_null<MemRefType>(
+          getTypeConverter()->convertType(op.getKeyMask().getType()));
+      if (!maskType)
+        return rewriter.notifyMatchFailure(op, "key mask not convertible");
+      Type mbf = maskType.getElementType();
+      SmallVector<APInt> iota;
+      for (int64_t j = 0; j < n; ++j)
+        iota.push_back(APInt(32, j));
+      Value ids = constantGlobal(
+          rewriter, op, "__tern_tok_iota", MemRefType::get({n, 1}, i32),
+          DenseElementsAttr::get(RankedTensorType::get({n, 1}, i32),
+                                 ArrayRef<APInt>(iota)));
+      Value big = constantGlobal(
+          rewriter, op, "__tern_tok_big", MemRefType::get({n, 1}, mbf),
+          DenseElementsAttr::get(
+              RankedTensorType::get({n, 1}, mbf),
+              ArrayRef<Attribute>(rewriter.getFloatAttr(mbf, kMaskMagnitude))));
+      Value idSrc = tb.load(ids, MemorySpace::act);
+      Value idDst = tb.allocTile({n, 1}, i32, MemorySpace::act);
+      rewriter.create<TokenGatherOp>(op.getLoc(), idSrc, idx, idDst,
+                                     rewriter.getUnitAttr());
+      tb.store(idDst, tb.rawView(idxOut, 0, {n, 1}, {1, 1}));
+      Value bigSrc = tb.load(big, MemorySpace::act);
+      Value bigDst = tb.allocTile({n, 1}, mbf, MemorySpace::act);
+      rewriter.create<TokenGatherOp>(op.getLoc(), bigSrc, idx, bigDst,
+                                     rewriter.getUnitAttr());
+      Value mask = tb.allocTile({n, 1}, mbf, MemorySpace::act);
+      rewriter.create<VectorConstOp>(
+          op.getLoc(), VectorKind::add, bigDst, mask,
+          APFloat(static_cast<float>(-kMaskMagnitude)));
+      maskOut = tb.allocDram(maskType.getShape(), mbf);
+      tb.store(mask, tb.rawView(maskOut, 0, {n, 1}, {1, 1}));
+    }
 
     // Gather the kept rows, a block of columns at a time.
     Value hidden = adaptor.getHidden();
@@ -121,7 +192,9 @@ struct PruneTokensLowering : OpConversionPattern<tern::PruneTokensOp> {
       Value src = tb.load(tb.rawView(hidden, c0, {n, cols}, {d, 1}),
                           MemorySpace::act);
       Value dst = tb.allocTile({keep, cols}, he, MemorySpace::act);
-      rewriter.create<TokenGatherOp>(op.getLoc(), src, idx, dst);
+      rewriter.create<TokenGatherOp>(op.getLoc(), src, idx, dst,
+                                     threshold ? rewriter.getUnitAttr()
+                                               : UnitAttr());
       tb.store(dst, tb.rawView(out, c0, {keep, cols}, {d, 1}));
       if (op.getFuse()) {
         Value fused = tb.allocTile({1, cols}, he, MemorySpace::act);
@@ -129,7 +202,10 @@ struct PruneTokensLowering : OpConversionPattern<tern::PruneTokensOp> {
         tb.store(fused, tb.rawView(out, keep * d + c0, {1, cols}, {d, 1}));
       }
     }
-    rewriter.replaceOp(op, {out, idxOut});
+    if (maskOut)
+      rewriter.replaceOp(op, {out, idxOut, maskOut});
+    else
+      rewriter.replaceOp(op, {out, idxOut});
     return success();
   }
 

@@ -431,7 +431,16 @@ private:
                           d = tile(o, o.getIndices());
           if (failed(s) || failed(d))
             return failure();
-          // Top-k mode; param counts the kept tokens besides CLS.
+          // Top-k mode: param counts the kept tokens besides CLS; threshold
+          // mode keeps the scores > param, i.e. >= threshold.
+          if (std::optional<int64_t> t = o.getThreshold())
+            return emit(o, "tok.select",
+                        {{"dst", d->addr},
+                         {"src", s->addr},
+                         {"n", uint64_t(s->cols)},
+                         {"mode", 1},
+                         {"param", uint64_t(*t - 1)},
+                         {"lreg", 0}});
           return emit(o, "tok.select",
                       {{"dst", d->addr}, {"src", s->addr},
                        {"n", uint64_t(s->cols)}, {"mode", 0},
@@ -447,7 +456,9 @@ private:
                       {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
                        {"a", a->addr}, {"idx", i->addr},
                        {"rowbytes", uint64_t(a->cols * a->elementBytes)},
-                       {"n", uint64_t(a->rows)}, {"lreg", 0}});
+                       {"n", uint64_t(a->rows)},
+                       {"lreg", 0},
+                       {"zf", o.getZeroFill() ? 1u : 0u}});
         })
         .Case<TokenFuseOp>([&](TokenFuseOp o) {
           FailureOr<Tile> a = tile(o, o.getSource()),

@@ -481,6 +481,22 @@ func.func @token_select_indices(%s: memref<17xi32, #accel.space<vec>>, %i: memre
 
 // -----
 
+func.func @token_select_threshold_keep(%s: memref<17xi32, #accel.space<vec>>, %i: memref<5xi32, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.token_select' op with a threshold keeps a run-time count of up to all 17 tokens: keep must be 17, got 5}}
+  accel.token_select %s, %i keep 5 threshold 3 : memref<17xi32, #accel.space<vec>>, memref<5xi32, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @token_gather_zero_fill(%x: memref<17x64xbf16, #accel.space<act>>, %i: memref<5xi32, #accel.space<vec>>, %y: memref<5x64xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.token_gather' op zero_fill writes all 17 source rows: result must have them, got 'memref<5x64xbf16, #accel.space<act>>'}}
+  accel.token_gather %x, %i, %y zero_fill : memref<17x64xbf16, #accel.space<act>>, memref<5xi32, #accel.space<vec>>, memref<5x64xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
 func.func @token_gather_shape(%x: memref<17x64xbf16, #accel.space<act>>, %i: memref<5xi32, #accel.space<vec>>, %y: memref<5x32xbf16, #accel.space<act>>) {
   // expected-error @+1 {{'accel.token_gather' op result must have the source's columns and element type and at most its rows, got 'memref<17x64xbf16, #accel.space<act>>' -> 'memref<5x32xbf16, #accel.space<act>>'}}
   accel.token_gather %x, %i, %y : memref<17x64xbf16, #accel.space<act>>, memref<5xi32, #accel.space<vec>>, memref<5x32xbf16, #accel.space<act>>

@@ -358,3 +358,43 @@ func.func @prune_fuse_rows(%x: tensor<1x9x16xf32>, %p: tensor<1x2x9x9xf32>) -> t
   %h, %i = tern.prune_tokens %x, %p keep 5 fuse : tensor<1x9x16xf32>, tensor<1x2x9x9xf32> -> tensor<1x5x16xf32>, tensor<1x5xi32>
   return %h : tensor<1x5x16xf32>
 }
+
+// -----
+
+func.func @prune_threshold_no_mask(%x: tensor<1x9x16xf32>, %p: tensor<1x2x9x9xf32>) -> tensor<1x9x16xf32> {
+  // expected-error @+1 {{'tern.prune_tokens' op with a threshold needs the key_mask result}}
+  %h, %i = tern.prune_tokens %x, %p keep 9 threshold 3 : tensor<1x9x16xf32>, tensor<1x2x9x9xf32> -> tensor<1x9x16xf32>, tensor<1x9xi32>
+  return %h : tensor<1x9x16xf32>
+}
+
+// -----
+
+func.func @prune_mask_no_threshold(%x: tensor<1x9x16xf32>, %p: tensor<1x2x9x9xf32>) -> tensor<1x5x16xf32> {
+  // expected-error @+1 {{'tern.prune_tokens' op has a key_mask result but no threshold (the count is static)}}
+  %h, %i, %m = tern.prune_tokens %x, %p keep 5 : tensor<1x9x16xf32>, tensor<1x2x9x9xf32> -> tensor<1x5x16xf32>, tensor<1x5xi32>, tensor<1x1x1x5xf32>
+  return %h : tensor<1x5x16xf32>
+}
+
+// -----
+
+func.func @prune_threshold_keep(%x: tensor<1x9x16xf32>, %p: tensor<1x2x9x9xf32>) -> tensor<1x5x16xf32> {
+  // expected-error @+1 {{'tern.prune_tokens' op with a threshold keeps a run-time count of up to all 9 tokens: keep must be 9, got 5}}
+  %h, %i, %m = tern.prune_tokens %x, %p keep 5 threshold 3 : tensor<1x9x16xf32>, tensor<1x2x9x9xf32> -> tensor<1x5x16xf32>, tensor<1x5xi32>, tensor<1x1x1x5xf32>
+  return %h : tensor<1x5x16xf32>
+}
+
+// -----
+
+func.func @prune_threshold_fuse(%x: tensor<1x9x16xf32>, %p: tensor<1x2x9x9xf32>) -> tensor<1x10x16xf32> {
+  // expected-error @+1 {{'tern.prune_tokens' op fuse is not supported with a threshold}}
+  %h, %i, %m = tern.prune_tokens %x, %p keep 9 fuse threshold 3 : tensor<1x9x16xf32>, tensor<1x2x9x9xf32> -> tensor<1x10x16xf32>, tensor<1x9xi32>, tensor<1x1x1x9xf32>
+  return %h : tensor<1x10x16xf32>
+}
+
+// -----
+
+func.func @prune_threshold_mask_shape(%x: tensor<1x9x16xf32>, %p: tensor<1x2x9x9xf32>) -> tensor<1x9x16xf32> {
+  // expected-error @+1 {{'tern.prune_tokens' op key_mask shape [1, 1, 9, 1] must be [1, 1, 1, 9]}}
+  %h, %i, %m = tern.prune_tokens %x, %p keep 9 threshold 3 : tensor<1x9x16xf32>, tensor<1x2x9x9xf32> -> tensor<1x9x16xf32>, tensor<1x9xi32>, tensor<1x1x9x1xf32>
+  return %h : tensor<1x9x16xf32>
+}

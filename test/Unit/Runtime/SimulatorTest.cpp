@@ -727,6 +727,40 @@ TEST(Sim, TokenScoreSelectGather) {
       << bad.error;
 }
 
+TEST(Sim, TokenGatherZeroFillsRowsPastTheRunTimeCount) {
+  // Threshold selection keeps a run-time count: scores 50 15 40 4 30 30,
+  // keep scores > 29 -> {0, 2, 4, 5}, L0 = 4. The gather's 6-row capacity:
+  // rows 0..3 are source rows 0, 2, 4, 5; with zf rows 4..5 become zeros,
+  // without it they keep what was there (0xAB).
+  const int32_t scores[6] = {50, 15, 40, 4, 30, 30};
+  auto init = [&](Machine &M) {
+    for (int j = 0; j < 6; ++j)
+      put<int32_t>(M, Vec, 0, j, scores[j]);
+    for (int row = 0; row < 6; ++row)
+      for (int c = 0; c < 4; ++c)
+        M.rawSpad(Act)[row * 4 + c] = static_cast<uint8_t>(row * 10 + c + 1);
+    for (int b = 0; b < 2 * 24; ++b)
+      M.rawSpad(Act)[256 + b] = 0xAB;
+  };
+  Result r = runAsm(
+      "tok.select dst=64, src=0, n=6, mode=thresh, param=29, lreg=0\n"
+      "tok.gather dsp=act, dst=256, asp=act, a=0, idx=64, rowbytes=4, n=6, "
+      "lreg=0, zf=1\n"
+      "tok.gather dsp=act, dst=280, asp=act, a=0, idx=64, rowbytes=4, n=6, "
+      "lreg=0\nend\n",
+      init);
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.M->lens[0], 4u);
+  const int keep[] = {0, 2, 4, 5};
+  for (int i = 0; i < 6; ++i)
+    for (int c = 0; c < 4; ++c) {
+      uint8_t want = i < 4 ? static_cast<uint8_t>(keep[i] * 10 + c + 1) : 0;
+      EXPECT_EQ(r.M->rawSpad(Act)[256 + i * 4 + c], want) << i << "," << c;
+      EXPECT_EQ(r.M->rawSpad(Act)[280 + i * 4 + c], i < 4 ? want : 0xAB)
+          << i << "," << c;
+    }
+}
+
 TEST(Sim, TokenFuseIsTheWeightedMeanOfThePrunedRows) {
   // 6 tokens x 3 bf16 columns, row j = {j, 2j, -j} + 1; scores in vec[0],
   // kept indices {0, 3} in vec[64] (L1 = 2).

@@ -409,6 +409,10 @@ LogicalResult TokenSelectOp::verify() {
       idx.getDimSize(0) != keep)
     return emitOpError("indices must be memref<")
            << keep << "xi32>, got " << idx;
+  if (getThreshold() && keep != s.getDimSize(0))
+    return emitOpError("with a threshold keeps a run-time count of up to all ")
+           << s.getDimSize(0) << " tokens: keep must be " << s.getDimSize(0)
+           << ", got " << keep;
   return success();
 }
 
@@ -426,6 +430,10 @@ LogicalResult TokenGatherOp::verify() {
       idx.getDimSize(0) != out.getDimSize(0))
     return emitOpError("indices must be memref<")
            << out.getDimSize(0) << "xi32>, got " << idx;
+  if (getZeroFill() && out.getDimSize(0) != src.getDimSize(0))
+    return emitOpError("zero_fill writes all ")
+           << src.getDimSize(0) << " source rows: result must have them, got "
+           << out;
   return success();
 }
 

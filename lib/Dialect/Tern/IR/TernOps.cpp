@@ -256,6 +256,20 @@ LogicalResult PruneTokensOp::verify() {
            << "state " << shapeString(in);
   if (!ShapedType::isDynamic(in[1]) && keep > in[1])
     return emitOpError("keeps ") << keep << " tokens of only " << in[1];
+  // Threshold selection: a run-time count of up to N rows.
+  if (!getThreshold() && getKeyMask())
+    return emitOpError("has a key_mask result but no threshold (the count "
+                       "is static)");
+  if (getThreshold()) {
+    if (!getKeyMask())
+      return emitOpError("with a threshold needs the key_mask result");
+    if (getFuse())
+      return emitOpError("fuse is not supported with a threshold");
+    if (!ShapedType::isDynamic(in[1]) && keep != in[1])
+      return emitOpError("with a threshold keeps a run-time count of up to "
+                         "all ")
+             << in[1] << " tokens: keep must be " << in[1] << ", got " << keep;
+  }
   if (getFuse() && !ShapedType::isDynamic(in[1]) && keep == in[1])
     return emitOpError("fuses the pruned tokens but keeps all ")
            << keep << " (nothing to fuse)";
@@ -270,6 +284,15 @@ LogicalResult PruneTokensOp::verify() {
   if (!shapesCompatible(idx, expectedIdx))
     return emitOpError("indices shape ")
            << shapeString(idx) << " must be " << shapeString(expectedIdx);
+  Value mask = getKeyMask();
+  if (!getThreshold())
+    return success();
+  auto maskShape = cast<ShapedType>(mask.getType()).getShape();
+  SmallVector<int64_t> expectedMask{in[0], 1, 1, keep};
+  if (!shapesCompatible(maskShape, expectedMask))
+    return emitOpError("key_mask shape ")
+           << shapeString(maskShape) << " must be "
+           << shapeString(expectedMask);
   return success();
 }
 

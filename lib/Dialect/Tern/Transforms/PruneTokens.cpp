@@ -59,6 +59,20 @@ tern::MatMulOp contextOf(tern::SoftmaxOp softmax) {
   return nullptr;
 }
 
+/// The attention-score product `Q K^T` that `softmax` normalizes (through
+/// quant casts), or null.
+tern::MatMulOp scoresOf(tern::SoftmaxOp softmax) {
+  Value v = softmax->getOperand(0);
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto mm = dyn_cast<tern::MatMulOp>(def))
+      return mm;
+    if (!isQuantCast(def))
+      return nullptr;
+    v = def->getOperand(0);
+  }
+  return nullptr;
+}
+
 /// The residual addition after the attention output: follows single users
 /// through merge_heads, the output projection, quant casts and reshapes.
 Operation *residualAfter(tern::MatMulOp context) {
@@ -168,6 +182,21 @@ public:
       }
     }
 
+    const bool byThreshold = threshold > 0;
+    if (threshold != 0 && !keepRates.empty()) {
+      func.emitError("tern-prune-tokens: threshold and keep-rate are "
+                     "mutually exclusive (give one)");
+      return signalPassFailure();
+    }
+    if (threshold != 0 && fuse) {
+      func.emitError("tern-prune-tokens: fuse is not supported with a "
+                     "threshold (the token unit fuses a static count)");
+      return signalPassFailure();
+    }
+    // T <= 0 keeps every token (scores are >= 0): a no-op.
+    if (threshold < 0)
+      return;
+
     SmallVector<double> rates(keepRates.begin(), keepRates.end());
     if (rates.empty())
       rates.push_back(0.7);
@@ -218,6 +247,13 @@ public:
         return signalPassFailure();
       }
       int64_t n = type.getDimSize(1);
+      if (byThreshold) {
+        if (failed(insertThresholdPoint(func, model, l, hidden)))
+          return signalPassFailure();
+        exposed.push_back({l, lastIndices});
+        ++numPruned;
+        continue;
+      }
       double patches = rateOf[l] * static_cast<double>(n - 1);
       int64_t keep = 1 + static_cast<int64_t>(std::ceil(patches - 1e-9));
       keep = std::min(keep, n);
@@ -231,10 +267,10 @@ public:
           type.getElementType());
       auto idxType = RankedTensorType::get({type.getDimSize(0), keep}, i32);
       auto prune = b.create<tern::PruneTokensOp>(
-          layer.residual->getLoc(), resultType, idxType, hidden,
-          layer.softmax.getResult(), b.getI64IntegerAttr(keep),
+          layer.residual->getLoc(), resultType, idxType, /*key_mask=*/Type(),
+          hidden, layer.softmax.getResult(), b.getI64IntegerAttr(keep),
           allRows ? b.getUnitAttr() : UnitAttr(),
-          fuse ? b.getUnitAttr() : UnitAttr());
+          fuse ? b.getUnitAttr() : UnitAttr(), /*threshold=*/IntegerAttr());
       hidden.replaceAllUsesExcept(prune.getResult(), prune);
       if (failed(shrinkUsers(func, prune)))
         return signalPassFailure();
@@ -260,6 +296,65 @@ public:
   }
 
 private:
+  Value lastIndices;
+
+  /// Threshold selection after layer `l`: the tensors keep their token
+  /// count N, the pruning op zeroes the rows past the run-time count and its
+  /// key mask becomes the mask of the attention products of every later
+  /// layer (replacing an earlier pruning point's mask).
+  LogicalResult insertThresholdPoint(func::FuncOp func,
+                                     MutableArrayRef<AttentionLayer> model,
+                                     unsigned l, Value hidden) {
+    AttentionLayer &layer = model[l];
+    auto type = cast<RankedTensorType>(hidden.getType());
+    int64_t b = type.getDimSize(0), n = type.getDimSize(1);
+    bool allRows = importance == "all-rows";
+    if (importance == "auto") {
+      bool cls = false;
+      func.walk([&](Operation *op) { cls |= readsTokenZero(op); });
+      allRows = !cls;
+    }
+    // The later attention products, checked before anything changes.
+    SmallVector<tern::MatMulOp> later;
+    for (unsigned k = l + 1; k < model.size(); ++k) {
+      tern::MatMulOp mm = scoresOf(model[k].softmax);
+      if (!mm) {
+        model[k].softmax.emitError("tern-prune-tokens: layer ")
+            << k << ": the softmax input is not a tern.matmul (Q K^T), "
+            << "which a threshold needs to mask";
+        return failure();
+      }
+      if (Value m = mm.getMask();
+          m && !m.getDefiningOp<tern::PruneTokensOp>()) {
+        mm.emitError("tern-prune-tokens: layer ")
+            << k << ": the attention product already has a mask; a "
+            << "threshold would need to combine them (not supported)";
+        return failure();
+      }
+      if (isa<mq::QuantizedType>(getElementTypeOrSelf(mm.getType()))) {
+        mm.emitError("tern-prune-tokens: layer ")
+            << k << ": a threshold masks the attention scores, which are "
+            << "quantized here (a masked product needs a float result)";
+        return failure();
+      }
+      later.push_back(mm);
+    }
+    OpBuilder builder(layer.residual->getContext());
+    builder.setInsertionPointAfter(layer.residual);
+    auto i32 = builder.getIntegerType(32);
+    auto prune = builder.create<tern::PruneTokensOp>(
+        layer.residual->getLoc(), type, RankedTensorType::get({b, n}, i32),
+        RankedTensorType::get({b, 1, 1, n}, builder.getF32Type()), hidden,
+        layer.softmax.getResult(), builder.getI64IntegerAttr(n),
+        allRows ? builder.getUnitAttr() : UnitAttr(), UnitAttr(),
+        builder.getI64IntegerAttr(threshold));
+    hidden.replaceAllUsesExcept(prune.getResult(), prune);
+    for (tern::MatMulOp mm : later)
+      mm.getMaskMutable().assign(prune.getKeyMask());
+    lastIndices = prune.getIndices();
+    return success();
+  }
+
   /// Gives every op after `prune` that (transitively) reads its result the
   /// types of the kept token count. Fails on an op it cannot carry the
   /// shrunk dimension through.

@@ -113,6 +113,15 @@ Error execTokGather(Machine &M, const isa::TokGatherF &f) {
       return dst.takeError();
     std::memmove(*dst, *src, f.rowbytes);
   }
+  // Zero fill (threshold selection): rows [L, n) of the destination become
+  // zeros, so a capacity-n tensor has finite, harmless rows past the count.
+  if (f.zf && len < f.n) {
+    Expected<uint8_t *> dst =
+        wr(M, f.dsp, f.dst + len * f.rowbytes, (f.n - len) * f.rowbytes);
+    if (!dst)
+      return dst.takeError();
+    std::memset(*dst, 0, (f.n - len) * f.rowbytes);
+  }
   return Error::success();
 }
 
