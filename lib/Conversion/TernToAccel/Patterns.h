@@ -102,6 +102,13 @@ void populateQuantLoweringPatterns(mlir::TypeConverter &converter,
 /// splat is expanded to every element), if it is one.
 mlir::FailureOr<llvm::SmallVector<float>> constantFloats(mlir::Value v);
 
+/// A new private constant global `type` = `init` in the module of `op`,
+/// named `<stem>_<n>` (the first free n), and its memref.get_global at `op`.
+mlir::Value makeConstantGlobal(mlir::ConversionPatternRewriter &rewriter,
+                               mlir::Operation *op, llvm::StringRef stem,
+                               mlir::MemRefType type,
+                               mlir::DenseElementsAttr init);
+
 /// A new private bf16 DRAM constant (values rounded to nearest even) in the
 /// module of `op`, named `<prefix>_<n>`, and its memref.get_global at `op`.
 mlir::Value makeBf16Global(mlir::ConversionPatternRewriter &rewriter,

@@ -32,29 +32,6 @@ constexpr float kProbScale = 127.0f;
 /// and exp(x - 2^100) is 0 for any score x the model produces.
 constexpr double kMaskMagnitude = 0x1p100;
 
-/// A private constant global `type` = `init` (a fresh name from `stem`).
-Value constantGlobal(ConversionPatternRewriter &rewriter, Operation *op,
-                     StringRef stem, MemRefType type, DenseElementsAttr init) {
-  auto module = op->getParentOfType<ModuleOp>();
-  memref::GlobalOp global;
-  {
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToStart(module.getBody());
-    std::string name;
-    for (unsigned i = 0;; ++i) {
-      name = (stem + "_" + Twine(i)).str();
-      if (!module.lookupSymbol(name))
-        break;
-    }
-    global = rewriter.create<memref::GlobalOp>(
-        op->getLoc(), name, rewriter.getStringAttr("private"), type, init,
-        /*constant=*/true, /*alignment=*/IntegerAttr());
-  }
-  return rewriter
-      .create<memref::GetGlobalOp>(op->getLoc(), type, global.getSymName())
-      .getResult();
-}
-
 struct PruneTokensLowering : OpConversionPattern<tern::PruneTokensOp> {
   PruneTokensLowering(TypeConverter &converter, MLIRContext *ctx,
                       TileSizes tiles)
@@ -125,9 +102,7 @@ struct PruneTokensLowering : OpConversionPattern<tern::PruneTokensOp> {
         continue;
       }
       // Sum of the chunks' means: the ranking of the mean (up to rounding).
-      auto rowsOf = [&](Value v) {
-        return tb.asRows(v);
-      };
+      auto rowsOf = [&](Value v) { return tb.asRows(v); };
       Value sum = tb.allocTile({1, n}, i32, MemorySpace::vec);
       rewriter.create<VectorOp>(op.getLoc(), VectorKind::add, rowsOf(scores),
                                 rowsOf(s), sum);
@@ -156,11 +131,11 @@ struct PruneTokensLowering : OpConversionPattern<tern::PruneTokensOp> {
       SmallVector<APInt> iota;
       for (int64_t j = 0; j < n; ++j)
         iota.push_back(APInt(32, j));
-      Value ids = constantGlobal(
+      Value ids = makeConstantGlobal(
           rewriter, op, "__tern_tok_iota", MemRefType::get({n, 1}, i32),
           DenseElementsAttr::get(RankedTensorType::get({n, 1}, i32),
                                  ArrayRef<APInt>(iota)));
-      Value big = constantGlobal(
+      Value big = makeConstantGlobal(
           rewriter, op, "__tern_tok_big", MemRefType::get({n, 1}, mbf),
           DenseElementsAttr::get(
               RankedTensorType::get({n, 1}, mbf),
@@ -189,8 +164,8 @@ struct PruneTokensLowering : OpConversionPattern<tern::PruneTokensOp> {
     int64_t cb = std::min<int64_t>(d, budget / (n * eb));
     for (int64_t c0 = 0; c0 < d; c0 += cb) {
       int64_t cols = std::min(cb, d - c0);
-      Value src = tb.load(tb.rawView(hidden, c0, {n, cols}, {d, 1}),
-                          MemorySpace::act);
+      Value src =
+          tb.load(tb.rawView(hidden, c0, {n, cols}, {d, 1}), MemorySpace::act);
       Value dst = tb.allocTile({keep, cols}, he, MemorySpace::act);
       rewriter.create<TokenGatherOp>(op.getLoc(), src, idx, dst,
                                      threshold ? rewriter.getUnitAttr()

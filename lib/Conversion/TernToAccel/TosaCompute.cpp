@@ -43,6 +43,29 @@ FailureOr<SmallVector<float>> tern::constantFloats(Value v) {
   return values;
 }
 
+Value tern::makeConstantGlobal(ConversionPatternRewriter &rewriter,
+                               Operation *op, StringRef stem, MemRefType type,
+                               DenseElementsAttr init) {
+  auto module = op->getParentOfType<ModuleOp>();
+  memref::GlobalOp global;
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(module.getBody());
+    std::string name;
+    for (unsigned i = 0;; ++i) {
+      name = (stem + "_" + Twine(i)).str();
+      if (!module.lookupSymbol(name))
+        break;
+    }
+    global = rewriter.create<memref::GlobalOp>(
+        op->getLoc(), name, rewriter.getStringAttr("private"), type, init,
+        /*constant=*/true, /*alignment=*/IntegerAttr());
+  }
+  return rewriter
+      .create<memref::GetGlobalOp>(op->getLoc(), type, global.getSymName())
+      .getResult();
+}
+
 Value tern::makeBf16Global(ConversionPatternRewriter &rewriter, Operation *op,
                            ArrayRef<int64_t> shape, ArrayRef<float> values,
                            StringRef prefix) {
@@ -56,23 +79,7 @@ Value tern::makeBf16Global(ConversionPatternRewriter &rewriter, Operation *op,
   auto type = MemRefType::get(shape, rewriter.getBF16Type());
   auto init = DenseElementsAttr::get(
       RankedTensorType::get(shape, rewriter.getBF16Type()), rounded);
-  auto module = op->getParentOfType<ModuleOp>();
-  memref::GlobalOp global;
-  {
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToStart(module.getBody());
-    std::string name;
-    for (unsigned i = 0;; ++i) {
-      name = (prefix + "_" + Twine(i)).str();
-      if (!module.lookupSymbol(name))
-        break;
-    }
-    global = rewriter.create<memref::GlobalOp>(
-        op->getLoc(), name, rewriter.getStringAttr("private"), type, init,
-        /*constant=*/true, /*alignment=*/IntegerAttr());
-  }
-  return rewriter.create<memref::GetGlobalOp>(op->getLoc(), type,
-                                              global.getSymName());
+  return makeConstantGlobal(rewriter, op, prefix, type, init);
 }
 
 namespace {
@@ -296,8 +303,9 @@ struct Conv2DLowering : OpConversionPattern<tosa::Conv2DOp> {
       for (int64_t oh = 0; oh < ho; ++oh)
         for (int64_t r = 0; r < kh; ++r)
           tb.copy(adaptor.getInput(), ((b * h + oh * kh + r) * w) * ci,
-                  {kw * ci, 1}, p, (b * ho * wo + oh * wo) * patch + r * kw * ci,
-                  {patch, 1}, {wo, kw * ci}, tiles);
+                  {kw * ci, 1}, p,
+                  (b * ho * wo + oh * wo) * patch + r * kw * ci, {patch, 1},
+                  {wo, kw * ci}, tiles);
     // OHWI weight -> [HWI, O] for the GEMM, at compile time.
     SmallVector<float> gemmWeight(patch * co);
     for (int64_t o = 0; o < co; ++o)
