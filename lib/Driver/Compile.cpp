@@ -50,40 +50,8 @@ static bool parseBindInputSpec(StringRef spec, ImportOptions &options,
                 .str();
     return false;
   }
-  using rt::io::ElemType;
-  // ONNX TensorProto::DataType of each file element type.
-  int32_t dataType = 0;
-  switch (t->type) {
-  case ElemType::F32:
-    dataType = 1;
-    break;
-  case ElemType::U8:
-    dataType = 2;
-    break;
-  case ElemType::I8:
-    dataType = 3;
-    break;
-  case ElemType::I16:
-    dataType = 5;
-    break;
-  case ElemType::I32:
-    dataType = 6;
-    break;
-  case ElemType::I64:
-    dataType = 7;
-    break;
-  case ElemType::Bool:
-    dataType = 9;
-    break;
-  case ElemType::F64:
-    dataType = 11;
-    break;
-  case ElemType::BF16:
-    dataType = 16;
-    break;
-  }
   ImportOptions::BoundInput &b = options.boundInputs[name];
-  b.dataType = dataType;
+  b.dataType = rt::io::onnxDataType(t->type);
   b.shape.assign(t->shape.begin(), t->shape.end());
   b.rawData.assign(t->data.begin(), t->data.end());
   b.source = file.str();
@@ -440,8 +408,9 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
     if (!wantsCalibration(options.calibration)) {
       mlir::emitError(module.getLoc(), "precision '")
           << options.precision
-          << (hasIntOverride(options.precisionOverrides) ? "' with int overrides"
-                                                         : "'")
+          << (hasIntOverride(options.precisionOverrides)
+                  ? "' with int overrides"
+                  : "'")
           << " quantizes activations: give calibration samples (--calib "
              "DIR) or saved statistics (--calib-stats FILE)";
       return failure();
@@ -532,21 +501,19 @@ void tern::printCompileSummary(ModuleOp module,
   });
   if (counted)
     os << "; " << conversions << " int8/bf16 conversions";
-  if (auto use = module->getAttrOfType<DictionaryAttr>(
-          accel::kScratchpadUseAttr)) {
+  if (auto use =
+          module->getAttrOfType<DictionaryAttr>(accel::kScratchpadUseAttr)) {
     os << "; scratchpads used";
-    for (auto [name, capacity] :
-         {std::make_pair("act", loaded->actBytes),
-          std::make_pair("wgt", loaded->wgtBytes),
-          std::make_pair("acc", loaded->accBytes),
-          std::make_pair("vec", loaded->vecBytes)})
+    for (auto [name, capacity] : {std::make_pair("act", loaded->actBytes),
+                                  std::make_pair("wgt", loaded->wgtBytes),
+                                  std::make_pair("acc", loaded->accBytes),
+                                  std::make_pair("vec", loaded->vecBytes)})
       if (auto bytes = use.getAs<IntegerAttr>(name))
         os << " " << name << " " << bytes.getInt() << "/" << capacity;
   }
   auto code = rt::sim::decodeProgram(image.code);
   if (code) {
-    rt::timing::TimingReport timing =
-        rt::timing::simulate(*code, *loaded);
+    rt::timing::TimingReport timing = rt::timing::simulate(*code, *loaded);
     os << "; expected " << timing.cycles << " cycles ("
        << llvm::format("%.1f", timing.microseconds()) << " us)";
     if (timing.reramMacs)

@@ -1,4 +1,5 @@
-//===- Tensor.h - Host tensors read from / written to files ------*- C++ -*-===//
+//===- Tensor.h - Host tensors read from / written to files ------*- C++
+//-*-===//
 //
 // NumPy .npy (format 1.0-3.0, little-endian, C order) and ONNX TensorProto
 // .pb. Writers go through llvm::writeToOutput: a temporary file renamed into
@@ -43,6 +44,9 @@ llvm::Expected<Tensor> readNpy(llvm::StringRef path);
 llvm::Expected<Tensor> parseNpy(llvm::ArrayRef<uint8_t> bytes,
                                 llvm::StringRef origin);
 llvm::Error writeNpy(llvm::StringRef path, const Tensor &t);
+
+/// The ONNX TensorProto::DataType of an element type.
+int onnxDataType(ElemType t);
 
 llvm::Expected<Tensor> readTensorPb(llvm::StringRef path);
 /// Parses serialised TensorProto bytes; \p origin names them in messages.

@@ -1,4 +1,5 @@
-//===- TensorPb.cpp - ONNX TensorProto (.pb) reader and writer --------------===//
+//===- TensorPb.cpp - ONNX TensorProto (.pb) reader and writer
+//--------------===//
 //
 // Uses the onnx::TensorProto class from libonnx (protobuf), so the files are
 // exactly what ONNX's own tools and the backend test data use.
@@ -21,32 +22,51 @@ namespace tern::rt::io {
 namespace {
 std::optional<ElemType> fromOnnx(int t) {
   switch (t) {
-  case onnx::TensorProto::INT8: return ElemType::I8;
-  case onnx::TensorProto::UINT8: return ElemType::U8;
-  case onnx::TensorProto::INT16: return ElemType::I16;
-  case onnx::TensorProto::INT32: return ElemType::I32;
-  case onnx::TensorProto::INT64: return ElemType::I64;
-  case onnx::TensorProto::FLOAT: return ElemType::F32;
-  case onnx::TensorProto::DOUBLE: return ElemType::F64;
-  case onnx::TensorProto::BFLOAT16: return ElemType::BF16;
-  default: return std::nullopt;
+  case onnx::TensorProto::INT8:
+    return ElemType::I8;
+  case onnx::TensorProto::UINT8:
+    return ElemType::U8;
+  case onnx::TensorProto::INT16:
+    return ElemType::I16;
+  case onnx::TensorProto::INT32:
+    return ElemType::I32;
+  case onnx::TensorProto::INT64:
+    return ElemType::I64;
+  case onnx::TensorProto::FLOAT:
+    return ElemType::F32;
+  case onnx::TensorProto::DOUBLE:
+    return ElemType::F64;
+  case onnx::TensorProto::BFLOAT16:
+    return ElemType::BF16;
+  default:
+    return std::nullopt;
   }
 }
-int toOnnx(ElemType t) {
+} // namespace
+
+int onnxDataType(ElemType t) {
   switch (t) {
-  case ElemType::I8: return onnx::TensorProto::INT8;
-  case ElemType::U8: return onnx::TensorProto::UINT8;
-  case ElemType::I16: return onnx::TensorProto::INT16;
-  case ElemType::I32: return onnx::TensorProto::INT32;
-  case ElemType::I64: return onnx::TensorProto::INT64;
-  case ElemType::F32: return onnx::TensorProto::FLOAT;
-  case ElemType::F64: return onnx::TensorProto::DOUBLE;
-  case ElemType::BF16: return onnx::TensorProto::BFLOAT16;
-  case ElemType::Bool: return onnx::TensorProto::BOOL;
+  case ElemType::I8:
+    return onnx::TensorProto::INT8;
+  case ElemType::U8:
+    return onnx::TensorProto::UINT8;
+  case ElemType::I16:
+    return onnx::TensorProto::INT16;
+  case ElemType::I32:
+    return onnx::TensorProto::INT32;
+  case ElemType::I64:
+    return onnx::TensorProto::INT64;
+  case ElemType::F32:
+    return onnx::TensorProto::FLOAT;
+  case ElemType::F64:
+    return onnx::TensorProto::DOUBLE;
+  case ElemType::BF16:
+    return onnx::TensorProto::BFLOAT16;
+  case ElemType::Bool:
+    return onnx::TensorProto::BOOL;
   }
   return 0;
 }
-} // namespace
 
 Expected<Tensor> readTensorPb(StringRef path) {
   ErrorOr<std::unique_ptr<MemoryBuffer>> buf =
@@ -55,11 +75,10 @@ Expected<Tensor> readTensorPb(StringRef path) {
     return createStringError(buf.getError(), "cannot read '%s': %s",
                              path.str().c_str(),
                              buf.getError().message().c_str());
-  return parseTensorPb(
-      ArrayRef<uint8_t>(
-          reinterpret_cast<const uint8_t *>((*buf)->getBufferStart()),
-          (*buf)->getBufferSize()),
-      path);
+  return parseTensorPb(ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(
+                                             (*buf)->getBufferStart()),
+                                         (*buf)->getBufferSize()),
+                       path);
 }
 
 Expected<Tensor> parseTensorPb(ArrayRef<uint8_t> buffer, StringRef path) {
@@ -106,10 +125,14 @@ Expected<Tensor> parseTensorPb(ArrayRef<uint8_t> buffer, StringRef path) {
   };
   auto typedCount = [&]() -> uint64_t {
     switch (t.type) {
-    case ElemType::F32: return tp.float_data_size();
-    case ElemType::F64: return tp.double_data_size();
-    case ElemType::I64: return tp.int64_data_size();
-    default: return tp.int32_data_size();
+    case ElemType::F32:
+      return tp.float_data_size();
+    case ElemType::F64:
+      return tp.double_data_size();
+    case ElemType::I64:
+      return tp.int64_data_size();
+    default:
+      return tp.int32_data_size();
     }
   };
   if (typedCount() != n)
@@ -140,14 +163,15 @@ Expected<Tensor> parseTensorPb(ArrayRef<uint8_t> buffer, StringRef path) {
 Error writeTensorPb(StringRef path, StringRef name, const Tensor &t) {
   onnx::TensorProto tp;
   tp.set_name(name.str());
-  tp.set_data_type(toOnnx(t.type));
+  tp.set_data_type(onnxDataType(t.type));
   for (int64_t d : t.shape)
     tp.add_dims(d);
   tp.set_raw_data(t.data.data(), t.data.size());
   std::string bytes;
   if (!tp.SerializeToString(&bytes))
     return createStringError(inconvertibleErrorCode(),
-                             "cannot serialise tensor '%s'", name.str().c_str());
+                             "cannot serialise tensor '%s'",
+                             name.str().c_str());
   return writeToOutput(path, [&](raw_ostream &os) -> Error {
     os << bytes;
     return Error::success();
