@@ -79,6 +79,10 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
   timing::CodeView code = timing::CodeView::fromWords(P.code);
   // Runs the timing model and writes its report, trace and statistics.
   auto reportTiming = [&]() -> Error {
+    // Both mode: the dimensions the functional run executed (run-time
+    // lengths, bitmaps) replace the static ones.
+    if (cfg.mode == "both")
+      code = code.withExecuted((*session)->lastExecuted());
     timing::TimingReport report =
         timing::simulate(code, (*session)->preset(), timingOptions);
     timing::printReport(report, log);
@@ -106,8 +110,8 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
   };
   if (cfg.mode == "perf") {
     // Timing knows time, never data: no inputs, no functional run.
-    log << "tern run: perf mode (timing model only; run-time lengths at "
-           "their static capacity)\n";
+    log << "tern run: perf mode (timing model only; run-time lengths and "
+           "bitmaps at their static capacity: expected (compile-time))\n";
     return reportTiming();
   }
 
@@ -155,9 +159,13 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
         return e;
     }
   }
-  if (cfg.mode == "both")
+  if (cfg.mode == "both") {
+    if (!cfg.quiet)
+      log << "tern run: both mode (timing charges the dimensions the "
+             "functional run executed)\n";
     if (Error e = reportTiming())
       return e;
+  }
   if (!cfg.quiet) {
     const sim::ExecStats &stats = (*session)->lastStats();
     log << "tern run: " << stats.instructions << " instructions, "

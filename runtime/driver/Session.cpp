@@ -226,6 +226,7 @@ Session::run(const StringMap<io::Tensor> &inputs, uint64_t maxInstructions,
                              "DRAM on this host",
                              (unsigned long long)P.dramSize);
   M.bfMode = target.bf16Mode;
+  M.recordExecuted = true;
   for (const auto &s : P.constants)
     program::unpackValues(s.data, s.bits, s.count,
                           M.dramBytes().data() + s.dramOffset);
@@ -281,6 +282,7 @@ Session::run(const StringMap<io::Tensor> &inputs, uint64_t maxInstructions,
   if (Error e = sim::run(M, decodedCode(), opts))
     return std::move(e);
   stats = M.stats;
+  executed = std::move(M.executed);
   std::vector<io::Tensor> outputs;
   for (const program::TensorDesc &d : P.outputs)
     outputs.push_back(

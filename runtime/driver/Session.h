@@ -67,6 +67,10 @@ public:
 
   /// Statistics of the last run.
   const sim::ExecStats &lastStats() const { return stats; }
+  /// The dimensions each instruction of the last run executed with where
+  /// run-time lengths or bitmaps shrank them (isa::ExecutedDims; empty when
+  /// none did): what the timing model charges in `both` mode.
+  llvm::ArrayRef<isa::ExecutedDims> lastExecuted() const { return executed; }
 
   /// Physical memory of the host in bytes (sysconf), or 2^40 if unknown.
   static uint64_t hostMemoryBytes();
@@ -87,6 +91,7 @@ private:
   uint64_t cachedDraw = 0;
   std::vector<std::vector<uint8_t>> noisyWeights; ///< per weight, this draw
   sim::ExecStats stats;
+  std::vector<isa::ExecutedDims> executed;
 };
 
 } // namespace tern::rt::driver

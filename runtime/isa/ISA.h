@@ -102,6 +102,17 @@ struct Decoded {
   Opcode opcode() const { return info->opcode; }
 };
 
+/// The dimensions one instruction actually ran with where run-time lengths
+/// (`lensel`, `nsel`, `ksel`, `csel`) or a K-row bitmap (`bmap`) made them
+/// smaller than its static fields; -1 keeps the static field. The
+/// functional model records them per instruction, the timing model charges
+/// them (`tern run --mode both`).
+struct ExecutedDims {
+  int32_t rows = -1; ///< `rows`, or `m` of a GEMM
+  int32_t n = -1, k = -1, cols = -1;
+  bool any() const { return rows >= 0 || n >= 0 || k >= 0 || cols >= 0; }
+};
+
 llvm::ArrayRef<InsnInfo> allInsns();
 const InsnInfo *lookup(uint8_t opcode);
 const InsnInfo *lookup(llvm::StringRef mnemonic);

@@ -9,6 +9,8 @@
 
 #include "Patterns.h"
 
+#include "llvm/ADT/ScopeExit.h"
+
 using namespace mlir;
 using namespace tern;
 using namespace tern::accel;
@@ -20,7 +22,8 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
                           int64_t n, double scale, Value bias,
                           const TileSizes &tiles, const LoadRhsFn &loadRhs,
                           const LoadAddendFn &loadAddend,
-                          const std::optional<IntegerGemm> &integer) {
+                          const std::optional<IntegerGemm> &integer,
+                          const GemmTokens &tokens) {
   OpBuilder &b = tb.builder();
   Location loc = tb.location();
   Type bf16 = b.getBF16Type();
@@ -36,10 +39,29 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
          tn > 1)
     tn = (tn + 1) / 2;
   int64_t tk = tiles.gemmK(tm, tn, k, operandBytes);
+  auto isGemm = [](Operation *o) { return isa<GemmOp>(o); };
+  // Weight tiles are never run-time rows (their rows are k, or tokens read
+  // as columns that nsel / ksel leave out).
+  auto notWeight = [](Operation *o) {
+    if (auto load = dyn_cast<DmaLoadOp>(o))
+      return accel::getMemorySpace(load.getTarget().getType()) !=
+             MemorySpace::wgt;
+    return true;
+  };
   for (int64_t m0 = 0; m0 < m; m0 += tm) {
     int64_t mr = std::min(tm, m - m0);
+    OpMark rowMark = markOps(b);
+    auto tagRows = llvm::make_scope_exit([&] {
+      if (tokens.rows)
+        tagOpsSince(b, rowMark, kLenRows, *tokens.rows, m0, mr, notWeight);
+    });
     for (int64_t n0 = 0; n0 < n; n0 += tn) {
       int64_t nr = std::min(tn, n - n0);
+      OpMark colMark = markOps(b);
+      auto tagCols = llvm::make_scope_exit([&] {
+        if (tokens.n)
+          tagOpsSince(b, colMark, kLenN, *tokens.n, n0, nr, isGemm);
+      });
       Value acc = tb.allocTile({mr, nr}, accType, MemorySpace::acc);
       // Integer mode: the bias (at the product scale) is preloaded into the
       // accumulator by a broadcast DMA, so every GEMM tile accumulates.
@@ -50,6 +72,11 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
       }
       for (int64_t k0 = 0; k0 < k; k0 += tk) {
         int64_t kr = std::min(tk, k - k0);
+        OpMark kMark = markOps(b);
+        auto tagK = llvm::make_scope_exit([&] {
+          if (tokens.k)
+            tagOpsSince(b, kMark, kLenK, *tokens.k, k0, kr, isGemm);
+        });
         Value a = tb.load(tb.block(lhs, lhsRow0 + m0, k0, mr, kr),
                           MemorySpace::act);
         if (crossbar) {

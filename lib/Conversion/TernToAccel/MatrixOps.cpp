@@ -253,12 +253,18 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
         bias = *narrowed;
       }
     }
+    // Run-time kept token rows (threshold pruning; one sequence: rows are
+    // the tokens).
+    GemmTokens tokens;
+    if (resultType.getRank() >= 2 &&
+        m == resultType.getShape()[resultType.getRank() - 2])
+      tokens.rows = tokenPoint(op, kTokenRows);
     emitGemmBlocks(
         tb, x, 0, outMatrix, 0, m, k, n, scale, bias, tiles,
         [&](int64_t k0, int64_t kr, int64_t n0, int64_t nr) {
           return tb.load(tb.block(w, k0, n0, kr, nr), MemorySpace::wgt);
         },
-        nullptr, integer);
+        nullptr, integer, tokens);
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -367,7 +373,9 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
             }
             return tile;
           },
-          loadMask, integer);
+          loadMask, integer,
+          GemmTokens{tokenPoint(op, kTokenRows), tokenPoint(op, kTokenCols),
+                     tokenPoint(op, kTokenK)});
     }
     rewriter.replaceOp(op, out);
     return success();

@@ -66,12 +66,20 @@ struct IntegerGemm {
 /// With `integer`, operands are int8, the bias is in the accumulator's
 /// type (at the product scale) and is preloaded into the accumulator, and
 /// the result is requantized (int8 `out`) or converted with `scale` (bf16).
+/// Which GEMM dimensions are run-time kept tokens of a threshold pruning
+/// point (the tiles' accel ops get kLen* tags); rows count from the lhs's
+/// row 0 (lhsRow0 is a batch's first row).
+struct GemmTokens {
+  std::optional<int64_t> rows, n, k; ///< the pruning point of each
+};
+
 void emitGemmBlocks(TileBuilder &tb, mlir::Value lhs, int64_t lhsRow0,
                     mlir::Value out, int64_t outRow0, int64_t m, int64_t k,
                     int64_t n, double scale, mlir::Value bias,
                     const TileSizes &tiles, const LoadRhsFn &loadRhs,
                     const LoadAddendFn &loadAddend = nullptr,
-                    const std::optional<IntegerGemm> &integer = std::nullopt);
+                    const std::optional<IntegerGemm> &integer = std::nullopt,
+                    const GemmTokens &tokens = {});
 
 /// Options of the integer lowering (from the pass options).
 struct QuantLowering {

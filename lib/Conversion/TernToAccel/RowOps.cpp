@@ -94,14 +94,39 @@ struct RowLowering : OpConversionPattern<Op> {
     elementBytes = std::max<unsigned>(
         elementBytes, resultType.getElementTypeBitWidth() / 8);
     int64_t tm = tiles.rowsPerTile(cols * elementBytes);
-    for (int64_t r0 = 0; r0 < totalRows; r0 += tm) {
-      int64_t rows = std::min(tm, totalRows - r0);
-      SmallVector<Value> inputs;
-      for (Value v : operands)
-        inputs.push_back(
-            tb.load(tb.block(v, r0, 0, rows, cols), MemorySpace::act));
-      Value result = buildBlock(op, adaptor, tb, inputs, rows, cols);
-      tb.store(result, tb.block(outMatrix, r0, 0, rows, cols));
+    // Rows that are run-time kept tokens (threshold pruning): tiles start
+    // at each group of N token rows (one per head), so that a tile's rows
+    // are tokens [t0, t0 + rows) and its run-time count min(rows, L - t0).
+    std::optional<int64_t> point = tokenPoint(op, kTokenRows);
+    std::optional<int64_t> colPoint = tokenPoint(op, kTokenCols);
+    auto resultShape = resultType.getShape();
+    int64_t group = totalRows;
+    if (point && resultShape.size() >= 2 &&
+        totalRows % resultShape[resultShape.size() - 2] == 0 &&
+        cols == resultShape.back())
+      group = resultShape[resultShape.size() - 2];
+    else
+      point.reset();
+    if (cols != resultShape.back())
+      colPoint.reset();
+    for (int64_t g0 = 0; g0 < totalRows; g0 += group) {
+      for (int64_t t0 = 0; t0 < group; t0 += tm) {
+        int64_t r0 = g0 + t0;
+        int64_t rows = std::min(tm, group - t0);
+        OpMark mark = markOps(tb.builder());
+        SmallVector<Value> inputs;
+        for (Value v : operands)
+          inputs.push_back(
+              tb.load(tb.block(v, r0, 0, rows, cols), MemorySpace::act));
+        Value result = buildBlock(op, adaptor, tb, inputs, rows, cols);
+        tb.store(result, tb.block(outMatrix, r0, 0, rows, cols));
+        if (point)
+          tagOpsSince(tb.builder(), mark, kLenRows, *point, t0, rows);
+        // The softmax over the attention's keys: only the kept ones.
+        if (colPoint)
+          tagOpsSince(tb.builder(), mark, kLenCols, *colPoint, 0, cols,
+                      [](Operation *o) { return isa<accel::SoftmaxOp>(o); });
+      }
     }
     rewriter.replaceOp(op, out);
     return success();

@@ -31,6 +31,120 @@ using namespace tern;
 
 namespace {
 
+/// Threshold token pruning: marks the tern ops whose result rows (dim -2),
+/// columns (the last dim: attention keys) or matmul contraction are the
+/// run-time kept tokens of a pruning point (kTokenRows / kTokenCols /
+/// kTokenK, TileBuilder.h), numbered in program order. The patterns then
+/// process only those rows (lensel) and leave the columns past the count out
+/// (nsel, ksel, csel), so rows [L, N) are never rewritten and hold stale
+/// data. That is exact only where every consumer of such a value is known
+/// to keep rows apart or to leave the stale columns out; a value reaching
+/// any other op, or an integer attention (whose GEMM and softmax have no
+/// column length), marks nothing at all: the program then computes every
+/// row, as the zero-filled pruning point makes exact on its own.
+void markTokenLengths(ModuleOp module) {
+  struct Tok {
+    int64_t point = -1;
+    bool rows = false, cols = false;
+  };
+  llvm::DenseMap<Value, Tok> toks;
+  SmallVector<std::tuple<Operation *, StringRef, int64_t>> marks;
+  int64_t points = 0;
+  bool ok = true;
+  auto quantized = [](Value v) {
+    return isa<mlir::quant::QuantizedType>(getElementTypeOrSelf(v));
+  };
+  module.walk([&](Operation *op) {
+    if (!ok || isa<ModuleOp, func::FuncOp>(op))
+      return;
+    if (auto prune = dyn_cast<PruneTokensOp>(op)) {
+      if (prune.getThreshold())
+        toks[prune.getResult()] = {points++, true, false};
+      return;
+    }
+    // The kept-token operands; all must share one pruning point.
+    SmallVector<Tok> in;
+    for (Value v : op->getOperands())
+      if (auto it = toks.find(v); it != toks.end())
+        in.push_back(it->second);
+    if (in.empty())
+      return;
+    int64_t p = in.front().point;
+    if (llvm::any_of(in, [&](const Tok &t) { return t.point != p; })) {
+      ok = false;
+      return;
+    }
+    // Rows past the count only reach row 0 (CLS) extraction, outputs and
+    // the next pruning point (which reads kept rows and zero columns).
+    if (isa<tosa::GatherOp, func::ReturnOp>(op))
+      return;
+    auto result = [&](bool rows, bool cols) {
+      if (op->getNumResults() != 1) {
+        ok = false;
+        return;
+      }
+      toks[op->getResult(0)] = {p, rows, cols};
+      if (rows)
+        marks.push_back({op, kTokenRows, p});
+      if (cols)
+        marks.push_back({op, kTokenCols, p});
+    };
+    if (isa<LayerNormOp, GeluOp, ReluOp, AddOp, SoftmaxOp, tosa::ClampOp,
+            tosa::AddOp, tosa::SubOp, tosa::MulOp, SplitHeadsOp,
+            MergeHeadsOp>(op)) {
+      bool rows = llvm::any_of(in, [](const Tok &t) { return t.rows; });
+      bool cols = llvm::any_of(in, [](const Tok &t) { return t.cols; });
+      // Only the softmax leaves stale key columns out; integer kernels and
+      // the layout ops do not know columns.
+      if (cols && (!isa<SoftmaxOp, tosa::AddOp, tosa::MulOp>(op) ||
+                   quantized(op->getOperand(0)))) {
+        ok = false;
+        return;
+      }
+      if (isa<SplitHeadsOp, MergeHeadsOp>(op)) {
+        // Copies: the rows stay tokens (dim -2), nothing to tag.
+        toks[op->getResult(0)] = {p, rows, false};
+        return;
+      }
+      result(rows, cols);
+      return;
+    }
+    if (auto lin = dyn_cast<LinearOp>(op)) {
+      auto it = toks.find(lin.getInput());
+      if (it == toks.end() || it->second.cols) {
+        ok = false;
+        return;
+      }
+      result(true, false);
+      return;
+    }
+    if (auto mm = dyn_cast<MatMulOp>(op)) {
+      Tok lhs = toks.lookup(mm.getLhs()), rhs = toks.lookup(mm.getRhs());
+      bool lhsTok = toks.count(mm.getLhs()), rhsTok = toks.count(mm.getRhs());
+      bool t = mm.getTransposeRhs();
+      // Q K^T: K's rows are the result's columns; P V: V's rows are the
+      // contraction, which must be P's (key) columns.
+      bool cols = rhsTok && (t ? rhs.rows : rhs.cols);
+      bool k = rhsTok && (t ? rhs.cols : rhs.rows);
+      if ((lhsTok && lhs.cols) != k || (lhsTok && !lhs.rows) ||
+          ((cols || k) && (quantized(mm.getLhs()) || quantized(mm.getRhs())))) {
+        ok = false;
+        return;
+      }
+      if (k)
+        marks.push_back({op, kTokenK, p});
+      result(lhsTok && lhs.rows, cols);
+      return;
+    }
+    ok = false;
+  });
+  if (!ok || marks.empty())
+    return;
+  for (auto [op, name, p] : marks)
+    op->setAttr(name, IntegerAttr::get(IntegerType::get(op->getContext(), 64),
+                                       p));
+}
+
 /// Static float tensors become bf16 DRAM buffers of the same shape;
 /// quantized tensors become buffers of their storage type (i8, i32).
 class BufferTypeConverter : public TypeConverter {
@@ -127,6 +241,7 @@ public:
     }
     if (failed(checkSupported(module)))
       return signalPassFailure();
+    markTokenLengths(module);
 
     std::optional<tern::quant::RequantVariant> variant =
         tern::quant::parseRequantVariant(requant);

@@ -195,3 +195,33 @@ void TileBuilder::copy(Value src, int64_t srcOffset,
       break;
   }
 }
+
+std::optional<int64_t> tern::tokenPoint(Operation *op, StringRef attr) {
+  if (auto a = op->getAttrOfType<IntegerAttr>(attr))
+    return a.getInt();
+  return std::nullopt;
+}
+
+OpMark tern::markOps(OpBuilder &b) {
+  Block *block = b.getInsertionBlock();
+  Block::iterator ip = b.getInsertionPoint();
+  return {block, ip == block->begin() ? nullptr : &*std::prev(ip)};
+}
+
+void tern::tagOpsSince(OpBuilder &b, OpMark mark, StringRef name,
+                       int64_t point, int64_t offset, int64_t cap,
+                       function_ref<bool(Operation *)> filter) {
+  if (!mark.block || mark.block != b.getInsertionBlock())
+    return;
+  Block::iterator it =
+      mark.prev ? std::next(mark.prev->getIterator()) : mark.block->begin();
+  auto value = b.getDenseI64ArrayAttr({point, offset, cap});
+  for (; it != b.getInsertionPoint(); ++it) {
+    Operation *op = &*it;
+    if (op->getDialect() &&
+        op->getDialect()->getNamespace() ==
+            accel::AccelDialect::getDialectNamespace() &&
+        (!filter || filter(op)))
+      op->setAttr(name, value);
+  }
+}

@@ -14,6 +14,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 
+#include <optional>
+
 namespace tern {
 
 /// Tile sizes and scratchpad capacities of the conversion (the pass
@@ -112,6 +114,43 @@ private:
   mlir::OpBuilder &b;
   mlir::Location loc;
 };
+
+//===----------------------------------------------------------------------===//
+// Run-time token counts (threshold token pruning)
+//===----------------------------------------------------------------------===//
+//
+// After a threshold pruning point only the first L rows of the token
+// dimension hold tokens, L known at run time (the point's length register).
+// markTokenLengths (TernToAccel.cpp) marks the tern ops whose result rows
+// (kTokenRows), columns (kTokenCols, the attention scores' keys) or matmul
+// contraction (kTokenK) are those tokens with the point's ordinal; the
+// patterns then tag the accel ops of each tile with the tile's position in
+// the token dimension (kLen*: [point, offset, capacity]) and the program
+// emitter turns a tag into the instruction's lensel / nsel / ksel / csel.
+
+inline constexpr llvm::StringLiteral kTokenRows = "tern.token_rows";
+inline constexpr llvm::StringLiteral kTokenCols = "tern.token_cols";
+inline constexpr llvm::StringLiteral kTokenK = "tern.token_k";
+inline constexpr llvm::StringLiteral kLenRows = "accel.len_rows";
+inline constexpr llvm::StringLiteral kLenCols = "accel.len_cols";
+inline constexpr llvm::StringLiteral kLenN = "accel.len_n";
+inline constexpr llvm::StringLiteral kLenK = "accel.len_k";
+
+/// The pruning point whose kept tokens are `attr` of `op`, if marked.
+std::optional<int64_t> tokenPoint(mlir::Operation *op, llvm::StringRef attr);
+
+/// The ops a tile loop iteration creates: remember where it starts, then tag
+/// what was built since.
+struct OpMark {
+  mlir::Block *block = nullptr;
+  mlir::Operation *prev = nullptr; ///< null: the block's start
+};
+OpMark markOps(mlir::OpBuilder &b);
+/// Sets `name` = [point, offset, cap] on the accel ops built since `mark`
+/// (only those of type OpTy when given a filter).
+void tagOpsSince(mlir::OpBuilder &b, OpMark mark, llvm::StringRef name,
+                 int64_t point, int64_t offset, int64_t cap,
+                 llvm::function_ref<bool(mlir::Operation *)> filter = nullptr);
 
 /// Row-major strides (in elements) of a contiguous buffer of `shape`.
 inline llvm::SmallVector<int64_t> contiguousStrides(llvm::ArrayRef<int64_t> shape) {

@@ -12,6 +12,8 @@
 
 #include "Patterns.h"
 
+#include "llvm/ADT/ScopeExit.h"
+
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
 
@@ -208,8 +210,22 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
                            MemorySpace::act);
     };
     int64_t tm = tiles.rowsPerTile(cols * 2);
-    for (int64_t r0 = 0; r0 < rows; r0 += tm) {
-      int64_t rr = std::min(tm, rows - r0);
+    // Run-time kept token rows (threshold pruning): tiles per group of N.
+    std::optional<int64_t> point = tokenPoint(op, kTokenRows);
+    int64_t group = rows;
+    if (point && type.getRank() >= 2 &&
+        rows % type.getShape()[type.getRank() - 2] == 0)
+      group = type.getShape()[type.getRank() - 2];
+    else
+      point.reset();
+    for (int64_t r0 = 0, rr = 0; r0 < rows; r0 += rr) {
+      int64_t t0 = r0 % group;
+      rr = std::min({tm, rows - r0, group - t0});
+      OpMark mark = markOps(tb.builder());
+      auto tag = llvm::make_scope_exit([&] {
+        if (point)
+          tagOpsSince(tb.builder(), mark, kLenRows, *point, t0, rr);
+      });
       Value a = loadOperand(lhs, r0, rr);
       Value result =
           tb.allocTile({rr, cols}, type.getElementType(), MemorySpace::act);

@@ -346,6 +346,8 @@ private:
                << mnemonic << "' has no field '" << name << "'";
       values[index] = value;
     }
+    if (failed(applyLengths(op, *info, values)))
+      return failure();
     llvm::Expected<isa::Word> word = isa::encode(*info, values);
     if (!word)
       return op->emitError("cannot encode '")
@@ -357,6 +359,114 @@ private:
       image.debug.push_back(
           {static_cast<uint32_t>(image.code.size()), std::move(loc)});
     image.code.push_back(*word);
+    return success();
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Run-time token counts (threshold pruning)
+  //===--------------------------------------------------------------------===//
+
+  /// A threshold pruning point: the register its tok.select writes and the
+  /// token capacity N.
+  struct Point {
+    unsigned reg;
+    int64_t n;
+  };
+  /// A register holding min(cap, max(0, L[point] - offset)): the count of a
+  /// tile that starts at token `offset` (cfg.len rel=1).
+  struct Derived {
+    int64_t point = -1, offset = 0, cap = 0;
+    uint64_t lastUse = 0;
+  };
+  static constexpr unsigned kFirstDerived = 2; ///< L2, L3
+
+  /// The length register (1-based, as the sel fields take it) for the
+  /// tile tag [point, offset, cap], emitting its cfg.len when not held.
+  FailureOr<uint64_t> lengthRegister(Operation *op, ArrayRef<int64_t> tag) {
+    int64_t p = tag[0], offset = tag[1], cap = tag[2];
+    if (p < 0 || p >= static_cast<int64_t>(points.size()) ||
+        owner[points[p].reg] != p)
+      return op->emitError("internal: token count of pruning point ")
+             << p << " is not in a length register here";
+    const Point &pt = points[p];
+    if (offset == 0 && cap >= pt.n)
+      return pt.reg + 1;
+    ++useClock;
+    for (unsigned r = 0; r < derived.size(); ++r) {
+      Derived &d = derived[r];
+      if (d.point == p && d.offset == offset && d.cap == cap) {
+        d.lastUse = useClock;
+        return kFirstDerived + r + 1;
+      }
+    }
+    unsigned r = 0;
+    for (unsigned i = 1; i < derived.size(); ++i)
+      if (derived[i].lastUse < derived[r].lastUse)
+        r = i;
+    derived[r] = {p, offset, cap, useClock};
+    const isa::InsnInfo *cfg = isa::lookup("cfg.len");
+    SmallVector<uint64_t> values(cfg->fields.size(), 0);
+    auto set = [&](StringRef name, uint64_t v) {
+      values[cfg->fieldIndex(name)] = v;
+    };
+    set("rd", kFirstDerived + r);
+    set("value", static_cast<uint64_t>(offset));
+    set("rel", 1);
+    set("src", pt.reg);
+    set("cap", static_cast<uint64_t>(cap));
+    llvm::Expected<isa::Word> word = isa::encode(*cfg, values);
+    if (!word)
+      return op->emitError("cannot encode 'cfg.len': ")
+             << llvm::toString(word.takeError());
+    std::string loc = locationString(op->getLoc());
+    if (!loc.empty())
+      image.debug.push_back(
+          {static_cast<uint32_t>(image.code.size()), std::move(loc)});
+    image.code.push_back(*word);
+    return kFirstDerived + r + 1;
+  }
+
+  /// Sets lensel / nsel / ksel / csel from the op's token tags (kLen*,
+  /// lib/Conversion/TernToAccel/TileBuilder.h) where the instruction's
+  /// static count is the tagged tile's. Row tags are an optimization
+  /// (rows past the count only feed rows past it) and are skipped where
+  /// they do not fit; a column or contraction tag is what keeps stale rows
+  /// out of a product, so an instruction that cannot take it is an error.
+  LogicalResult applyLengths(Operation *op, const isa::InsnInfo &info,
+                             SmallVectorImpl<uint64_t> &values) {
+    auto field = [&](StringRef name) { return info.fieldIndex(name); };
+    struct Rule {
+      StringRef attr, count, sel;
+      bool required;
+    };
+    static const Rule rules[] = {{"accel.len_rows", "rows", "lensel", false},
+                                 {"accel.len_rows", "m", "lensel", false},
+                                 {"accel.len_n", "n", "nsel", true},
+                                 {"accel.len_k", "k", "ksel", true},
+                                 {"accel.len_cols", "cols", "csel", true}};
+    for (const Rule &rule : rules) {
+      auto tag = op->getAttrOfType<DenseI64ArrayAttr>(rule.attr);
+      int count = field(rule.count);
+      if (!tag || tag.size() != 3 || count < 0)
+        continue;
+      int sel = field(rule.sel);
+      bool fits = sel >= 0 && values[count] == uint64_t(tag[2]);
+      // DMA into or out of the weight scratchpad: never token rows.
+      int spad = field("spad");
+      if (spad >= 0 && values[spad] == uint64_t(isa::Spad::Wgt))
+        fits = false;
+      if (!fits) {
+        if (rule.required)
+          return op->emitError("internal: '")
+                 << info.mnemonic << "' cannot take the run-time token "
+                 << rule.count << " (" << rule.sel << ")";
+        continue;
+      }
+      FailureOr<uint64_t> reg = lengthRegister(op, tag.asArrayRef());
+      if (failed(reg))
+        return failure();
+      values[sel] = *reg;
+    }
     return success();
   }
 
@@ -433,14 +543,25 @@ private:
             return failure();
           // Top-k mode: param counts the kept tokens besides CLS; threshold
           // mode keeps the scores > param, i.e. >= threshold.
-          if (std::optional<int64_t> t = o.getThreshold())
+          if (std::optional<int64_t> t = o.getThreshold()) {
+            // Pruning point p writes L[p mod 2]: the previous point's
+            // count stays readable until this one's gathers are done.
+            int64_t p = points.size();
+            selectReg = static_cast<unsigned>(p % 2);
+            points.push_back({selectReg, int64_t(s->cols)});
+            owner[selectReg] = p;
+            for (Derived &dr : derived)
+              if (dr.point >= 0 && points[dr.point].reg == selectReg)
+                dr.point = -1;
             return emit(o, "tok.select",
                         {{"dst", d->addr},
                          {"src", s->addr},
                          {"n", uint64_t(s->cols)},
                          {"mode", 1},
                          {"param", uint64_t(*t - 1)},
-                         {"lreg", 0}});
+                         {"lreg", selectReg}});
+          }
+          selectReg = 0;
           return emit(o, "tok.select",
                       {{"dst", d->addr}, {"src", s->addr},
                        {"n", uint64_t(s->cols)}, {"mode", 0},
@@ -457,7 +578,7 @@ private:
                        {"a", a->addr}, {"idx", i->addr},
                        {"rowbytes", uint64_t(a->cols * a->elementBytes)},
                        {"n", uint64_t(a->rows)},
-                       {"lreg", 0},
+                       {"lreg", selectReg},
                        {"zf", o.getZeroFill() ? 1u : 0u}});
         })
         .Case<TokenFuseOp>([&](TokenFuseOp o) {
@@ -470,7 +591,7 @@ private:
           return emit(o, "tok.fuse",
                       {{"dst", d->addr}, {"a", a->addr}, {"sc", s->addr},
                        {"idx", i->addr}, {"n", uint64_t(a->rows)},
-                       {"cols", uint64_t(a->cols)}, {"lreg", 0}});
+                       {"cols", uint64_t(a->cols)}, {"lreg", selectReg}});
         })
         .Case<ConvertOp>([&](ConvertOp o) { return emitConvert(o); })
         .Case<RequantOp>([&](RequantOp o) { return emitRequant(o); })
@@ -818,6 +939,11 @@ private:
   const EmitOptions &options;
   rtp::ProgramImage image;
   std::array<std::optional<uint16_t>, 8> cregs;
+  std::vector<Point> points;
+  std::array<int64_t, 4> owner = {-1, -1, -1, -1};
+  std::array<Derived, 2> derived;
+  uint64_t useClock = 0;
+  unsigned selectReg = 0;
   unsigned nextReg = 0;
   struct RequantParams {
     uint64_t mult, shift;

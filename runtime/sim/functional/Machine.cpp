@@ -185,19 +185,37 @@ Expected<uint8_t *> Machine::dram(uint64_t addr, uint64_t bytes) {
   return dram_.data() + addr;
 }
 
-Expected<uint64_t> Machine::rowCount(uint64_t rows, uint64_t lensel) const {
-  if (lensel == 0)
-    return rows;
-  if (lensel > lens.size())
+Expected<uint64_t> Machine::selectedCount(uint64_t capacity, uint64_t sel,
+                                          StringRef what) const {
+  if (sel == 0)
+    return capacity;
+  if (sel > lens.size())
     return simError(ErrorKind::InvalidInstruction,
-                    "lensel " + Twine(lensel) + " names no length register");
-  uint64_t n = lens[lensel - 1];
-  if (n > rows)
+                    Twine(what) + " " + Twine(sel) + " names no length register");
+  uint64_t n = lens[sel - 1];
+  if (n > capacity)
     return simError(ErrorKind::Runtime,
-                    "length register L" + Twine(lensel - 1) + " = " +
-                        Twine(n) + " exceeds the instruction's capacity of " +
-                        Twine(rows) + " rows");
+                    "length register L" + Twine(sel - 1) + " = " + Twine(n) +
+                        " exceeds the instruction's capacity of " +
+                        Twine(capacity) +
+                        (what == "lensel" ? Twine(" rows")
+                                          : " (" + Twine(what) + ")"));
   return n;
+}
+
+Expected<uint64_t> Machine::rowCount(uint64_t rows, uint64_t lensel) {
+  Expected<uint64_t> n = selectedCount(rows, lensel, "lensel");
+  if (n && lensel != 0)
+    executedNow().rows = static_cast<int32_t>(*n);
+  return n;
+}
+
+isa::ExecutedDims &Machine::executedNow() {
+  if (!recordExecuted)
+    return scratchDims_ = isa::ExecutedDims();
+  if (executed.size() <= cur_)
+    executed.resize(cur_ + 1);
+  return executed[cur_];
 }
 
 } // namespace tern::rt::sim

@@ -86,6 +86,14 @@ public:
   std::array<RequantReg, 8> rq{};
   std::array<uint16_t, 8> cregs{};
   std::array<uint32_t, 4> lens{};
+  /// With recordExecuted, the dimensions each instruction (by index) ran
+  /// with where a length register or bitmap shrank them (timing in `both`
+  /// mode charges these instead of the static fields).
+  bool recordExecuted = false;
+  std::vector<isa::ExecutedDims> executed;
+  /// The entry of the instruction being executed (recordExecuted only;
+  /// otherwise a scratch entry).
+  isa::ExecutedDims &executedNow();
   std::array<int32_t, 16> pregs{};
   ExecStats stats;
   /// ReRAM crossbar blocks by id (xbar.prog writes, xbar.gemm reads).
@@ -112,7 +120,12 @@ public:
 
   /// Row count of an instruction: static \p rows, or length register
   /// lensel-1 (which must not exceed \p rows).
-  llvm::Expected<uint64_t> rowCount(uint64_t rows, uint64_t lensel) const;
+  /// A length selected by \p lensel is recorded as the rows executed.
+  llvm::Expected<uint64_t> rowCount(uint64_t rows, uint64_t lensel);
+  /// Like rowCount for another dimension (`nsel`, `ksel`, `csel`); \p what
+  /// names it in errors. Not recorded (the caller knows which it is).
+  llvm::Expected<uint64_t> selectedCount(uint64_t capacity, uint64_t sel,
+                                         llvm::StringRef what) const;
 
   // Ordering (driven by the executor and the sync semantics).
   void beginInstruction(uint32_t index, isa::Queue q);
@@ -152,6 +165,7 @@ private:
   std::vector<uint32_t> stamp_;      // per instruction executed: own clock
   std::vector<isa::Queue> queueOf_;  // per instruction executed
   uint32_t cur_ = 0;
+  isa::ExecutedDims scratchDims_;
   isa::Queue curQ_ = isa::Queue::Compute;
 };
 

@@ -399,6 +399,19 @@ uint64_t simulateSharedBus(const CodeView &code, const targets::Preset &p,
 }
 } // namespace
 
+void CodeView::applyExecuted(isa::Decoded &d, const isa::ExecutedDims &e) {
+  auto set = [&](Field f, int32_t v) {
+    int i = fieldIndices()[static_cast<uint8_t>(d.opcode())][f];
+    if (v >= 0 && i >= 0)
+      d.f[i] = static_cast<uint64_t>(v);
+  };
+  set(Rows, e.rows);
+  set(M, e.rows);
+  set(N, e.n);
+  set(K, e.k);
+  set(Cols, e.cols);
+}
+
 TimingReport timing::simulate(const CodeView &code, const targets::Preset &p,
                               const TimingOptions &options) {
   TimingReport r;

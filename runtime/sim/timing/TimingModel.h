@@ -5,8 +5,10 @@
 // three queues (load, compute, store) run concurrently and in order; units
 // are shared between queues; push/pop tokens order them. Each instruction
 // occupies its unit for a duration given by closed forms of its static fields
-// (docs/Timing.md). Run-time lengths (`lensel`) are charged at their static
-// capacity, an upper bound, until the functional model reports them.
+// (docs/Timing.md). Run-time lengths (`lensel`, `nsel`, `ksel`, `csel`) and
+// K-row bitmaps are charged at the dimensions the functional model reports
+// (CodeView::withExecuted, `both` mode); without them (`perf` mode) at the
+// static capacity, the compile-time expectation.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TERN_RUNTIME_SIM_TIMING_TIMINGMODEL_H
@@ -76,10 +78,25 @@ public:
   }
   size_t size() const { return count; }
   isa::Decoded operator[](size_t i) const {
-    return fromWordsMode ? llvm::cantFail(isa::decode(words[i])) : decoded[i];
+    isa::Decoded d =
+        fromWordsMode ? llvm::cantFail(isa::decode(words[i])) : decoded[i];
+    if (i < executed.size() && executed[i].any())
+      applyExecuted(d, executed[i]);
+    return d;
   }
+  /// The same stream with the dimensions instruction i ran with
+  /// (`executed[i]`, recorded by the functional model) in place of its
+  /// static ones: what `both` mode charges.
+  CodeView withExecuted(llvm::ArrayRef<isa::ExecutedDims> dims) const {
+    CodeView v = *this;
+    v.executed = dims;
+    return v;
+  }
+  /// Replaces rows (or m), n, k and cols of `d` by those set in `e`.
+  static void applyExecuted(isa::Decoded &d, const isa::ExecutedDims &e);
 
 private:
+  llvm::ArrayRef<isa::ExecutedDims> executed;
   llvm::ArrayRef<isa::Decoded> decoded;
   llvm::ArrayRef<isa::Word> words;
   size_t count = 0;

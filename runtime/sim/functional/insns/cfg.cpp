@@ -2,6 +2,8 @@
 
 #include "runtime/sim/functional/insns/Common.h"
 
+#include <algorithm>
+
 using namespace llvm;
 
 namespace tern::rt::sim::insns {
@@ -23,7 +25,16 @@ Error execCfgConst(Machine &M, const isa::CfgConstF &f) {
 }
 
 Error execCfgLen(Machine &M, const isa::CfgLenF &f) {
-  M.lens[f.rd] = static_cast<uint32_t>(f.value);
+  if (!f.rel) {
+    if (f.src != 0 || f.cap != 0)
+      return invalid("src and cap are only used with rel=1");
+    M.lens[f.rd] = static_cast<uint32_t>(f.value);
+    return Error::success();
+  }
+  // The rows of a tile [value, value + cap) among the L[src] valid ones.
+  uint64_t len = M.lens[f.src];
+  uint64_t rest = len > f.value ? len - f.value : 0;
+  M.lens[f.rd] = static_cast<uint32_t>(std::min<uint64_t>(rest, f.cap));
   return Error::success();
 }
 

@@ -127,6 +127,8 @@ Error execGemm(Machine &M, const isa::GemmF &f) {
     M.stats.int16AccLanes += m * N;
   M.stats.macs += m * Ka * N;
   M.stats.skippedKRows += K - Ka;
+  if (f.bmap)
+    M.executedNow().k = static_cast<int32_t>(Ka);
   if (f.bmap) {
     M.stats.bitmapWeightBytes += K * N;
     M.stats.skippedWeightBytes += (K - Ka) * N;
@@ -140,7 +142,19 @@ Error execGemmBf16(Machine &M, const isa::GemmBf16F &f) {
   Expected<uint64_t> rows = M.rowCount(f.m, f.lensel);
   if (!rows)
     return rows.takeError();
-  const uint64_t m = *rows, K = f.k, N = f.n;
+  // Used columns and contraction length (nsel / ksel); the static k and n
+  // stay the row strides of act, wgt and acc.
+  Expected<uint64_t> nUsed = M.selectedCount(f.n, f.nsel, "nsel");
+  if (!nUsed)
+    return nUsed.takeError();
+  Expected<uint64_t> kUsed = M.selectedCount(f.k, f.ksel, "ksel");
+  if (!kUsed)
+    return kUsed.takeError();
+  if (f.nsel)
+    M.executedNow().n = static_cast<int32_t>(*nUsed);
+  if (f.ksel)
+    M.executedNow().k = static_cast<int32_t>(*kUsed);
+  const uint64_t m = *rows, K = f.k, N = f.n, Nu = *nUsed, Ku = *kUsed;
   Expected<uint8_t *> A = rd(M, 0, f.a, m * K * 2);
   if (!A)
     return A.takeError();
@@ -160,24 +174,27 @@ Error execGemmBf16(Machine &M, const isa::GemmBf16F &f) {
   // is one RNE f32 addition per k, in k order. The loops run i, k, j so that
   // each output still sees its k terms in order while the j loop (over
   // independent outputs) vectorizes; operands are widened to f32 once.
-  std::vector<float> w(K * N), a(K), row(N);
-  for (uint64_t e = 0; e < K * N; ++e)
-    w[e] = kernels::bfToFloat(ld<uint16_t>(*W, e));
+  // Only the used [Ku x Nu] corner of W and the first Ku of each act row
+  // are read (stale data past them, e.g. pruned tokens, never enters).
+  std::vector<float> w(Ku * Nu), a(Ku), row(Nu);
+  for (uint64_t k = 0; k < Ku; ++k)
+    for (uint64_t j = 0; j < Nu; ++j)
+      w[k * Nu + j] = kernels::bfToFloat(ld<uint16_t>(*W, k * N + j));
   for (uint64_t i = 0; i < m; ++i) {
-    for (uint64_t k = 0; k < K; ++k)
+    for (uint64_t k = 0; k < Ku; ++k)
       a[k] = kernels::bfToFloat(ld<uint16_t>(*A, i * K + k));
-    for (uint64_t j = 0; j < N; ++j)
+    for (uint64_t j = 0; j < Nu; ++j)
       row[j] = f.acc ? ld<float>(*C, i * N + j) : 0.0f;
-    for (uint64_t k = 0; k < K; ++k) {
+    for (uint64_t k = 0; k < Ku; ++k) {
       const float ak = a[k];
-      const float *wk = w.data() + k * N;
-      for (uint64_t j = 0; j < N; ++j)
+      const float *wk = w.data() + k * Nu;
+      for (uint64_t j = 0; j < Nu; ++j)
         row[j] += ak * wk[j];
     }
-    for (uint64_t j = 0; j < N; ++j)
+    for (uint64_t j = 0; j < Nu; ++j)
       st<float>(*C, i * N + j, row[j]);
   }
-  M.stats.macs += m * K * N;
+  M.stats.macs += m * Ku * Nu;
   return Error::success();
 }
 

@@ -8,6 +8,7 @@
 #include "runtime/sim/functional/insns/Common.h"
 #include "runtime/sim/functional/kernels/BF16.h"
 
+#include <algorithm>
 #include <vector>
 
 using namespace llvm;
@@ -76,21 +77,31 @@ Error execBsfuDiv(Machine &M, const isa::BsfuDivF &f) {
 
 Error execBsfuSoftmax(Machine &M, const isa::BsfuSoftmaxF &f) {
   const BfMode m = M.bfMode;
-  return rowMap(M, f, [m](std::vector<bf16> &row) {
-    if (row.empty())
+  // csel: the first `used` columns are the row; the rest become 0.
+  Expected<uint64_t> used = M.selectedCount(f.cols, f.csel, "csel");
+  if (!used)
+    return used.takeError();
+  if (f.csel)
+    M.executedNow().cols = static_cast<int32_t>(*used);
+  const size_t u = *used;
+  return rowMap(M, f, [m, u](std::vector<bf16> &row) {
+    if (u == 0 || row.empty()) {
+      std::fill(row.begin(), row.end(), bf16(0));
       return;
+    }
     bf16 mx = row[0];
-    for (bf16 x : row)
-      mx = bfMax(mx, x, m);
+    for (size_t j = 0; j < u; ++j)
+      mx = bfMax(mx, row[j], m);
     bf16 sum = 0;
-    for (bf16 &x : row) {
-      x = bfPow2(bfFloor(bfMul(bfSub(x, mx, m), kBfLog2E, m), m), m);
-      sum = bfAdd(sum, x, m);
+    for (size_t j = 0; j < u; ++j) {
+      row[j] = bfPow2(bfFloor(bfMul(bfSub(row[j], mx, m), kBfLog2E, m), m), m);
+      sum = bfAdd(sum, row[j], m);
     }
     bf16 r = bfIsqrt(sum, m);
     bf16 r2 = bfMul(r, r, m);
-    for (bf16 &x : row)
-      x = bfMul(x, r2, m);
+    for (size_t j = 0; j < u; ++j)
+      row[j] = bfMul(row[j], r2, m);
+    std::fill(row.begin() + u, row.end(), bf16(0));
   });
 }
 

@@ -11,6 +11,7 @@
 #include "runtime/sim/functional/kernels/BF16.h"
 #include "runtime/sim/functional/kernels/SfuFn.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -37,19 +38,29 @@ Error rowMapF32(Machine &M, const F &f, Fn fn) {
 } // namespace
 
 Error execRsfuSoftmax(Machine &M, const isa::RsfuSoftmaxF &f) {
-  return rowMapF32(M, f, [](std::vector<float> &row) {
-    if (row.empty())
+  // csel: the first `used` columns are the row; the rest become 0.
+  Expected<uint64_t> used = M.selectedCount(f.cols, f.csel, "csel");
+  if (!used)
+    return used.takeError();
+  if (f.csel)
+    M.executedNow().cols = static_cast<int32_t>(*used);
+  const size_t u = *used;
+  return rowMapF32(M, f, [u](std::vector<float> &row) {
+    if (u == 0 || row.empty()) {
+      std::fill(row.begin(), row.end(), 0.0f);
       return;
-    float mx = row[0];
-    for (float x : row)
-      mx = std::max(mx, x);
-    float sum = 0.0f;
-    for (float &x : row) {
-      x = std::exp(x - mx);
-      sum += x;
     }
-    for (float &x : row)
-      x /= sum;
+    float mx = row[0];
+    for (size_t j = 0; j < u; ++j)
+      mx = std::max(mx, row[j]);
+    float sum = 0.0f;
+    for (size_t j = 0; j < u; ++j) {
+      row[j] = std::exp(row[j] - mx);
+      sum += row[j];
+    }
+    for (size_t j = 0; j < u; ++j)
+      row[j] /= sum;
+    std::fill(row.begin() + u, row.end(), 0.0f);
   });
 }
 
