@@ -1117,3 +1117,94 @@ TEST(Sim, RowWiseSfuWithZeroColumnsIsANoOp) {
     EXPECT_EQ(get<uint8_t>(*r.M, Wgt, 0, 0), 0x5a) << op;
   }
 }
+
+//===----------------------------------------------------------------------===//
+// Run-time token counts (threshold token pruning, docs/Lowering.md)
+//===----------------------------------------------------------------------===//
+
+TEST(Sim, CfgLenRelDerivesTileCounts) {
+  // L0 = 5 kept tokens; tiles of 4 rows at 0, 4 and 8 hold 4, 1 and 0.
+  Result r = runAsm("cfg.len rd=0, value=5\n"
+                    "cfg.len rd=1, value=0, rel=1, src=0, cap=4\n"
+                    "cfg.len rd=2, value=4, rel=1, src=0, cap=4\n"
+                    "cfg.len rd=3, value=8, rel=1, src=0, cap=4\nend\n");
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.M->lens[1], 4u);
+  EXPECT_EQ(r.M->lens[2], 1u);
+  EXPECT_EQ(r.M->lens[3], 0u);
+  Result bad = runAsm("cfg.len rd=0, value=1, cap=3\nend\n");
+  EXPECT_NE(bad.error.find("src and cap are only used with rel=1"),
+            std::string::npos)
+      << bad.error;
+}
+
+TEST(Sim, GemmBf16NselKselLeaveStaleTokensOut) {
+  // act [2 x 4], wgt [4 x 3] bf16; only k < 3 and n < 2 take part: the
+  // stale k = 3 row / column and n = 2 column hold NaN, which would poison
+  // any sum they entered. acc column 2 keeps its sentinel (not written).
+  const float a[2][4] = {{1, 2, 3, NAN}, {-1, 0.5f, 2, NAN}};
+  const float w[4][3] = {{1, 2, NAN}, {3, 4, NAN}, {5, -6, NAN},
+                         {NAN, NAN, NAN}};
+  auto init = [&](Machine &M) {
+    M.recordExecuted = true;
+    for (int i = 0; i < 2; ++i)
+      for (int k = 0; k < 4; ++k)
+        put<uint16_t>(M, Act, 0, i * 4 + k, floatToBf(a[i][k]));
+    for (int k = 0; k < 4; ++k)
+      for (int j = 0; j < 3; ++j)
+        put<uint16_t>(M, Wgt, 0, k * 3 + j, floatToBf(w[k][j]));
+    for (int e = 0; e < 6; ++e)
+      put<float>(M, Acc, 0, e, 42.0f);
+  };
+  Result r = runAsm("cfg.len rd=0, value=2\ncfg.len rd=1, value=3\n"
+                    "gemm.bf16 dst=0, a=0, w=0, m=2, k=4, n=3, nsel=1, "
+                    "ksel=2\nend\n",
+                    init);
+  ASSERT_EQ(r.error, "");
+  for (int i = 0; i < 2; ++i) {
+    for (int j = 0; j < 2; ++j) {
+      float want = 0;
+      for (int k = 0; k < 3; ++k)
+        want += bfToFloat(floatToBf(a[i][k])) * bfToFloat(floatToBf(w[k][j]));
+      EXPECT_EQ(get<float>(*r.M, Acc, 0, i * 3 + j), want) << i << "," << j;
+    }
+    EXPECT_EQ(get<float>(*r.M, Acc, 0, i * 3 + 2), 42.0f);
+  }
+  EXPECT_EQ(r.M->stats.macs, 2u * 3 * 2);
+  ASSERT_GT(r.M->executed.size(), 2u);
+  EXPECT_EQ(r.M->executed[2].n, 2);
+  EXPECT_EQ(r.M->executed[2].k, 3);
+  EXPECT_EQ(r.M->executed[2].rows, -1); // no lensel: the static m
+  Result cap = runAsm("cfg.len rd=0, value=4\n"
+                      "gemm.bf16 dst=0, a=0, w=0, m=1, k=2, n=3, nsel=1\n"
+                      "end\n");
+  EXPECT_NE(cap.error.find("length register L0 = 4 exceeds the "
+                           "instruction's capacity of 3 (nsel)"),
+            std::string::npos)
+      << cap.error;
+}
+
+TEST(Sim, SoftmaxCselNormalizesKeptColumnsAndZerosTheRest) {
+  // Row [1, 2, NaN, inf] with L = 2: softmax of [1, 2], then 0, 0.
+  const float x[4] = {1, 2, NAN, INFINITY};
+  for (const char *mn : {"rsfu.softmax", "bsfu.softmax"}) {
+    auto init = [&](Machine &M) {
+      for (int c = 0; c < 4; ++c)
+        put<uint16_t>(M, Act, 0, c, floatToBf(x[c]));
+    };
+    Result r = runAsm(std::string("cfg.len rd=0, value=2\n") + mn +
+                          " dsp=act, dst=64, asp=act, a=0, rows=1, cols=4, "
+                          "csel=1\nend\n",
+                      init);
+    ASSERT_EQ(r.error, "") << mn;
+    float p0 = bfToFloat(get<uint16_t>(*r.M, Act, 64, 0));
+    float p1 = bfToFloat(get<uint16_t>(*r.M, Act, 64, 1));
+    // exp(-1) / (1 + exp(-1)) = 0.2689, within bf16 (and TATAA's
+    // power-of-two exponent) accuracy.
+    EXPECT_NEAR(p0, 0.2689f, std::string(mn) == "rsfu.softmax" ? 2e-3 : 0.1)
+        << mn;
+    EXPECT_GT(p1, p0) << mn;
+    EXPECT_EQ(get<uint16_t>(*r.M, Act, 64, 2), 0u) << mn;
+    EXPECT_EQ(get<uint16_t>(*r.M, Act, 64, 3), 0u) << mn;
+  }
+}

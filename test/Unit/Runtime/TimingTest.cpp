@@ -347,3 +347,60 @@ TEST(Timing, ExtremePresetValuesSaturate) {
 }
 
 } // namespace
+
+// Both mode: the functional run records the dimensions each instruction
+// executed with (run-time lengths, bitmaps) and the timing model charges
+// those; perf mode charges the static capacity (the compile-time
+// expectation).
+TEST(Timing, BothModeChargesRunTimeCountsAndBitmapRows) {
+  // L0 = 5 of capacity 32 rows: gemm m=32, k=64, n=48 on 16x16 is
+  // 2 * 3 * (64 + 17) = 486 cycles static, 1 * 3 * 81 = 243 at 5 rows. The
+  // bitmap GEMM multiplies the 16 K rows whose bits are set (bytes 0xff at
+  // vec[0..1], 0 after): static 2 * 3 * 81 = 486, executed
+  // 2 * 3 * (16 + 17) = 198. The load of 5 of 32 rows of 64 bytes: 50 +
+  // ceil(320 / 25.6) = 63 cycles instead of 50 + 80 = 130.
+  const std::string src =
+      ".dram 65536\n"
+      "cfg.len rd=0, value=5\n"
+      "gemm dst=0, a=0, w=0, m=32, k=64, n=48, lensel=1\n"
+      "gemm dst=0, a=0, w=0, m=32, k=64, n=48, bmap=1, baddr=0\n"
+      "load spad=act, saddr=8192, dram=0, rows=32, cols=64, stride=64, "
+      "lensel=1\nend\n";
+  auto img = assembler::assemble(src, "both.s");
+  ASSERT_TRUE(!!img) << llvm::toString(img.takeError());
+  auto preset = targets::parsePreset(img->targetJson, img->targetName);
+  ASSERT_TRUE(!!preset) << llvm::toString(preset.takeError());
+  auto code = sim::decodeProgram(img->code);
+  ASSERT_TRUE(!!code) << llvm::toString(code.takeError());
+  sim::MachineConfig mc;
+  mc.spadBytes = {preset->actBytes, preset->wgtBytes, preset->accBytes,
+                  preset->vecBytes};
+  mc.dramBytes = img->dramSize;
+  sim::Machine M(mc);
+  M.recordExecuted = true;
+  M.rawSpad(isa::Spad::Vec)[0] = 0xff;
+  M.rawSpad(isa::Spad::Vec)[1] = 0xff;
+  ASSERT_FALSE(!!sim::run(M, *code, {}));
+  ASSERT_EQ(M.executed.size(), 4u); // up to the last recording instruction
+  EXPECT_EQ(M.executed[1].rows, 5);
+  EXPECT_EQ(M.executed[2].k, 16);
+  EXPECT_EQ(M.executed[3].rows, 5);
+
+  timing::TimingOptions options;
+  options.recordSlices = true;
+  timing::CodeView view(*code);
+  timing::TimingReport perf = timing::simulate(view, *preset, options);
+  timing::TimingReport both =
+      timing::simulate(view.withExecuted(M.executed), *preset, options);
+  auto unitBusy = [](const timing::TimingReport &r, isa::Unit u) {
+    return r.busyCycles[static_cast<unsigned>(u)];
+  };
+  EXPECT_EQ(unitBusy(perf, isa::Unit::Matrix), 486u + 486u);
+  EXPECT_EQ(unitBusy(both, isa::Unit::Matrix), 243u + 198u);
+  EXPECT_EQ(unitBusy(perf, isa::Unit::Dma), 130u);
+  EXPECT_EQ(unitBusy(both, isa::Unit::Dma), 63u);
+  EXPECT_EQ(perf.macs, 2u * 32 * 64 * 48);
+  EXPECT_EQ(both.macs, 5u * 64 * 48 + 32u * 16 * 48);
+  EXPECT_EQ(both.dramBytes, 5u * 64);
+  EXPECT_LT(both.cycles, perf.cycles);
+}
