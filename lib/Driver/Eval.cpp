@@ -185,7 +185,9 @@ tern::evaluateProgram(const rt::program::ProgramImage &image, StringRef dir,
   double sqErr = 0, refSqErr = 0, diffNorm = 0, refNorm = 0, maxAbs = 0;
   int64_t regressionValues = 0;
   uint64_t sumInstructions = 0, sumMacs = 0, sumBitmapWeight = 0,
-           sumSkippedWeight = 0;
+           sumSkippedWeight = 0, sumCycles = 0;
+  double sumMicroseconds = 0, sumEnergy = 0;
+  int64_t executedSamples = 0;
   for (int64_t s = 0; s < n; ++s) {
     rt::io::Tensor t;
     t.type = rt::io::ElemType::F32;
@@ -210,6 +212,18 @@ tern::evaluateProgram(const rt::program::ProgramImage &image, StringRef dir,
       std::memcpy(&f, o.data.data() + 4 * i, 4);
       y[i] = f;
       r.outputs.push_back(f);
+    }
+    // Run-time counts (threshold token pruning) and bitmaps: the timing
+    // model charges what this sample executed (as `tern run --mode both`).
+    if (!(*session)->lastExecuted().empty()) {
+      rt::timing::TimingReport t = rt::timing::simulate(
+          rt::timing::CodeView((*session)->decodedCode())
+              .withExecuted((*session)->lastExecuted()),
+          (*session)->preset());
+      sumCycles += t.cycles;
+      sumMicroseconds += t.microseconds();
+      sumEnergy += t.energyPj() / 1e6;
+      ++executedSamples;
     }
     {
       const rt::sim::ExecStats &st = (*session)->lastStats();
@@ -255,6 +269,13 @@ tern::evaluateProgram(const rt::program::ProgramImage &image, StringRef dir,
     r.macs = mean(sumMacs);
     r.bitmapWeightBytes = mean(sumBitmapWeight);
     r.skippedWeightBytes = mean(sumSkippedWeight);
+  }
+  if (executedSamples == n && n > 0) {
+    r.staticCycles = r.cycles;
+    r.cycles = (sumCycles + n / 2) / uint64_t(n);
+    r.microseconds = sumMicroseconds / n;
+    r.energyMicrojoules = sumEnergy / n;
+    r.executedCycles = true;
   }
   if (*labels) {
     r.accuracy = double(correct) / n;
@@ -312,7 +333,12 @@ void tern::printEvalResult(const EvalResult &r, raw_ostream &os) {
   os << "per sample: " << r.instructions << " instructions, " << r.macs
      << " MACs; timing model: " << r.cycles << " cycles ("
      << format("%.1f", r.microseconds) << " us), "
-     << format("%.2f", r.energyMicrojoules) << " uJ\n";
+     << format("%.2f", r.energyMicrojoules) << " uJ";
+  if (r.executedCycles)
+    os << " (mean at the executed run-time counts and bitmaps; static "
+          "capacity, the compile-time expectation: "
+       << r.staticCycles << " cycles)";
+  os << "\n";
   if (r.bitmapWeightBytes)
     os << "bitmap gemms (FFN2): " << r.skippedWeightBytes << " of "
        << r.bitmapWeightBytes << " weight bytes skipped per sample ("

@@ -48,9 +48,13 @@ struct EvalResult {
   /// Weight bytes of the GEMMs that carry a K-row bitmap (FFN2 with
   /// tern-ffn2-sparsity) and the part the bitmaps skipped, per sample.
   uint64_t bitmapWeightBytes = 0, skippedWeightBytes = 0;
-  /// Per-sample timing-model estimate (static: run-time lengths at their
-  /// capacity) on the program's target.
-  uint64_t cycles = 0;
+  /// Per-sample timing-model estimate on the program's target.
+  /// Timing-model cycles per sample: the mean over the samples of the
+  /// counts each executed where run-time lengths or bitmaps shrank them
+  /// (executedCycles; staticCycles is the static-capacity figure), else the
+  /// static program's.
+  uint64_t cycles = 0, staticCycles = 0;
+  bool executedCycles = false;
   double microseconds = 0, energyMicrojoules = 0;
 };
 

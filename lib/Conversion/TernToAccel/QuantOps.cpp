@@ -10,6 +10,8 @@
 
 #include "Patterns.h"
 
+#include "llvm/ADT/ScopeExit.h"
+
 #include "tern/Dialect/Tern/IR/Quantization.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -121,8 +123,23 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
     auto shape = cast<MemRefType>(outMatrix.getType()).getShape();
     int64_t rows = shape[0], cols = shape[1];
     int64_t tm = tiles.rowsPerTile(cols * std::max(2u, width / 8));
-    for (int64_t r0 = 0; r0 < rows; r0 += tm) {
-      int64_t rr = std::min(tm, rows - r0);
+    // Run-time kept token rows (threshold pruning): tiles per group of N.
+    std::optional<int64_t> point = tokenPoint(op, kTokenRows);
+    int64_t group = rows;
+    if (point && resultType.getRank() >= 2 &&
+        cols == resultType.getShape().back() &&
+        rows % resultType.getShape()[resultType.getRank() - 2] == 0)
+      group = resultType.getShape()[resultType.getRank() - 2];
+    else
+      point.reset();
+    for (int64_t r0 = 0, rr = 0; r0 < rows; r0 += rr) {
+      int64_t t0 = r0 % group;
+      rr = std::min({tm, rows - r0, group - t0});
+      OpMark mark = markOps(tb.builder());
+      auto tag = llvm::make_scope_exit([&] {
+        if (point)
+          tagOpsSince(tb.builder(), mark, kLenRows, *point, t0, rr);
+      });
       Value src = tb.load(tb.block(inMatrix, r0, 0, rr, cols),
                           MemorySpace::act);
       Value dst = tb.allocTile({rr, cols}, resultType.getElementType(),

@@ -46,6 +46,10 @@ void markTokenLengths(ModuleOp module) {
   struct Tok {
     int64_t point = -1;
     bool rows = false, cols = false;
+    /// The key columns past the count are exact zeros (a softmax with
+    /// csel wrote them), so an integer product may read them: 0 x stale
+    /// int8 adds 0, where the bf16 products need ksel (0 x NaN).
+    bool clean = false;
   };
   llvm::DenseMap<Value, Tok> toks;
   SmallVector<std::tuple<Operation *, StringRef, int64_t>> marks;
@@ -78,35 +82,42 @@ void markTokenLengths(ModuleOp module) {
     // the next pruning point (which reads kept rows and zero columns).
     if (isa<tosa::GatherOp, func::ReturnOp>(op))
       return;
-    auto result = [&](bool rows, bool cols) {
+    auto result = [&](bool rows, bool cols, bool clean = false) {
       if (op->getNumResults() != 1) {
         ok = false;
         return;
       }
-      toks[op->getResult(0)] = {p, rows, cols};
+      toks[op->getResult(0)] = {p, rows, cols, clean};
       if (rows)
         marks.push_back({op, kTokenRows, p});
       if (cols)
         marks.push_back({op, kTokenCols, p});
     };
-    if (isa<LayerNormOp, GeluOp, ReluOp, AddOp, SoftmaxOp, tosa::ClampOp,
-            tosa::AddOp, tosa::SubOp, tosa::MulOp, SplitHeadsOp,
-            MergeHeadsOp>(op)) {
+    bool casts = isa<mlir::quant::QuantizeCastOp,
+                     mlir::quant::DequantizeCastOp,
+                     mlir::quant::StorageCastOp, RequantizeOp>(op);
+    if (casts || isa<LayerNormOp, GeluOp, ReluOp, AddOp, SoftmaxOp,
+                     tosa::ClampOp, tosa::AddOp, tosa::SubOp, tosa::MulOp,
+                     SplitHeadsOp, MergeHeadsOp>(op)) {
       bool rows = llvm::any_of(in, [](const Tok &t) { return t.rows; });
       bool cols = llvm::any_of(in, [](const Tok &t) { return t.cols; });
-      // Only the softmax leaves stale key columns out; integer kernels and
-      // the layout ops do not know columns.
-      if (cols && (!isa<SoftmaxOp, tosa::AddOp, tosa::MulOp>(op) ||
-                   quantized(op->getOperand(0)))) {
+      bool clean = llvm::all_of(in, [](const Tok &t) { return t.clean; });
+      // Only the softmax leaves stale key columns out (bf16: accel.softmax
+      // with csel; the integer kernels have no column length); the others
+      // with columns are element-wise (the mask addition, the casts).
+      bool softmax = isa<SoftmaxOp>(op);
+      if (cols && ((!softmax && !casts && !isa<tosa::AddOp, tosa::MulOp>(op)) ||
+                   (softmax && quantized(op->getOperand(0))))) {
         ok = false;
         return;
       }
       if (isa<SplitHeadsOp, MergeHeadsOp>(op)) {
         // Copies: the rows stay tokens (dim -2), nothing to tag.
-        toks[op->getResult(0)] = {p, rows, false};
+        toks[op->getResult(0)] = {p, rows, false, false};
         return;
       }
-      result(rows, cols);
+      // A cast keeps zeros zero (symmetric int8: zero point 0).
+      result(rows, cols, softmax || (casts && clean));
       return;
     }
     if (auto lin = dyn_cast<LinearOp>(op)) {
@@ -126,14 +137,24 @@ void markTokenLengths(ModuleOp module) {
       // contraction, which must be P's (key) columns.
       bool cols = rhsTok && (t ? rhs.rows : rhs.cols);
       bool k = rhsTok && (t ? rhs.cols : rhs.rows);
-      if ((lhsTok && lhs.cols) != k || (lhsTok && !lhs.rows) ||
-          ((cols || k) && (quantized(mm.getLhs()) || quantized(mm.getRhs())))) {
+      if ((lhsTok && lhs.cols) != k || (lhsTok && !lhs.rows)) {
         ok = false;
         return;
       }
-      if (k)
+      // The integer GEMM has no column or contraction length; it is exact
+      // without: stale int8 key rows give finite scores in columns the
+      // softmax leaves out, and P's zero columns (clean) cancel stale V
+      // rows exactly.
+      bool integer = quantized(mm.getLhs()) || quantized(mm.getRhs());
+      if (integer && k && !lhs.clean) {
+        ok = false;
+        return;
+      }
+      if (k && !integer)
         marks.push_back({op, kTokenK, p});
       result(lhsTok && lhs.rows, cols);
+      if (integer && cols)
+        marks.pop_back(); // no kTokenCols (nsel) on the integer GEMM
       return;
     }
     ok = false;
