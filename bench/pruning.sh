@@ -30,8 +30,11 @@
 # layers 1,2,3 with --ffn2-sparsity: mean token counts and top-1 of the
 # FP32 numpy model (bench/pruning_fp32.py --thresholds, Tern's int8
 # scores), the closed-form MACs of running only the kept tokens, and the
-# simulated MACs, FFN2 weight reads, cycles and top-1 (the program still
-# executes all 17 rows: no lensel yet, docs/Lowering.md). TABLES=threshold
+# simulated MACs (and their saving against the dense 3,541,120), FFN2 weight
+# reads, cycles and top-1. The program runs only the kept rows (lensel after
+# each pruning point, docs/Lowering.md); `tern eval` charges each image's
+# executed counts and bitmap rows to the timing model (the mean over the
+# images, like `tern run --mode both`). TABLES=threshold
 # prints only that table (TABLES=topk only the first; default both).
 # Needs a build in build/ (or TERN_BUILD_DIR) and dataset-fashion-mnist.
 set -euo pipefail
@@ -77,8 +80,8 @@ threshold_table() {
   echo
   echo "Threshold selection (--prune-threshold T on layers $layers, with --ffn2-sparsity): run-time token counts."
   echo
-  echo "| model | T | images | mean tokens after L1,L2,L3 (FP32) | MACs/image on kept tokens (closed form) | saved | MACs/image executed (sim) | FFN2 W read (B/image) | cycles/image (sim) | top-1 (sim) | top-1 FP32 threshold (numpy) | drop vs dense FP32 (pt) |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| model | T | images | mean tokens after L1,L2,L3 (FP32) | MACs/image on kept tokens (closed form) | saved | MACs/image executed (sim) | saved | FFN2 W read (B/image) | cycles/image (sim, executed counts) | top-1 (sim) | top-1 FP32 threshold (numpy) | drop vs dense FP32 (pt) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   local base
   base=$(fp32 vit_relu "$row_n" 1.00)
   for m in $models; do
@@ -99,9 +102,9 @@ threshold_table() {
           /^bitmap gemms/ {skip=$4; tot=$6}
           END {
             split(f, w, " "); split(w[9], c, ",")
-            printf "| %s | %s | %s | %s, %s, %s | %.0f | %.1f%% | %s | %d | %s | %.4f | %.4f | %+.2f |\n",
+            printf "| %s | %s | %s | %s, %s, %s | %.0f | %.1f%% | %s | %.1f%% | %d | %s | %.4f | %.4f | %+.2f |\n",
               m, t, n, c[2], c[3], c[4], w[11], 100 * (3541120 - w[11]) / 3541120, macs,
-              tot - skip, cyc, acc, w[6], 100 * (b - acc)
+              100 * (3541120 - macs) / 3541120, tot - skip, cyc, acc, w[6], 100 * (b - acc)
           }'
     done
   done

@@ -42,18 +42,23 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
   auto isGemm = [](Operation *o) { return isa<GemmOp>(o); };
   // Weight tiles are never run-time rows (their rows are k, or tokens read
   // as columns that nsel / ksel leave out).
-  auto notWeight = [](Operation *o) {
-    if (auto load = dyn_cast<DmaLoadOp>(o))
-      return accel::getMemorySpace(load.getTarget().getType()) !=
-             MemorySpace::wgt;
-    return true;
+  auto isWeight = [](Operation *o) {
+    auto load = dyn_cast<DmaLoadOp>(o);
+    return load &&
+           accel::getMemorySpace(load.getTarget().getType()) == MemorySpace::wgt;
   };
+  auto notWeight = [&](Operation *o) { return !isWeight(o); };
   for (int64_t m0 = 0; m0 < m; m0 += tm) {
     int64_t mr = std::min(tm, m - m0);
     OpMark rowMark = markOps(b);
     auto tagRows = llvm::make_scope_exit([&] {
-      if (tokens.rows)
-        tagOpsSince(b, rowMark, kLenRows, *tokens.rows, m0, mr, notWeight);
+      if (!tokens.rows)
+        return;
+      tagOpsSince(b, rowMark, kLenRows, *tokens.rows, m0, mr, notWeight);
+      // A row tile past the kept tokens needs none of its weight tiles
+      // (the first one always holds CLS).
+      if (m0 > 0)
+        tagOpsSince(b, rowMark, kLenGate, *tokens.rows, m0, 0, isWeight);
     });
     for (int64_t n0 = 0; n0 < n; n0 += tn) {
       int64_t nr = std::min(tn, n - n0);

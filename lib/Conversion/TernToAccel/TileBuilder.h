@@ -135,6 +135,9 @@ inline constexpr llvm::StringLiteral kLenRows = "accel.len_rows";
 inline constexpr llvm::StringLiteral kLenCols = "accel.len_cols";
 inline constexpr llvm::StringLiteral kLenN = "accel.len_n";
 inline constexpr llvm::StringLiteral kLenK = "accel.len_k";
+/// On a weight tile's loads for a row tile that starts at token t0 > 0:
+/// [point, t0, 0]: all rows if the row tile holds a kept token, else none.
+inline constexpr llvm::StringLiteral kLenGate = "accel.len_gate";
 
 /// The pruning point whose kept tokens are `attr` of `op`, if marked.
 std::optional<int64_t> tokenPoint(mlir::Operation *op, llvm::StringRef attr);

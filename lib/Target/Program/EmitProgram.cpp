@@ -377,24 +377,27 @@ private:
   struct Derived {
     int64_t point = -1, offset = 0, cap = 0;
     uint64_t lastUse = 0;
+    bool gate = false;
   };
   static constexpr unsigned kFirstDerived = 2; ///< L2, L3
 
   /// The length register (1-based, as the sel fields take it) for the
   /// tile tag [point, offset, cap], emitting its cfg.len when not held.
-  FailureOr<uint64_t> lengthRegister(Operation *op, ArrayRef<int64_t> tag) {
+  FailureOr<uint64_t> lengthRegister(Operation *op, ArrayRef<int64_t> tag,
+                                     bool gate) {
     int64_t p = tag[0], offset = tag[1], cap = tag[2];
     if (p < 0 || p >= static_cast<int64_t>(points.size()) ||
         owner[points[p].reg] != p)
       return op->emitError("internal: token count of pruning point ")
              << p << " is not in a length register here";
     const Point &pt = points[p];
-    if (offset == 0 && cap >= pt.n)
+    if (offset == 0 && cap >= pt.n && !gate)
       return pt.reg + 1;
     ++useClock;
     for (unsigned r = 0; r < derived.size(); ++r) {
       Derived &d = derived[r];
-      if (d.point == p && d.offset == offset && d.cap == cap) {
+      if (d.point == p && d.offset == offset && d.cap == cap &&
+          d.gate == gate) {
         d.lastUse = useClock;
         return kFirstDerived + r + 1;
       }
@@ -403,7 +406,7 @@ private:
     for (unsigned i = 1; i < derived.size(); ++i)
       if (derived[i].lastUse < derived[r].lastUse)
         r = i;
-    derived[r] = {p, offset, cap, useClock};
+    derived[r] = {p, offset, cap, useClock, gate};
     const isa::InsnInfo *cfg = isa::lookup("cfg.len");
     SmallVector<uint64_t> values(cfg->fields.size(), 0);
     auto set = [&](StringRef name, uint64_t v) {
@@ -414,6 +417,7 @@ private:
     set("rel", 1);
     set("src", pt.reg);
     set("cap", static_cast<uint64_t>(cap));
+    set("gate", gate ? 1 : 0);
     llvm::Expected<isa::Word> word = isa::encode(*cfg, values);
     if (!word)
       return op->emitError("cannot encode 'cfg.len': ")
@@ -437,24 +441,33 @@ private:
     auto field = [&](StringRef name) { return info.fieldIndex(name); };
     struct Rule {
       StringRef attr, count, sel;
-      bool required;
+      bool required, gate;
     };
-    static const Rule rules[] = {{"accel.len_rows", "rows", "lensel", false},
-                                 {"accel.len_rows", "m", "lensel", false},
-                                 {"accel.len_n", "n", "nsel", true},
-                                 {"accel.len_k", "k", "ksel", true},
-                                 {"accel.len_cols", "cols", "csel", true}};
+    static const Rule rules[] = {
+        {"accel.len_rows", "rows", "lensel", false, false},
+        {"accel.len_rows", "m", "lensel", false, false},
+        {"accel.len_gate", "rows", "lensel", false, true},
+        {"accel.len_n", "n", "nsel", true, false},
+        {"accel.len_k", "k", "ksel", true, false},
+        {"accel.len_cols", "cols", "csel", true, false}};
     for (const Rule &rule : rules) {
       auto tag = op->getAttrOfType<DenseI64ArrayAttr>(rule.attr);
       int count = field(rule.count);
       if (!tag || tag.size() != 3 || count < 0)
         continue;
       int sel = field(rule.sel);
-      bool fits = sel >= 0 && values[count] == uint64_t(tag[2]);
-      // DMA into or out of the weight scratchpad: never token rows.
       int spad = field("spad");
-      if (spad >= 0 && values[spad] == uint64_t(isa::Spad::Wgt))
-        fits = false;
+      bool weight = spad >= 0 && values[spad] == uint64_t(isa::Spad::Wgt);
+      SmallVector<int64_t, 3> t(tag.asArrayRef());
+      bool fits;
+      if (rule.gate) {
+        // All of the weight tile's rows or none: cap is its row count.
+        t[2] = static_cast<int64_t>(values[count]);
+        fits = sel >= 0 && weight && t[2] > 0;
+      } else {
+        // DMA into or out of the weight scratchpad: never token rows.
+        fits = sel >= 0 && values[count] == uint64_t(tag[2]) && !weight;
+      }
       if (!fits) {
         if (rule.required)
           return op->emitError("internal: '")
@@ -462,7 +475,7 @@ private:
                  << rule.count << " (" << rule.sel << ")";
         continue;
       }
-      FailureOr<uint64_t> reg = lengthRegister(op, tag.asArrayRef());
+      FailureOr<uint64_t> reg = lengthRegister(op, t, rule.gate);
       if (failed(reg))
         return failure();
       values[sel] = *reg;

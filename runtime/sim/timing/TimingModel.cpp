@@ -193,6 +193,10 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
     if (options.computeOnly)
       return 0;
     uint64_t bytes = field(d, Rows) * field(d, Cols);
+    // Nothing to move (a run-time count of 0 rows): no DRAM request, the
+    // issue slot only.
+    if (bytes == 0)
+      return 1;
     double bpc = dramBytesPerCycle(p, options.cores);
     // In double, saturated: a preset may hold extreme (valid) values, and a
     // double beyond uint64_t does not convert.
@@ -381,6 +385,14 @@ uint64_t simulateSharedBus(const CodeView &code, const targets::Preset &p,
     CoreSchedule &c = cores[i];
     const isa::Decoded &d = code[c.pc];
     double bytes = double(field(d, Rows)) * double(field(d, Cols));
+    if (bytes == 0) { // no DRAM request (instructionCycles)
+      c.occupy(d, request + 1);
+      if (i == 0)
+        account(r, p, options, c.pc, d, request, 1);
+      ++c.pc;
+      advance(i);
+      continue;
+    }
     uint64_t transfer =
         saturate(bpc > 0 ? std::ceil(bytes / bpc - 1e-6) : bytes, 0x1p61);
     uint64_t grant = std::max(request, channelFree);

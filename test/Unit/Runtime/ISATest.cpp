@@ -82,7 +82,7 @@ TEST(ISA, RandomRoundTripEveryInstruction) {
 TEST(ISA, ValueTooWideIsRejected) {
   const InsnInfo *i = lookup("cfg.len");
   ASSERT_TRUE(i);
-  llvm::Expected<Word> w = encode(*i, {0, 1u << 12, 0, 0, 0});
+  llvm::Expected<Word> w = encode(*i, {0, 1u << 12, 0, 0, 0, 0});
   ASSERT_FALSE(!!w);
   EXPECT_NE(llvm::toString(w.takeError()).find("does not fit the 12-bit field "
                                                "'value'"),

@@ -1132,8 +1132,17 @@ TEST(Sim, CfgLenRelDerivesTileCounts) {
   EXPECT_EQ(r.M->lens[1], 4u);
   EXPECT_EQ(r.M->lens[2], 1u);
   EXPECT_EQ(r.M->lens[3], 0u);
+  // gate: all (cap = 64 weight rows) when the tile at 4 holds a valid row,
+  // none for the tile at 8.
+  Result g = runAsm("cfg.len rd=0, value=5\n"
+                    "cfg.len rd=1, value=4, rel=1, src=0, cap=64, gate=1\n"
+                    "cfg.len rd=2, value=8, rel=1, src=0, cap=64, gate=1\n"
+                    "end\n");
+  ASSERT_EQ(g.error, "");
+  EXPECT_EQ(g.M->lens[1], 64u);
+  EXPECT_EQ(g.M->lens[2], 0u);
   Result bad = runAsm("cfg.len rd=0, value=1, cap=3\nend\n");
-  EXPECT_NE(bad.error.find("src and cap are only used with rel=1"),
+  EXPECT_NE(bad.error.find("src, cap and gate are only used with rel=1"),
             std::string::npos)
       << bad.error;
 }

@@ -26,15 +26,18 @@ Error execCfgConst(Machine &M, const isa::CfgConstF &f) {
 
 Error execCfgLen(Machine &M, const isa::CfgLenF &f) {
   if (!f.rel) {
-    if (f.src != 0 || f.cap != 0)
-      return invalid("src and cap are only used with rel=1");
+    if (f.src != 0 || f.cap != 0 || f.gate != 0)
+      return invalid("src, cap and gate are only used with rel=1");
     M.lens[f.rd] = static_cast<uint32_t>(f.value);
     return Error::success();
   }
   // The rows of a tile [value, value + cap) among the L[src] valid ones.
   uint64_t len = M.lens[f.src];
   uint64_t rest = len > f.value ? len - f.value : 0;
-  M.lens[f.rd] = static_cast<uint32_t>(std::min<uint64_t>(rest, f.cap));
+  if (f.gate)
+    M.lens[f.rd] = rest > 0 ? static_cast<uint32_t>(f.cap) : 0u;
+  else
+    M.lens[f.rd] = static_cast<uint32_t>(std::min<uint64_t>(rest, f.cap));
   return Error::success();
 }
 
