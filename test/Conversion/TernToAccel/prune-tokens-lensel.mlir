@@ -12,13 +12,17 @@
 // CHECK: accel.layer_norm {{.*}} {accel.len_rows = array<i64: 0, 0, 4>}
 // CHECK: accel.layer_norm {{.*}} {accel.len_rows = array<i64: 0, 4, 4>}
 // CHECK: accel.layer_norm {{.*}} {accel.len_rows = array<i64: 0, 8, 1>}
-// The linear: act loads and GEMMs per row tile, weight loads untagged.
+// The linear: act loads and GEMMs per row tile; the first row tile's
+// weight loads untagged (it always holds CLS).
 // CHECK: accel.dma_load {{.*}} {accel.len_rows = array<i64: 0, 0, 4>} : memref<4x16xbf16, {{.*}}, memref<4x16xbf16, #accel.space<act>>
 // CHECK-NEXT: memref.subview
 // CHECK-NEXT: memref.alloc
 // CHECK-NEXT: accel.dma_load {{[^{]*}} : memref<16x4xbf16, {{.*}}#accel.space<wgt>>
 // CHECK: accel.gemm {{.*}} {accel.len_rows = array<i64: 0, 0, 4>}
 // CHECK: accel.dma_store {{.*}} {accel.len_rows = array<i64: 0, 0, 4>}
+// The weight tiles of the row tile at token 4: all rows or none (gate).
+// CHECK: accel.dma_load {{.*}} {accel.len_rows = array<i64: 0, 4, 4>} : memref<4x16xbf16
+// CHECK: accel.dma_load {{.*}} {accel.len_gate = array<i64: 0, 4, 0>} : memref<16x4xbf16, {{.*}}#accel.space<wgt>>
 // Q K^T: result columns are tokens (len_n per column tile).
 // CHECK: accel.gemm {{.*}} {accel.len_n = array<i64: 0, 0, 4>, accel.len_rows = array<i64: 0, 0, 4>}
 // CHECK: accel.gemm {{.*}} {accel.len_n = array<i64: 0, 4, 4>, accel.len_rows = array<i64: 0, 0, 4>}
