@@ -90,6 +90,16 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     Q.K^T, A.V), bf16 ops, bitmap (FFN2-sparse) GEMMs and every row-wise
     op stay on the systolic tier.
 
+    Threshold token pruning (`tern.prune_tokens ... threshold`, a run-time
+    kept count L): the ops whose rows, key columns or contraction are the
+    kept tokens after a pruning point are tiled per group of N token rows,
+    and their accel ops carry `accel.len_rows` / `accel.len_n` /
+    `accel.len_k` / `accel.len_cols` / `accel.len_gate` = [point, first
+    token, tile count] (the program emitter's lensel / nsel / ksel / csel,
+    docs/Lowering.md "Running only the kept tokens"). When a kept-token value
+    reaches an op whose handling of the stale rows past L is not known,
+    nothing is tagged and every row is computed.
+
     Any other op (another TOSA op, a tern op in another precision, a mask
     that broadcasts over keys) is illegal: the pass fails and names the op and its
     location (the ONNX node).
