@@ -23,6 +23,8 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/Format.h"
+
+#include <array>
 #include "llvm/Support/MemoryBuffer.h"
 
 using namespace mlir;
@@ -130,6 +132,29 @@ bool tern::policyNeedsCalibration(StringRef policy) {
   return policy == "tataa" || policy == "auto" || policy == "int-only" ||
          policy == "int8-max";
 }
+
+
+namespace {
+/// Whether a program has instructions whose counts are known at run time
+/// only (a length register or a K-row bitmap selects them).
+bool hasRunTimeCounts(llvm::ArrayRef<rt::isa::Decoded> code) {
+  static const char *const names[] = {"lensel", "nsel", "ksel", "csel",
+                                      "bmap"};
+  std::array<std::array<int, 5>, 256> index;
+  for (auto &row : index)
+    row.fill(-2); // not looked up yet
+  for (const rt::isa::Decoded &d : code) {
+    auto &row = index[static_cast<uint8_t>(d.opcode())];
+    if (row[0] == -2)
+      for (unsigned f = 0; f < 5; ++f)
+        row[f] = d.info->fieldIndex(names[f]);
+    for (int i : row)
+      if (i >= 0 && d.f[i] != 0)
+        return true;
+  }
+  return false;
+}
+} // namespace
 
 namespace {
 bool hasIntOverride(ArrayRef<std::string> overrides) {
@@ -516,6 +541,10 @@ void tern::printCompileSummary(ModuleOp module,
     rt::timing::TimingReport timing = rt::timing::simulate(*code, *loaded);
     os << "; expected " << timing.cycles << " cycles ("
        << llvm::format("%.1f", timing.microseconds()) << " us)";
+    if (hasRunTimeCounts(*code))
+      os << " at the static capacity of its run-time lengths and bitmaps "
+            "(compile-time expectation; `tern run --mode both` charges the "
+            "executed counts)";
     if (timing.reramMacs)
       os << "; " << llvm::format("%.1f", 100.0 * timing.reramShare())
          << "% of matrix operations on the ReRAM tier";

@@ -1216,4 +1216,9 @@ TEST(Sim, SoftmaxCselNormalizesKeptColumnsAndZerosTheRest) {
     EXPECT_EQ(get<uint16_t>(*r.M, Act, 64, 2), 0u) << mn;
     EXPECT_EQ(get<uint16_t>(*r.M, Act, 64, 3), 0u) << mn;
   }
+  Result none = runAsm("rsfu.softmax dsp=act, dst=64, asp=act, a=0, rows=1, "
+                       "cols=4, csel=5\nend\n");
+  EXPECT_NE(none.error.find("csel 5 names no length register"),
+            std::string::npos)
+      << none.error;
 }
