@@ -39,6 +39,9 @@ struct RunConfig {
   std::string mode = "func";
   /// Timing without DMA costs (unlimited bandwidth).
   bool computeOnly = false;
+  /// perf: the expected kept-token count of every threshold pruning point
+  /// (timing::expectedDims); 0: the static capacity.
+  unsigned expectKeep = 0;
   /// perf/both: the program is one of this many equal per-core shares
   /// running at once (DRAM bandwidth shared); 1..preset cores.
   unsigned cores = 1;

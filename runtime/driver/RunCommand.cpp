@@ -108,10 +108,25 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
     }
     return Error::success();
   };
+  if (cfg.expectKeep && cfg.mode != "perf")
+    return createStringError(inconvertibleErrorCode(),
+                             "--expect-keep needs --mode perf (both mode "
+                             "charges the executed counts)");
   if (cfg.mode == "perf") {
     // Timing knows time, never data: no inputs, no functional run.
-    log << "tern run: perf mode (timing model only; run-time lengths and "
-           "bitmaps at their static capacity: expected (compile-time))\n";
+    std::vector<isa::ExecutedDims> expected;
+    if (cfg.expectKeep) {
+      expected = timing::expectedDims(code, cfg.expectKeep);
+      code = code.withExecuted(expected);
+      log << "tern run: perf mode (timing model only; run-time token counts "
+             "at "
+          << cfg.expectKeep
+          << " kept tokens per pruning point, bitmaps at their static "
+             "capacity: expected (compile-time))\n";
+    } else {
+      log << "tern run: perf mode (timing model only; run-time lengths and "
+             "bitmaps at their static capacity: expected (compile-time))\n";
+    }
     return reportTiming();
   }
 

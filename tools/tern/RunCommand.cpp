@@ -61,6 +61,12 @@ cl::opt<bool> computeOnly("compute-only",
                           cl::desc("Timing without DMA costs (unlimited "
                                    "bandwidth)"),
                           cl::sub(runCmd));
+cl::opt<unsigned> expectKeep(
+    "expect-keep",
+    cl::desc("perf: charge run-time token counts as if every threshold "
+             "pruning point kept N tokens (capped at its capacity; the "
+             "compile-time expectation; default: the static capacity)"),
+    cl::value_desc("N"), cl::init(0), cl::sub(runCmd));
 cl::opt<unsigned> cores("cores",
                         cl::desc("Timing: the program is one core's share of "
                                  "work split evenly across N cores (DRAM "
@@ -80,6 +86,7 @@ tern::tool::RegisterCommand reg(runCmd, []() -> Error {
   cfg.program = program;
   cfg.mode = mode;
   cfg.computeOnly = computeOnly;
+  cfg.expectKeep = expectKeep;
   cfg.cores = cores;
   cfg.bus = bus;
   cfg.tracePath = tracePath;

@@ -424,6 +424,57 @@ void CodeView::applyExecuted(isa::Decoded &d, const isa::ExecutedDims &e) {
   set(Cols, e.cols);
 }
 
+std::vector<isa::ExecutedDims> timing::expectedDims(const CodeView &code,
+                                                   unsigned keep) {
+  std::vector<isa::ExecutedDims> out(code.size());
+  std::array<uint64_t, 4> lens{};
+  auto at = [](const isa::Decoded &d, const char *name) -> int {
+    return d.info->fieldIndex(name);
+  };
+  for (size_t i = 0; i < code.size(); ++i) {
+    isa::Decoded d = code[i];
+    auto get = [&](const char *name) {
+      int f = at(d, name);
+      return f < 0 ? uint64_t(0) : d.f[f];
+    };
+    if (d.opcode() == Opcode::CfgLen) {
+      uint64_t rd = get("rd") & 3, value = get("value");
+      if (!get("rel")) {
+        lens[rd] = value;
+      } else {
+        uint64_t len = lens[get("src") & 3], cap = get("cap");
+        uint64_t rest = len > value ? len - value : 0;
+        lens[rd] = get("gate") ? (rest ? cap : 0) : std::min(rest, cap);
+      }
+      continue;
+    }
+    if (d.opcode() == Opcode::TokSelect) {
+      uint64_t n = get("n");
+      // Threshold mode keeps a run-time count; top-k keeps 1 + param.
+      uint64_t kept = get("mode") ? std::min<uint64_t>(keep, n)
+                                  : std::min<uint64_t>(1 + get("param"), n);
+      lens[get("lreg") & 3] = std::max<uint64_t>(kept, 1); // CLS stays
+      continue;
+    }
+    // A count from a register, at most the static capacity (the
+    // functional model would stop there with an error).
+    auto sel = [&](const char *selName, const char *countName,
+                   int32_t &dst) {
+      uint64_t s = get(selName);
+      int f = at(d, countName);
+      if (s == 0 || s > 4 || f < 0)
+        return;
+      dst = static_cast<int32_t>(std::min<uint64_t>(lens[s - 1], d.f[f]));
+    };
+    isa::ExecutedDims &e = out[i];
+    sel("lensel", at(d, "m") >= 0 ? "m" : "rows", e.rows);
+    sel("nsel", "n", e.n);
+    sel("ksel", "k", e.k);
+    sel("csel", "cols", e.cols);
+  }
+  return out;
+}
+
 TimingReport timing::simulate(const CodeView &code, const targets::Preset &p,
                               const TimingOptions &options) {
   TimingReport r;

@@ -203,6 +203,15 @@ double peakBf16Gflops(const targets::Preset &preset);
 /// evenly (TimingOptions::Bus::Split; cores = 1: the whole channel).
 double dramBytesPerCycle(const targets::Preset &preset, unsigned cores = 1);
 
+/// The dimensions the stream would execute with if every threshold
+/// `tok.select` kept `keep` tokens (at most its n): length registers are
+/// followed through `cfg.len` (value, rel, gate) and `tok.select`, and each
+/// instruction's lensel / nsel / ksel / csel count read from them, as the
+/// functional model would. Bitmaps stay at their static k. The compile-time
+/// expectation of `tern run --mode perf --expect-keep`.
+std::vector<isa::ExecutedDims> expectedDims(const CodeView &code,
+                                            unsigned keep);
+
 /// Schedules the whole stream.
 TimingReport simulate(const CodeView &code, const targets::Preset &preset,
                       const TimingOptions &options = {});

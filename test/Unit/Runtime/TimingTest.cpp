@@ -410,3 +410,38 @@ TEST(Timing, BothModeChargesRunTimeCountsAndBitmapRows) {
   EXPECT_EQ(both.dramBytes, 5u * 64);
   EXPECT_LT(both.cycles, perf.cycles);
 }
+
+// Perf mode's expected counts (--expect-keep): the length registers
+// followed through tok.select and cfg.len without data.
+TEST(Timing, ExpectedDimsFollowTheLengthRegisters) {
+  const std::string src =
+      ".dram 65536\n"
+      "tok.select dst=0, src=0, n=17, mode=thresh, param=5, lreg=0\n"
+      "cfg.len rd=2, value=0, rel=1, src=0, cap=16\n"
+      "cfg.len rd=3, value=16, rel=1, src=0, cap=1\n"
+      "cfg.len rd=1, value=16, rel=1, src=0, cap=64, gate=1\n"
+      "gemm dst=0, a=0, w=0, m=16, k=64, n=48, lensel=3\n"
+      "gemm dst=0, a=0, w=0, m=1, k=64, n=48, lensel=4\n"
+      "load spad=wgt, saddr=0, dram=0, rows=64, cols=48, stride=48, "
+      "lensel=2\n"
+      "rsfu.softmax dsp=act, dst=0, asp=act, a=0, rows=16, cols=17, "
+      "lensel=3, csel=1\nend\n";
+  auto img = assembler::assemble(src, "expect.s");
+  ASSERT_TRUE(!!img) << llvm::toString(img.takeError());
+  auto code = sim::decodeProgram(img->code);
+  ASSERT_TRUE(!!code) << llvm::toString(code.takeError());
+  timing::CodeView view(*code);
+  std::vector<isa::ExecutedDims> five = timing::expectedDims(view, 5);
+  ASSERT_EQ(five.size(), code->size());
+  EXPECT_EQ(five[4].rows, 5);  // min(16, 5)
+  EXPECT_EQ(five[5].rows, 0);  // tokens [16, 17): none kept
+  EXPECT_EQ(five[6].rows, 0);  // its weight tile: gated off
+  EXPECT_EQ(five[7].rows, 5);
+  EXPECT_EQ(five[7].cols, 5);
+  EXPECT_FALSE(five[1].any());
+  std::vector<isa::ExecutedDims> all = timing::expectedDims(view, 100);
+  EXPECT_EQ(all[4].rows, 16); // capped at the capacity 17, then 16
+  EXPECT_EQ(all[5].rows, 1);
+  EXPECT_EQ(all[6].rows, 64);
+  EXPECT_EQ(all[7].cols, 17);
+}
