@@ -516,6 +516,45 @@ TEST(Sim, VectorBroadcastModes) {
             std::string::npos);
 }
 
+// rsfu.pow with an element-wise, a column and a constant exponent: the
+// kernel's values (checked against C's pow in SfuFnTest) land per bmode.
+TEST(Sim, RsfuPowBroadcastsTheExponent) {
+  Result r = runAsm(
+      "cfg.const rd=1, bits=0x4000\n" // 2.0
+      "rsfu.pow dsp=vec, dst=64, asp=vec, a=0, bsp=act, b=0, rows=2, cols=2, "
+      "ty=bf16\n"
+      "rsfu.pow dsp=vec, dst=128, asp=vec, a=0, bsp=act, b=0, rows=2, "
+      "cols=2, ty=bf16, bmode=col\n"
+      "rsfu.pow dsp=vec, dst=192, asp=vec, a=0, rows=2, cols=2, ty=bf16, "
+      "bconst=1, creg=1\nend\n",
+      [](Machine &M) {
+        const float a[] = {3.0f, -2.0f, 0.5f, 4.0f}, b[] = {6.0f, 3.0f, -1.0f,
+                                                            0.5f};
+        for (int e = 0; e < 4; ++e) {
+          put<uint16_t>(M, Vec, 0, e, floatToBf(a[e]));
+          put<uint16_t>(M, Act, 0, e, floatToBf(b[e]));
+        }
+      });
+  ASSERT_EQ(r.error, "");
+  auto at = [&](size_t byte, size_t i) {
+    return bfToFloat(get<uint16_t>(*r.M, Vec, byte, i));
+  };
+  EXPECT_EQ(at(64, 0), 728.0f); // 729 rounded to 8 significant bits
+  EXPECT_EQ(at(64, 1), -8.0f);
+  EXPECT_EQ(at(64, 2), 2.0f);
+  EXPECT_EQ(at(64, 3), 2.0f);
+  // col: row 0 takes b[0] = 6, row 1 b[1] = 3.
+  EXPECT_EQ(at(128, 1), 64.0f);
+  EXPECT_EQ(at(128, 2), 0.125f);
+  EXPECT_EQ(at(128, 3), 64.0f);
+  EXPECT_EQ(at(192, 1), 4.0f);
+  EXPECT_EQ(at(192, 2), 0.25f);
+  EXPECT_NE(runAsm("rsfu.pow dsp=vec, dst=0, asp=vec, a=0, rows=1, cols=1, "
+                   "ty=i32\nend\n")
+                .error.find("rsfu.pow operates on bf16 only"),
+            std::string::npos);
+}
+
 TEST(Sim, Conversions) {
   Result r = runAsm("cfg.mode mode=ieee\ncfg.const rd=0, bits=0x3f00\n"
                     "cvt.i2b dsp=vec, dst=16, asp=vec, a=0, rows=1, cols=3, "

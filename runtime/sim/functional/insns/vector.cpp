@@ -8,8 +8,6 @@
 #include "runtime/sim/functional/insns/Common.h"
 #include "runtime/sim/functional/kernels/BF16.h"
 
-#include <vector>
-
 using namespace llvm;
 using namespace tern::rt::kernels;
 
@@ -18,51 +16,20 @@ namespace tern::rt::sim::insns {
 namespace {
 enum class BinOp { Add, Sub, Mul, Max };
 
-/// The element of b that meets a[e], e = r * cols + c, per the `bmode`
-/// field (Instructions.def): elem b[e], row b[c], col b[r].
-enum class BMode : uint64_t { Elem = 0, Row = 1, Col = 2 };
-
 template <typename F> Error binary(Machine &M, const F &f, BinOp op) {
   Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
   if (!rows)
     return rows.takeError();
-  if (f.bmode > 2)
-    return invalid("field 'bmode' = 3 is not elem, row or col");
-  const auto bmode = static_cast<BMode>(f.bmode);
-  if (f.bconst && bmode != BMode::Elem)
-    return invalid("a constant operand (bconst=1) takes bmode=elem");
   const unsigned eb = vtypeBytes(f.ty);
-  const uint64_t cols = f.cols;
-  const uint64_t n = *rows * cols;
+  const uint64_t n = *rows * f.cols;
   Expected<uint8_t *> a = rd(M, f.asp, f.a, n * eb);
   if (!a)
     return a.takeError();
-  uint8_t *b = nullptr;
-  // A broadcast b is read whole before d is written, so that d may overlap
-  // it (as an element-wise b may overlap d element for element).
-  std::vector<uint8_t> bCopy;
-  if (!f.bconst) {
-    // Only the elements b's broadcast reads are checked and tracked.
-    const uint64_t bElems = bmode == BMode::Row   ? cols
-                            : bmode == BMode::Col ? *rows
-                                                  : n;
-    Expected<uint8_t *> bp = rd(M, f.bsp, f.b, bElems * eb);
-    if (!bp)
-      return bp.takeError();
-    b = *bp;
-    if (bmode != BMode::Elem) {
-      bCopy.assign(b, b + bElems * eb);
-      b = bCopy.data();
-    }
-  }
-  auto bIndex = [&](uint64_t e) {
-    switch (bmode) {
-    case BMode::Row: return e % cols;
-    case BMode::Col: return e / cols;
-    case BMode::Elem: break;
-    }
-    return e;
-  };
+  Expected<BOperand> bop = readB(M, f, *rows, eb);
+  if (!bop)
+    return bop.takeError();
+  const uint8_t *b = bop->isConst ? nullptr : bop->data();
+  auto bIndex = [&](uint64_t e) { return bop->index(e); };
   Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * eb);
   if (!d)
     return d.takeError();
