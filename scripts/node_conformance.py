@@ -61,6 +61,19 @@ KNOWN_FAILURES = {
     "test_softmax_large_number":
         "bf16 inputs: 10000..10003 all round to 10000 (bf16 spacing is 64 "
         "there), so the second row's softmax is uniform",
+    "test_softmax_large_number_expanded":
+        "the same bf16 input rounding as test_softmax_large_number",
+    "test_logsoftmax_large_number_expanded":
+        "the same bf16 input rounding as test_softmax_large_number: "
+        "log-softmax of a uniform row",
+    "test_layer_normalization_2d_axis1_expanded":
+        "the expanded function's variance E[x^2] - E[x]^2 cancels in bf16, "
+        "and its Sqrt and Div use the SFU's inverse square root with a "
+        "Newton step (up to 0.8% each): relative L2 1.0e-2 (numpy with "
+        "correctly rounded bf16 sqrt and division: 6.6e-3)",
+    "test_layer_normalization_2d_axis_negative_2_expanded":
+        "as test_layer_normalization_2d_axis1_expanded: relative L2 1.4e-2 "
+        "(numpy with correctly rounded bf16 sqrt and division: 7.2e-3)",
     "test_gather_negative_indices":
         "negative run-time gather indices: load.gather takes rows 0..n-1 and "
         "stops the run with an error naming the index and the ONNX node",

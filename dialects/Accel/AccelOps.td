@@ -312,6 +312,35 @@ def Accel_VectorConstOp : Accel_Op<"vector_const", [
   let hasVerifier = 1;
 }
 
+def Accel_VectorColumnOp : Accel_Op<"vector_column", [
+    AllShapesMatch<["lhs", "result"]>,
+    AllElementTypesMatch<["lhs", "rhs", "result"]>]> {
+  let summary = "element-wise operation with one value per row";
+  let description = [{
+    `result[r, c] = lhs[r, c] <kind> rhs[r, 0]`: the vector unit's column
+    broadcast (`bmode=col` of vadd / vsub / vmul / vmax), e.g. subtracting a
+    per-token mean or scaling each row by the reciprocal of its sum. `lhs`
+    and `result` are `rows x cols` tiles, `rhs` a `rows x 1` tile, all `bf16`
+    or all `i32`.
+
+    Example:
+
+    ```mlir
+    accel.vector_column <sub> %x, %mean, %d : memref<32x64xbf16, #accel.space<act>>,
+        memref<32x1xbf16, #accel.space<act>>, memref<32x64xbf16, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Accel_VectorKindAttr:$kind,
+                       Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$lhs,
+                       Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$rhs,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+  let assemblyFormat = [{
+    $kind $lhs `,` $rhs `,` $result attr-dict `:` type($lhs) `,` type($rhs)
+    `,` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Accel_ReduceOp : Accel_Op<"reduce"> {
   let summary = "row reduction of the vector unit";
   let description = [{

@@ -90,6 +90,7 @@ const char *const kAccModeNames[] = {"i32", "i16"};
 const char *const kBfModeNames[] = {"tataa", "ieee"};
 const char *const kSelModeNames[] = {"topk", "thresh"};
 const char *const kSfuFnNames[] = {"exp", "tanh", "sigmoid", "erf", "log"};
+const char *const kBModeNames[] = {"elem", "row", "col"};
 
 } // namespace
 
@@ -121,7 +122,7 @@ StringRef fieldKindName(FieldKind k) {
   static const char *const names[] = {"uint", "sint", "addr", "hex", "spad",
                                       "queue", "vtype", "stype", "srctype",
                                       "width", "accmode", "bfmode", "selmode",
-                                      "sfufn"};
+                                      "sfufn", "bmode"};
   return names[static_cast<unsigned>(k)];
 }
 
@@ -137,6 +138,7 @@ ArrayRef<const char *> enumNames(FieldKind k) {
   case FieldKind::BfMode: return kBfModeNames;
   case FieldKind::SelMode: return kSelModeNames;
   case FieldKind::SfuFn: return kSfuFnNames;
+  case FieldKind::BMode: return kBModeNames;
   default: return {};
   }
 }

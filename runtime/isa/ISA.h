@@ -64,6 +64,7 @@ enum class FieldKind : uint8_t {
   BfMode,  ///< tataa | ieee
   SelMode, ///< topk | thresh
   SfuFn,   ///< exp | tanh | sigmoid | erf | log (rsfu.fn)
+  BMode,   ///< elem | row | col (vector operand b's broadcast)
 };
 
 struct FieldInfo {

@@ -2,8 +2,10 @@
 //
 // tosa.add / sub / mul / maximum / minimum: residual adds, biases and scalings
 // the raising passes did not fuse, with an operand that is either the full
-// shape, one row broadcast over all rows, a splat constant or a constant that
-// broadcasts another way (expanded at compile time).
+// shape, one row broadcast over all rows, a splat constant, a constant that
+// broadcasts another way (expanded at compile time), or a run-time operand
+// broadcast along leading dimensions or along the last one (one value per
+// row: the vector unit's column broadcast).
 // tosa.conv2d: the patch embedding of a ViT (stride = kernel, no padding),
 // lowered as im2col copies plus a GEMM against the compile-time reordered
 // weight.
@@ -87,12 +89,17 @@ Value tern::makeBf16Global(ConversionPatternRewriter &rewriter, Operation *op,
 namespace {
 
 /// An operand of an element-wise op: the whole [rows x cols] tensor, one row
-/// of `cols` broadcast over all rows, or a splat constant (a vector unit
-/// constant register).
+/// of `cols` broadcast over all rows, a splat constant (a vector unit
+/// constant register), rows of `cols` picked per result row (`Rows`: a
+/// run-time operand broadcast along leading dimensions, e.g. [B, 1, C] to
+/// [B, T, C]) or one value per result row (`Column`: the vector unit's
+/// column broadcast, e.g. [B, T, 1] or a run-time scalar [1, 1] to [B, T, C]).
 struct BinaryOperand {
-  enum Kind { Full, Row, Splat } kind;
+  enum Kind { Full, Row, Splat, Rows, Column } kind;
   Value buffer;
   float splat = 0;
+  /// Rows, Column: the operand's shape (same rank as the result's).
+  SmallVector<int64_t> shape;
 };
 
 /// True if `shape` broadcasts to `result` (TOSA: equal rank, each dimension
@@ -131,11 +138,38 @@ SmallVector<float> expandConstant(ArrayRef<float> values,
   return out;
 }
 
+/// Element offsets into an operand of `shape` (broadcasting to `result`) of
+/// the data for result rows [r0, r0 + rr): a result row is an index over
+/// every dimension but the last, and a dimension of size 1 in `shape`
+/// contributes nothing.
+SmallVector<int64_t> rowOffsets(ArrayRef<int64_t> shape,
+                                ArrayRef<int64_t> result, int64_t r0,
+                                int64_t rr) {
+  SmallVector<int64_t> strides = contiguousStrides(shape);
+  SmallVector<int64_t> offsets;
+  for (int64_t r = r0; r < r0 + rr; ++r) {
+    int64_t rest = r, off = 0;
+    for (int64_t d = static_cast<int64_t>(result.size()) - 2; d >= 0; --d) {
+      int64_t i = rest % result[d];
+      rest /= result[d];
+      if (shape[d] != 1)
+        off += i * strides[d];
+    }
+    offsets.push_back(off);
+  }
+  return offsets;
+}
+
 /// Element-wise binary TOSA ops on the vector unit. An operand of another
 /// shape is accepted when it is one row of the result's last dimension
-/// (broadcast by DMA), a splat constant (`accel.vector_const`), or any other
+/// (broadcast by DMA), a splat constant (`accel.vector_const`), any other
 /// constant that broadcasts to the result (expanded at compile time, e.g. a
-/// folded BatchNorm's per-channel [1, C, 1] coefficients).
+/// folded BatchNorm's per-channel [1, C, 1] coefficients), a run-time
+/// operand with the result's last dimension broadcast along others (its
+/// rows gathered by DMA) or a run-time operand with a last dimension of 1
+/// (one value per result row: `accel.vector_column`, the vector unit's
+/// column broadcast). ONNX's multidirectional broadcasts reach here with
+/// equal ranks (the importer reshapes).
 template <typename Op, VectorKind kind>
 struct TosaBinaryLowering : OpConversionPattern<Op> {
   TosaBinaryLowering(TypeConverter &converter, MLIRContext *ctx,
@@ -169,31 +203,53 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
           succeeded(values) && !values->empty() && llvm::all_equal(*values);
       // x - c is a constant register operation, c - x is not.
       bool registerForm = i == 1 || kind != VectorKind::sub;
-      if (splat && registerForm &&
-          broadcastsTo(t.getShape(), type.getShape())) {
+      bool broadcasts = broadcastsTo(t.getShape(), type.getShape());
+      SmallVector<int64_t> shape(t.getShape());
+      if (splat && registerForm && broadcasts) {
         operands.push_back({BinaryOperand::Splat, v, values->front()});
       } else if (t.getNumElements() == cols && t.getShape().back() == cols) {
         operands.push_back({BinaryOperand::Row, v});
-      } else if (succeeded(values) &&
-                 broadcastsTo(t.getShape(), type.getShape())) {
-        Value full = makeBf16Global(
-            rewriter, op, type.getShape(),
-            expandConstant(*values, t.getShape(), type.getShape()),
-            "__tern_broadcast_constant");
-        operands.push_back({BinaryOperand::Full, full});
+      } else if (succeeded(values) && broadcasts) {
+        operands.push_back({BinaryOperand::Full, expand(rewriter, op, type,
+                                                        *values, shape)});
+      } else if (broadcasts && t.getShape().back() == cols) {
+        operands.push_back({BinaryOperand::Rows, v, 0, shape});
+      } else if (broadcasts) { // last dimension 1, cols > 1
+        operands.push_back({BinaryOperand::Column, v, 0, shape});
       } else {
         return op.emitOpError("broadcast of ")
                << t << " to " << type
-               << " is not supported: an operand must have the result's "
-                  "shape, be one row of its last dimension or be a constant";
+               << " is not supported: an operand must broadcast to the "
+                  "result (equal rank, each dimension equal or 1)";
       }
     }
     if (operands[0].kind == BinaryOperand::Splat &&
         operands[1].kind == BinaryOperand::Splat)
       return op.emitOpError("two constant operands are not lowered (fold "
                             "them first)");
-    // The constant-register form takes the tensor first.
-    bool swap = operands[0].kind == BinaryOperand::Splat;
+    // A column meets a splat constant only when the constant has more
+    // elements than a register holds the meaning of (e.g. [1, C] against
+    // [R, 1]): give the constant its full shape.
+    for (int i = 0; i < 2; ++i)
+      if (operands[i].kind == BinaryOperand::Splat &&
+          operands[1 - i].kind == BinaryOperand::Column) {
+        SmallVector<int64_t> shape(
+            cast<MemRefType>(operands[i].buffer.getType()).getShape());
+        SmallVector<float> values(
+            cast<MemRefType>(operands[i].buffer.getType()).getNumElements(),
+            operands[i].splat);
+        operands[i] = {BinaryOperand::Full,
+                       expand(rewriter, op, type, values, shape)};
+      }
+    // The constant-register and the column forms take the tensor first;
+    // for sub, b - a is then negated (exact in bf16).
+    bool swap = operands[0].kind == BinaryOperand::Splat ||
+                operands[0].kind == BinaryOperand::Column;
+    bool negate = swap && operands[0].kind == BinaryOperand::Column &&
+                  kind == VectorKind::sub;
+    if (negate && !type.getElementType().isBF16())
+      return op.emitOpError("an integer subtraction from one value per row "
+                            "is not lowered");
     const BinaryOperand &lhs = operands[swap ? 1 : 0];
     const BinaryOperand &rhs = operands[swap ? 0 : 1];
     TileBuilder tb(rewriter, op.getLoc());
@@ -203,11 +259,20 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
     };
     auto row = [&](Value v) { return tb.rawView(v, 0, {cols}, {1}); };
     auto loadOperand = [&](const BinaryOperand &o, int64_t r0, int64_t rr) {
+      if (o.kind == BinaryOperand::Rows || o.kind == BinaryOperand::Column)
+        return loadRuns(tb, o, type.getShape(), r0, rr);
       return o.kind == BinaryOperand::Row
                  ? tb.loadBroadcast(row(o.buffer), 0, rr, cols,
                                     MemorySpace::act)
                  : tb.load(tb.block(flat(o.buffer), r0, 0, rr, cols),
                            MemorySpace::act);
+    };
+    bool column = rhs.kind == BinaryOperand::Column;
+    auto binary = [&](VectorKind k, Value a, Value b, Value result) {
+      if (column)
+        rewriter.create<VectorColumnOp>(op.getLoc(), k, a, b, result);
+      else
+        rewriter.create<VectorOp>(op.getLoc(), k, a, b, result);
     };
     int64_t tm = tiles.rowsPerTile(cols * 2);
     // Run-time kept token rows (threshold pruning): tiles per group of N.
@@ -232,7 +297,7 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
       if constexpr (std::is_same_v<Op, tosa::MinimumOp>) {
         emitMinimum(
             rewriter, op, type.getElementType(), a, rhs,
-            [&] { return loadOperand(rhs, r0, rr); }, result);
+            [&] { return loadOperand(rhs, r0, rr); }, binary, result);
         tb.store(result, tb.block(flat(out), r0, 0, rr, cols));
         continue;
       }
@@ -240,20 +305,67 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
         rewriter.create<VectorConstOp>(op.getLoc(), kind, a, result,
                                        APFloat(rhs.splat));
       else
-        rewriter.create<VectorOp>(op.getLoc(), kind, a,
-                                  loadOperand(rhs, r0, rr), result);
+        binary(kind, a, loadOperand(rhs, r0, rr), result);
+      if (negate)
+        rewriter.create<VectorConstOp>(op.getLoc(), VectorKind::mul, result,
+                                       result, APFloat(-1.0f));
       tb.store(result, tb.block(flat(out), r0, 0, rr, cols));
     }
     rewriter.replaceOp(op, out);
     return success();
   }
 
+  /// A constant of `shape` expanded to the result's shape, as a bf16 global.
+  static Value expand(ConversionPatternRewriter &rewriter, Op op,
+                      MemRefType type, ArrayRef<float> values,
+                      ArrayRef<int64_t> shape) {
+    return makeBf16Global(rewriter, op, type.getShape(),
+                          expandConstant(values, shape, type.getShape()),
+                          "__tern_broadcast_constant");
+  }
+
+  /// A [rr x w] tile (w = cols for Rows, 1 for Column) of operand `o` for
+  /// result rows [r0, r0 + rr): consecutive rows whose offsets step by the
+  /// same amount are one DMA, a load with that row stride or, for a step of
+  /// 0, a broadcast of one DRAM row.
+  static Value loadRuns(TileBuilder &tb, const BinaryOperand &o,
+                        ArrayRef<int64_t> result, int64_t r0, int64_t rr) {
+    int64_t w = o.kind == BinaryOperand::Rows ? result.back() : 1;
+    auto type = cast<MemRefType>(o.buffer.getType());
+    Value tile = tb.allocTile({rr, w}, type.getElementType(), MemorySpace::act);
+    SmallVector<int64_t> off = rowOffsets(o.shape, result, r0, rr);
+    for (int64_t j = 0; j < rr;) {
+      int64_t len = 1, step = 0;
+      if (j + 1 < rr) {
+        step = off[j + 1] - off[j];
+        len = 2;
+        while (j + len < rr && off[j + len] - off[j + len - 1] == step)
+          ++len;
+      }
+      Value target = tb.block(tile, j, 0, len, w);
+      if (len > 1 && step == 0)
+        tb.builder().create<DmaBroadcastOp>(
+            tb.location(), tb.rawView(o.buffer, off[j], {w}, {1}), target);
+      else
+        tb.builder().create<DmaLoadOp>(
+            tb.location(),
+            tb.rawView(o.buffer, off[j], {len, w},
+                       {len > 1 ? step : w, 1}),
+            target);
+      j += len;
+    }
+    return tile;
+  }
+
   /// min(a, b) from the vector unit's max: -max(-a, -b) on bf16 (negation
   /// is exact, so the result is too), a + b - max(a, b) on i32 (wrapping
-  /// arithmetic, exact).
+  /// arithmetic, exact). `binary` applies a vector op with b in its form
+  /// (element-wise or one value per row).
   void emitMinimum(ConversionPatternRewriter &rewriter, Op op, Type elementType,
                    Value a, const BinaryOperand &rhs,
-                   function_ref<Value()> loadRhs, Value result) const {
+                   function_ref<Value()> loadRhs,
+                   function_ref<void(VectorKind, Value, Value, Value)> binary,
+                   Value result) const {
     Location loc = op.getLoc();
     auto negate = [&](Value v) {
       rewriter.create<VectorConstOp>(loc, VectorKind::mul, v, v,
@@ -268,14 +380,14 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
     }
     Value b = loadRhs();
     if (elementType.isInteger()) {
-      rewriter.create<VectorOp>(loc, VectorKind::max, a, b, result);
-      rewriter.create<VectorOp>(loc, VectorKind::add, a, b, a);
+      binary(VectorKind::max, a, b, result);
+      binary(VectorKind::add, a, b, a);
       rewriter.create<VectorOp>(loc, VectorKind::sub, a, result, result);
       return;
     }
     negate(a);
     negate(b);
-    rewriter.create<VectorOp>(loc, VectorKind::max, a, b, result);
+    binary(VectorKind::max, a, b, result);
     negate(result);
   }
 

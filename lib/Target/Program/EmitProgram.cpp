@@ -619,6 +619,17 @@ private:
                        {"rows", uint64_t(a->rows)}, {"cols", uint64_t(a->cols)},
                        {"ty", vtype(*a)}});
         })
+        .Case<VectorColumnOp>([&](VectorColumnOp o) {
+          FailureOr<Tile> a = tile(o, o.getLhs()), b = tile(o, o.getRhs()),
+                          d = tile(o, o.getResult());
+          if (failed(a) || failed(b) || failed(d))
+            return failure();
+          return emit(o, vectorMnemonic(o.getKind()),
+                      {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
+                       {"a", a->addr}, {"bsp", b->spad}, {"b", b->addr},
+                       {"rows", uint64_t(a->rows)}, {"cols", uint64_t(a->cols)},
+                       {"ty", vtype(*a)}, {"bmode", 2}});
+        })
         .Case<VectorConstOp>([&](VectorConstOp o) {
           FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
           if (failed(a) || failed(d))

@@ -50,11 +50,24 @@ func.func @conv_not_patch(%x: tensor<1x8x8x1xf32>) -> tensor<1x7x7x4xf32> {
 
 // -----
 
-func.func @add_column_broadcast(%x: tensor<4x8xf32>, %c: tensor<4x1xf32>) -> tensor<4x8xf32> {
-  // expected-error @+2 {{'tosa.add' op broadcast of 'memref<4x1xbf16>' to 'memref<4x8xbf16>' is not supported: an operand must have the result's shape, be one row of its last dimension or be a constant}}
+// An integer subtraction from one value per row has no negation to follow
+// x - c with (no i32 constant register form).
+func.func @sub_from_column_i32(%x: tensor<4x8xi32>, %c: tensor<4x1xi32>) -> tensor<4x8xi32> {
+  // expected-error @+2 {{'tosa.sub' op an integer subtraction from one value per row is not lowered}}
+  // expected-error @+1 {{failed to legalize operation 'tosa.sub'}}
+  %y = tosa.sub %c, %x : (tensor<4x1xi32>, tensor<4x8xi32>) -> tensor<4x8xi32>
+  return %y : tensor<4x8xi32>
+}
+
+// -----
+
+// Operands of another rank (TOSA broadcasts need equal ranks; the importer
+// reshapes ONNX's).
+func.func @add_rank_mismatch(%x: tensor<2x4x8xf32>, %c: tensor<4x1xf32>) -> tensor<2x4x8xf32> {
+  // expected-error @+2 {{'tosa.add' op broadcast of 'memref<4x1xbf16>' to 'memref<2x4x8xbf16>' is not supported: an operand must broadcast to the result (equal rank, each dimension equal or 1)}}
   // expected-error @+1 {{failed to legalize operation 'tosa.add'}}
-  %y = tosa.add %x, %c : (tensor<4x8xf32>, tensor<4x1xf32>) -> tensor<4x8xf32>
-  return %y : tensor<4x8xf32>
+  %y = tosa.add %x, %c : (tensor<2x4x8xf32>, tensor<4x1xf32>) -> tensor<2x4x8xf32>
+  return %y : tensor<2x4x8xf32>
 }
 
 // -----

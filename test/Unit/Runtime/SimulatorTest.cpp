@@ -414,6 +414,147 @@ TEST(Sim, VectorInt32WrapsAndBf16UsesMode) {
   }
 }
 
+namespace {
+/// Round-to-nearest-even of a double to bf16 bits (finite, normal range):
+/// the closed form the ieee vector unit must match. The sum, difference and
+/// product of two bf16 values are exact in double, so rounding once here is
+/// the correctly rounded result.
+uint16_t rneBf16(double v) {
+  float f = static_cast<float>(v); // exact for the operands used below
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  uint32_t lsb = (bits >> 16) & 1;
+  return static_cast<uint16_t>((bits + 0x7FFF + lsb) >> 16);
+}
+double bf16Value(uint16_t b) {
+  uint32_t bits = uint32_t(b) << 16;
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+} // namespace
+
+// vadd / vsub / vmul / vmax with bmode = elem, row and col: b[r][c], b[c] and
+// b[r] against a[r][c], on bf16 (ieee) and int32, compared with the closed
+// forms computed here element by element. Operands have at most 8
+// significant bits and nearby exponents, so every double result is exact
+// and rounds once.
+TEST(Sim, VectorBroadcastModes) {
+  constexpr unsigned R = 3, C = 5;
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> mant(-255, 255), ex(-3, 3);
+  std::vector<uint16_t> a(R * C), b(R * C);
+  for (auto *v : {&a, &b})
+    for (auto &x : *v)
+      x = rneBf16(std::ldexp(mant(rng), ex(rng)) / 128.0);
+  std::vector<int32_t> ia(R * C), ib(R * C);
+  for (unsigned e = 0; e < R * C; ++e) {
+    ia[e] = static_cast<int32_t>(rng());
+    ib[e] = static_cast<int32_t>(rng());
+  }
+  const char *ops[] = {"vadd", "vsub", "vmul", "vmax"};
+  const char *modes[] = {"elem", "row", "col"};
+  for (unsigned o = 0; o < 4; ++o)
+    for (unsigned m = 0; m < 3; ++m) {
+      std::string rc = ", rows=" + std::to_string(R) +
+                       ", cols=" + std::to_string(C) + ", ";
+      std::string src =
+          std::string("cfg.mode mode=ieee\n") + ops[o] +
+          " dsp=vec, dst=256, asp=vec, a=0, bsp=act, b=0" + rc +
+          "ty=bf16, bmode=" + modes[m] + "\n" + ops[o] +
+          " dsp=vec, dst=512, asp=vec, a=64, bsp=act, b=64" + rc +
+          "ty=i32, bmode=" + modes[m] + "\nend\n";
+      Result r = runAsm(src, [&](Machine &M) {
+        for (unsigned e = 0; e < R * C; ++e) {
+          put<uint16_t>(M, Vec, 0, e, a[e]);
+          put<uint16_t>(M, Act, 0, e, b[e]);
+          put<int32_t>(M, Vec, 64, e, ia[e]);
+          put<int32_t>(M, Act, 64, e, ib[e]);
+        }
+      });
+      ASSERT_EQ(r.error, "") << ops[o] << " " << modes[m];
+      for (unsigned i = 0; i < R; ++i)
+        for (unsigned j = 0; j < C; ++j) {
+          unsigned e = i * C + j;
+          unsigned be = m == 0 ? e : m == 1 ? j : i;
+          double x = bf16Value(a[e]), y = bf16Value(b[be]);
+          double want = o == 0 ? x + y : o == 1 ? x - y : o == 2 ? x * y
+                                                          : std::max(x, y);
+          EXPECT_EQ(get<uint16_t>(*r.M, Vec, 256, e), rneBf16(want))
+              << ops[o] << " bmode=" << modes[m] << " at " << i << "," << j;
+          uint32_t p = static_cast<uint32_t>(ia[e]),
+                   q = static_cast<uint32_t>(ib[be]);
+          int32_t iwant = static_cast<int32_t>(
+              o == 0 ? p + q : o == 1 ? p - q : o == 2 ? p * q
+                             : (ia[e] >= ib[be] ? p : q));
+          EXPECT_EQ(get<int32_t>(*r.M, Vec, 512, e), iwant)
+              << ops[o] << " i32 bmode=" << modes[m];
+        }
+    }
+  // d may overlap a column operand: b is read whole first.
+  Result r = runAsm("cfg.mode mode=ieee\nvadd dsp=act, dst=0, asp=vec, a=0, "
+                    "bsp=act, b=0, rows=2, cols=2, ty=i32, bmode=col\nend\n",
+                    [](Machine &M) {
+                      for (int e = 0; e < 4; ++e)
+                        put<int32_t>(M, Vec, 0, e, 10 * e);
+                      put<int32_t>(M, Act, 0, 0, 1);
+                      put<int32_t>(M, Act, 0, 1, 2);
+                    });
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(get<int32_t>(*r.M, Act, 0, 0), 1);
+  EXPECT_EQ(get<int32_t>(*r.M, Act, 0, 1), 11);
+  EXPECT_EQ(get<int32_t>(*r.M, Act, 0, 2), 22);
+  EXPECT_EQ(get<int32_t>(*r.M, Act, 0, 3), 32);
+  // bmode=3 and a broadcast of a constant register are errors.
+  EXPECT_NE(runAsm("vadd dsp=vec, dst=0, asp=vec, a=0, rows=1, cols=1, "
+                   "bmode=3\nend\n")
+                .error.find("field 'bmode' = 3 is not elem, row or col"),
+            std::string::npos);
+  EXPECT_NE(runAsm("vmul dsp=vec, dst=0, asp=vec, a=0, rows=1, cols=1, "
+                   "bconst=1, bmode=col\nend\n")
+                .error.find("a constant operand (bconst=1) takes bmode=elem"),
+            std::string::npos);
+}
+
+// rsfu.pow with an element-wise, a column and a constant exponent: the
+// kernel's values (checked against C's pow in SfuFnTest) land per bmode.
+TEST(Sim, RsfuPowBroadcastsTheExponent) {
+  Result r = runAsm(
+      "cfg.const rd=1, bits=0x4000\n" // 2.0
+      "rsfu.pow dsp=vec, dst=64, asp=vec, a=0, bsp=act, b=0, rows=2, cols=2, "
+      "ty=bf16\n"
+      "rsfu.pow dsp=vec, dst=128, asp=vec, a=0, bsp=act, b=0, rows=2, "
+      "cols=2, ty=bf16, bmode=col\n"
+      "rsfu.pow dsp=vec, dst=192, asp=vec, a=0, rows=2, cols=2, ty=bf16, "
+      "bconst=1, creg=1\nend\n",
+      [](Machine &M) {
+        const float a[] = {3.0f, -2.0f, 0.5f, 4.0f}, b[] = {6.0f, 3.0f, -1.0f,
+                                                            0.5f};
+        for (int e = 0; e < 4; ++e) {
+          put<uint16_t>(M, Vec, 0, e, floatToBf(a[e]));
+          put<uint16_t>(M, Act, 0, e, floatToBf(b[e]));
+        }
+      });
+  ASSERT_EQ(r.error, "");
+  auto at = [&](size_t byte, size_t i) {
+    return bfToFloat(get<uint16_t>(*r.M, Vec, byte, i));
+  };
+  EXPECT_EQ(at(64, 0), 728.0f); // 729 rounded to 8 significant bits
+  EXPECT_EQ(at(64, 1), -8.0f);
+  EXPECT_EQ(at(64, 2), 2.0f);
+  EXPECT_EQ(at(64, 3), 2.0f);
+  // col: row 0 takes b[0] = 6, row 1 b[1] = 3.
+  EXPECT_EQ(at(128, 1), 64.0f);
+  EXPECT_EQ(at(128, 2), 0.125f);
+  EXPECT_EQ(at(128, 3), 64.0f);
+  EXPECT_EQ(at(192, 1), 4.0f);
+  EXPECT_EQ(at(192, 2), 0.25f);
+  EXPECT_NE(runAsm("rsfu.pow dsp=vec, dst=0, asp=vec, a=0, rows=1, cols=1, "
+                   "ty=i32\nend\n")
+                .error.find("rsfu.pow operates on bf16 only"),
+            std::string::npos);
+}
+
 TEST(Sim, Conversions) {
   Result r = runAsm("cfg.mode mode=ieee\ncfg.const rd=0, bits=0x3f00\n"
                     "cvt.i2b dsp=vec, dst=16, asp=vec, a=0, rows=1, cols=3, "

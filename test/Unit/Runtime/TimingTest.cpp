@@ -105,6 +105,19 @@ TEST(Timing, VectorAndSfuStreamThroughLanes) {
   EXPECT_EQ(t.report.cycles, 20u + 52u);
 }
 
+TEST(Timing, VectorBroadcastCostsAsElementWise) {
+  // A row or column broadcast of b streams the same 4 x 64 result elements:
+  // 16 cycles + latency 4 each, whatever bmode says.
+  for (const char *mode : {"elem", "row", "col"}) {
+    Timed t = timeAsm(std::string("vmul dsp=act, dst=0, asp=act, a=0, "
+                                  "bsp=vec, b=0, rows=4, cols=64, ty=bf16, "
+                                  "bmode=") +
+                      mode + "\nend\n");
+    ASSERT_EQ(t.error, "") << mode;
+    EXPECT_EQ(t.report.cycles, 20u) << mode;
+  }
+}
+
 TEST(Timing, EnergyAddsEventsAndStaticPower) {
   // tern-edge: 0.25 pJ/MAC, 15 mW static. 32*64*48 MACs = 98304 -> 24576 pJ;
   // 486 cycles at 500 MHz = 0.972 us -> 15 mW * 0.972 us = 14580 pJ.

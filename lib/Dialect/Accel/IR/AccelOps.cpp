@@ -130,6 +130,20 @@ LogicalResult VectorConstOp::verify() {
   return success();
 }
 
+LogicalResult VectorColumnOp::verify() {
+  MemRefType lhs = getLhs().getType(), rhs = getRhs().getType();
+  if (!isVectorElement(lhs.getElementType()))
+    return emitOpError("operands must be bf16 or i32 tiles, got ")
+           << lhs.getElementType();
+  if (lhs.getRank() != 2 || rhs.getRank() != 2)
+    return emitOpError("operands must be rank-2 tiles");
+  if (rhs.getDimSize(0) != lhs.getDimSize(0) || rhs.getDimSize(1) != 1)
+    return emitOpError("rhs must be ")
+           << lhs.getDimSize(0) << "x1 (one value per row), got "
+           << rhs.getDimSize(0) << "x" << rhs.getDimSize(1);
+  return success();
+}
+
 LogicalResult ReduceOp::verify() {
   MemRefType in = getInput().getType(), out = getResult().getType();
   if (in.getRank() != 2 || out.getRank() != 2)

@@ -39,6 +39,65 @@ inline llvm::Error checkRegs(uint64_t base, unsigned count, unsigned size,
 /// Vector element size of a VType field (0: i32, 1: bf16).
 inline unsigned vtypeBytes(uint64_t ty) { return ty ? 2 : 4; }
 
+/// Which element of operand b meets a[r][c] = a[e], e = r * cols + c (the
+/// `bmode` field of vadd / vsub / vmul / vmax / rsfu.pow): elem b[e], row
+/// b[c], col b[r].
+enum class BMode : uint64_t { Elem = 0, Row = 1, Col = 2 };
+
+/// Operand b of a binary element-wise instruction: the constant register
+/// C[creg] when bconst, else the elements bmode reads. A broadcast b is
+/// copied before d is written, so that d may overlap it (as an element-wise
+/// b may overlap d element for element).
+struct BOperand {
+  bool isConst = false;
+  BMode mode = BMode::Elem;
+  uint64_t cols = 0;
+  const uint8_t *direct = nullptr;
+  std::vector<uint8_t> copy;
+
+  const uint8_t *data() const {
+    return mode == BMode::Elem ? direct : copy.data();
+  }
+  /// Element index into b of result element e.
+  uint64_t index(uint64_t e) const {
+    switch (mode) {
+    case BMode::Row: return e % cols;
+    case BMode::Col: return e / cols;
+    case BMode::Elem: break;
+    }
+    return e;
+  }
+};
+
+/// Checks the bconst / bmode fields of \p f and reads b for a [rows x cols]
+/// operation on \p eb -byte elements (only the elements bmode reads are
+/// checked and tracked).
+template <typename F>
+llvm::Expected<BOperand> readB(Machine &M, const F &f, uint64_t rows,
+                               unsigned eb) {
+  if (f.bmode > 2)
+    return invalid("field 'bmode' = 3 is not elem, row or col");
+  BOperand b;
+  b.mode = static_cast<BMode>(f.bmode);
+  b.cols = f.cols;
+  b.isConst = f.bconst != 0;
+  if (b.isConst) {
+    if (b.mode != BMode::Elem)
+      return invalid("a constant operand (bconst=1) takes bmode=elem");
+    return std::move(b);
+  }
+  const uint64_t n = b.mode == BMode::Row   ? f.cols
+                     : b.mode == BMode::Col ? rows
+                                            : rows * f.cols;
+  llvm::Expected<uint8_t *> p = rd(M, f.bsp, f.b, n * eb);
+  if (!p)
+    return p.takeError();
+  b.direct = *p;
+  if (b.mode != BMode::Elem)
+    b.copy.assign(*p, *p + n * eb);
+  return std::move(b);
+}
+
 /// Applies `fn` to each row of a [rows x cols] tile of `Elem` values read
 /// from field `a` and writes the row to field `dst`, after checking both
 /// ranges. The whole row is read before it is written, so in place is fine.

@@ -103,4 +103,28 @@ Error execRsfuFn(Machine &M, const isa::RsfuFnF &f) {
   });
 }
 
+Error execRsfuPow(Machine &M, const isa::RsfuPowF &f) {
+  if (f.ty != 1)
+    return invalid("rsfu.pow operates on bf16 only (ty=bf16)");
+  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  const uint64_t n = *rows * f.cols;
+  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * 2);
+  if (!a)
+    return a.takeError();
+  Expected<BOperand> b = readB(M, f, *rows, 2);
+  if (!b)
+    return b.takeError();
+  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 2);
+  if (!d)
+    return d.takeError();
+  const bf16 c = M.cregs[f.creg];
+  for (uint64_t e = 0; e < n; ++e)
+    st<bf16>(*d, e,
+             bfPow(ld<bf16>(*a, e),
+                   b->isConst ? c : ld<bf16>(b->data(), b->index(e))));
+  return Error::success();
+}
+
 } // namespace tern::rt::sim::insns

@@ -25,13 +25,11 @@ template <typename F> Error binary(Machine &M, const F &f, BinOp op) {
   Expected<uint8_t *> a = rd(M, f.asp, f.a, n * eb);
   if (!a)
     return a.takeError();
-  uint8_t *b = nullptr;
-  if (!f.bconst) {
-    Expected<uint8_t *> bp = rd(M, f.bsp, f.b, n * eb);
-    if (!bp)
-      return bp.takeError();
-    b = *bp;
-  }
+  Expected<BOperand> bop = readB(M, f, *rows, eb);
+  if (!bop)
+    return bop.takeError();
+  const uint8_t *b = bop->isConst ? nullptr : bop->data();
+  auto bIndex = [&](uint64_t e) { return bop->index(e); };
   Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * eb);
   if (!d)
     return d.takeError();
@@ -39,7 +37,7 @@ template <typename F> Error binary(Machine &M, const F &f, BinOp op) {
   if (f.ty) { // bf16
     const bf16 c = M.cregs[f.creg];
     for (uint64_t e = 0; e < n; ++e) {
-      bf16 x = ld<bf16>(*a, e), y = b ? ld<bf16>(b, e) : c, r = 0;
+      bf16 x = ld<bf16>(*a, e), y = b ? ld<bf16>(b, bIndex(e)) : c, r = 0;
       switch (op) {
       case BinOp::Add: r = bfAdd(x, y, mode); break;
       case BinOp::Sub: r = bfSub(x, y, mode); break;
@@ -52,7 +50,8 @@ template <typename F> Error binary(Machine &M, const F &f, BinOp op) {
     const uint32_t c = static_cast<uint32_t>(
         static_cast<int32_t>(static_cast<int16_t>(M.cregs[f.creg])));
     for (uint64_t e = 0; e < n; ++e) {
-      uint32_t x = ld<uint32_t>(*a, e), y = b ? ld<uint32_t>(b, e) : c, r = 0;
+      uint32_t x = ld<uint32_t>(*a, e),
+               y = b ? ld<uint32_t>(b, bIndex(e)) : c, r = 0;
       switch (op) {
       case BinOp::Add: r = x + y; break;
       case BinOp::Sub: r = x - y; break;

@@ -155,4 +155,54 @@ float sfuFnF32(SfuFn fn, float x) {
 
 bf16 bfSfuFn(SfuFn fn, bf16 x) { return floatToBf(sfuFnF32(fn, bfToFloat(x))); }
 
+float powF32(float a, float b) {
+  const float inf = std::numeric_limits<float>::infinity();
+  if (b == 0.0f || a == 1.0f)
+    return 1.0f;
+  if (std::isnan(a) || std::isnan(b))
+    return std::numeric_limits<float>::quiet_NaN();
+  const float m = std::fabs(a);
+  if (std::isinf(b)) {
+    if (m == 1.0f)
+      return 1.0f;
+    return (m < 1.0f) == (b < 0.0f) ? inf : 0.0f;
+  }
+  // Every f32 of magnitude >= 2^24 is an even integer.
+  const bool integer = std::rint(b) == b;
+  const bool odd = integer && std::fabs(b) < 16777216.0f &&
+                   (static_cast<int64_t>(b) & 1) != 0;
+  if (m == 0.0f) {
+    if (b < 0.0f)
+      return odd ? std::copysign(inf, a) : inf;
+    return odd ? a : 0.0f;
+  }
+  if (std::isinf(a)) {
+    float r = b < 0.0f ? 0.0f : inf;
+    return a < 0.0f && odd ? -r : r;
+  }
+  if (a < 0.0f && !integer)
+    return std::numeric_limits<float>::quiet_NaN();
+  float r;
+  if (integer && std::fabs(b) <= 64.0f) {
+    auto power = [](float x, uint32_t n) {
+      float p = 1.0f;
+      for (; n; n >>= 1, x *= x)
+        if (n & 1)
+          p *= x;
+      return p;
+    };
+    uint32_t n = static_cast<uint32_t>(std::fabs(b));
+    r = power(m, n);
+    if (b < 0.0f)
+      r = std::isfinite(r) && r != 0.0f ? 1.0f / r : power(1.0f / m, n);
+  } else {
+    r = expF32(b * logF32(m));
+  }
+  return a < 0.0f && odd ? -r : r;
+}
+
+bf16 bfPow(bf16 a, bf16 b) {
+  return floatToBf(powF32(bfToFloat(a), bfToFloat(b)));
+}
+
 } // namespace tern::rt::kernels

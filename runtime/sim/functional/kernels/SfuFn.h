@@ -18,6 +18,15 @@
 // log(x < 0) = NaN, log(inf) = inf; tanh, erf(+-inf) = +-1; sigmoid(+-inf)
 // = 1 / 0; odd functions keep the sign of zero.
 //
+// rsfu.pow (ONNX Pow, C's pow) in the same unit: for an integer exponent with
+// |b| <= 64, |a|^|b| by binary powering in f32 (exact while the product fits
+// 24 bits, e.g. 3^6 = 729 before the bf16 rounding), inverted for b < 0
+// (through 1/|a| when |a|^|b| overflows or underflows); otherwise
+// exp(b log|a|) with the functions above. A negative base takes an integer
+// exponent (odd: negative result), else NaN. C's special cases: pow(x, +-0)
+// = 1 and pow(1, y) = 1 even for NaN; zero and infinite bases and
+// exponents as in C (pow(+-0, b < 0) = inf, pow(-1, +-inf) = 1, ...).
+//
 //===----------------------------------------------------------------------===//
 #ifndef TERN_RUNTIME_SIM_FUNCTIONAL_KERNELS_SFUFN_H
 #define TERN_RUNTIME_SIM_FUNCTIONAL_KERNELS_SFUFN_H
@@ -36,6 +45,11 @@ constexpr unsigned kNumSfuFns = 5;
 float sfuFnF32(SfuFn fn, float x);
 /// rne(sfuFnF32(fn, x)) on a bf16 value.
 bf16 bfSfuFn(SfuFn fn, bf16 x);
+
+/// rsfu.pow's f32 result a^b, before the final rounding to bf16.
+float powF32(float a, float b);
+/// rne(powF32(a, b)) on bf16 values.
+bf16 bfPow(bf16 a, bf16 b);
 
 } // namespace tern::rt::kernels
 
