@@ -129,6 +129,29 @@ public:
         return signalPassFailure();
       }
     }
+    // Zero points are folded into the bias of an 8-bit linear only; the
+    // integer-only kernels (I-BERT) are symmetric.
+    if (asymmetricActivations) {
+      if (activationBits != 8) {
+        func.emitError("tern-quantize: asymmetric activations are 8-bit; ")
+            << unsigned(activationBits)
+            << "-bit activations are symmetric (asymmetric narrow casts are "
+               "not lowered)";
+        return signalPassFailure();
+      }
+      Operation *kernel = nullptr;
+      func.walk([&](Operation *op) {
+        if (!kernel && isIntKernelOp(op))
+          kernel = op;
+      });
+      if (kernel) {
+        kernel->emitOpError("runs an integer-only kernel, which is "
+                            "symmetric (I-BERT); asymmetric activations "
+                            "are not lowered with integer-only policies "
+                            "(use --act-scheme sym)");
+        return signalPassFailure();
+      }
+    }
     SmallVector<Operation *> intOps;
     func.walk([&](Operation *op) {
       if (isIntMatrixOp(op))
@@ -631,7 +654,8 @@ private:
 
   /// The quantized type of activation `value` from its calibrated range.
   FailureOr<mq::UniformQuantizedType>
-  activationType(Value value, Operation *user, StringRef what) {
+  activationType(Value value, Operation *user, StringRef what,
+                 tq::Scheme scheme = tq::Scheme::Symmetric) {
     std::optional<tq::Range> range = findCalibratedRange(value);
     if (!range) {
       user->emitOpError("has no calibrated range for its ")
@@ -640,8 +664,7 @@ private:
              "`tern compile --calib DIR`)";
       return failure();
     }
-    auto params = tq::computeParams(*range, activationBits,
-                                       tq::Scheme::Symmetric);
+    auto params = tq::computeParams(*range, activationBits, scheme);
     if (!params) {
       user->emitOpError("cannot quantize its ")
           << what << ": " << llvm::toString(params.takeError());
@@ -788,8 +811,13 @@ private:
       operand.set(*given);
       return success();
     }
+    // A linear's input may carry a zero point (folded into its bias).
+    tq::Scheme scheme = asymmetricActivations && isa<LinearOp>(op) &&
+                                what == "input"
+                            ? tq::Scheme::Asymmetric
+                            : tq::Scheme::Symmetric;
     FailureOr<mq::UniformQuantizedType> type =
-        activationType(value, op, what);
+        activationType(value, op, what, scheme);
     if (failed(type))
       return failure();
     operand.set(castAfterDefinition(value, *type));
