@@ -408,9 +408,13 @@ def Accel_RequantOp : Accel_Op<"requant", [
     `result = requant(input)`: an `i32` accumulator tile (`i16` for TATAA's
     partial-sum lanes) to `i8` by the dyadic multiplier `multiplier /
     2^shift` in the arithmetic of `variant` (SEEDS.md): `ibert` rounds half
-    to even and saturates, `swifttron` and `tataa` truncate and keep the low
-    8 bits, `elastic` rounds half up, adds `zero_point` and saturates. The
-    emitter loads the parameters into a requantization register.
+    to even, adds `zero_point` and saturates, `swifttron` and `tataa`
+    truncate and keep the low 8 bits (no zero point), `elastic` rounds half
+    up, adds `zero_point` and saturates. `zero_point` is an asymmetric int8
+    result's (0 in I-BERT and TATAA's tables). `relu` (`ibert`, `elastic`)
+    clamps the result below at `zero_point` instead of -128: a fused ReLU
+    (the instruction's `relu` field). The emitter loads the parameters into
+    a requantization register.
 
     Example:
 
@@ -424,10 +428,11 @@ def Accel_RequantOp : Accel_Op<"requant", [
                        Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
                        ConfinedAttr<I64Attr, [IntMinValue<1>]>:$multiplier,
                        ConfinedAttr<I32Attr, [IntNonNegative]>:$shift,
-                       DefaultValuedAttr<I32Attr, "0">:$zero_point);
+                       DefaultValuedAttr<I32Attr, "0">:$zero_point,
+                       UnitAttr:$relu);
   let assemblyFormat = [{
     $variant $input `,` $result `multiplier` $multiplier `shift` $shift
-    (`zero_point` $zero_point^)? attr-dict `:` type($input) `,` type($result)
+    (`zero_point` $zero_point^)? (`relu` $relu^)? attr-dict `:` type($input) `,` type($result)
   }];
   let hasVerifier = 1;
 }

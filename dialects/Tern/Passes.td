@@ -275,6 +275,14 @@ def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
       requantization unit applies one multiplier per tile).
     - Bias: `quant.qcast` to `!quant.uniform<i32:f32, S_x*S_w>` (int32 at
       the product scale, added to the accumulator).
+    - With `asymmetric-activations`, a linear's calibrated input gets the
+      asymmetric parameters (`S = (hi - lo) / 255` with the range widened
+      to contain 0, `Z = round(-128 - lo / S)`, type `!quant.uniform<i8:f32,
+      S:Z>`); `convert-tern-to-accel` folds `-Z * colsum(W)` into the int32
+      bias, so the matrix unit stays zero-point free. Matmul operands and
+      int8 results stay symmetric (both operands of a matmul are run-time
+      tensors: no constant column sums), and integer-only kernels (I-BERT,
+      symmetric) refuse the option.
     - Results: int8 at the result's calibrated scale (requantized by the
       requantization unit) when every consumer, through layout operations,
       is an int-precision matrix op and there is no mask (TATAA's Q / K / V
@@ -303,8 +311,17 @@ def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
     QDQ models: an operand that is a `quant.dcast` of a quantized value
     (QuantizeLinear -> DequantizeLinear, or a DequantizeLinear weight) is
     replaced by that value, so the model's own scales are honoured, not
-    re-calibrated; casts left without users are erased. The given types
-    must be symmetric (zero point 0) and per tensor.
+    re-calibrated; casts left without users are erased. A linear's input
+    may be asymmetric 8-bit (uint8, or a zero point: the lowering folds it
+    into the bias); weights and matmul operands must be symmetric. A Gemm's
+    transB weight (`tosa.transpose` of a dequantized int8 constant) becomes
+    a transposed int8 constant; an int32 bias dequantized at `S_x * S_w`
+    keeps the model's integers. A `QuantizeLinear` (`quant.qcast` to an
+    8-bit per-tensor type) as the only use of a float matrix-op result
+    becomes the result's type (one requantization of the accumulator, as
+    onnxruntime's QLinear kernels), and after a linear `quant.dcast ->
+    tosa.clamp [0, +inf) -> quant.qcast` to that same type becomes the
+    linear's `relu` (a clamp of the requantized codes at the zero point).
 
     Conversion minimisation: a precision boundary is one `quant.qcast` per
     (value, type), shared by all consumers; `qcast(dcast(x))` back to `x`'s
@@ -333,6 +350,12 @@ def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
     Option<"perChannel", "per-channel", "bool", /*default=*/"false",
            "Quantize weights per output column (I-BERT) instead of per "
            "tensor (TATAA); such linears return float">,
+    Option<"asymmetricActivations", "asymmetric-activations", "bool",
+           /*default=*/"false",
+           "Calibrated inputs of int linears asymmetric (int8 with a zero "
+           "point, folded into the int32 bias by the lowering); matmul "
+           "operands and int8 results stay symmetric; 8-bit only, not with "
+           "integer-only kernels">,
     Option<"int8Outputs", "int8-outputs", "bool", /*default=*/"true",
            "Keep results feeding only int ops in int8 (off: every matrix op "
            "returns float)">,

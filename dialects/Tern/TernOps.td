@@ -55,6 +55,11 @@ def Tern_LinearOp : Tern_Op<"linear", [Pure]> {
     This is the operator the matrix unit runs with static weights (Q/K/V/O
     projections and both FFN layers).
 
+    `relu` (set by `tern-quantize` for a QDQ model's `QuantizeLinear ->
+    DequantizeLinear -> Relu -> QuantizeLinear` to the same type): the
+    result is `max(y, 0)`, applied by the requantizer as a lower clamp at
+    the result's zero point. Only on a linear with an int8 quantized result.
+
     Example:
 
     ```mlir
@@ -66,10 +71,11 @@ def Tern_LinearOp : Tern_Op<"linear", [Pure]> {
   let arguments = (ins Tern_MatrixTensor:$input,
                        2DTensorOf<[Tern_WeightElementType]>:$weight,
                        Optional<1DTensorOf<[Tern_WeightElementType]>>:$bias,
-                       Tern_PrecisionDefault:$precision);
+                       Tern_PrecisionDefault:$precision,
+                       UnitAttr:$relu);
   let results = (outs Tern_MatrixTensor:$result);
   let assemblyFormat = [{
-    $input `,` $weight (`,` $bias^)? (`precision` $precision^)? attr-dict `:`
+    $input `,` $weight (`,` $bias^)? (`precision` $precision^)? (`relu` $relu^)? attr-dict `:`
     type($input) `,` type($weight) (`,` type($bias)^)? `->` type($result)
   }];
   let hasVerifier = 1;

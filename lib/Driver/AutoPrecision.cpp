@@ -83,6 +83,7 @@ Selector::measure(ArrayRef<std::string> overrides) {
   o.weightBitsOverrides = options.weightBitsOverrides;
   o.activationBits = options.activationBits;
   o.perChannel = options.perChannel;
+  o.asymmetricActivations = options.asymmetricActivations;
   o.calibrated = true;
   o.reram = options.reram;
   o.warnIfReramUnused = false;

@@ -290,6 +290,7 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
     quantize.weightBitsOverrides = options.weightBitsOverrides;
     quantize.activationBits = options.activationBits;
     quantize.perChannel = options.perChannel;
+    quantize.asymmetricActivations = options.asymmetricActivations;
     pm.addNestedPass<func::FuncOp>(createTernQuantize(quantize));
     if (options.ffn2Sparsity) {
       TernFfn2SparsityOptions ffn2;

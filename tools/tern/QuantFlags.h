@@ -50,6 +50,12 @@ struct QuantFlags {
                    llvm::cl::desc("Quantize weights per output channel "
                                   "(I-BERT) instead of per tensor (TATAA)"),
                    llvm::cl::sub(sub)),
+        actScheme("act-scheme",
+                  llvm::cl::desc("Calibrated activations: sym (zero point "
+                                 "0, the default) or asym (a linear's input "
+                                 "with a zero point, folded into its int32 "
+                                 "bias; not with integer-only policies)"),
+                  llvm::cl::init("sym"), llvm::cl::sub(sub)),
         overrides("precision-override",
                   llvm::cl::desc("Per-operator mode after the policy: "
                                  "NAME=bf16|int, NAME a glob over ONNX node "
@@ -140,6 +146,11 @@ struct QuantFlags {
     options.calibration.limit = calibLimit;
     options.requant = requant;
     options.perChannel = perChannel;
+    if (actScheme != "sym" && actScheme != "asym")
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "--act-scheme '" + actScheme +
+                                         "': expected sym or asym");
+    options.asymmetricActivations = actScheme == "asym";
     options.weightBitsOverrides.assign(bitsOverrides.begin(),
                                        bitsOverrides.end());
     options.precisionOverrides.assign(overrides.begin(), overrides.end());
@@ -194,6 +205,7 @@ struct QuantFlags {
   llvm::cl::opt<std::string> bits;
   llvm::cl::list<std::string> bitsOverrides;
   llvm::cl::opt<bool> perChannel;
+  llvm::cl::opt<std::string> actScheme;
   llvm::cl::list<std::string> overrides;
   llvm::cl::opt<std::string> overridesFile;
   llvm::cl::opt<double> errorBudget;

@@ -49,6 +49,8 @@ struct CompileOptions {
   std::vector<std::string> weightBitsOverrides;
   /// Weights per output channel instead of per tensor.
   bool perChannel = false;
+  /// Calibrated linear inputs with zero points (`--act-scheme asym`).
+  bool asymmetricActivations = false;
   /// Per-operator modes after the policy (NAME=MODE, NAME a glob).
   std::vector<std::string> precisionOverrides;
   /// The `auto` policy.

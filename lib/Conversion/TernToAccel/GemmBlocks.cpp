@@ -118,9 +118,11 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
       }
       if (integer && integer->variant) {
         Value q = tb.allocTile({mr, nr}, b.getI8Type(), MemorySpace::act);
-        b.create<RequantOp>(loc, *integer->variant, acc, q,
-                            integer->multiplier, integer->shift,
-                            /*zero_point=*/0);
+        auto rq = b.create<RequantOp>(loc, *integer->variant, acc, q,
+                                      integer->multiplier, integer->shift,
+                                      integer->zeroPoint);
+        if (integer->relu)
+          rq.setRelu(true);
         tb.store(q, outView());
         continue;
       }

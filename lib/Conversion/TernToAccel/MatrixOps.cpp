@@ -14,6 +14,7 @@
 #include "tern/Dialect/Tern/IR/TernOps.h"
 #include "tern/Quant/IntKernels.h"
 #include "tern/Quant/Requant.h"
+#include "tern/Quant/ZeroPoint.h"
 
 #include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -49,16 +50,33 @@ tern::quant::RequantVariant toQuant(accel::RequantVariant v) {
 /// The integer datapath of a product of quantized `lhs` and `rhs` scaled by
 /// `scale` into `result`: requantization to int8 when the result is
 /// quantized, otherwise conversion to bf16 by the returned scale.
+///
+/// The matrix unit has no zero points: an asymmetric activation (`lhs`) is
+/// accepted only when the caller folds its zero point into the bias
+/// (`lhsZeroPointFolded`, a linear with a constant weight); an asymmetric
+/// int8 result gets its zero point from the requantizer (`ibert` and
+/// `elastic` add one and saturate).
 FailureOr<std::pair<IntegerGemm, double>>
 integerGemm(Operation *op, Value lhs, Value rhs, Value result, double scale,
-            const QuantLowering &quant, ConversionPatternRewriter &rewriter) {
+            const QuantLowering &quant, ConversionPatternRewriter &rewriter,
+            bool lhsZeroPointFolded = false) {
   auto l = quantizedElement(lhs);
   // Zero points of the operands (uint8 activations are int8 shifted by 128,
-  // so zero point 0 is -128 here) are not folded into the GEMM.
-  for (Value v : {lhs, rhs})
-    if (auto q = quantizedElement(v); q && int8ZeroPoint(q) != 0)
-      return op->emitOpError("an asymmetric operand (")
-             << q << ") of an integer product is not lowered";
+  // so zero point 0 is -128 here).
+  if (l && int8ZeroPoint(l) != 0 && !lhsZeroPointFolded)
+    return op->emitOpError("an asymmetric operand (")
+           << l << ") of an integer product is not lowered: its zero point "
+                   "is folded into the bias only for a linear with a "
+                   "constant weight";
+  if (auto r = quantizedElement(rhs); r && int8ZeroPoint(r) != 0)
+    return op->emitOpError("an asymmetric weight (")
+           << r << ") of an integer product is not lowered; weights must be "
+                   "symmetric (zero point 0)";
+  if (auto r = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(
+          getElementTypeOrSelf(rhs.getType())))
+    if (llvm::any_of(r.getZeroPoints(), [](int64_t z) { return z != 0; }))
+      return op->emitOpError("an asymmetric per-axis weight (")
+             << r << ") of an integer product is not lowered";
   IntegerGemm g;
   // Per-channel weights (a linear with a float result, verified): convert
   // by S_x, then multiply by each column's scale.
@@ -78,8 +96,16 @@ integerGemm(Operation *op, Value lhs, Value rhs, Value result, double scale,
   auto out = quantizedElement(result);
   if (!out)
     return std::make_pair(g, product);
-  if (out.getZeroPoint() != 0)
-    return op->emitOpError("an asymmetric int8 result is not lowered");
+  int64_t outZeroPoint = int8ZeroPoint(out);
+  if (outZeroPoint != 0 &&
+      (out.getStorageTypeIntegralWidth() != 8 ||
+       (quant.variant != accel::RequantVariant::ibert &&
+        quant.variant != accel::RequantVariant::elastic)))
+    return op->emitOpError("an asymmetric result (")
+           << out << ") is lowered only to int8 with the 'ibert' or "
+           << "'elastic' requantization (which add a zero point and "
+              "saturate), not '"
+           << accel::stringifyRequantVariant(quant.variant) << "'";
   double m = product / out.getScale();
   if (unsigned bits = out.getStorageTypeIntegralWidth(); bits < 8) {
     // 6- and 4-bit results: the variants' rq.* saturate or wrap at int8, so
@@ -123,6 +149,7 @@ integerGemm(Operation *op, Value lhs, Value rhs, Value result, double scale,
   g.variant = quant.variant;
   g.multiplier = multiplier->multiplier;
   g.shift = multiplier->shift;
+  g.zeroPoint = static_cast<int32_t>(outZeroPoint);
   return std::make_pair(g, 1.0);
 }
 
@@ -174,6 +201,80 @@ FailureOr<Value> narrowBias(Operation *op, Value bias, Type accType,
   return rewriter
       .create<memref::GetGlobalOp>(op->getLoc(), narrowType,
                                    narrowGlobal.getSymName())
+      .getResult();
+}
+
+/// The integer values of the constant memref.global `v` is (a get_global
+/// of it, not a view), or none.
+std::optional<SmallVector<int64_t>> constantGlobalValues(Value v) {
+  auto get = v.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return std::nullopt;
+  auto global =
+      SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(get,
+                                                             get.getNameAttr());
+  auto init =
+      global
+          ? dyn_cast_or_null<DenseIntElementsAttr>(global.getInitialValueAttr())
+          : nullptr;
+  if (!init || !global.getConstant())
+    return std::nullopt;
+  SmallVector<int64_t> out;
+  for (const APInt &x : init.getValues<APInt>())
+    out.push_back(x.getSExtValue());
+  return out;
+}
+
+/// The int32 bias of a linear whose input has zero point `zx` (int8
+/// storage): `bias - zx * colsum(W)` as a new constant global (lib/Quant),
+/// so the GEMM multiplies the stored codes and stays zero-point free. The
+/// weight [k, n] and the bias (if any) must be compile-time constants.
+FailureOr<Value> foldZeroPointIntoBias(Operation *op, Value weight,
+                                       Value bias, int64_t k, int64_t n,
+                                       int64_t zx,
+                                       ConversionPatternRewriter &rewriter) {
+  std::optional<SmallVector<int64_t>> w = constantGlobalValues(weight);
+  if (!w)
+    return op->emitOpError("an asymmetric input (zero point ")
+           << zx << " in int8) needs a compile-time constant weight to fold "
+                    "-zp * colsum(W) into the bias";
+  SmallVector<int64_t> b;
+  if (bias) {
+    std::optional<SmallVector<int64_t>> values = constantGlobalValues(bias);
+    if (!values)
+      return op->emitOpError("an asymmetric input needs a compile-time "
+                             "constant bias to fold its zero point into");
+    b = std::move(*values);
+  }
+  auto folded = tern::quant::foldInputZeroPoint(*w, k, n, zx, b);
+  if (!folded)
+    return op->emitOpError("cannot fold the input's zero point into the "
+                           "bias: ")
+           << llvm::toString(folded.takeError());
+  Type i32 = rewriter.getI32Type();
+  auto type = MemRefType::get({n}, i32);
+  SmallVector<APInt> bits;
+  for (int32_t v : *folded)
+    bits.push_back(APInt(32, static_cast<uint64_t>(static_cast<int64_t>(v)),
+                         /*isSigned=*/true));
+  auto module = op->getParentOfType<ModuleOp>();
+  memref::GlobalOp global;
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(module.getBody());
+    std::string name;
+    for (unsigned i = 0;; ++i) {
+      name = ("__tern_zp_bias_" + Twine(i)).str();
+      if (!module.lookupSymbol(name))
+        break;
+    }
+    global = rewriter.create<memref::GlobalOp>(
+        op->getLoc(), name, rewriter.getStringAttr("private"), type,
+        DenseElementsAttr::get(RankedTensorType::get({n}, i32), bits),
+        /*constant=*/true, /*alignment=*/IntegerAttr());
+  }
+  return rewriter
+      .create<memref::GetGlobalOp>(op->getLoc(), type, global.getSymName())
       .getResult();
 }
 
@@ -229,16 +330,40 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
     double scale = 1.0;
     Value bias = adaptor.getBias();
     std::optional<IntegerGemm> integer;
-    if (quantizedElement(op.getInput())) {
+    if (auto in = quantizedElement(op.getInput())) {
+      int64_t zx = int8ZeroPoint(in);
       auto g = integerGemm(op, op.getInput(), op.getWeight(), op.getResult(),
-                           1.0, quant, rewriter);
+                           1.0, quant, rewriter, /*lhsZeroPointFolded=*/true);
       if (failed(g))
         return failure();
       integer = g->first;
       scale = g->second;
+      if (op.getRelu()) {
+        if (!integer->variant ||
+            (*integer->variant != accel::RequantVariant::ibert &&
+             *integer->variant != accel::RequantVariant::elastic))
+          return op.emitOpError("a fused ReLU ('relu') is lowered only with "
+                                "the 'ibert' or 'elastic' requantization, "
+                                "which clamp at the zero point");
+        integer->relu = true;
+      }
+      if (zx != 0) {
+        // Before the bias is narrowed (TATAA): the fold is exact in int32.
+        auto folded =
+            foldZeroPointIntoBias(op, w, bias, k, n, zx, rewriter);
+        if (failed(folded))
+          return failure();
+        bias = *folded;
+      }
       // Marked by tern-ffn2-sparsity.
-      if (auto thr = op->getAttrOfType<IntegerAttr>("tern.ffn2_sparsity"))
+      if (auto thr = op->getAttrOfType<IntegerAttr>("tern.ffn2_sparsity")) {
+        // Skipping rows of zero codes is exact only when code 0 is real 0.
+        if (zx != 0)
+          return op->emitOpError("tern-ffn2-sparsity needs a symmetric "
+                                 "input; its zero point is ")
+                 << zx;
         integer->nonzeroThreshold = static_cast<int32_t>(thr.getInt());
+      }
       if (quant.reram && onCrossbars(*integer, x, w)) {
         integer->crossbarWeights = [&tb, w](int64_t k0, int64_t kr, int64_t n0,
                                             int64_t nr) {

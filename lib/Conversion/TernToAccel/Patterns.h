@@ -35,6 +35,11 @@ struct IntegerGemm {
   std::optional<accel::RequantVariant> variant;
   int64_t multiplier = 0;
   unsigned shift = 0;
+  /// The int8 result's zero point, added by the requantizer (ibert /
+  /// elastic); an asymmetric input's is folded into the bias instead.
+  int32_t zeroPoint = 0;
+  /// Set (tern.linear `relu`): the requantizer clamps below at zeroPoint.
+  bool relu = false;
   /// Per-channel weights: a bf16 DRAM vector of per-column scales that
   /// multiplies the converted result (the conversion applies S_x only).
   mlir::Value columnScales;

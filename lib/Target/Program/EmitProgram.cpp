@@ -891,10 +891,14 @@ private:
       mnemonic = "rq.elastic";
       break;
     }
-    return emit(o, mnemonic,
-                {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
-                 {"a", a->addr}, {"rows", uint64_t(a->rows)},
-                 {"cols", uint64_t(a->cols)}, {"rreg", *reg}});
+    SmallVector<std::pair<StringRef, uint64_t>> fields = {
+        {"dsp", d->spad},           {"dst", d->addr},
+        {"asp", a->spad},           {"a", a->addr},
+        {"rows", uint64_t(a->rows)}, {"cols", uint64_t(a->cols)},
+        {"rreg", *reg}};
+    if (o.getRelu())
+      fields.push_back({"relu", 1});
+    return emit(o, mnemonic, fields);
   }
 
   /// Loads `params` into P[0..] (only the registers whose value changes)

@@ -322,8 +322,16 @@ func.func @requant_elastic_shift(%a: memref<4x4xi32, #accel.space<acc>>, %q: mem
 // -----
 
 func.func @requant_zero_point(%a: memref<4x4xi32, #accel.space<acc>>, %q: memref<4x4xi8, #accel.space<act>>) {
-  // expected-error @+1 {{'accel.requant' op only <elastic> takes a zero point}}
-  accel.requant <ibert> %a, %q multiplier 3 shift 1 zero_point 2 : memref<4x4xi32, #accel.space<acc>>, memref<4x4xi8, #accel.space<act>>
+  // expected-error @+1 {{'accel.requant' op only <ibert> and <elastic> take a zero point}}
+  accel.requant <swifttron> %a, %q multiplier 3 shift 1 zero_point 2 : memref<4x4xi32, #accel.space<acc>>, memref<4x4xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @requant_relu(%a: memref<4x4xi16, #accel.space<acc>>, %q: memref<4x4xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.requant' op only <ibert> and <elastic> clamp at the zero point (relu)}}
+  accel.requant <tataa> %a, %q multiplier 3 shift 1 relu : memref<4x4xi16, #accel.space<acc>>, memref<4x4xi8, #accel.space<act>>
   return
 }
 

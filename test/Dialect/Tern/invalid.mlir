@@ -9,6 +9,14 @@ func.func @linear_contraction(%x: tensor<4x8xf32>, %w: tensor<9x16xf32>) -> tens
 
 // -----
 
+func.func @linear_relu_float(%x: tensor<4x8xf32>, %w: tensor<8x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'tern.linear' op 'relu' needs an int8 quantized result (the requantizer applies it), got 'tensor<4x16xf32>'}}
+  %0 = tern.linear %x, %w relu : tensor<4x8xf32>, tensor<8x16xf32> -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}
+
+// -----
+
 func.func @linear_bias(%x: tensor<4x8xf32>, %w: tensor<8x16xf32>, %b: tensor<15xf32>) -> tensor<4x16xf32> {
   // expected-error @+1 {{'tern.linear' op bias size (15) must equal the weight's columns (16)}}
   %0 = tern.linear %x, %w, %b : tensor<4x8xf32>, tensor<8x16xf32>, tensor<15xf32> -> tensor<4x16xf32>

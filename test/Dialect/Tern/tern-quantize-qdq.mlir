@@ -26,16 +26,32 @@ func.func @qdq(%x: tensor<4x8xf32>, %wq: tensor<8x8xi8>, %b: tensor<8xf32>) -> t
 
 // -----
 
+// An asymmetric weight is refused (a linear's input may be asymmetric:
+// tern-quantize-qdq-asymmetric.mlir).
 !x = !quant.uniform<i8:f32, 0.05:3>
-!w = !quant.uniform<i8:f32, 0.25>
-func.func @asymmetric(%x: tensor<4x8xf32>, %wq: tensor<8x8xi8>) -> tensor<4x8xf32> {
+!w = !quant.uniform<i8:f32, 0.25:1>
+func.func @asymmetric_weight(%x: tensor<4x8xf32>, %wq: tensor<8x8xi8>) -> tensor<4x8xf32> {
   %xq = "quant.qcast"(%x) : (tensor<4x8xf32>) -> tensor<4x8x!x>
   %xd = "quant.dcast"(%xq) : (tensor<4x8x!x>) -> tensor<4x8xf32>
   %ws = "quant.scast"(%wq) : (tensor<8x8xi8>) -> tensor<8x8x!w>
   %wd = "quant.dcast"(%ws) : (tensor<8x8x!w>) -> tensor<8x8xf32>
-  // expected-error @+1 {{'tern.linear' op takes a QDQ-quantized input of type '!quant.uniform<i8:f32, 5.000000e-02:3>'; the lowering executes symmetric (zero point 0) per-tensor int8}}
+  // expected-error @+1 {{'tern.linear' op takes a QDQ-quantized weight of type '!quant.uniform<i8:f32, 2.500000e-01:1>'; the lowering executes symmetric (zero point 0) per-tensor int8 weights (a linear's input may be asymmetric 8-bit)}}
   %y = tern.linear %xd, %wd precision <int> : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Operands of a product of two run-time tensors stay symmetric.
+!x = !quant.uniform<u8:f32, 0.05:3>
+func.func @asymmetric_matmul(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>) -> tensor<4x4xf32> {
+  %aq = "quant.qcast"(%a) : (tensor<4x8xf32>) -> tensor<4x8x!x>
+  %ad = "quant.dcast"(%aq) : (tensor<4x8x!x>) -> tensor<4x8xf32>
+  %bq = "quant.qcast"(%b) : (tensor<8x4xf32>) -> tensor<8x4x!x>
+  %bd = "quant.dcast"(%bq) : (tensor<8x4x!x>) -> tensor<8x4xf32>
+  // expected-error @+1 {{'tern.matmul' op takes a QDQ-quantized lhs of type '!quant.uniform<u8:f32, 5.000000e-02:3>'; the lowering executes symmetric (zero point 0) per-tensor int8 operands of a product of two run-time tensors}}
+  %y = tern.matmul %ad, %bd precision <int> : tensor<4x8xf32>, tensor<8x4xf32> -> tensor<4x4xf32>
+  return %y : tensor<4x4xf32>
 }
 
 // -----

@@ -48,6 +48,22 @@ TEST(Requant, IBertRoundsTiesToEvenAndSaturates) {
   EXPECT_EQ(requantIBert(-258, 1, 1), -128);
 }
 
+TEST(Requant, IBertZeroPointAfterRoundingBeforeSaturation) {
+  // onnxruntime's order: round half to even, add the zero point, saturate.
+  // 2.5 -> 2, + 11 = 13; 3.5 -> 4, - 43 = -39; 127 - 43 = 84 (not 127 - 43
+  // of a saturated 127: the sum saturates, the product does not);
+  // 200 + (-128) = 72; -100 - 43 = -143 -> -128.
+  EXPECT_EQ(requantIBert(5, 1, 1, 11), 13);
+  EXPECT_EQ(requantIBert(7, 1, 1, -43), -39);
+  EXPECT_EQ(requantIBert(254, 1, 1, -43), 84);
+  EXPECT_EQ(requantIBert(400, 1, 1, -128), 72);
+  EXPECT_EQ(requantIBert(-200, 1, 1, -43), -128);
+  EXPECT_EQ(requantIBert(300, 1, 1, 11), 127);
+  // zp 0 is I-BERT's own rule.
+  for (int32_t q : {-300, -5, 0, 5, 7, 300})
+    EXPECT_EQ(requantIBert(q, 1, 1, 0), requantIBert(q, 1, 1)) << q;
+}
+
 TEST(Requant, SwiftTronTruncatesAndWraps) {
   forCases("rq_swift", [](const Object &o, auto &q, auto &out) {
     int32_t m = static_cast<int32_t>(intField(o, "mult"));

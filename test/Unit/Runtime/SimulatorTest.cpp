@@ -704,6 +704,25 @@ TEST(Sim, RequantInstructionsMatchKernels) {
   }
   EXPECT_EQ(get<int8_t>(*r.M, Vec, 0, 4), 4);   // 3.5 -> 4 (even)
   EXPECT_EQ(get<int8_t>(*r.M, Vec, 48, 3), 1);  // 2.5 -> 3, -2 zp
+  // The zero point of R[rreg] and the fused ReLU (a clamp at zp) of
+  // rq.ibert and rq.elastic.
+  Result z = runAsm(
+      "cfg.requant rd=0, mult=1, shift=1, zp=-43\n"
+      "rq.ibert dsp=vec, dst=0, asp=acc, a=0, rows=1, cols=10, rreg=0\n"
+      "rq.ibert dsp=vec, dst=16, asp=acc, a=0, rows=1, cols=10, rreg=0, "
+      "relu=1\n"
+      "rq.elastic dsp=vec, dst=32, asp=acc, a=0, rows=1, cols=10, rreg=0, "
+      "relu=1\n"
+      "end\n",
+      init);
+  ASSERT_EQ(z.error, "");
+  for (size_t i = 0; i < q.size(); ++i) {
+    int8_t ibert = requantIBert(q[i], 1, 1, -43);
+    EXPECT_EQ(get<int8_t>(*z.M, Vec, 0, i), ibert);
+    EXPECT_EQ(get<int8_t>(*z.M, Vec, 16, i), std::max<int8_t>(ibert, -43));
+    EXPECT_EQ(get<int8_t>(*z.M, Vec, 32, i),
+              std::max<int8_t>(requantElastic(q[i], 1, 1, -43), -43));
+  }
   Result bad = runAsm("rq.elastic dsp=vec, dst=0, asp=acc, a=0, rows=1, "
                       "cols=1, rreg=5\nend\n");
   EXPECT_NE(bad.error.find("invalid instruction at instruction 0 (rq.elastic"),

@@ -209,8 +209,14 @@ LogicalResult RequantOp::verify() {
   bool elastic = getVariant() == RequantVariant::elastic;
   if (elastic && getShift() == 0)
     return emitOpError("<elastic> needs a shift of at least 1");
-  if (!elastic && static_cast<int32_t>(getZeroPoint()) != 0)
-    return emitOpError("only <elastic> takes a zero point");
+  // SwiftTron and TATAA truncate and wrap at 8 bits: an added zero point
+  // would not be saturated, so only the saturating variants take one.
+  bool withZeroPoint = elastic || getVariant() == RequantVariant::ibert;
+  if (!withZeroPoint && static_cast<int32_t>(getZeroPoint()) != 0)
+    return emitOpError("only <ibert> and <elastic> take a zero point");
+  if (!withZeroPoint && getRelu())
+    return emitOpError("only <ibert> and <elastic> clamp at the zero point "
+                       "(relu)");
   // I32Attr is signless: read it as the signed value it was written as.
   int32_t zeroPoint = static_cast<int32_t>(getZeroPoint());
   if (zeroPoint < -128 || zeroPoint > 127)

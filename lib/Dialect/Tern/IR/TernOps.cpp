@@ -113,6 +113,14 @@ LogicalResult LinearOp::verify() {
                                     getResult(), getPrecision(), "input",
                                     "weight")))
     return failure();
+  if (getRelu()) {
+    auto q = dyn_cast<mlir::quant::UniformQuantizedType>(
+        getElementTypeOrSelf(getResult().getType()));
+    if (!q || q.getStorageTypeIntegralWidth() != 8)
+      return emitOpError("'relu' needs an int8 quantized result (the "
+                         "requantizer applies it), got ")
+             << getResult().getType();
+  }
   Type wElement = getElementTypeOrSelf(getWeight().getType());
   if (auto perAxis = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(wElement)) {
     if (perAxis.getQuantizedDimension() != 1 ||

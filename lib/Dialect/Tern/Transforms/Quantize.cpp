@@ -15,7 +15,10 @@
 #include "tern/Quant/IntKernels.h"
 #include "tern/Quant/QuantParams.h"
 
+#include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/Support/GlobPattern.h"
@@ -126,6 +129,29 @@ public:
         return signalPassFailure();
       }
     }
+    // Zero points are folded into the bias of an 8-bit linear only; the
+    // integer-only kernels (I-BERT) are symmetric.
+    if (asymmetricActivations) {
+      if (activationBits != 8) {
+        func.emitError("tern-quantize: asymmetric activations are 8-bit; ")
+            << unsigned(activationBits)
+            << "-bit activations are symmetric (asymmetric narrow casts are "
+               "not lowered)";
+        return signalPassFailure();
+      }
+      Operation *kernel = nullptr;
+      func.walk([&](Operation *op) {
+        if (!kernel && isIntKernelOp(op))
+          kernel = op;
+      });
+      if (kernel) {
+        kernel->emitOpError("runs an integer-only kernel, which is "
+                            "symmetric (I-BERT); asymmetric activations "
+                            "are not lowered with integer-only policies "
+                            "(use --act-scheme sym)");
+        return signalPassFailure();
+      }
+    }
     SmallVector<Operation *> intOps;
     func.walk([&](Operation *op) {
       if (isIntMatrixOp(op))
@@ -166,6 +192,14 @@ public:
           return signalPassFailure();
     }
 
+    // QDQ: a QuantizeLinear right after a quantized product is its result
+    // type (one requantization of the accumulator, as onnxruntime's
+    // QLinear kernels), and Q -> DQ -> Relu -> Q to the same type after a
+    // linear is a fused ReLU.
+    if (int8Outputs)
+      for (Operation *op : intOps)
+        foldResultQuantize(op);
+
     // A dequantize-requantize round trip to the same type is the identity
     // (both casts are exact on the grid): the int8 value flows on.
     func.walk([&](mq::QuantizeCastOp q) {
@@ -174,13 +208,14 @@ public:
         q.replaceAllUsesWith(d.getArg());
     });
 
-    // QDQ casts whose dequantized values are no longer used.
+    // QDQ casts whose dequantized values are no longer used (and the
+    // transposes of dequantized weights folded above).
     bool erased = true;
     while (erased) {
       erased = false;
       func.walk([&](Operation *op) {
-        if (isa<mq::QuantizeCastOp, mq::DequantizeCastOp, mq::StorageCastOp>(
-                op) &&
+        if (isa<mq::QuantizeCastOp, mq::DequantizeCastOp, mq::StorageCastOp,
+                tosa::TransposeOp>(op) &&
             op->use_empty()) {
           op->erase();
           erased = true;
@@ -203,6 +238,85 @@ public:
   }
 
 private:
+  /// A float result whose only use is a quant.qcast to an 8-bit per-tensor
+  /// type takes that type (the cast goes); then, for a linear, a following
+  /// quant.dcast -> tosa.clamp [0, +inf) -> quant.qcast back to the same
+  /// type becomes the linear's `relu`. On the result's grid ReLU is
+  /// max(q, zp), which the requantizer applies as its lower clamp, exact
+  /// where the float round trip through bf16 is not.
+  void foldResultQuantize(Operation *op) {
+    Value result = op->getResult(0);
+    if (qtype(result) || !result.hasOneUse())
+      return;
+    if (auto matmul = dyn_cast<MatMulOp>(op); matmul && matmul.getMask())
+      return;
+    if (isa<mq::UniformQuantizedPerAxisType>(
+            getElementTypeOrSelf(op->getOperand(1).getType())))
+      return; // per-channel weights: the result is float
+    auto q = dyn_cast<mq::QuantizeCastOp>(*result.getUsers().begin());
+    auto type = q ? qtype(q.getResult()) : nullptr;
+    if (!type || type.getStorageTypeIntegralWidth() != 8 ||
+        q.getType() != cast<RankedTensorType>(result.getType()).clone(type))
+      return;
+    result.setType(q.getType());
+    q.replaceAllUsesWith(result);
+    q.erase();
+    auto linear = dyn_cast<LinearOp>(op);
+    if (!linear || !result.hasOneUse())
+      return;
+    auto d = dyn_cast<mq::DequantizeCastOp>(*result.getUsers().begin());
+    if (!d || !d->hasOneUse())
+      return;
+    auto clamp = dyn_cast<tosa::ClampOp>(*d->getUsers().begin());
+    if (!clamp || !clamp->hasOneUse() ||
+        clamp.getMinFp().convertToDouble() != 0.0 ||
+        clamp.getMaxFp().convertToDouble() <
+            (type.getStorageTypeMax() - type.getZeroPoint()) * type.getScale())
+      return;
+    auto q2 = dyn_cast<mq::QuantizeCastOp>(*clamp->getUsers().begin());
+    if (!q2 || q2.getType() != result.getType())
+      return;
+    linear.setRelu(true);
+    q2.replaceAllUsesWith(result);
+    q2.erase();
+    clamp.erase();
+    d.erase();
+  }
+
+  /// A QDQ model's int32 bias (DequantizeLinear of an int32 initializer)
+  /// at the product scale `scale`: the model's integers as they are when
+  /// its scale is the product scale to float precision (torch and
+  /// onnxruntime's QDQ convention), else rounded half to even to `scale`
+  /// at compile time; null if `bias` is not that form.
+  Value givenBias(Value bias, double scale) {
+    auto dcast = bias.getDefiningOp<mq::DequantizeCastOp>();
+    auto scast =
+        dcast ? dcast.getArg().getDefiningOp<mq::StorageCastOp>() : nullptr;
+    auto c = scast ? scast.getArg().getDefiningOp<tosa::ConstOp>() : nullptr;
+    auto from = scast ? qtype(scast.getResult()) : nullptr;
+    auto dense = c ? dyn_cast<DenseIntElementsAttr>(c.getValue()) : nullptr;
+    if (!dense || !from || from.getZeroPoint() != 0 ||
+        from.getStorageTypeIntegralWidth() != 32)
+      return Value();
+    double ratio = from.getScale() / scale;
+    bool same = std::fabs(ratio - 1.0) <= 1e-6;
+    SmallVector<APInt> values;
+    for (const APInt &v : dense.getValues<APInt>()) {
+      double x = same ? double(v.getSExtValue())
+                      : std::nearbyint(double(v.getSExtValue()) * ratio);
+      if (x < INT32_MIN || x > INT32_MAX)
+        return Value();
+      values.push_back(APInt(32, static_cast<uint64_t>(int64_t(x)), true));
+    }
+    auto tensorType = cast<RankedTensorType>(c.getType());
+    OpBuilder b(dcast);
+    auto folded = b.create<tosa::ConstOp>(
+        c.getLoc(), tensorType, DenseElementsAttr::get(tensorType, values));
+    return b.create<mq::StorageCastOp>(
+        dcast.getLoc(), tensorType.clone(biasType(&getContext(), scale)),
+        folded);
+  }
+
   static bool isInt(Operation *op) {
     auto precision = op->getAttrOfType<PrecisionAttr>("precision");
     return precision && precision.getValue() == Precision::integer;
@@ -540,7 +654,8 @@ private:
 
   /// The quantized type of activation `value` from its calibrated range.
   FailureOr<mq::UniformQuantizedType>
-  activationType(Value value, Operation *user, StringRef what) {
+  activationType(Value value, Operation *user, StringRef what,
+                 tq::Scheme scheme = tq::Scheme::Symmetric) {
     std::optional<tq::Range> range = findCalibratedRange(value);
     if (!range) {
       user->emitOpError("has no calibrated range for its ")
@@ -549,8 +664,7 @@ private:
              "`tern compile --calib DIR`)";
       return failure();
     }
-    auto params = tq::computeParams(*range, activationBits,
-                                       tq::Scheme::Symmetric);
+    auto params = tq::computeParams(*range, activationBits, scheme);
     if (!params) {
       user->emitOpError("cannot quantize its ")
           << what << ": " << llvm::toString(params.takeError());
@@ -577,13 +691,72 @@ private:
     return cast;
   }
 
+  /// A QDQ weight dequantized behind a 2-D transpose (a Gemm's transB:
+  /// tosa.transpose(quant.dcast(quant.scast(int constant [N, K])))): the
+  /// transposed integer constant [K, N] with the same scale (a per-axis
+  /// type's axis permuted), as a quantized value; null if `value` is not
+  /// that form.
+  Value transposedQuantizedConstant(Value value) {
+    auto transpose = value.getDefiningOp<tosa::TransposeOp>();
+    auto dcast = transpose ? transpose.getInput1()
+                                 .getDefiningOp<mq::DequantizeCastOp>()
+                           : nullptr;
+    auto scast =
+        dcast ? dcast.getArg().getDefiningOp<mq::StorageCastOp>() : nullptr;
+    auto c = scast ? scast.getArg().getDefiningOp<tosa::ConstOp>() : nullptr;
+    SmallVector<int64_t> perms;
+    if (!c || failed(transpose.getConstantPerms(perms)) ||
+        perms != SmallVector<int64_t>{1, 0})
+      return Value();
+    auto srcType = cast<RankedTensorType>(c.getType());
+    auto storage = dyn_cast<IntegerType>(srcType.getElementType());
+    if (!storage || srcType.getRank() != 2)
+      return Value();
+    SmallVector<APInt> values;
+    if (auto dense = dyn_cast<DenseIntElementsAttr>(c.getValue())) {
+      values.assign(dense.getValues<APInt>().begin(),
+                    dense.getValues<APInt>().end());
+    } else if (auto blob =
+                   dyn_cast<DenseI8ResourceElementsAttr>(c.getValue())) {
+      std::optional<ArrayRef<int8_t>> data = blob.tryGetAsArrayRef();
+      if (!data)
+        return Value();
+      for (int8_t v : *data)
+        values.push_back(APInt(8, static_cast<uint64_t>(v), true));
+    } else {
+      return Value();
+    }
+    int64_t rows = srcType.getDimSize(0), cols = srcType.getDimSize(1);
+    SmallVector<APInt> transposed;
+    transposed.reserve(values.size());
+    for (int64_t j = 0; j < cols; ++j)
+      for (int64_t i = 0; i < rows; ++i)
+        transposed.push_back(values[i * cols + j]);
+    auto type = RankedTensorType::get({cols, rows}, storage);
+    Type element = getElementTypeOrSelf(dcast.getArg().getType());
+    if (auto perAxis = dyn_cast<mq::UniformQuantizedPerAxisType>(element))
+      element = mq::UniformQuantizedPerAxisType::get(
+          perAxis.getFlags(), perAxis.getStorageType(),
+          perAxis.getExpressedType(), perAxis.getScales(),
+          perAxis.getZeroPoints(), 1 - perAxis.getQuantizedDimension(),
+          perAxis.getStorageTypeMin(), perAxis.getStorageTypeMax());
+    OpBuilder b(transpose);
+    auto folded = b.create<tosa::ConstOp>(
+        c.getLoc(), type, DenseElementsAttr::get(type, transposed));
+    return b.create<mq::StorageCastOp>(transpose.getLoc(),
+                                       type.clone(element), folded);
+  }
+
   /// A QDQ model's own quantized value behind `dcast`, checked to be a form
   /// the lowering executes; null if `value` is not dequantized.
   FailureOr<Value> givenQuantized(Operation *op, Value value, StringRef what) {
     auto dcast = value.getDefiningOp<mq::DequantizeCastOp>();
-    if (!dcast)
+    Value transposed;
+    if (!dcast && what == "weight" && isa<LinearOp>(op))
+      transposed = transposedQuantizedConstant(value);
+    if (!dcast && !transposed)
       return Value();
-    Value q = dcast.getArg();
+    Value q = transposed ? transposed : dcast.getArg();
     Type element = getElementTypeOrSelf(q.getType());
     // Per-axis weights: symmetric int8, one scale per output column of the
     // [K, N] weight (the per-channel path of `--per-channel`).
@@ -602,12 +775,19 @@ private:
                 "(axis 1 of the [K, N] weight)";
     }
     auto type = dyn_cast<mq::UniformQuantizedType>(element);
-    if (!type || type.getZeroPoint() != 0 ||
-        type.getStorageTypeIntegralWidth() != 8)
+    // A linear's input may be asymmetric (uint8, or a zero point): the
+    // lowering folds -Zx * colsum(W) into the int32 bias. Weights and the
+    // operands of run-time products must be symmetric.
+    bool asymmetricOk = isa<LinearOp>(op) && what == "input";
+    if (!type || type.getStorageTypeIntegralWidth() != 8 ||
+        (type.getZeroPoint() != 0 && !asymmetricOk))
       return op->emitOpError("takes a QDQ-quantized ")
              << what << " of type " << element
              << "; the lowering executes symmetric (zero point 0) per-tensor "
-                "int8";
+                "int8"
+             << (isa<LinearOp>(op)
+                     ? " weights (a linear's input may be asymmetric 8-bit)"
+                     : " operands of a product of two run-time tensors");
     // QuantizeLinear -> Clip -> DequantizeLinear narrows activations below
     // 8 bits, which the requantization unit cannot saturate to.
     if (auto scast = q.getDefiningOp<mq::StorageCastOp>())
@@ -631,8 +811,13 @@ private:
       operand.set(*given);
       return success();
     }
+    // A linear's input may carry a zero point (folded into its bias).
+    tq::Scheme scheme = asymmetricActivations && isa<LinearOp>(op) &&
+                                what == "input"
+                            ? tq::Scheme::Asymmetric
+                            : tq::Scheme::Symmetric;
     FailureOr<mq::UniformQuantizedType> type =
-        activationType(value, op, what);
+        activationType(value, op, what, scheme);
     if (failed(type))
       return failure();
     operand.set(castAfterDefinition(value, *type));
@@ -664,6 +849,11 @@ private:
       // initializer), or a weight quantized before this pass, per tensor.
       if (Value bias = linear.getBias();
           bias && !isa<mq::QuantizedType>(getElementTypeOrSelf(bias.getType()))) {
+        if (Value given =
+                givenBias(bias, inputType.getScale() * wType.getScale())) {
+          linear.getBiasMutable().assign(given);
+          return success();
+        }
         OpBuilder b(op);
         auto biasTensor = cast<RankedTensorType>(bias.getType());
         linear.getBiasMutable().assign(b.create<mq::QuantizeCastOp>(

@@ -169,6 +169,16 @@ private:
     return w && w->hasTrait<OpTrait::ConstantLike>();
   }
 
+  /// quant.dcast(quant.scast(integer constant)): a QDQ model's weight.
+  static bool dequantizedConstant(Value v) {
+    auto dcast = v.getDefiningOp<mlir::quant::DequantizeCastOp>();
+    auto scast =
+        dcast ? dcast.getArg().getDefiningOp<mlir::quant::StorageCastOp>()
+              : nullptr;
+    return scast && scast.getArg().getDefiningOp() &&
+           scast.getArg().getDefiningOp()->hasTrait<OpTrait::ConstantLike>();
+  }
+
   Precision choose(Operation *op) const {
     Precision chosen = choosePolicy(op);
     if (frozenOnly && chosen == Precision::integer && !isFrozenBaseLinear(op))
@@ -184,13 +194,21 @@ private:
       if (!isa<LinearOp, MatMulOp>(op))
         return Precision::bf16;
       // The first two operands: a linear's input and weight, a matmul's
-      // lhs and rhs.
-      bool given = llvm::all_of(
-          op->getOperands().take_front(2), [](Value v) {
-            return isa_and_nonnull<mlir::quant::DequantizeCastOp>(
-                v.getDefiningOp());
-          });
-      return given ? Precision::integer : Precision::bf16;
+      // lhs and rhs. A linear's constant weight may be dequantized behind
+      // a transpose (a Gemm's transB: DequantizeLinear of the [N, K]
+      // initializer), which tern-quantize folds into a transposed integer
+      // constant.
+      auto dequantized = [](Value v) {
+        return isa_and_nonnull<mlir::quant::DequantizeCastOp>(
+            v.getDefiningOp());
+      };
+      Value second = op->getOperand(1);
+      if (auto t = second.getDefiningOp<tosa::TransposeOp>();
+          t && isa<LinearOp>(op) && dequantizedConstant(t.getInput1()))
+        second = t.getInput1();
+      return dequantized(op->getOperand(0)) && dequantized(second)
+                 ? Precision::integer
+                 : Precision::bf16;
     }
     case PrecisionPolicy::intOnly:
       return Precision::integer; // kernel-less ops are refused before

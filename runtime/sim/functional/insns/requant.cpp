@@ -37,7 +37,9 @@ Error mapElems(Machine &M, const F &f, unsigned inBytes, unsigned outBytes,
 Error execRqIbert(Machine &M, const isa::RqIbertF &f) {
   RequantReg r = M.rq[f.rreg];
   return mapElems(M, f, 4, 1, [&](uint64_t e, uint8_t *a, uint8_t *d) {
-    st<int8_t>(d, e, requantIBert(ld<int32_t>(a, e), r.mult, r.shift));
+    int8_t q = requantIBert(ld<int32_t>(a, e), r.mult, r.shift, r.zp);
+    st<int8_t>(d, e, f.relu ? std::max<int8_t>(q, static_cast<int8_t>(r.zp))
+                            : q);
   });
 }
 
@@ -67,7 +69,9 @@ Error execRqElastic(Machine &M, const isa::RqElasticF &f) {
     return invalid("R" + Twine(f.rreg) +
                    ".shift = 0: rq.elastic needs a shift of 1..63");
   return mapElems(M, f, 4, 1, [&](uint64_t e, uint8_t *a, uint8_t *d) {
-    st<int8_t>(d, e, requantElastic(ld<int32_t>(a, e), r.mult, r.shift, r.zp));
+    int8_t q = requantElastic(ld<int32_t>(a, e), r.mult, r.shift, r.zp);
+    st<int8_t>(d, e, f.relu ? std::max<int8_t>(q, static_cast<int8_t>(r.zp))
+                            : q);
   });
 }
 

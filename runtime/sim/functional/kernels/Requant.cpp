@@ -15,16 +15,16 @@ int8_t clamp8(__int128 v) {
 __int128 sar(__int128 v, unsigned s) { return s >= 127 ? (v < 0 ? -1 : 0) : v >> s; }
 } // namespace
 
-int8_t requantIBert(int32_t q, uint32_t m, unsigned shift) {
+int8_t requantIBert(int32_t q, uint32_t m, unsigned shift, int32_t zp) {
   __int128 v = static_cast<__int128>(q) * m;
   if (shift == 0)
-    return clamp8(v);
+    return clamp8(v + zp);
   __int128 fl = sar(v, shift);
   __int128 rem = v - fl * (static_cast<__int128>(1) << shift); // 0..2^shift-1
   __int128 half = static_cast<__int128>(1) << (shift - 1);
   if (rem > half || (rem == half && (fl & 1)))
     ++fl;
-  return clamp8(fl);
+  return clamp8(fl + zp);
 }
 
 int32_t requantWide(int32_t q, int32_t m, unsigned shift, unsigned bits) {

@@ -13,9 +13,11 @@
 
 namespace tern::rt::kernels {
 
-/// clamp(round_half_even(q * m / 2^shift), -128, 127); m < 2^32, shift < 64.
-/// Ties go to even as in I-BERT's reference (torch.round) [inf].
-int8_t requantIBert(int32_t q, uint32_t m, unsigned shift);
+/// clamp(round_half_even(q * m / 2^shift) + zp, -128, 127); m < 2^32,
+/// shift < 64. Ties go to even as in I-BERT's reference (torch.round) [inf];
+/// the zero point (0 in I-BERT) is added after rounding, as onnxruntime's
+/// QLinear requantization does.
+int8_t requantIBert(int32_t q, uint32_t m, unsigned shift, int32_t zp = 0);
 /// low8((q * m) >>> c): truncation, no rounding, no saturation.
 int8_t requantSwift(int32_t q, int32_t m, unsigned c);
 /// low8((p16 * man) >>> exp), exp 0..31: truncation, no saturation.
