@@ -124,14 +124,10 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
     int64_t rows = shape[0], cols = shape[1];
     int64_t tm = tiles.rowsPerTile(cols * std::max(2u, width / 8));
     // Run-time kept token rows (threshold pruning): tiles per group of N.
-    std::optional<int64_t> point = tokenPoint(op, kTokenRows);
-    int64_t group = rows;
-    if (point && resultType.getRank() >= 2 &&
-        cols == resultType.getShape().back() &&
-        rows % resultType.getShape()[resultType.getRank() - 2] == 0)
-      group = resultType.getShape()[resultType.getRank() - 2];
-    else
-      point.reset();
+    TokenRowGroups groups =
+        tokenRowGroups(op, resultType.getShape(), rows, cols);
+    std::optional<int64_t> point = groups.point;
+    int64_t group = groups.group;
     for (int64_t r0 = 0, rr = 0; r0 < rows; r0 += rr) {
       int64_t t0 = r0 % group;
       rr = std::min({tm, rows - r0, group - t0});

@@ -94,19 +94,12 @@ struct RowLowering : OpConversionPattern<Op> {
     elementBytes = std::max<unsigned>(
         elementBytes, resultType.getElementTypeBitWidth() / 8);
     int64_t tm = tiles.rowsPerTile(cols * elementBytes);
-    // Rows that are run-time kept tokens (threshold pruning): tiles start
-    // at each group of N token rows (one per head), so that a tile's rows
-    // are tokens [t0, t0 + rows) and its run-time count min(rows, L - t0).
-    std::optional<int64_t> point = tokenPoint(op, kTokenRows);
-    std::optional<int64_t> colPoint = tokenPoint(op, kTokenCols);
+    // Rows that are run-time kept tokens (threshold pruning).
     auto resultShape = resultType.getShape();
-    int64_t group = totalRows;
-    if (point && resultShape.size() >= 2 &&
-        totalRows % resultShape[resultShape.size() - 2] == 0 &&
-        cols == resultShape.back())
-      group = resultShape[resultShape.size() - 2];
-    else
-      point.reset();
+    TokenRowGroups groups = tokenRowGroups(op, resultShape, totalRows, cols);
+    std::optional<int64_t> point = groups.point;
+    int64_t group = groups.group;
+    std::optional<int64_t> colPoint = tokenPoint(op, kTokenCols);
     if (cols != resultShape.back())
       colPoint.reset();
     for (int64_t g0 = 0; g0 < totalRows; g0 += group) {

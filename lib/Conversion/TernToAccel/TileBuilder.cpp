@@ -202,6 +202,15 @@ std::optional<int64_t> tern::tokenPoint(Operation *op, StringRef attr) {
   return std::nullopt;
 }
 
+TokenRowGroups tern::tokenRowGroups(Operation *op, ArrayRef<int64_t> shape,
+                                    int64_t rows, int64_t cols) {
+  std::optional<int64_t> point = tokenPoint(op, kTokenRows);
+  if (point && shape.size() >= 2 && cols == shape.back() &&
+      rows % shape[shape.size() - 2] == 0)
+    return {point, shape[shape.size() - 2]};
+  return {std::nullopt, rows};
+}
+
 OpMark tern::markOps(OpBuilder &b) {
   Block *block = b.getInsertionBlock();
   Block::iterator ip = b.getInsertionPoint();

@@ -142,6 +142,20 @@ inline constexpr llvm::StringLiteral kLenGate = "accel.len_gate";
 /// The pruning point whose kept tokens are `attr` of `op`, if marked.
 std::optional<int64_t> tokenPoint(mlir::Operation *op, llvm::StringRef attr);
 
+/// How a row tiling of `op`'s result (`rows` x `cols` as a matrix, `shape`
+/// its tensor shape) meets run-time kept token rows (threshold pruning):
+/// tiles start at each group of N token rows (one per head and batch), so
+/// that a tile's rows are tokens [t0, t0 + rows) and its run-time count is
+/// min(rows, L - t0). `point` is unset (and `group` = `rows`) when `op`'s rows
+/// are not kept tokens or the matrix does not split into groups of N rows.
+struct TokenRowGroups {
+  std::optional<int64_t> point;
+  int64_t group;
+};
+TokenRowGroups tokenRowGroups(mlir::Operation *op,
+                              llvm::ArrayRef<int64_t> shape, int64_t rows,
+                              int64_t cols);
+
 /// The ops a tile loop iteration creates: remember where it starts, then tag
 /// what was built since.
 struct OpMark {

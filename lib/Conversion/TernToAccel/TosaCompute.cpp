@@ -276,13 +276,9 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
     };
     int64_t tm = tiles.rowsPerTile(cols * 2);
     // Run-time kept token rows (threshold pruning): tiles per group of N.
-    std::optional<int64_t> point = tokenPoint(op, kTokenRows);
-    int64_t group = rows;
-    if (point && type.getRank() >= 2 &&
-        rows % type.getShape()[type.getRank() - 2] == 0)
-      group = type.getShape()[type.getRank() - 2];
-    else
-      point.reset();
+    TokenRowGroups groups = tokenRowGroups(op, type.getShape(), rows, cols);
+    std::optional<int64_t> point = groups.point;
+    int64_t group = groups.group;
     for (int64_t r0 = 0, rr = 0; r0 < rows; r0 += rr) {
       int64_t t0 = r0 % group;
       rr = std::min({tm, rows - r0, group - t0});

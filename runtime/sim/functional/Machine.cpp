@@ -203,6 +203,13 @@ Expected<uint64_t> Machine::selectedCount(uint64_t capacity, uint64_t sel,
   return n;
 }
 
+Expected<uint64_t> Machine::columnCount(uint64_t cols, uint64_t csel) {
+  Expected<uint64_t> n = selectedCount(cols, csel, "csel");
+  if (n && csel != 0)
+    executedNow().cols = static_cast<int32_t>(*n);
+  return n;
+}
+
 Expected<uint64_t> Machine::rowCount(uint64_t rows, uint64_t lensel) {
   Expected<uint64_t> n = selectedCount(rows, lensel, "lensel");
   if (n && lensel != 0)

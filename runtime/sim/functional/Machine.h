@@ -122,6 +122,9 @@ public:
   /// lensel-1 (which must not exceed \p rows).
   /// A length selected by \p lensel is recorded as the rows executed.
   llvm::Expected<uint64_t> rowCount(uint64_t rows, uint64_t lensel);
+  /// Column count of a row kernel: static \p cols, or length register
+  /// csel-1; a selected length is recorded as the columns executed.
+  llvm::Expected<uint64_t> columnCount(uint64_t cols, uint64_t csel);
   /// Like rowCount for another dimension (`nsel`, `ksel`, `csel`); \p what
   /// names it in errors. Not recorded (the caller knows which it is).
   llvm::Expected<uint64_t> selectedCount(uint64_t capacity, uint64_t sel,

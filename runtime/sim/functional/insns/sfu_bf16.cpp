@@ -78,11 +78,9 @@ Error execBsfuDiv(Machine &M, const isa::BsfuDivF &f) {
 Error execBsfuSoftmax(Machine &M, const isa::BsfuSoftmaxF &f) {
   const BfMode m = M.bfMode;
   // csel: the first `used` columns are the row; the rest become 0.
-  Expected<uint64_t> used = M.selectedCount(f.cols, f.csel, "csel");
+  Expected<uint64_t> used = M.columnCount(f.cols, f.csel);
   if (!used)
     return used.takeError();
-  if (f.csel)
-    M.executedNow().cols = static_cast<int32_t>(*used);
   const size_t u = *used;
   return rowMap(M, f, [m, u](std::vector<bf16> &row) {
     if (u == 0 || row.empty()) {

@@ -39,11 +39,9 @@ Error rowMapF32(Machine &M, const F &f, Fn fn) {
 
 Error execRsfuSoftmax(Machine &M, const isa::RsfuSoftmaxF &f) {
   // csel: the first `used` columns are the row; the rest become 0.
-  Expected<uint64_t> used = M.selectedCount(f.cols, f.csel, "csel");
+  Expected<uint64_t> used = M.columnCount(f.cols, f.csel);
   if (!used)
     return used.takeError();
-  if (f.csel)
-    M.executedNow().cols = static_cast<int32_t>(*used);
   const size_t u = *used;
   return rowMapF32(M, f, [u](std::vector<float> &row) {
     if (u == 0 || row.empty()) {
