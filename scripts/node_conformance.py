@@ -74,6 +74,17 @@ KNOWN_FAILURES = {
     "test_layer_normalization_2d_axis_negative_2_expanded":
         "as test_layer_normalization_2d_axis1_expanded: relative L2 1.4e-2 "
         "(numpy with correctly rounded bf16 sqrt and division: 7.2e-3)",
+    "test_mvn_expanded":
+        "as test_layer_normalization_2d_axis1_expanded: the expanded "
+        "function's E[x^2] - E[x]^2 cancels in bf16 and its Sqrt and Div use "
+        "the SFU's inverse square root with a Newton step: relative L2 "
+        "1.5e-2 (numpy with correctly rounded bf16 ops: 6.5e-3; the same "
+        "model with Mul for its Pows gives the same 1.5e-2: rsfu.pow is "
+        "exact here)",
+    "test_pow":
+        "bf16 inputs: x^y magnifies the rounding of x and y (by y and y ln x); "
+        "numpy's pow of the bf16-rounded inputs, rounded once to bf16, has "
+        "the same relative L2 error 1.29e-2",
     "test_gather_negative_indices":
         "negative run-time gather indices: load.gather takes rows 0..n-1 and "
         "stops the run with an error naming the index and the ONNX node",

@@ -52,17 +52,29 @@ def Accel_VectorKindAdd : I32EnumAttrCase<"add", 0>;
 def Accel_VectorKindSub : I32EnumAttrCase<"sub", 1>;
 def Accel_VectorKindMul : I32EnumAttrCase<"mul", 2>;
 def Accel_VectorKindMax : I32EnumAttrCase<"max", 3>;
+// rsfu.pow (bf16 only): lhs ^ rhs.
+def Accel_VectorKindPow : I32EnumAttrCase<"pow", 4>;
+// vcmp: a bf16 0 / 1 result (a boolean) from bf16 or i32 operands.
+def Accel_VectorKindEq : I32EnumAttrCase<"eq", 5>;
+def Accel_VectorKindNe : I32EnumAttrCase<"ne", 6>;
+def Accel_VectorKindGt : I32EnumAttrCase<"gt", 7>;
+def Accel_VectorKindGe : I32EnumAttrCase<"ge", 8>;
+def Accel_VectorKindLt : I32EnumAttrCase<"lt", 9>;
+def Accel_VectorKindLe : I32EnumAttrCase<"le", 10>;
 
 def Accel_VectorKind : I32EnumAttr<"VectorKind",
     "element-wise operation of the vector unit",
     [Accel_VectorKindAdd, Accel_VectorKindSub, Accel_VectorKindMul,
-     Accel_VectorKindMax]> {
+     Accel_VectorKindMax, Accel_VectorKindPow, Accel_VectorKindEq,
+     Accel_VectorKindNe, Accel_VectorKindGt, Accel_VectorKindGe,
+     Accel_VectorKindLt, Accel_VectorKindLe]> {
   let cppNamespace = "::tern::accel";
   let genSpecializedAttr = 0;
 }
 
 def Accel_VectorKindAttr : EnumAttr<Accel_Dialect, Accel_VectorKind, "vector"> {
-  let summary = "vector-unit operation: add, sub, mul or max";
+  let summary = "vector-unit operation: add, sub, mul, max, pow or a "
+                "comparison (eq, ne, gt, ge, lt, le)";
   let assemblyFormat = "`<` $value `>`";
 }
 

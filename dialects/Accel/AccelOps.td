@@ -262,11 +262,14 @@ def Accel_VectorElement : AnyTypeOf<[BF16, I32]>;
 
 def Accel_VectorOp : Accel_Op<"vector", [
     AllShapesMatch<["lhs", "rhs", "result"]>,
-    AllElementTypesMatch<["lhs", "rhs", "result"]>]> {
+    AllElementTypesMatch<["lhs", "rhs"]>]> {
   let summary = "element-wise binary operation of the vector unit";
   let description = [{
     `result = lhs <kind> rhs` element by element on scratchpad tiles of
     `bf16` (rounded per the target's bf16 mode) or `i32` (wrapping).
+    `pow` (the SFU's `rsfu.pow`) takes `bf16` only. The comparisons (`eq`,
+    `ne`, `gt`, `ge`, `lt`, `le`: `vcmp`) write a boolean, a `bf16` 1 or 0,
+    whatever the operands' type; every other kind writes the operands' type.
 
     Example:
 
@@ -287,12 +290,13 @@ def Accel_VectorOp : Accel_Op<"vector", [
 }
 
 def Accel_VectorConstOp : Accel_Op<"vector_const", [
-    AllShapesMatch<["input", "result"]>,
-    AllElementTypesMatch<["input", "result"]>]> {
+    AllShapesMatch<["input", "result"]>]> {
   let summary = "element-wise operation with a broadcast bf16 constant";
   let description = [{
     `result = input <kind> value` with `value` held in one of the vector
-    unit's bf16 constant registers (the emitter assigns the register).
+    unit's bf16 constant registers (the emitter assigns the register). The
+    result of a comparison is a `bf16` boolean (1 / 0), as for
+    `accel.vector`.
 
     Example:
 
@@ -314,14 +318,14 @@ def Accel_VectorConstOp : Accel_Op<"vector_const", [
 
 def Accel_VectorColumnOp : Accel_Op<"vector_column", [
     AllShapesMatch<["lhs", "result"]>,
-    AllElementTypesMatch<["lhs", "rhs", "result"]>]> {
+    AllElementTypesMatch<["lhs", "rhs"]>]> {
   let summary = "element-wise operation with one value per row";
   let description = [{
     `result[r, c] = lhs[r, c] <kind> rhs[r, 0]`: the vector unit's column
-    broadcast (`bmode=col` of vadd / vsub / vmul / vmax), e.g. subtracting a
-    per-token mean or scaling each row by the reciprocal of its sum. `lhs`
-    and `result` are `rows x cols` tiles, `rhs` a `rows x 1` tile, all `bf16`
-    or all `i32`.
+    broadcast (`bmode=col` of vadd / vsub / vmul / vmax / rsfu.pow / vcmp),
+    e.g. subtracting a per-token mean or scaling each row by the reciprocal
+    of its sum. `lhs` and `result` are `rows x cols` tiles, `rhs` a
+    `rows x 1` tile, all `bf16` or all `i32` (a comparison's result: `bf16`).
 
     Example:
 
@@ -337,6 +341,34 @@ def Accel_VectorColumnOp : Accel_Op<"vector_column", [
   let assemblyFormat = [{
     $kind $lhs `,` $rhs `,` $result attr-dict `:` type($lhs) `,` type($rhs)
     `,` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Accel_SelectOp : Accel_Op<"select", [
+    AllShapesMatch<["cond", "lhs", "rhs", "result"]>,
+    AllElementTypesMatch<["lhs", "rhs", "result"]>]> {
+  let summary = "element-wise choice between two tiles (vsel)";
+  let description = [{
+    `result = cond != 0 ? lhs : rhs` element by element (ONNX Where):
+    `cond` is a `bf16` boolean tile (0 / 1), `lhs`, `rhs` and `result` are
+    tiles of one vector element type (`bf16` or `i32`), copied bit for bit.
+
+    Example:
+
+    ```mlir
+    accel.select %c, %a, %b, %d : memref<8x64xbf16, #accel.space<act>>,
+        memref<8x64xbf16, #accel.space<act>>, memref<8x64xbf16, #accel.space<act>>,
+        memref<8x64xbf16, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$cond,
+                       Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$lhs,
+                       Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$rhs,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+  let assemblyFormat = [{
+    $cond `,` $lhs `,` $rhs `,` $result attr-dict `:` type($cond) `,`
+    type($lhs) `,` type($rhs) `,` type($result)
   }];
   let hasVerifier = 1;
 }

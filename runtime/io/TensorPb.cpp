@@ -38,6 +38,8 @@ std::optional<ElemType> fromOnnx(int t) {
     return ElemType::F64;
   case onnx::TensorProto::BFLOAT16:
     return ElemType::BF16;
+  case onnx::TensorProto::BOOL:
+    return ElemType::Bool;
   default:
     return std::nullopt;
   }
@@ -81,6 +83,19 @@ Expected<Tensor> readTensorPb(StringRef path) {
                        path);
 }
 
+namespace {
+/// A bool tensor's bytes must be 0 or 1 (ONNX and numpy's '|b1').
+Expected<Tensor> checkBools(Tensor t, StringRef path) {
+  if (t.type == ElemType::Bool)
+    for (size_t i = 0; i < t.data.size(); ++i)
+      if (t.data[i] > 1)
+        return createStringError(inconvertibleErrorCode(),
+                                 "'%s': bool element %zu is %u (not 0 or 1)",
+                                 path.str().c_str(), i, unsigned(t.data[i]));
+  return std::move(t);
+}
+} // namespace
+
 Expected<Tensor> parseTensorPb(ArrayRef<uint8_t> buffer, StringRef path) {
   onnx::TensorProto tp;
   if (!tp.ParseFromArray(buffer.data(), static_cast<int>(buffer.size())))
@@ -116,7 +131,7 @@ Expected<Tensor> parseTensorPb(ArrayRef<uint8_t> buffer, StringRef path) {
                                path.str().c_str(), tp.raw_data().size(),
                                (unsigned long long)(n * eb));
     t.data.assign(tp.raw_data().begin(), tp.raw_data().end());
-    return t;
+    return checkBools(std::move(t), path);
   }
   auto sizeErr = [&](size_t have) {
     return createStringError(inconvertibleErrorCode(),
@@ -151,9 +166,13 @@ Expected<Tensor> parseTensorPb(ArrayRef<uint8_t> buffer, StringRef path) {
   case ElemType::I64:
     std::memcpy(t.data.data(), tp.int64_data().data(), n * 8);
     break;
-  default: // int8/uint8/int16/int32/bf16 live in int32_data
+  default: // int8/uint8/int16/int32/bf16/bool live in int32_data
     for (uint64_t i = 0; i < n; ++i) {
       int32_t v = tp.int32_data(static_cast<int>(i));
+      if (t.type == ElemType::Bool && v != 0 && v != 1)
+        return createStringError(inconvertibleErrorCode(),
+                                 "'%s': bool element %llu is %d (not 0 or 1)",
+                                 path.str().c_str(), (unsigned long long)i, v);
       std::memcpy(t.data.data() + i * eb, &v, eb); // little-endian low bytes
     }
   }

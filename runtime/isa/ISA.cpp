@@ -91,6 +91,7 @@ const char *const kBfModeNames[] = {"tataa", "ieee"};
 const char *const kSelModeNames[] = {"topk", "thresh"};
 const char *const kSfuFnNames[] = {"exp", "tanh", "sigmoid", "erf", "log"};
 const char *const kBModeNames[] = {"elem", "row", "col"};
+const char *const kCmpOpNames[] = {"eq", "ne", "gt", "ge", "lt", "le"};
 
 } // namespace
 
@@ -119,10 +120,10 @@ StringRef queueName(Queue q) { return kQueueNames[static_cast<unsigned>(q)]; }
 StringRef spadName(Spad s) { return kSpadNames[static_cast<unsigned>(s)]; }
 
 StringRef fieldKindName(FieldKind k) {
-  static const char *const names[] = {"uint", "sint", "addr", "hex", "spad",
-                                      "queue", "vtype", "stype", "srctype",
-                                      "width", "accmode", "bfmode", "selmode",
-                                      "sfufn", "bmode"};
+  static const char *const names[] = {"uint",    "sint",  "addr",    "hex",
+                                      "spad",    "queue", "vtype",   "stype",
+                                      "srctype", "width", "accmode", "bfmode",
+                                      "selmode", "sfufn", "bmode",   "cmpop"};
   return names[static_cast<unsigned>(k)];
 }
 
@@ -139,6 +140,7 @@ ArrayRef<const char *> enumNames(FieldKind k) {
   case FieldKind::SelMode: return kSelModeNames;
   case FieldKind::SfuFn: return kSfuFnNames;
   case FieldKind::BMode: return kBModeNames;
+  case FieldKind::CmpOp: return kCmpOpNames;
   default: return {};
   }
 }

@@ -65,6 +65,7 @@ enum class FieldKind : uint8_t {
   SelMode, ///< topk | thresh
   SfuFn,   ///< exp | tanh | sigmoid | erf | log (rsfu.fn)
   BMode,   ///< elem | row | col (vector operand b's broadcast)
+  CmpOp,   ///< eq | ne | gt | ge | lt | le (vcmp)
 };
 
 struct FieldInfo {

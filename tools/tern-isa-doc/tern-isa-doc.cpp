@@ -50,7 +50,7 @@ int main(int argc, char **argv) {
   }
   os << "\n## Field kinds\n\n";
   os << "| kind | assembly values |\n|---|---|\n";
-  for (unsigned k = 0; k <= static_cast<unsigned>(FieldKind::BMode); ++k) {
+  for (unsigned k = 0; k <= static_cast<unsigned>(FieldKind::CmpOp); ++k) {
     FieldKind fk = static_cast<FieldKind>(k);
     os << "| " << fieldKindName(fk) << " | ";
     ArrayRef<const char *> names = enumNames(fk);

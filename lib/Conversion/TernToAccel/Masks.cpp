@@ -188,7 +188,8 @@ struct TileLowering : OpConversionPattern<tosa::TileOp> {
 };
 
 /// tosa.select(run-time boolean, constant a, constant b) with splat arms:
-/// mask * (a - b) + b on the vector unit (the boolean is bf16 0 / 1).
+/// mask * (a - b) + b on the vector unit (the boolean is bf16 0 / 1). Every
+/// other select: vsel (lowerElementwiseSelect).
 struct SelectLowering : OpConversionPattern<tosa::SelectOp> {
   SelectLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles)
       : OpConversionPattern(converter, ctx), tiles(tiles) {}
@@ -198,20 +199,27 @@ struct SelectLowering : OpConversionPattern<tosa::SelectOp> {
                   ConversionPatternRewriter &rewriter) const override {
     auto type = dyn_cast_or_null<MemRefType>(
         getTypeConverter()->convertType(op.getType()));
+    if (!type)
+      return op.emitOpError("result type ")
+             << op.getType() << " is not lowered";
     auto predType = dyn_cast<MemRefType>(adaptor.getPred().getType());
-    if (!type || !predType || predType.getShape() != type.getShape())
-      return op.emitOpError("a run-time select needs a condition of the "
-                            "result's shape");
     FailureOr<SmallVector<float>> onTrue = constantFloats(op.getOnTrue());
     FailureOr<SmallVector<float>> onFalse = constantFloats(op.getOnFalse());
-    if (failed(onTrue) || failed(onFalse) || onTrue->empty() ||
-        onFalse->empty() || !llvm::all_equal(*onTrue) ||
-        !llvm::all_equal(*onFalse))
-      return op.emitOpError("a run-time select needs constant splat values "
-                            "to choose from (an additive mask)");
+    // Anything but a condition of the result's shape choosing between
+    // constant splats: vsel, element by element.
+    if (!predType || predType.getShape() != type.getShape() || failed(onTrue) ||
+        failed(onFalse) || onTrue->empty() || onFalse->empty() ||
+        !llvm::all_equal(*onTrue) || !llvm::all_equal(*onFalse))
+      return lowerElementwiseSelect(op, adaptor.getPred(), adaptor.getOnTrue(),
+                                    adaptor.getOnFalse(), type, rewriter,
+                                    tiles);
     float a = onTrue->front(), b = onFalse->front();
+    // mask * (a - b) + b would be NaN for a NaN arm, and for an infinite
+    // one outside an attention mask (inf * 0): vsel copies them instead.
     if (std::isnan(a) || std::isnan(b))
-      return op.emitOpError("a run-time select of NaN is not lowered");
+      return lowerElementwiseSelect(op, adaptor.getPred(), adaptor.getOnTrue(),
+                                    adaptor.getOnFalse(), type, rewriter,
+                                    tiles);
     if (std::isinf(a) || std::isinf(b)) {
       bool maskOnly = llvm::all_of(op->getUses(), [](OpOperand &use) {
         auto matmul = dyn_cast<MatMulOp>(use.getOwner());
@@ -219,9 +227,9 @@ struct SelectLowering : OpConversionPattern<tosa::SelectOp> {
                use.getOperandNumber() == 2;
       });
       if (!maskOnly)
-        return op.emitOpError("selecting an infinite value at run time is "
-                              "lowered only for attention masks (the mask "
-                              "operand of tern.matmul)");
+        return lowerElementwiseSelect(op, adaptor.getPred(),
+                                      adaptor.getOnTrue(), adaptor.getOnFalse(),
+                                      type, rewriter, tiles);
       auto finite = [](float v) {
         return std::isinf(v) ? std::copysign(kMaskMagnitude, v) : v;
       };

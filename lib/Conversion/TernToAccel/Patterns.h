@@ -11,6 +11,10 @@
 #include "mlir/IR/SymbolTable.h"
 
 #include <functional>
+
+namespace mlir::tosa {
+class SelectOp;
+} // namespace mlir::tosa
 #include <optional>
 
 namespace tern {
@@ -139,6 +143,16 @@ void populateDataMovementLoweringPatterns(mlir::TypeConverter &converter,
 void populateTosaComputeLoweringPatterns(mlir::TypeConverter &converter,
                                          mlir::RewritePatternSet &patterns,
                                          const TileSizes &tiles);
+
+/// tosa.select(pred, a, b) element by element on the vector unit (vsel):
+/// `pred` (bf16 0 / 1), `a` and `b` (bf16 or i32) are the converted
+/// operands, each the result's shape, a constant that broadcasts to it
+/// (expanded at compile time) or a run-time operand broadcast along leading
+/// dimensions. Replaces `op`, or names what it cannot lower.
+mlir::LogicalResult lowerElementwiseSelect(
+    mlir::tosa::SelectOp op, mlir::Value pred, mlir::Value onTrue,
+    mlir::Value onFalse, mlir::MemRefType type,
+    mlir::ConversionPatternRewriter &rewriter, const TileSizes &tiles);
 
 /// tosa.reduce_sum: sums over an axis as GEMMs against a ones vector (f32
 /// accumulation, one rounding).

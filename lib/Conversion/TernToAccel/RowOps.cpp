@@ -554,6 +554,21 @@ struct NegateLowering : RowLowering<tosa::NegateOp> {
   }
 };
 
+/// tosa.logical_not on a boolean (bf16 0 / 1): x == 0 (vcmp eq against a
+/// constant register), e.g. ONNX Not.
+struct LogicalNotLowering : RowLowering<tosa::LogicalNotOp> {
+  using RowLowering::RowLowering;
+  bool elementwise() const override { return true; }
+  LogicalResult check(tosa::LogicalNotOp) const override { return success(); }
+  Value buildBlock(tosa::LogicalNotOp op, OpAdaptor, TileBuilder &tb,
+                   ArrayRef<Value> in, int64_t, int64_t) const override {
+    Value out = newTileLike(tb, in[0]);
+    tb.builder().create<VectorConstOp>(op.getLoc(), VectorKind::eq, in[0], out,
+                                       APFloat(0.0f));
+    return out;
+  }
+};
+
 struct AddLowering : RowLowering<AddOp> {
   using RowLowering::RowLowering;
   bool elementwise() const override { return true; }
@@ -690,8 +705,9 @@ void tern::populateRowOpLoweringPatterns(TypeConverter &converter,
                                          RewritePatternSet &patterns,
                                          const TileSizes &tiles) {
   patterns.add<SoftmaxLowering, GeluLowering, ReluLowering, AddLowering,
-               LayerNormLowering, ClampLowering, NegateLowering, RsqrtLowering,
-               ReciprocalLowering, RequantizeLowering<tern::RequantizeOp>,
+               LayerNormLowering, ClampLowering, NegateLowering,
+               LogicalNotLowering, RsqrtLowering, ReciprocalLowering,
+               RequantizeLowering<tern::RequantizeOp>,
                RequantizeLowering<mq::QuantizeCastOp>,
                SfuFnLowering<tosa::ExpOp, SfuFunction::exp>,
                SfuFnLowering<tosa::TanhOp, SfuFunction::tanh>,

@@ -374,8 +374,11 @@ private:
               tosa::Conv2DOp, tosa::ClampOp, tosa::ReduceSumOp,
               tosa::ReduceMaxOp, tosa::ReduceMinOp, tosa::RsqrtOp,
               tosa::ReciprocalOp, tosa::ExpOp, tosa::TanhOp, tosa::SigmoidOp,
-              tosa::ErfOp, tosa::LogOp, mlir::quant::QuantizeCastOp,
-              mlir::quant::DequantizeCastOp, mlir::quant::StorageCastOp>(op))
+              tosa::ErfOp, tosa::LogOp, tosa::PowOp, tosa::EqualOp,
+              tosa::GreaterOp, tosa::GreaterEqualOp, tosa::LogicalAndOp,
+              tosa::LogicalOrOp, tosa::LogicalXorOp, tosa::LogicalNotOp,
+              mlir::quant::QuantizeCastOp, mlir::quant::DequantizeCastOp,
+              mlir::quant::StorageCastOp>(op))
         return;
       if (op->getDialect() &&
           op->getDialect()->getNamespace() == TernDialect::getDialectNamespace()) {

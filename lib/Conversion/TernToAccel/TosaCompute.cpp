@@ -1,9 +1,12 @@
 //===- TosaCompute.cpp - TOSA arithmetic left after raising ---------------===//
 //
 // tosa.add / sub / mul / maximum / minimum: residual adds, biases and scalings
-// the raising passes did not fuse, with an operand that is either the full
-// shape, one row broadcast over all rows, a splat constant, a constant that
-// broadcasts another way (expanded at compile time), or a run-time operand
+// the raising passes did not fuse; tosa.pow (rsfu.pow), the comparisons
+// tosa.equal / greater / greater_equal (vcmp, a bf16 0 / 1 result) and the
+// logic ops on booleans (and = mul, or = max, xor = ne on 0 / 1) in the same
+// forms; tosa.select with run-time operands (vsel). An operand is either the
+// full shape, one row broadcast over all rows, a splat constant, a constant
+// that broadcasts another way (expanded at compile time), or a run-time operand
 // broadcast along leading dimensions or along the last one (one value per
 // row: the vector unit's column broadcast).
 // tosa.conv2d: the patch embedding of a ViT (stride = kernel, no padding),
@@ -160,6 +163,56 @@ SmallVector<int64_t> rowOffsets(ArrayRef<int64_t> shape,
   return offsets;
 }
 
+/// A [rr x w] tile (w = cols for Rows, 1 for Column) of operand `o` for
+/// result rows [r0, r0 + rr): consecutive rows whose offsets step by the
+/// same amount are one DMA, a load with that row stride or, for a step of
+/// 0, a broadcast of one DRAM row.
+Value loadRuns(TileBuilder &tb, const BinaryOperand &o,
+               ArrayRef<int64_t> result, int64_t r0, int64_t rr) {
+  int64_t w = o.kind == BinaryOperand::Rows ? result.back() : 1;
+  auto type = cast<MemRefType>(o.buffer.getType());
+  Value tile = tb.allocTile({rr, w}, type.getElementType(), MemorySpace::act);
+  SmallVector<int64_t> off = rowOffsets(o.shape, result, r0, rr);
+  for (int64_t j = 0; j < rr;) {
+    int64_t len = 1, step = 0;
+    if (j + 1 < rr) {
+      step = off[j + 1] - off[j];
+      len = 2;
+      while (j + len < rr && off[j + len] - off[j + len - 1] == step)
+        ++len;
+    }
+    Value target = tb.block(tile, j, 0, len, w);
+    if (len > 1 && step == 0)
+      tb.builder().create<DmaBroadcastOp>(
+          tb.location(), tb.rawView(o.buffer, off[j], {w}, {1}), target);
+    else
+      tb.builder().create<DmaLoadOp>(
+          tb.location(),
+          tb.rawView(o.buffer, off[j], {len, w}, {len > 1 ? step : w, 1}),
+          target);
+    j += len;
+  }
+  return tile;
+}
+
+/// The kind that computes `b <kind> a` as `a <swapped> b`: the comparisons
+/// turn around, add / mul / max / eq / ne commute (sub and pow do not: the
+/// callers handle them).
+VectorKind swappedKind(VectorKind kind) {
+  switch (kind) {
+  case VectorKind::gt:
+    return VectorKind::lt;
+  case VectorKind::ge:
+    return VectorKind::le;
+  case VectorKind::lt:
+    return VectorKind::gt;
+  case VectorKind::le:
+    return VectorKind::ge;
+  default:
+    return kind;
+  }
+}
+
 /// Element-wise binary TOSA ops on the vector unit. An operand of another
 /// shape is accepted when it is one row of the result's last dimension
 /// (broadcast by DMA), a splat constant (`accel.vector_const`), any other
@@ -182,6 +235,10 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
     if constexpr (std::is_same_v<Op, tosa::MulOp>)
       if (op.getShift() != 0)
         return op.emitOpError("an integer shift is not lowered");
+    if (kind == VectorKind::pow &&
+        !isa<FloatType>(getElementTypeOrSelf(op.getType())))
+      return op.emitOpError("only a floating pow is lowered (rsfu.pow "
+                            "computes in f32)");
     auto type = dyn_cast_or_null<MemRefType>(
         this->getTypeConverter()->convertType(op.getType()));
     if (!type || type.getRank() < 1)
@@ -201,8 +258,10 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
       FailureOr<SmallVector<float>> values = constantFloats(original[i]);
       bool splat =
           succeeded(values) && !values->empty() && llvm::all_equal(*values);
-      // x - c is a constant register operation, c - x is not.
-      bool registerForm = i == 1 || kind != VectorKind::sub;
+      // x - c and x ^ c are constant register operations, c - x and c ^ x
+      // are not (a comparison turns around).
+      bool registerForm =
+          i == 1 || (kind != VectorKind::sub && kind != VectorKind::pow);
       bool broadcasts = broadcastsTo(t.getShape(), type.getShape());
       SmallVector<int64_t> shape(t.getShape());
       if (splat && registerForm && broadcasts) {
@@ -242,11 +301,16 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
                        expand(rewriter, op, type, values, shape)};
       }
     // The constant-register and the column forms take the tensor first;
-    // for sub, b - a is then negated (exact in bf16).
+    // for sub, b - a is then negated (exact in bf16); a comparison turns
+    // around.
     bool swap = operands[0].kind == BinaryOperand::Splat ||
                 operands[0].kind == BinaryOperand::Column;
     bool negate = swap && operands[0].kind == BinaryOperand::Column &&
                   kind == VectorKind::sub;
+    if (swap && kind == VectorKind::pow)
+      return op.emitOpError("a base with one value per row (last dimension "
+                            "1) raised to a full exponent is not lowered");
+    const VectorKind k = swap ? swappedKind(kind) : kind;
     if (negate && !type.getElementType().isBF16())
       return op.emitOpError("an integer subtraction from one value per row "
                             "is not lowered");
@@ -298,10 +362,10 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
         continue;
       }
       if (rhs.kind == BinaryOperand::Splat)
-        rewriter.create<VectorConstOp>(op.getLoc(), kind, a, result,
+        rewriter.create<VectorConstOp>(op.getLoc(), k, a, result,
                                        APFloat(rhs.splat));
       else
-        binary(kind, a, loadOperand(rhs, r0, rr), result);
+        binary(k, a, loadOperand(rhs, r0, rr), result);
       if (negate)
         rewriter.create<VectorConstOp>(op.getLoc(), VectorKind::mul, result,
                                        result, APFloat(-1.0f));
@@ -318,39 +382,6 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
     return makeBf16Global(rewriter, op, type.getShape(),
                           expandConstant(values, shape, type.getShape()),
                           "__tern_broadcast_constant");
-  }
-
-  /// A [rr x w] tile (w = cols for Rows, 1 for Column) of operand `o` for
-  /// result rows [r0, r0 + rr): consecutive rows whose offsets step by the
-  /// same amount are one DMA, a load with that row stride or, for a step of
-  /// 0, a broadcast of one DRAM row.
-  static Value loadRuns(TileBuilder &tb, const BinaryOperand &o,
-                        ArrayRef<int64_t> result, int64_t r0, int64_t rr) {
-    int64_t w = o.kind == BinaryOperand::Rows ? result.back() : 1;
-    auto type = cast<MemRefType>(o.buffer.getType());
-    Value tile = tb.allocTile({rr, w}, type.getElementType(), MemorySpace::act);
-    SmallVector<int64_t> off = rowOffsets(o.shape, result, r0, rr);
-    for (int64_t j = 0; j < rr;) {
-      int64_t len = 1, step = 0;
-      if (j + 1 < rr) {
-        step = off[j + 1] - off[j];
-        len = 2;
-        while (j + len < rr && off[j + len] - off[j + len - 1] == step)
-          ++len;
-      }
-      Value target = tb.block(tile, j, 0, len, w);
-      if (len > 1 && step == 0)
-        tb.builder().create<DmaBroadcastOp>(
-            tb.location(), tb.rawView(o.buffer, off[j], {w}, {1}), target);
-      else
-        tb.builder().create<DmaLoadOp>(
-            tb.location(),
-            tb.rawView(o.buffer, off[j], {len, w},
-                       {len > 1 ? step : w, 1}),
-            target);
-      j += len;
-    }
-    return tile;
   }
 
   /// min(a, b) from the vector unit's max: -max(-a, -b) on bf16 (negation
@@ -455,6 +486,129 @@ struct Conv2DLowering : OpConversionPattern<tosa::Conv2DOp> {
 
 } // namespace
 
+namespace {
+/// A constant operand of tosa.select broadcast to the result's shape, as a
+/// DRAM global of `element` (bf16 or i32): f32 values (bf16, rounded),
+/// booleans (bf16 0 / 1) or integers (i32, each must fit).
+FailureOr<Value> expandSelectConstant(ConversionPatternRewriter &rewriter,
+                                      Operation *op, Value v, Type element,
+                                      ArrayRef<int64_t> result) {
+  auto shape = cast<ShapedType>(v.getType()).getShape();
+  if (FailureOr<SmallVector<float>> values = constantFloats(v);
+      succeeded(values) && element.isBF16())
+    return makeBf16Global(rewriter, op, result,
+                          expandConstant(*values, shape, result),
+                          "__tern_broadcast_constant");
+  DenseElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) ||
+      !isa<IntegerType>(attr.getElementType()))
+    return failure();
+  bool boolean = attr.getElementType().isInteger(1);
+  if (boolean != element.isBF16())
+    return failure();
+  SmallVector<float> values; // i1 and integers of up to 24 bits are exact
+  SmallVector<int64_t> ints;
+  for (const APInt &x : attr.getValues<APInt>()) {
+    int64_t i = boolean ? x.getZExtValue() : x.getSExtValue();
+    if (i < INT32_MIN || i > INT32_MAX)
+      return failure();
+    ints.push_back(i);
+  }
+  if (ints.size() == 1)
+    ints.assign(attr.getNumElements(), ints.front());
+  if (boolean) {
+    for (int64_t i : ints)
+      values.push_back(i ? 1.0f : 0.0f);
+    return makeBf16Global(rewriter, op, result,
+                          expandConstant(values, shape, result),
+                          "__tern_broadcast_constant");
+  }
+  // Expand through the index: integers past 2^24 do not survive a float.
+  SmallVector<float> index(ints.size());
+  for (size_t i = 0; i < ints.size(); ++i)
+    index[i] = static_cast<float>(i);
+  SmallVector<float> at = expandConstant(index, shape, result);
+  SmallVector<int32_t> expanded;
+  for (float f : at)
+    expanded.push_back(static_cast<int32_t>(ints[static_cast<size_t>(f)]));
+  auto type = MemRefType::get(result, rewriter.getI32Type());
+  auto init = DenseElementsAttr::get(
+      RankedTensorType::get(result, rewriter.getI32Type()),
+      ArrayRef<int32_t>(expanded));
+  return makeConstantGlobal(rewriter, op, "__tern_broadcast_constant", type,
+                            init);
+}
+} // namespace
+
+LogicalResult tern::lowerElementwiseSelect(tosa::SelectOp op, Value pred,
+                                           Value onTrue, Value onFalse,
+                                           MemRefType type,
+                                           ConversionPatternRewriter &rewriter,
+                                           const TileSizes &tiles) {
+  if (!type.getElementType().isBF16() &&
+      !type.getElementType().isSignlessInteger(32))
+    return op.emitOpError("a run-time select of ")
+           << type.getElementType() << " is not lowered (bf16 or i32 only)";
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t cols = shape.back();
+  int64_t rows = type.getNumElements() / cols;
+  Value original[3] = {op.getPred(), op.getOnTrue(), op.getOnFalse()};
+  Value converted[3] = {pred, onTrue, onFalse};
+  const char *names[3] = {"condition", "true value", "false value"};
+  SmallVector<BinaryOperand> operands;
+  for (int i = 0; i < 3; ++i) {
+    auto t = cast<MemRefType>(converted[i].getType());
+    Type element = i == 0 ? rewriter.getBF16Type() : type.getElementType();
+    if (t.getElementType() != element)
+      return op.emitOpError("the ") << names[i] << " is " << t.getElementType()
+                                    << ", expected " << element;
+    if (!broadcastsTo(t.getShape(), shape))
+      return op.emitOpError("broadcast of the ")
+             << names[i] << " " << t << " to " << type
+             << " is not supported (equal rank, each dimension equal or 1)";
+    // Constants first: an i1 constant (Trilu's mask) has no DRAM form of
+    // its own.
+    FailureOr<Value> constant =
+        expandSelectConstant(rewriter, op, original[i], element, shape);
+    if (succeeded(constant)) {
+      operands.push_back({BinaryOperand::Full, *constant});
+      continue;
+    }
+    if (t.getShape() == shape) {
+      operands.push_back({BinaryOperand::Full, converted[i]});
+      continue;
+    }
+    if (t.getShape().back() != cols)
+      return op.emitOpError("a run-time ")
+             << names[i] << " " << t
+             << " broadcast along the last dimension is not lowered";
+    operands.push_back({BinaryOperand::Rows, converted[i], 0,
+                        SmallVector<int64_t>(t.getShape())});
+  }
+  TileBuilder tb(rewriter, op.getLoc());
+  Value out = tb.allocDram(shape, type.getElementType());
+  auto flat = [&](Value v) {
+    return tb.rawView(v, 0, {rows, cols}, {cols, 1});
+  };
+  // Four tiles live per step (condition, both values, result).
+  int64_t tm = tiles.rowsPerTile(cols * 4);
+  for (int64_t r0 = 0; r0 < rows; r0 += tm) {
+    int64_t rr = std::min(tm, rows - r0);
+    Value in[3];
+    for (int i = 0; i < 3; ++i)
+      in[i] = operands[i].kind == BinaryOperand::Rows
+                  ? loadRuns(tb, operands[i], shape, r0, rr)
+                  : tb.load(tb.block(flat(operands[i].buffer), r0, 0, rr, cols),
+                            MemorySpace::act);
+    Value result =
+        tb.allocTile({rr, cols}, type.getElementType(), MemorySpace::act);
+    rewriter.create<SelectOp>(op.getLoc(), in[0], in[1], in[2], result);
+    tb.store(result, tb.block(flat(out), r0, 0, rr, cols));
+  }
+  rewriter.replaceOp(op, out);
+  return success();
+}
+
 void tern::populateTosaComputeLoweringPatterns(TypeConverter &converter,
                                                RewritePatternSet &patterns,
                                                const TileSizes &tiles) {
@@ -463,5 +617,14 @@ void tern::populateTosaComputeLoweringPatterns(TypeConverter &converter,
                TosaBinaryLowering<tosa::MulOp, VectorKind::mul>,
                TosaBinaryLowering<tosa::MaximumOp, VectorKind::max>,
                TosaBinaryLowering<tosa::MinimumOp, VectorKind::max>,
+               TosaBinaryLowering<tosa::PowOp, VectorKind::pow>,
+               TosaBinaryLowering<tosa::EqualOp, VectorKind::eq>,
+               TosaBinaryLowering<tosa::GreaterOp, VectorKind::gt>,
+               TosaBinaryLowering<tosa::GreaterEqualOp, VectorKind::ge>,
+               // Booleans are bf16 0 / 1: and = a * b, or = max(a, b),
+               // xor = (a != b), all exact.
+               TosaBinaryLowering<tosa::LogicalAndOp, VectorKind::mul>,
+               TosaBinaryLowering<tosa::LogicalOrOp, VectorKind::max>,
+               TosaBinaryLowering<tosa::LogicalXorOp, VectorKind::ne>,
                Conv2DLowering>(converter, patterns.getContext(), tiles);
 }

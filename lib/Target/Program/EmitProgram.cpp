@@ -614,9 +614,32 @@ private:
           if (failed(a) || failed(b) || failed(d))
             return failure();
           return emit(o, vectorMnemonic(o.getKind()),
-                      {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
-                       {"a", a->addr}, {"bsp", b->spad}, {"b", b->addr},
-                       {"rows", uint64_t(a->rows)}, {"cols", uint64_t(a->cols)},
+                      withCmp(o.getKind(), {{"dsp", d->spad},
+                                            {"dst", d->addr},
+                                            {"asp", a->spad},
+                                            {"a", a->addr},
+                                            {"bsp", b->spad},
+                                            {"b", b->addr},
+                                            {"rows", uint64_t(a->rows)},
+                                            {"cols", uint64_t(a->cols)},
+                                            {"ty", vtype(*a)}}));
+        })
+        .Case<SelectOp>([&](SelectOp o) {
+          FailureOr<Tile> c = tile(o, o.getCond()), a = tile(o, o.getLhs()),
+                          b = tile(o, o.getRhs()), d = tile(o, o.getResult());
+          if (failed(c) || failed(a) || failed(b) || failed(d))
+            return failure();
+          return emit(o, "vsel",
+                      {{"dsp", d->spad},
+                       {"dst", d->addr},
+                       {"csp", c->spad},
+                       {"c", c->addr},
+                       {"asp", a->spad},
+                       {"a", a->addr},
+                       {"bsp", b->spad},
+                       {"b", b->addr},
+                       {"rows", uint64_t(a->rows)},
+                       {"cols", uint64_t(a->cols)},
                        {"ty", vtype(*a)}});
         })
         .Case<VectorColumnOp>([&](VectorColumnOp o) {
@@ -625,10 +648,16 @@ private:
           if (failed(a) || failed(b) || failed(d))
             return failure();
           return emit(o, vectorMnemonic(o.getKind()),
-                      {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
-                       {"a", a->addr}, {"bsp", b->spad}, {"b", b->addr},
-                       {"rows", uint64_t(a->rows)}, {"cols", uint64_t(a->cols)},
-                       {"ty", vtype(*a)}, {"bmode", 2}});
+                      withCmp(o.getKind(), {{"dsp", d->spad},
+                                            {"dst", d->addr},
+                                            {"asp", a->spad},
+                                            {"a", a->addr},
+                                            {"bsp", b->spad},
+                                            {"b", b->addr},
+                                            {"rows", uint64_t(a->rows)},
+                                            {"cols", uint64_t(a->cols)},
+                                            {"ty", vtype(*a)},
+                                            {"bmode", 2}}));
         })
         .Case<VectorConstOp>([&](VectorConstOp o) {
           FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
@@ -639,10 +668,15 @@ private:
           if (failed(reg))
             return failure();
           return emit(o, vectorMnemonic(o.getKind()),
-                      {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
-                       {"a", a->addr}, {"rows", uint64_t(a->rows)},
-                       {"cols", uint64_t(a->cols)}, {"ty", vtype(*a)},
-                       {"bconst", 1}, {"creg", *reg}});
+                      withCmp(o.getKind(), {{"dsp", d->spad},
+                                            {"dst", d->addr},
+                                            {"asp", a->spad},
+                                            {"a", a->addr},
+                                            {"rows", uint64_t(a->rows)},
+                                            {"cols", uint64_t(a->cols)},
+                                            {"ty", vtype(*a)},
+                                            {"bconst", 1},
+                                            {"creg", *reg}}));
         })
         .Case<ReduceOp>([&](ReduceOp o) {
           FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
@@ -729,8 +763,27 @@ private:
       return "vmul";
     case VectorKind::max:
       return "vmax";
+    case VectorKind::pow:
+      return "rsfu.pow";
+    case VectorKind::eq:
+    case VectorKind::ne:
+    case VectorKind::gt:
+    case VectorKind::ge:
+    case VectorKind::lt:
+    case VectorKind::le:
+      return "vcmp";
     }
     llvm_unreachable("unknown vector kind");
+  }
+
+  /// `fields` plus vcmp's `cmp` field for a comparison (eq, ne, gt, ge, lt,
+  /// le: 0..5).
+  static SmallVector<std::pair<StringRef, uint64_t>> withCmp(VectorKind kind,
+                                                             Fields fields) {
+    SmallVector<std::pair<StringRef, uint64_t>> all(fields);
+    if (isComparison(kind))
+      all.push_back({"cmp", uint64_t(kind) - uint64_t(VectorKind::eq)});
+    return all;
   }
 
   LogicalResult emitGemm(GemmOp o) {

@@ -1,34 +1,12 @@
 // RUN: tern-opt %s -split-input-file -verify-diagnostics --convert-tern-to-accel
 
-// An infinite value selected at run time outside an attention mask would
-// need inf * 0 (NaN): refused, naming the op.
-func.func @inf_select_not_mask(%p: tensor<2x3xi1>) -> tensor<2x3xf32> {
-  %ninf = "tosa.const"() <{value = dense<0xFF800000> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+// A run-time condition with one value per row (last dimension 1) would
+// need a column broadcast that vsel does not have: refused, naming the op.
+func.func @select_column_condition(%p: tensor<2x1xi1>, %x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %zeros = "tosa.const"() <{value = dense<0.0> : tensor<2x3xf32>}> : () -> tensor<2x3xf32>
-  // expected-error @+2 {{'tosa.select' op selecting an infinite value at run time is lowered only for attention masks (the mask operand of tern.matmul)}}
+  // expected-error @+2 {{'tosa.select' op a run-time condition 'memref<2x1xbf16>' broadcast along the last dimension is not lowered}}
   // expected-error @+1 {{failed to legalize operation 'tosa.select'}}
-  %m = tosa.select %p, %ninf, %zeros : (tensor<2x3xi1>, tensor<1x1xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
-  return %m : tensor<2x3xf32>
-}
-
-// -----
-
-func.func @select_tensor_arms(%p: tensor<2x3xi1>, %x: tensor<2x3xf32>) -> tensor<2x3xf32> {
-  %zeros = "tosa.const"() <{value = dense<0.0> : tensor<2x3xf32>}> : () -> tensor<2x3xf32>
-  // expected-error @+2 {{'tosa.select' op a run-time select needs constant splat values to choose from (an additive mask)}}
-  // expected-error @+1 {{failed to legalize operation 'tosa.select'}}
-  %m = tosa.select %p, %x, %zeros : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
-  return %m : tensor<2x3xf32>
-}
-
-// -----
-
-func.func @select_broadcast_condition(%p: tensor<1x3xi1>) -> tensor<2x3xf32> {
-  %one = "tosa.const"() <{value = dense<1.0> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
-  %zeros = "tosa.const"() <{value = dense<0.0> : tensor<2x3xf32>}> : () -> tensor<2x3xf32>
-  // expected-error @+2 {{'tosa.select' op a run-time select needs a condition of the result's shape}}
-  // expected-error @+1 {{failed to legalize operation 'tosa.select'}}
-  %m = tosa.select %p, %one, %zeros : (tensor<1x3xi1>, tensor<1x1xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %m = tosa.select %p, %x, %zeros : (tensor<2x1xi1>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
   return %m : tensor<2x3xf32>
 }
 

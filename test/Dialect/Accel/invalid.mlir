@@ -607,3 +607,59 @@ func.func @convert_zp_range(%a: memref<4x8xbf16, #accel.space<act>>, %b: memref<
   accel.convert %a, %b zp 128 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
   return
 }
+
+// -----
+
+func.func @pow_i32(%a: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector' op pow (rsfu.pow) takes bf16 tiles only, got 'i32'}}
+  accel.vector <pow> %a, %a, %a : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @compare_result_i32(%a: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector' op a comparison writes a bf16 boolean (0 / 1), got a result of 'i32'}}
+  accel.vector <eq> %a, %a, %a : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @add_result_type(%a: memref<4x8xi32, #accel.space<act>>, %d: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector' op result element type 'bf16' differs from the operands' 'i32'}}
+  accel.vector <add> %a, %a, %d : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @const_compare_result(%a: memref<4x8xbf16, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector_const' op a comparison writes a bf16 boolean (0 / 1), got a result of 'i32'}}
+  accel.vector_const <gt> %a, %d 0.0 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @column_pow_i32(%a: memref<4x8xi32, #accel.space<act>>, %b: memref<4x1xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector_column' op pow (rsfu.pow) takes bf16 tiles only, got 'i32'}}
+  accel.vector_column <pow> %a, %b, %a : memref<4x8xi32, #accel.space<act>>, memref<4x1xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @select_condition_i32(%c: memref<4x8xi32, #accel.space<act>>, %a: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.select' op the condition must be a bf16 boolean tile, got 'i32'}}
+  accel.select %c, %a, %a, %a : memref<4x8xi32, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @select_i8(%c: memref<4x8xbf16, #accel.space<act>>, %a: memref<4x8xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.select' op operands must be bf16 or i32 tiles, got 'i8'}}
+  accel.select %c, %a, %a, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  return
+}

@@ -47,6 +47,14 @@ func.func @vector_and_sfu(%a: memref<4x8xbf16, #accel.space<act>>,
   accel.vector <max> %i, %i, %i : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
   // CHECK: accel.vector_const <mul> %{{.*}}, %{{.*}} 1.250000e-01 :
   accel.vector_const <mul> %a, %a 0.125 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.vector <pow> {{.*}} : memref<4x8xbf16, #accel.space<act>>
+  accel.vector <pow> %a, %b, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<vec>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.vector <ge> {{.*}} : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
+  accel.vector <ge> %i, %i, %a : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.vector_const <ne> %{{.*}}, %{{.*}} 0.000000e+00 :
+  accel.vector_const <ne> %a, %a 0.0 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.select %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi32, #accel.space<acc>>
+  accel.select %a, %i, %i, %i : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
   // CHECK: accel.reduce <max> %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<vec>>
   accel.reduce <max> %a, %r : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<vec>>
   // CHECK: accel.convert %{{.*}}, %{{.*}} scale 5.000000e-01 : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>

@@ -555,6 +555,119 @@ TEST(Sim, RsfuPowBroadcastsTheExponent) {
             std::string::npos);
 }
 
+// vcmp against the closed forms (IEEE comparisons of the bf16 values,
+// signed ones of the i32 values): every cmp, element-wise, per column and
+// against a constant register; the result is a bf16 1.0 / 0.0 whatever ty.
+TEST(Sim, VcmpComparesToBf16Booleans) {
+  const char *cmps[] = {"eq", "ne", "gt", "ge", "lt", "le"};
+  auto closed = [](int c, double x, double y) {
+    switch (c) {
+    case 0:
+      return x == y;
+    case 1:
+      return x != y;
+    case 2:
+      return x > y;
+    case 3:
+      return x >= y;
+    case 4:
+      return x < y;
+    default:
+      return x <= y;
+    }
+  };
+  const float a[] = {1.0f, -2.0f, 0.0f, std::nanf(""), 3.5f, -0.0f};
+  const float b[] = {1.0f, 2.0f, -0.0f, 1.0f, -3.5f, 7.0f};
+  const int32_t ia[] = {5, -7, 0, INT32_MIN, 9, -1};
+  const int32_t ib[] = {5, 7, 1, INT32_MAX, -9, -1};
+  for (int c = 0; c < 6; ++c) {
+    std::string prog =
+        std::string("cfg.const rd=2, bits=0x3f80\n") + // 1.0
+        "vcmp dsp=vec, dst=256, asp=vec, a=0, bsp=act, b=0, rows=2, cols=3, "
+        "ty=bf16, cmp=" +
+        cmps[c] + "\n" +
+        "vcmp dsp=vec, dst=320, asp=vec, a=64, bsp=act, b=64, rows=2, "
+        "cols=3, ty=i32, cmp=" +
+        cmps[c] + "\n" +
+        "vcmp dsp=vec, dst=384, asp=vec, a=0, bsp=act, b=0, rows=2, cols=3, "
+        "ty=bf16, bmode=col, cmp=" +
+        cmps[c] + "\n" +
+        "vcmp dsp=vec, dst=448, asp=vec, a=0, rows=2, cols=3, ty=bf16, "
+        "bconst=1, creg=2, cmp=" +
+        cmps[c] + "\nend\n";
+    Result r = runAsm(prog, [&](Machine &M) {
+      for (int e = 0; e < 6; ++e) {
+        put<uint16_t>(M, Vec, 0, e, floatToBf(a[e]));
+        put<uint16_t>(M, Act, 0, e, floatToBf(b[e]));
+        put<int32_t>(M, Vec, 64, e, ia[e]);
+        put<int32_t>(M, Act, 64, e, ib[e]);
+      }
+    });
+    ASSERT_EQ(r.error, "") << cmps[c];
+    for (int e = 0; e < 6; ++e) {
+      auto want = [](bool t) { return uint16_t(t ? 0x3F80 : 0); };
+      EXPECT_EQ(get<uint16_t>(*r.M, Vec, 256, e), want(closed(c, a[e], b[e])))
+          << cmps[c] << " bf16 at " << e;
+      EXPECT_EQ(get<uint16_t>(*r.M, Vec, 320, e), want(closed(c, ia[e], ib[e])))
+          << cmps[c] << " i32 at " << e;
+      EXPECT_EQ(get<uint16_t>(*r.M, Vec, 384, e),
+                want(closed(c, a[e], b[e / 3])))
+          << cmps[c] << " col at " << e;
+      EXPECT_EQ(get<uint16_t>(*r.M, Vec, 448, e), want(closed(c, a[e], 1.0)))
+          << cmps[c] << " const at " << e;
+    }
+  }
+  // In place over an i32 operand: d (2 bytes an element) is written behind
+  // the reads.
+  Result r = runAsm("vcmp dsp=vec, dst=0, asp=vec, a=0, bsp=act, b=0, "
+                    "rows=1, cols=4, ty=i32, cmp=gt\nend\n",
+                    [](Machine &M) {
+                      const int32_t x[] = {3, 1, -4, 8}, y[] = {2, 2, -5, 8};
+                      for (int e = 0; e < 4; ++e) {
+                        put<int32_t>(M, Vec, 0, e, x[e]);
+                        put<int32_t>(M, Act, 0, e, y[e]);
+                      }
+                    });
+  ASSERT_EQ(r.error, "");
+  const uint16_t inPlace[] = {0x3F80, 0, 0x3F80, 0};
+  for (int e = 0; e < 4; ++e)
+    EXPECT_EQ(get<uint16_t>(*r.M, Vec, 0, e), inPlace[e]) << e;
+  EXPECT_NE(runAsm("vcmp dsp=vec, dst=0, asp=vec, a=0, rows=1, cols=1, "
+                   "cmp=6\nend\n")
+                .error.find("field 'cmp' = 6 is not eq, ne, gt, ge, lt or le"),
+            std::string::npos);
+}
+
+// vsel copies a or b bit for bit (NaN payloads, -0, i32 extremes) by a
+// bf16 condition that is true for anything but +-0.
+TEST(Sim, VselPicksBitExactly) {
+  const uint16_t cond[] = {0x3F80, 0x0000, 0x8000, 0x7FC1, 0x0001, 0xBF80};
+  const uint16_t a[] = {0x7FC3, 0x1234, 0x4000, 0x8000, 0xFF80, 0x0101};
+  const uint16_t b[] = {0x3F80, 0xC000, 0x7F80, 0x0000, 0x0002, 0x4321};
+  const int32_t ia[] = {INT32_MIN, 1, 2, 3, 4, 5};
+  const int32_t ib[] = {-1, INT32_MAX, -2, -3, -4, -5};
+  Result r = runAsm(
+      "vsel dsp=vec, dst=256, csp=act, c=0, asp=vec, a=0, bsp=wgt, b=0, "
+      "rows=2, cols=3, ty=bf16\n"
+      "vsel dsp=vec, dst=320, csp=act, c=0, asp=vec, a=64, bsp=wgt, b=64, "
+      "rows=3, cols=2, ty=i32\nend\n",
+      [&](Machine &M) {
+        for (int e = 0; e < 6; ++e) {
+          put<uint16_t>(M, Act, 0, e, cond[e]);
+          put<uint16_t>(M, Vec, 0, e, a[e]);
+          put<uint16_t>(M, Wgt, 0, e, b[e]);
+          put<int32_t>(M, Vec, 64, e, ia[e]);
+          put<int32_t>(M, Wgt, 64, e, ib[e]);
+        }
+      });
+  ASSERT_EQ(r.error, "");
+  for (int e = 0; e < 6; ++e) {
+    bool pick = (cond[e] & 0x7FFF) != 0;
+    EXPECT_EQ(get<uint16_t>(*r.M, Vec, 256, e), pick ? a[e] : b[e]) << e;
+    EXPECT_EQ(get<int32_t>(*r.M, Vec, 320, e), pick ? ia[e] : ib[e]) << e;
+  }
+}
+
 TEST(Sim, Conversions) {
   Result r = runAsm("cfg.mode mode=ieee\ncfg.const rd=0, bits=0x3f00\n"
                     "cvt.i2b dsp=vec, dst=16, asp=vec, a=0, rows=1, cols=3, "

@@ -118,6 +118,28 @@ TEST(Timing, VectorBroadcastCostsAsElementWise) {
   }
 }
 
+TEST(Timing, CompareAndSelectCostAsElementWise) {
+  // vcmp and vsel stream their 4 x 64 elements through the vector lanes
+  // like vadd: 16 cycles + latency 4 on bf16; i32 uses the int32 lanes.
+  for (const char *insn :
+       {"vcmp dsp=act, dst=0, asp=act, a=0, bsp=vec, b=0, rows=4, cols=64, "
+        "ty=bf16, cmp=gt",
+        "vsel dsp=act, dst=0, csp=wgt, c=0, asp=act, a=0, bsp=vec, b=0, "
+        "rows=4, cols=64, ty=bf16",
+        "vadd dsp=act, dst=0, asp=act, a=0, bsp=vec, b=0, rows=4, cols=64, "
+        "ty=bf16"}) {
+    Timed t = timeAsm(std::string(insn) + "\nend\n");
+    ASSERT_EQ(t.error, "") << insn;
+    EXPECT_EQ(t.report.cycles, 20u) << insn;
+  }
+  Timed i32 = timeAsm("vcmp dsp=act, dst=0, asp=act, a=0, bsp=vec, b=0, "
+                      "rows=4, cols=64, ty=i32, cmp=eq\nend\n");
+  Timed add = timeAsm("vadd dsp=act, dst=0, asp=act, a=0, bsp=vec, b=0, "
+                      "rows=4, cols=64, ty=i32\nend\n");
+  ASSERT_EQ(i32.error, "");
+  EXPECT_EQ(i32.report.cycles, add.report.cycles);
+}
+
 TEST(Timing, EnergyAddsEventsAndStaticPower) {
   // tern-edge: 0.25 pJ/MAC, 15 mW static. 32*64*48 MACs = 98304 -> 24576 pJ;
   // 486 cycles at 500 MHz = 0.972 us -> 15 mW * 0.972 us = 14580 pJ.

@@ -116,17 +116,52 @@ LogicalResult DmaStoreOp::verify() {
   return verifyDmaShapes(*this, getTarget().getType(), getSource().getType());
 }
 
+/// The result element type a vector op of `kind` writes from operands of
+/// `operand`: a comparison writes a bf16 boolean, pow takes bf16 only, the
+/// others keep the operands' type.
+static LogicalResult verifyKindTypes(Operation *op, VectorKind kind,
+                                     Type operand, Type result) {
+  if (kind == VectorKind::pow && !operand.isBF16())
+    return op->emitOpError("pow (rsfu.pow) takes bf16 tiles only, got ")
+           << operand;
+  if (isComparison(kind)) {
+    if (!result.isBF16())
+      return op->emitOpError("a comparison writes a bf16 boolean (0 / 1), "
+                             "got a result of ")
+             << result;
+    return success();
+  }
+  if (result != operand)
+    return op->emitOpError("result element type ")
+           << result << " differs from the operands' " << operand;
+  return success();
+}
+
 LogicalResult VectorOp::verify() {
   if (!isVectorElement(getLhs().getType().getElementType()))
     return emitOpError("operands must be bf16 or i32 tiles, got ")
            << getLhs().getType().getElementType();
-  return success();
+  return verifyKindTypes(*this, getKind(), getLhs().getType().getElementType(),
+                         getResult().getType().getElementType());
 }
 
 LogicalResult VectorConstOp::verify() {
   if (!getInput().getType().getElementType().isBF16())
     return emitOpError("a constant operand needs bf16 tiles, got ")
            << getInput().getType().getElementType();
+  return verifyKindTypes(*this, getKind(),
+                         getInput().getType().getElementType(),
+                         getResult().getType().getElementType());
+}
+
+LogicalResult SelectOp::verify() {
+  Type cond = getCond().getType().getElementType();
+  Type elem = getLhs().getType().getElementType();
+  if (!cond.isBF16())
+    return emitOpError("the condition must be a bf16 boolean tile, got ")
+           << cond;
+  if (!isVectorElement(elem))
+    return emitOpError("operands must be bf16 or i32 tiles, got ") << elem;
   return success();
 }
 
@@ -135,6 +170,9 @@ LogicalResult VectorColumnOp::verify() {
   if (!isVectorElement(lhs.getElementType()))
     return emitOpError("operands must be bf16 or i32 tiles, got ")
            << lhs.getElementType();
+  if (failed(verifyKindTypes(*this, getKind(), lhs.getElementType(),
+                             getResult().getType().getElementType())))
+    return failure();
   if (lhs.getRank() != 2 || rhs.getRank() != 2)
     return emitOpError("operands must be rank-2 tiles");
   if (rhs.getDimSize(0) != lhs.getDimSize(0) || rhs.getDimSize(1) != 1)

@@ -106,6 +106,97 @@ Error execVadd(Machine &M, const isa::VaddF &f) { return binary(M, f, BinOp::Add
 Error execVsub(Machine &M, const isa::VsubF &f) { return binary(M, f, BinOp::Sub); }
 Error execVmul(Machine &M, const isa::VmulF &f) { return binary(M, f, BinOp::Mul); }
 Error execVmax(Machine &M, const isa::VmaxF &f) { return binary(M, f, BinOp::Max); }
+namespace {
+/// vcmp's `cmp` field: eq, ne, gt, ge, lt, le.
+template <typename T> bool compare(uint64_t cmp, T x, T y) {
+  switch (cmp) {
+  case 0:
+    return x == y;
+  case 1:
+    return !(x == y); // NaN: unordered, so not equal
+  case 2:
+    return x > y;
+  case 3:
+    return x >= y;
+  case 4:
+    return x < y;
+  default:
+    return x <= y;
+  }
+}
+} // namespace
+
+// d is a bf16 boolean (1.0 / 0.0) whatever the operands' type. Elements are
+// visited in order and d[e] (2 bytes) is written after a[e] and b[e] are
+// read, so d may overlap a or b element for element.
+Error execVcmp(Machine &M, const isa::VcmpF &f) {
+  if (f.cmp > 5)
+    return invalid("field 'cmp' = " + Twine(f.cmp) +
+                   " is not eq, ne, gt, ge, lt or le");
+  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  const unsigned eb = vtypeBytes(f.ty);
+  const uint64_t n = *rows * f.cols;
+  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * eb);
+  if (!a)
+    return a.takeError();
+  Expected<BOperand> bop = readB(M, f, *rows, eb);
+  if (!bop)
+    return bop.takeError();
+  const uint8_t *b = bop->isConst ? nullptr : bop->data();
+  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 2);
+  if (!d)
+    return d.takeError();
+  const bf16 one = 0x3F80, zero = 0;
+  if (f.ty) {
+    const float c = bfToFloat(M.cregs[f.creg]);
+    for (uint64_t e = 0; e < n; ++e) {
+      float x = bfToFloat(ld<bf16>(*a, e));
+      float y = b ? bfToFloat(ld<bf16>(b, bop->index(e))) : c;
+      st<bf16>(*d, e, compare(f.cmp, x, y) ? one : zero);
+    }
+  } else {
+    const int32_t c = static_cast<int16_t>(M.cregs[f.creg]);
+    for (uint64_t e = 0; e < n; ++e) {
+      int32_t x = static_cast<int32_t>(ld<uint32_t>(*a, e));
+      int32_t y = b ? static_cast<int32_t>(ld<uint32_t>(b, bop->index(e))) : c;
+      st<bf16>(*d, e, compare(f.cmp, x, y) ? one : zero);
+    }
+  }
+  return Error::success();
+}
+
+// Bit-exact element copies chosen by a bf16 boolean (+-0 false, anything
+// else true).
+Error execVsel(Machine &M, const isa::VselF &f) {
+  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  const unsigned eb = vtypeBytes(f.ty);
+  const uint64_t n = *rows * f.cols;
+  Expected<uint8_t *> c = rd(M, f.csp, f.c, n * 2);
+  if (!c)
+    return c.takeError();
+  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * eb);
+  if (!a)
+    return a.takeError();
+  Expected<uint8_t *> b = rd(M, f.bsp, f.b, n * eb);
+  if (!b)
+    return b.takeError();
+  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * eb);
+  if (!d)
+    return d.takeError();
+  for (uint64_t e = 0; e < n; ++e) {
+    bool pick = (ld<bf16>(*c, e) & 0x7FFF) != 0;
+    if (eb == 2)
+      st<bf16>(*d, e, ld<bf16>(pick ? *a : *b, e));
+    else
+      st<uint32_t>(*d, e, ld<uint32_t>(pick ? *a : *b, e));
+  }
+  return Error::success();
+}
+
 Error execVrsum(Machine &M, const isa::VrsumF &f) { return reduce(M, f, false); }
 Error execVrmax(Machine &M, const isa::VrmaxF &f) { return reduce(M, f, true); }
 

@@ -17,4 +17,21 @@
 #define GET_OP_CLASSES
 #include "Accel/AccelOps.h.inc"
 
+namespace tern::accel {
+/// The comparisons (vcmp): a bf16 boolean result whatever the operands are.
+inline bool isComparison(VectorKind kind) {
+  switch (kind) {
+  case VectorKind::eq:
+  case VectorKind::ne:
+  case VectorKind::gt:
+  case VectorKind::ge:
+  case VectorKind::lt:
+  case VectorKind::le:
+    return true;
+  default:
+    return false;
+  }
+}
+} // namespace tern::accel
+
 #endif // TERN_DIALECT_ACCEL_IR_ACCELOPS_H
