@@ -184,3 +184,37 @@ TEST_F(TensorIO, EmptyTensorProtoParses) {
             std::string::npos)
       << msg;
 }
+
+// BOOL TensorProtos (ONNX's boolean inputs, e.g. a Where condition) read as
+// one byte per element, from raw_data or int32_data; a value other than 0
+// or 1 is refused with the element's index.
+TEST_F(TensorIO, BoolTensorProtoReadsAndChecksValues) {
+  // dims [3] (tag 0x08), data_type BOOL = 9 (tag 0x10).
+  const std::string head("\x08\x03\x10\x09", 4);
+  // raw_data (field 9, tag 0x4a) and packed int32_data (field 5, tag 0x2a).
+  for (const std::string &payload : {std::string("\x4a\x03\x01\x00\x01", 5),
+                                     std::string("\x2a\x03\x01\x00\x01", 5)}) {
+    llvm::Expected<Tensor> t = parseTensorPb(bytesOf(head + payload), "b.pb");
+    ASSERT_TRUE(!!t) << llvm::toString(t.takeError());
+    EXPECT_EQ(t->type, ElemType::Bool);
+    EXPECT_EQ(t->data, (std::vector<uint8_t>{1, 0, 1}));
+  }
+  std::string msg = error(parseTensorPb(
+      bytesOf(head + std::string("\x4a\x03\x01\x02\x01", 5)), "raw.pb"));
+  EXPECT_NE(msg.find("bool element 1 is 2 (not 0 or 1)"), std::string::npos)
+      << msg;
+  msg = error(parseTensorPb(
+      bytesOf(head + std::string("\x2a\x03\x00\x00\x07", 5)), "i32.pb"));
+  EXPECT_NE(msg.find("bool element 2 is 7 (not 0 or 1)"), std::string::npos)
+      << msg;
+  // What writeTensorPb writes for a Bool tensor reads back unchanged.
+  Tensor b;
+  b.type = ElemType::Bool;
+  b.shape = {2, 2};
+  b.data = {0, 1, 1, 0};
+  ASSERT_FALSE(!!writeTensorPb(path("b.pb"), "c", b));
+  llvm::Expected<Tensor> r = readTensorPb(path("b.pb"));
+  ASSERT_TRUE(!!r) << llvm::toString(r.takeError());
+  EXPECT_EQ(r->type, ElemType::Bool);
+  EXPECT_EQ(r->data, b.data);
+}
