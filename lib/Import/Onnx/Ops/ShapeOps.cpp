@@ -628,6 +628,14 @@ LogicalResult triluHandler(OpBinder &b) {
   Value x = b.operand(0);
   if (!x)
     return failure();
+  // An all-false mask (k past the matrix): the result is all zeros. (A
+  // select of a [1, ..., 1] zero would fold to that broadcast operand,
+  // whose type is not the result's.)
+  if (llvm::none_of(mask.ints, [](int64_t v) { return v != 0; })) {
+    b.setResult(0, createConst(b.builder, b.loc,
+                               cast<ElementsAttr>(b.builder.getZeroAttr(t))));
+    return success();
+  }
   Value m =
       expandRank(b.builder, b.loc, createConst(b.builder, b.loc, mask.toAttr()),
                  t.getRank());
