@@ -213,6 +213,58 @@ VectorKind swappedKind(VectorKind kind) {
   }
 }
 
+/// A constant operand broadcast to the result's shape, as a DRAM global of
+/// `element` (bf16 or i32): f32 values (bf16, rounded), booleans (bf16 0 /
+/// 1) or integers (i32, each must fit). Integer and boolean constants have
+/// no DRAM form of their own (the constant lowering takes floats).
+FailureOr<Value> expandConstantOperand(ConversionPatternRewriter &rewriter,
+                                      Operation *op, Value v, Type element,
+                                      ArrayRef<int64_t> result) {
+  auto shape = cast<ShapedType>(v.getType()).getShape();
+  if (FailureOr<SmallVector<float>> values = constantFloats(v);
+      succeeded(values) && element.isBF16())
+    return makeBf16Global(rewriter, op, result,
+                          expandConstant(*values, shape, result),
+                          "__tern_broadcast_constant");
+  DenseElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) ||
+      !isa<IntegerType>(attr.getElementType()))
+    return failure();
+  bool boolean = attr.getElementType().isInteger(1);
+  if (boolean != element.isBF16())
+    return failure();
+  SmallVector<float> values; // i1 and integers of up to 24 bits are exact
+  SmallVector<int64_t> ints;
+  for (const APInt &x : attr.getValues<APInt>()) {
+    int64_t i = boolean ? x.getZExtValue() : x.getSExtValue();
+    if (i < INT32_MIN || i > INT32_MAX)
+      return failure();
+    ints.push_back(i);
+  }
+  if (ints.size() == 1)
+    ints.assign(attr.getNumElements(), ints.front());
+  if (boolean) {
+    for (int64_t i : ints)
+      values.push_back(i ? 1.0f : 0.0f);
+    return makeBf16Global(rewriter, op, result,
+                          expandConstant(values, shape, result),
+                          "__tern_broadcast_constant");
+  }
+  // Expand through the index: integers past 2^24 do not survive a float.
+  SmallVector<float> index(ints.size());
+  for (size_t i = 0; i < ints.size(); ++i)
+    index[i] = static_cast<float>(i);
+  SmallVector<float> at = expandConstant(index, shape, result);
+  SmallVector<int32_t> expanded;
+  for (float f : at)
+    expanded.push_back(static_cast<int32_t>(ints[static_cast<size_t>(f)]));
+  auto type = MemRefType::get(result, rewriter.getI32Type());
+  auto init = DenseElementsAttr::get(
+      RankedTensorType::get(result, rewriter.getI32Type()),
+      ArrayRef<int32_t>(expanded));
+  return makeConstantGlobal(rewriter, op, "__tern_broadcast_constant", type,
+                            init);
+}
 /// Element-wise binary TOSA ops on the vector unit. An operand of another
 /// shape is accepted when it is one row of the result's last dimension
 /// (broadcast by DMA), a splat constant (`accel.vector_const`), any other
@@ -251,6 +303,16 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
     for (int i = 0; i < 2; ++i) {
       Value v = converted[i];
       auto t = cast<MemRefType>(v.getType());
+      // An integer or boolean constant (e.g. Equal(ids, 0)): expanded.
+      if (isa<IntegerType>(getElementTypeOrSelf(original[i].getType())) &&
+          broadcastsTo(t.getShape(), type.getShape())) {
+        FailureOr<Value> constant = expandConstantOperand(
+            rewriter, op, original[i], t.getElementType(), type.getShape());
+        if (succeeded(constant)) {
+          operands.push_back({BinaryOperand::Full, *constant});
+          continue;
+        }
+      }
       if (t.getShape() == type.getShape()) {
         operands.push_back({BinaryOperand::Full, v});
         continue;
@@ -486,60 +548,6 @@ struct Conv2DLowering : OpConversionPattern<tosa::Conv2DOp> {
 
 } // namespace
 
-namespace {
-/// A constant operand of tosa.select broadcast to the result's shape, as a
-/// DRAM global of `element` (bf16 or i32): f32 values (bf16, rounded),
-/// booleans (bf16 0 / 1) or integers (i32, each must fit).
-FailureOr<Value> expandSelectConstant(ConversionPatternRewriter &rewriter,
-                                      Operation *op, Value v, Type element,
-                                      ArrayRef<int64_t> result) {
-  auto shape = cast<ShapedType>(v.getType()).getShape();
-  if (FailureOr<SmallVector<float>> values = constantFloats(v);
-      succeeded(values) && element.isBF16())
-    return makeBf16Global(rewriter, op, result,
-                          expandConstant(*values, shape, result),
-                          "__tern_broadcast_constant");
-  DenseElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)) ||
-      !isa<IntegerType>(attr.getElementType()))
-    return failure();
-  bool boolean = attr.getElementType().isInteger(1);
-  if (boolean != element.isBF16())
-    return failure();
-  SmallVector<float> values; // i1 and integers of up to 24 bits are exact
-  SmallVector<int64_t> ints;
-  for (const APInt &x : attr.getValues<APInt>()) {
-    int64_t i = boolean ? x.getZExtValue() : x.getSExtValue();
-    if (i < INT32_MIN || i > INT32_MAX)
-      return failure();
-    ints.push_back(i);
-  }
-  if (ints.size() == 1)
-    ints.assign(attr.getNumElements(), ints.front());
-  if (boolean) {
-    for (int64_t i : ints)
-      values.push_back(i ? 1.0f : 0.0f);
-    return makeBf16Global(rewriter, op, result,
-                          expandConstant(values, shape, result),
-                          "__tern_broadcast_constant");
-  }
-  // Expand through the index: integers past 2^24 do not survive a float.
-  SmallVector<float> index(ints.size());
-  for (size_t i = 0; i < ints.size(); ++i)
-    index[i] = static_cast<float>(i);
-  SmallVector<float> at = expandConstant(index, shape, result);
-  SmallVector<int32_t> expanded;
-  for (float f : at)
-    expanded.push_back(static_cast<int32_t>(ints[static_cast<size_t>(f)]));
-  auto type = MemRefType::get(result, rewriter.getI32Type());
-  auto init = DenseElementsAttr::get(
-      RankedTensorType::get(result, rewriter.getI32Type()),
-      ArrayRef<int32_t>(expanded));
-  return makeConstantGlobal(rewriter, op, "__tern_broadcast_constant", type,
-                            init);
-}
-} // namespace
-
 LogicalResult tern::lowerElementwiseSelect(tosa::SelectOp op, Value pred,
                                            Value onTrue, Value onFalse,
                                            MemRefType type,
@@ -569,7 +577,7 @@ LogicalResult tern::lowerElementwiseSelect(tosa::SelectOp op, Value pred,
     // Constants first: an i1 constant (Trilu's mask) has no DRAM form of
     // its own.
     FailureOr<Value> constant =
-        expandSelectConstant(rewriter, op, original[i], element, shape);
+        expandConstantOperand(rewriter, op, original[i], element, shape);
     if (succeeded(constant)) {
       operands.push_back({BinaryOperand::Full, *constant});
       continue;

@@ -151,3 +151,21 @@ func.func @select_broadcast_inf(%p: tensor<1x3xi1>, %x: tensor<2x3xf32>) -> tens
   %m = tosa.select %p, %ninf, %x : (tensor<1x3xi1>, tensor<1x1xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
   return %m : tensor<2x3xf32>
 }
+
+// -----
+
+// Tests an integer constant operand (Equal(ids, 3): i64 ids arrive as i32)
+// and a boolean one: expanded to i32 / bf16 0 / 1 globals of the result's
+// shape (integer constants have no DRAM form of their own).
+// CHECK-DAG: memref.global "private" constant @{{.*}} : memref<2x4xi32> = dense<3>
+// CHECK-DAG: memref.global "private" constant @{{.*}} : memref<2x4xbf16> = dense<{{.}}[1.000000e+00, 0.000000e+00, 1.000000e+00, 0.000000e+00], [1.000000e+00, 0.000000e+00, 1.000000e+00, 0.000000e+00{{.}}]>
+// CHECK-LABEL: func @integer_constants
+// CHECK: accel.vector <eq> %{{.*}}, %{{.*}}, %{{.*}} : memref<2x4xi32, #accel.space<act>>, memref<2x4xi32, #accel.space<act>>, memref<2x4xbf16, #accel.space<act>>
+// CHECK: accel.vector <mul>
+func.func @integer_constants(%a: tensor<2x4xi32>) -> tensor<2x4xi1> {
+  %c = "tosa.const"() <{value = dense<3> : tensor<1x1xi32>}> : () -> tensor<1x1xi32>
+  %e = tosa.equal %a, %c : (tensor<2x4xi32>, tensor<1x1xi32>) -> tensor<2x4xi1>
+  %m = "tosa.const"() <{value = dense<[[true, false, true, false]]> : tensor<1x4xi1>}> : () -> tensor<1x4xi1>
+  %y = tosa.logical_and %e, %m : (tensor<2x4xi1>, tensor<1x4xi1>) -> tensor<2x4xi1>
+  return %y : tensor<2x4xi1>
+}
