@@ -631,7 +631,9 @@ LogicalResult triluHandler(OpBinder &b) {
   // An all-false mask (k past the matrix): the result is all zeros. (A
   // select of a [1, ..., 1] zero would fold to that broadcast operand,
   // whose type is not the result's.)
-  if (llvm::none_of(mask.ints, [](int64_t v) { return v != 0; })) {
+  // (An empty mask, of a zero-size input, stays a select.)
+  if (!mask.ints.empty() &&
+      llvm::none_of(mask.ints, [](int64_t v) { return v != 0; })) {
     b.setResult(0, createConst(b.builder, b.loc,
                                cast<ElementsAttr>(b.builder.getZeroAttr(t))));
     return success();
