@@ -148,7 +148,8 @@ void populateTosaComputeLoweringPatterns(mlir::TypeConverter &converter,
 /// `pred` (bf16 0 / 1), `a` and `b` (bf16 or i32) are the converted
 /// operands, each the result's shape, a constant that broadcasts to it
 /// (expanded at compile time) or a run-time operand broadcast along leading
-/// dimensions. Replaces `op`, or names what it cannot lower.
+/// dimensions or along the last one (one value per row, spread by a column
+/// multiply with ones). Replaces `op`, or names what it cannot lower.
 mlir::LogicalResult lowerElementwiseSelect(
     mlir::tosa::SelectOp op, mlir::Value pred, mlir::Value onTrue,
     mlir::Value onFalse, mlir::MemRefType type,

@@ -586,28 +586,64 @@ LogicalResult tern::lowerElementwiseSelect(tosa::SelectOp op, Value pred,
       operands.push_back({BinaryOperand::Full, converted[i]});
       continue;
     }
-    if (t.getShape().back() != cols)
-      return op.emitOpError("a run-time ")
-             << names[i] << " " << t
-             << " broadcast along the last dimension is not lowered";
-    operands.push_back({BinaryOperand::Rows, converted[i], 0,
-                        SmallVector<int64_t>(t.getShape())});
+    // Last dimension 1 against a wider result: one value per row.
+    operands.push_back({t.getShape().back() == cols ? BinaryOperand::Rows
+                                                    : BinaryOperand::Column,
+                        converted[i], 0, SmallVector<int64_t>(t.getShape())});
   }
   TileBuilder tb(rewriter, op.getLoc());
   Value out = tb.allocDram(shape, type.getElementType());
   auto flat = [&](Value v) {
     return tb.rawView(v, 0, {rows, cols}, {cols, 1});
   };
-  // Four tiles live per step (condition, both values, result).
-  int64_t tm = tiles.rowsPerTile(cols * 4);
+  // Four tiles live per step (condition, both values, result), five with
+  // a column's ones.
+  int64_t tm = tiles.rowsPerTile(cols * 5);
+  // A column operand is spread over its row as 1 * b[r] (vmul bmode=col:
+  // exact for bf16, -0 and infinities included, and for i32); the ones are
+  // a constant of one tile, per element type.
+  DenseMap<Type, Value> ones;
+  auto onesOf = [&](Type element) {
+    Value &v = ones[element];
+    if (v)
+      return v;
+    int64_t n = std::min(tm, rows) * cols;
+    if (element.isBF16()) {
+      v = makeBf16Global(rewriter, op, {std::min(tm, rows), cols},
+                         SmallVector<float>(n, 1.0f), "__tern_ones");
+    } else {
+      auto t = RankedTensorType::get({std::min(tm, rows), cols}, element);
+      v = makeConstantGlobal(
+          rewriter, op, "__tern_ones", MemRefType::get(t.getShape(), element),
+          DenseElementsAttr::get(t, rewriter.getI32IntegerAttr(1).getValue()));
+    }
+    return v;
+  };
   for (int64_t r0 = 0; r0 < rows; r0 += tm) {
     int64_t rr = std::min(tm, rows - r0);
     Value in[3];
-    for (int i = 0; i < 3; ++i)
-      in[i] = operands[i].kind == BinaryOperand::Rows
-                  ? loadRuns(tb, operands[i], shape, r0, rr)
-                  : tb.load(tb.block(flat(operands[i].buffer), r0, 0, rr, cols),
-                            MemorySpace::act);
+    for (int i = 0; i < 3; ++i) {
+      const BinaryOperand &o = operands[i];
+      if (o.kind == BinaryOperand::Rows) {
+        in[i] = loadRuns(tb, o, shape, r0, rr);
+        continue;
+      }
+      if (o.kind == BinaryOperand::Full) {
+        in[i] = tb.load(tb.block(flat(o.buffer), r0, 0, rr, cols),
+                        MemorySpace::act);
+        continue;
+      }
+      Type element = cast<MemRefType>(o.buffer.getType()).getElementType();
+      Value column = loadRuns(tb, o, shape, r0, rr);
+      Value one =
+          tb.load(tb.block(tb.rawView(onesOf(element), 0,
+                                      {std::min(tm, rows), cols}, {cols, 1}),
+                           0, 0, rr, cols),
+                  MemorySpace::act);
+      in[i] = tb.allocTile({rr, cols}, element, MemorySpace::act);
+      rewriter.create<VectorColumnOp>(op.getLoc(), VectorKind::mul, one, column,
+                                      in[i]);
+    }
     Value result =
         tb.allocTile({rr, cols}, type.getElementType(), MemorySpace::act);
     rewriter.create<SelectOp>(op.getLoc(), in[0], in[1], in[2], result);

@@ -1,13 +1,15 @@
 // RUN: tern-opt %s -split-input-file -verify-diagnostics --convert-tern-to-accel
 
-// A run-time condition with one value per row (last dimension 1) would
-// need a column broadcast that vsel does not have: refused, naming the op.
-func.func @select_column_condition(%p: tensor<2x1xi1>, %x: tensor<2x3xf32>) -> tensor<2x3xf32> {
-  %zeros = "tosa.const"() <{value = dense<0.0> : tensor<2x3xf32>}> : () -> tensor<2x3xf32>
-  // expected-error @+2 {{'tosa.select' op a run-time condition 'memref<2x1xbf16>' broadcast along the last dimension is not lowered}}
+// A select of an element type with no buffer form (int8 here) is refused
+// at the op, naming it.
+func.func @select_i8(%p: tensor<2x3xi1>) -> tensor<2x3xf32> {
+  %a = "tosa.const"() <{value = dense<1> : tensor<2x3xi8>}> : () -> tensor<2x3xi8>
+  %b = "tosa.const"() <{value = dense<2> : tensor<2x3xi8>}> : () -> tensor<2x3xi8>
+  // expected-error @+2 {{'tosa.select' op result type 'tensor<2x3xi8>' is not lowered}}
   // expected-error @+1 {{failed to legalize operation 'tosa.select'}}
-  %m = tosa.select %p, %x, %zeros : (tensor<2x1xi1>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
-  return %m : tensor<2x3xf32>
+  %m = tosa.select %p, %a, %b : (tensor<2x3xi1>, tensor<2x3xi8>, tensor<2x3xi8>) -> tensor<2x3xi8>
+  %c = tosa.cast %m : (tensor<2x3xi8>) -> tensor<2x3xf32>
+  return %c : tensor<2x3xf32>
 }
 
 // -----

@@ -169,3 +169,19 @@ func.func @integer_constants(%a: tensor<2x4xi32>) -> tensor<2x4xi1> {
   %y = tosa.logical_and %e, %m : (tensor<2x4xi1>, tensor<1x4xi1>) -> tensor<2x4xi1>
   return %y : tensor<2x4xi1>
 }
+
+// -----
+
+// Tests select operands with one value per row (a [2, 1] condition and
+// false value against [2, 3]): each spread over its row as 1 * b[r]
+// (vector_column <mul> with a ones constant of its type), then vsel.
+// CHECK-DAG: memref.global "private" constant @[[ONESI:__tern_ones_[0-9]+]] : memref<2x3xi32> = dense<1>
+// CHECK-DAG: memref.global "private" constant @[[ONESB:__tern_ones_[0-9]+]] : memref<2x3xbf16> = dense<1.000000e+00>
+// CHECK-LABEL: func @select_column
+// CHECK: accel.vector_column <mul> %{{.*}}, %{{.*}}, %[[C:[^ ]*]] : memref<2x3xbf16, #accel.space<act>>, memref<2x1xbf16, #accel.space<act>>
+// CHECK: accel.vector_column <mul> %{{.*}}, %{{.*}}, %[[B:[^ ]*]] : memref<2x3xi32, #accel.space<act>>, memref<2x1xi32, #accel.space<act>>
+// CHECK: accel.select %[[C]], %{{.*}}, %[[B]], %{{.*}} :
+func.func @select_column(%p: tensor<2x1xi1>, %x: tensor<2x3xi32>, %y: tensor<2x1xi32>) -> tensor<2x3xi32> {
+  %m = tosa.select %p, %x, %y : (tensor<2x1xi1>, tensor<2x3xi32>, tensor<2x1xi32>) -> tensor<2x3xi32>
+  return %m : tensor<2x3xi32>
+}

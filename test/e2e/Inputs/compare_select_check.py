@@ -11,6 +11,8 @@ gen DIR: writes DIR/m.onnx (opset 17) and its inputs:
                                          copied
   p    = Pow(x * x + 1, e) with e [4, 1] one exponent per row (column)
   q    = Pow(z, 3.0)                     a constant exponent
+  wc   = Where(r > 0, x, r), r [4, 1]    condition and false value with one
+                                         value per row (-0 and -inf in r)
 check DIR OUT: compares OUT/*.npy with numpy on the bf16-rounded inputs:
 booleans and Where exactly (bit for bit: the chosen elements are copies of
 bf16 inputs), Pow within half a bf16 ulp of numpy's FP64 pow of the
@@ -47,11 +49,12 @@ def inputs():
     b = rng.integers(0, 2, (4, 6)).astype(bool)
     z = rng.uniform(-3, 3, (4, 6)).astype(np.float32)
     e = np.array([[2.0], [0.5], [-1.0], [2.5]], np.float32)
-    return ids, x, y, b, z, e
+    r = np.array([[0.75], [-0.0], [-np.inf], [1.5]], np.float32)
+    return ids, x, y, b, z, e, r
 
 
 def gen(d):
-    ids, x, y, b, z, e = inputs()
+    ids, x, y, b, z, e, r = inputs()
     c = lambda name, v: numpy_helper.from_array(v, name)
     nodes = [
         helper.make_node("Equal", ["ids", "zero"], ["eq"]),
@@ -66,30 +69,34 @@ def gen(d):
         helper.make_node("Add", ["x2", "one"], ["base"]),
         helper.make_node("Pow", ["base", "e"], ["p"]),
         helper.make_node("Pow", ["z", "three"], ["q"]),
+        helper.make_node("Greater", ["r", "zerof"], ["rp"]),
+        helper.make_node("Where", ["rp", "x", "r"], ["wc"]),
     ]
     f = lambda n, t, s: helper.make_tensor_value_info(n, t, s)
     graph = helper.make_graph(
         nodes, "compare_select",
         [f("ids", TensorProto.INT64, [4, 6]), f("x", TensorProto.FLOAT, [4, 6]),
          f("y", TensorProto.FLOAT, [1, 6]), f("b", TensorProto.BOOL, [4, 6]),
-         f("z", TensorProto.FLOAT, [4, 6])],
+         f("z", TensorProto.FLOAT, [4, 6]), f("r", TensorProto.FLOAT, [4, 1])],
         [f("eq", TensorProto.BOOL, [4, 6]), f("gt", TensorProto.BOOL, [4, 6]),
          f("le", TensorProto.BOOL, [4, 6]), f("lo", TensorProto.BOOL, [4, 6]),
          f("w", TensorProto.FLOAT, [4, 6]), f("p", TensorProto.FLOAT, [4, 6]),
-         f("q", TensorProto.FLOAT, [4, 6])],
+         f("q", TensorProto.FLOAT, [4, 6]), f("wc", TensorProto.FLOAT, [4, 6])],
         [c("zero", np.array(0, np.int64)), c("half", np.array(0.5, np.float32)),
          c("one", np.array(1.0, np.float32)), c("e", e),
-         c("three", np.array(3.0, np.float32))])
+         c("three", np.array(3.0, np.float32)),
+         c("zerof", np.array(0.0, np.float32))])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     onnx.save(model, os.path.join(d, "m.onnx"))
-    for name, v in (("ids", ids), ("x", x), ("y", y), ("b", b), ("z", z)):
+    for name, v in (("ids", ids), ("x", x), ("y", y), ("b", b), ("z", z),
+                    ("r", r)):
         np.save(os.path.join(d, name + ".npy"), v)
 
 
 def check(d, out):
-    ids, x, y, b, z, e = inputs()
-    xb, yb, zb = bf16(x), bf16(y), bf16(z)
+    ids, x, y, b, z, e, r = inputs()
+    xb, yb, zb, rb = bf16(x), bf16(y), bf16(z), bf16(r)
     eq = ids == 0
     gt = xb > 0.5
     with np.errstate(invalid="ignore"):
@@ -102,11 +109,14 @@ def check(d, out):
         if not np.array_equal(got.astype(np.float64), w.astype(np.float64)):
             print("FAIL %s: %d of %d differ" % (name, np.sum(got != w), w.size))
             bad += 1
-    w = np.where(eq, xb, np.broadcast_to(yb, xb.shape))
-    got = np.load(os.path.join(out, "w.npy")).astype(np.float32)
-    if not np.array_equal(got.view(np.uint32), w.astype(np.float32).view(np.uint32)):
-        print("FAIL w: not bit-exact")
-        bad += 1
+    for name, w in (
+            ("w", np.where(eq, xb, np.broadcast_to(yb, xb.shape))),
+            ("wc", np.where(rb > 0, xb, np.broadcast_to(rb, xb.shape)))):
+        got = np.load(os.path.join(out, name + ".npy")).astype(np.float32)
+        if not np.array_equal(got.view(np.uint32),
+                              w.astype(np.float32).view(np.uint32)):
+            print("FAIL %s: not bit-exact" % name)
+            bad += 1
     # Pow: the base is bf16(bf16(x*x) + 1) as the program computes it.
     base = bf16(bf16(xb * xb) + np.float32(1))
     for name, a, ex in (("p", base, bf16(e)), ("q", zb, np.float32(3.0))):
