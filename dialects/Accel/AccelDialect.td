@@ -52,17 +52,22 @@ def Accel_VectorKindAdd : I32EnumAttrCase<"add", 0>;
 def Accel_VectorKindSub : I32EnumAttrCase<"sub", 1>;
 def Accel_VectorKindMul : I32EnumAttrCase<"mul", 2>;
 def Accel_VectorKindMax : I32EnumAttrCase<"max", 3>;
+// div is not the vector unit's: the SFU's correctly rounded division
+// (rsfu.div), which reads its operands the same ways (bf16 only).
+def Accel_VectorKindDiv : I32EnumAttrCase<"div", 4>;
+// rdiv is b / a (rsfu.div rev=1): with a constant, C / x (a reciprocal).
+def Accel_VectorKindRdiv : I32EnumAttrCase<"rdiv", 5>;
 
 def Accel_VectorKind : I32EnumAttr<"VectorKind",
     "element-wise operation of the vector unit",
     [Accel_VectorKindAdd, Accel_VectorKindSub, Accel_VectorKindMul,
-     Accel_VectorKindMax]> {
+     Accel_VectorKindMax, Accel_VectorKindDiv, Accel_VectorKindRdiv]> {
   let cppNamespace = "::tern::accel";
   let genSpecializedAttr = 0;
 }
 
 def Accel_VectorKindAttr : EnumAttr<Accel_Dialect, Accel_VectorKind, "vector"> {
-  let summary = "vector-unit operation: add, sub, mul or max";
+  let summary = "vector-unit operation: add, sub, mul or max; div, rdiv (SFU)";
   let assemblyFormat = "`<` $value `>`";
 }
 

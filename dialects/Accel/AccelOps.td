@@ -266,7 +266,11 @@ def Accel_VectorOp : Accel_Op<"vector", [
   let summary = "element-wise binary operation of the vector unit";
   let description = [{
     `result = lhs <kind> rhs` element by element on scratchpad tiles of
-    `bf16` (rounded per the target's bf16 mode) or `i32` (wrapping).
+    `bf16` (rounded per the target's bf16 mode) or `i32` (wrapping). The
+    kinds `div` (`lhs / rhs`) and `rdiv` (`rhs / lhs`) are not the vector
+    unit's but the SFU's correctly rounded division (`rsfu.div`, `rev` for
+    `rdiv`; `bf16` only); they read their operands the same ways, here and
+    in `vector_const` and `vector_column`.
 
     Example:
 
@@ -514,6 +518,26 @@ def Accel_RsqrtOp : Accel_SfuRowOp<"rsqrt", "reciprocal square root"> {
 
     ```mlir
     accel.rsqrt %v, %r : memref<16x16xbf16, #accel.space<act>>,
+        memref<16x16xbf16, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+  let assemblyFormat = [{
+    $input `,` $result attr-dict `:` type($input) `,` type($result)
+  }];
+}
+
+def Accel_SqrtOp : Accel_SfuRowOp<"sqrt", "square root"> {
+  let description = [{
+    `sqrt(x)` element-wise on a `bf16` tile, correctly rounded to bf16:
+    `rsfu.sqrt`, the f32 square root rounded once (ONNX Sqrt; a negative
+    input gives NaN).
+
+    Example:
+
+    ```mlir
+    accel.sqrt %v, %r : memref<16x16xbf16, #accel.space<act>>,
         memref<16x16xbf16, #accel.space<act>>
     ```
   }];

@@ -613,22 +613,25 @@ private:
                           d = tile(o, o.getResult());
           if (failed(a) || failed(b) || failed(d))
             return failure();
-          return emit(o, vectorMnemonic(o.getKind()),
-                      {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
-                       {"a", a->addr}, {"bsp", b->spad}, {"b", b->addr},
-                       {"rows", uint64_t(a->rows)}, {"cols", uint64_t(a->cols)},
-                       {"ty", vtype(*a)}});
+          return emitVector(o, o.getKind(),
+                            {{"dsp", d->spad}, {"dst", d->addr},
+                             {"asp", a->spad}, {"a", a->addr},
+                             {"bsp", b->spad}, {"b", b->addr},
+                             {"rows", uint64_t(a->rows)},
+                             {"cols", uint64_t(a->cols)}, {"ty", vtype(*a)}});
         })
         .Case<VectorColumnOp>([&](VectorColumnOp o) {
           FailureOr<Tile> a = tile(o, o.getLhs()), b = tile(o, o.getRhs()),
                           d = tile(o, o.getResult());
           if (failed(a) || failed(b) || failed(d))
             return failure();
-          return emit(o, vectorMnemonic(o.getKind()),
-                      {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
-                       {"a", a->addr}, {"bsp", b->spad}, {"b", b->addr},
-                       {"rows", uint64_t(a->rows)}, {"cols", uint64_t(a->cols)},
-                       {"ty", vtype(*a)}, {"bmode", 2}});
+          return emitVector(o, o.getKind(),
+                            {{"dsp", d->spad}, {"dst", d->addr},
+                             {"asp", a->spad}, {"a", a->addr},
+                             {"bsp", b->spad}, {"b", b->addr},
+                             {"rows", uint64_t(a->rows)},
+                             {"cols", uint64_t(a->cols)}, {"ty", vtype(*a)},
+                             {"bmode", 2}});
         })
         .Case<VectorConstOp>([&](VectorConstOp o) {
           FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
@@ -638,11 +641,12 @@ private:
               constReg(o, o.getValue().convertToFloat());
           if (failed(reg))
             return failure();
-          return emit(o, vectorMnemonic(o.getKind()),
-                      {{"dsp", d->spad}, {"dst", d->addr}, {"asp", a->spad},
-                       {"a", a->addr}, {"rows", uint64_t(a->rows)},
-                       {"cols", uint64_t(a->cols)}, {"ty", vtype(*a)},
-                       {"bconst", 1}, {"creg", *reg}});
+          return emitVector(o, o.getKind(),
+                            {{"dsp", d->spad}, {"dst", d->addr},
+                             {"asp", a->spad}, {"a", a->addr},
+                             {"rows", uint64_t(a->rows)},
+                             {"cols", uint64_t(a->cols)}, {"ty", vtype(*a)},
+                             {"bconst", 1}, {"creg", *reg}});
         })
         .Case<ReduceOp>([&](ReduceOp o) {
           FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
@@ -664,6 +668,10 @@ private:
         })
         .Case<RsqrtOp>([&](RsqrtOp o) {
           return emitRowKernel(o, "bsfu.isqrt", o.getInput(), o.getResult(),
+                               std::nullopt);
+        })
+        .Case<SqrtOp>([&](SqrtOp o) {
+          return emitRowKernel(o, "rsfu.sqrt", o.getInput(), o.getResult(),
                                std::nullopt);
         })
         .Case<SfuFnOp>([&](SfuFnOp o) {
@@ -729,8 +737,21 @@ private:
       return "vmul";
     case VectorKind::max:
       return "vmax";
+    case VectorKind::div:
+    case VectorKind::rdiv:
+      return "rsfu.div";
     }
     llvm_unreachable("unknown vector kind");
+  }
+
+  /// A vector-unit (or rsfu.div) instruction of `kind`: rdiv is rsfu.div
+  /// with its operands reversed (rev = 1: b / a).
+  LogicalResult emitVector(Operation *op, VectorKind kind,
+                           ArrayRef<std::pair<StringRef, uint64_t>> fields) {
+    SmallVector<std::pair<StringRef, uint64_t>> all(fields);
+    if (kind == VectorKind::rdiv)
+      all.push_back({"rev", 1});
+    return emit(op, vectorMnemonic(kind), all);
   }
 
   LogicalResult emitGemm(GemmOp o) {
@@ -813,6 +834,16 @@ private:
     FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
     if (failed(a) || failed(d))
       return failure();
+    // bf16 -> i32 (ONNX Cast's truncation): no scale, no register.
+    if (o.getInput().getType().getElementType().isBF16() &&
+        o.getResult().getType().getElementType().isSignlessInteger(32))
+      return emit(o, "cvt.b2w",
+                  {{"dsp", d->spad},
+                   {"dst", d->addr},
+                   {"asp", a->spad},
+                   {"a", a->addr},
+                   {"rows", uint64_t(a->rows)},
+                   {"cols", uint64_t(a->cols)}});
     FailureOr<uint64_t> reg = constReg(o, o.getScale().convertToFloat());
     if (failed(reg))
       return failure();

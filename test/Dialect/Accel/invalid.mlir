@@ -607,3 +607,20 @@ func.func @convert_zp_range(%a: memref<4x8xbf16, #accel.space<act>>, %b: memref<
   accel.convert %a, %b zp 128 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
   return
 }
+
+// -----
+
+// The SFU's division (rsfu.div) divides bf16 values only.
+func.func @vector_div_i32(%a: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector' op a division (rsfu.div) needs bf16 tiles, got 'i32'}}
+  accel.vector <div> %a, %a, %a : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @vector_column_div_i32(%a: memref<4x8xi32, #accel.space<act>>, %b: memref<4x1xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector_column' op a division (rsfu.div) needs bf16 tiles, got 'i32'}}
+  accel.vector_column <div> %a, %b, %a : memref<4x8xi32, #accel.space<act>>, memref<4x1xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}

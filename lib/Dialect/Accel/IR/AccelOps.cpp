@@ -116,18 +116,28 @@ LogicalResult DmaStoreOp::verify() {
   return verifyDmaShapes(*this, getTarget().getType(), getSource().getType());
 }
 
+/// rsfu.div divides bf16 values only.
+static LogicalResult verifyDivision(Operation *op, VectorKind kind,
+                                    Type element) {
+  if ((kind == VectorKind::div || kind == VectorKind::rdiv) &&
+      !element.isBF16())
+    return op->emitOpError("a division (rsfu.div) needs bf16 tiles, got ")
+           << element;
+  return success();
+}
+
 LogicalResult VectorOp::verify() {
   if (!isVectorElement(getLhs().getType().getElementType()))
     return emitOpError("operands must be bf16 or i32 tiles, got ")
            << getLhs().getType().getElementType();
-  return success();
+  return verifyDivision(*this, getKind(), getLhs().getType().getElementType());
 }
 
 LogicalResult VectorConstOp::verify() {
   if (!getInput().getType().getElementType().isBF16())
     return emitOpError("a constant operand needs bf16 tiles, got ")
            << getInput().getType().getElementType();
-  return success();
+  return verifyDivision(*this, getKind(), getInput().getType().getElementType());
 }
 
 LogicalResult VectorColumnOp::verify() {
@@ -141,7 +151,7 @@ LogicalResult VectorColumnOp::verify() {
     return emitOpError("rhs must be ")
            << lhs.getDimSize(0) << "x1 (one value per row), got "
            << rhs.getDimSize(0) << "x" << rhs.getDimSize(1);
-  return success();
+  return verifyDivision(*this, getKind(), lhs.getElementType());
 }
 
 LogicalResult ReduceOp::verify() {
@@ -171,10 +181,17 @@ LogicalResult ConvertOp::verify() {
   bool toInt8 =
       a.isBF16() && (b.isSignlessInteger(8) || b.isSignlessInteger(6) ||
                      b.isSignlessInteger(4));
-  if (!toBf16 && !toInt8)
+  // bf16 -> i32: ONNX Cast's truncation toward zero (cvt.b2w), unscaled.
+  bool toInt32 = a.isBF16() && b.isSignlessInteger(32);
+  if (!toBf16 && !toInt8 && !toInt32)
     return emitOpError("unsupported conversion ")
            << a << " -> " << b
-           << "; expected f32/i4/i6/i8/i16/i32 -> bf16 or bf16 -> i8/i6/i4";
+           << "; expected f32/i4/i6/i8/i16/i32 -> bf16 or bf16 -> "
+              "i8/i6/i4/i32";
+  if (toInt32 && getScale().convertToFloat() != 1.0f)
+    return emitOpError("a bf16 -> i32 conversion (cvt.b2w) takes no scale, "
+                       "got ")
+           << getScale().convertToFloat();
   if (!(getScale().convertToFloat() > 0.0f))
     return emitOpError("scale must be positive");
   int32_t zp = getZeroPoint();
@@ -242,6 +259,11 @@ LogicalResult GeluOp::verify() {
 }
 
 LogicalResult RsqrtOp::verify() {
+  return verifyBf16RowKernel(*this, getInput().getType(),
+                             getResult().getType());
+}
+
+LogicalResult SqrtOp::verify() {
   return verifyBf16RowKernel(*this, getInput().getType(),
                              getResult().getType());
 }
