@@ -417,9 +417,10 @@ struct FoldTransposeOfTranspose : OpRewritePattern<tosa::TransposeOp> {
 void tern::populateDataMovementLoweringPatterns(TypeConverter &converter,
                                                 RewritePatternSet &patterns,
                                                 const TileSizes &tiles) {
-  patterns.add<ReshapeLowering, TransposeLowering, SliceLowering,
-               ConcatLowering, GatherLowering, SplitHeadsLowering,
-               MergeHeadsLowering>(converter, patterns.getContext(), tiles);
+  patterns
+      .add<ReshapeLowering, TransposeLowering, SliceLowering, ConcatLowering,
+           GatherLowering, SplitHeadsLowering, MergeHeadsLowering>(
+          converter, patterns.getContext(), tiles);
 }
 
 void tern::populateConstantFoldingPatterns(RewritePatternSet &patterns) {

@@ -232,8 +232,9 @@ struct ConstantLowering : OpConversionPattern<ConstOp> {
       } else {
         SmallVector<int32_t> words;
         for (const APInt &v : dense.getValues<APInt>()) {
-          int64_t x = integer.isUnsigned() ? static_cast<int64_t>(v.getZExtValue())
-                                           : v.getSExtValue();
+          int64_t x = integer.isUnsigned()
+                          ? static_cast<int64_t>(v.getZExtValue())
+                          : v.getSExtValue();
           if (x < INT32_MIN || x > INT32_MAX)
             return op.emitOpError("integer constant value ")
                    << x << " does not fit the int32 the program holds "
@@ -243,8 +244,7 @@ struct ConstantLowering : OpConversionPattern<ConstOp> {
         init = DenseElementsAttr::get(initType, ArrayRef<int32_t>(words));
       }
     } else {
-      std::optional<SmallVector<float>> values =
-          readF32Elements(op.getValue());
+      std::optional<SmallVector<float>> values = readF32Elements(op.getValue());
       if (!values)
         return rewriter.notifyMatchFailure(op, "constant is not readable f32");
 

@@ -233,7 +233,8 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
     VectorKind kind = BaseKind;
     if constexpr (std::is_same_v<Op, tosa::MulOp>) {
       int i = divisionOperand(op);
-      Value d = i >= 0 ? original[i].template getDefiningOp<tosa::ReciprocalOp>()
+      Value d = i >= 0 ? original[i]
+                             .template getDefiningOp<tosa::ReciprocalOp>()
                              .getInput1()
                        : Value();
       Value dc = d ? rewriter.getRemappedValue(d) : Value();

@@ -614,11 +614,15 @@ private:
           if (failed(a) || failed(b) || failed(d))
             return failure();
           return emitVector(o, o.getKind(),
-                            {{"dsp", d->spad}, {"dst", d->addr},
-                             {"asp", a->spad}, {"a", a->addr},
-                             {"bsp", b->spad}, {"b", b->addr},
+                            {{"dsp", d->spad},
+                             {"dst", d->addr},
+                             {"asp", a->spad},
+                             {"a", a->addr},
+                             {"bsp", b->spad},
+                             {"b", b->addr},
                              {"rows", uint64_t(a->rows)},
-                             {"cols", uint64_t(a->cols)}, {"ty", vtype(*a)}});
+                             {"cols", uint64_t(a->cols)},
+                             {"ty", vtype(*a)}});
         })
         .Case<VectorColumnOp>([&](VectorColumnOp o) {
           FailureOr<Tile> a = tile(o, o.getLhs()), b = tile(o, o.getRhs()),
@@ -626,11 +630,15 @@ private:
           if (failed(a) || failed(b) || failed(d))
             return failure();
           return emitVector(o, o.getKind(),
-                            {{"dsp", d->spad}, {"dst", d->addr},
-                             {"asp", a->spad}, {"a", a->addr},
-                             {"bsp", b->spad}, {"b", b->addr},
+                            {{"dsp", d->spad},
+                             {"dst", d->addr},
+                             {"asp", a->spad},
+                             {"a", a->addr},
+                             {"bsp", b->spad},
+                             {"b", b->addr},
                              {"rows", uint64_t(a->rows)},
-                             {"cols", uint64_t(a->cols)}, {"ty", vtype(*a)},
+                             {"cols", uint64_t(a->cols)},
+                             {"ty", vtype(*a)},
                              {"bmode", 2}});
         })
         .Case<VectorConstOp>([&](VectorConstOp o) {
@@ -642,11 +650,15 @@ private:
           if (failed(reg))
             return failure();
           return emitVector(o, o.getKind(),
-                            {{"dsp", d->spad}, {"dst", d->addr},
-                             {"asp", a->spad}, {"a", a->addr},
+                            {{"dsp", d->spad},
+                             {"dst", d->addr},
+                             {"asp", a->spad},
+                             {"a", a->addr},
                              {"rows", uint64_t(a->rows)},
-                             {"cols", uint64_t(a->cols)}, {"ty", vtype(*a)},
-                             {"bconst", 1}, {"creg", *reg}});
+                             {"cols", uint64_t(a->cols)},
+                             {"ty", vtype(*a)},
+                             {"bconst", 1},
+                             {"creg", *reg}});
         })
         .Case<ReduceOp>([&](ReduceOp o) {
           FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());

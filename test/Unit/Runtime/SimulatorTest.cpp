@@ -701,11 +701,11 @@ TEST(Sim, RsfuSqrtIsCorrectlyRounded) {
 // cvt.b2w is C's float -> int conversion (ONNX Cast to an integer):
 // truncation toward zero, saturation outside int32, NaN -> 0.
 TEST(Sim, CvtB2wTruncatesTowardZero) {
-  const float in[] = {2.5f,    -2.5f, -0.75f, 0.75f, 255.0f, -129.0f,
+  const float in[] = {2.5f,  -2.5f,  -0.75f, 0.75f,    255.0f,    -129.0f,
                       1e10f, -1e10f, NAN,    INFINITY, -INFINITY, 16777216.0f};
-  const int32_t want[] = {2,         -2,        0, 0, 255, -129,
-                          INT32_MAX, INT32_MIN, 0, INT32_MAX, INT32_MIN,
-                          16777216};
+  const int32_t want[] = {2,   -2,        0,         0,
+                          255, -129,      INT32_MAX, INT32_MIN,
+                          0,   INT32_MAX, INT32_MIN, 16777216};
   Result r = runAsm("cvt.b2w dsp=vec, dst=64, asp=act, a=0, rows=3, cols=4\n"
                     "end\n",
                     [&](Machine &M) {

@@ -137,7 +137,8 @@ LogicalResult VectorConstOp::verify() {
   if (!getInput().getType().getElementType().isBF16())
     return emitOpError("a constant operand needs bf16 tiles, got ")
            << getInput().getType().getElementType();
-  return verifyDivision(*this, getKind(), getInput().getType().getElementType());
+  return verifyDivision(*this, getKind(),
+                        getInput().getType().getElementType());
 }
 
 LogicalResult VectorColumnOp::verify() {
