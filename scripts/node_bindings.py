@@ -41,6 +41,7 @@ CONST_OPERANDS = {
     "ConstantOfShape": {0},         # shape
     "Range": {0, 1, 2},             # start, limit, delta
     "Dropout": {1, 2},              # ratio, training_mode
+    "BatchNormalization": {1, 2, 3, 4},  # scale, B, mean, var (inference)
 }
 
 

@@ -61,20 +61,26 @@ def Accel_VectorKindGt : I32EnumAttrCase<"gt", 7>;
 def Accel_VectorKindGe : I32EnumAttrCase<"ge", 8>;
 def Accel_VectorKindLt : I32EnumAttrCase<"lt", 9>;
 def Accel_VectorKindLe : I32EnumAttrCase<"le", 10>;
+// div is not the vector unit's: the SFU's correctly rounded division
+// (rsfu.div), which reads its operands the same ways (bf16 only).
+def Accel_VectorKindDiv : I32EnumAttrCase<"div", 11>;
+// rdiv is b / a (rsfu.div rev=1): with a constant, C / x (a reciprocal).
+def Accel_VectorKindRdiv : I32EnumAttrCase<"rdiv", 12>;
 
 def Accel_VectorKind : I32EnumAttr<"VectorKind",
     "element-wise operation of the vector unit",
     [Accel_VectorKindAdd, Accel_VectorKindSub, Accel_VectorKindMul,
      Accel_VectorKindMax, Accel_VectorKindPow, Accel_VectorKindEq,
      Accel_VectorKindNe, Accel_VectorKindGt, Accel_VectorKindGe,
-     Accel_VectorKindLt, Accel_VectorKindLe]> {
+     Accel_VectorKindLt, Accel_VectorKindLe, Accel_VectorKindDiv,
+     Accel_VectorKindRdiv]> {
   let cppNamespace = "::tern::accel";
   let genSpecializedAttr = 0;
 }
 
 def Accel_VectorKindAttr : EnumAttr<Accel_Dialect, Accel_VectorKind, "vector"> {
-  let summary = "vector-unit operation: add, sub, mul, max, pow or a "
-                "comparison (eq, ne, gt, ge, lt, le)";
+  let summary = "vector-unit operation: add, sub, mul, max, pow, a "
+                "comparison (eq, ne, gt, ge, lt, le); div, rdiv (SFU)";
   let assemblyFormat = "`<` $value `>`";
 }
 

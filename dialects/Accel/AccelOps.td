@@ -270,6 +270,10 @@ def Accel_VectorOp : Accel_Op<"vector", [
     `pow` (the SFU's `rsfu.pow`) takes `bf16` only. The comparisons (`eq`,
     `ne`, `gt`, `ge`, `lt`, `le`: `vcmp`) write a boolean, a `bf16` 1 or 0,
     whatever the operands' type; every other kind writes the operands' type.
+    The kinds `div` (`lhs / rhs`) and `rdiv` (`rhs / lhs`) are not the vector
+    unit's but the SFU's correctly rounded division (`rsfu.div`, `rev` for
+    `rdiv`; `bf16` only); they read their operands the same ways, here and
+    in `vector_const` and `vector_column`.
 
     Example:
 
@@ -546,6 +550,26 @@ def Accel_RsqrtOp : Accel_SfuRowOp<"rsqrt", "reciprocal square root"> {
 
     ```mlir
     accel.rsqrt %v, %r : memref<16x16xbf16, #accel.space<act>>,
+        memref<16x16xbf16, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+  let assemblyFormat = [{
+    $input `,` $result attr-dict `:` type($input) `,` type($result)
+  }];
+}
+
+def Accel_SqrtOp : Accel_SfuRowOp<"sqrt", "square root"> {
+  let description = [{
+    `sqrt(x)` element-wise on a `bf16` tile, correctly rounded to bf16:
+    `rsfu.sqrt`, the f32 square root rounded once (ONNX Sqrt; a negative
+    input gives NaN).
+
+    Example:
+
+    ```mlir
+    accel.sqrt %v, %r : memref<16x16xbf16, #accel.space<act>>,
         memref<16x16xbf16, #accel.space<act>>
     ```
   }];

@@ -205,32 +205,6 @@ struct GatherLowering : DramPattern<tosa::GatherOp> {
   }
 };
 
-/// tosa.cast between representations the conversion already shares: i64 or
-/// i32 -> i32 (integer program inputs are i32 in DRAM; an i64 input is
-/// narrowed, with a range check, when it is bound) and i1 -> float (a
-/// boolean is held as bf16 0 / 1).
-struct CastLowering : DramPattern<tosa::CastOp> {
-  using DramPattern::DramPattern;
-  LogicalResult
-  matchAndRewrite(tosa::CastOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Type from = getElementTypeOrSelf(op.getInput().getType());
-    Type to = getElementTypeOrSelf(op.getType());
-    MemRefType type = resultType(op);
-    bool intToI32 = from.isSignlessInteger() &&
-                    (from.isInteger(32) || from.isInteger(64)) &&
-                    to.isSignlessInteger(32);
-    bool boolToFloat = from.isInteger(1) && isa<FloatType>(to);
-    if (!type || !(intToI32 || boolToFloat) ||
-        adaptor.getInput().getType() != type)
-      return op.emitOpError("cast from ")
-             << from << " to " << to
-             << " is not lowered (only i64/i32 -> i32 ids and i1 -> float)";
-    rewriter.replaceOp(op, adaptor.getInput());
-    return success();
-  }
-};
-
 /// [B, S, H*Dh] -> [B, H, S, Dh]: output (b, h, s, d) reads input
 /// element (b, s, h*Dh + d).
 struct SplitHeadsLowering : DramPattern<SplitHeadsOp> {
@@ -443,9 +417,10 @@ struct FoldTransposeOfTranspose : OpRewritePattern<tosa::TransposeOp> {
 void tern::populateDataMovementLoweringPatterns(TypeConverter &converter,
                                                 RewritePatternSet &patterns,
                                                 const TileSizes &tiles) {
-  patterns.add<ReshapeLowering, TransposeLowering, SliceLowering,
-               ConcatLowering, GatherLowering, CastLowering, SplitHeadsLowering,
-               MergeHeadsLowering>(converter, patterns.getContext(), tiles);
+  patterns
+      .add<ReshapeLowering, TransposeLowering, SliceLowering, ConcatLowering,
+           GatherLowering, SplitHeadsLowering, MergeHeadsLowering>(
+          converter, patterns.getContext(), tiles);
 }
 
 void tern::populateConstantFoldingPatterns(RewritePatternSet &patterns) {

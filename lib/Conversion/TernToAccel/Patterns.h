@@ -133,6 +133,17 @@ mlir::Value makeBf16Global(mlir::ConversionPatternRewriter &rewriter,
                            llvm::ArrayRef<float> values,
                            llvm::StringRef prefix);
 
+/// A float tosa.mul(x, reciprocal(d)) (either operand order), the
+/// importer's x / d, with x of the product's full shape and not itself such
+/// a reciprocal (and d not the importer's sqrt, reciprocal(rsqrt)): the
+/// index of the reciprocal operand, which the product then reads as a
+/// correctly rounded division x / d (rsfu.div) from d's buffer; else -1.
+int divisionOperand(mlir::Operation *mul);
+
+/// True if every use of `reciprocal` (a tosa.reciprocal) is such a division
+/// (divisionOperand): it then computes nothing, its result is d's buffer.
+bool fusesIntoDivision(mlir::Operation *reciprocal);
+
 /// tosa.reshape / transpose / slice / concat / gather: DRAM views and copies.
 void populateDataMovementLoweringPatterns(mlir::TypeConverter &converter,
                                           mlir::RewritePatternSet &patterns,

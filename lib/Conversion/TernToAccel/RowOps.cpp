@@ -408,10 +408,25 @@ struct ReluLowering : RowLowering<ReluOp> {
 };
 
 /// tosa.rsqrt on bf16: the SFU's magic inverse square root (bsfu.isqrt, one
-/// Newton step), e.g. Adam's denominator (tern-apply-optimizer).
+/// Newton step), e.g. Adam's denominator (tern-apply-optimizer). An rsqrt
+/// whose every use is the importer's sqrt, reciprocal(rsqrt(x)), computes
+/// nothing: the sqrt reads x (ReciprocalLowering).
 struct RsqrtLowering : RowLowering<tosa::RsqrtOp> {
   using RowLowering::RowLowering;
   bool elementwise() const override { return true; }
+  LogicalResult
+  matchAndRewrite(tosa::RsqrtOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!op->use_empty() &&
+        llvm::all_of(op->getUsers(),
+                     [](Operation *u) { return isa<tosa::ReciprocalOp>(u); }) &&
+        adaptor.getInput1().getType() ==
+            getTypeConverter()->convertType(op.getType())) {
+      rewriter.replaceOp(op, adaptor.getInput1());
+      return success();
+    }
+    return RowLowering::matchAndRewrite(op, adaptor, rewriter);
+  }
   Value buildBlock(tosa::RsqrtOp op, OpAdaptor, TileBuilder &tb,
                    ArrayRef<Value> in, int64_t, int64_t) const override {
     Value out = newTileLike(tb, in[0]);
@@ -457,15 +472,12 @@ Value sqrtInput(tosa::ReciprocalOp op, ConversionPatternRewriter &rewriter) {
   return x && isa<MemRefType>(x.getType()) ? x : Value();
 }
 
-/// tosa.reciprocal on bf16, from the SFU's inverse square root (the ISA has
-/// no element-wise division of a run-time divisor by anything but a
-/// positive one, bsfu.div): r = x * rsqrt(x*x)^2, right for either sign
-/// (ONNX Reciprocal, Div by a run-time divisor), within about 2 % (the
-/// isqrt's 0.9 %, twice), then one Newton step. x*x overflows bf16 for
-/// |x| > 1.8e19 (result 0 or NaN) and underflows below 1e-19 (+-inf or NaN).
-/// The importer's sqrt(x) = reciprocal(rsqrt(x)) is instead x * rsqrt(x), from
-/// the rsqrt's result: one isqrt rounding, and sqrt(0) = 0 (the magic isqrt of
-/// 0 is finite).
+/// tosa.reciprocal on bf16 (ONNX Reciprocal): 1 / x correctly rounded, the
+/// SFU's division with C = 1 as the dividend (rsfu.div rev=1, bconst). A
+/// reciprocal whose every use is a division x * reciprocal(d) computes
+/// nothing (fusesIntoDivision). The importer's sqrt(x) =
+/// reciprocal(rsqrt(x)) is instead the SFU's correctly rounded square root
+/// of x (rsfu.sqrt, accel.sqrt), read from x.
 struct ReciprocalLowering : RowLowering<tosa::ReciprocalOp> {
   using RowLowering::RowLowering;
   bool elementwise() const override { return true; }
@@ -474,11 +486,29 @@ struct ReciprocalLowering : RowLowering<tosa::ReciprocalOp> {
       return op.emitOpError("only a floating reciprocal is lowered");
     return success();
   }
+  LogicalResult
+  matchAndRewrite(tosa::ReciprocalOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    // sqrt(x) reads x, the rsqrt's input (which RsqrtLowering may have
+    // replaced by x's buffer).
+    if (op.getInput1().getDefiningOp<tosa::RsqrtOp>() &&
+        !sqrtInput(op, rewriter))
+      return rewriter.notifyMatchFailure(op, "sqrt input not converted");
+    // The divisor of divisions only: the products divide by it (rsfu.div,
+    // TosaCompute.cpp) and read its buffer in place of this result.
+    if (fusesIntoDivision(op) &&
+        adaptor.getInput1().getType() ==
+            getTypeConverter()->convertType(op.getType())) {
+      rewriter.replaceOp(op, adaptor.getInput1());
+      return success();
+    }
+    return RowLowering::matchAndRewrite(op, adaptor, rewriter);
+  }
   SmallVector<Value>
   rowOperandsOf(tosa::ReciprocalOp op, OpAdaptor adaptor,
                 ConversionPatternRewriter &rewriter) const override {
     if (Value x = sqrtInput(op, rewriter))
-      return {adaptor.getInput1(), x};
+      return {x};
     return {adaptor.getInput1()};
   }
   Value buildBlock(tosa::ReciprocalOp op, OpAdaptor, TileBuilder &tb,
@@ -486,23 +516,13 @@ struct ReciprocalLowering : RowLowering<tosa::ReciprocalOp> {
     OpBuilder &b = tb.builder();
     Location loc = op.getLoc();
     Value out = newTileLike(tb, in[0]);
-    if (in.size() == 2) {
-      // sqrt(x) = x * rsqrt(x), in[0] = rsqrt(x).
-      b.create<VectorOp>(loc, VectorKind::mul, in[1], in[0], out);
+    if (op.getInput1().getDefiningOp<tosa::RsqrtOp>()) {
+      // sqrt(x), in[0] = x (rowOperandsOf).
+      b.create<accel::SqrtOp>(loc, in[0], out);
       return out;
     }
-    Value t = newTileLike(tb, in[0]);
-    b.create<VectorOp>(loc, VectorKind::mul, in[0], in[0], t);
-    b.create<accel::RsqrtOp>(loc, t, out);
-    b.create<VectorOp>(loc, VectorKind::mul, out, out, out);
-    b.create<VectorOp>(loc, VectorKind::mul, out, in[0], out);
-    // One Newton step r' = r - r (x r - 1): x r - 1 is exact (Sterbenz),
-    // so the relative error e becomes e^2 plus the roundings of x r and of
-    // the last two ops.
-    b.create<VectorOp>(loc, VectorKind::mul, in[0], out, t);
-    b.create<VectorConstOp>(loc, VectorKind::sub, t, t, APFloat(1.0f));
-    b.create<VectorOp>(loc, VectorKind::mul, out, t, t);
-    b.create<VectorOp>(loc, VectorKind::sub, out, t, out);
+    // 1 / x, correctly rounded: rsfu.div rev=1 with C = 1.
+    b.create<VectorConstOp>(loc, VectorKind::rdiv, in[0], out, APFloat(1.0f));
     return out;
   }
 };
@@ -565,6 +585,70 @@ struct LogicalNotLowering : RowLowering<tosa::LogicalNotOp> {
     Value out = newTileLike(tb, in[0]);
     tb.builder().create<VectorConstOp>(op.getLoc(), VectorKind::eq, in[0], out,
                                        APFloat(0.0f));
+    return out;
+  }
+};
+
+/// tosa.cast (ONNX Cast / CastLike). Every float tensor is held as bf16
+/// (the bf16 policy), so a cast between float types (f16 / bf16 / f32 / f64)
+/// keeps the bf16 buffer as it is; so do i64 / i32 -> i32 (integer tensors
+/// are i32 in DRAM; an i64 input is narrowed, with a range check, when it is
+/// bound) and i1 -> float (a boolean is held as bf16 0 / 1). An i32 / i64
+/// tensor to float is converted tile by tile by the requantization unit
+/// (`cvt.i2b`, src i32, scale 1, zp 0: the integer rounded once to bf16,
+/// RNE); a float tensor to i32 / i64 by `cvt.b2w`, C's conversion
+/// (truncation toward zero; out of int32 range: saturated, NaN: 0, where
+/// ONNX leaves the cast undefined). Any other pair is refused naming both
+/// types (the op's location names the ONNX node).
+struct CastLowering : RowLowering<tosa::CastOp> {
+  using RowLowering::RowLowering;
+  bool elementwise() const override { return true; }
+
+  static bool identity(Type from, Type to) {
+    bool intToI32 = from.isSignlessInteger() &&
+                    (from.isInteger(32) || from.isInteger(64)) &&
+                    to.isSignlessInteger(32);
+    bool boolToFloat = from.isInteger(1) && isa<FloatType>(to);
+    bool floatToFloat = isa<FloatType>(from) && isa<FloatType>(to);
+    return intToI32 || boolToFloat || floatToFloat;
+  }
+  static bool intToFloat(Type from, Type to) {
+    return from.isSignlessInteger() &&
+           (from.isInteger(32) || from.isInteger(64)) && isa<FloatType>(to);
+  }
+  static bool floatToInt(Type from, Type to) {
+    return isa<FloatType>(from) && to.isSignlessInteger() &&
+           (to.isInteger(32) || to.isInteger(64));
+  }
+
+  LogicalResult
+  matchAndRewrite(tosa::CastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type from = getElementTypeOrSelf(op.getInput().getType());
+    Type to = getElementTypeOrSelf(op.getType());
+    auto type = dyn_cast_or_null<MemRefType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (type && identity(from, to) && adaptor.getInput().getType() == type) {
+      rewriter.replaceOp(op, adaptor.getInput());
+      return success();
+    }
+    if (type && (intToFloat(from, to) || floatToInt(from, to)))
+      return RowLowering::matchAndRewrite(op, adaptor, rewriter);
+    return op.emitOpError("cast from ")
+           << from << " to " << to
+           << " is not lowered (float <-> float, float <-> i32 / i64, "
+              "i64 / i32 -> i32 and i1 -> float are)";
+  }
+
+  Value buildBlock(tosa::CastOp op, OpAdaptor, TileBuilder &tb,
+                   ArrayRef<Value> in, int64_t, int64_t) const override {
+    // bf16 -> i32 truncates toward zero (cvt.b2w); i32 -> bf16 rounds.
+    Type from = cast<MemRefType>(in[0].getType()).getElementType();
+    Type to = from.isBF16() ? Type(tb.builder().getI32Type())
+                            : Type(tb.builder().getBF16Type());
+    Value out = newTileOf(tb, in[0], to);
+    tb.builder().create<ConvertOp>(op.getLoc(), in[0], out,
+                                   tb.builder().getF32FloatAttr(1.0f));
     return out;
   }
 };
@@ -706,7 +790,8 @@ void tern::populateRowOpLoweringPatterns(TypeConverter &converter,
                                          const TileSizes &tiles) {
   patterns.add<SoftmaxLowering, GeluLowering, ReluLowering, AddLowering,
                LayerNormLowering, ClampLowering, NegateLowering,
-               LogicalNotLowering, RsqrtLowering, ReciprocalLowering,
+               LogicalNotLowering, RsqrtLowering, CastLowering,
+               ReciprocalLowering,
                RequantizeLowering<tern::RequantizeOp>,
                RequantizeLowering<mq::QuantizeCastOp>,
                SfuFnLowering<tosa::ExpOp, SfuFunction::exp>,

@@ -213,21 +213,53 @@ struct ConstantLowering : OpConversionPattern<ConstOp> {
         this->getTypeConverter()->convertType(tensorType));
     if (!memrefType)
       return rewriter.notifyMatchFailure(op, "not a static float tensor");
-    std::optional<SmallVector<float>> values = readF32Elements(op.getValue());
-    if (!values)
-      return rewriter.notifyMatchFailure(op, "constant is not readable f32");
+    DenseElementsAttr init;
+    if (auto integer = dyn_cast<IntegerType>(tensorType.getElementType())) {
+      // An integer or boolean constant that is a program output (Shape,
+      // Size, ConstantOfShape, Range folded at import): the DRAM image of
+      // its converted type, i32 or bf16 0 / 1.
+      DenseIntElementsAttr dense =
+          dyn_cast<DenseIntElementsAttr>(Attribute(op.getValue()));
+      if (!dense)
+        return rewriter.notifyMatchFailure(op, "integer constant not dense");
+      Type element = memrefType.getElementType();
+      auto initType = RankedTensorType::get(tensorType.getShape(), element);
+      if (element.isBF16()) {
+        SmallVector<APFloat> bits;
+        for (const APInt &v : dense.getValues<APInt>())
+          bits.push_back(APFloat(APFloat::BFloat(), v.isZero() ? "0" : "1"));
+        init = DenseElementsAttr::get(initType, bits);
+      } else {
+        SmallVector<int32_t> words;
+        for (const APInt &v : dense.getValues<APInt>()) {
+          int64_t x = integer.isUnsigned()
+                          ? static_cast<int64_t>(v.getZExtValue())
+                          : v.getSExtValue();
+          if (x < INT32_MIN || x > INT32_MAX)
+            return op.emitOpError("integer constant value ")
+                   << x << " does not fit the int32 the program holds "
+                   << "integer tensors in";
+          words.push_back(static_cast<int32_t>(x));
+        }
+        init = DenseElementsAttr::get(initType, ArrayRef<int32_t>(words));
+      }
+    } else {
+      std::optional<SmallVector<float>> values = readF32Elements(op.getValue());
+      if (!values)
+        return rewriter.notifyMatchFailure(op, "constant is not readable f32");
 
-    SmallVector<APFloat> rounded;
-    rounded.reserve(values->size());
-    for (float v : *values) {
-      APFloat f(v);
-      bool losesInfo;
-      f.convert(APFloat::BFloat(), APFloat::rmNearestTiesToEven, &losesInfo);
-      rounded.push_back(f);
+      SmallVector<APFloat> rounded;
+      rounded.reserve(values->size());
+      for (float v : *values) {
+        APFloat f(v);
+        bool losesInfo;
+        f.convert(APFloat::BFloat(), APFloat::rmNearestTiesToEven, &losesInfo);
+        rounded.push_back(f);
+      }
+      auto initType =
+          RankedTensorType::get(tensorType.getShape(), rewriter.getBF16Type());
+      init = DenseElementsAttr::get(initType, rounded);
     }
-    auto initType =
-        RankedTensorType::get(tensorType.getShape(), rewriter.getBF16Type());
-    auto init = DenseElementsAttr::get(initType, rounded);
 
     memref::GlobalOp global;
     {
@@ -327,8 +359,12 @@ public:
         [](arith::ConstantOp c) { return !isa<TensorType>(c.getType()); });
     // Integer constants (permutations, gather indices) are read at compile
     // time by the patterns and are dead afterwards.
+    // One that is a program output is lowered like a float constant.
     target.addDynamicallyLegalOp<tosa::ConstOp>([](tosa::ConstOp c) {
-      return isa<IntegerType>(c.getType().getElementType());
+      return isa<IntegerType>(c.getType().getElementType()) &&
+             llvm::none_of(c->getUsers(), [](Operation *user) {
+               return isa<func::ReturnOp>(user);
+             });
     });
 
     if (failed(applyFullConversion(module, target, std::move(patterns))))

@@ -50,6 +50,43 @@ FailureOr<SmallVector<float>> tern::constantFloats(Value v) {
   return values;
 }
 
+/// A tosa.reciprocal that is not the importer's sqrt (reciprocal(rsqrt)).
+static tosa::ReciprocalOp plainReciprocal(Value v) {
+  auto r = v.getDefiningOp<tosa::ReciprocalOp>();
+  if (!r || r.getInput1().getDefiningOp<tosa::RsqrtOp>() ||
+      !isa<FloatType>(getElementTypeOrSelf(r.getType())))
+    return nullptr;
+  return r;
+}
+
+int tern::divisionOperand(Operation *op) {
+  auto mul = dyn_cast<tosa::MulOp>(op);
+  if (!mul || mul.getShift() != 0)
+    return -1;
+  auto rt = dyn_cast<RankedTensorType>(mul.getType());
+  if (!rt || !isa<FloatType>(rt.getElementType()))
+    return -1;
+  for (int i = 0; i < 2; ++i) {
+    Value v = op->getOperand(i), other = op->getOperand(1 - i);
+    if (!plainReciprocal(v) || plainReciprocal(other))
+      continue;
+    auto ot = dyn_cast<RankedTensorType>(other.getType());
+    if (ot && ot.getShape() == rt.getShape())
+      return i;
+  }
+  return -1;
+}
+
+bool tern::fusesIntoDivision(Operation *op) {
+  auto r = dyn_cast<tosa::ReciprocalOp>(op);
+  if (!r || plainReciprocal(r.getResult()) != r || r->use_empty())
+    return false;
+  return llvm::all_of(r->getUsers(), [&](Operation *user) {
+    int i = divisionOperand(user);
+    return i >= 0 && user->getOperand(i) == r.getResult();
+  });
+}
+
 Value tern::makeConstantGlobal(ConversionPatternRewriter &rewriter,
                                Operation *op, StringRef stem, MemRefType type,
                                DenseElementsAttr init) {
@@ -275,7 +312,7 @@ FailureOr<Value> expandConstantOperand(ConversionPatternRewriter &rewriter,
 /// (one value per result row: `accel.vector_column`, the vector unit's
 /// column broadcast). ONNX's multidirectional broadcasts reach here with
 /// equal ranks (the importer reshapes).
-template <typename Op, VectorKind kind>
+template <typename Op, VectorKind BaseKind>
 struct TosaBinaryLowering : OpConversionPattern<Op> {
   TosaBinaryLowering(TypeConverter &converter, MLIRContext *ctx,
                      TileSizes tiles)
@@ -287,10 +324,21 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
     if constexpr (std::is_same_v<Op, tosa::MulOp>)
       if (op.getShift() != 0)
         return op.emitOpError("an integer shift is not lowered");
-    if (kind == VectorKind::pow &&
+    if (BaseKind == VectorKind::pow &&
         !isa<FloatType>(getElementTypeOrSelf(op.getType())))
       return op.emitOpError("only a floating pow is lowered (rsfu.pow "
                             "computes in f32)");
+    // The importer computes an integer Pow (ONNX Pow of integer tensors) as
+    // a float pow cast back to the integer type. rsfu.pow rounds its result
+    // to bf16, which holds integers exactly only up to 2^8 (3^6 = 729 would
+    // come back as 728), so such a Pow is refused rather than run inexactly.
+    if (BaseKind == VectorKind::pow)
+      for (Operation *user : op->getUsers())
+        if (isa<tosa::CastOp>(user) &&
+            isa<IntegerType>(getElementTypeOrSelf(user->getResult(0))))
+          return op.emitOpError(
+              "an integer Pow is not lowered: rsfu.pow rounds to bf16, which "
+              "holds integer results exactly only up to 2^8");
     auto type = dyn_cast_or_null<MemRefType>(
         this->getTypeConverter()->convertType(op.getType()));
     if (!type || type.getRank() < 1)
@@ -300,6 +348,24 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
     SmallVector<BinaryOperand> operands;
     Value original[2] = {op.getInput1(), op.getInput2()};
     Value converted[2] = {adaptor.getInput1(), adaptor.getInput2()};
+    // x * reciprocal(d) is the division x / d (divisionOperand), reading
+    // d's buffer; the divisor goes second.
+    VectorKind kind = BaseKind;
+    if constexpr (std::is_same_v<Op, tosa::MulOp>) {
+      int i = divisionOperand(op);
+      Value d = i >= 0 ? original[i]
+                             .template getDefiningOp<tosa::ReciprocalOp>()
+                             .getInput1()
+                       : Value();
+      Value dc = d ? rewriter.getRemappedValue(d) : Value();
+      if (dc && isa<MemRefType>(dc.getType())) {
+        kind = VectorKind::div;
+        original[0] = original[1 - i];
+        converted[0] = converted[1 - i];
+        original[1] = d;
+        converted[1] = dc;
+      }
+    }
     for (int i = 0; i < 2; ++i) {
       Value v = converted[i];
       auto t = cast<MemRefType>(v.getType());

@@ -700,6 +700,10 @@ private:
           return emitRowKernel(o, "bsfu.isqrt", o.getInput(), o.getResult(),
                                std::nullopt);
         })
+        .Case<SqrtOp>([&](SqrtOp o) {
+          return emitRowKernel(o, "rsfu.sqrt", o.getInput(), o.getResult(),
+                               std::nullopt);
+        })
         .Case<SfuFnOp>([&](SfuFnOp o) {
           FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
           if (failed(a) || failed(d))
@@ -772,17 +776,22 @@ private:
     case VectorKind::lt:
     case VectorKind::le:
       return "vcmp";
+    case VectorKind::div:
+    case VectorKind::rdiv:
+      return "rsfu.div";
     }
     llvm_unreachable("unknown vector kind");
   }
 
   /// `fields` plus vcmp's `cmp` field for a comparison (eq, ne, gt, ge, lt,
-  /// le: 0..5).
+  /// le: 0..5), or rsfu.div's `rev` for rdiv (b / a).
   static SmallVector<std::pair<StringRef, uint64_t>> withCmp(VectorKind kind,
                                                              Fields fields) {
     SmallVector<std::pair<StringRef, uint64_t>> all(fields);
     if (isComparison(kind))
       all.push_back({"cmp", uint64_t(kind) - uint64_t(VectorKind::eq)});
+    if (kind == VectorKind::rdiv)
+      all.push_back({"rev", 1});
     return all;
   }
 
@@ -866,6 +875,16 @@ private:
     FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
     if (failed(a) || failed(d))
       return failure();
+    // bf16 -> i32 (ONNX Cast's truncation): no scale, no register.
+    if (o.getInput().getType().getElementType().isBF16() &&
+        o.getResult().getType().getElementType().isSignlessInteger(32))
+      return emit(o, "cvt.b2w",
+                  {{"dsp", d->spad},
+                   {"dst", d->addr},
+                   {"asp", a->spad},
+                   {"a", a->addr},
+                   {"rows", uint64_t(a->rows)},
+                   {"cols", uint64_t(a->cols)}});
     FailureOr<uint64_t> reg = constReg(o, o.getScale().convertToFloat());
     if (failed(reg))
       return failure();

@@ -618,6 +618,15 @@ func.func @pow_i32(%a: memref<4x8xi32, #accel.space<act>>) {
 
 // -----
 
+// The SFU's division (rsfu.div) divides bf16 values only.
+func.func @vector_div_i32(%a: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector' op a division (rsfu.div) needs bf16 tiles, got 'i32'}}
+  accel.vector <div> %a, %a, %a : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
 func.func @compare_result_i32(%a: memref<4x8xi32, #accel.space<act>>) {
   // expected-error @+1 {{'accel.vector' op a comparison writes a bf16 boolean (0 / 1), got a result of 'i32'}}
   accel.vector <eq> %a, %a, %a : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
@@ -661,5 +670,13 @@ func.func @select_condition_i32(%c: memref<4x8xi32, #accel.space<act>>, %a: memr
 func.func @select_i8(%c: memref<4x8xbf16, #accel.space<act>>, %a: memref<4x8xi8, #accel.space<act>>) {
   // expected-error @+1 {{'accel.select' op operands must be bf16 or i32 tiles, got 'i8'}}
   accel.select %c, %a, %a, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @vector_column_div_i32(%a: memref<4x8xi32, #accel.space<act>>, %b: memref<4x1xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector_column' op a division (rsfu.div) needs bf16 tiles, got 'i32'}}
+  accel.vector_column <div> %a, %b, %a : memref<4x8xi32, #accel.space<act>>, memref<4x1xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
   return
 }

@@ -668,6 +668,174 @@ TEST(Sim, VselPicksBitExactly) {
   }
 }
 
+// rsfu.div against exact division: for 1024 pseudo-random pairs of bf16
+// values (every sign, exponents over +-30) the result r must be the
+// correctly rounded quotient, checked without dividing: |r b - a| is no
+// larger than for either bf16 neighbour of r (r b and the neighbours'
+// products are exact in double: 8 x 8 significand bits; an equal distance,
+// a tie, would have to go to the even significand). Then IEEE's special
+// cases, a column divisor, a constant one and a constant dividend (rev).
+TEST(Sim, RsfuDivIsCorrectlyRounded) {
+  constexpr int kN = 1024;
+  std::mt19937 rng(7);
+  std::vector<uint16_t> as(kN), bs(kN);
+  auto randomBf = [&](int span) {
+    uint16_t sign = (rng() & 1) << 15;
+    uint16_t exponent = static_cast<uint16_t>(127 - span + rng() % (2 * span));
+    uint16_t mantissa = rng() & 0x7F;
+    return static_cast<uint16_t>(sign | exponent << 7 | mantissa);
+  };
+  for (int e = 0; e < kN; ++e) {
+    as[e] = randomBf(30);
+    bs[e] = randomBf(30);
+  }
+  // Exact quotients (a quotient of two bf16 values is never a midpoint of
+  // two bf16 neighbours: that needs 9 significant bits from 8 x 8).
+  const float exact[][2] = {{1, 1}, {255, 2}, {129, 2}, {131, 2}, {-3, 4}};
+  for (int i = 0; i < 5; ++i) {
+    as[i] = floatToBf(exact[i][0]);
+    bs[i] = floatToBf(exact[i][1]);
+  }
+  Result r = runAsm("rsfu.div dsp=vec, dst=4096, asp=vec, a=0, bsp=act, b=0, "
+                    "rows=4, cols=256, ty=bf16\nend\n",
+                    [&](Machine &M) {
+                      for (int e = 0; e < kN; ++e) {
+                        put<uint16_t>(M, Vec, 0, e, as[e]);
+                        put<uint16_t>(M, Act, 0, e, bs[e]);
+                      }
+                    });
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(bfToFloat(get<uint16_t>(*r.M, Vec, 4096, 0)), 1.0f);
+  EXPECT_EQ(bfToFloat(get<uint16_t>(*r.M, Vec, 4096, 1)), 127.5f);
+  EXPECT_EQ(bfToFloat(get<uint16_t>(*r.M, Vec, 4096, 2)), 64.5f);
+  EXPECT_EQ(bfToFloat(get<uint16_t>(*r.M, Vec, 4096, 3)), 65.5f);
+  EXPECT_EQ(bfToFloat(get<uint16_t>(*r.M, Vec, 4096, 4)), -0.75f);
+  for (int e = 0; e < kN; ++e) {
+    uint16_t q = get<uint16_t>(*r.M, Vec, 4096, e);
+    double a = bfToFloat(as[e]), b = bfToFloat(bs[e]), d = bfToFloat(q);
+    ASSERT_TRUE(std::isfinite(d)) << a << " / " << b;
+    // The neighbours of d in bf16 (same sign: |d| +- one unit).
+    double up = bfToFloat(static_cast<uint16_t>(q + 1));
+    double down = bfToFloat(static_cast<uint16_t>(q - 1));
+    double err = std::fabs(d * b - a);
+    EXPECT_LE(err, std::fabs(up * b - a)) << a << " / " << b << " = " << d;
+    EXPECT_LE(err, std::fabs(down * b - a)) << a << " / " << b << " = " << d;
+    if (err == std::fabs(up * b - a) || err == std::fabs(down * b - a))
+      EXPECT_EQ(q & 1, 0) << "tie not to even: " << a << " / " << b;
+  }
+
+  Result s = runAsm(
+      "cfg.const rd=2, bits=0x4040\n" // 3.0
+      "rsfu.div dsp=vec, dst=64, asp=vec, a=0, bsp=act, b=0, rows=1, cols=4, "
+      "ty=bf16\n"
+      "rsfu.div dsp=vec, dst=128, asp=vec, a=0, bsp=act, b=16, rows=2, "
+      "cols=2, ty=bf16, bmode=col\n"
+      "rsfu.div dsp=vec, dst=192, asp=vec, a=0, rows=1, cols=4, ty=bf16, "
+      "bconst=1, creg=2\n"
+      "rsfu.div dsp=vec, dst=256, asp=vec, a=0, rows=1, cols=4, ty=bf16, "
+      "bconst=1, creg=2, rev=1\nend\n",
+      [](Machine &M) {
+        const float a[] = {1.0f, -1.0f, 0.0f, 6.0f};
+        const float b[] = {0.0f, 0.0f, 0.0f, INFINITY};
+        for (int e = 0; e < 4; ++e) {
+          put<uint16_t>(M, Vec, 0, e, floatToBf(a[e]));
+          put<uint16_t>(M, Act, 0, e, floatToBf(b[e]));
+        }
+        put<uint16_t>(M, Act, 16, 0, floatToBf(2.0f));
+        put<uint16_t>(M, Act, 16, 1, floatToBf(-4.0f));
+      });
+  ASSERT_EQ(s.error, "");
+  auto at = [&](size_t byte, size_t i) {
+    return bfToFloat(get<uint16_t>(*s.M, Vec, byte, i));
+  };
+  EXPECT_EQ(at(64, 0), INFINITY);
+  EXPECT_EQ(at(64, 1), -INFINITY);
+  EXPECT_TRUE(std::isnan(at(64, 2)));
+  EXPECT_EQ(at(64, 3), 0.0f);
+  // col: row 0 divides by 2, row 1 by -4.
+  EXPECT_EQ(at(128, 0), 0.5f);
+  EXPECT_EQ(at(128, 1), -0.5f);
+  EXPECT_EQ(at(128, 2), -0.0f);
+  EXPECT_EQ(at(128, 3), -1.5f);
+  // C[2] = 3: 1/3 correctly rounded is 0x3EAB (0.333984375).
+  EXPECT_EQ(get<uint16_t>(*s.M, Vec, 192, 0), 0x3EABu);
+  EXPECT_EQ(at(192, 3), 2.0f);
+  // rev: C[2] / a = 3 / {1, -1, 0, 6}.
+  EXPECT_EQ(at(256, 0), 3.0f);
+  EXPECT_EQ(at(256, 1), -3.0f);
+  EXPECT_EQ(at(256, 2), INFINITY);
+  EXPECT_EQ(at(256, 3), 0.5f);
+  EXPECT_NE(runAsm("rsfu.div dsp=vec, dst=0, asp=vec, a=0, rows=1, cols=1, "
+                   "ty=i32\nend\n")
+                .error.find("rsfu.div operates on bf16 only"),
+            std::string::npos);
+}
+
+// rsfu.sqrt against the exact square root: every positive bf16 value with
+// an exponent in [-30, 30) (7680 values); r is correctly rounded iff a lies
+// between the squares of the midpoints to r's bf16 neighbours (exact in
+// double: 9-bit midpoints), checked without taking a square root. Then
+// sqrt(0), sqrt(-0), sqrt(inf) and a negative input (NaN).
+TEST(Sim, RsfuSqrtIsCorrectlyRounded) {
+  constexpr int kN = 7680;
+  std::vector<uint16_t> as(kN);
+  for (int e = 0; e < kN; ++e)
+    as[e] = static_cast<uint16_t>((127 - 30) << 7) + e;
+  Result r = runAsm("rsfu.sqrt dsp=vec, dst=16384, asp=vec, a=0, rows=2, "
+                    "cols=3840\nend\n",
+                    [&](Machine &M) {
+                      for (int e = 0; e < kN; ++e)
+                        put<uint16_t>(M, Vec, 0, e, as[e]);
+                    });
+  ASSERT_EQ(r.error, "");
+  for (int e = 0; e < kN; ++e) {
+    uint16_t q = get<uint16_t>(*r.M, Vec, 16384, e);
+    double a = bfToFloat(as[e]), d = bfToFloat(q);
+    double up = bfToFloat(static_cast<uint16_t>(q + 1));
+    double down = bfToFloat(static_cast<uint16_t>(q - 1));
+    double lo = (d + down) / 2, hi = (d + up) / 2;
+    EXPECT_LE(lo * lo, a) << "sqrt(" << a << ") = " << d;
+    EXPECT_GE(hi * hi, a) << "sqrt(" << a << ") = " << d;
+  }
+  Result s = runAsm("rsfu.sqrt dsp=vec, dst=64, asp=vec, a=0, rows=1, "
+                    "cols=4\nend\n",
+                    [](Machine &M) {
+                      const float a[] = {0.0f, -0.0f, INFINITY, -4.0f};
+                      for (int e = 0; e < 4; ++e)
+                        put<uint16_t>(M, Vec, 0, e, floatToBf(a[e]));
+                    });
+  ASSERT_EQ(s.error, "");
+  EXPECT_EQ(get<uint16_t>(*s.M, Vec, 64, 0), 0x0000u);
+  EXPECT_EQ(get<uint16_t>(*s.M, Vec, 64, 1), 0x8000u);
+  EXPECT_EQ(bfToFloat(get<uint16_t>(*s.M, Vec, 64, 2)), INFINITY);
+  EXPECT_TRUE(std::isnan(bfToFloat(get<uint16_t>(*s.M, Vec, 64, 3))));
+}
+
+// cvt.b2w is C's float -> int conversion (ONNX Cast to an integer):
+// truncation toward zero, saturation outside int32, NaN -> 0.
+TEST(Sim, CvtB2wTruncatesTowardZero) {
+  const float in[] = {2.5f,  -2.5f,  -0.75f, 0.75f,    255.0f,    -129.0f,
+                      1e10f, -1e10f, NAN,    INFINITY, -INFINITY, 16777216.0f};
+  const int32_t want[] = {2,   -2,        0,         0,
+                          255, -129,      INT32_MAX, INT32_MIN,
+                          0,   INT32_MAX, INT32_MIN, 16777216};
+  Result r = runAsm("cvt.b2w dsp=vec, dst=64, asp=act, a=0, rows=3, cols=4\n"
+                    "end\n",
+                    [&](Machine &M) {
+                      for (int e = 0; e < 12; ++e)
+                        put<uint16_t>(M, Act, 0, e, floatToBf(in[e]));
+                    });
+  ASSERT_EQ(r.error, "");
+  for (int e = 0; e < 12; ++e) {
+    // The inputs are bf16-exact, so std::trunc of them is the reference
+    // in range.
+    if (std::isfinite(in[e]) && std::fabs(in[e]) < 2147483648.0f)
+      EXPECT_EQ(get<int32_t>(*r.M, Vec, 64, e),
+                static_cast<int32_t>(std::trunc(in[e])));
+    EXPECT_EQ(get<int32_t>(*r.M, Vec, 64, e), want[e]) << "element " << e;
+  }
+}
+
 TEST(Sim, Conversions) {
   Result r = runAsm("cfg.mode mode=ieee\ncfg.const rd=0, bits=0x3f00\n"
                     "cvt.i2b dsp=vec, dst=16, asp=vec, a=0, rows=1, cols=3, "

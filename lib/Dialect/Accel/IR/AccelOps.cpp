@@ -117,10 +117,14 @@ LogicalResult DmaStoreOp::verify() {
 }
 
 /// The result element type a vector op of `kind` writes from operands of
-/// `operand`: a comparison writes a bf16 boolean, pow takes bf16 only, the
-/// others keep the operands' type.
+/// `operand`: a comparison writes a bf16 boolean, pow and the divisions take
+/// bf16 only, the others keep the operands' type.
 static LogicalResult verifyKindTypes(Operation *op, VectorKind kind,
                                      Type operand, Type result) {
+  if ((kind == VectorKind::div || kind == VectorKind::rdiv) &&
+      !operand.isBF16())
+    return op->emitOpError("a division (rsfu.div) needs bf16 tiles, got ")
+           << operand;
   if (kind == VectorKind::pow && !operand.isBF16())
     return op->emitOpError("pow (rsfu.pow) takes bf16 tiles only, got ")
            << operand;
@@ -209,10 +213,17 @@ LogicalResult ConvertOp::verify() {
   bool toInt8 =
       a.isBF16() && (b.isSignlessInteger(8) || b.isSignlessInteger(6) ||
                      b.isSignlessInteger(4));
-  if (!toBf16 && !toInt8)
+  // bf16 -> i32: ONNX Cast's truncation toward zero (cvt.b2w), unscaled.
+  bool toInt32 = a.isBF16() && b.isSignlessInteger(32);
+  if (!toBf16 && !toInt8 && !toInt32)
     return emitOpError("unsupported conversion ")
            << a << " -> " << b
-           << "; expected f32/i4/i6/i8/i16/i32 -> bf16 or bf16 -> i8/i6/i4";
+           << "; expected f32/i4/i6/i8/i16/i32 -> bf16 or bf16 -> "
+              "i8/i6/i4/i32";
+  if (toInt32 && getScale().convertToFloat() != 1.0f)
+    return emitOpError("a bf16 -> i32 conversion (cvt.b2w) takes no scale, "
+                       "got ")
+           << getScale().convertToFloat();
   if (!(getScale().convertToFloat() > 0.0f))
     return emitOpError("scale must be positive");
   int32_t zp = getZeroPoint();
@@ -280,6 +291,11 @@ LogicalResult GeluOp::verify() {
 }
 
 LogicalResult RsqrtOp::verify() {
+  return verifyBf16RowKernel(*this, getInput().getType(),
+                             getResult().getType());
+}
+
+LogicalResult SqrtOp::verify() {
   return verifyBf16RowKernel(*this, getInput().getType(),
                              getResult().getType());
 }

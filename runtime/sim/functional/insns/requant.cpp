@@ -5,6 +5,8 @@
 #include "runtime/sim/functional/kernels/Requant.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 
 using namespace llvm;
@@ -128,6 +130,22 @@ Error execCvtB2i(Machine &M, const isa::CvtB2iF &f) {
     // Round (saturating far outside int8), add the zero point, saturate.
     int64_t v = bfToInt(bfMul(ld<bf16>(a, e), scale, mode), mode) + zp;
     st<int8_t>(d, e, static_cast<int8_t>(std::clamp<int64_t>(v, lo, hi)));
+  });
+}
+
+Error execCvtB2w(Machine &M, const isa::CvtB2wF &f) {
+  return mapElems(M, f, 2, 4, [&](uint64_t e, uint8_t *a, uint8_t *d) {
+    float v = bfToFloat(ld<bf16>(a, e));
+    int32_t w;
+    if (std::isnan(v))
+      w = 0;
+    else if (v >= 2147483648.0f)
+      w = INT32_MAX;
+    else if (v < -2147483648.0f)
+      w = INT32_MIN;
+    else
+      w = static_cast<int32_t>(v); // truncates toward zero
+    st<int32_t>(d, e, w);
   });
 }
 
