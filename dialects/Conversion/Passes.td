@@ -100,6 +100,16 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     reaches an op whose handling of the stale rows past L is not known,
     nothing is tagged and every row is computed.
 
+    Exact quantization (`exact-quantize=true`, set by the driver under
+    `--precision qdq`): a run-time `quant.qcast` from float to a uniform
+    8-bit type (a QDQ model's QuantizeLinear) becomes `accel.quantize`
+    (`cvt.f2i`: the f32 value divided by the f32 scale, round half to even,
+    zero point, saturation; ONNX's QuantizeLinear bit for bit) instead of
+    `accel.convert` by a bf16 `1/S`; a storage range narrower than int8 (a
+    `QuantizeLinear -> Clip` range) saturates there. A function argument whose
+    every use is such a cast stays `f32` in DRAM (the program input keeps
+    the caller's f32 values; no bf16 rounding before the quantizer).
+
     Any other op (another TOSA op, a tern op in another precision, a mask
     that broadcasts over keys) is illegal: the pass fails and names the op and its
     location (the ONNX node).
@@ -130,6 +140,11 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
            "with a ReRAM tier">,
     Option<"reramTileN", "reram-tile-n", "int64_t", /*default=*/"128",
            "Output columns per crossbar GEMM tile">,
+    Option<"exactQuantize", "exact-quantize", "bool", /*default=*/"false",
+           "Lower run-time quant.qcast (a QDQ model's QuantizeLinear) to the "
+           "exact f32 quantizer accel.quantize (cvt.f2i), and keep function "
+           "arguments used only by such casts in f32; set by the driver "
+           "under --precision qdq">,
   ];
 }
 

@@ -244,8 +244,8 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
               static_cast<uint8_t>(op) <=
                   static_cast<uint8_t>(Opcode::RsfuGelu)) ||
              op == Opcode::RsfuFn || op == Opcode::RsfuPow ||
-             op == Opcode::CvtI2b ||
-             op == Opcode::CvtF2b || op == Opcode::CvtB2i ||
+             op == Opcode::CvtI2b || op == Opcode::CvtF2b ||
+             op == Opcode::CvtB2i || op == Opcode::CvtF2i ||
              op == Opcode::TokFuse;
     unsigned lanes = std::max(1u, bf16 ? p.bf16Lanes : p.int32Lanes);
     return passes(op) * ceilDiv(elements, lanes) + p.fpLatency;

@@ -17,9 +17,10 @@
 
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/Support/GlobPattern.h"
 
@@ -215,7 +216,7 @@ public:
       erased = false;
       func.walk([&](Operation *op) {
         if (isa<mq::QuantizeCastOp, mq::DequantizeCastOp, mq::StorageCastOp,
-                tosa::TransposeOp>(op) &&
+                tosa::TransposeOp, tosa::ClampOp, tensor::BitcastOp>(op) &&
             op->use_empty()) {
           op->erase();
           erased = true;
@@ -255,7 +256,10 @@ private:
       return; // per-channel weights: the result is float
     auto q = dyn_cast<mq::QuantizeCastOp>(*result.getUsers().begin());
     auto type = q ? qtype(q.getResult()) : nullptr;
+    // A Clip's narrower range (QuantizeLinear -> Clip) stays a run-time
+    // cast: the requantizers saturate at int8.
     if (!type || type.getStorageTypeIntegralWidth() != 8 ||
+        type.getStorageTypeMax() - type.getStorageTypeMin() != 255 ||
         q.getType() != cast<RankedTensorType>(result.getType()).clone(type))
       return;
     result.setType(q.getType());
@@ -788,15 +792,69 @@ private:
              << (isa<LinearOp>(op)
                      ? " weights (a linear's input may be asymmetric 8-bit)"
                      : " operands of a product of two run-time tensors");
-    // QuantizeLinear -> Clip -> DequantizeLinear narrows activations below
-    // 8 bits, which the requantization unit cannot saturate to.
+    // QuantizeLinear -> Clip -> DequantizeLinear: a narrower saturation
+    // range of the codes (QAT activations below 8 bits).
     if (auto scast = q.getDefiningOp<mq::StorageCastOp>())
-      if (isa_and_nonnull<tosa::ClampOp>(scast.getArg().getDefiningOp()))
-        return op->emitOpError("takes a QDQ ")
-               << what
-               << " clipped below 8 bits (QuantizeLinear -> Clip -> "
-                  "DequantizeLinear); narrow activations are not lowered";
+      if (auto clamp = scast.getArg().getDefiningOp<tosa::ClampOp>())
+        return clippedQuantized(op, dcast, clamp, type, what);
     return q;
+  }
+
+  /// A QDQ `QuantizeLinear -> Clip -> DequantizeLinear` (`dcast` of the
+  /// clamped codes, of type `type`): the Clip is a narrower storage range
+  /// of the same scale and zero point, `!quant.uniform<i8<lo:hi>:f32, S>`,
+  /// which the exact quantizer (cvt.f2i) saturates to. `dcast` then reads
+  /// that cast directly (the Clip chain is left without users). Forms that
+  /// do not execute exactly are refused, naming the form.
+  FailureOr<Value> clippedQuantized(Operation *op, mq::DequantizeCastOp dcast,
+                                    tosa::ClampOp clamp,
+                                    mq::UniformQuantizedType type,
+                                    StringRef what) {
+    auto refuse = [&](const Twine &why) {
+      return op->emitOpError("takes a QDQ ")
+             << what
+             << " clipped by QuantizeLinear -> Clip -> DequantizeLinear "
+                "(Clip ["
+             << clamp.getMinIntAttr().getInt() << ", "
+             << clamp.getMaxIntAttr().getInt() << "] of " << type
+             << "): " << why;
+    };
+    Value in = clamp.getInput();
+    if (auto bc = in.getDefiningOp<tensor::BitcastOp>())
+      in = bc.getSource();
+    auto inner = in.getDefiningOp<mq::StorageCastOp>();
+    auto qcast =
+        inner ? inner.getArg().getDefiningOp<mq::QuantizeCastOp>() : nullptr;
+    if (!qcast || qtype(qcast.getResult()) != type)
+      return refuse("the Clip's input is not a QuantizeLinear with the "
+                    "DequantizeLinear's scale and zero point");
+    int64_t lo = std::max<int64_t>(clamp.getMinIntAttr().getInt(),
+                                   type.getStorageTypeMin());
+    int64_t hi = std::min<int64_t>(clamp.getMaxIntAttr().getInt(),
+                                   type.getStorageTypeMax());
+    if (lo > hi)
+      return refuse("an empty range");
+    if (lo == type.getStorageTypeMin() && hi == type.getStorageTypeMax()) {
+      dcast.getArgMutable().assign(qcast.getResult()); // a Clip of no effect
+      return Value(qcast.getResult());
+    }
+    if (type.getZeroPoint() != 0 || !type.isSigned())
+      return refuse("a narrow range with a zero point (or uint8 codes) is "
+                    "not executed; only symmetric int8 codes (zero point 0) "
+                    "take a narrower Clip");
+    if (!tq::saturationBits(lo, hi))
+      return refuse("the range is neither [-2^(b-1), 2^(b-1)-1] nor "
+                    "+-(2^(b-1)-1) for b = 2..8, the ranges the exact "
+                    "quantizer (cvt.f2i) saturates to");
+    auto narrow = mq::UniformQuantizedType::get(
+        type.getFlags(), type.getStorageType(), type.getExpressedType(),
+        type.getScale(), type.getZeroPoint(), lo, hi);
+    OpBuilder b(dcast);
+    auto shaped = cast<RankedTensorType>(qcast.getType());
+    Value narrowed = b.create<mq::QuantizeCastOp>(
+        qcast.getLoc(), shaped.clone(narrow), qcast.getArg());
+    dcast.getArgMutable().assign(narrowed);
+    return narrowed;
   }
 
   LogicalResult quantizeActivation(Operation *op, OpOperand &operand,
