@@ -105,10 +105,14 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     8-bit type (a QDQ model's QuantizeLinear) becomes `accel.quantize`
     (`cvt.f2i`: the f32 value divided by the f32 scale, round half to even,
     zero point, saturation; ONNX's QuantizeLinear bit for bit) instead of
-    `accel.convert` by a bf16 `1/S`; a storage range narrower than int8 (a
-    `QuantizeLinear -> Clip` range) saturates there. A function argument whose
-    every use is such a cast stays `f32` in DRAM (the program input keeps
-    the caller's f32 values; no bf16 rounding before the quantizer).
+    `accel.convert` by a bf16 `1/S`. A function argument whose every use is
+    such a cast stays `f32` in DRAM (the program input keeps the caller's
+    f32 values; no bf16 rounding before the quantizer). Under any setting,
+    a QDQ `QuantizeLinear -> Clip -> DequantizeLinear` left in the input
+    (`--precision bf16`) is folded first into a cast to the Clip's narrower
+    storage range (e.g. `i8<-8:7>`), and a cast to such a range (which
+    `cvt.b2i` cannot saturate to) is `accel.quantize` too; a Clip form that
+    does not execute exactly is an error naming it.
 
     Any other op (another TOSA op, a tern op in another precision, a mask
     that broadcasts over keys) is illegal: the pass fails and names the op and its

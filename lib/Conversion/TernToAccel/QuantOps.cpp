@@ -115,29 +115,22 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
       return op.emitOpError("an asymmetric (zero point or unsigned) ")
              << width << "-bit cast is not lowered; only 8-bit ones are";
     // Exact QuantizeLinear (exact-quantize): the f32 scale itself, divided
-    // by cvt.f2i, and the storage range (int8, or a Clip's narrower one)
-    // as the saturation bounds; otherwise the conversion's bf16 1/S.
-    bool exactCast = quantize && exact && width == 8;
+    // by cvt.f2i, and the storage range as the saturation bounds; otherwise
+    // the conversion's bf16 1/S. A storage range cvt.b2i does not saturate
+    // to (a QDQ Clip's, e.g. i8<-8:7>) takes cvt.f2i under any policy.
     int64_t qmin = qtype.getStorageTypeMin(), qmax = qtype.getStorageTypeMax();
     if (!qtype.isSigned()) {
       qmin -= 128;
       qmax -= 128;
     }
+    bool b2iRange = (qmin == -128 || qmin == -127) && qmax == 127;
+    bool exactCast = quantize && width == 8 && (exact || !b2iRange);
     if (exactCast && !tern::quant::saturationBits(qmin, qmax))
       return op.emitOpError("quantizes to the range [")
              << qtype.getStorageTypeMin() << ", " << qtype.getStorageTypeMax()
              << "] of " << qtype
              << "; the exact quantizer (cvt.f2i) saturates to int8, "
                 "[-2^(b-1), 2^(b-1)-1] or +-(2^(b-1)-1) (b = 2..8) only";
-    // cvt.b2i saturates at int8 or a symmetric narrow width: a narrower
-    // int8 storage range (a QDQ Clip) needs the exact quantizer.
-    if (quantize && !exactCast && width == 8 &&
-        !((qmin == -128 || qmin == -127) && qmax == 127))
-      return op.emitOpError("quantizes to the range [")
-             << qtype.getStorageTypeMin() << ", " << qtype.getStorageTypeMax()
-             << "] of " << qtype
-             << ", which only the exact quantizer (cvt.f2i, --precision qdq) "
-                "saturates to";
     float scale = static_cast<float>(
         quantize && !exactCast ? 1.0 / qtype.getScale() : qtype.getScale());
     TileBuilder tb(rewriter, op.getLoc());

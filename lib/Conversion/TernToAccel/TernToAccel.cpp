@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -215,6 +216,43 @@ void keepF32QuantizedArguments(ModuleOp module) {
   }
 }
 
+/// A QDQ model's QuantizeLinear -> Clip -> DequantizeLinear left by the
+/// policy (`bf16`: the casts run as conversions; tern-quantize folds those
+/// it quantizes): the Clip becomes the narrower storage range of the
+/// QuantizeLinear (foldQdqClip), executed by the exact quantizer; a form
+/// that does not execute is an error naming it.
+LogicalResult foldQdqClips(ModuleOp module) {
+  bool ok = true;
+  SmallVector<mlir::quant::DequantizeCastOp> dcasts;
+  module.walk([&](mlir::quant::DequantizeCastOp d) { dcasts.push_back(d); });
+  for (auto dcast : dcasts) {
+    auto scast = dcast.getArg().getDefiningOp<mlir::quant::StorageCastOp>();
+    auto clamp =
+        scast ? scast.getArg().getDefiningOp<tosa::ClampOp>() : tosa::ClampOp();
+    if (!clamp)
+      continue;
+    std::string why;
+    if (failed(foldQdqClip(dcast, clamp, why))) {
+      dcast.emitError("a QDQ activation ") << why;
+      ok = false;
+    }
+  }
+  // The Clip chains left without users.
+  bool erased = true;
+  while (erased) {
+    erased = false;
+    module.walk([&](Operation *op) {
+      if (isa<mlir::quant::QuantizeCastOp, mlir::quant::StorageCastOp,
+              tosa::ClampOp, tensor::BitcastOp>(op) &&
+          op->use_empty()) {
+        op->erase();
+        erased = true;
+      }
+    });
+  }
+  return success(ok);
+}
+
 /// Static float tensors become bf16 DRAM buffers of the same shape;
 /// quantized tensors become buffers of their storage type (i8, i32).
 class BufferTypeConverter : public TypeConverter {
@@ -307,6 +345,8 @@ public:
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
+    if (failed(foldQdqClips(module)))
+      return signalPassFailure();
     {
       RewritePatternSet folding(ctx);
       populateConstantFoldingPatterns(folding);

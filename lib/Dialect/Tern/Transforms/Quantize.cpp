@@ -801,60 +801,16 @@ private:
   }
 
   /// A QDQ `QuantizeLinear -> Clip -> DequantizeLinear` (`dcast` of the
-  /// clamped codes, of type `type`): the Clip is a narrower storage range
-  /// of the same scale and zero point, `!quant.uniform<i8<lo:hi>:f32, S>`,
-  /// which the exact quantizer (cvt.f2i) saturates to. `dcast` then reads
-  /// that cast directly (the Clip chain is left without users). Forms that
-  /// do not execute exactly are refused, naming the form.
+  /// clamped codes): folded by foldQdqClip, or refused naming the form.
   FailureOr<Value> clippedQuantized(Operation *op, mq::DequantizeCastOp dcast,
                                     tosa::ClampOp clamp,
                                     mq::UniformQuantizedType type,
                                     StringRef what) {
-    auto refuse = [&](const Twine &why) {
-      return op->emitOpError("takes a QDQ ")
-             << what
-             << " clipped by QuantizeLinear -> Clip -> DequantizeLinear "
-                "(Clip ["
-             << clamp.getMinIntAttr().getInt() << ", "
-             << clamp.getMaxIntAttr().getInt() << "] of " << type
-             << "): " << why;
-    };
-    Value in = clamp.getInput();
-    if (auto bc = in.getDefiningOp<tensor::BitcastOp>())
-      in = bc.getSource();
-    auto inner = in.getDefiningOp<mq::StorageCastOp>();
-    auto qcast =
-        inner ? inner.getArg().getDefiningOp<mq::QuantizeCastOp>() : nullptr;
-    if (!qcast || qtype(qcast.getResult()) != type)
-      return refuse("the Clip's input is not a QuantizeLinear with the "
-                    "DequantizeLinear's scale and zero point");
-    int64_t lo = std::max<int64_t>(clamp.getMinIntAttr().getInt(),
-                                   type.getStorageTypeMin());
-    int64_t hi = std::min<int64_t>(clamp.getMaxIntAttr().getInt(),
-                                   type.getStorageTypeMax());
-    if (lo > hi)
-      return refuse("an empty range");
-    if (lo == type.getStorageTypeMin() && hi == type.getStorageTypeMax()) {
-      dcast.getArgMutable().assign(qcast.getResult()); // a Clip of no effect
-      return Value(qcast.getResult());
-    }
-    if (type.getZeroPoint() != 0 || !type.isSigned())
-      return refuse("a narrow range with a zero point (or uint8 codes) is "
-                    "not executed; only symmetric int8 codes (zero point 0) "
-                    "take a narrower Clip");
-    if (!tq::saturationBits(lo, hi))
-      return refuse("the range is neither [-2^(b-1), 2^(b-1)-1] nor "
-                    "+-(2^(b-1)-1) for b = 2..8, the ranges the exact "
-                    "quantizer (cvt.f2i) saturates to");
-    auto narrow = mq::UniformQuantizedType::get(
-        type.getFlags(), type.getStorageType(), type.getExpressedType(),
-        type.getScale(), type.getZeroPoint(), lo, hi);
-    OpBuilder b(dcast);
-    auto shaped = cast<RankedTensorType>(qcast.getType());
-    Value narrowed = b.create<mq::QuantizeCastOp>(
-        qcast.getLoc(), shaped.clone(narrow), qcast.getArg());
-    dcast.getArgMutable().assign(narrowed);
-    return narrowed;
+    std::string why;
+    FailureOr<Value> folded = foldQdqClip(dcast, clamp, why);
+    if (failed(folded))
+      return op->emitOpError("takes a QDQ ") << what << " " << why;
+    return *folded;
   }
 
   LogicalResult quantizeActivation(Operation *op, OpOperand &operand,

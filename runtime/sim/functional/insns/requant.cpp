@@ -139,7 +139,7 @@ Error execCvtF2i(Machine &M, const isa::CvtF2iF &f) {
     return invalid("field 'bits' = " + Twine(unsigned(f.bits)) +
                    " is not 0 (int8) or a width 2..8");
   if (f.sym && f.bits == 0)
-    return invalid("field 'sym' = 1 needs a narrow width (bits 2..7)");
+    return invalid("field 'sym' = 1 needs a narrow width (bits 2..8)");
   const uint32_t scaleBits = static_cast<uint32_t>(f.scale);
   float scale;
   std::memcpy(&scale, &scaleBits, sizeof(scale));
