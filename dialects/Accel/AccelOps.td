@@ -437,6 +437,38 @@ def Accel_ConvertOp : Accel_Op<"convert"> {
   let hasVerifier = 1;
 }
 
+def Accel_QuantizeOp : Accel_Op<"quantize"> {
+  let summary = "exact QuantizeLinear of a tile (requantization unit)";
+  let description = [{
+    ONNX QuantizeLinear: `result = clamp(rne(f32(input) / scale) + zp,
+    qmin, qmax)` with `scale` the f32 scale S itself (held exactly, an f32
+    division: not a multiplication by a rounded `1/S` as `accel.convert`),
+    from a `bf16` or `f32` tile to an `i8` tile (`cvt.f2i`). `[qmin, qmax]`
+    is int8's range, a two's complement narrow range `[-2^(b-1),
+    2^(b-1)-1]` or a symmetric one `+-(2^(b-1)-1)` (b = 2..8): a QDQ
+    model's `QuantizeLinear -> Clip -> DequantizeLinear`.
+
+    Example:
+
+    ```mlir
+    accel.quantize %x, %q scale 3.921569e-03 zp -128
+        : memref<1x64xf32, #accel.space<act>>, memref<1x64xi8, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
+                       F32Attr:$scale,
+                       DefaultValuedAttr<I32Attr, "0">:$zero_point,
+                       DefaultValuedAttr<I32Attr, "-128">:$qmin,
+                       DefaultValuedAttr<I32Attr, "127">:$qmax);
+  let assemblyFormat = [{
+    $input `,` $result `scale` $scale (`zp` $zero_point^)?
+    (`qmin` $qmin^)? (`qmax` $qmax^)? attr-dict `:`
+    type($input) `,` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Accel_RequantOp : Accel_Op<"requant", [
     AllShapesMatch<["input", "result"]>]> {
   let summary = "integer requantization to int8 (requantization unit)";

@@ -100,6 +100,20 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     reaches an op whose handling of the stale rows past L is not known,
     nothing is tagged and every row is computed.
 
+    Exact quantization (`exact-quantize=true`, set by the driver under
+    `--precision qdq`): a run-time `quant.qcast` from float to a uniform
+    8-bit type (a QDQ model's QuantizeLinear) becomes `accel.quantize`
+    (`cvt.f2i`: the f32 value divided by the f32 scale, round half to even,
+    zero point, saturation; ONNX's QuantizeLinear bit for bit) instead of
+    `accel.convert` by a bf16 `1/S`. A function argument whose every use is
+    such a cast stays `f32` in DRAM (the program input keeps the caller's
+    f32 values; no bf16 rounding before the quantizer). Under any setting,
+    a QDQ `QuantizeLinear -> Clip -> DequantizeLinear` left in the input
+    (`--precision bf16`) is folded first into a cast to the Clip's narrower
+    storage range (e.g. `i8<-8:7>`), and a cast to such a range (which
+    `cvt.b2i` cannot saturate to) is `accel.quantize` too; a Clip form that
+    does not execute exactly is an error naming it.
+
     Any other op (another TOSA op, a tern op in another precision, a mask
     that broadcasts over keys) is illegal: the pass fails and names the op and its
     location (the ONNX node).
@@ -130,6 +144,11 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
            "with a ReRAM tier">,
     Option<"reramTileN", "reram-tile-n", "int64_t", /*default=*/"128",
            "Output columns per crossbar GEMM tile">,
+    Option<"exactQuantize", "exact-quantize", "bool", /*default=*/"false",
+           "Lower run-time quant.qcast (a QDQ model's QuantizeLinear) to the "
+           "exact f32 quantizer accel.quantize (cvt.f2i), and keep function "
+           "arguments used only by such casts in f32; set by the driver "
+           "under --precision qdq">,
   ];
 }
 

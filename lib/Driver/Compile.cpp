@@ -319,6 +319,8 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   lower.accBytes = preset.accBytes;
   lower.requant = requant.empty() ? preset.requant : requant.str();
   lower.reram = options.reram && preset.reram.has_value();
+  // A QDQ model's QuantizeLinear runs as ONNX defines it (cvt.f2i).
+  lower.exactQuantize = policy == "qdq";
   pm.addPass(createConvertTernToAccel(lower));
   pm.addPass(createCSEPass());
   accel::AccelAllocateBuffersOptions alloc;

@@ -108,3 +108,19 @@ QuantParams tern::quant::biasParams(const QuantParams &input,
   p.qmax = INT32_MAX;
   return p;
 }
+
+std::optional<tern::quant::SaturationBits>
+tern::quant::saturationBits(int64_t qmin, int64_t qmax) {
+  if (qmin == -128 && qmax == 127)
+    return SaturationBits{0, false};
+  for (unsigned b = 2; b <= 8; ++b) {
+    int64_t hi = (int64_t(1) << (b - 1)) - 1;
+    if (qmax != hi)
+      continue;
+    if (qmin == -hi - 1)
+      return SaturationBits{b, false};
+    if (qmin == -hi)
+      return SaturationBits{b, true};
+  }
+  return std::nullopt;
+}

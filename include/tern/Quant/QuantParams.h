@@ -16,6 +16,7 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
 
 namespace tern::quant {
 
@@ -66,6 +67,17 @@ computePerChannelParams(llvm::ArrayRef<float> weight, int64_t rows,
 /// Scale of an int32 bias added to an accumulator of input x weight
 /// products: S_b = S_x * S_w, zero point 0 (all five designs).
 QuantParams biasParams(const QuantParams &input, const QuantParams &weight);
+
+/// The saturation range of the exact quantizer (cvt.f2i) as its `bits` /
+/// `sym` fields: int8 [-128, 127] is {0, false}; [-2^(b-1), 2^(b-1)-1] is
+/// {b, false} for b = 2..7 and +-(2^(b-1)-1) is {b, true} for b = 2..8 (a
+/// QDQ model's QuantizeLinear -> Clip range, or the narrow int8 range
+/// +-127). None for any other range.
+struct SaturationBits {
+  unsigned bits;
+  bool symmetric;
+};
+std::optional<SaturationBits> saturationBits(int64_t qmin, int64_t qmax);
 
 } // namespace tern::quant
 

@@ -113,7 +113,8 @@ int64_t int8ZeroPoint(mlir::quant::UniformQuantizedType type);
 void populateQuantLoweringPatterns(mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns,
                                    const TileSizes &tiles,
-                                   mlir::SymbolTable &symbols);
+                                   mlir::SymbolTable &symbols,
+                                   bool exactQuantize);
 
 /// The f32 values of a constant tensor operand (dense or dense_resource; a
 /// splat is expanded to every element), if it is one.

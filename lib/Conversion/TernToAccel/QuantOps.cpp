@@ -13,6 +13,7 @@
 #include "llvm/ADT/ScopeExit.h"
 
 #include "tern/Dialect/Tern/IR/Quantization.h"
+#include "tern/Quant/QuantParams.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
@@ -74,8 +75,9 @@ std::optional<SmallVector<int64_t>> intConstantValues(Value v) {
 template <typename CastOp>
 struct RuntimeCastLowering : OpConversionPattern<CastOp> {
   RuntimeCastLowering(TypeConverter &converter, MLIRContext *ctx,
-                      TileSizes tiles)
-      : OpConversionPattern<CastOp>(converter, ctx), tiles(tiles) {}
+                      TileSizes tiles, bool exact)
+      : OpConversionPattern<CastOp>(converter, ctx), tiles(tiles),
+        exact(exact) {}
 
   LogicalResult
   matchAndRewrite(CastOp op, typename CastOp::Adaptor adaptor,
@@ -112,17 +114,39 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
     if (zp != 0 && width != 8)
       return op.emitOpError("an asymmetric (zero point or unsigned) ")
              << width << "-bit cast is not lowered; only 8-bit ones are";
-    float scale = static_cast<float>(quantize ? 1.0 / qtype.getScale()
-                                              : qtype.getScale());
+    // Exact QuantizeLinear (exact-quantize): the f32 scale itself, divided
+    // by cvt.f2i, and the storage range as the saturation bounds; otherwise
+    // the conversion's bf16 1/S. A storage range cvt.b2i does not saturate
+    // to (a QDQ Clip's, e.g. i8<-8:7>) takes cvt.f2i under any policy.
+    int64_t qmin = qtype.getStorageTypeMin(), qmax = qtype.getStorageTypeMax();
+    if (!qtype.isSigned()) {
+      qmin -= 128;
+      qmax -= 128;
+    }
+    bool b2iRange = (qmin == -128 || qmin == -127) && qmax == 127;
+    bool exactCast = quantize && width == 8 && (exact || !b2iRange);
+    if (exactCast && !tern::quant::saturationBits(qmin, qmax))
+      return op.emitOpError("quantizes to the range [")
+             << qtype.getStorageTypeMin() << ", " << qtype.getStorageTypeMax()
+             << "] of " << qtype
+             << "; the exact quantizer (cvt.f2i) saturates to int8, "
+                "[-2^(b-1), 2^(b-1)-1] or +-(2^(b-1)-1) (b = 2..8) only";
+    float scale = static_cast<float>(
+        quantize && !exactCast ? 1.0 / qtype.getScale() : qtype.getScale());
     TileBuilder tb(rewriter, op.getLoc());
     Value out = tb.allocDram(resultType.getShape(),
                              resultType.getElementType());
     Value in = adaptor.getArg();
+    Type inElement = cast<MemRefType>(in.getType()).getElementType();
+    if (inElement.isF32() && !exactCast)
+      return op.emitOpError("an f32 input is quantized by the exact "
+                            "quantizer only");
     Value inMatrix = tb.asElementwiseRows(tb.asRows(in)),
           outMatrix = tb.asElementwiseRows(tb.asRows(out));
     auto shape = cast<MemRefType>(outMatrix.getType()).getShape();
     int64_t rows = shape[0], cols = shape[1];
-    int64_t tm = tiles.rowsPerTile(cols * std::max(2u, width / 8));
+    int64_t tm = tiles.rowsPerTile(
+        cols * std::max({2u, width / 8, inElement.isF32() ? 4u : 0u}));
     // Run-time kept token rows (threshold pruning): tiles per group of N.
     TokenRowGroups groups =
         tokenRowGroups(op, resultType.getShape(), rows, cols);
@@ -140,9 +164,15 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
                           MemorySpace::act);
       Value dst = tb.allocTile({rr, cols}, resultType.getElementType(),
                                MemorySpace::act);
-      rewriter.create<ConvertOp>(op.getLoc(), src, dst,
-                                 rewriter.getF32FloatAttr(scale),
-                                 rewriter.getI32IntegerAttr(zp));
+      if (exactCast)
+        rewriter.create<QuantizeOp>(
+            op.getLoc(), src, dst, rewriter.getF32FloatAttr(scale),
+            rewriter.getI32IntegerAttr(zp), rewriter.getI32IntegerAttr(qmin),
+            rewriter.getI32IntegerAttr(qmax));
+      else
+        rewriter.create<ConvertOp>(op.getLoc(), src, dst,
+                                   rewriter.getF32FloatAttr(scale),
+                                   rewriter.getI32IntegerAttr(zp));
       tb.store(dst, tb.block(outMatrix, r0, 0, rr, cols));
     }
     rewriter.replaceOp(op, out);
@@ -150,6 +180,7 @@ struct RuntimeCastLowering : OpConversionPattern<CastOp> {
   }
 
   TileSizes tiles;
+  bool exact;
 };
 
 /// quant.qcast of a constant: an integer global of the quantized values.
@@ -328,13 +359,14 @@ struct ConstantDequantLowering : OpConversionPattern<mq::DequantizeCastOp> {
 void tern::populateQuantLoweringPatterns(TypeConverter &converter,
                                          RewritePatternSet &patterns,
                                          const TileSizes &tiles,
-                                         SymbolTable &symbols) {
+                                         SymbolTable &symbols,
+                                         bool exactQuantize) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<ConstantCastLowering, StorageCastLowering>(converter, ctx,
                                                          symbols);
   // Preferred over the run-time dequantization of the same op.
   patterns.add<ConstantDequantLowering>(converter, ctx, /*benefit=*/2);
   patterns.add<RuntimeCastLowering<mq::QuantizeCastOp>,
-               RuntimeCastLowering<mq::DequantizeCastOp>>(converter, ctx,
-                                                         tiles);
+               RuntimeCastLowering<mq::DequantizeCastOp>>(converter, ctx, tiles,
+                                                          exactQuantize);
 }

@@ -16,10 +16,12 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
-#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace tern {
 #define GEN_PASS_DEF_CONVERTTERNTOACCEL
@@ -166,6 +168,91 @@ void markTokenLengths(ModuleOp module) {
                                        p));
 }
 
+/// The tensor encoding that marks an f32 function argument whose every use
+/// is an exact quantizing cast: its DRAM buffer stays f32.
+constexpr llvm::StringLiteral kKeptF32 = "tern.keep_f32";
+
+bool isKeptF32(RankedTensorType type) {
+  auto marker = dyn_cast_or_null<StringAttr>(type.getEncoding());
+  return marker && marker.getValue() == kKeptF32;
+}
+
+/// exact-quantize: an f32 function argument used only by run-time casts to
+/// a uniform 8-bit type (a QDQ model's input QuantizeLinear) keeps its f32
+/// values in DRAM, so the exact quantizer reads the caller's values rather
+/// than their bf16 rounding. Marked by a tensor encoding that the buffer
+/// type converter maps to an f32 memref.
+void keepF32QuantizedArguments(ModuleOp module) {
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    SmallVector<Type> inputs(func.getArgumentTypes());
+    bool changed = false;
+    for (BlockArgument arg : func.getArguments()) {
+      auto type = dyn_cast<RankedTensorType>(arg.getType());
+      if (!type || !type.getElementType().isF32() || !type.hasStaticShape() ||
+          type.getEncoding() || arg.use_empty())
+        continue;
+      bool onlyCasts = llvm::all_of(arg.getUsers(), [](Operation *user) {
+        auto cast = dyn_cast<mlir::quant::QuantizeCastOp>(user);
+        if (!cast)
+          return false;
+        auto q = dyn_cast<mlir::quant::UniformQuantizedType>(
+            getElementTypeOrSelf(cast.getType()));
+        return q && q.getStorageTypeIntegralWidth() == 8;
+      });
+      if (!onlyCasts)
+        continue;
+      auto kept =
+          RankedTensorType::get(type.getShape(), type.getElementType(),
+                                StringAttr::get(module.getContext(), kKeptF32));
+      arg.setType(kept);
+      inputs[arg.getArgNumber()] = kept;
+      changed = true;
+    }
+    if (changed)
+      func.setFunctionType(FunctionType::get(module.getContext(), inputs,
+                                             func.getResultTypes()));
+  }
+}
+
+/// A QDQ model's QuantizeLinear -> Clip -> DequantizeLinear left by the
+/// policy (`bf16`: the casts run as conversions; tern-quantize folds those
+/// it quantizes): the Clip becomes the narrower storage range of the
+/// QuantizeLinear (foldQdqClip), executed by the exact quantizer; a form
+/// that does not execute is an error naming it.
+LogicalResult foldQdqClips(ModuleOp module) {
+  bool ok = true;
+  SmallVector<mlir::quant::DequantizeCastOp> dcasts;
+  module.walk([&](mlir::quant::DequantizeCastOp d) { dcasts.push_back(d); });
+  for (auto dcast : dcasts) {
+    auto scast = dcast.getArg().getDefiningOp<mlir::quant::StorageCastOp>();
+    auto clamp =
+        scast ? scast.getArg().getDefiningOp<tosa::ClampOp>() : tosa::ClampOp();
+    if (!clamp)
+      continue;
+    std::string why;
+    if (failed(foldQdqClip(dcast, clamp, why))) {
+      dcast.emitError("a QDQ activation ") << why;
+      ok = false;
+    }
+  }
+  // The Clip chains left without users.
+  bool erased = true;
+  while (erased) {
+    erased = false;
+    module.walk([&](Operation *op) {
+      if (isa<mlir::quant::QuantizeCastOp, mlir::quant::StorageCastOp,
+              tosa::ClampOp, tensor::BitcastOp>(op) &&
+          op->use_empty()) {
+        op->erase();
+        erased = true;
+      }
+    });
+  }
+  return success(ok);
+}
+
 /// Static float tensors become bf16 DRAM buffers of the same shape;
 /// quantized tensors become buffers of their storage type (i8, i32).
 class BufferTypeConverter : public TypeConverter {
@@ -189,6 +276,9 @@ public:
                                IntegerType::get(type.getContext(), 32));
       if (!isa<FloatType>(element))
         return std::nullopt;
+      // An f32 argument kept for the exact quantizer (exact-quantize).
+      if (element.isF32() && isKeptF32(type))
+        return MemRefType::get(type.getShape(), element);
       return MemRefType::get(type.getShape(),
                              BFloat16Type::get(type.getContext()));
     });
@@ -287,6 +377,8 @@ public:
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
+    if (failed(foldQdqClips(module)))
+      return signalPassFailure();
     {
       RewritePatternSet folding(ctx);
       populateConstantFoldingPatterns(folding);
@@ -327,6 +419,9 @@ public:
       return signalPassFailure();
     }
 
+    if (exactQuantize)
+      keepF32QuantizedArguments(module);
+
     BufferTypeConverter converter;
     TileSizes tiles{tileM, tileN, tileK, actBytes, wgtBytes, accBytes};
     SymbolTable symbols(module);
@@ -338,7 +433,8 @@ public:
     patterns.add<ConstantLowering<arith::ConstantOp>,
                  ConstantLowering<tosa::ConstOp>>(converter, ctx, symbols);
     populateMatrixOpLoweringPatterns(converter, patterns, tiles, quant);
-    populateQuantLoweringPatterns(converter, patterns, tiles, symbols);
+    populateQuantLoweringPatterns(converter, patterns, tiles, symbols,
+                                  exactQuantize);
     populateRowOpLoweringPatterns(converter, patterns, tiles);
     populateDataMovementLoweringPatterns(converter, patterns, tiles);
     populateTosaComputeLoweringPatterns(converter, patterns, tiles);

@@ -11,6 +11,7 @@
 
 #include "tern/Dialect/Accel/IR/AccelOps.h"
 #include "tern/Dialect/Accel/IR/BufferView.h"
+#include "tern/Quant/QuantParams.h"
 
 #include "runtime/isa/ISA.h"
 
@@ -20,6 +21,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <array>
+#include <cstring>
 #include <map>
 #include <tuple>
 
@@ -607,6 +609,7 @@ private:
                        {"cols", uint64_t(a->cols)}, {"lreg", selectReg}});
         })
         .Case<ConvertOp>([&](ConvertOp o) { return emitConvert(o); })
+        .Case<QuantizeOp>([&](QuantizeOp o) { return emitQuantize(o); })
         .Case<RequantOp>([&](RequantOp o) { return emitRequant(o); })
         .Case<VectorOp>([&](VectorOp o) {
           FailureOr<Tile> a = tile(o, o.getLhs()), b = tile(o, o.getRhs()),
@@ -916,6 +919,38 @@ private:
                  {"cols", uint64_t(a->cols)},
                  {"src", src},
                  {"creg", *reg},
+                 {"zp", zp}});
+  }
+
+  /// accel.quantize: cvt.f2i with the f32 scale's bit pattern as its
+  /// immediate (S held exactly) and the range as bits / sym.
+  LogicalResult emitQuantize(QuantizeOp o) {
+    FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
+    if (failed(a) || failed(d))
+      return failure();
+    int32_t qmin = static_cast<int32_t>(o.getQmin()),
+            qmax = static_cast<int32_t>(o.getQmax());
+    std::optional<tern::quant::SaturationBits> range =
+        tern::quant::saturationBits(qmin, qmax);
+    if (!range)
+      return o.emitError("no cvt.f2i range for [")
+             << qmin << ", " << qmax << "]";
+    float scale = o.getScale().convertToFloat();
+    uint32_t scaleBits;
+    std::memcpy(&scaleBits, &scale, sizeof(scaleBits));
+    uint64_t zp = static_cast<uint8_t>(static_cast<int8_t>(o.getZeroPoint()));
+    bool f32 = o.getInput().getType().getElementType().isF32();
+    return emit(o, "cvt.f2i",
+                {{"dsp", d->spad},
+                 {"dst", d->addr},
+                 {"asp", a->spad},
+                 {"a", a->addr},
+                 {"rows", uint64_t(a->rows)},
+                 {"cols", uint64_t(a->cols)},
+                 {"src", f32 ? 1u : 0u},
+                 {"scale", scaleBits},
+                 {"bits", range->bits},
+                 {"sym", range->symmetric ? 1u : 0u},
                  {"zp", zp}});
   }
 

@@ -247,6 +247,7 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
              op == Opcode::RsfuDiv || op == Opcode::RsfuSqrt ||
              op == Opcode::CvtB2w || op == Opcode::CvtI2b ||
              op == Opcode::CvtF2b || op == Opcode::CvtB2i ||
+             op == Opcode::CvtF2i ||
              op == Opcode::TokFuse;
     unsigned lanes = std::max(1u, bf16 ? p.bf16Lanes : p.int32Lanes);
     return passes(op) * ceilDiv(elements, lanes) + p.fpLatency;

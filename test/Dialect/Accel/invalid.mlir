@@ -178,6 +178,46 @@ func.func @convert_scale(%a: memref<4x8xf32, #accel.space<acc>>, %b: memref<4x8x
 
 // -----
 
+func.func @quantize_shape(%a: memref<4x8xf32, #accel.space<act>>, %b: memref<8x4xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.quantize' op input and result shapes must match}}
+  accel.quantize %a, %b scale 0.5 : memref<4x8xf32, #accel.space<act>>, memref<8x4xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @quantize_types(%a: memref<4x8xi32, #accel.space<act>>, %b: memref<4x8xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.quantize' op quantizes a bf16 or f32 tile to i8, got 'i32' -> 'i8'}}
+  accel.quantize %a, %b scale 0.5 : memref<4x8xi32, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @quantize_scale(%a: memref<4x8xf32, #accel.space<act>>, %b: memref<4x8xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.quantize' op scale must be a positive finite f32}}
+  accel.quantize %a, %b scale -0.5 : memref<4x8xf32, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @quantize_zero_point(%a: memref<4x8xbf16, #accel.space<act>>, %b: memref<4x8xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.quantize' op zero point 200 outside the int8 range}}
+  accel.quantize %a, %b scale 0.5 zp 200 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @quantize_range(%a: memref<4x8xbf16, #accel.space<act>>, %b: memref<4x8xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.quantize' op range [-100, 100] is neither int8's, a two's complement narrow range [-2^(b-1), 2^(b-1)-1] nor a symmetric one +-(2^(b-1)-1), b = 2..8}}
+  accel.quantize %a, %b scale 0.5 qmin -100 qmax 100 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
 func.func @softmax_types(%a: memref<4x8xi32, #accel.space<act>>) {
   // expected-error @+1 {{'accel.softmax' op operands must be bf16 tiles, got 'i32' -> 'i32'}}
   accel.softmax %a, %a : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>

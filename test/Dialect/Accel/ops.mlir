@@ -66,6 +66,11 @@ func.func @vector_and_sfu(%a: memref<4x8xbf16, #accel.space<act>>,
   accel.convert %a, %q scale 2.0 zp -43 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
   // CHECK: accel.convert %{{.*}}, %{{.*}} zp 11 : memref<4x8xi8, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
   accel.convert %q, %a zp 11 : memref<4x8xi8, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  // Exact QuantizeLinear (cvt.f2i): the f32 scale itself, int8 or narrow.
+  // CHECK: accel.quantize %{{.*}}, %{{.*}} scale 0.00392156839 zp -128 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  accel.quantize %a, %q scale 0.0039215686 zp -128 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
+  // CHECK: accel.quantize %{{.*}}, %{{.*}} scale 2.500000e-01 qmin -8 qmax 7 : memref<4x8xf32, #accel.space<acc>>, memref<4x8xi8, #accel.space<act>>
+  accel.quantize %acc, %q scale 0.25 qmin -8 qmax 7 : memref<4x8xf32, #accel.space<acc>>, memref<4x8xi8, #accel.space<act>>
   // 4-bit activations: bf16 -> i4 (cvt.b2i bits=4), one byte per element.
   // CHECK: accel.convert %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi4, #accel.space<act>>
   %q4 = memref.alloc() : memref<4x8xi4, #accel.space<act>>

@@ -56,15 +56,110 @@ func.func @asymmetric_matmul(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>) -> tensor
 
 // -----
 
+// QuantizeLinear -> Clip(-8, 7) -> DequantizeLinear (a 4-bit QAT
+// activation): the Clip becomes the storage range of the same scale,
+// i8<-8:7> (the exact quantizer saturates to it); the Clip chain goes.
+// CHECK-LABEL: func @clipped
+// CHECK: %[[N:.*]] = "quant.qcast"(%arg0) : (tensor<4x8xf32>) -> tensor<4x8x!quant.uniform<i8<-8:7>:f32, 5.000000e-02>>
+// CHECK-NOT: tosa.clamp
+// CHECK: tern.linear %[[N]], {{.*}} precision <int>
+// CHECK-NOT: tosa.clamp
 !x = !quant.uniform<i8:f32, 0.05>
-func.func @clipped(%x: tensor<4x8xf32>, %w: tensor<8x8xf32>) -> tensor<4x8xf32> {
+!w = !quant.uniform<i8:f32, 0.25>
+func.func @clipped(%x: tensor<4x8xf32>, %wq: tensor<8x8xi8>) -> tensor<4x8xf32> {
   %xq = "quant.qcast"(%x) : (tensor<4x8xf32>) -> tensor<4x8x!x>
   %xi = "quant.scast"(%xq) : (tensor<4x8x!x>) -> tensor<4x8xi8>
   %xc = tosa.clamp %xi {min_int = -8 : i64, max_int = 7 : i64, min_fp = -8.0 : f32, max_fp = 7.0 : f32} : (tensor<4x8xi8>) -> tensor<4x8xi8>
   %xs = "quant.scast"(%xc) : (tensor<4x8xi8>) -> tensor<4x8x!x>
   %xd = "quant.dcast"(%xs) : (tensor<4x8x!x>) -> tensor<4x8xf32>
-  // expected-error @+1 {{'tern.linear' op takes a QDQ input clipped below 8 bits (QuantizeLinear -> Clip -> DequantizeLinear); narrow activations are not lowered}}
-  %y = tern.linear %xd, %w precision <int> : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+  %ws = "quant.scast"(%wq) : (tensor<8x8xi8>) -> tensor<8x8x!w>
+  %wd = "quant.dcast"(%ws) : (tensor<8x8x!w>) -> tensor<8x8xf32>
+  %y = tern.linear %xd, %wd precision <int> : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// A symmetric Clip(-7, 7) is i8<-7:7>; a Clip wider than int8 changes
+// nothing.
+// CHECK-LABEL: func @clipped_symmetric
+// CHECK: "quant.qcast"(%arg0) : (tensor<4x8xf32>) -> tensor<4x8x!quant.uniform<i8<-7:7>:f32, 5.000000e-02>>
+// CHECK: "quant.qcast"(%arg2) : (tensor<4x8xf32>) -> tensor<4x8x!quant.uniform<i8:f32, 5.000000e-02>>
+// CHECK-NOT: tosa.clamp
+!x = !quant.uniform<i8:f32, 0.05>
+!w = !quant.uniform<i8:f32, 0.25>
+func.func @clipped_symmetric(%x: tensor<4x8xf32>, %wq: tensor<8x8xi8>, %x2: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %xq = "quant.qcast"(%x) : (tensor<4x8xf32>) -> tensor<4x8x!x>
+  %xi = "quant.scast"(%xq) : (tensor<4x8x!x>) -> tensor<4x8xi8>
+  %xc = tosa.clamp %xi {min_int = -7 : i64, max_int = 7 : i64, min_fp = -7.0 : f32, max_fp = 7.0 : f32} : (tensor<4x8xi8>) -> tensor<4x8xi8>
+  %xs = "quant.scast"(%xc) : (tensor<4x8xi8>) -> tensor<4x8x!x>
+  %xd = "quant.dcast"(%xs) : (tensor<4x8x!x>) -> tensor<4x8xf32>
+  %ws = "quant.scast"(%wq) : (tensor<8x8xi8>) -> tensor<8x8x!w>
+  %wd = "quant.dcast"(%ws) : (tensor<8x8x!w>) -> tensor<8x8xf32>
+  %y = tern.linear %xd, %wd precision <int> : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+  %x2q = "quant.qcast"(%x2) : (tensor<4x8xf32>) -> tensor<4x8x!x>
+  %x2i = "quant.scast"(%x2q) : (tensor<4x8x!x>) -> tensor<4x8xi8>
+  %x2c = tosa.clamp %x2i {min_int = -300 : i64, max_int = 300 : i64, min_fp = -300.0 : f32, max_fp = 300.0 : f32} : (tensor<4x8xi8>) -> tensor<4x8xi8>
+  %x2s = "quant.scast"(%x2c) : (tensor<4x8xi8>) -> tensor<4x8x!x>
+  %x2d = "quant.dcast"(%x2s) : (tensor<4x8x!x>) -> tensor<4x8xf32>
+  %y2 = tern.linear %x2d, %wd precision <int> : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+  return %y, %y2 : tensor<4x8xf32>, tensor<4x8xf32>
+}
+
+// -----
+
+// Forms that do not execute exactly are refused, naming the form: a range
+// the exact quantizer has no saturation for ...
+!x = !quant.uniform<i8:f32, 0.05>
+!w = !quant.uniform<i8:f32, 0.25>
+func.func @clipped_odd_range(%x: tensor<4x8xf32>, %wq: tensor<8x8xi8>) -> tensor<4x8xf32> {
+  %xq = "quant.qcast"(%x) : (tensor<4x8xf32>) -> tensor<4x8x!x>
+  %xi = "quant.scast"(%xq) : (tensor<4x8x!x>) -> tensor<4x8xi8>
+  %xc = tosa.clamp %xi {min_int = -5 : i64, max_int = 9 : i64, min_fp = -5.0 : f32, max_fp = 9.0 : f32} : (tensor<4x8xi8>) -> tensor<4x8xi8>
+  %xs = "quant.scast"(%xc) : (tensor<4x8xi8>) -> tensor<4x8x!x>
+  %xd = "quant.dcast"(%xs) : (tensor<4x8x!x>) -> tensor<4x8xf32>
+  %ws = "quant.scast"(%wq) : (tensor<8x8xi8>) -> tensor<8x8x!w>
+  %wd = "quant.dcast"(%ws) : (tensor<8x8x!w>) -> tensor<8x8xf32>
+  // expected-error @+1 {{'tern.linear' op takes a QDQ input clipped by QuantizeLinear -> Clip -> DequantizeLinear (Clip [-5, 9] of '!quant.uniform<i8:f32, 5.000000e-02>'): the range is neither [-2^(b-1), 2^(b-1)-1] nor +-(2^(b-1)-1) for b = 2..8, the ranges the exact quantizer (cvt.f2i) saturates to}}
+  %y = tern.linear %xd, %wd precision <int> : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// ... a narrow range with a zero point ...
+!x = !quant.uniform<i8:f32, 0.05:2>
+!w = !quant.uniform<i8:f32, 0.25>
+func.func @clipped_zero_point(%x: tensor<4x8xf32>, %wq: tensor<8x8xi8>) -> tensor<4x8xf32> {
+  %xq = "quant.qcast"(%x) : (tensor<4x8xf32>) -> tensor<4x8x!x>
+  %xi = "quant.scast"(%xq) : (tensor<4x8x!x>) -> tensor<4x8xi8>
+  %xc = tosa.clamp %xi {min_int = -8 : i64, max_int = 7 : i64, min_fp = -8.0 : f32, max_fp = 7.0 : f32} : (tensor<4x8xi8>) -> tensor<4x8xi8>
+  %xs = "quant.scast"(%xc) : (tensor<4x8xi8>) -> tensor<4x8x!x>
+  %xd = "quant.dcast"(%xs) : (tensor<4x8x!x>) -> tensor<4x8xf32>
+  %ws = "quant.scast"(%wq) : (tensor<8x8xi8>) -> tensor<8x8x!w>
+  %wd = "quant.dcast"(%ws) : (tensor<8x8x!w>) -> tensor<8x8xf32>
+  // expected-error @+1 {{'tern.linear' op takes a QDQ input clipped by QuantizeLinear -> Clip -> DequantizeLinear (Clip [-8, 7] of '!quant.uniform<i8:f32, 5.000000e-02:2>'): a narrow range with a zero point (or uint8 codes) is not executed; only symmetric int8 codes (zero point 0) take a narrower Clip}}
+  %y = tern.linear %xd, %wd precision <int> : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// ... and a Clip between a QuantizeLinear and a DequantizeLinear of
+// another scale.
+!x = !quant.uniform<i8:f32, 0.05>
+!y = !quant.uniform<i8:f32, 0.1>
+!w = !quant.uniform<i8:f32, 0.25>
+func.func @clipped_other_scale(%x: tensor<4x8xf32>, %wq: tensor<8x8xi8>) -> tensor<4x8xf32> {
+  %xq = "quant.qcast"(%x) : (tensor<4x8xf32>) -> tensor<4x8x!x>
+  %xi = "quant.scast"(%xq) : (tensor<4x8x!x>) -> tensor<4x8xi8>
+  %xc = tosa.clamp %xi {min_int = -8 : i64, max_int = 7 : i64, min_fp = -8.0 : f32, max_fp = 7.0 : f32} : (tensor<4x8xi8>) -> tensor<4x8xi8>
+  %xs = "quant.scast"(%xc) : (tensor<4x8xi8>) -> tensor<4x8x!y>
+  %xd = "quant.dcast"(%xs) : (tensor<4x8x!y>) -> tensor<4x8xf32>
+  %ws = "quant.scast"(%wq) : (tensor<8x8xi8>) -> tensor<8x8x!w>
+  %wd = "quant.dcast"(%ws) : (tensor<8x8x!w>) -> tensor<8x8xf32>
+  // expected-error @+1 {{'tern.linear' op takes a QDQ input clipped by QuantizeLinear -> Clip -> DequantizeLinear (Clip [-8, 7] of '!quant.uniform<i8:f32, 1.000000e-01>'): the Clip's input is not a QuantizeLinear with the DequantizeLinear's scale and zero point}}
+  %y = tern.linear %xd, %wd precision <int> : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>
 }
 

@@ -112,4 +112,46 @@ TEST(Observers, KindNamesRoundTrip) {
   EXPECT_FALSE(parseObserverKind("kl").has_value());
 }
 
+// Every observer on the edge cases (closed forms): an all-zero
+// tensor gives [0, 0] (which computeParams turns into scale 1.0), a single
+// value v gives [v, v], a negative-only tensor keeps its negative range
+// (the asymmetric parameters widen it to contain 0), and tiny magnitudes
+// are not flushed.
+TEST(Observers, EveryObserverOnEdgeCases) {
+  for (ObserverKind kind :
+       {ObserverKind::MinMax, ObserverKind::MovingAverageMinMax,
+        ObserverKind::Percentile, ObserverKind::MseOptimal}) {
+    SCOPED_TRACE(static_cast<int>(kind));
+    auto zero = createObserver(kind);
+    zero->observe(std::vector<float>(64, 0.0f));
+    Range z = rangeOf(*zero);
+    EXPECT_EQ(z.min, 0.0);
+    EXPECT_EQ(z.max, 0.0);
+
+    auto single = createObserver(kind);
+    single->observe({2.5f});
+    Range s = rangeOf(*single);
+    EXPECT_DOUBLE_EQ(s.min, 2.5);
+    EXPECT_DOUBLE_EQ(s.max, 2.5);
+
+    auto negative = createObserver(kind);
+    std::vector<float> neg;
+    for (int i = 1; i <= 100; ++i)
+      neg.push_back(-0.01f * static_cast<float>(i));
+    negative->observe(neg);
+    Range n = rangeOf(*negative);
+    EXPECT_LT(n.max, 0.0);
+    EXPECT_GE(n.min, -1.0 - 1e-6);
+    EXPECT_LT(n.min, -0.9);
+
+    auto tiny = createObserver(kind);
+    tiny->observe({-3e-30f, 1e-30f, 2e-30f});
+    Range t = rangeOf(*tiny);
+    EXPECT_LT(t.min, 0.0);
+    EXPECT_GT(t.max, 0.0);
+    EXPECT_LE(t.max, 2e-30 * (1 + 1e-6));
+    EXPECT_GE(t.min, -3e-30 * (1 + 1e-6));
+  }
+}
+
 } // namespace

@@ -131,4 +131,36 @@ TEST(QuantParams, BiasScaleIsProductOfScales) {
   EXPECT_EQ(b.qmax, INT32_MAX);
 }
 
+// The exact quantizer's saturation ranges (cvt.f2i bits / sym): int8,
+// two's complement [-2^(b-1), 2^(b-1)-1] and symmetric +-(2^(b-1)-1).
+TEST(QuantParams, SaturationBitsOfClipRanges) {
+  auto check = [](int64_t lo, int64_t hi, unsigned bits, bool sym) {
+    std::optional<SaturationBits> s = saturationBits(lo, hi);
+    ASSERT_TRUE(s.has_value()) << lo << " " << hi;
+    EXPECT_EQ(s->bits, bits) << lo << " " << hi;
+    EXPECT_EQ(s->symmetric, sym) << lo << " " << hi;
+  };
+  check(-128, 127, 0, false);
+  check(-8, 7, 4, false);
+  check(-7, 7, 4, true);
+  check(-32, 31, 6, false);
+  check(-31, 31, 6, true);
+  check(-2, 1, 2, false);
+  check(-1, 1, 2, true);
+  check(-64, 63, 7, false);
+  check(-63, 63, 7, true);
+  check(-127, 127, 8, true); // the symmetric int8 types i8<-127:127>
+  // Not expressible: asymmetric, shifted (uint8 held as int8), empty,
+  // wider than int8, 1 bit.
+  for (auto [lo, hi] : std::vector<std::pair<int64_t, int64_t>>{{-5, 9},
+                                                                {-128, -113},
+                                                                {0, 15},
+                                                                {-126, 127},
+                                                                {3, 2},
+                                                                {-300, 300},
+                                                                {-1, 0},
+                                                                {0, 0}})
+    EXPECT_FALSE(saturationBits(lo, hi).has_value()) << lo << " " << hi;
+}
+
 } // namespace

@@ -18,8 +18,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <random>
 
 using namespace tern::rt;
@@ -954,6 +956,122 @@ TEST(Sim, CvtZeroPoint) {
           << "x=" << xs[i] << " zp=" << zp;
     }
   }
+}
+
+// cvt.f2i, the exact QuantizeLinear: d = clamp(rne(f32(a) / S) + zp, lo,
+// hi) with S an exact f32 immediate. Expected values by hand.
+namespace {
+Result runF2i(const std::vector<float> &xs, uint32_t scaleBits,
+              const std::string &extra, bool bf16Src = false) {
+  char scale[16];
+  std::snprintf(scale, sizeof(scale), "0x%08x", scaleBits);
+  return runAsm("cvt.f2i dsp=vec, dst=512, asp=vec, a=0, rows=1, cols=" +
+                    std::to_string(xs.size()) +
+                    ", src=" + (bf16Src ? "0" : "1") + ", scale=" + scale +
+                    extra + "\nend\n",
+                [&](Machine &M) {
+                  for (size_t i = 0; i < xs.size(); ++i) {
+                    if (!bf16Src) {
+                      put<float>(M, Vec, 0, i, xs[i]);
+                      continue;
+                    }
+                    uint32_t u;
+                    std::memcpy(&u, &xs[i], sizeof(u));
+                    put<uint16_t>(M, Vec, 0, i, static_cast<uint16_t>(u >> 16));
+                  }
+                });
+}
+std::vector<int> f2iCodes(Result &r, size_t n) {
+  std::vector<int> out;
+  for (size_t i = 0; i < n; ++i)
+    out.push_back(get<int8_t>(*r.M, Vec, 512, i));
+  return out;
+}
+} // namespace
+
+TEST(Sim, CvtF2iTiesToEvenZeroPointSaturation) {
+  // S = 0.5: x / S = 2.5, 3.5, -2.5, -3.5, 1.5, 0.5, -0.5, 200, -200, 0,
+  // 253.2, -256.
+  const std::vector<float> xs = {1.25f,   1.75f, -1.25f, -1.75f,
+                                 0.75f,   0.25f, -0.25f, 100.0f,
+                                 -100.0f, 0.0f,  126.6f, -128.0f};
+  Result r = runF2i(xs, 0x3f000000, "");
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(f2iCodes(r, xs.size()),
+            (std::vector<int>{2, 4, -2, -4, 2, 0, 0, 127, -128, 0, 127, -128}));
+  // zp -128 (uint8 held as int8) and 11: added after rounding, then sat.
+  Result z = runF2i(xs, 0x3f000000, ", zp=-128");
+  ASSERT_EQ(z.error, "");
+  EXPECT_EQ(f2iCodes(z, xs.size()),
+            (std::vector<int>{-126, -124, -128, -128, -126, -128, -128, 72,
+                              -128, -128, 125, -128}));
+  Result z11 = runF2i(xs, 0x3f000000, ", zp=11");
+  ASSERT_EQ(z11.error, "");
+  EXPECT_EQ(
+      f2iCodes(z11, xs.size()),
+      (std::vector<int>{13, 15, 9, 7, 13, 11, 11, 127, -128, 11, 127, -128}));
+}
+
+TEST(Sim, CvtF2iDividesByTheExactScale) {
+  // qdq_mlp's input scale S = 0x3b807070 (0.00391965), 1/S = 255.1246:
+  // 0.5625 / S = 143.508 -> 144 (onnxruntime), where cvt.b2i's bf16(1/S) =
+  // 255.0 gives 143.44 -> 143. 1.0 / S = 255.12 -> 255 -> 127 with zp -128.
+  Result r = runF2i({0.5625f, 1.0f, 0.0625f}, 0x3b807070, ", zp=-128");
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(f2iCodes(r, 3), (std::vector<int>{144 - 128, 127, 16 - 128}));
+  // An f32 source is not rounded to bf16 first: 2.50390625 (2.5 + 2^-8,
+  // bf16 2.5) / 1 = 2.5039 -> 3; the same value as a bf16 source (2.5) is
+  // a tie -> 2.
+  Result f = runF2i({2.50390625f}, 0x3f800000, "");
+  ASSERT_EQ(f.error, "");
+  EXPECT_EQ(f2iCodes(f, 1), (std::vector<int>{3}));
+  Result b = runF2i({2.50390625f}, 0x3f800000, "", /*bf16Src=*/true);
+  ASSERT_EQ(b.error, "");
+  EXPECT_EQ(f2iCodes(b, 1), (std::vector<int>{2}));
+}
+
+TEST(Sim, CvtF2iNarrowRanges) {
+  // S = 1: bits=4 is [-8, 7] (a Clip(-8, 7)), sym=1 +-7.
+  const std::vector<float> xs = {-9.0f, -8.5f, -8.0f, -7.5f, 6.5f, 7.5f, 20.0f};
+  Result r = runF2i(xs, 0x3f800000, ", bits=4");
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(f2iCodes(r, xs.size()),
+            (std::vector<int>{-8, -8, -8, -8, 6, 7, 7}));
+  Result s = runF2i(xs, 0x3f800000, ", bits=4, sym=1");
+  ASSERT_EQ(s.error, "");
+  EXPECT_EQ(f2iCodes(s, xs.size()),
+            (std::vector<int>{-7, -7, -7, -7, 6, 7, 7}));
+  Result six = runF2i({-40.0f, -32.0f, 31.4f, 31.5f}, 0x3f800000, ", bits=6");
+  ASSERT_EQ(six.error, "");
+  EXPECT_EQ(f2iCodes(six, 4), (std::vector<int>{-32, -32, 31, 31}));
+  // bits=8: int8, or with sym the symmetric int8 types' +-127.
+  Result e8 = runF2i({-200.0f, 200.0f}, 0x3f800000, ", bits=8");
+  ASSERT_EQ(e8.error, "");
+  EXPECT_EQ(f2iCodes(e8, 2), (std::vector<int>{-128, 127}));
+  Result s8 = runF2i({-200.0f, 200.0f}, 0x3f800000, ", bits=8, sym=1");
+  ASSERT_EQ(s8.error, "");
+  EXPECT_EQ(f2iCodes(s8, 2), (std::vector<int>{-127, 127}));
+}
+
+TEST(Sim, CvtF2iSpecialValuesAndErrors) {
+  const float inf = std::numeric_limits<float>::infinity();
+  Result r = runF2i({std::nanf(""), inf, -inf}, 0x3f800000, ", zp=5");
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(f2iCodes(r, 3), (std::vector<int>{5, 127, -128}));
+  // Scales that are not positive finite f32, and bad range fields.
+  for (uint32_t bad : {0x00000000u, 0xbf800000u, 0x7f800000u, 0x7fc00000u}) {
+    Result e = runF2i({1.0f}, bad, "");
+    EXPECT_NE(e.error.find("is not a positive finite f32"), std::string::npos)
+        << e.error;
+  }
+  Result b1 = runF2i({1.0f}, 0x3f800000, ", bits=1");
+  EXPECT_NE(b1.error.find("field 'bits' = 1"), std::string::npos) << b1.error;
+  Result b9 = runF2i({1.0f}, 0x3f800000, ", bits=9");
+  EXPECT_NE(b9.error.find("field 'bits' = 9"), std::string::npos) << b9.error;
+  Result sym = runF2i({1.0f}, 0x3f800000, ", sym=1");
+  EXPECT_NE(sym.error.find("field 'sym' = 1 needs a narrow width"),
+            std::string::npos)
+      << sym.error;
 }
 
 TEST(Sim, RequantInstructionsMatchKernels) {

@@ -359,6 +359,28 @@ TEST(Timing, CrossbarGeometryHelpers) {
   EXPECT_EQ(timing::crossbarCyclesPerVector(t, 4, 10), 4u * 10);
 }
 
+// cvt.f2i (the exact QuantizeLinear) is charged as cvt.b2i: one pass of
+// the bf16 lanes over rows x cols elements plus the FP latency, with the
+// same lane-op energy event.
+TEST(Timing, CvtF2iCostsAsCvtB2i) {
+  auto preset = targets::loadPreset("tern-edge");
+  ASSERT_TRUE(!!preset);
+  auto p = targets::parsePreset(preset->second, "tern-edge");
+  ASSERT_TRUE(!!p);
+  auto img = assembler::assemble(
+      "cvt.b2i dsp=act, dst=0, asp=act, a=4096, rows=7, cols=100, creg=0\n"
+      "cvt.f2i dsp=act, dst=0, asp=act, a=4096, rows=7, cols=100, src=1, "
+      "scale=0x3f800000\nend\n",
+      "f2i.s");
+  ASSERT_TRUE(!!img) << llvm::toString(img.takeError());
+  auto code = sim::decodeProgram(img->code);
+  ASSERT_TRUE(!!code);
+  uint64_t b2i = timing::instructionCycles((*code)[0], *p, {});
+  uint64_t f2i = timing::instructionCycles((*code)[1], *p, {});
+  EXPECT_EQ(f2i, b2i);
+  EXPECT_EQ(f2i, (700 + p->bf16Lanes - 1) / p->bf16Lanes + p->fpLatency);
+}
+
 TEST(Timing, ExtremePresetValuesSaturate) {
   // The smallest positive bandwidth is a valid preset; the DMA cost must
   // saturate rather than convert an out-of-range double.

@@ -6,6 +6,7 @@
 
 #include "tern/Dialect/Accel/IR/AccelOps.h"
 #include "tern/Dialect/Accel/IR/BufferView.h"
+#include "tern/Quant/QuantParams.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
@@ -14,6 +15,8 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace tern::accel;
@@ -232,6 +235,31 @@ LogicalResult ConvertOp::verify() {
            << a << " -> " << b;
   if (zp < -128 || zp > 127)
     return emitOpError("zero point ") << zp << " outside the int8 range";
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  MemRefType in = getInput().getType(), out = getResult().getType();
+  if (in.getShape() != out.getShape())
+    return emitOpError("input and result shapes must match");
+  Type a = in.getElementType(), b = out.getElementType();
+  if (!(a.isBF16() || a.isF32()) || !b.isSignlessInteger(8))
+    return emitOpError("quantizes a bf16 or f32 tile to i8, got ")
+           << a << " -> " << b;
+  float scale = getScale().convertToFloat();
+  if (!(scale > 0.0f) || !std::isfinite(scale))
+    return emitOpError("scale must be a positive finite f32");
+  int32_t zp = static_cast<int32_t>(getZeroPoint());
+  if (zp < -128 || zp > 127)
+    return emitOpError("zero point ") << zp << " outside the int8 range";
+  int32_t qmin = static_cast<int32_t>(getQmin()),
+          qmax = static_cast<int32_t>(getQmax());
+  if (!tern::quant::saturationBits(qmin, qmax))
+    return emitOpError("range [")
+           << qmin << ", " << qmax
+           << "] is neither int8's, a two's complement narrow range "
+              "[-2^(b-1), 2^(b-1)-1] nor a symmetric one +-(2^(b-1)-1), b = "
+              "2..8";
   return success();
 }
 

@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -178,4 +179,59 @@ tq::QuantParams tern::paramsOf(mq::UniformQuantizedType type) {
   p.qmin = type.getStorageTypeMin();
   p.qmax = type.getStorageTypeMax();
   return p;
+}
+
+FailureOr<Value> tern::foldQdqClip(mlir::quant::DequantizeCastOp dcast,
+                                   tosa::ClampOp clamp, std::string &why) {
+  auto type = dyn_cast<mq::UniformQuantizedType>(
+      getElementTypeOrSelf(dcast.getArg().getType()));
+  int64_t clipLo = clamp.getMinIntAttr().getInt(),
+          clipHi = clamp.getMaxIntAttr().getInt();
+  auto refuse = [&](const Twine &reason) -> FailureOr<Value> {
+    llvm::raw_string_ostream os(why);
+    os << "clipped by QuantizeLinear -> Clip -> DequantizeLinear (Clip ["
+       << clipLo << ", " << clipHi << "] of ";
+    if (type)
+      os << "'" << type << "'";
+    else
+      os << "'" << dcast.getArg().getType() << "'";
+    os << "): " << reason;
+    return failure();
+  };
+  if (!type || type.getStorageTypeIntegralWidth() != 8)
+    return refuse("only 8-bit per-tensor codes take a Clip");
+  Value in = clamp.getInput();
+  if (auto bc = in.getDefiningOp<tensor::BitcastOp>())
+    in = bc.getSource();
+  auto inner = in.getDefiningOp<mq::StorageCastOp>();
+  auto qcast =
+      inner ? inner.getArg().getDefiningOp<mq::QuantizeCastOp>() : nullptr;
+  if (!qcast || getElementTypeOrSelf(qcast.getType()) != type)
+    return refuse("the Clip's input is not a QuantizeLinear with the "
+                  "DequantizeLinear's scale and zero point");
+  int64_t lo = std::max<int64_t>(clipLo, type.getStorageTypeMin());
+  int64_t hi = std::min<int64_t>(clipHi, type.getStorageTypeMax());
+  if (lo > hi)
+    return refuse("an empty range");
+  if (lo == type.getStorageTypeMin() && hi == type.getStorageTypeMax()) {
+    dcast.getArgMutable().assign(qcast.getResult()); // a Clip of no effect
+    return Value(qcast.getResult());
+  }
+  if (type.getZeroPoint() != 0 || !type.isSigned())
+    return refuse("a narrow range with a zero point (or uint8 codes) is not "
+                  "executed; only symmetric int8 codes (zero point 0) take a "
+                  "narrower Clip");
+  if (!tq::saturationBits(lo, hi))
+    return refuse("the range is neither [-2^(b-1), 2^(b-1)-1] nor "
+                  "+-(2^(b-1)-1) for b = 2..8, the ranges the exact quantizer "
+                  "(cvt.f2i) saturates to");
+  auto narrow = mq::UniformQuantizedType::get(
+      type.getFlags(), type.getStorageType(), type.getExpressedType(),
+      type.getScale(), type.getZeroPoint(), lo, hi);
+  OpBuilder b(dcast);
+  auto shaped = cast<RankedTensorType>(qcast.getType());
+  Value narrowed = b.create<mq::QuantizeCastOp>(
+      qcast.getLoc(), shaped.clone(narrow), qcast.getArg());
+  dcast.getArgMutable().assign(narrowed);
+  return narrowed;
 }

@@ -17,9 +17,10 @@
 
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/Support/GlobPattern.h"
 
@@ -215,7 +216,7 @@ public:
       erased = false;
       func.walk([&](Operation *op) {
         if (isa<mq::QuantizeCastOp, mq::DequantizeCastOp, mq::StorageCastOp,
-                tosa::TransposeOp>(op) &&
+                tosa::TransposeOp, tosa::ClampOp, tensor::BitcastOp>(op) &&
             op->use_empty()) {
           op->erase();
           erased = true;
@@ -255,7 +256,10 @@ private:
       return; // per-channel weights: the result is float
     auto q = dyn_cast<mq::QuantizeCastOp>(*result.getUsers().begin());
     auto type = q ? qtype(q.getResult()) : nullptr;
+    // A Clip's narrower range (QuantizeLinear -> Clip) stays a run-time
+    // cast: the requantizers saturate at int8.
     if (!type || type.getStorageTypeIntegralWidth() != 8 ||
+        type.getStorageTypeMax() - type.getStorageTypeMin() != 255 ||
         q.getType() != cast<RankedTensorType>(result.getType()).clone(type))
       return;
     result.setType(q.getType());
@@ -788,15 +792,25 @@ private:
              << (isa<LinearOp>(op)
                      ? " weights (a linear's input may be asymmetric 8-bit)"
                      : " operands of a product of two run-time tensors");
-    // QuantizeLinear -> Clip -> DequantizeLinear narrows activations below
-    // 8 bits, which the requantization unit cannot saturate to.
+    // QuantizeLinear -> Clip -> DequantizeLinear: a narrower saturation
+    // range of the codes (QAT activations below 8 bits).
     if (auto scast = q.getDefiningOp<mq::StorageCastOp>())
-      if (isa_and_nonnull<tosa::ClampOp>(scast.getArg().getDefiningOp()))
-        return op->emitOpError("takes a QDQ ")
-               << what
-               << " clipped below 8 bits (QuantizeLinear -> Clip -> "
-                  "DequantizeLinear); narrow activations are not lowered";
+      if (auto clamp = scast.getArg().getDefiningOp<tosa::ClampOp>())
+        return clippedQuantized(op, dcast, clamp, type, what);
     return q;
+  }
+
+  /// A QDQ `QuantizeLinear -> Clip -> DequantizeLinear` (`dcast` of the
+  /// clamped codes): folded by foldQdqClip, or refused naming the form.
+  FailureOr<Value> clippedQuantized(Operation *op, mq::DequantizeCastOp dcast,
+                                    tosa::ClampOp clamp,
+                                    mq::UniformQuantizedType type,
+                                    StringRef what) {
+    std::string why;
+    FailureOr<Value> folded = foldQdqClip(dcast, clamp, why);
+    if (failed(folded))
+      return op->emitOpError("takes a QDQ ") << what << " " << why;
+    return *folded;
   }
 
   LogicalResult quantizeActivation(Operation *op, OpOperand &operand,

@@ -4,6 +4,8 @@
 #include "runtime/sim/functional/kernels/BF16.h"
 #include "runtime/sim/functional/kernels/Requant.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -146,6 +148,27 @@ Error execCvtB2w(Machine &M, const isa::CvtB2wF &f) {
     else
       w = static_cast<int32_t>(v); // truncates toward zero
     st<int32_t>(d, e, w);
+  });
+}
+
+Error execCvtF2i(Machine &M, const isa::CvtF2iF &f) {
+  if (f.bits == 1 || f.bits > 8)
+    return invalid("field 'bits' = " + Twine(unsigned(f.bits)) +
+                   " is not 0 (int8) or a width 2..8");
+  if (f.sym && f.bits == 0)
+    return invalid("field 'sym' = 1 needs a narrow width (bits 2..8)");
+  const uint32_t scaleBits = static_cast<uint32_t>(f.scale);
+  float scale;
+  std::memcpy(&scale, &scaleBits, sizeof(scale));
+  if (!(scale > 0.0f) || !std::isfinite(scale))
+    return invalid("field 'scale' = " + utohexstr(scaleBits) +
+                   " is not a positive finite f32");
+  const QuantRange range = quantRange(f.bits, f.sym);
+  const int64_t zp = static_cast<int8_t>(f.zp);
+  const unsigned inBytes = f.src ? 4 : 2;
+  return mapElems(M, f, inBytes, 1, [&](uint64_t e, uint8_t *a, uint8_t *d) {
+    float x = f.src ? ld<float>(a, e) : bfToFloat(ld<bf16>(a, e));
+    st<int8_t>(d, e, quantizeLinear(x, scale, zp, range));
   });
 }
 

@@ -85,3 +85,37 @@ std::optional<DyadicParams> elasticParams(double M) {
 }
 
 } // namespace tern::rt::kernels
+
+namespace tern::rt::kernels {
+
+QuantRange quantRange(unsigned bits, bool symmetric) {
+  if (bits == 0 || (bits >= 8 && !symmetric))
+    return {-128, 127};
+  if (bits > 8)
+    bits = 8;
+  int32_t hi = (int32_t(1) << (bits - 1)) - 1;
+  return {symmetric ? -hi : -hi - 1, hi};
+}
+
+int8_t quantizeLinear(float x, float scale, int32_t zp, QuantRange range) {
+  // One IEEE f32 division, then round half to even in double (exact: every
+  // f32 is a double, and so are floor(q) and q - floor(q)).
+  float q = x / scale;
+  double r = 0.0;
+  if (std::isnan(q)) {
+    r = 0.0;
+  } else if (std::isinf(q)) {
+    r = q > 0 ? 1e10 : -1e10;
+  } else {
+    double v = q, f = std::floor(v), frac = v - f;
+    r = frac > 0.5   ? f + 1
+        : frac < 0.5 ? f
+                     : (std::fmod(f, 2.0) == 0 ? f : f + 1);
+  }
+  // Saturate far outside the range first, then add the zero point.
+  r = std::clamp(r, -1e9, 1e9);
+  int64_t v = static_cast<int64_t>(r) + zp;
+  return static_cast<int8_t>(std::clamp<int64_t>(v, range.lo, range.hi));
+}
+
+} // namespace tern::rt::kernels

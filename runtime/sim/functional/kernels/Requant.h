@@ -28,6 +28,17 @@ int8_t requantElastic(int32_t acc, uint32_t mq, unsigned s, int32_t zp);
 /// with a signed multiplier, 2 <= bits <= 32 (I-BERT's QuantAct at any width).
 int32_t requantWide(int32_t q, int32_t m, unsigned shift, unsigned bits);
 
+/// The saturation range of cvt.f2i: bits 0 = int8 [-128, 127]; 2..8 =
+/// [-2^(bits-1), 2^(bits-1)-1], or +-(2^(bits-1)-1) when symmetric.
+struct QuantRange {
+  int32_t lo, hi;
+};
+QuantRange quantRange(unsigned bits, bool symmetric);
+/// ONNX QuantizeLinear on one f32 value: clamp(rne(x / scale) + zp, lo, hi),
+/// the quotient an IEEE f32 division (onnxruntime's MLAS divides too); NaN
+/// gives clamp(zp), +-inf saturate.
+int8_t quantizeLinear(float x, float scale, int32_t zp, QuantRange range);
+
 struct DyadicParams {
   uint32_t mult;
   unsigned shift;

@@ -12,7 +12,9 @@
 
 #include "tern/Quant/QuantParams.h"
 
+#include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"
 
@@ -76,6 +78,21 @@ perColumnBiasType(mlir::MLIRContext *ctx, llvm::ArrayRef<double> scales);
 
 /// The quantization parameters a uniform type stands for.
 quant::QuantParams paramsOf(mlir::quant::UniformQuantizedType type);
+
+/// A QDQ model's `QuantizeLinear -> Clip -> DequantizeLinear`: `dcast`
+/// dequantizes the storage cast of `clamp`, a Clip of the codes of a
+/// quant.qcast of the same type. The Clip is a narrower storage range of
+/// that scale and zero point, `!quant.uniform<i8<lo:hi>:f32, S>` (the
+/// exact quantizer cvt.f2i saturates to it): a new quant.qcast to that type
+/// is inserted before `dcast`, which then reads it (the Clip chain is left
+/// without users), and returned. A Clip that changes nothing returns the
+/// original cast. A form that does not execute exactly (a zero point or
+/// uint8 codes with a narrower range, a range cvt.f2i has no saturation
+/// for, a Clip between casts of different types) fails, with `why` set to
+/// a message naming the form.
+mlir::FailureOr<mlir::Value> foldQdqClip(mlir::quant::DequantizeCastOp dcast,
+                                         mlir::tosa::ClampOp clamp,
+                                         std::string &why);
 
 } // namespace tern
 
