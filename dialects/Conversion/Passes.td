@@ -130,6 +130,13 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
            "with a ReRAM tier">,
     Option<"reramTileN", "reram-tile-n", "int64_t", /*default=*/"128",
            "Output columns per crossbar GEMM tile">,
+    Option<"releaseConstantData", "release-constant-data", "bool",
+           /*default=*/"false",
+           "After the conversion, free the data of the resource blobs "
+           "(large ONNX initializers) of the f32 constants it lowered to "
+           "bf16 globals: the memory of a compile that does not reuse the "
+           "input module. Not for a module whose clone is compiled (the "
+           "clone shares the blobs)">,
   ];
 }
 

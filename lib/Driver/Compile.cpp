@@ -18,6 +18,7 @@
 #include "runtime/sim/timing/TimingModel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
@@ -137,13 +138,14 @@ bool tern::policyNeedsCalibration(StringRef policy) {
 namespace {
 /// Whether a program has instructions whose counts are known at run time
 /// only (a length register or a K-row bitmap selects them).
-bool hasRunTimeCounts(llvm::ArrayRef<rt::isa::Decoded> code) {
+bool hasRunTimeCounts(const rt::timing::CodeView &code) {
   static const char *const names[] = {"lensel", "nsel", "ksel", "csel",
                                       "bmap"};
   std::array<std::array<int, 5>, 256> index;
   for (auto &row : index)
     row.fill(-2); // not looked up yet
-  for (const rt::isa::Decoded &d : code) {
+  for (size_t i = 0; i < code.size(); ++i) {
+    rt::isa::Decoded d = code[i];
     auto &row = index[static_cast<uint8_t>(d.opcode())];
     if (row[0] == -2)
       for (unsigned f = 0; f < 5; ++f)
@@ -319,6 +321,7 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   lower.accBytes = preset.accBytes;
   lower.requant = requant.empty() ? preset.requant : requant.str();
   lower.reram = options.reram && preset.reram.has_value();
+  lower.releaseConstantData = options.releaseConstantData;
   pm.addPass(createConvertTernToAccel(lower));
   pm.addPass(createCSEPass());
   accel::AccelAllocateBuffersOptions alloc;
@@ -424,6 +427,8 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
   if (options.raise && emit != EmitKind::Tosa) {
     PassManager raise(module.getContext());
     configureIrPrinting(raise, options);
+    if (options.passTiming)
+      raise.enableTiming();
     buildTernRaisePipeline(raise);
     if (failed(raise.run(module)))
       return failure();
@@ -474,8 +479,18 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
 
   PassManager pm(module.getContext());
   configureIrPrinting(pm, options);
+  if (options.passTiming)
+    pm.enableTiming();
+  // The tile programs make the module millions of ops large: verify it
+  // before the pipeline and once after it (before emission) instead of
+  // after every pass, unless asked to.
+  pm.enableVerifier(options.verifyEachPass);
   buildLoweringPipeline(pm, preset, emit, effective);
+  if (!options.verifyEachPass && failed(verify(module)))
+    return failure();
   if (failed(pm.run(module)))
+    return failure();
+  if (!options.verifyEachPass && failed(verify(module)))
     return failure();
   if (effective.reram && effective.warnIfReramUnused && preset.reram &&
       emit != EmitKind::Tosa && emit != EmitKind::Tern) {
@@ -537,12 +552,22 @@ void tern::printCompileSummary(ModuleOp module,
       if (auto bytes = use.getAs<IntegerAttr>(name))
         os << " " << name << " " << bytes.getInt() << "/" << capacity;
   }
-  auto code = rt::sim::decodeProgram(image.code);
-  if (code) {
-    rt::timing::TimingReport timing = rt::timing::simulate(*code, *loaded);
+  // Every word must decode; the timing model then decodes them one at a
+  // time (no decoded copy: 136 bytes an instruction, 476 MB for ViT-B/16).
+  llvm::Error undecodable = llvm::Error::success();
+  for (const rt::isa::Word &w : image.code) {
+    auto d = rt::isa::decode(w);
+    if (!d) {
+      undecodable = d.takeError();
+      break;
+    }
+  }
+  if (!undecodable) {
+    auto code = rt::timing::CodeView::fromWords(image.code);
+    rt::timing::TimingReport timing = rt::timing::simulate(code, *loaded);
     os << "; expected " << timing.cycles << " cycles ("
        << llvm::format("%.1f", timing.microseconds()) << " us)";
-    if (hasRunTimeCounts(*code))
+    if (hasRunTimeCounts(code))
       os << " at the static capacity of its run-time lengths and bitmaps "
             "(compile-time expectation; `tern run --mode both` charges the "
             "executed counts)";
@@ -550,7 +575,7 @@ void tern::printCompileSummary(ModuleOp module,
       os << "; " << llvm::format("%.1f", 100.0 * timing.reramShare())
          << "% of matrix operations on the ReRAM tier";
   } else {
-    llvm::consumeError(code.takeError());
+    llvm::consumeError(std::move(undecodable));
   }
   os << " -> " << output << "\n";
 }

@@ -11,6 +11,7 @@
 #include "runtime/isa/ISA.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -95,6 +96,10 @@ llvm::Error validateLayout(uint64_t dramSize,
 
 /// Serialises deterministically: the same image gives the same bytes.
 std::vector<uint8_t> serialize(const ProgramImage &p);
+/// serialize, handing the finished bytes to `write` in place (no copy of
+/// the file in a vector): what `tern compile` uses for large programs.
+void serialize(const ProgramImage &p,
+               llvm::function_ref<void(llvm::ArrayRef<uint8_t>)> write);
 
 /// A verified program file. The code, the constants and the debug map stay
 /// in the (mapped) buffer: loading copies only the small metadata, so a
