@@ -26,6 +26,9 @@
 #include "llvm/Support/Format.h"
 
 #include <array>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include "llvm/Support/MemoryBuffer.h"
 
 using namespace mlir;
@@ -323,7 +326,10 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   lower.reram = options.reram && preset.reram.has_value();
   lower.releaseConstantData = options.releaseConstantData;
   pm.addPass(createConvertTernToAccel(lower));
-  pm.addPass(createCSEPass());
+  // No CSE here: it only merged duplicate view ops (subviews, get_global)
+  // of the unrolled tiles, which emission resolves to the same addresses
+  // anyway (programs byte-identical without it), and cost ~7% of the
+  // compile of ViT-B/16 (docs/Benchmarks.md).
   accel::AccelAllocateBuffersOptions alloc;
   alloc.actBytes = preset.actBytes;
   alloc.wgtBytes = preset.wgtBytes;
@@ -514,6 +520,18 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
   emitOptions.targetName = preset.name;
   emitOptions.targetJson = loaded->second;
   return emitProgram(module, emitOptions);
+}
+
+void tern::releaseFunctionBodies(ModuleOp module) {
+  for (auto func : module.getOps<func::FuncOp>()) {
+    func.getBody().dropAllReferences();
+    func.getBody().getBlocks().clear();
+  }
+#ifdef __GLIBC__
+  // Hand the freed heap back to the system: what follows (the file's
+  // buffer) is one large allocation that would not reuse it.
+  malloc_trim(0);
+#endif
 }
 
 void tern::printCompileSummary(ModuleOp module,

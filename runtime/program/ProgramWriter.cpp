@@ -52,7 +52,7 @@ void serialize(const ProgramImage &p,
   auto outputs = tensors(p.outputs);
   std::vector<flatbuffers::Offset<fb::DebugEntry>> dbg;
   for (const DebugEntry &d : p.debug)
-    dbg.push_back(fb::CreateDebugEntry(fbb, d.insn, fbb.CreateSharedString(d.loc)));
+    dbg.push_back(fb::CreateDebugEntry(fbb, d.insn, fbb.CreateSharedString(d.loc.str())));
   auto debug = fbb.CreateVector(dbg);
   auto weights = tensors(p.weights);
   auto tname = fbb.CreateString(p.targetName);

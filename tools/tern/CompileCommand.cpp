@@ -237,6 +237,7 @@ Error runCompile() {
     out->os() << tern::rt::assembler::disassemble(*image);
     break;
   case tern::EmitKind::Program: {
+    tern::releaseFunctionBodies(module);
     // Written from the builder's buffer, which is freed before the summary.
     tern::rt::program::serialize(*image, [&](ArrayRef<uint8_t> bytes) {
       out->os().write(reinterpret_cast<const char *>(bytes.data()),

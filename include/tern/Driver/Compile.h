@@ -211,6 +211,12 @@ mlir::FailureOr<rt::program::ProgramImage>
 compileModule(mlir::ModuleOp module, const CompileOptions &options,
               EmitKind emit);
 
+/// Frees the bodies of `module`'s functions (the tile programs, millions of
+/// ops for a large model) once the program is emitted, keeping the module's
+/// and functions' attributes that printCompileSummary reads, and returns the
+/// freed memory to the system where the C library can.
+void releaseFunctionBodies(mlir::ModuleOp module);
+
 /// One line for the user after compilation: instructions, constants, DRAM,
 /// scratchpad use against capacity, and the timing model's expected cycles.
 void printCompileSummary(mlir::ModuleOp module,

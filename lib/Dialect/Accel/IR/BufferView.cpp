@@ -26,6 +26,12 @@ int64_t BufferView::spanBytes() const {
 LogicalResult tern::accel::stridesAndOffset(MemRefType type,
                                             SmallVectorImpl<int64_t> &strides,
                                             int64_t &offset) {
+  // A strided layout holds them (its isIdentity() builds an affine map).
+  if (auto strided = dyn_cast<StridedLayoutAttr>(type.getLayout())) {
+    strides.assign(strided.getStrides().begin(), strided.getStrides().end());
+    offset = strided.getOffset();
+    return success();
+  }
   ArrayRef<int64_t> shape = type.getShape();
   // Sizes below 1 (dynamic or empty) take MLIR's path.
   if (!type.getLayout().isIdentity() ||
