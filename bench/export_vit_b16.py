@@ -17,6 +17,12 @@ Writes, into OUT_DIR (default build/models):
                       torchvision's transforms do.
 
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/export_vit_b16.py [OUT_DIR]
+      [--layers N]
+
+--layers N keeps only the first N of the twelve encoder layers (same seed,
+so the kept layers have the same weights) and writes vit_b16_lN_op17.onnx
+and vit_b16_lN_torch.npy instead: a smaller model of the same shapes for
+iterating on compile time (docs/Benchmarks.md).
 """
 
 import os
@@ -43,14 +49,24 @@ def image(seed=0):
 
 
 def main(argv):
+    layers = None
+    if "--layers" in argv:
+        i = argv.index("--layers")
+        layers = int(argv[i + 1])
+        if not 1 <= layers <= 12:
+            sys.exit("--layers must be in 1..12")
+        argv = argv[:i] + argv[i + 2:]
     out_dir = argv[0] if argv else "build/models"
+    stem = "vit_b16" if layers is None else "vit_b16_l%d" % layers
     os.makedirs(out_dir, exist_ok=True)
     torch.set_num_threads(1)
     torch.manual_seed(0)
     vit = torchvision.models.vit_b_16(weights=None)
     vit.heads.head.reset_parameters()
+    if layers is not None:
+        vit.encoder.layers = vit.encoder.layers[:layers]
     vit.eval()
-    path = os.path.join(out_dir, "vit_b16_op17.onnx")
+    path = os.path.join(out_dir, stem + "_op17.onnx")
     torch.onnx.export(vit, (torch.zeros(1, 3, 224, 224),), path,
                       input_names=["image"], output_names=["logits"],
                       opset_version=17, do_constant_folding=True)
@@ -58,7 +74,7 @@ def main(argv):
     np.save(os.path.join(out_dir, "vit_b16_image.npy"), x)
     with torch.no_grad():
         logits = vit(torch.from_numpy(x)).numpy()
-    np.save(os.path.join(out_dir, "vit_b16_torch.npy"), logits)
+    np.save(os.path.join(out_dir, stem + "_torch.npy"), logits)
     print("wrote %s (%.1f MB), vit_b16_image.npy; torch top-1 %d, logits std %.3f"
           % (path, os.path.getsize(path) / 1e6, logits.argmax(), logits.std()))
     return 0

@@ -149,6 +149,13 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
            "exact f32 quantizer accel.quantize (cvt.f2i), and keep function "
            "arguments used only by such casts in f32; set by the driver "
            "under --precision qdq">,
+    Option<"releaseConstantData", "release-constant-data", "bool",
+           /*default=*/"false",
+           "After the conversion, free the data of the resource blobs "
+           "(large ONNX initializers) of the f32 constants it lowered to "
+           "bf16 globals: the memory of a compile that does not reuse the "
+           "input module. Not for a module whose clone is compiled (the "
+           "clone shares the blobs)">,
   ];
 }
 

@@ -18,6 +18,7 @@
 #include "runtime/sim/timing/TimingModel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
@@ -25,6 +26,9 @@
 #include "llvm/Support/Format.h"
 
 #include <array>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include "llvm/Support/MemoryBuffer.h"
 
 using namespace mlir;
@@ -137,13 +141,14 @@ bool tern::policyNeedsCalibration(StringRef policy) {
 namespace {
 /// Whether a program has instructions whose counts are known at run time
 /// only (a length register or a K-row bitmap selects them).
-bool hasRunTimeCounts(llvm::ArrayRef<rt::isa::Decoded> code) {
+bool hasRunTimeCounts(const rt::timing::CodeView &code) {
   static const char *const names[] = {"lensel", "nsel", "ksel", "csel",
                                       "bmap"};
   std::array<std::array<int, 5>, 256> index;
   for (auto &row : index)
     row.fill(-2); // not looked up yet
-  for (const rt::isa::Decoded &d : code) {
+  for (size_t i = 0; i < code.size(); ++i) {
+    rt::isa::Decoded d = code[i];
     auto &row = index[static_cast<uint8_t>(d.opcode())];
     if (row[0] == -2)
       for (unsigned f = 0; f < 5; ++f)
@@ -321,8 +326,12 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   lower.reram = options.reram && preset.reram.has_value();
   // A QDQ model's QuantizeLinear runs as ONNX defines it (cvt.f2i).
   lower.exactQuantize = policy == "qdq";
+  lower.releaseConstantData = options.releaseConstantData;
   pm.addPass(createConvertTernToAccel(lower));
-  pm.addPass(createCSEPass());
+  // No CSE here: it only merged duplicate view ops (subviews, get_global)
+  // of the unrolled tiles, which emission resolves to the same addresses
+  // anyway (programs byte-identical without it), and cost ~7% of the
+  // compile of ViT-B/16 (docs/Benchmarks.md).
   accel::AccelAllocateBuffersOptions alloc;
   alloc.actBytes = preset.actBytes;
   alloc.wgtBytes = preset.wgtBytes;
@@ -426,6 +435,8 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
   if (options.raise && emit != EmitKind::Tosa) {
     PassManager raise(module.getContext());
     configureIrPrinting(raise, options);
+    if (options.passTiming)
+      raise.enableTiming();
     buildTernRaisePipeline(raise);
     if (failed(raise.run(module)))
       return failure();
@@ -476,8 +487,18 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
 
   PassManager pm(module.getContext());
   configureIrPrinting(pm, options);
+  if (options.passTiming)
+    pm.enableTiming();
+  // The tile programs make the module millions of ops large: verify it
+  // before the pipeline and once after it (before emission) instead of
+  // after every pass, unless asked to.
+  pm.enableVerifier(options.verifyEachPass);
   buildLoweringPipeline(pm, preset, emit, effective);
+  if (!options.verifyEachPass && failed(verify(module)))
+    return failure();
   if (failed(pm.run(module)))
+    return failure();
+  if (!options.verifyEachPass && failed(verify(module)))
     return failure();
   if (effective.reram && effective.warnIfReramUnused && preset.reram &&
       emit != EmitKind::Tosa && emit != EmitKind::Tern) {
@@ -501,6 +522,18 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
   emitOptions.targetName = preset.name;
   emitOptions.targetJson = loaded->second;
   return emitProgram(module, emitOptions);
+}
+
+void tern::releaseFunctionBodies(ModuleOp module) {
+  for (auto func : module.getOps<func::FuncOp>()) {
+    func.getBody().dropAllReferences();
+    func.getBody().getBlocks().clear();
+  }
+#ifdef __GLIBC__
+  // Hand the freed heap back to the system: what follows (the file's
+  // buffer) is one large allocation that would not reuse it.
+  malloc_trim(0);
+#endif
 }
 
 void tern::printCompileSummary(ModuleOp module,
@@ -539,12 +572,22 @@ void tern::printCompileSummary(ModuleOp module,
       if (auto bytes = use.getAs<IntegerAttr>(name))
         os << " " << name << " " << bytes.getInt() << "/" << capacity;
   }
-  auto code = rt::sim::decodeProgram(image.code);
-  if (code) {
-    rt::timing::TimingReport timing = rt::timing::simulate(*code, *loaded);
+  // Every word must decode; the timing model then decodes them one at a
+  // time (no decoded copy: 136 bytes an instruction, 476 MB for ViT-B/16).
+  llvm::Error undecodable = llvm::Error::success();
+  for (const rt::isa::Word &w : image.code) {
+    auto d = rt::isa::decode(w);
+    if (!d) {
+      undecodable = d.takeError();
+      break;
+    }
+  }
+  if (!undecodable) {
+    auto code = rt::timing::CodeView::fromWords(image.code);
+    rt::timing::TimingReport timing = rt::timing::simulate(code, *loaded);
     os << "; expected " << timing.cycles << " cycles ("
        << llvm::format("%.1f", timing.microseconds()) << " us)";
-    if (hasRunTimeCounts(*code))
+    if (hasRunTimeCounts(code))
       os << " at the static capacity of its run-time lengths and bitmaps "
             "(compile-time expectation; `tern run --mode both` charges the "
             "executed counts)";
@@ -552,7 +595,7 @@ void tern::printCompileSummary(ModuleOp module,
       os << "; " << llvm::format("%.1f", 100.0 * timing.reramShare())
          << "% of matrix operations on the ReRAM tier";
   } else {
-    llvm::consumeError(code.takeError());
+    llvm::consumeError(std::move(undecodable));
   }
   os << " -> " << output << "\n";
 }

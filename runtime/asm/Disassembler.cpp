@@ -81,7 +81,7 @@ std::string disassemble(const program::ProgramImage &p) {
     while (dbg < p.debug.size() && p.debug[dbg].insn < i)
       ++dbg;
     if (dbg < p.debug.size() && p.debug[dbg].insn == i)
-      here = p.debug[dbg].loc;
+      here = p.debug[dbg].loc.str();
     if (here != loc) {
       os << ".loc " << quote(here) << '\n';
       loc = here;

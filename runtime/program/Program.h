@@ -11,6 +11,7 @@
 #include "runtime/isa/ISA.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -48,9 +49,37 @@ struct Segment {
   std::vector<uint8_t> data; ///< packed
 };
 
+/// A debug-map string shared by the entries that hold it: a compiled model
+/// repeats one ONNX node's name over thousands of tile instructions (3.5 M
+/// entries for ViT-B/16, which as separate strings took ~300 MB).
+class DebugLoc {
+public:
+  DebugLoc() = default;
+  DebugLoc(std::string s)
+      : s(s.empty() ? nullptr
+                    : std::make_shared<const std::string>(std::move(s))) {}
+  DebugLoc(const char *s) : DebugLoc(std::string(s)) {}
+  const std::string &str() const { return s ? *s : emptyString(); }
+  operator const std::string &() const { return str(); }
+  bool empty() const { return !s; }
+  friend bool operator==(const DebugLoc &a, llvm::StringRef b) {
+    return llvm::StringRef(a.str()) == b;
+  }
+  friend bool operator!=(const DebugLoc &a, llvm::StringRef b) {
+    return !(a == b);
+  }
+
+private:
+  static const std::string &emptyString() {
+    static const std::string empty;
+    return empty;
+  }
+  std::shared_ptr<const std::string> s;
+};
+
 struct DebugEntry {
   uint32_t insn = 0;
-  std::string loc;
+  DebugLoc loc;
 };
 
 struct ProgramImage {
@@ -95,6 +124,10 @@ llvm::Error validateLayout(uint64_t dramSize,
 
 /// Serialises deterministically: the same image gives the same bytes.
 std::vector<uint8_t> serialize(const ProgramImage &p);
+/// serialize, handing the finished bytes to `write` in place (no copy of
+/// the file in a vector): what `tern compile` uses for large programs.
+void serialize(const ProgramImage &p,
+               llvm::function_ref<void(llvm::ArrayRef<uint8_t>)> write);
 
 /// A verified program file. The code, the constants and the debug map stay
 /// in the (mapped) buffer: loading copies only the small metadata, so a

@@ -11,8 +11,16 @@
 
 namespace tern::rt::program {
 
-std::vector<uint8_t> serialize(const ProgramImage &p) {
-  flatbuffers::FlatBufferBuilder fbb(1024 + p.code.size() * 16);
+void serialize(const ProgramImage &p,
+               llvm::function_ref<void(llvm::ArrayRef<uint8_t>)> write) {
+  // Sized for the whole file up front (code, constants, debug entries and a
+  // margin for strings and tables), so that the builder does not grow by
+  // copying. The bytes do not depend on the initial size.
+  size_t estimate = 4096 + p.code.size() * 16 + p.debug.size() * 16 +
+                    p.targetJson.size();
+  for (const Segment &s : p.constants)
+    estimate += s.data.size() + 64;
+  flatbuffers::FlatBufferBuilder fbb(estimate);
   auto tensors = [&](const std::vector<TensorDesc> &list) {
     std::vector<flatbuffers::Offset<fb::TensorDesc>> v;
     for (const TensorDesc &t : list) {
@@ -24,13 +32,13 @@ std::vector<uint8_t> serialize(const ProgramImage &p) {
     }
     return fbb.CreateVector(v);
   };
-  std::vector<uint64_t> words;
-  words.reserve(p.code.size() * 2);
-  for (const isa::Word &w : p.code) {
-    words.push_back(w.lo);
-    words.push_back(w.hi);
+  // The code vector filled in place (CreateVector of a copy as words).
+  uint64_t *words = nullptr;
+  auto code = fbb.CreateUninitializedVector(p.code.size() * 2, &words);
+  for (size_t i = 0; i < p.code.size(); ++i) {
+    flatbuffers::WriteScalar(words + 2 * i, p.code[i].lo);
+    flatbuffers::WriteScalar(words + 2 * i + 1, p.code[i].hi);
   }
-  auto code = fbb.CreateVector(words);
   std::vector<flatbuffers::Offset<fb::Segment>> segs;
   for (const Segment &s : p.constants) {
     fbb.ForceVectorAlignment(s.data.size(), sizeof(uint8_t), 16);
@@ -44,7 +52,7 @@ std::vector<uint8_t> serialize(const ProgramImage &p) {
   auto outputs = tensors(p.outputs);
   std::vector<flatbuffers::Offset<fb::DebugEntry>> dbg;
   for (const DebugEntry &d : p.debug)
-    dbg.push_back(fb::CreateDebugEntry(fbb, d.insn, fbb.CreateSharedString(d.loc)));
+    dbg.push_back(fb::CreateDebugEntry(fbb, d.insn, fbb.CreateSharedString(d.loc.str())));
   auto debug = fbb.CreateVector(dbg);
   auto weights = tensors(p.weights);
   auto tname = fbb.CreateString(p.targetName);
@@ -56,8 +64,15 @@ std::vector<uint8_t> serialize(const ProgramImage &p) {
       fb::CreateProgram(fbb, kFormatVersion, tname, tjson, p.dramSize, code,
                         constants, inputs, outputs, debug, weights, optimizer);
   fb::FinishProgramBuffer(fbb, root);
-  return std::vector<uint8_t>(fbb.GetBufferPointer(),
-                              fbb.GetBufferPointer() + fbb.GetSize());
+  write(llvm::ArrayRef<uint8_t>(fbb.GetBufferPointer(), fbb.GetSize()));
+}
+
+std::vector<uint8_t> serialize(const ProgramImage &p) {
+  std::vector<uint8_t> bytes;
+  serialize(p, [&](llvm::ArrayRef<uint8_t> data) {
+    bytes.assign(data.begin(), data.end());
+  });
+  return bytes;
 }
 
 } // namespace tern::rt::program

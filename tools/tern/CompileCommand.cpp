@@ -64,6 +64,14 @@ cl::opt<std::string> dumpIrDir("dump-ir-dir",
                                cl::desc("Write the IR after every pass, one "
                                         "file per pass, under this directory"),
                                cl::value_desc("dir"), cl::sub(compileCmd));
+cl::opt<bool> verifyEach(
+    "verify-each",
+    cl::desc("Verify the IR after every lowering pass (default: before and "
+             "after the pipeline only; slow on large models)"),
+    cl::sub(compileCmd));
+cl::opt<bool> passTiming("pass-timing",
+                         cl::desc("Print the time of each pass to stderr"),
+                         cl::sub(compileCmd));
 
 cl::opt<std::string>
     finetune("finetune",
@@ -205,6 +213,10 @@ Error runCompile() {
     return e;
   options.printIrAfterAll = printIrAfterAll;
   options.dumpIrDir = dumpIrDir;
+  options.verifyEachPass = verifyEach;
+  options.passTiming = passTiming;
+  // The module is compiled once and then only printed or emitted.
+  options.releaseConstantData = true;
   options.raise = model->imported;
   auto image = tern::compileModule(module, options, emit);
   if (failed(image))
@@ -225,9 +237,12 @@ Error runCompile() {
     out->os() << tern::rt::assembler::disassemble(*image);
     break;
   case tern::EmitKind::Program: {
-    std::vector<uint8_t> bytes = tern::rt::program::serialize(*image);
-    out->os().write(reinterpret_cast<const char *>(bytes.data()),
-                    bytes.size());
+    tern::releaseFunctionBodies(module);
+    // Written from the builder's buffer, which is freed before the summary.
+    tern::rt::program::serialize(*image, [&](ArrayRef<uint8_t> bytes) {
+      out->os().write(reinterpret_cast<const char *>(bytes.data()),
+                      bytes.size());
+    });
     tern::printCompileSummary(module, *image, input, output, outs());
     break;
   }

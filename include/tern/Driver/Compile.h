@@ -35,6 +35,18 @@ struct CompileOptions {
   bool printIrAfterAll = false;
   /// Write the IR after every pass, one file per pass, under this directory.
   std::string dumpIrDir;
+  /// Verify the IR after every pass of the lowering pipeline. Off by default:
+  /// after convert-tern-to-accel the module has one op per tile (millions
+  /// for ViT-B/16) and each verification costs about as much as a pass, so
+  /// the module is verified once before the pipeline and once after it,
+  /// before emission (docs/Hardening.md).
+  bool verifyEachPass = false;
+  /// Free the f32 data of the constants convert-tern-to-accel lowers (its
+  /// release-constant-data option): only where the module is compiled once
+  /// and not reused (`tern compile`), never for a clone, which shares it.
+  bool releaseConstantData = false;
+  /// Print the time of each pass (MLIR's pass timing) to stderr.
+  bool passTiming = false;
   /// Run the raising passes first (the input was imported from ONNX).
   bool raise = false;
   /// Precision policy of tern-select-precision (bf16, tataa).
@@ -198,6 +210,12 @@ void buildLoweringPipeline(mlir::OpPassManager &pm,
 mlir::FailureOr<rt::program::ProgramImage>
 compileModule(mlir::ModuleOp module, const CompileOptions &options,
               EmitKind emit);
+
+/// Frees the bodies of `module`'s functions (the tile programs, millions of
+/// ops for a large model) once the program is emitted, keeping the module's
+/// and functions' attributes that printCompileSummary reads, and returns the
+/// freed memory to the system where the C library can.
+void releaseFunctionBodies(mlir::ModuleOp module);
 
 /// One line for the user after compilation: instructions, constants, DRAM,
 /// scratchpad use against capacity, and the timing model's expected cycles.

@@ -335,6 +335,15 @@ private:
   // Instructions
   //===--------------------------------------------------------------------===//
 
+  /// The debug-map string of `op`'s location, shared by every instruction
+  /// of that location (a node's tiles share one).
+  const rtp::DebugLoc &debugLoc(Operation *op) {
+    auto [it, inserted] = debugLocs.try_emplace(op->getLoc());
+    if (inserted)
+      it->second = rtp::DebugLoc(locationString(op->getLoc()));
+    return it->second;
+  }
+
   LogicalResult emit(Operation *op, StringRef mnemonic,
                      ArrayRef<std::pair<StringRef, uint64_t>> fields) {
     const isa::InsnInfo *info = isa::lookup(mnemonic);
@@ -356,10 +365,8 @@ private:
              << mnemonic << "': " << llvm::toString(word.takeError());
     // The debug map has one entry per located instruction (the runtime's
     // convention; the file stores each distinct string once).
-    std::string loc = locationString(op->getLoc());
-    if (!loc.empty())
-      image.debug.push_back(
-          {static_cast<uint32_t>(image.code.size()), std::move(loc)});
+    if (const rtp::DebugLoc &loc = debugLoc(op); !loc.empty())
+      image.debug.push_back({static_cast<uint32_t>(image.code.size()), loc});
     image.code.push_back(*word);
     return success();
   }
@@ -424,10 +431,8 @@ private:
     if (!word)
       return op->emitError("cannot encode 'cfg.len': ")
              << llvm::toString(word.takeError());
-    std::string loc = locationString(op->getLoc());
-    if (!loc.empty())
-      image.debug.push_back(
-          {static_cast<uint32_t>(image.code.size()), std::move(loc)});
+    if (const rtp::DebugLoc &loc = debugLoc(op); !loc.empty())
+      image.debug.push_back({static_cast<uint32_t>(image.code.size()), loc});
     image.code.push_back(*word);
     return kFirstDerived + r + 1;
   }
@@ -1073,6 +1078,7 @@ private:
   ModuleOp module;
   const EmitOptions &options;
   rtp::ProgramImage image;
+  llvm::DenseMap<Location, rtp::DebugLoc> debugLocs;
   std::array<std::optional<uint16_t>, 8> cregs;
   std::vector<Point> points;
   std::array<int64_t, 4> owner = {-1, -1, -1, -1};

@@ -29,12 +29,13 @@ namespace {
 LogicalResult verifyDmaShapes(Operation *op, MemRefType dram, MemRefType spad) {
   if (dram.getRank() < 1 || dram.getRank() > 2)
     return op->emitOpError("DMA tiles must have rank 1 or 2");
-  if (!memref::isStaticShapeAndContiguousRowMajor(spad))
+  if (!(spad.getLayout().isIdentity() && spad.hasStaticShape()) &&
+      !memref::isStaticShapeAndContiguousRowMajor(spad))
     return op->emitOpError("the scratchpad tile must be contiguous, got ")
            << spad;
   SmallVector<int64_t> strides;
   int64_t offset;
-  if (failed(getStridesAndOffset(dram, strides, offset)) ||
+  if (failed(stridesAndOffset(dram, strides, offset)) ||
       ShapedType::isDynamic(offset) ||
       llvm::any_of(strides, ShapedType::isDynamic))
     return op->emitOpError("the DRAM view must have static strides and "
@@ -83,7 +84,7 @@ LogicalResult DmaBroadcastOp::verify() {
     return failure();
   SmallVector<int64_t> strides;
   int64_t offset;
-  (void)getStridesAndOffset(source, strides, offset);
+  (void)stridesAndOffset(source, strides, offset);
   if (strides[0] != 1)
     return emitOpError("the source row must be contiguous, got stride ")
            << strides[0];
@@ -107,7 +108,7 @@ LogicalResult DmaGatherOp::verify() {
            << target.getDimSize(1);
   SmallVector<int64_t> strides;
   int64_t offset;
-  if (failed(getStridesAndOffset(table, strides, offset)) || strides[1] != 1 ||
+  if (failed(stridesAndOffset(table, strides, offset)) || strides[1] != 1 ||
       strides[0] != table.getDimSize(1))
     return emitOpError("the table must be contiguous");
   if (!indices.getLayout().isIdentity() || !target.getLayout().isIdentity())

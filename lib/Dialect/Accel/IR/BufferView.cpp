@@ -23,12 +23,33 @@ int64_t BufferView::spanBytes() const {
   return (last + 1) * elementBytes;
 }
 
+LogicalResult tern::accel::stridesAndOffset(MemRefType type,
+                                            SmallVectorImpl<int64_t> &strides,
+                                            int64_t &offset) {
+  // A strided layout holds them (its isIdentity() builds an affine map).
+  if (auto strided = dyn_cast<StridedLayoutAttr>(type.getLayout())) {
+    strides.assign(strided.getStrides().begin(), strided.getStrides().end());
+    offset = strided.getOffset();
+    return success();
+  }
+  ArrayRef<int64_t> shape = type.getShape();
+  // Sizes below 1 (dynamic or empty) take MLIR's path.
+  if (!type.getLayout().isIdentity() ||
+      llvm::any_of(shape, [](int64_t d) { return d < 1; }))
+    return getStridesAndOffset(type, strides, offset);
+  strides.assign(shape.size(), 1);
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  offset = 0;
+  return success();
+}
+
 FailureOr<BufferView> tern::accel::resolveView(Value view) {
   auto type = dyn_cast<MemRefType>(view.getType());
   if (!type)
     return failure();
   BufferView result;
-  if (failed(getStridesAndOffset(type, result.strides, result.offset)) ||
+  if (failed(stridesAndOffset(type, result.strides, result.offset)) ||
       ShapedType::isDynamic(result.offset) ||
       llvm::any_of(result.strides, ShapedType::isDynamic))
     return failure();

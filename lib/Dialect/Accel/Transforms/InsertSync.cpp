@@ -8,9 +8,10 @@
 // clock absorbs p's.
 //
 // The accesses not yet ordered before every other queue are kept per queue
-// in program order, so a query from queue q scans only queue p's accesses
-// after known[q][p] (newest first, stopping at the first conflict), and
-// pruning drops a prefix. An access whose byte range and direction a later
+// in program order, one list per memory space and direction, so a query from
+// queue q scans only queue p's accesses after known[q][p] in the spaces it
+// touches (newest first, stopping at the first conflict; a read looks at
+// writes only), and pruning drops a prefix of each list. An access whose byte range and direction a later
 // access of the same queue repeats is dropped too (the later one raises
 // every conflict the earlier one would, with a newer position): loads run
 // far ahead of compute, and without this every load rescanned the same
@@ -31,6 +32,7 @@
 #include "llvm/ADT/DenseMap.h"
 
 #include <array>
+#include <cassert>
 #include <limits>
 #include <tuple>
 
@@ -69,46 +71,46 @@ bool overlaps(const Access &a, const Access &b) {
 
 /// One queue's accesses that some other queue may still have to wait for,
 /// in program order, with at most one live entry per (space, range,
-/// direction): the newest.
+/// direction): the newest. They are kept in one list per memory space and
+/// direction, so that a query scans only the accesses it could conflict
+/// with (same space; writes only, for a read).
 class History {
 public:
   void append(const Access &a) {
-    auto [it, inserted] = index.try_emplace(keyOf(a), entries.size());
+    List &l = lists[listOf(a.space, a.write)];
+    auto [it, inserted] = index.try_emplace(keyOf(a), l.entries.size());
     if (!inserted) {
-      entries[it->second].dead = true;
-      ++numDead;
-      it->second = entries.size();
+      l.entries[it->second].dead = true;
+      ++l.numDead;
+      it->second = l.entries.size();
     }
-    entries.push_back({a, false});
+    l.entries.push_back({a, false});
   }
 
   /// Whether a live access after position `after` conflicts with one of
   /// `accesses` (at least one of the two writes, the ranges overlap).
   bool conflicts(ArrayRef<Access> accesses, int64_t after) const {
-    for (size_t i = entries.size(); i > head; --i) {
-      const Entry &e = entries[i - 1];
-      if (e.access.position <= after)
-        break;
-      if (e.dead)
-        continue;
-      for (const Access &a : accesses)
-        if ((a.write || e.access.write) && overlaps(a, e.access))
+    for (const Access &a : accesses)
+      for (unsigned write = a.write ? 0 : 1; write < 2; ++write)
+        if (lists[listOf(a.space, write)].conflicts(a, after))
           return true;
-    }
     return false;
   }
 
   /// Drops the accesses at or before `position`.
   void dropUpTo(int64_t position) {
-    while (head < entries.size() && entries[head].access.position <= position) {
-      if (entries[head].dead)
-        --numDead;
-      else
-        index.erase(keyOf(entries[head].access));
-      ++head;
+    for (List &l : lists) {
+      while (l.head < l.entries.size() &&
+             l.entries[l.head].access.position <= position) {
+        if (l.entries[l.head].dead)
+          --l.numDead;
+        else
+          index.erase(keyOf(l.entries[l.head].access));
+        ++l.head;
+      }
+      if (l.head + l.numDead > 4096 && l.head + l.numDead > l.entries.size() / 2)
+        compact(l);
     }
-    if (head + numDead > 4096 && head + numDead > entries.size() / 2)
-      compact();
   }
 
 private:
@@ -116,29 +118,49 @@ private:
     Access access;
     bool dead;
   };
+  struct List {
+    std::vector<Entry> entries;
+    size_t head = 0;    ///< entries before it are dropped
+    size_t numDead = 0; ///< dead entries at or after head
+
+    bool conflicts(const Access &a, int64_t after) const {
+      for (size_t i = entries.size(); i > head; --i) {
+        const Entry &e = entries[i - 1];
+        if (e.access.position <= after)
+          break;
+        if (!e.dead && overlaps(a, e.access))
+          return true;
+      }
+      return false;
+    }
+  };
+  static constexpr unsigned kNumSpaces = 5;
+  static unsigned listOf(MemorySpace space, bool write) {
+    unsigned s = static_cast<unsigned>(space);
+    assert(s < kNumSpaces && "unknown memory space");
+    return s * 2 + (write ? 1 : 0);
+  }
   using Key = std::tuple<unsigned, int64_t, int64_t, unsigned>;
   static Key keyOf(const Access &a) {
     return {static_cast<unsigned>(a.space), a.begin, a.end,
             static_cast<unsigned>(a.write)};
   }
 
-  void compact() {
+  void compact(List &l) {
     std::vector<Entry> live;
-    live.reserve(entries.size() - head - numDead);
-    for (size_t i = head; i < entries.size(); ++i)
-      if (!entries[i].dead) {
-        index[keyOf(entries[i].access)] = live.size();
-        live.push_back(entries[i]);
+    live.reserve(l.entries.size() - l.head - l.numDead);
+    for (size_t i = l.head; i < l.entries.size(); ++i)
+      if (!l.entries[i].dead) {
+        index[keyOf(l.entries[i].access)] = live.size();
+        live.push_back(l.entries[i]);
       }
-    entries = std::move(live);
-    head = 0;
-    numDead = 0;
+    l.entries = std::move(live);
+    l.head = 0;
+    l.numDead = 0;
   }
 
-  std::vector<Entry> entries;
-  size_t head = 0;                   ///< entries before it are dropped
-  size_t numDead = 0;                ///< dead entries at or after head
-  llvm::DenseMap<Key, size_t> index; ///< live entry of each key
+  std::array<List, kNumSpaces * 2> lists;
+  llvm::DenseMap<Key, size_t> index; ///< live entry of each key in its list
 };
 
 class AccelInsertSync

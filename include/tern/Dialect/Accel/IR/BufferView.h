@@ -54,6 +54,14 @@ struct BufferView {
 /// whole byte, as the runtime stores them).
 unsigned elementBytes(mlir::Type type);
 
+/// mlir::getStridesAndOffset, with a direct path for the identity layout
+/// of a static shape (row-major strides, offset 0): MLIR derives those
+/// through affine expressions, which dominated the compile of large models
+/// (every scratchpad tile and DRAM buffer has the identity layout).
+mlir::LogicalResult stridesAndOffset(mlir::MemRefType type,
+                                     llvm::SmallVectorImpl<int64_t> &strides,
+                                     int64_t &offset);
+
 /// Follows view ops back to the root buffer. Fails on a view whose layout is
 /// not static strided, or a root that is not an alloc, argument or global.
 mlir::FailureOr<BufferView> resolveView(mlir::Value view);

@@ -1,0 +1,150 @@
+//===- CompileMemoryTest.cpp - compile-time and memory shortcuts ----------===//
+//
+// The shortcuts `tern compile` takes on large models must not change what
+// it computes: the identity-layout strides against MLIR's, the bf16
+// rounding on bits against closed forms (round to nearest even), and the
+// release of the lowered constants' f32 blobs (only when asked).
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Dialect/Accel/IR/BufferView.h"
+#include "tern/Driver/Compile.h"
+#include "tern/InitAll.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "llvm/ADT/bit.h"
+
+#include "gtest/gtest.h"
+
+#include <cstring>
+#include <optional>
+
+using namespace mlir;
+using namespace tern;
+
+namespace {
+
+TEST(CompileMemory, IdentityStridesMatchMlir) {
+  MLIRContext context;
+  Type bf16 = BFloat16Type::get(&context);
+  for (SmallVector<int64_t> shape :
+       {SmallVector<int64_t>{7}, {1}, {3, 5}, {1, 5}, {5, 1}, {2, 1, 3},
+        {1, 1, 1}, {197, 768}, {12, 197, 64}}) {
+    auto type = MemRefType::get(shape, bf16);
+    SmallVector<int64_t> ours, mlirs;
+    int64_t ourOffset = -1, mlirOffset = -2;
+    ASSERT_TRUE(succeeded(accel::stridesAndOffset(type, ours, ourOffset)));
+    ASSERT_TRUE(succeeded(getStridesAndOffset(type, mlirs, mlirOffset)));
+    EXPECT_EQ(ours, mlirs);
+    EXPECT_EQ(ourOffset, mlirOffset);
+  }
+  // A strided layout is read as is.
+  auto strided = MemRefType::get(
+      {4, 8}, bf16, StridedLayoutAttr::get(&context, 100, {768, 1}));
+  SmallVector<int64_t> strides;
+  int64_t offset = 0;
+  ASSERT_TRUE(succeeded(accel::stridesAndOffset(strided, strides, offset)));
+  EXPECT_EQ(strides, (SmallVector<int64_t>{768, 1}));
+  EXPECT_EQ(offset, 100);
+}
+
+/// A linear layer whose 8x8 weight is a resource blob (as the ONNX importer
+/// makes large initializers), compiled to a program.
+class ConstantBlobs : public ::testing::Test {
+protected:
+  void SetUp() override {
+    DialectRegistry registry;
+    registerAllDialects(registry);
+    context.appendDialectRegistry(registry);
+    context.loadAllAvailableDialects();
+    // Values whose bf16 rounding is known: ties to even both ways, a carry
+    // into the exponent, overflow to infinity, a quiet NaN, a subnormal.
+    weights.assign(64, 0.0f);
+    uint32_t bits[] = {0x3F800000u, 0x3F808000u, 0x3F818000u, 0xC0200000u,
+                       0x3F7FFFFFu, 0x7F7FFFFFu, 0x7FC00001u, 0x00012345u,
+                       0x3F808001u, 0xBF808000u};
+    for (size_t i = 0; i < std::size(bits); ++i)
+      weights[i] = llvm::bit_cast<float>(bits[i]);
+    for (size_t i = std::size(bits); i < weights.size(); ++i)
+      weights[i] = 0.01f * static_cast<float>(i);
+    std::string hex = "0x04000000"; // alignment 4, then the f32 bytes
+    const auto *bytes = reinterpret_cast<const uint8_t *>(weights.data());
+    for (size_t i = 0; i < weights.size() * 4; ++i) {
+      static const char digits[] = "0123456789ABCDEF";
+      hex += digits[bytes[i] >> 4];
+      hex += digits[bytes[i] & 15];
+    }
+    std::string source =
+        "func.func @f(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {\n"
+        "  %w = \"tosa.const\"() <{value = dense_resource<w> : "
+        "tensor<8x8xf32>}> : () -> tensor<8x8xf32>\n"
+        "  %y = tern.linear %x, %w : tensor<1x8xf32>, tensor<8x8xf32> -> "
+        "tensor<1x8xf32>\n"
+        "  return %y : tensor<1x8xf32>\n"
+        "}\n"
+        "{-#\n  dialect_resources: {\n    builtin: {\n      w: \"" +
+        hex + "\"\n    }\n  }\n#-}\n";
+    module = parseSourceString<ModuleOp>(source, &context);
+    ASSERT_TRUE(module);
+    module->walk([&](tosa::ConstOp c) {
+      handle = cast<DenseResourceElementsAttr>(c.getValue()).getRawHandle();
+    });
+    ASSERT_TRUE(handle && handle->getBlob());
+  }
+
+  /// The bf16 bits of every weight, by round to nearest even, written out.
+  static std::vector<uint16_t> expectedBf16() {
+    return {0x3F80, 0x3F80, 0x3F82, 0xC020, 0x3F80,
+            0x7F80, 0x7FC0, 0x0001, 0x3F81, 0xBF80};
+  }
+
+  std::vector<uint16_t> compiledWeight(bool release) {
+    CompileOptions options;
+    options.releaseConstantData = release;
+    auto image = compileModule(*module, options, EmitKind::Program);
+    EXPECT_TRUE(succeeded(image));
+    if (failed(image) || image->weights.size() != 1)
+      return {};
+    uint64_t at = image->weights[0].dramOffset;
+    for (const auto &seg : image->constants)
+      if (seg.dramOffset == at && seg.data.size() == 128) {
+        std::vector<uint16_t> out(64);
+        std::memcpy(out.data(), seg.data.data(), 128);
+        return out;
+      }
+    ADD_FAILURE() << "no 128-byte constant segment at the weight's address";
+    return {};
+  }
+
+  MLIRContext context;
+  std::vector<float> weights;
+  OwningOpRef<ModuleOp> module;
+  std::optional<DenseResourceElementsHandle> handle;
+};
+
+TEST_F(ConstantBlobs, RoundsToNearestEvenAndKeepsTheBlobByDefault) {
+  std::vector<uint16_t> got = compiledWeight(/*release=*/false);
+  ASSERT_EQ(got.size(), 64u);
+  std::vector<uint16_t> expected = expectedBf16();
+  for (size_t i = 0; i < expected.size(); ++i)
+    EXPECT_EQ(got[i], expected[i]) << "weight " << i;
+  ASSERT_TRUE(handle && handle->getBlob());
+  EXPECT_EQ(handle->getBlob()->getData().size(), 64u * 4);
+}
+
+TEST_F(ConstantBlobs, ReleasesTheLoweredBlobWhenAsked) {
+  std::vector<uint16_t> got = compiledWeight(/*release=*/true);
+  ASSERT_EQ(got.size(), 64u);
+  std::vector<uint16_t> expected = expectedBf16();
+  for (size_t i = 0; i < expected.size(); ++i)
+    EXPECT_EQ(got[i], expected[i]) << "weight " << i;
+  ASSERT_TRUE(handle && handle->getBlob());
+  EXPECT_EQ(handle->getBlob()->getData().size(), 0u);
+}
+
+} // namespace
