@@ -98,6 +98,44 @@ llvm::Expected<BOperand> readB(Machine &M, const F &f, uint64_t rows,
   return std::move(b);
 }
 
+/// The operands of a binary element-wise instruction (vadd ... vmax, vcmp,
+/// rsfu.pow, rsfu.div) over its run-time [rows x cols]: a read as \p eb
+/// -byte elements, b as readB gives it, d written as \p db -byte elements.
+/// The ranges are checked in that order (a, b, d), so the first bad field
+/// is the one an error names.
+struct BinaryOperands {
+  uint64_t n = 0;
+  uint8_t *a = nullptr;
+  BOperand b;
+  uint8_t *d = nullptr;
+
+  /// b's element for result element e, or nullptr for the constant register.
+  const uint8_t *bData() const { return b.isConst ? nullptr : b.data(); }
+};
+
+template <typename F>
+llvm::Expected<BinaryOperands> bindBinary(Machine &M, const F &f, unsigned eb,
+                                          unsigned db) {
+  llvm::Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  BinaryOperands ops;
+  ops.n = *rows * f.cols;
+  llvm::Expected<uint8_t *> a = rd(M, f.asp, f.a, ops.n * eb);
+  if (!a)
+    return a.takeError();
+  ops.a = *a;
+  llvm::Expected<BOperand> b = readB(M, f, *rows, eb);
+  if (!b)
+    return b.takeError();
+  ops.b = std::move(*b);
+  llvm::Expected<uint8_t *> d = wr(M, f.dsp, f.dst, ops.n * db);
+  if (!d)
+    return d.takeError();
+  ops.d = *d;
+  return std::move(ops);
+}
+
 /// Applies `fn` to each row of a [rows x cols] tile of `Elem` values read
 /// from field `a` and writes the row to field `dst`, after checking both
 /// ranges. The whole row is read before it is written, so in place is fine.

@@ -104,23 +104,17 @@ Error execRsfuFn(Machine &M, const isa::RsfuFnF &f) {
 Error execRsfuPow(Machine &M, const isa::RsfuPowF &f) {
   if (f.ty != 1)
     return invalid("rsfu.pow operates on bf16 only (ty=bf16)");
-  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
-  if (!rows)
-    return rows.takeError();
-  const uint64_t n = *rows * f.cols;
-  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * 2);
-  if (!a)
-    return a.takeError();
-  Expected<BOperand> b = readB(M, f, *rows, 2);
-  if (!b)
-    return b.takeError();
-  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 2);
-  if (!d)
-    return d.takeError();
+  Expected<BinaryOperands> ops = bindBinary(M, f, 2, 2);
+  if (!ops)
+    return ops.takeError();
+  const uint64_t n = ops->n;
+  const uint8_t *a = ops->a;
+  const BOperand *b = &ops->b;
+  uint8_t *d = ops->d;
   const bf16 c = M.cregs[f.creg];
   for (uint64_t e = 0; e < n; ++e)
-    st<bf16>(*d, e,
-             bfPow(ld<bf16>(*a, e),
+    st<bf16>(d, e,
+             bfPow(ld<bf16>(a, e),
                    b->isConst ? c : ld<bf16>(b->data(), b->index(e))));
   return Error::success();
 }
@@ -135,27 +129,21 @@ Error execRsfuSqrt(Machine &M, const isa::RsfuSqrtF &f) {
 Error execRsfuDiv(Machine &M, const isa::RsfuDivF &f) {
   if (f.ty != 1)
     return invalid("rsfu.div operates on bf16 only (ty=bf16)");
-  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
-  if (!rows)
-    return rows.takeError();
-  const uint64_t n = *rows * f.cols;
-  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * 2);
-  if (!a)
-    return a.takeError();
-  Expected<BOperand> b = readB(M, f, *rows, 2);
-  if (!b)
-    return b.takeError();
-  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 2);
-  if (!d)
-    return d.takeError();
+  Expected<BinaryOperands> ops = bindBinary(M, f, 2, 2);
+  if (!ops)
+    return ops.takeError();
+  const uint64_t n = ops->n;
+  const uint8_t *a = ops->a;
+  const BOperand *b = &ops->b;
+  uint8_t *d = ops->d;
   const bf16 c = M.cregs[f.creg];
   // One f32 division of two bf16 values, rounded once to bf16: f32's 24
   // significand bits are more than 2 * 8 + 2, so this is the correctly
   // rounded bf16 quotient.
   for (uint64_t e = 0; e < n; ++e) {
-    float x = bfToFloat(ld<bf16>(*a, e));
+    float x = bfToFloat(ld<bf16>(a, e));
     float y = bfToFloat(b->isConst ? c : ld<bf16>(b->data(), b->index(e)));
-    st<bf16>(*d, e, floatToBf(f.rev ? y / x : x / y));
+    st<bf16>(d, e, floatToBf(f.rev ? y / x : x / y));
   }
   return Error::success();
 }

@@ -17,40 +17,32 @@ namespace {
 enum class BinOp { Add, Sub, Mul, Max };
 
 template <typename F> Error binary(Machine &M, const F &f, BinOp op) {
-  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
-  if (!rows)
-    return rows.takeError();
   const unsigned eb = vtypeBytes(f.ty);
-  const uint64_t n = *rows * f.cols;
-  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * eb);
-  if (!a)
-    return a.takeError();
-  Expected<BOperand> bop = readB(M, f, *rows, eb);
-  if (!bop)
-    return bop.takeError();
-  const uint8_t *b = bop->isConst ? nullptr : bop->data();
-  auto bIndex = [&](uint64_t e) { return bop->index(e); };
-  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * eb);
-  if (!d)
-    return d.takeError();
+  Expected<BinaryOperands> ops = bindBinary(M, f, eb, eb);
+  if (!ops)
+    return ops.takeError();
+  const uint64_t n = ops->n;
+  const uint8_t *a = ops->a, *b = ops->bData();
+  uint8_t *d = ops->d;
+  auto bIndex = [&](uint64_t e) { return ops->b.index(e); };
   const BfMode mode = M.bfMode;
   if (f.ty) { // bf16
     const bf16 c = M.cregs[f.creg];
     for (uint64_t e = 0; e < n; ++e) {
-      bf16 x = ld<bf16>(*a, e), y = b ? ld<bf16>(b, bIndex(e)) : c, r = 0;
+      bf16 x = ld<bf16>(a, e), y = b ? ld<bf16>(b, bIndex(e)) : c, r = 0;
       switch (op) {
       case BinOp::Add: r = bfAdd(x, y, mode); break;
       case BinOp::Sub: r = bfSub(x, y, mode); break;
       case BinOp::Mul: r = bfMul(x, y, mode); break;
       case BinOp::Max: r = bfMax(x, y, mode); break;
       }
-      st<bf16>(*d, e, r);
+      st<bf16>(d, e, r);
     }
   } else { // int32; a constant operand is the bf16 register's raw bits
     const uint32_t c = static_cast<uint32_t>(
         static_cast<int32_t>(static_cast<int16_t>(M.cregs[f.creg])));
     for (uint64_t e = 0; e < n; ++e) {
-      uint32_t x = ld<uint32_t>(*a, e),
+      uint32_t x = ld<uint32_t>(a, e),
                y = b ? ld<uint32_t>(b, bIndex(e)) : c, r = 0;
       switch (op) {
       case BinOp::Add: r = x + y; break;
@@ -60,7 +52,7 @@ template <typename F> Error binary(Machine &M, const F &f, BinOp op) {
         r = static_cast<int32_t>(x) >= static_cast<int32_t>(y) ? x : y;
         break;
       }
-      st<uint32_t>(*d, e, r);
+      st<uint32_t>(d, e, r);
     }
   }
   return Error::success();
@@ -133,35 +125,27 @@ Error execVcmp(Machine &M, const isa::VcmpF &f) {
   if (f.cmp > 5)
     return invalid("field 'cmp' = " + Twine(f.cmp) +
                    " is not eq, ne, gt, ge, lt or le");
-  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
-  if (!rows)
-    return rows.takeError();
-  const unsigned eb = vtypeBytes(f.ty);
-  const uint64_t n = *rows * f.cols;
-  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * eb);
-  if (!a)
-    return a.takeError();
-  Expected<BOperand> bop = readB(M, f, *rows, eb);
-  if (!bop)
-    return bop.takeError();
-  const uint8_t *b = bop->isConst ? nullptr : bop->data();
-  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 2);
-  if (!d)
-    return d.takeError();
+  Expected<BinaryOperands> ops = bindBinary(M, f, vtypeBytes(f.ty), 2);
+  if (!ops)
+    return ops.takeError();
+  const uint64_t n = ops->n;
+  const uint8_t *a = ops->a, *b = ops->bData();
+  uint8_t *d = ops->d;
+  const BOperand *bop = &ops->b;
   const bf16 one = 0x3F80, zero = 0;
   if (f.ty) {
     const float c = bfToFloat(M.cregs[f.creg]);
     for (uint64_t e = 0; e < n; ++e) {
-      float x = bfToFloat(ld<bf16>(*a, e));
+      float x = bfToFloat(ld<bf16>(a, e));
       float y = b ? bfToFloat(ld<bf16>(b, bop->index(e))) : c;
-      st<bf16>(*d, e, compare(f.cmp, x, y) ? one : zero);
+      st<bf16>(d, e, compare(f.cmp, x, y) ? one : zero);
     }
   } else {
     const int32_t c = static_cast<int16_t>(M.cregs[f.creg]);
     for (uint64_t e = 0; e < n; ++e) {
-      int32_t x = static_cast<int32_t>(ld<uint32_t>(*a, e));
+      int32_t x = static_cast<int32_t>(ld<uint32_t>(a, e));
       int32_t y = b ? static_cast<int32_t>(ld<uint32_t>(b, bop->index(e))) : c;
-      st<bf16>(*d, e, compare(f.cmp, x, y) ? one : zero);
+      st<bf16>(d, e, compare(f.cmp, x, y) ? one : zero);
     }
   }
   return Error::success();
