@@ -88,9 +88,6 @@ KNOWN_FAILURES = {
         "bf16 inputs: x^y magnifies the rounding of x and y (by y and y ln x); "
         "numpy's pow of the bf16-rounded inputs, rounded once to bf16, has "
         "the same relative L2 error 1.29e-2",
-    "test_gather_negative_indices":
-        "negative run-time gather indices: load.gather takes rows 0..n-1 and "
-        "stops the run with an error naming the index and the ONNX node",
 }
 
 

@@ -95,8 +95,9 @@ def Accel_DmaGatherOp : Accel_Op<"dma_gather", [
     `target[i, c] = table[indices[i], c]`: the embedding lookup of token ids
     (the ISA's `load.gather`, on the load queue). `table` is a contiguous
     rank-2 DRAM buffer of `n` rows; `indices` holds one int32 row index per
-    target row in the vec scratchpad. An index outside `[0, n)` is a run-time
-    error of the simulator that names the instruction.
+    target row in the vec scratchpad. A negative index counts from the end
+    (`indices[i] + n`, ONNX Gather's rule); one outside `[-n, n)` is a
+    run-time error of the simulator that names the instruction.
 
     Example:
 

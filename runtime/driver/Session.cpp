@@ -58,6 +58,30 @@ Error bindInput(const program::TensorDesc &d, const io::Tensor &t,
     }
     return Error::success();
   }
+  // int8 / uint8 / int16 / uint16 tensors are held as i32 (docs/Lowering.md
+  // "Narrow integer tensors"): widened exactly.
+  if (d.dtype == DType::I32 &&
+      (t.type == io::ElemType::I8 || t.type == io::ElemType::U8 ||
+       t.type == io::ElemType::I16 || t.type == io::ElemType::U16)) {
+    for (uint64_t i = 0; i < n; ++i) {
+      int32_t v = 0;
+      if (t.type == io::ElemType::I8)
+        v = static_cast<int8_t>(t.data[i]);
+      else if (t.type == io::ElemType::U8)
+        v = t.data[i];
+      else if (t.type == io::ElemType::I16) {
+        int16_t h;
+        std::memcpy(&h, t.data.data() + 2 * i, 2);
+        v = h;
+      } else {
+        uint16_t h;
+        std::memcpy(&h, t.data.data() + 2 * i, 2);
+        v = h;
+      }
+      std::memcpy(dst + 4 * i, &v, 4);
+    }
+    return Error::success();
+  }
   // A boolean input (an attention mask) is held as bf16 0 / 1.
   if (d.dtype == DType::BF16 && t.type == io::ElemType::Bool) {
     for (uint64_t i = 0; i < n; ++i) {

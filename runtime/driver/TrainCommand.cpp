@@ -80,8 +80,8 @@ struct Samples {
 std::optional<Expected<Samples>> oneHot(const io::Tensor &t, StringRef path,
                                         const program::TensorDesc &label) {
   bool integer = t.type == io::ElemType::I8 || t.type == io::ElemType::U8 ||
-                 t.type == io::ElemType::I16 || t.type == io::ElemType::I32 ||
-                 t.type == io::ElemType::I64;
+                 t.type == io::ElemType::I16 || t.type == io::ElemType::U16 ||
+                 t.type == io::ElemType::I32 || t.type == io::ElemType::I64;
   if (!integer || label.shape.empty() || label.shape.back() < 2 ||
       t.shape.empty() || t.shape[0] <= 0)
     return std::nullopt;

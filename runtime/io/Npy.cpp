@@ -16,7 +16,7 @@ namespace tern::rt::io {
 StringRef elemTypeName(ElemType t) {
   static const char *const n[] = {"int8",  "uint8",   "int16",   "int32",
                                   "int64", "float32", "float64", "bfloat16",
-                                  "bool"};
+                                  "bool",  "uint16"};
   return n[static_cast<unsigned>(t)];
 }
 
@@ -26,6 +26,7 @@ unsigned elemBytes(ElemType t) {
   case ElemType::U8:
   case ElemType::Bool: return 1;
   case ElemType::I16:
+  case ElemType::U16:
   case ElemType::BF16: return 2;
   case ElemType::I32:
   case ElemType::F32: return 4;
@@ -134,6 +135,7 @@ Expected<Tensor> parseNpy(ArrayRef<uint8_t> buffer, StringRef path) {
   else if (d == "|u1" || d == "u1") t.type = ElemType::U8;
   else if (d == "|b1" || d == "b1") t.type = ElemType::Bool;
   else if (d == "<i2") t.type = ElemType::I16;
+  else if (d == "<u2") t.type = ElemType::U16;
   else if (d == "<i4") t.type = ElemType::I32;
   else if (d == "<i8") t.type = ElemType::I64;
   else if (d == "<f4") t.type = ElemType::F32;
@@ -175,6 +177,7 @@ Error writeNpy(StringRef path, const Tensor &t) {
   case ElemType::U8: descr = "|u1"; break;
   case ElemType::Bool: descr = "|b1"; break;
   case ElemType::I16: descr = "<i2"; break;
+  case ElemType::U16: descr = "<u2"; break;
   case ElemType::I32: descr = "<i4"; break;
   case ElemType::I64: descr = "<i8"; break;
   case ElemType::F32: descr = "<f4"; break;
@@ -218,6 +221,7 @@ Expected<std::vector<int64_t>> toInt64(const Tensor &t, StringRef what) {
     case ElemType::I8: v[i] = static_cast<int8_t>(p[i]); break;
     case ElemType::U8: v[i] = p[i]; break;
     case ElemType::I16: { int16_t x; std::memcpy(&x, p + 2 * i, 2); v[i] = x; break; }
+    case ElemType::U16: { uint16_t x; std::memcpy(&x, p + 2 * i, 2); v[i] = x; break; }
     case ElemType::I32: { int32_t x; std::memcpy(&x, p + 4 * i, 4); v[i] = x; break; }
     case ElemType::I64: { int64_t x; std::memcpy(&x, p + 8 * i, 8); v[i] = x; break; }
     default:

@@ -21,7 +21,18 @@
 namespace tern::rt::io {
 
 /// Bool: one byte per element, 0 or 1 (numpy's '|b1').
-enum class ElemType : uint8_t { I8, U8, I16, I32, I64, F32, F64, BF16, Bool };
+enum class ElemType : uint8_t {
+  I8,
+  U8,
+  I16,
+  I32,
+  I64,
+  F32,
+  F64,
+  BF16,
+  Bool,
+  U16
+};
 llvm::StringRef elemTypeName(ElemType t);
 unsigned elemBytes(ElemType t);
 

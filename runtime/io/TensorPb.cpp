@@ -28,6 +28,8 @@ std::optional<ElemType> fromOnnx(int t) {
     return ElemType::U8;
   case onnx::TensorProto::INT16:
     return ElemType::I16;
+  case onnx::TensorProto::UINT16:
+    return ElemType::U16;
   case onnx::TensorProto::INT32:
     return ElemType::I32;
   case onnx::TensorProto::INT64:
@@ -54,6 +56,8 @@ int onnxDataType(ElemType t) {
     return onnx::TensorProto::UINT8;
   case ElemType::I16:
     return onnx::TensorProto::INT16;
+  case ElemType::U16:
+    return onnx::TensorProto::UINT16;
   case ElemType::I32:
     return onnx::TensorProto::INT32;
   case ElemType::I64:
@@ -166,7 +170,7 @@ Expected<Tensor> parseTensorPb(ArrayRef<uint8_t> buffer, StringRef path) {
   case ElemType::I64:
     std::memcpy(t.data.data(), tp.int64_data().data(), n * 8);
     break;
-  default: // int8/uint8/int16/int32/bf16/bool live in int32_data
+  default: // int8/uint8/int16/uint16/int32/bf16/bool live in int32_data
     for (uint64_t i = 0; i < n; ++i) {
       int32_t v = tp.int32_data(static_cast<int>(i));
       if (t.type == ElemType::Bool && v != 0 && v != 1)

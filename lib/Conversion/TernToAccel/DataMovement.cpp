@@ -136,7 +136,8 @@ struct ConcatLowering : DramPattern<tosa::ConcatOp> {
 /// values[n, indices[n, w], :]. Constant indices are copies chosen at
 /// compile time; run-time indices (token ids) are loaded into the vec
 /// scratchpad and gathered by `accel.dma_gather` (`load.gather`), which
-/// checks every index against K when it runs.
+/// reads a negative index as index + K (ONNX Gather) and checks every index
+/// against [-K, K) when it runs.
 struct GatherLowering : DramPattern<tosa::GatherOp> {
   using DramPattern::DramPattern;
   LogicalResult

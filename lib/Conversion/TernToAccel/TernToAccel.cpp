@@ -256,6 +256,50 @@ LogicalResult foldQdqClips(ModuleOp module) {
   return success(ok);
 }
 
+/// ONNX int8 / uint8 / int16 / uint16 tensors are held as i32 in DRAM (the
+/// program's inputs and outputs are i32; `tern run` widens them). That is
+/// exact for ops that only compare or move values; ops that compute new
+/// ones would have to wrap modulo 2^bits as ONNX does, and are refused here,
+/// as are uint32 / uint64 tensors, whose values need not fit int32.
+static bool isNarrowInteger(Type t) {
+  auto it = dyn_cast<IntegerType>(t);
+  return it && !it.isSigned() && (it.getWidth() == 8 || it.getWidth() == 16);
+}
+
+static LogicalResult checkIntegerTensors(ModuleOp module) {
+  WalkResult walk = module.walk([&](Operation *op) {
+    if (isa<tosa::ConstOp, arith::ConstantOp>(op))
+      return WalkResult::advance();
+    for (Type t : op->getResultTypes()) {
+      auto tt = dyn_cast<RankedTensorType>(t);
+      if (!tt)
+        continue;
+      auto it = dyn_cast<IntegerType>(tt.getElementType());
+      if (!it)
+        continue;
+      if (it.isUnsigned() && it.getWidth() >= 32) {
+        op->emitOpError("result element type ")
+            << it << " is not lowered: integer tensors are held as int32, "
+            << "which does not hold every uint" << it.getWidth() << " value";
+        return WalkResult::interrupt();
+      }
+      if (isNarrowInteger(it) &&
+          !isa<tosa::MaximumOp, tosa::MinimumOp, tosa::ReshapeOp,
+               tosa::TransposeOp, tosa::SliceOp, tosa::ConcatOp,
+               tosa::IdentityOp>(op)) {
+        op->emitOpError("on ")
+            << it << " tensors is not lowered: they are held as int32, "
+            << "where only Max, Min and data movement are lowered (Add, Sub "
+            << "and Mul would also have to wrap modulo 2^" << it.getWidth()
+            << " as ONNX does)";
+        return WalkResult::interrupt();
+      }
+    }
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}
+
 /// Static float tensors become bf16 DRAM buffers of the same shape;
 /// quantized tensors become buffers of their storage type (i8, i32).
 class BufferTypeConverter : public TypeConverter {
@@ -270,11 +314,13 @@ public:
         return MemRefType::get(type.getShape(), storageType(element));
       // Booleans (masks) are bf16 0 / 1; integer tensors (token ids, bound
       // from i64 inputs with a range check; kept-token indices of
-      // tern.prune_tokens) are i32.
+      // tern.prune_tokens; int8 / uint8 / int16 / uint16 widened, see
+      // checkIntegerTensors) are i32.
       if (element.isInteger(1))
         return MemRefType::get(type.getShape(),
                                BFloat16Type::get(type.getContext()));
-      if (element.isSignlessInteger(32) || element.isSignlessInteger(64))
+      if (element.isSignlessInteger(32) || element.isSignlessInteger(64) ||
+          isNarrowInteger(element))
         return MemRefType::get(type.getShape(),
                                IntegerType::get(type.getContext(), 32));
       if (!isa<FloatType>(element))
@@ -442,6 +488,9 @@ public:
 
     if (exactQuantize)
       keepF32QuantizedArguments(module);
+
+    if (failed(checkIntegerTensors(module)))
+      return signalPassFailure();
 
     BufferTypeConverter converter;
     TileSizes tiles{tileM, tileN, tileK, actBytes, wgtBytes, accBytes};

@@ -114,6 +114,47 @@ TEST(Sim, LoadStoreStrided) {
   EXPECT_EQ(get<uint8_t>(*r.M, Vec, 32, 4), 5);
 }
 
+TEST(Sim, LoadGatherNegativeIndicesCountFromTheEnd) {
+  // A 7-row table of 4-byte rows at DRAM 0x400, byte c of row r = 16r + c + 1.
+  // ONNX Gather's rule: index j < 0 reads row j + 7. Indices
+  // -1 -7 0 6 -4 3 -> rows 6 0 0 6 3 3.
+  constexpr int kRows = 7, kCols = 4;
+  auto table = [](Machine &M) {
+    for (int r = 0; r < kRows; ++r)
+      for (int c = 0; c < kCols; ++c)
+        M.dramBytes().data()[0x400 + r * kCols + c] =
+            static_cast<uint8_t>(16 * r + c + 1);
+  };
+  const char *gather =
+      "load.gather spad=act, saddr=64, dram=0x400, idx=0, rows=6, cols=4, "
+      "n=7\nend\n";
+  const int32_t ids[6] = {-1, -7, 0, 6, -4, 3};
+  Result r = runAsm(gather, [&](Machine &M) {
+    table(M);
+    for (int i = 0; i < 6; ++i)
+      put<int32_t>(M, Vec, 0, i, ids[i]);
+  });
+  ASSERT_EQ(r.error, "");
+  for (int i = 0; i < 6; ++i) {
+    int row = ids[i] < 0 ? ids[i] + kRows : ids[i];
+    for (int c = 0; c < kCols; ++c)
+      EXPECT_EQ(r.M->rawSpad(Act)[64 + i * kCols + c], 16 * row + c + 1)
+          << "index " << ids[i] << " byte " << c;
+  }
+  // Outside [-7, 7) at either end: an error naming the index as stored.
+  for (int32_t badIdx : {-8, 7, std::numeric_limits<int32_t>::min()}) {
+    Result bad = runAsm(gather, [&](Machine &M) {
+      table(M);
+      for (int i = 0; i < 6; ++i)
+        put<int32_t>(M, Vec, 0, i, i == 4 ? badIdx : 0);
+    });
+    EXPECT_NE(bad.error.find("gather index " + std::to_string(badIdx) +
+                             " at position 4 is outside the 7 table rows"),
+              std::string::npos)
+        << bad.error;
+  }
+}
+
 namespace {
 /// Runs gemm on random operands written straight into the scratchpads.
 void gemmCase(unsigned M_, unsigned K, unsigned N, const std::string &extra,

@@ -218,3 +218,36 @@ TEST_F(TensorIO, BoolTensorProtoReadsAndChecksValues) {
   EXPECT_EQ(r->type, ElemType::Bool);
   EXPECT_EQ(r->data, b.data);
 }
+
+// UINT16 TensorProtos (ONNX's uint16 tensors, e.g. test_max_uint16's inputs)
+// read as two little-endian bytes per element from raw_data or int32_data,
+// and .npy '<u2' arrays round-trip; toInt64 reads them unsigned.
+TEST_F(TensorIO, Uint16TensorProtoAndNpy) {
+  // dims [3] (tag 0x08), data_type UINT16 = 4 (tag 0x10).
+  const std::string head("\x08\x03\x10\x04", 4);
+  // 65535, 0, 40000: raw_data (field 9, tag 0x4a) little-endian, and packed
+  // int32_data (field 5, tag 0x2a) varints ff ff 03, 00, c0 b8 02.
+  const std::string raw("\x4a\x06\xff\xff\x00\x00\x40\x9c", 8);
+  const std::string i32("\x2a\x07\xff\xff\x03\x00\xc0\xb8\x02", 9);
+  for (const std::string &payload : {raw, i32}) {
+    llvm::Expected<Tensor> t = parseTensorPb(bytesOf(head + payload), "u.pb");
+    ASSERT_TRUE(!!t) << llvm::toString(t.takeError());
+    EXPECT_EQ(t->type, ElemType::U16);
+    EXPECT_EQ(t->data,
+              (std::vector<uint8_t>{0xff, 0xff, 0x00, 0x00, 0x40, 0x9c}));
+    llvm::Expected<std::vector<int64_t>> v = toInt64(*t, "u");
+    ASSERT_TRUE(!!v) << llvm::toString(v.takeError());
+    EXPECT_EQ(*v, (std::vector<int64_t>{65535, 0, 40000}));
+    EXPECT_EQ(elemTypeName(t->type), "uint16");
+    ASSERT_FALSE(!!writeNpy(path("u.npy"), *t));
+    llvm::Expected<Tensor> r = readNpy(path("u.npy"));
+    ASSERT_TRUE(!!r) << llvm::toString(r.takeError());
+    EXPECT_EQ(r->type, ElemType::U16);
+    EXPECT_EQ(r->data, t->data);
+    ASSERT_FALSE(!!writeTensorPb(path("u.pb"), "u", *t));
+    llvm::Expected<Tensor> p = readTensorPb(path("u.pb"));
+    ASSERT_TRUE(!!p) << llvm::toString(p.takeError());
+    EXPECT_EQ(p->type, ElemType::U16);
+    EXPECT_EQ(p->data, t->data);
+  }
+}

@@ -452,7 +452,8 @@ LogicalResult gatherHandler(OpBinder &b) {
   }
   // Run-time indices (token ids into an embedding table): tosa.gather on
   // [outer, K, inner] with the indices repeated per outer row. Indices must
-  // be in [0, K); negative ones are not wrapped.
+  // be in [-K, K); `load.gather` reads a negative one as index + K (ONNX's
+  // rule) and stops the run on one outside that range.
   Value x = b.operand(0), ids = b.operand(1);
   if (!x || !ids)
     return failure();

@@ -83,15 +83,20 @@ Error execLoadGather(Machine &M, const isa::LoadGatherF &f) {
     std::memcpy(&j, *idx + 4 * i, 4);
     return j;
   };
+  // A negative index counts from the end (ONNX Gather): j in [-n, 0) reads
+  // row j + n. Anything outside [-n, n) is an error, reported with the index
+  // as stored.
+  const int64_t n = static_cast<int64_t>(f.n);
+  auto row = [&](int32_t j) -> int64_t { return j < 0 ? j + n : j; };
   for (uint64_t i = 0; i < f.rows; ++i) {
     int32_t j = index(i);
-    if (j < 0 || static_cast<uint64_t>(j) >= f.n)
+    if (j < -n || j >= n)
       return simError(ErrorKind::Runtime,
                       "gather index " + Twine(j) + " at position " + Twine(i) +
                           " is outside the " + Twine(f.n) + " table rows");
   }
   for (uint64_t i = 0; i < f.rows; ++i) {
-    uint64_t j = static_cast<uint64_t>(index(i));
+    uint64_t j = static_cast<uint64_t>(row(index(i)));
     if (Error e = M.trackDram(f.dram + j * f.cols, f.cols, Access::Read))
       return e;
     std::memcpy(*s + i * f.cols, *table + j * f.cols, f.cols);
