@@ -484,15 +484,7 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
             // weight tile is column k0 + kk of R's rows n0..n0+nr.
             Value tile = tb.allocTile({kr, nr}, rhsElement, MemorySpace::wgt);
             for (int64_t kk = 0; kk < kr; ++kk) {
-              Value row = rewriter.create<memref::SubViewOp>(
-                  op.getLoc(),
-                  cast<MemRefType>(
-                      memref::SubViewOp::inferRankReducedResultType(
-                          {nr}, cast<MemRefType>(tile.getType()),
-                          ArrayRef<int64_t>{kk, 0}, ArrayRef<int64_t>{1, nr},
-                          ArrayRef<int64_t>{1, 1})),
-                  tile, ArrayRef<int64_t>{kk, 0}, ArrayRef<int64_t>{1, nr},
-                  ArrayRef<int64_t>{1, 1});
+              Value row = tb.subview(tile, {kk, 0}, {1, nr}, {1, 1}, {nr});
               rewriter.create<DmaLoadOp>(
                   op.getLoc(), tb.column(rhs, bi * n + n0, k0 + kk, nr), row);
             }

@@ -71,6 +71,61 @@ Value TileBuilder::asMatrix(Value buffer) {
   return b.create<memref::CollapseShapeOp>(loc, buffer, groups);
 }
 
+/// A static memref.subview of `source` whose result type is computed from the
+/// source's strides directly (the type MLIR infers: the strided layout of the
+/// selected elements, unit dimensions dropped to reach `resultShape`) and
+/// built from the static offsets, sizes and strides without going through
+/// OpFoldResults. MLIR's inference derives the strides of an identity layout
+/// through affine expressions and the OpFoldResult builder uniques an
+/// IntegerAttr per value; with one view per tile both dominated the
+/// conversion of large models.
+MemRefType tern::subviewType(MemRefType source, ArrayRef<int64_t> offsets,
+                             ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides,
+                             ArrayRef<int64_t> resultShape) {
+  SmallVector<int64_t> sourceStrides;
+  int64_t sourceOffset;
+  if (failed(stridesAndOffset(source, sourceStrides, sourceOffset)) ||
+      ShapedType::isDynamic(sourceOffset) ||
+      llvm::any_of(sourceStrides, ShapedType::isDynamic)) {
+    if (resultShape.size() == sizes.size())
+      return cast<MemRefType>(
+          memref::SubViewOp::inferResultType(source, offsets, sizes, strides));
+    return cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
+        resultShape, source, offsets, sizes, strides));
+  }
+  int64_t offset = sourceOffset;
+  SmallVector<int64_t> viewStrides;
+  for (auto [o, s, st] : llvm::zip_equal(offsets, sourceStrides, strides)) {
+    offset += o * s;
+    viewStrides.push_back(s * st);
+  }
+  if (resultShape.size() != sizes.size()) {
+    std::optional<llvm::SmallDenseSet<unsigned>> dropped =
+        computeRankReductionMask(sizes, resultShape);
+    assert(dropped && "invalid rank reduction");
+    SmallVector<int64_t> kept;
+    for (auto [d, st] : llvm::enumerate(viewStrides))
+      if (!dropped->contains(d))
+        kept.push_back(st);
+    viewStrides = std::move(kept);
+  }
+  return MemRefType::get(
+      resultShape, source.getElementType(),
+      StridedLayoutAttr::get(source.getContext(), offset, viewStrides),
+      source.getMemorySpace());
+}
+
+Value TileBuilder::subview(Value source, ArrayRef<int64_t> offsets,
+                           ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides,
+                           ArrayRef<int64_t> resultShape) {
+  MemRefType type = subviewType(cast<MemRefType>(source.getType()), offsets,
+                                sizes, strides, resultShape);
+  return b.create<memref::SubViewOp>(
+      loc, Type(type), source, ValueRange(), ValueRange(), ValueRange(),
+      b.getDenseI64ArrayAttr(offsets), b.getDenseI64ArrayAttr(sizes),
+      b.getDenseI64ArrayAttr(strides));
+}
+
 Value TileBuilder::block(Value matrix, int64_t row, int64_t col, int64_t rows,
                          int64_t cols) {
   auto type = cast<MemRefType>(matrix.getType());
@@ -79,19 +134,14 @@ Value TileBuilder::block(Value matrix, int64_t row, int64_t col, int64_t rows,
     return matrix;
   SmallVector<int64_t> offsets = {row, col}, sizes = {rows, cols},
                        strides = {1, 1};
-  return b.create<memref::SubViewOp>(loc, matrix, offsets, sizes, strides);
+  return subview(matrix, offsets, sizes, strides, sizes);
 }
 
 Value TileBuilder::column(Value matrix, int64_t row, int64_t col,
                           int64_t rows) {
-  auto type = cast<MemRefType>(matrix.getType());
   SmallVector<int64_t> offsets = {row, col}, sizes = {rows, 1},
                        strides = {1, 1};
-  auto resultType = cast<MemRefType>(
-      memref::SubViewOp::inferRankReducedResultType({rows}, type, offsets,
-                                                    sizes, strides));
-  return b.create<memref::SubViewOp>(loc, resultType, matrix, offsets, sizes,
-                                     strides);
+  return subview(matrix, offsets, sizes, strides, {rows});
 }
 
 Value TileBuilder::loadBroadcast(Value vector, int64_t offset, int64_t rows,
@@ -107,9 +157,7 @@ void TileBuilder::broadcastInto(Value vector, int64_t offset, Value tile) {
   int64_t cols = cast<MemRefType>(tile.getType()).getDimSize(1);
   Value row = vector;
   if (offset != 0 || type.getDimSize(0) != cols)
-    row = b.create<memref::SubViewOp>(loc, vector, ArrayRef<int64_t>{offset},
-                                      ArrayRef<int64_t>{cols},
-                                      ArrayRef<int64_t>{1});
+    row = subview(vector, {offset}, {cols}, {1}, {cols});
   b.create<DmaBroadcastOp>(loc, row, tile);
 }
 
@@ -130,8 +178,10 @@ Value TileBuilder::rawView(Value base, int64_t offset, ArrayRef<int64_t> sizes,
   auto layout = StridedLayoutAttr::get(b.getContext(), offset, strides);
   auto resultType = MemRefType::get(sizes, type.getElementType(), layout,
                                     type.getMemorySpace());
-  return b.create<memref::ReinterpretCastOp>(loc, resultType, base, offset,
-                                             sizes, strides);
+  return b.create<memref::ReinterpretCastOp>(
+      loc, Type(resultType), base, ValueRange(), ValueRange(), ValueRange(),
+      b.getDenseI64ArrayAttr({offset}), b.getDenseI64ArrayAttr(sizes),
+      b.getDenseI64ArrayAttr(strides));
 }
 
 void TileBuilder::copy(Value src, int64_t srcOffset,

@@ -38,6 +38,16 @@ struct TileSizes {
   int64_t rowsPerTile(int64_t rowBytes) const;
 };
 
+/// The result type MLIR infers for a static memref.subview of `source`
+/// (memref::SubViewOp::inferResultType, or inferRankReducedResultType when
+/// `resultShape` drops unit dimensions of `sizes`), computed from the
+/// source's strides without affine expressions.
+mlir::MemRefType subviewType(mlir::MemRefType source,
+                             llvm::ArrayRef<int64_t> offsets,
+                             llvm::ArrayRef<int64_t> sizes,
+                             llvm::ArrayRef<int64_t> strides,
+                             llvm::ArrayRef<int64_t> resultShape);
+
 class TileBuilder {
 public:
   TileBuilder(mlir::OpBuilder &builder, mlir::Location loc)
@@ -64,6 +74,14 @@ public:
   /// same bytes in the same order); other matrices are returned unchanged.
   static constexpr int64_t kMaxTileCols = 4095;
   mlir::Value asElementwiseRows(mlir::Value matrix);
+
+  /// The static memref.subview [offsets, offsets + sizes) with `strides` of
+  /// `source`, of shape `resultShape` (`sizes`, or `sizes` without unit
+  /// dimensions); its type is subviewType's.
+  mlir::Value subview(mlir::Value source, llvm::ArrayRef<int64_t> offsets,
+                      llvm::ArrayRef<int64_t> sizes,
+                      llvm::ArrayRef<int64_t> strides,
+                      llvm::ArrayRef<int64_t> resultShape);
 
   /// The static sub-block [offsets, offsets + sizes) of a rank-2 view.
   mlir::Value block(mlir::Value matrix, int64_t row, int64_t col,

@@ -1,12 +1,14 @@
 //===- CompileMemoryTest.cpp - compile-time and memory shortcuts ----------===//
 //
 // The shortcuts `tern compile` takes on large models must not change what
-// it computes: the identity-layout strides against MLIR's, the bf16
+// it computes: the identity-layout strides and the tile views' subview
+// types against MLIR's, the bf16
 // rounding on bits against closed forms (round to nearest even), and the
 // release of the lowered constants' f32 blobs (only when asked).
 //
 //===----------------------------------------------------------------------===//
 
+#include "Conversion/TernToAccel/TileBuilder.h"
 #include "tern/Dialect/Accel/IR/BufferView.h"
 #include "tern/Driver/Compile.h"
 #include "tern/InitAll.h"
@@ -51,6 +53,54 @@ TEST(CompileMemory, IdentityStridesMatchMlir) {
   ASSERT_TRUE(succeeded(accel::stridesAndOffset(strided, strides, offset)));
   EXPECT_EQ(strides, (SmallVector<int64_t>{768, 1}));
   EXPECT_EQ(offset, 100);
+}
+
+TEST(CompileMemory, SubviewTypesMatchMlir) {
+  MLIRContext context;
+  context.loadDialect<accel::AccelDialect, memref::MemRefDialect>();
+  Type bf16 = BFloat16Type::get(&context);
+  Attribute act =
+      accel::MemorySpaceAttr::get(&context, accel::MemorySpace::act);
+  SmallVector<MemRefType> sources = {
+      MemRefType::get({197, 768}, bf16),
+      MemRefType::get({64, 128}, bf16, MemRefLayoutAttrInterface(), act),
+      MemRefType::get({40, 96}, bf16,
+                      StridedLayoutAttr::get(&context, 1000, {768, 1})),
+      MemRefType::get({1, 1}, bf16)};
+  struct View {
+    SmallVector<int64_t> offsets, sizes, strides, result;
+  };
+  int checked = 0;
+  for (MemRefType source : sources) {
+    int64_t rows = source.getDimSize(0), cols = source.getDimSize(1);
+    SmallVector<View> views = {
+        {{0, 0}, {rows, cols}, {1, 1}, {rows, cols}},
+        {{rows - 1, cols - 1}, {1, 1}, {1, 1}, {1, 1}},
+        // A column (the transposed-weight gather), a row, a single element.
+        {{0, cols - 1}, {rows, 1}, {1, 1}, {rows}},
+        {{rows - 1, 0}, {1, cols}, {1, 1}, {cols}},
+        {{rows - 1, cols - 1}, {1, 1}, {1, 1}, {1}}};
+    if (rows >= 4 && cols >= 8)
+      views.push_back(
+          {{2, 3}, {rows / 2 - 1, cols / 4}, {2, 3}, {rows / 2 - 1, cols / 4}});
+    for (const View &v : views) {
+      Type mlirs = v.result.size() == v.sizes.size()
+                       ? memref::SubViewOp::inferResultType(source, v.offsets,
+                                                            v.sizes, v.strides)
+                       : memref::SubViewOp::inferRankReducedResultType(
+                             v.result, source, v.offsets, v.sizes, v.strides);
+      EXPECT_EQ(
+          Type(subviewType(source, v.offsets, v.sizes, v.strides, v.result)),
+          mlirs)
+          << "source " << checked;
+      ++checked;
+    }
+  }
+  // A rank-1 view (a bias slice).
+  auto vector = MemRefType::get({3072}, bf16);
+  EXPECT_EQ(Type(subviewType(vector, {768}, {768}, {1}, {768})),
+            memref::SubViewOp::inferResultType(vector, {768}, {768}, {1}));
+  EXPECT_EQ(checked, 23);
 }
 
 /// A linear layer whose 8x8 weight is a resource blob (as the ONNX importer
