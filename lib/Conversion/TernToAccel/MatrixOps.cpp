@@ -253,29 +253,9 @@ FailureOr<Value> foldZeroPointIntoBias(Operation *op, Value weight,
            << llvm::toString(folded.takeError());
   Type i32 = rewriter.getI32Type();
   auto type = MemRefType::get({n}, i32);
-  SmallVector<APInt> bits;
-  for (int32_t v : *folded)
-    bits.push_back(APInt(32, static_cast<uint64_t>(static_cast<int64_t>(v)),
-                         /*isSigned=*/true));
-  auto module = op->getParentOfType<ModuleOp>();
-  memref::GlobalOp global;
-  {
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToStart(module.getBody());
-    std::string name;
-    for (unsigned i = 0;; ++i) {
-      name = ("__tern_zp_bias_" + Twine(i)).str();
-      if (!module.lookupSymbol(name))
-        break;
-    }
-    global = rewriter.create<memref::GlobalOp>(
-        op->getLoc(), name, rewriter.getStringAttr("private"), type,
-        DenseElementsAttr::get(RankedTensorType::get({n}, i32), bits),
-        /*constant=*/true, /*alignment=*/IntegerAttr());
-  }
-  return rewriter
-      .create<memref::GetGlobalOp>(op->getLoc(), type, global.getSymName())
-      .getResult();
+  auto init = DenseElementsAttr::get(RankedTensorType::get({n}, i32),
+                                     ArrayRef<int32_t>(*folded));
+  return makeConstantGlobal(rewriter, op, "__tern_zp_bias", type, init);
 }
 
 /// Whether a quantized linear runs on the ReRAM crossbar tier: int8
