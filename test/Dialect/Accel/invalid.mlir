@@ -163,8 +163,16 @@ func.func @convert_shape(%a: memref<4x8xf32, #accel.space<acc>>, %b: memref<8x4x
 // -----
 
 func.func @convert_types(%a: memref<4x8xf32, #accel.space<acc>>, %b: memref<4x8xi8, #accel.space<act>>) {
-  // expected-error @+1 {{'accel.convert' op unsupported conversion 'f32' -> 'i8'; expected f32/i4/i6/i8/i16/i32 -> bf16 or bf16 -> i8/i6/i4}}
+  // expected-error @+1 {{'accel.convert' op unsupported conversion 'f32' -> 'i8'; expected f32/i4/i6/i8/i16/i32 -> bf16 or bf16 -> i8/i6/i4/i32}}
   accel.convert %a, %b : memref<4x8xf32, #accel.space<acc>>, memref<4x8xi8, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @convert_b2w_scale(%a: memref<4x8xbf16, #accel.space<act>>, %b: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.convert' op a bf16 -> i32 conversion (cvt.b2w) takes no scale, got 2}}
+  accel.convert %a, %b scale 2.0 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
   return
 }
 
