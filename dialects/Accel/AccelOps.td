@@ -272,9 +272,10 @@ def Accel_VectorOp : Accel_Op<"vector", [
     `ne`, `gt`, `ge`, `lt`, `le`: `vcmp`) write a boolean, a `bf16` 1 or 0,
     whatever the operands' type; every other kind writes the operands' type.
     The kinds `div` (`lhs / rhs`) and `rdiv` (`rhs / lhs`) are not the vector
-    unit's but the SFU's correctly rounded division (`rsfu.div`, `rev` for
-    `rdiv`; `bf16` only); they read their operands the same ways, here and
-    in `vector_const` and `vector_column`.
+    unit's but the SFU's division (`rsfu.div`, `rev` for `rdiv`): correctly
+    rounded on `bf16`, truncated toward zero on `i32` (ONNX's integer Div);
+    they read their operands the same ways, here and in `vector_const` and
+    `vector_column`.
 
     Example:
 
@@ -374,6 +375,34 @@ def Accel_SelectOp : Accel_Op<"select", [
   let assemblyFormat = [{
     $cond `,` $lhs `,` $rhs `,` $result attr-dict `:` type($cond) `,`
     type($lhs) `,` type($rhs) `,` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Accel_WrapOp : Accel_Op<"wrap", [AllShapesMatch<["input", "result"]>]> {
+  let summary = "wrap i32 values to a narrow integer type (vwrap)";
+  let description = [{
+    `result = input` reduced modulo `2^bits` into the range of a `bits`-bit
+    integer: the low `bits` bits of each `i32` element, sign-extended with
+    `sign_extend` (int8, int16), else zero-extended (uint8, uint16). ONNX
+    int8 / uint8 / int16 / uint16 tensors are held as `i32`; after an `i32`
+    add, sub or mul (which wrap modulo 2^32) this is the narrow type's
+    wrapping result, and it is the integer Cast to those types.
+
+    Example:
+
+    ```mlir
+    accel.wrap %a, %d bits 8 : memref<4x64xi32, #accel.space<act>>,
+        memref<4x64xi32, #accel.space<act>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
+                       I32Attr:$bits,
+                       UnitAttr:$sign_extend);
+  let assemblyFormat = [{
+    $input `,` $result `bits` $bits (`sign_extend` $sign_extend^)? attr-dict
+    `:` type($input) `,` type($result)
   }];
   let hasVerifier = 1;
 }

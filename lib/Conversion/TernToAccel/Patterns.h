@@ -101,6 +101,20 @@ struct QuantLowering {
   mlir::Type accType(mlir::MLIRContext *ctx) const;
 };
 
+/// An ONNX int8 / uint8 / int16 / uint16 element type (signless i8 / i16,
+/// unsigned ui8 / ui16), held as i32: its width and signedness.
+struct NarrowInteger {
+  unsigned bits;
+  bool isSigned;
+};
+std::optional<NarrowInteger> narrowInteger(mlir::Type elementType);
+
+/// If `elementType` is a narrow integer type, wraps the i32 tile `tile` in
+/// place to its range modulo 2^bits (accel.wrap): the narrow type's result
+/// of the i32 add / sub / mul or integer cast that wrote the tile.
+void wrapToNarrow(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tile,
+                  mlir::Type elementType);
+
 /// The storage type of a quantized element type; other types unchanged.
 mlir::Type storageType(mlir::Type elementType);
 

@@ -534,12 +534,56 @@ struct ClampLowering : RowLowering<tosa::ClampOp> {
   using RowLowering::RowLowering;
   bool elementwise() const override { return true; }
   LogicalResult check(tosa::ClampOp op) const override {
-    if (!getElementTypeOrSelf(op.getType()).isa<FloatType>())
-      return op.emitOpError("only a floating clamp is lowered");
+    Type t = getElementTypeOrSelf(op.getType());
+    if (!isa<FloatType>(t) && !narrowInteger(t) &&
+        !(t.isSignlessInteger(32) || t.isSignlessInteger(64)))
+      return op.emitOpError("clamp of ") << t << " is not lowered";
     return success();
   }
+
+  /// An integer clamp (ONNX Clip of integer tensors, held as i32):
+  /// max(x, lo) and min(x, hi) = x + hi - max(x, hi) (exact in wrapping
+  /// i32 arithmetic) against rows of the bound, loaded from a constant.
+  /// A bound at or past the held values' range (int32's, or the narrow
+  /// type's, whose values the tensor holds) is skipped.
+  Value integerClamp(tosa::ClampOp op, TileBuilder &tb, Value x, int64_t rows,
+                     int64_t cols) const {
+    OpBuilder &b = tb.builder();
+    Location loc = op.getLoc();
+    int64_t heldMin = INT32_MIN, heldMax = INT32_MAX;
+    if (std::optional<NarrowInteger> n =
+            narrowInteger(getElementTypeOrSelf(op.getType()))) {
+      heldMin = n->isSigned ? -(int64_t(1) << (n->bits - 1)) : 0;
+      heldMax = n->isSigned ? (int64_t(1) << (n->bits - 1)) - 1
+                            : (int64_t(1) << n->bits) - 1;
+    }
+    auto boundRows = [&](int64_t v) {
+      SmallVector<int32_t> row(cols, static_cast<int32_t>(v));
+      return tb.loadBroadcast(makeI32Global(b, op, row, "clamp_bound_i32"), 0,
+                              rows, cols, MemorySpace::act);
+    };
+    int64_t lo = op.getMinInt(), hi = op.getMaxInt();
+    if (lo > heldMin) {
+      Value out = newTileLike(tb, x);
+      b.create<VectorOp>(loc, VectorKind::max, x, boundRows(lo), out);
+      x = out;
+    }
+    if (hi < heldMax) {
+      Value h = boundRows(hi);
+      Value m = newTileLike(tb, x), out = newTileLike(tb, x);
+      b.create<VectorOp>(loc, VectorKind::max, x, h, m);
+      b.create<VectorOp>(loc, VectorKind::add, x, h, out);
+      b.create<VectorOp>(loc, VectorKind::sub, out, m, out);
+      x = out;
+    }
+    return x;
+  }
+
   Value buildBlock(tosa::ClampOp op, OpAdaptor, TileBuilder &tb,
-                   ArrayRef<Value> in, int64_t, int64_t) const override {
+                   ArrayRef<Value> in, int64_t rows,
+                   int64_t cols) const override {
+    if (!isa<FloatType>(getElementTypeOrSelf(op.getType())))
+      return integerClamp(op, tb, in[0], rows, cols);
     Value out = newTileLike(tb, in[0]);
     OpBuilder &b = tb.builder();
     b.create<VectorConstOp>(op.getLoc(), VectorKind::max, in[0], out,
@@ -590,35 +634,59 @@ struct LogicalNotLowering : RowLowering<tosa::LogicalNotOp> {
 };
 
 /// tosa.cast (ONNX Cast / CastLike). Every float tensor is held as bf16
-/// (the bf16 policy), so a cast between float types (f16 / bf16 / f32 / f64)
-/// keeps the bf16 buffer as it is; so do i64 / i32 -> i32 (integer tensors
-/// are i32 in DRAM; an i64 input is narrowed, with a range check, when it is
-/// bound) and i1 -> float (a boolean is held as bf16 0 / 1). An i32 / i64
-/// tensor to float is converted tile by tile by the requantization unit
-/// (`cvt.i2b`, src i32, scale 1, zp 0: the integer rounded once to bf16,
-/// RNE); a float tensor to i32 / i64 by `cvt.b2w`, C's conversion
-/// (truncation toward zero; out of int32 range: saturated, NaN: 0, where
-/// ONNX leaves the cast undefined). Any other pair is refused naming both
-/// types (the op's location names the ONNX node).
+/// (the bf16 policy), a boolean as bf16 0 / 1, every integer tensor (int8
+/// ... int64; uint8, uint16) as i32 (an i64 input is narrowed, with a range
+/// check, when it is bound). So a cast between float types, from a boolean
+/// to a float, and between integer types whose values the target holds
+/// (int8 -> int16, uint8 -> int32, int64 -> int32, ...) keeps the buffer as
+/// it is. The others are converted tile by tile:
+/// - integer -> float: `cvt.i2b` (src i32, scale 1, zp 0: the integer
+///   rounded once to bf16, RNE);
+/// - float or boolean -> integer: `cvt.b2w`, C's conversion (truncation
+///   toward zero; out of int32 range: saturated, NaN: 0, where ONNX leaves
+///   the cast undefined), then as integer -> narrow integer;
+/// - integer -> int8 / uint8 / int16 / uint16 (a value the target does not
+///   hold): `vwrap`, the low bits sign- or zero-extended (ONNX's integer
+///   narrowing, two's complement wrap-around);
+/// - anything -> bool: x != 0 (`vcmp ne` against a constant 0; NaN is true;
+///   an integer goes through `cvt.i2b` first, which keeps every non-zero
+///   value non-zero).
+/// Any other pair (uint32 / uint64 are refused earlier) is refused naming
+/// both types (the op's location names the ONNX node).
 struct CastLowering : RowLowering<tosa::CastOp> {
   using RowLowering::RowLowering;
   bool elementwise() const override { return true; }
 
+  /// An integer type held as i32: the narrow types, i32 and i64.
+  static bool heldAsI32(Type t) {
+    return narrowInteger(t) ||
+           (t.isSignlessInteger() && (t.isInteger(32) || t.isInteger(64)));
+  }
+  /// Held as bf16: floats and booleans.
+  static bool heldAsBf16(Type t) {
+    return isa<FloatType>(t) || t.isInteger(1);
+  }
+  /// The values an integer type held as i32 takes (i64: those int32 holds).
+  static std::pair<int64_t, int64_t> range(Type t) {
+    if (std::optional<NarrowInteger> n = narrowInteger(t))
+      return n->isSigned ? std::make_pair(-(int64_t(1) << (n->bits - 1)),
+                                          (int64_t(1) << (n->bits - 1)) - 1)
+                         : std::make_pair(int64_t(0),
+                                          (int64_t(1) << n->bits) - 1);
+    return {INT32_MIN, INT32_MAX};
+  }
+
   static bool identity(Type from, Type to) {
-    bool intToI32 = from.isSignlessInteger() &&
-                    (from.isInteger(32) || from.isInteger(64)) &&
-                    to.isSignlessInteger(32);
+    if (heldAsI32(from) && heldAsI32(to))
+      return range(to).first <= range(from).first &&
+             range(from).second <= range(to).second;
     bool boolToFloat = from.isInteger(1) && isa<FloatType>(to);
     bool floatToFloat = isa<FloatType>(from) && isa<FloatType>(to);
-    return intToI32 || boolToFloat || floatToFloat;
+    return boolToFloat || floatToFloat;
   }
-  static bool intToFloat(Type from, Type to) {
-    return from.isSignlessInteger() &&
-           (from.isInteger(32) || from.isInteger(64)) && isa<FloatType>(to);
-  }
-  static bool floatToInt(Type from, Type to) {
-    return isa<FloatType>(from) && to.isSignlessInteger() &&
-           (to.isInteger(32) || to.isInteger(64));
+  static bool lowered(Type from, Type to) {
+    return (heldAsI32(from) || heldAsBf16(from)) &&
+           (heldAsI32(to) || heldAsBf16(to)) && !identity(from, to);
   }
 
   LogicalResult
@@ -632,23 +700,51 @@ struct CastLowering : RowLowering<tosa::CastOp> {
       rewriter.replaceOp(op, adaptor.getInput());
       return success();
     }
-    if (type && (intToFloat(from, to) || floatToInt(from, to)))
+    if (type && lowered(from, to))
       return RowLowering::matchAndRewrite(op, adaptor, rewriter);
     return op.emitOpError("cast from ")
            << from << " to " << to
-           << " is not lowered (float <-> float, float <-> i32 / i64, "
-              "i64 / i32 -> i32 and i1 -> float are)";
+           << " is not lowered (floats, booleans and the integer types held "
+              "as i32, int8 ... int64, uint8 and uint16, are)";
   }
 
   Value buildBlock(tosa::CastOp op, OpAdaptor, TileBuilder &tb,
                    ArrayRef<Value> in, int64_t, int64_t) const override {
-    // bf16 -> i32 truncates toward zero (cvt.b2w); i32 -> bf16 rounds.
-    Type from = cast<MemRefType>(in[0].getType()).getElementType();
-    Type to = from.isBF16() ? Type(tb.builder().getI32Type())
-                            : Type(tb.builder().getBF16Type());
-    Value out = newTileOf(tb, in[0], to);
-    tb.builder().create<ConvertOp>(op.getLoc(), in[0], out,
-                                   tb.builder().getF32FloatAttr(1.0f));
+    OpBuilder &b = tb.builder();
+    Location loc = op.getLoc();
+    Type to = getElementTypeOrSelf(op.getType());
+    Type bf16 = b.getBF16Type(), i32 = b.getI32Type();
+    FloatAttr one = b.getF32FloatAttr(1.0f);
+    Value x = in[0];
+    bool fromI32 = cast<MemRefType>(x.getType()).getElementType() == i32;
+    if (to.isInteger(1)) {
+      if (fromI32) {
+        Value f = newTileOf(tb, x, bf16);
+        b.create<ConvertOp>(loc, x, f, one);
+        x = f;
+      }
+      Value out = newTileOf(tb, x, bf16);
+      b.create<VectorConstOp>(loc, VectorKind::ne, x, out, APFloat(0.0f));
+      return out;
+    }
+    // The integer is rounded once to bf16.
+    if (isa<FloatType>(to)) {
+      Value out = newTileOf(tb, x, bf16);
+      b.create<ConvertOp>(loc, x, out, one);
+      return out;
+    }
+    // To an integer: truncate a float toward zero, then wrap to a narrow
+    // target (in place on the converted tile).
+    Value out = newTileOf(tb, x, i32);
+    if (fromI32)
+      b.create<WrapOp>(loc, x, out,
+                       b.getI32IntegerAttr(int32_t(narrowInteger(to)->bits)),
+                       narrowInteger(to)->isSigned ? b.getUnitAttr()
+                                                   : UnitAttr());
+    else {
+      b.create<ConvertOp>(loc, x, out, one);
+      wrapToNarrow(b, loc, out, to);
+    }
     return out;
   }
 };

@@ -258,9 +258,11 @@ LogicalResult foldQdqClips(ModuleOp module) {
 
 /// ONNX int8 / uint8 / int16 / uint16 tensors are held as i32 in DRAM (the
 /// program's inputs and outputs are i32; `tern run` widens them). That is
-/// exact for ops that only compare or move values; ops that compute new
-/// ones would have to wrap modulo 2^bits as ONNX does, and are refused here,
-/// as are uint32 / uint64 tensors, whose values need not fit int32.
+/// exact for ops that only compare or move values; Add, Sub and Mul wrap
+/// their i32 result to the narrow type (accel.wrap, NarrowIntegers.cpp),
+/// casts and clamps compute in the narrow type's range (CastLowering,
+/// ClampLowering). Other ops that compute new values are refused here, as
+/// are uint32 / uint64 tensors, whose values need not fit int32.
 static bool isNarrowInteger(Type t) {
   auto it = dyn_cast<IntegerType>(t);
   return it && !it.isSigned() && (it.getWidth() == 8 || it.getWidth() == 16);
@@ -286,12 +288,12 @@ static LogicalResult checkIntegerTensors(ModuleOp module) {
       if (isNarrowInteger(it) &&
           !isa<tosa::MaximumOp, tosa::MinimumOp, tosa::ReshapeOp,
                tosa::TransposeOp, tosa::SliceOp, tosa::ConcatOp,
-               tosa::IdentityOp>(op)) {
+               tosa::IdentityOp, tosa::AddOp, tosa::SubOp, tosa::MulOp,
+               tosa::CastOp, tosa::ClampOp>(op)) {
         op->emitOpError("on ")
             << it << " tensors is not lowered: they are held as int32, "
-            << "where only Max, Min and data movement are lowered (Add, Sub "
-            << "and Mul would also have to wrap modulo 2^" << it.getWidth()
-            << " as ONNX does)";
+            << "where Add, Sub, Mul (wrapping modulo 2^" << it.getWidth()
+            << "), casts, Clip, Max, Min and data movement are lowered";
         return WalkResult::interrupt();
       }
     }
@@ -585,7 +587,8 @@ private:
               tosa::Conv2DOp, tosa::ClampOp, tosa::ReduceSumOp,
               tosa::ReduceMaxOp, tosa::ReduceMinOp, tosa::RsqrtOp,
               tosa::ReciprocalOp, tosa::ExpOp, tosa::TanhOp, tosa::SigmoidOp,
-              tosa::ErfOp, tosa::LogOp, tosa::PowOp, tosa::EqualOp,
+              tosa::ErfOp, tosa::LogOp, tosa::PowOp, tosa::IntDivOp,
+              tosa::EqualOp,
               tosa::GreaterOp, tosa::GreaterEqualOp, tosa::LogicalAndOp,
               tosa::LogicalOrOp, tosa::LogicalXorOp, tosa::LogicalNotOp,
               mlir::quant::QuantizeCastOp, mlir::quant::DequantizeCastOp,

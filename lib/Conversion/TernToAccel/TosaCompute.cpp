@@ -311,7 +311,9 @@ FailureOr<Value> expandConstantOperand(ConversionPatternRewriter &rewriter,
 /// rows gathered by DMA) or a run-time operand with a last dimension of 1
 /// (one value per result row: `accel.vector_column`, the vector unit's
 /// column broadcast). ONNX's multidirectional broadcasts reach here with
-/// equal ranks (the importer reshapes).
+/// equal ranks (the importer reshapes). tosa.int_div (ONNX Div of integer
+/// tensors, the importer's i32 quotient) is the SFU's integer division
+/// (rsfu.div ty=i32, truncating toward zero).
 template <typename Op, VectorKind BaseKind>
 struct TosaBinaryLowering : OpConversionPattern<Op> {
   TosaBinaryLowering(TypeConverter &converter, MLIRContext *ctx,
@@ -497,6 +499,13 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
       if (negate)
         rewriter.create<VectorConstOp>(op.getLoc(), VectorKind::mul, result,
                                        result, APFloat(-1.0f));
+      // int8 / uint8 / int16 / uint16 (held as i32): ONNX's Add, Sub and Mul
+      // wrap modulo 2^bits; the i32 ones wrap modulo 2^32, whose low bits
+      // are the same.
+      if (k == VectorKind::add || k == VectorKind::sub ||
+          k == VectorKind::mul)
+        wrapToNarrow(rewriter, op.getLoc(), result,
+                     getElementTypeOrSelf(op.getType()));
       tb.store(result, tb.block(flat(out), r0, 0, rr, cols));
     }
     rewriter.replaceOp(op, out);
@@ -728,6 +737,7 @@ void tern::populateTosaComputeLoweringPatterns(TypeConverter &converter,
                TosaBinaryLowering<tosa::MaximumOp, VectorKind::max>,
                TosaBinaryLowering<tosa::MinimumOp, VectorKind::max>,
                TosaBinaryLowering<tosa::PowOp, VectorKind::pow>,
+               TosaBinaryLowering<tosa::IntDivOp, VectorKind::div>,
                TosaBinaryLowering<tosa::EqualOp, VectorKind::eq>,
                TosaBinaryLowering<tosa::GreaterOp, VectorKind::gt>,
                TosaBinaryLowering<tosa::GreaterEqualOp, VectorKind::ge>,

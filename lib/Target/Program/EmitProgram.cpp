@@ -650,6 +650,20 @@ private:
                        {"cols", uint64_t(a->cols)},
                        {"ty", vtype(*a)}});
         })
+        .Case<WrapOp>([&](WrapOp o) {
+          FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
+          if (failed(a) || failed(d))
+            return failure();
+          return emit(o, "vwrap",
+                      {{"dsp", d->spad},
+                       {"dst", d->addr},
+                       {"asp", a->spad},
+                       {"a", a->addr},
+                       {"rows", uint64_t(a->rows)},
+                       {"cols", uint64_t(a->cols)},
+                       {"bits", uint64_t(o.getBits())},
+                       {"sgn", o.getSignExtend() ? 1u : 0u}});
+        })
         .Case<VectorColumnOp>([&](VectorColumnOp o) {
           FailureOr<Tile> a = tile(o, o.getLhs()), b = tile(o, o.getRhs()),
                           d = tile(o, o.getResult());

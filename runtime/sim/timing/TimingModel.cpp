@@ -244,7 +244,9 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
               static_cast<uint8_t>(op) <=
                   static_cast<uint8_t>(Opcode::RsfuGelu)) ||
              op == Opcode::RsfuFn || op == Opcode::RsfuPow ||
-             op == Opcode::RsfuDiv || op == Opcode::RsfuSqrt ||
+             // rsfu.div with ty=i32 (integer Div) streams int32 elements.
+             (op == Opcode::RsfuDiv && ty >= 0 && d.f[ty] == 1) ||
+             op == Opcode::RsfuSqrt ||
              op == Opcode::CvtB2w || op == Opcode::CvtI2b ||
              op == Opcode::CvtF2b || op == Opcode::CvtB2i ||
              op == Opcode::CvtF2i ||

@@ -1,7 +1,7 @@
 // RUN: tern-opt %s -split-input-file -verify-diagnostics --convert-tern-to-accel
 
-// A select of int8 (held as int32, where only Max, Min and data movement
-// are lowered) is refused at the op, naming it.
+// A select of int8 (held as int32, where Add, Sub, Mul, casts, Clip, Max,
+// Min and data movement are lowered) is refused at the op, naming it.
 func.func @select_i8(%p: tensor<2x3xi1>) -> tensor<2x3xf32> {
   %a = "tosa.const"() <{value = dense<1> : tensor<2x3xi8>}> : () -> tensor<2x3xi8>
   %b = "tosa.const"() <{value = dense<2> : tensor<2x3xi8>}> : () -> tensor<2x3xi8>
@@ -13,11 +13,12 @@ func.func @select_i8(%p: tensor<2x3xi1>) -> tensor<2x3xf32> {
 
 // -----
 
-func.func @float_to_bool_cast(%x: tensor<2x3xf32>) -> tensor<2x3xi1> {
-  // expected-error @+2 {{'tosa.cast' op cast from 'f32' to 'i1' is not lowered (float <-> float, float <-> i32 / i64, i64 / i32 -> i32 and i1 -> float are)}}
+// A cast to a type no tensor is held in (i4) is refused naming both types.
+func.func @float_to_i4_cast(%x: tensor<2x3xf32>) -> tensor<2x3xi4> {
+  // expected-error @+2 {{'tosa.cast' op cast from 'f32' to 'i4' is not lowered (floats, booleans and the integer types held as i32, int8 ... int64, uint8 and uint16, are)}}
   // expected-error @+1 {{failed to legalize operation 'tosa.cast'}}
-  %c = tosa.cast %x : (tensor<2x3xf32>) -> tensor<2x3xi1>
-  return %c : tensor<2x3xi1>
+  %c = tosa.cast %x : (tensor<2x3xf32>) -> tensor<2x3xi4>
+  return %c : tensor<2x3xi4>
 }
 
 // -----

@@ -1,20 +1,21 @@
 // RUN: tern-opt %s -split-input-file --convert-tern-to-accel -verify-diagnostics
 
-// Add, Sub and Mul of int8 / uint8 / int16 / uint16 tensors wrap modulo
-// 2^bits in ONNX; on the widened int32 values they would not, so they are
-// refused, naming the op and the type.
-func.func @add_ui8(%a: tensor<3xui8>, %b: tensor<3xui8>) -> tensor<3xui8> {
-  // expected-error @+1 {{'tosa.add' op on 'ui8' tensors is not lowered: they are held as int32, where only Max, Min and data movement are lowered (Add, Sub and Mul would also have to wrap modulo 2^8 as ONNX does)}}
-  %y = tosa.add %a, %b : (tensor<3xui8>, tensor<3xui8>) -> tensor<3xui8>
-  return %y : tensor<3xui8>
+// int8 / uint8 / int16 / uint16 tensors are held as int32: Add, Sub, Mul
+// (wrapped modulo 2^bits), casts, Clip, Max, Min and data movement are
+// lowered on them; an op that computes other values is refused, naming the
+// op and the type.
+func.func @negate_i8(%a: tensor<3xi8>) -> tensor<3xi8> {
+  // expected-error @+1 {{'tosa.negate' op on 'i8' tensors is not lowered: they are held as int32, where Add, Sub, Mul (wrapping modulo 2^8), casts, Clip, Max, Min and data movement are lowered}}
+  %y = tosa.negate %a : (tensor<3xi8>) -> tensor<3xi8>
+  return %y : tensor<3xi8>
 }
 
 // -----
 
-func.func @mul_i16(%a: tensor<3xi16>, %b: tensor<3xi16>) -> tensor<3xi16> {
-  // expected-error @+1 {{'tosa.mul' op on 'i16' tensors is not lowered: they are held as int32, where only Max, Min and data movement are lowered (Add, Sub and Mul would also have to wrap modulo 2^16 as ONNX does)}}
-  %y = tosa.mul %a, %b {shift = 0 : i8} : (tensor<3xi16>, tensor<3xi16>) -> tensor<3xi16>
-  return %y : tensor<3xi16>
+func.func @reduce_sum_ui16(%a: tensor<2x3xui16>) -> tensor<2x1xui16> {
+  // expected-error @+1 {{'tosa.reduce_sum' op on 'ui16' tensors is not lowered: they are held as int32, where Add, Sub, Mul (wrapping modulo 2^16), casts, Clip, Max, Min and data movement are lowered}}
+  %y = tosa.reduce_sum %a {axis = 1 : i32} : (tensor<2x3xui16>) -> tensor<2x1xui16>
+  return %y : tensor<2x1xui16>
 }
 
 // -----

@@ -92,11 +92,13 @@ func.func @negate_i32(%x: tensor<4x8xi32>) -> tensor<4x8xi32> {
 
 // -----
 
-func.func @clamp_i32(%x: tensor<4x8xi32>) -> tensor<4x8xi32> {
-  // expected-error @+2 {{only a floating clamp is lowered}}
+// A clamp of a quantized tensor (the integer lowering of a quantized
+// model never makes one) is refused at the op, naming the type.
+func.func @clamp_quantized(%x: tensor<4x8x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x8x!quant.uniform<i8:f32, 0.5>> {
+  // expected-error @+2 {{'tosa.clamp' op clamp of '!quant.uniform<i8:f32, 5.000000e-01>' is not lowered}}
   // expected-error @+1 {{failed to legalize operation 'tosa.clamp'}}
-  %0 = tosa.clamp %x {min_fp = 0.0 : f32, max_fp = 6.0 : f32, min_int = 0 : i64, max_int = 6 : i64} : (tensor<4x8xi32>) -> tensor<4x8xi32>
-  return %0 : tensor<4x8xi32>
+  %0 = tosa.clamp %x {min_fp = 0.0 : f32, max_fp = 6.0 : f32, min_int = 0 : i64, max_int = 6 : i64} : (tensor<4x8x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x8x!quant.uniform<i8:f32, 0.5>>
+  return %0 : tensor<4x8x!quant.uniform<i8:f32, 0.5>>
 }
 
 // -----

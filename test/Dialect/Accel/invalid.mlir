@@ -666,10 +666,18 @@ func.func @pow_i32(%a: memref<4x8xi32, #accel.space<act>>) {
 
 // -----
 
-// The SFU's division (rsfu.div) divides bf16 values only.
-func.func @vector_div_i32(%a: memref<4x8xi32, #accel.space<act>>) {
-  // expected-error @+1 {{'accel.vector' op a division (rsfu.div) needs bf16 tiles, got 'i32'}}
-  accel.vector <div> %a, %a, %a : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+// vwrap keeps 1..31 low bits of i32 values.
+func.func @wrap_bits(%a: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.wrap' op bits must be 1..31 (vwrap), got 32}}
+  accel.wrap %a, %a bits 32 : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @wrap_bf16(%a: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.wrap' op wraps i32 tiles, got 'bf16' -> 'bf16'}}
+  accel.wrap %a, %a bits 8 sign_extend : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
   return
 }
 
@@ -723,8 +731,8 @@ func.func @select_i8(%c: memref<4x8xbf16, #accel.space<act>>, %a: memref<4x8xi8,
 
 // -----
 
-func.func @vector_column_div_i32(%a: memref<4x8xi32, #accel.space<act>>, %b: memref<4x1xi32, #accel.space<act>>) {
-  // expected-error @+1 {{'accel.vector_column' op a division (rsfu.div) needs bf16 tiles, got 'i32'}}
-  accel.vector_column <div> %a, %b, %a : memref<4x8xi32, #accel.space<act>>, memref<4x1xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+func.func @vector_column_div_i8(%a: memref<4x8xi8, #accel.space<act>>, %b: memref<4x1xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector_column' op operands must be bf16 or i32 tiles, got 'i8'}}
+  accel.vector_column <div> %a, %b, %a : memref<4x8xi8, #accel.space<act>>, memref<4x1xi8, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
   return
 }

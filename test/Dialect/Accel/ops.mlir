@@ -55,6 +55,13 @@ func.func @vector_and_sfu(%a: memref<4x8xbf16, #accel.space<act>>,
   accel.vector_const <ne> %a, %a 0.0 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
   // CHECK: accel.select %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi32, #accel.space<acc>>
   accel.select %a, %i, %i, %i : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
+  // The narrow integer wrap (vwrap) and the integer division (rsfu.div).
+  // CHECK: accel.wrap %{{.*}}, %{{.*}} bits 8 sign_extend : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
+  accel.wrap %i, %i bits 8 sign_extend : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
+  // CHECK: accel.wrap %{{.*}}, %{{.*}} bits 16 : memref<4x8xi32, #accel.space<acc>>
+  accel.wrap %i, %i bits 16 : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
+  // CHECK: accel.vector <div> {{.*}} : memref<4x8xi32, #accel.space<acc>>
+  accel.vector <div> %i, %i, %i : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
   // CHECK: accel.reduce <max> %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<vec>>
   accel.reduce <max> %a, %r : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<vec>>
   // CHECK: accel.convert %{{.*}}, %{{.*}} scale 5.000000e-01 : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>

@@ -808,10 +808,146 @@ TEST(Sim, RsfuDivIsCorrectlyRounded) {
   EXPECT_EQ(at(256, 1), -3.0f);
   EXPECT_EQ(at(256, 2), INFINITY);
   EXPECT_EQ(at(256, 3), 0.5f);
-  EXPECT_NE(runAsm("rsfu.div dsp=vec, dst=0, asp=vec, a=0, rows=1, cols=1, "
-                   "ty=i32\nend\n")
-                .error.find("rsfu.div operates on bf16 only"),
+}
+
+// vwrap against the closed form of the narrow types: x modulo 2^bits
+// (mathematical, in int64), then for a signed type the representative in
+// [-2^(bits-1), 2^(bits-1)). Every width used (8, 16) and the extremes
+// (1, 31), both signednesses, over int32's extremes and the values where
+// uint8 / int8 / uint16 / int16 arithmetic leaves its range.
+TEST(Sim, VwrapKeepsTheLowBitsOfNarrowTypes) {
+  const int32_t xs[] = {0,      1,     -1,     127,    128,       -128,
+                        -129,   255,   256,    300,    -300,      32767,
+                        32768,  -32769, 65535, 65536,  90000,     -90000,
+                        INT32_MAX, INT32_MIN, 0x12345678, -0x12345678};
+  constexpr int kN = sizeof(xs) / sizeof(xs[0]);
+  struct Mode {
+    unsigned bits;
+    bool sgn;
+  } modes[] = {{8, false}, {8, true}, {16, false}, {16, true},
+               {1, true},  {1, false}, {31, false}, {31, true}};
+  for (const Mode &m : modes) {
+    std::string prog = "vwrap dsp=act, dst=512, asp=vec, a=0, rows=2, cols=11, "
+                       "bits=" +
+                       std::to_string(m.bits) +
+                       ", sgn=" + std::to_string(m.sgn) +
+                       "\n"
+                       // In place: d = a.
+                       "vwrap dsp=vec, dst=0, asp=vec, a=0, rows=1, cols=22, "
+                       "bits=" +
+                       std::to_string(m.bits) +
+                       ", sgn=" + std::to_string(m.sgn) + "\nend\n";
+    Result r = runAsm(prog, [&](Machine &M) {
+      for (int e = 0; e < kN; ++e)
+        put<int32_t>(M, Vec, 0, e, xs[e]);
+    });
+    ASSERT_EQ(r.error, "") << m.bits;
+    const int64_t mod = int64_t(1) << m.bits;
+    for (int e = 0; e < kN; ++e) {
+      int64_t want = ((int64_t(xs[e]) % mod) + mod) % mod;
+      if (m.sgn && want >= mod / 2)
+        want -= mod;
+      EXPECT_EQ(get<int32_t>(*r.M, Act, 512, e), want)
+          << xs[e] << " bits=" << m.bits << " sgn=" << m.sgn;
+      EXPECT_EQ(get<int32_t>(*r.M, Vec, 0, e), want)
+          << "in place: " << xs[e] << " bits=" << m.bits;
+    }
+  }
+  // ONNX's uint8 / int8 / int16 arithmetic through the i32 vector unit:
+  // 200 + 100 = 44 (uint8), 100 + 100 = -56 (int8), 300 * 300 = 24464
+  // (int16: 90000 - 65536), 3 - 5 = 65534 (uint16).
+  Result w = runAsm(
+      "vadd dsp=vec, dst=64, asp=vec, a=0, bsp=act, b=0, rows=1, cols=2, "
+      "ty=i32\n"
+      "vwrap dsp=vec, dst=64, asp=vec, a=64, rows=1, cols=1, bits=8\n"
+      "vwrap dsp=vec, dst=68, asp=vec, a=68, rows=1, cols=1, bits=8, sgn=1\n"
+      "vmul dsp=vec, dst=128, asp=vec, a=8, bsp=act, b=8, rows=1, cols=1, "
+      "ty=i32\n"
+      "vwrap dsp=vec, dst=128, asp=vec, a=128, rows=1, cols=1, bits=16, "
+      "sgn=1\n"
+      "vsub dsp=vec, dst=192, asp=vec, a=12, bsp=act, b=12, rows=1, cols=1, "
+      "ty=i32\n"
+      "vwrap dsp=vec, dst=192, asp=vec, a=192, rows=1, cols=1, bits=16\n"
+      "end\n",
+      [](Machine &M) {
+        const int32_t a[] = {200, 100, 300, 3}, b[] = {100, 100, 300, 5};
+        for (int e = 0; e < 4; ++e) {
+          put<int32_t>(M, Vec, 0, e, a[e]);
+          put<int32_t>(M, Act, 0, e, b[e]);
+        }
+      });
+  ASSERT_EQ(w.error, "");
+  EXPECT_EQ(get<int32_t>(*w.M, Vec, 64, 0), 44);
+  EXPECT_EQ(get<int32_t>(*w.M, Vec, 64, 1), -56);
+  EXPECT_EQ(get<int32_t>(*w.M, Vec, 128, 0), 24464);
+  EXPECT_EQ(get<int32_t>(*w.M, Vec, 192, 0), 65534);
+  EXPECT_NE(runAsm("vwrap dsp=vec, dst=0, asp=vec, a=0, rows=1, cols=1, "
+                   "bits=0\nend\n")
+                .error.find("field 'bits' = 0 is not 1..31"),
             std::string::npos);
+}
+
+// rsfu.div ty=i32 is ONNX's integer Div: the quotient truncated toward zero
+// (checked against |a| / |b| with the sign of a * b, in int64), for every
+// sign, int32's extremes (INT32_MIN / -1 wraps to INT32_MIN), a column
+// divisor, a constant one (raw register bits, sign-extended) and rev; a
+// zero divisor is an error naming the element.
+TEST(Sim, RsfuDivInt32TruncatesTowardZero) {
+  const int32_t as[] = {7,  -7, 7,  -7, 0,         255, 16,        17,
+                        1,  -1, 99, 6,  INT32_MAX, INT32_MIN, INT32_MIN, 5};
+  const int32_t bs[] = {2,  2,  -2, -2, 5,         1,   11,        16,
+                        3,  3,  -100, 3, -1,       -1,  2,         INT32_MIN};
+  constexpr int kN = 16;
+  Result r = runAsm(
+      "cfg.const rd=1, bits=0xfffd\n" // raw -3
+      "rsfu.div dsp=vec, dst=256, asp=vec, a=0, bsp=act, b=0, rows=4, "
+      "cols=4, ty=i32\n"
+      "rsfu.div dsp=vec, dst=512, asp=vec, a=0, bsp=act, b=128, rows=4, "
+      "cols=4, ty=i32, bmode=col\n"
+      "rsfu.div dsp=vec, dst=768, asp=vec, a=0, rows=4, cols=4, ty=i32, "
+      "bconst=1, creg=1\n"
+      "rsfu.div dsp=vec, dst=1024, asp=act, a=0, rows=4, cols=4, ty=i32, "
+      "bconst=1, creg=1, rev=1\nend\n",
+      [&](Machine &M) {
+        for (int e = 0; e < kN; ++e) {
+          put<int32_t>(M, Vec, 0, e, as[e]);
+          put<int32_t>(M, Act, 0, e, bs[e]);
+        }
+        const int32_t col[] = {4, -5, 1, 7};
+        for (int e = 0; e < 4; ++e)
+          put<int32_t>(M, Act, 128, e, col[e]);
+      });
+  ASSERT_EQ(r.error, "");
+  auto closed = [](int64_t a, int64_t b) {
+    int64_t q = (a < 0 ? -a : a) / (b < 0 ? -b : b);
+    q = (a < 0) != (b < 0) ? -q : q;
+    return static_cast<int32_t>(static_cast<uint32_t>(q)); // wraps 2^31
+  };
+  const int32_t col[] = {4, -5, 1, 7};
+  for (int e = 0; e < kN; ++e) {
+    EXPECT_EQ(get<int32_t>(*r.M, Vec, 256, e), closed(as[e], bs[e]))
+        << as[e] << " / " << bs[e];
+    EXPECT_EQ(get<int32_t>(*r.M, Vec, 512, e), closed(as[e], col[e / 4]))
+        << as[e] << " / col " << col[e / 4];
+    EXPECT_EQ(get<int32_t>(*r.M, Vec, 768, e), closed(as[e], -3))
+        << as[e] << " / -3";
+    if (bs[e] != 0)
+      EXPECT_EQ(get<int32_t>(*r.M, Vec, 1024, e), closed(-3, bs[e]))
+          << "-3 / " << bs[e];
+  }
+  EXPECT_EQ(get<int32_t>(*r.M, Vec, 256, 13), INT32_MIN);
+  EXPECT_EQ(get<int32_t>(*r.M, Vec, 256, 1), -3);
+  Result z = runAsm("rsfu.div dsp=vec, dst=64, asp=vec, a=0, bsp=act, b=0, "
+                    "rows=1, cols=2, ty=i32\nend\n",
+                    [](Machine &M) {
+                      put<int32_t>(M, Vec, 0, 0, 4);
+                      put<int32_t>(M, Vec, 0, 1, 4);
+                      put<int32_t>(M, Act, 0, 0, 2);
+                      put<int32_t>(M, Act, 0, 1, 0);
+                    });
+  EXPECT_NE(z.error.find("integer division by zero at element 1"),
+            std::string::npos)
+      << z.error;
 }
 
 // rsfu.sqrt against the exact square root: every positive bf16 value with

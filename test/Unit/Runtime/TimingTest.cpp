@@ -140,6 +140,32 @@ TEST(Timing, CompareAndSelectCostAsElementWise) {
   EXPECT_EQ(i32.report.cycles, add.report.cycles);
 }
 
+TEST(Timing, WrapAndIntegerDivisionUseTheInt32Lanes) {
+  // vwrap streams its 4 x 64 int32 elements like an i32 vadd; rsfu.div
+  // with ty=i32 streams int32 elements too (bf16 division: the bf16 lanes).
+  // swifttron-65nm has 32 int32 lanes and no bf16 ones (counted as one).
+  auto cycles = [](const std::string &insn) {
+    Timed t = timeAsm(".target swifttron-65nm\n" + insn + "\nend\n");
+    EXPECT_EQ(t.error, "") << insn;
+    return t.report.cycles;
+  };
+  uint64_t addI32 = cycles("vadd dsp=act, dst=0, asp=act, a=0, bsp=vec, "
+                           "b=0, rows=4, cols=64, ty=i32");
+  uint64_t addBf16 = cycles("vadd dsp=act, dst=0, asp=act, a=0, bsp=vec, "
+                            "b=0, rows=4, cols=64, ty=bf16");
+  EXPECT_EQ(addI32, 256u / 32 + 1);
+  EXPECT_EQ(addBf16, 256u + 1);
+  EXPECT_EQ(cycles("vwrap dsp=act, dst=0, asp=act, a=0, rows=4, cols=64, "
+                   "bits=8, sgn=1"),
+            addI32);
+  EXPECT_EQ(cycles("rsfu.div dsp=act, dst=0, asp=act, a=0, bsp=vec, b=0, "
+                   "rows=4, cols=64, ty=i32"),
+            addI32);
+  EXPECT_EQ(cycles("rsfu.div dsp=act, dst=0, asp=act, a=0, bsp=vec, b=0, "
+                   "rows=4, cols=64, ty=bf16"),
+            addBf16);
+}
+
 TEST(Timing, EnergyAddsEventsAndStaticPower) {
   // tern-edge: 0.25 pJ/MAC, 15 mW static. 32*64*48 MACs = 98304 -> 24576 pJ;
   // 486 cycles at 500 MHz = 0.972 us -> 15 mW * 0.972 us = 14580 pJ.

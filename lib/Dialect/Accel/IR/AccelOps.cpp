@@ -125,10 +125,6 @@ LogicalResult DmaStoreOp::verify() {
 /// bf16 only, the others keep the operands' type.
 static LogicalResult verifyKindTypes(Operation *op, VectorKind kind,
                                      Type operand, Type result) {
-  if ((kind == VectorKind::div || kind == VectorKind::rdiv) &&
-      !operand.isBF16())
-    return op->emitOpError("a division (rsfu.div) needs bf16 tiles, got ")
-           << operand;
   if (kind == VectorKind::pow && !operand.isBF16())
     return op->emitOpError("pow (rsfu.pow) takes bf16 tiles only, got ")
            << operand;
@@ -160,6 +156,16 @@ LogicalResult VectorConstOp::verify() {
   return verifyKindTypes(*this, getKind(),
                          getInput().getType().getElementType(),
                          getResult().getType().getElementType());
+}
+
+LogicalResult WrapOp::verify() {
+  Type in = getInput().getType().getElementType(),
+       out = getResult().getType().getElementType();
+  if (!in.isSignlessInteger(32) || !out.isSignlessInteger(32))
+    return emitOpError("wraps i32 tiles, got ") << in << " -> " << out;
+  if (getBits() < 1 || getBits() > 31)
+    return emitOpError("bits must be 1..31 (vwrap), got ") << getBits();
+  return success();
 }
 
 LogicalResult SelectOp::verify() {

@@ -8,8 +8,11 @@
 //   DequantizeLinear: quant.scast (storage -> !quant.uniform) + quant.dcast.
 //
 // ONNX uint8 tensors are `ui8` while quant storage types are signless, so a
-// tensor.bitcast bridges the two. Run-time scales fall back to TOSA
-// arithmetic (scale, round via tosa.cast, clamp).
+// tensor.bitcast bridges the two. A DequantizeLinear with a run-time scale
+// or zero point falls back to TOSA arithmetic ((x - zp) * scale); a
+// QuantizeLinear's is refused: it rounds to nearest even, and Tern's only
+// rounding float -> integer conversion is the exact quantizer of the
+// `!quant.uniform` path (tosa.cast to an integer is ONNX Cast, truncation).
 //
 //===----------------------------------------------------------------------===//
 
@@ -107,7 +110,6 @@ LogicalResult quantizeHandler(OpBinder &b) {
     return failure();
   auto xt = cast<RankedTensorType>(x.getType());
   Type et = xt.getElementType();
-  int64_t rank = xt.getRank();
   FailureOr<int64_t> axisOr = quantizationAxis(b, xt);
   if (failed(axisOr))
     return failure();
@@ -118,11 +120,9 @@ LogicalResult quantizeHandler(OpBinder &b) {
   auto it = dyn_cast<IntegerType>(storage);
   if (!it)
     return b.unsupported("a non-integer zero point");
-  // ONNX quantizes to 8 and 16 bits; wider storage has no exact clamp bounds
-  // in the float arithmetic below.
+  // ONNX quantizes to 8 and 16 bits.
   if (it.getWidth() > 16)
     return b.unsupported("a " + Twine(it.getWidth()) + "-bit zero point");
-  auto outType = xt.clone(storage);
 
   const Folded *scale = b.folded(1);
   const Folded *zp = b.hasOperand(2) ? b.folded(2) : nullptr;
@@ -135,26 +135,9 @@ LogicalResult quantizeHandler(OpBinder &b) {
       return success();
     }
   }
-  // y = saturate(round(x / scale) + zero_point); tosa.cast rounds to nearest.
-  Value sc = paramFor(b, b.operand(1), rank, axis);
-  Value inv = b.builder.create<tosa::ReciprocalOp>(b.loc, sc.getType(), sc);
-  Value scaled = b.builder.create<tosa::MulOp>(b.loc, xt, x, inv,
-                                               b.builder.getI8IntegerAttr(0));
-  if (b.hasOperand(2)) {
-    Value z =
-        createCast(b.builder, b.loc, paramFor(b, b.operand(2), rank, axis), et);
-    scaled = b.builder.create<tosa::AddOp>(b.loc, xt, scaled, z);
-  }
-  bool isSigned = !it.isUnsigned();
-  double lo = isSigned ? -std::ldexp(1.0, it.getWidth() - 1) : 0;
-  double hi = isSigned ? std::ldexp(1.0, it.getWidth() - 1) - 1
-                       : std::ldexp(1.0, it.getWidth()) - 1;
-  Value clamped = b.builder.create<tosa::ClampOp>(
-      b.loc, xt, scaled, b.builder.getI64IntegerAttr((int64_t)lo),
-      b.builder.getI64IntegerAttr((int64_t)hi), b.builder.getF32FloatAttr(lo),
-      b.builder.getF32FloatAttr(hi));
-  b.setResult(0, b.builder.create<tosa::CastOp>(b.loc, outType, clamped));
-  return success();
+  return b.unsupported(
+      "a run-time y_scale or y_zero_point (the rounding to nearest even runs "
+      "only in the exact quantizer, with constant ones)");
 }
 
 LogicalResult dequantizeHandler(OpBinder &b) {

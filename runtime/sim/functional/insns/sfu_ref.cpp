@@ -126,9 +126,40 @@ Error execRsfuSqrt(Machine &M, const isa::RsfuSqrtF &f) {
   });
 }
 
+namespace {
+/// rsfu.div with ty=i32: ONNX's integer Div, C's `/` (truncation toward
+/// zero). INT32_MIN / -1 overflows int32 and wraps to INT32_MIN; a zero
+/// divisor (undefined in ONNX) stops the program naming the element.
+Error intDiv(Machine &M, const isa::RsfuDivF &f) {
+  Expected<BinaryOperands> ops = bindBinary(M, f, 4, 4);
+  if (!ops)
+    return ops.takeError();
+  const uint64_t n = ops->n;
+  const uint8_t *a = ops->a;
+  const BOperand *b = &ops->b;
+  uint8_t *d = ops->d;
+  // A constant operand is the register's raw bits, sign-extended (as vadd).
+  const int32_t c = static_cast<int16_t>(M.cregs[f.creg]);
+  for (uint64_t e = 0; e < n; ++e) {
+    int64_t x = static_cast<int32_t>(ld<uint32_t>(a, e));
+    int64_t y = b->isConst
+                    ? c
+                    : static_cast<int32_t>(ld<uint32_t>(b->data(), b->index(e)));
+    if (f.rev)
+      std::swap(x, y);
+    if (y == 0)
+      return simError(ErrorKind::Runtime,
+                      "integer division by zero at element " + Twine(e));
+    // In int64 the quotient is exact; only INT32_MIN / -1 leaves int32.
+    st<uint32_t>(d, e, static_cast<uint32_t>(x / y));
+  }
+  return Error::success();
+}
+} // namespace
+
 Error execRsfuDiv(Machine &M, const isa::RsfuDivF &f) {
   if (f.ty != 1)
-    return invalid("rsfu.div operates on bf16 only (ty=bf16)");
+    return intDiv(M, f);
   Expected<BinaryOperands> ops = bindBinary(M, f, 2, 2);
   if (!ops)
     return ops.takeError();
