@@ -268,7 +268,7 @@ def Accel_VectorOp : Accel_Op<"vector", [
   let description = [{
     `result = lhs <kind> rhs` element by element on scratchpad tiles of
     `bf16` (rounded per the target's bf16 mode) or `i32` (wrapping).
-    `pow` (the SFU's `rsfu.pow`) takes `bf16` only. The comparisons (`eq`,
+    `pow` (the SFU's `rsfu.pow`) is exact on `i32`. The comparisons (`eq`,
     `ne`, `gt`, `ge`, `lt`, `le`: `vcmp`) write a boolean, a `bf16` 1 or 0,
     whatever the operands' type; every other kind writes the operands' type.
     The kinds `div` (`lhs / rhs`) and `rdiv` (`rhs / lhs`) are not the vector

@@ -115,6 +115,12 @@ std::optional<NarrowInteger> narrowInteger(mlir::Type elementType);
 void wrapToNarrow(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tile,
                   mlir::Type elementType);
 
+/// Rewrites the importer's integer Pow, cast<int>(pow(cast<float>(x),
+/// cast<float>(y))) with x and y of integer types held as i32, into an i32
+/// tosa.pow of x and y (rsfu.pow ty=i32: exact) and a cast to the result
+/// type (IntegerPow.cpp).
+void foldIntegerPows(mlir::ModuleOp module);
+
 /// The storage type of a quantized element type; other types unchanged.
 mlir::Type storageType(mlir::Type elementType);
 

@@ -448,6 +448,7 @@ public:
     MLIRContext *ctx = &getContext();
     if (failed(foldQdqClips(module)))
       return signalPassFailure();
+    foldIntegerPows(module);
     {
       RewritePatternSet folding(ctx);
       populateConstantFoldingPatterns(folding);

@@ -326,21 +326,27 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
     if constexpr (std::is_same_v<Op, tosa::MulOp>)
       if (op.getShift() != 0)
         return op.emitOpError("an integer shift is not lowered");
+    // An i32 pow (foldIntegerPows: ONNX Pow of an integer base and
+    // exponent) is rsfu.pow ty=i32, exact.
     if (BaseKind == VectorKind::pow &&
-        !isa<FloatType>(getElementTypeOrSelf(op.getType())))
-      return op.emitOpError("only a floating pow is lowered (rsfu.pow "
-                            "computes in f32)");
+        !isa<FloatType>(getElementTypeOrSelf(op.getType())) &&
+        !getElementTypeOrSelf(op.getType()).isSignlessInteger(32))
+      return op.emitOpError("only a floating or i32 pow is lowered");
     // The importer computes an integer Pow (ONNX Pow of integer tensors) as
-    // a float pow cast back to the integer type. rsfu.pow rounds its result
-    // to bf16, which holds integers exactly only up to 2^8 (3^6 = 729 would
-    // come back as 728), so such a Pow is refused rather than run inexactly.
-    if (BaseKind == VectorKind::pow)
+    // a float pow cast back to the integer type; with an integer exponent
+    // foldIntegerPows made it an exact i32 pow. With a float exponent it is
+    // left: rsfu.pow rounds its result to bf16, which holds integers exactly
+    // only up to 2^8 (3^6 = 729 would come back as 728), so such a Pow is
+    // refused rather than run inexactly.
+    if (BaseKind == VectorKind::pow &&
+        isa<FloatType>(getElementTypeOrSelf(op.getType())))
       for (Operation *user : op->getUsers())
         if (isa<tosa::CastOp>(user) &&
             isa<IntegerType>(getElementTypeOrSelf(user->getResult(0))))
           return op.emitOpError(
-              "an integer Pow is not lowered: rsfu.pow rounds to bf16, which "
-              "holds integer results exactly only up to 2^8");
+              "an integer Pow with a float exponent is not lowered: rsfu.pow "
+              "rounds to bf16, which holds integer results exactly only up to "
+              "2^8 (an integer exponent is exact)");
     auto type = dyn_cast_or_null<MemRefType>(
         this->getTypeConverter()->convertType(op.getType()));
     if (!type || type.getRank() < 1)

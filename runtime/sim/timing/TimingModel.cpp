@@ -243,9 +243,11 @@ uint64_t timing::instructionCycles(const isa::Decoded &d,
                   static_cast<uint8_t>(Opcode::BsfuIsqrt) &&
               static_cast<uint8_t>(op) <=
                   static_cast<uint8_t>(Opcode::RsfuGelu)) ||
-             op == Opcode::RsfuFn || op == Opcode::RsfuPow ||
-             // rsfu.div with ty=i32 (integer Div) streams int32 elements.
-             (op == Opcode::RsfuDiv && ty >= 0 && d.f[ty] == 1) ||
+             op == Opcode::RsfuFn ||
+             // rsfu.pow / rsfu.div with ty=i32 (integer Pow, Div) stream
+             // int32 elements.
+             ((op == Opcode::RsfuPow || op == Opcode::RsfuDiv) && ty >= 0 &&
+              d.f[ty] == 1) ||
              op == Opcode::RsfuSqrt ||
              op == Opcode::CvtB2w || op == Opcode::CvtI2b ||
              op == Opcode::CvtF2b || op == Opcode::CvtB2i ||

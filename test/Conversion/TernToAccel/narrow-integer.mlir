@@ -148,3 +148,36 @@ func.func @clip_i8(%x: tensor<3x5xi8>) -> tensor<3x5xi8> {
   %y = tosa.clamp %x {min_fp = -128.0 : f32, max_fp = 0.0 : f32, min_int = -128 : i64, max_int = 0 : i64} : (tensor<3x5xi8>) -> tensor<3x5xi8>
   return %y : tensor<3x5xi8>
 }
+
+// -----
+
+// ONNX Pow of an integer base and exponent, imported as a float pow between
+// casts, becomes an exact i32 pow of the integers (rsfu.pow ty=i32): no
+// conversion to bf16 and back. int64 operands are held as i32, so their
+// casts to i32 are the identity.
+// CHECK-LABEL: func @pow_i64
+// CHECK-NOT: accel.convert
+// CHECK: accel.vector <pow> %{{.*}}, %{{.*}}, %{{.*}} : memref<1x3xi32, #accel.space<act>>, memref<1x3xi32, #accel.space<act>>, memref<1x3xi32, #accel.space<act>>
+// CHECK-NOT: accel.convert
+// CHECK: return
+func.func @pow_i64(%a: tensor<3xi64>, %b: tensor<3xi64>) -> tensor<3xi64> {
+  %fa = tosa.cast %a : (tensor<3xi64>) -> tensor<3xf32>
+  %fb = tosa.cast %b : (tensor<3xi64>) -> tensor<3xf32>
+  %p = tosa.pow %fa, %fb : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  %y = tosa.cast %p : (tensor<3xf32>) -> tensor<3xi64>
+  return %y : tensor<3xi64>
+}
+
+// -----
+
+// An int8 power wraps modulo 2^8 after the exact i32 power.
+// CHECK-LABEL: func @pow_i8
+// CHECK: accel.vector <pow> %{{.*}}, %{{.*}}, %[[P:[^ ]*]] : memref<1x3xi32
+// CHECK: accel.wrap %{{.*}}, %{{.*}} bits 8 sign_extend
+func.func @pow_i8(%a: tensor<3xi8>, %b: tensor<3xi32>) -> tensor<3xi8> {
+  %fa = tosa.cast %a : (tensor<3xi8>) -> tensor<3xf32>
+  %fb = tosa.cast %b : (tensor<3xi32>) -> tensor<3xf32>
+  %p = tosa.pow %fa, %fb : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  %y = tosa.cast %p : (tensor<3xf32>) -> tensor<3xi8>
+  return %y : tensor<3xi8>
+}

@@ -658,9 +658,9 @@ func.func @convert_zp_range(%a: memref<4x8xbf16, #accel.space<act>>, %b: memref<
 
 // -----
 
-func.func @pow_i32(%a: memref<4x8xi32, #accel.space<act>>) {
-  // expected-error @+1 {{'accel.vector' op pow (rsfu.pow) takes bf16 tiles only, got 'i32'}}
-  accel.vector <pow> %a, %a, %a : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+func.func @pow_i8(%a: memref<4x8xi8, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector' op operands must be bf16 or i32 tiles, got 'i8'}}
+  accel.vector <pow> %a, %a, %a : memref<4x8xi8, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
   return
 }
 
@@ -707,9 +707,9 @@ func.func @const_compare_result(%a: memref<4x8xbf16, #accel.space<act>>, %d: mem
 
 // -----
 
-func.func @column_pow_i32(%a: memref<4x8xi32, #accel.space<act>>, %b: memref<4x1xi32, #accel.space<act>>) {
-  // expected-error @+1 {{'accel.vector_column' op pow (rsfu.pow) takes bf16 tiles only, got 'i32'}}
-  accel.vector_column <pow> %a, %b, %a : memref<4x8xi32, #accel.space<act>>, memref<4x1xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+func.func @column_pow_i32_result(%a: memref<4x8xi32, #accel.space<act>>, %b: memref<4x1xi32, #accel.space<act>>, %d: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector_column' op result element type 'bf16' differs from the operands' 'i32'}}
+  accel.vector_column <pow> %a, %b, %d : memref<4x8xi32, #accel.space<act>>, memref<4x1xi32, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
   return
 }
 

@@ -60,6 +60,8 @@ func.func @vector_and_sfu(%a: memref<4x8xbf16, #accel.space<act>>,
   accel.wrap %i, %i bits 8 sign_extend : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
   // CHECK: accel.wrap %{{.*}}, %{{.*}} bits 16 : memref<4x8xi32, #accel.space<acc>>
   accel.wrap %i, %i bits 16 : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
+  // CHECK: accel.vector <pow> {{.*}} : memref<4x8xi32, #accel.space<acc>>
+  accel.vector <pow> %i, %i, %i : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
   // CHECK: accel.vector <div> {{.*}} : memref<4x8xi32, #accel.space<acc>>
   accel.vector <div> %i, %i, %i : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
   // CHECK: accel.reduce <max> %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<vec>>

@@ -592,10 +592,53 @@ TEST(Sim, RsfuPowBroadcastsTheExponent) {
   EXPECT_EQ(at(128, 3), 64.0f);
   EXPECT_EQ(at(192, 1), 4.0f);
   EXPECT_EQ(at(192, 2), 0.25f);
-  EXPECT_NE(runAsm("rsfu.pow dsp=vec, dst=0, asp=vec, a=0, rows=1, cols=1, "
-                   "ty=i32\nend\n")
-                .error.find("rsfu.pow operates on bf16 only"),
-            std::string::npos);
+}
+
+// rsfu.pow ty=i32 against the closed form: a^b as b repeated products in
+// int64 reduced modulo 2^32 (int32's wrap), 0^0 = 1; negative exponents:
+// 1 / a^|b| truncated (+-1 for a = +-1, else 0); a constant exponent from
+// the register's raw bits; 0 to a negative power is an error.
+TEST(Sim, RsfuPowInt32IsExact) {
+  const int32_t as[] = {1, 2, 3, -3, 0, 0, 7, -1, -1, 1, 5, 2, 65536, -2, 46341, 10};
+  const int32_t bs[] = {4, 5, 6, 5, 0, 3, 0, 3, 4, -3, -1, 31, 2, 31, 2, 9};
+  constexpr int kN = 16;
+  Result r = runAsm("cfg.const rd=3, bits=0x0003\n" // raw 3
+                    "rsfu.pow dsp=vec, dst=256, asp=vec, a=0, bsp=act, b=0, "
+                    "rows=2, cols=8, ty=i32\n"
+                    "rsfu.pow dsp=vec, dst=512, asp=vec, a=0, rows=2, cols=8, "
+                    "ty=i32, bconst=1, creg=3\nend\n",
+                    [&](Machine &M) {
+                      for (int e = 0; e < kN; ++e) {
+                        put<int32_t>(M, Vec, 0, e, as[e]);
+                        put<int32_t>(M, Act, 0, e, bs[e]);
+                      }
+                    });
+  ASSERT_EQ(r.error, "");
+  auto closed = [](int64_t a, int64_t b) -> int32_t {
+    if (b < 0)
+      return a == 1 ? 1 : a == -1 ? (b % 2 ? -1 : 1) : 0;
+    uint64_t p = 1;
+    for (int64_t i = 0; i < b; ++i)
+      p = (p * static_cast<uint64_t>(a)) & 0xFFFFFFFFu;
+    return static_cast<int32_t>(static_cast<uint32_t>(p));
+  };
+  for (int e = 0; e < kN; ++e) {
+    EXPECT_EQ(get<int32_t>(*r.M, Vec, 256, e), closed(as[e], bs[e]))
+        << as[e] << " ^ " << bs[e];
+    EXPECT_EQ(get<int32_t>(*r.M, Vec, 512, e), closed(as[e], 3))
+        << as[e] << " ^ 3";
+  }
+  EXPECT_EQ(get<int32_t>(*r.M, Vec, 256, 2), 729);
+  EXPECT_EQ(get<int32_t>(*r.M, Vec, 256, 11), INT32_MIN); // 2^31 wraps
+  Result z = runAsm("rsfu.pow dsp=vec, dst=64, asp=vec, a=0, bsp=act, b=0, "
+                    "rows=1, cols=1, ty=i32\nend\n",
+                    [](Machine &M) {
+                      put<int32_t>(M, Vec, 0, 0, 0);
+                      put<int32_t>(M, Act, 0, 0, -2);
+                    });
+  EXPECT_NE(z.error.find("integer pow: 0 to the negative power -2 at element 0"),
+            std::string::npos)
+      << z.error;
 }
 
 // vcmp against the closed forms (IEEE comparisons of the bf16 values,

@@ -35,6 +35,8 @@ inputs = {
                              [-0.5, 100.25, -99.5, 1.0, -1.0]], np.float32)),
     "w": (T.INT32, np.array([[300, -1, 256, 255, -129],
                              [65536 + 7, -200, 128, 1000000, 0]], np.int32)),
+    "p": (T.INT32, np.array([[1, 2, 3, -3, 7], [10, 2, -2, 5, 0]], np.int32)),
+    "q": (T.INT32, np.array([[4, 5, 6, 5, 0], [9, 31, 3, 13, 0]], np.int32)),
 }
 nodes = [
     helper.make_node("Add", ["a", "b"], ["add_u8"]),
@@ -52,11 +54,12 @@ nodes = [
     helper.make_node("Cast", ["e"], ["e_bool"], to=T.BOOL),
     helper.make_node("Cast", ["e"], ["e_i8"], to=T.INT8),
     helper.make_node("Clip", ["c", "lo", "hi"], ["clip_i8"]),
+    helper.make_node("Pow", ["p", "q"], ["pow_i32"]),
 ]
 consts = [numpy_helper.from_array(np.array(1, np.uint8), "one"),
           numpy_helper.from_array(np.array(-5, np.int8), "lo"),
           numpy_helper.from_array(np.array(7, np.int8), "hi")]
-a, b, c, d, e, f, g, h, x, w = (inputs[k][1] for k in "abcdefghxw")
+a, b, c, d, e, f, g, h, x, w, p, q = (inputs[k][1] for k in "abcdefghxwpq")
 
 
 def bf16(v):
@@ -87,6 +90,8 @@ with np.errstate(over="ignore"):
         "e_bool": (T.BOOL, e != 0),
         "e_i8": (T.INT8, e.astype(np.int8)),
         "clip_i8": (T.INT8, np.clip(c, -5, 7).astype(np.int8)),
+        # Exact, wrapping modulo 2^32 (2^31 is INT32_MIN); 0^0 = 1.
+        "pow_i32": (T.INT32, np.power(p, q)),
     }
 graph = helper.make_graph(
     nodes, "narrow_arith",

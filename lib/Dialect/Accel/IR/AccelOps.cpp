@@ -125,9 +125,6 @@ LogicalResult DmaStoreOp::verify() {
 /// bf16 only, the others keep the operands' type.
 static LogicalResult verifyKindTypes(Operation *op, VectorKind kind,
                                      Type operand, Type result) {
-  if (kind == VectorKind::pow && !operand.isBF16())
-    return op->emitOpError("pow (rsfu.pow) takes bf16 tiles only, got ")
-           << operand;
   if (isComparison(kind)) {
     if (!result.isBF16())
       return op->emitOpError("a comparison writes a bf16 boolean (0 / 1), "

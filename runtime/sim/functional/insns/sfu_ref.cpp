@@ -101,9 +101,49 @@ Error execRsfuFn(Machine &M, const isa::RsfuFnF &f) {
   });
 }
 
+namespace {
+/// rsfu.pow with ty=i32: ONNX Pow of integers, exact. a^b by binary
+/// powering in wrapping int32 arithmetic (the result modulo 2^32); 0^0 = 1.
+/// A negative b gives 1 / a^|b| truncated toward zero: 1 for a = 1, +-1 for
+/// a = -1, 0 for |a| > 1; a = 0 is an error (a division by zero).
+Error intPow(Machine &M, const isa::RsfuPowF &f) {
+  Expected<BinaryOperands> ops = bindBinary(M, f, 4, 4);
+  if (!ops)
+    return ops.takeError();
+  const uint64_t n = ops->n;
+  const uint8_t *a = ops->a;
+  const BOperand *b = &ops->b;
+  uint8_t *d = ops->d;
+  const int32_t c = static_cast<int16_t>(M.cregs[f.creg]);
+  for (uint64_t e = 0; e < n; ++e) {
+    uint32_t x = ld<uint32_t>(a, e);
+    int32_t y = b->isConst
+                    ? c
+                    : static_cast<int32_t>(ld<uint32_t>(b->data(), b->index(e)));
+    uint32_t r = 1;
+    if (y < 0) {
+      int32_t sx = static_cast<int32_t>(x);
+      if (sx == 0)
+        return simError(ErrorKind::Runtime,
+                        "integer pow: 0 to the negative power " + Twine(y) +
+                            " at element " + Twine(e));
+      r = sx == 1 ? 1 : sx == -1 ? ((y & 1) ? uint32_t(-1) : 1) : 0;
+    } else {
+      for (uint32_t base = x, k = static_cast<uint32_t>(y); k; k >>= 1) {
+        if (k & 1)
+          r *= base;
+        base *= base;
+      }
+    }
+    st<uint32_t>(d, e, r);
+  }
+  return Error::success();
+}
+} // namespace
+
 Error execRsfuPow(Machine &M, const isa::RsfuPowF &f) {
   if (f.ty != 1)
-    return invalid("rsfu.pow operates on bf16 only (ty=bf16)");
+    return intPow(M, f);
   Expected<BinaryOperands> ops = bindBinary(M, f, 2, 2);
   if (!ops)
     return ops.takeError();
