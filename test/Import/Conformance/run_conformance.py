@@ -27,6 +27,9 @@ CONST_OPERANDS = {
     "Unsqueeze": [1], "Split": [1], "ReduceSum": [1], "Trilu": [1],
     "ConstantOfShape": [0], "Range": [0, 1, 2], "Clip": [],
     "Dropout": [1, 2], "BatchNormalization": [1, 2, 3, 4],
+    # A QDQ model's initializers: QuantizeLinear with a run-time scale or
+    # zero point is refused (its rounding runs only in the exact quantizer).
+    "QuantizeLinear": [1, 2],
 }
 
 
