@@ -56,9 +56,10 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     (x * -1), `tosa.rsqrt` (`bsfu.isqrt`), `tosa.reciprocal` (x * rsqrt(x*x)^2
     and one Newton step; sqrt(x) written as reciprocal(rsqrt(x)) becomes
     x * rsqrt(x)), and
-    `tosa.conv2d` when it is a patch embedding (stride =
-    kernel, no padding): im2col copies plus a GEMM against the weight
-    reordered at compile time. Transposes and reshapes of constants are
+    `tosa.conv2d` (any stride, padding and dilation): a zeroed padded copy
+    of the input, im2col copies and a GEMM against the weight reordered at
+    compile time (or transposed by a DMA copy when it is a run-time
+    input). Transposes and reshapes of constants are
     folded first, so weight layouts cost nothing at run time; a transpose
     whose only use is an element-wise op with a constant operand moves past
     it and consecutive transposes merge (an exported BatchNorm1d's

@@ -170,9 +170,14 @@ void populateDataMovementLoweringPatterns(mlir::TypeConverter &converter,
                                           mlir::RewritePatternSet &patterns,
                                           const TileSizes &tiles);
 
-/// tosa.add / sub / mul / maximum (row, splat and constant broadcasts) and
-/// tosa.conv2d as a patch embedding.
+/// tosa.add / sub / mul / maximum (row, splat and constant broadcasts).
 void populateTosaComputeLoweringPatterns(mlir::TypeConverter &converter,
+                                         mlir::RewritePatternSet &patterns,
+                                         const TileSizes &tiles);
+
+/// tosa.conv2d (any stride, padding and dilation): a zero-padded input
+/// copy, im2col copies and GEMM tiles (Convolution.cpp).
+void populateConvolutionLoweringPatterns(mlir::TypeConverter &converter,
                                          mlir::RewritePatternSet &patterns,
                                          const TileSizes &tiles);
 

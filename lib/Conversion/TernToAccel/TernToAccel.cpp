@@ -513,6 +513,7 @@ public:
     populateRowOpLoweringPatterns(converter, patterns, tiles);
     populateDataMovementLoweringPatterns(converter, patterns, tiles);
     populateTosaComputeLoweringPatterns(converter, patterns, tiles);
+    populateConvolutionLoweringPatterns(converter, patterns, tiles);
     populateReductionLoweringPatterns(converter, patterns, tiles);
     populateMaskLoweringPatterns(converter, patterns, tiles);
     populateTokenLoweringPatterns(converter, patterns, tiles);

@@ -9,9 +9,7 @@
 // that broadcasts another way (expanded at compile time), or a run-time operand
 // broadcast along leading dimensions or along the last one (one value per
 // row: the vector unit's column broadcast).
-// tosa.conv2d: the patch embedding of a ViT (stride = kernel, no padding),
-// lowered as im2col copies plus a GEMM against the compile-time reordered
-// weight.
+// tosa.conv2d is in Convolution.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -564,69 +562,6 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
   TileSizes tiles;
 };
 
-struct Conv2DLowering : OpConversionPattern<tosa::Conv2DOp> {
-  Conv2DLowering(TypeConverter &converter, MLIRContext *ctx, TileSizes tiles)
-      : OpConversionPattern(converter, ctx), tiles(tiles) {}
-
-  LogicalResult
-  matchAndRewrite(tosa::Conv2DOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto type = dyn_cast_or_null<MemRefType>(
-        getTypeConverter()->convertType(op.getType()));
-    auto wType = cast<RankedTensorType>(op.getWeight().getType());
-    auto inShape = cast<MemRefType>(adaptor.getInput().getType()).getShape();
-    ArrayRef<int64_t> stride = op.getStride(), pad = op.getPad(),
-                      dilation = op.getDilation();
-    int64_t co = wType.getDimSize(0), kh = wType.getDimSize(1),
-            kw = wType.getDimSize(2), ci = wType.getDimSize(3);
-    if (!type || stride[0] != kh || stride[1] != kw ||
-        llvm::any_of(pad, [](int64_t p) { return p != 0; }) ||
-        llvm::any_of(dilation, [](int64_t d) { return d != 1; }))
-      return op.emitOpError("only a patch embedding (stride = kernel, no "
-                            "padding, no dilation) is lowered");
-    FailureOr<SmallVector<float>> weight = constantFloats(op.getWeight());
-    FailureOr<SmallVector<float>> bias = constantFloats(op.getBias());
-    if (failed(weight) || failed(bias))
-      return op.emitOpError("needs constant weight and bias");
-
-    int64_t n = inShape[0], h = inShape[1], w = inShape[2];
-    int64_t ho = type.getDimSize(1), wo = type.getDimSize(2);
-    int64_t patch = kh * kw * ci, pixels = n * ho * wo;
-    TileBuilder tb(rewriter, op.getLoc());
-    // im2col: row (b, oh, ow) of P holds the patch, kernel row by kernel row;
-    // with stride = kernel the kW * Ci input elements of one kernel row of
-    // consecutive patches are contiguous, so one copy per (b, oh, kh).
-    Value p = tb.allocDram({pixels, patch}, rewriter.getBF16Type());
-    for (int64_t b = 0; b < n; ++b)
-      for (int64_t oh = 0; oh < ho; ++oh)
-        for (int64_t r = 0; r < kh; ++r)
-          tb.copy(adaptor.getInput(), ((b * h + oh * kh + r) * w) * ci,
-                  {kw * ci, 1}, p,
-                  (b * ho * wo + oh * wo) * patch + r * kw * ci, {patch, 1},
-                  {wo, kw * ci}, tiles);
-    // OHWI weight -> [HWI, O] for the GEMM, at compile time.
-    SmallVector<float> gemmWeight(patch * co);
-    for (int64_t o = 0; o < co; ++o)
-      for (int64_t j = 0; j < patch; ++j)
-        gemmWeight[j * co + o] = (*weight)[o * patch + j];
-    Value wBuf = makeBf16Global(rewriter, op, {patch, co}, gemmWeight,
-                                "__tern_reordered_weight");
-    Value bBuf =
-        makeBf16Global(rewriter, op, {co}, *bias, "__tern_reordered_weight");
-    Value out = tb.allocDram(type.getShape(), type.getElementType());
-    Value outMatrix = tb.rawView(out, 0, {pixels, co}, {co, 1});
-    emitGemmBlocks(tb, p, 0, outMatrix, 0, pixels, patch, co, 1.0, bBuf, tiles,
-                   [&](int64_t k0, int64_t kr, int64_t n0, int64_t nr) {
-                     return tb.load(tb.block(wBuf, k0, n0, kr, nr),
-                                    MemorySpace::wgt);
-                   });
-    rewriter.replaceOp(op, out);
-    return success();
-  }
-
-  TileSizes tiles;
-};
-
 } // namespace
 
 LogicalResult tern::lowerElementwiseSelect(tosa::SelectOp op, Value pred,
@@ -751,6 +686,6 @@ void tern::populateTosaComputeLoweringPatterns(TypeConverter &converter,
                // xor = (a != b), all exact.
                TosaBinaryLowering<tosa::LogicalAndOp, VectorKind::mul>,
                TosaBinaryLowering<tosa::LogicalOrOp, VectorKind::max>,
-               TosaBinaryLowering<tosa::LogicalXorOp, VectorKind::ne>,
-               Conv2DLowering>(converter, patterns.getContext(), tiles);
+               TosaBinaryLowering<tosa::LogicalXorOp, VectorKind::ne>>(
+      converter, patterns.getContext(), tiles);
 }

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
 
@@ -476,6 +477,16 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
                                            type.getElementType(), loc,
                                            "result '" + out + "'")))
           return nullptr;
+      // An empty result (a zero dimension) has no values to compute: it is
+      // a constant of its shape. TOSA rejects empty tensors, so the ops the
+      // handler built for it are erased below.
+      if (result->value && !result->value.getDefiningOp<tosa::ConstOp>())
+        if (auto type = dyn_cast<RankedTensorType>(result->value.getType());
+            type && type.hasStaticShape() && type.getNumElements() == 0)
+          define(out, ValueEntry{{},
+                                 Folded::make(type.getShape(),
+                                              type.getElementType()),
+                                 nullptr});
     }
   }
 
@@ -518,6 +529,29 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   for (Operation &op : llvm::make_early_inc_range(*entry))
     if (isa<tosa::ConstOp>(op) && op.use_empty())
       op.erase();
+  // Unused ops with an empty result (replaced by constants above), and then
+  // whatever only they used.
+  SmallVector<Operation *> dead;
+  for (Operation &op : *entry)
+    if (op.getNumResults() > 0 && op.use_empty() &&
+        llvm::any_of(op.getResultTypes(), [](Type t) {
+          auto shaped = dyn_cast<ShapedType>(t);
+          return shaped && shaped.hasStaticShape() &&
+                 shaped.getNumElements() == 0;
+        }))
+      dead.push_back(&op);
+  while (!dead.empty()) {
+    Operation *op = dead.pop_back_val();
+    SmallVector<Operation *> operands;
+    for (Value v : op->getOperands())
+      if (Operation *def = v.getDefiningOp())
+        operands.push_back(def);
+    op->erase();
+    for (Operation *def : operands)
+      if (def->use_empty() && isMemoryEffectFree(def) &&
+          !llvm::is_contained(dead, def))
+        dead.push_back(def);
+  }
 
   if (failed(verify(*module)))
     return nullptr;

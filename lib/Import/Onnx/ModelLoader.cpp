@@ -32,7 +32,7 @@ using namespace tern::onnx_import;
 
 namespace {
 
-constexpr int64_t kMinOpset = 7;
+constexpr int64_t kMinOpset = 1;
 constexpr int64_t kTargetOpset = 17;
 constexpr int64_t kMaxIrVersion = 8;
 
@@ -63,6 +63,29 @@ void convertTo17(onnx::ModelProto &model) {
       *init.mutable_raw_data() = std::move(it->second);
   }
   model = std::move(converted);
+  // libonnx 1.12's Reshape 4 -> 5 adapter turns the `shape` attribute into a
+  // Constant whose tensor has the values but no dims (a scalar, which the
+  // shape operand cannot be): give a dimensionless constant that feeds a
+  // Reshape's shape its one dimension.
+  llvm::StringSet<> shapeOperands;
+  for (const auto &node : model.graph().node())
+    if (node.op_type() == "Reshape" && node.input_size() > 1)
+      shapeOperands.insert(node.input(1));
+  for (auto &node : *model.mutable_graph()->mutable_node()) {
+    if (node.op_type() != "Constant" || node.output_size() != 1 ||
+        !shapeOperands.contains(node.output(0)))
+      continue;
+    for (auto &attr : *node.mutable_attribute()) {
+      if (attr.name() != "value" || !attr.has_t())
+        continue;
+      onnx::TensorProto &t = *attr.mutable_t();
+      if (t.dims_size() != 0 || t.data_type() != onnx::TensorProto::INT64)
+        continue;
+      t.add_dims(t.has_raw_data()
+                     ? static_cast<int64_t>(t.raw_data().size() / 8)
+                     : t.int64_data_size());
+    }
+  }
 }
 
 int64_t defaultOpset(const onnx::ModelProto &model) {

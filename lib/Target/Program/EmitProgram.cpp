@@ -227,12 +227,16 @@ private:
     }
     Operation *ret = func.getBody().front().getTerminator();
     for (auto [i, value] : llvm::enumerate(ret->getOperands())) {
+      auto memref = cast<MemRefType>(value.getType());
+      // An empty result (a zero dimension) has no bytes to read, so no
+      // buffer: it is written with its shape alone, at offset 0.
+      bool empty = memref.getNumElements() == 0;
       FailureOr<BufferView> view = resolveView(value);
       std::optional<int64_t> address =
-          succeeded(view) ? rootAddress(view->root) : std::nullopt;
+          empty ? 0
+                : (succeeded(view) ? rootAddress(view->root) : std::nullopt);
       if (!address)
         return ret->emitError("result #") << i << " has no DRAM address";
-      auto memref = cast<MemRefType>(value.getType());
       FailureOr<rtp::DType> dtype = dtypeOf(ret, memref.getElementType());
       if (failed(dtype))
         return failure();
@@ -241,7 +245,8 @@ private:
       desc.name = name ? name.str() : "output" + std::to_string(i);
       desc.shape.assign(memref.getShape().begin(), memref.getShape().end());
       desc.dtype = *dtype;
-      desc.dramOffset = *address + view->offset * view->elementBytes;
+      desc.dramOffset =
+          empty ? 0 : *address + view->offset * view->elementBytes;
       image.outputs.push_back(desc);
     }
     return success();

@@ -37,15 +37,15 @@ func.func @dynamic(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
 
 // -----
 
-// Tests the conditions of the supported TOSA ops: a convolution that is not a
-// patch embedding, and an add whose broadcast is not a row.
-func.func @conv_not_patch(%x: tensor<1x8x8x1xf32>) -> tensor<1x7x7x4xf32> {
-  %w = "tosa.const"() <{value = dense<1.0> : tensor<4x2x2x1xf32>}> : () -> tensor<4x2x2x1xf32>
-  %b = "tosa.const"() <{value = dense<0.0> : tensor<4xf32>}> : () -> tensor<4xf32>
-  // expected-error @+2 {{'tosa.conv2d' op only a patch embedding (stride = kernel, no padding, no dilation) is lowered}}
+// Tests the conditions of the supported TOSA ops: a convolution of integer
+// tensors (quantized convolutions are not lowered).
+func.func @conv_i8(%x: tensor<1x4x4x1xi8>) -> tensor<1x2x2x2xi32> {
+  %w = "tosa.const"() <{value = dense<1> : tensor<2x2x2x1xi8>}> : () -> tensor<2x2x2x1xi8>
+  %b = "tosa.const"() <{value = dense<0> : tensor<2xi32>}> : () -> tensor<2xi32>
+  // expected-error @+2 {{'tosa.conv2d' op a convolution of 'i8' by 'i8' is not lowered (float tensors, held as bf16, only)}}
   // expected-error @+1 {{failed to legalize operation 'tosa.conv2d'}}
-  %y = tosa.conv2d %x, %w, %b {dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x1xf32>, tensor<4x2x2x1xf32>, tensor<4xf32>) -> tensor<1x7x7x4xf32>
-  return %y : tensor<1x7x7x4xf32>
+  %y = tosa.conv2d %x, %w, %b {dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>, quantization_info = #tosa.conv_quant<input_zp = 0, weight_zp = 0>} : (tensor<1x4x4x1xi8>, tensor<2x2x2x1xi8>, tensor<2xi32>) -> tensor<1x2x2x2xi32>
+  return %y : tensor<1x2x2x2xi32>
 }
 
 // -----

@@ -42,27 +42,15 @@ EXCLUDED = {
     "test_castlike_STRING_to_FLOAT_expanded": "string tensors",
     "test_castlike_FLOAT_to_STRING": "string tensors",
     "test_castlike_STRING_to_FLOAT": "string tensors",
-    "test_not_2d": "opset 1 model (Tern imports opsets 7-17)",
-    "test_not_3d": "opset 1 model (Tern imports opsets 7-17)",
-    "test_not_4d": "opset 1 model (Tern imports opsets 7-17)",
     "test_identity_opt": "optional type, not a tensor",
     "test_identity_sequence": "sequence type, not a tensor",
-    "test_reshape_allowzero_reordered": "zero-size tensor (TOSA needs dims >= 1)",
-    "test_split_zero_size_splits": "zero-size tensor (TOSA needs dims >= 1)",
-    "test_tril_zero": "zero-size tensor (TOSA needs dims >= 1)",
-    "test_training_dropout": "Dropout in training mode (inference only)",
-    "test_training_dropout_default": "Dropout in training mode (inference only)",
+    "test_training_dropout": "Dropout in training mode, ratio > 0 (random)",
+    "test_training_dropout_default":
+        "Dropout in training mode, ratio > 0 (random)",
     "test_training_dropout_default_mask":
-        "Dropout in training mode (inference only)",
-    "test_training_dropout_mask": "Dropout in training mode (inference only)",
-    "test_training_dropout_zero_ratio":
-        "Dropout in training mode (inference only)",
-    "test_training_dropout_zero_ratio_mask":
-        "Dropout in training mode (inference only)",
-    "test_batchnorm_epsilon_training_mode":
-        "BatchNormalization in training mode (inference only)",
-    "test_batchnorm_example_training_mode":
-        "BatchNormalization in training mode (inference only)",
+        "Dropout in training mode, ratio > 0 (random)",
+    "test_training_dropout_mask":
+        "Dropout in training mode, ratio > 0 (random)",
 }
 
 

@@ -12,6 +12,8 @@
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
+#include "llvm/Support/Format.h"
+
 #include <cmath>
 #include <limits>
 
@@ -422,13 +424,31 @@ LogicalResult passThrough(OpBinder &b) {
 }
 
 LogicalResult dropoutHandler(OpBinder &b) {
-  // Inference semantics, as onnxruntime: training_mode (input 2) must be
-  // absent or false.
-  if (const Folded *training = b.folded(2))
-    if (training->ints[0])
-      return b.unsupported("training_mode = true");
+  // Inference semantics, as onnxruntime: training_mode (input 2) absent or
+  // false. In training mode only ratio 0 is deterministic (output = input,
+  // an all-true mask: ONNX's own rule); any other ratio draws a random mask,
+  // which no program can reproduce (ONNX's expected outputs come from
+  // numpy's generator).
   if (b.hasOperand(2) && !b.folded(2))
     return b.unsupported("a run-time training_mode");
+  if (const Folded *training = b.folded(2); training && training->ints[0]) {
+    if (!b.hasOperand(1))
+      return b.unsupported("training_mode = true with the default ratio 0.5 "
+                           "(a random mask; only ratio 0 is imported in "
+                           "training mode)");
+    const Folded *ratio = b.folded(1);
+    if (!ratio)
+      return b.unsupported("training_mode = true with a run-time ratio (only "
+                           "a constant ratio 0 is imported in training mode)");
+    if (ratio->getAsDouble(0) != 0.0) {
+      std::string value;
+      llvm::raw_string_ostream(value)
+          << llvm::format("%g", ratio->getAsDouble(0));
+      return b.unsupported("training_mode = true with ratio " + value +
+                           " (a random mask; only ratio 0 is imported in "
+                           "training mode)");
+    }
+  }
   return passThrough(b);
 }
 

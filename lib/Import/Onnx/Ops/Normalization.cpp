@@ -5,7 +5,9 @@
 // dimension; other axes are moved there). LayerNormalization's optional
 // Mean / InvStdDev outputs are computed with TOSA reductions.
 // BatchNormalization in inference mode is an affine map per channel whose
-// coefficients are folded at import time: y = x * a + c.
+// coefficients are folded at import time: y = x * a + c; in training mode
+// the channels become rows, normalized by tern.layer_norm, with the batch
+// statistics and running averages from TOSA row sums.
 //
 //===----------------------------------------------------------------------===//
 
@@ -122,12 +124,17 @@ LogicalResult layerNormHandler(OpBinder &b) {
 /// Inference-mode BatchNormalization over channel axis 1 of any rank >= 2:
 /// y = x * a + c with a = scale / sqrt(var + epsilon), c = B - mean * a,
 /// computed in double at import time and broadcast as [1, C, 1, ...].
+LogicalResult batchNormTraining(OpBinder &b, Value x,
+                                const Folded *const params[4],
+                                double epsilon);
+
 LogicalResult batchNormHandler(OpBinder &b) {
-  if (b.getInt("training_mode", 0) != 0)
-    return b.unsupported("training_mode = 1 (only inference is imported)");
-  for (unsigned i = 1; i < b.getNumResults(); ++i)
-    if (b.hasResult(i))
-      return b.unsupported("running mean / variance outputs (training only)");
+  bool training = b.getInt("training_mode", 0) != 0;
+  if (!training)
+    for (unsigned i = 1; i < b.getNumResults(); ++i)
+      if (b.hasResult(i))
+        return b.unsupported(
+            "running mean / variance outputs (training only)");
   if (b.getNumOperands() != 5)
     return b.unsupported("expected 5 operands (X, scale, B, mean, var)");
   auto t = b.operandType(0);
@@ -147,8 +154,8 @@ LogicalResult batchNormHandler(OpBinder &b) {
     if (!params[i])
       return b.unsupported(Twine("operand '") + names[i] + "' ('" +
                            b.node.input(i + 1) +
-                           "') is not a constant; only inference with "
-                           "constant parameters is imported");
+                           "') is not a constant; only constant parameters "
+                           "are imported");
     if (!params[i]->isFloat() || params[i]->shape.size() != 1 ||
         params[i]->shape[0] != channels)
       return b.unsupported(Twine("operand '") + names[i] +
@@ -159,6 +166,8 @@ LogicalResult batchNormHandler(OpBinder &b) {
   if (!x)
     return failure();
   double epsilon = b.getFloat("epsilon", 1e-5f);
+  if (training)
+    return batchNormTraining(b, x, params, epsilon);
   SmallVector<int64_t> paramShape(rank, 1);
   paramShape[1] = channels;
   Folded a = Folded::make(paramShape, et), c = Folded::make(paramShape, et);
@@ -177,6 +186,94 @@ LogicalResult batchNormHandler(OpBinder &b) {
   b.setResult(0,
               b.builder.create<tosa::AddOp>(
                   b.loc, t, scaled, createConst(b.builder, b.loc, c.toAttr())));
+  return success();
+}
+
+/// Training-mode BatchNormalization: batch statistics over every axis but
+/// the channel axis 1. The channels become rows ([C, M], M the other
+/// dimensions' product), so that the normalization is a tern.layer_norm of
+/// each row (biased variance, epsilon; f32 inside, one rounding) followed
+/// by the per-channel scale and bias, and the statistics are row sums:
+///   saved_mean = sum(x) / M, saved_var = sum((x - saved_mean)^2) / M,
+///   running_mean = input_mean * momentum + saved_mean * (1 - momentum),
+///   running_var = input_var * momentum + saved_var * (1 - momentum)
+/// (ONNX's reference; input_mean * momentum is folded here).
+LogicalResult batchNormTraining(OpBinder &b, Value x,
+                                const Folded *const params[4],
+                                double epsilon) {
+  OpBuilder &builder = b.builder;
+  Location loc = b.loc;
+  auto t = cast<RankedTensorType>(x.getType());
+  Type et = t.getElementType();
+  int64_t rank = t.getRank(), channels = t.getDimSize(1);
+  int64_t m = t.getNumElements() / channels;
+  double momentum = b.getFloat("momentum", 0.9f);
+  SmallVector<int64_t> perm = {1, 0};
+  for (int64_t i = 2; i < rank; ++i)
+    perm.push_back(i);
+  Value moved = createTranspose(builder, loc, x, perm);
+  auto movedShape = cast<RankedTensorType>(moved.getType()).getShape();
+  Value rows = createReshape(builder, loc, moved, {channels, m});
+  auto rowsType = cast<RankedTensorType>(rows.getType());
+  auto colType = RankedTensorType::get({channels, 1}, et);
+  auto mul = [&](Value l, Value r, RankedTensorType type) -> Value {
+    return builder.create<tosa::MulOp>(loc, type, l, r,
+                                       builder.getI8IntegerAttr(0));
+  };
+  auto column = [&](const Folded &p, auto fn) {
+    Folded c = Folded::make({channels, 1}, et);
+    for (int64_t ch = 0; ch < channels; ++ch)
+      c.set(ch, fn(p.getAsDouble(ch)));
+    return createConst(builder, loc, c.toAttr());
+  };
+  auto identity = [](double v) { return v; };
+
+  // y: each channel row normalized, then scaled and shifted.
+  Value ones = createConst(builder, loc, [&] {
+    Folded f = Folded::make({m}, et);
+    for (int64_t i = 0; i < m; ++i)
+      f.set(i, 1.0);
+    return f.toAttr();
+  }());
+  Value zeros = createConst(builder, loc, Folded::make({m}, et).toAttr());
+  Value normalized = builder.create<tern::LayerNormOp>(
+      loc, rowsType, rows, ones, zeros,
+      builder.getF32FloatAttr(static_cast<float>(epsilon)),
+      tern::PrecisionAttr::get(builder.getContext(), tern::Precision::f32));
+  Value scaled = mul(normalized, column(*params[0], identity), rowsType);
+  Value shifted = builder.create<tosa::AddOp>(
+      loc, rowsType, scaled, column(*params[1], identity));
+  SmallVector<int64_t> inverse(rank);
+  for (int64_t i = 0; i < rank; ++i)
+    inverse[perm[i]] = i;
+  b.setResult(0, createTranspose(
+                     builder, loc,
+                     createReshape(builder, loc, shifted, movedShape),
+                     inverse));
+  if (!b.hasResult(1) && !b.hasResult(2))
+    return success();
+
+  // The batch statistics (two passes: the variance of x - mean).
+  Value invM = createScalar(builder, loc, et, 1.0 / m, 2);
+  Value mean = mul(builder.create<tosa::ReduceSumOp>(
+                       loc, colType, rows, builder.getI32IntegerAttr(1)),
+                   invM, colType);
+  Value d = builder.create<tosa::SubOp>(loc, rowsType, rows, mean);
+  Value var = mul(builder.create<tosa::ReduceSumOp>(
+                      loc, colType, mul(d, d, rowsType),
+                      builder.getI32IntegerAttr(1)),
+                  invM, colType);
+  Value keep = createScalar(builder, loc, et, 1.0 - momentum, 2);
+  auto running = [&](Value stat, const Folded &input) {
+    Value update = builder.create<tosa::AddOp>(
+        loc, colType, mul(stat, keep, colType),
+        column(input, [&](double v) { return v * momentum; }));
+    return createReshape(builder, loc, update, {channels});
+  };
+  if (b.hasResult(1))
+    b.setResult(1, running(mean, *params[2]));
+  if (b.hasResult(2))
+    b.setResult(2, running(var, *params[3]));
   return success();
 }
 
