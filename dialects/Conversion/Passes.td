@@ -154,7 +154,8 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
            /*default=*/"false",
            "After the conversion, free the data of the resource blobs "
            "(large ONNX initializers) of the f32 constants it lowered to "
-           "bf16 globals: the memory of a compile that does not reuse the "
+           "bf16 globals or folded (a constant transpose's input, and its "
+           "result): the memory of a compile that does not reuse the "
            "input module. Not for a module whose clone is compiled (the "
            "clone shares the blobs)">,
   ];

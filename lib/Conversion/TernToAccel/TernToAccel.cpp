@@ -24,6 +24,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/bit.h"
 
 namespace tern {
@@ -449,6 +450,16 @@ public:
     if (failed(foldQdqClips(module)))
       return signalPassFailure();
     foldIntegerPows(module);
+    // The blobs of the module's constants: folding (a constant transpose)
+    // may consume one without lowering it.
+    SmallVector<DenseResourceElementsHandle> constantBlobs;
+    if (releaseConstantData)
+      module.walk([&](Operation *op) {
+        if (isa<tosa::ConstOp, arith::ConstantOp>(op))
+          if (auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(
+                  op->getAttr("value")))
+            constantBlobs.push_back(resource.getRawHandle());
+      });
     {
       RewritePatternSet folding(ctx);
       populateConstantFoldingPatterns(folding);
@@ -546,12 +557,37 @@ public:
     // reads these blobs any more; only a module that shares them (a clone)
     // would, hence the option.
     if (releaseConstantData)
-      for (DenseResourceElementsHandle &handle : loweredBlobs)
-        if (AsmResourceBlob *blob = handle.getBlob(); blob && blob->getData().size())
-          handle.getResource()->setBlob(AsmResourceBlob());
+      releaseBlobs(module, loweredBlobs, constantBlobs);
   }
 
 private:
+  /// Frees the data of `lowered` (blobs that became globals) and of
+  /// `original` (the blobs of the constants before folding: lowered, or
+  /// consumed by a fold such as a constant transpose) that no op of the
+  /// module still holds.
+  static void releaseBlobs(ModuleOp module,
+                           ArrayRef<DenseResourceElementsHandle> lowered,
+                           ArrayRef<DenseResourceElementsHandle> original) {
+    // Only constants and globals hold tensor data (and looking at every
+    // op's attributes would materialize a dictionary per tile op).
+    llvm::DenseSet<const void *> held;
+    module.walk([&](Operation *op) {
+      Attribute value;
+      if (isa<tosa::ConstOp, arith::ConstantOp>(op))
+        value = op->getAttr("value");
+      else if (auto global = dyn_cast<memref::GlobalOp>(op))
+        value = global.getInitialValueAttr();
+      if (auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(value))
+        held.insert(resource.getRawHandle().getResource());
+    });
+    for (ArrayRef<DenseResourceElementsHandle> handles : {lowered, original})
+      for (DenseResourceElementsHandle handle : handles)
+        if (AsmResourceBlob *blob = handle.getBlob();
+            blob && blob->getData().size() &&
+            !held.contains(handle.getResource()))
+          handle.getResource()->setBlob(AsmResourceBlob());
+  }
+
   /// Integer tosa.const ops, unused constant loads and globals are not part
   /// of the program.
   static void eraseDeadConstants(ModuleOp module) {

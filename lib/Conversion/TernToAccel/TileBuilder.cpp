@@ -115,9 +115,38 @@ MemRefType tern::subviewType(MemRefType source, ArrayRef<int64_t> offsets,
       source.getMemorySpace());
 }
 
-Value TileBuilder::subview(Value source, ArrayRef<int64_t> offsets,
+Value TileBuilder::stridedSource(Value source) {
+  auto type = cast<MemRefType>(source.getType());
+  if (isa<StridedLayoutAttr>(type.getLayout()) ||
+      !type.getLayout().isIdentity() || !type.hasStaticShape() ||
+      llvm::any_of(type.getShape(), [](int64_t d) { return d < 1; }))
+    return source;
+  auto [it, inserted] = stridedSources.try_emplace(source, Value());
+  if (!inserted)
+    return it->second;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(stridesAndOffset(type, strides, offset)))
+    return it->second = source;
+  // Right after the definition: the cast then dominates every later view of
+  // the source wherever this builder inserts them.
+  OpBuilder::InsertionGuard guard(b);
+  if (Operation *def = source.getDefiningOp())
+    b.setInsertionPointAfter(def);
+  else
+    b.setInsertionPointToStart(cast<BlockArgument>(source).getOwner());
+  auto stridedType = MemRefType::get(
+      type.getShape(), type.getElementType(),
+      StridedLayoutAttr::get(b.getContext(), offset, strides),
+      type.getMemorySpace());
+  return it->second =
+             b.create<memref::CastOp>(loc, stridedType, source).getResult();
+}
+
+Value TileBuilder::subview(Value sourceIn, ArrayRef<int64_t> offsets,
                            ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides,
                            ArrayRef<int64_t> resultShape) {
+  Value source = stridedSource(sourceIn);
   MemRefType type = subviewType(cast<MemRefType>(source.getType()), offsets,
                                 sizes, strides, resultShape);
   return b.create<memref::SubViewOp>(

@@ -10,34 +10,41 @@
 // CHECK-LABEL: memref.global "private" constant @__tern_constant : memref<16x24xbf16> = dense<5.000000e-01> {accel.frozen_weight}
 // CHECK-LABEL: func @linear
 // CHECK-SAME: (%[[X:.+]]: memref<40x16xbf16>, %[[B:.+]]: memref<24xbf16>) -> memref<40x24xbf16>
+// Tiles are views of each buffer cast once to its layout written as strides
+// (right after its definition), which the subview verifier reads directly.
+// CHECK: %[[BS:.+]] = memref.cast %[[B]] : memref<24xbf16> to memref<24xbf16, strided<[1]>>
+// CHECK: %[[XS:.+]] = memref.cast %[[X]] : memref<40x16xbf16> to memref<40x16xbf16, strided<[16, 1]>>
 // CHECK: %[[W:.+]] = memref.get_global @__tern_constant
+// CHECK-NEXT: %[[WS:.+]] = memref.cast %[[W]] : memref<16x24xbf16> to memref<16x24xbf16, strided<[24, 1]>>
 // CHECK: %[[Y:.+]] = memref.alloc() : memref<40x24xbf16>
+// CHECK-NEXT: %[[YS:.+]] = memref.cast %[[Y]] : memref<40x24xbf16> to memref<40x24xbf16, strided<[24, 1]>>
+// CHECK-NOT: memref.cast
 // First output block: rows 0..32, columns 0..16.
 // CHECK: %[[ACC:.+]] = memref.alloc() : memref<32x16xf32, #accel.space<acc>>
-// CHECK: memref.subview %[[X]][0, 0] [32, 8] [1, 1]
+// CHECK: memref.subview %[[XS]][0, 0] [32, 8] [1, 1]
 // CHECK: accel.dma_load {{.*}} : memref<32x8xbf16, strided<[16, 1]>>, memref<32x8xbf16, #accel.space<act>>
-// CHECK: memref.subview %[[W]][0, 0] [8, 16] [1, 1]
+// CHECK: memref.subview %[[WS]][0, 0] [8, 16] [1, 1]
 // CHECK: accel.dma_load {{.*}} : memref<8x16xbf16, strided<[24, 1]>>, memref<8x16xbf16, #accel.space<wgt>>
 // CHECK: accel.gemm %{{.*}}, %{{.*}}, %[[ACC]] :
-// CHECK: memref.subview %[[X]][0, 8] [32, 8] [1, 1]
-// CHECK: memref.subview %[[W]][8, 0] [8, 16] [1, 1]
+// CHECK: memref.subview %[[XS]][0, 8] [32, 8] [1, 1]
+// CHECK: memref.subview %[[WS]][8, 0] [8, 16] [1, 1]
 // CHECK: accel.gemm %{{.*}}, %{{.*}}, %[[ACC]] accumulate :
 // CHECK: %[[OUT:.+]] = memref.alloc() : memref<32x16xbf16, #accel.space<act>>
 // CHECK: accel.convert %[[ACC]], %[[OUT]] :
-// CHECK: %[[BROW:.+]] = memref.subview %[[B]][0] [16] [1]
+// CHECK: %[[BROW:.+]] = memref.subview %[[BS]][0] [16] [1]
 // CHECK: accel.dma_broadcast %[[BROW]], %[[BT:.+]] : memref<16xbf16, strided<[1]>>, memref<32x16xbf16, #accel.space<act>>
 // CHECK: accel.vector <add> %[[OUT]], %[[BT]], %[[OUT]]
-// CHECK: memref.subview %[[Y]][0, 0] [32, 16] [1, 1]
+// CHECK: memref.subview %[[YS]][0, 0] [32, 16] [1, 1]
 // CHECK: accel.dma_store %[[OUT]], {{.*}} : memref<32x16xbf16, #accel.space<act>>, memref<32x16xbf16, strided<[24, 1]>>
 // Second column block has the 8 remaining columns.
 // CHECK: memref.alloc() : memref<32x8xf32, #accel.space<acc>>
-// CHECK: memref.subview %[[W]][0, 16] [8, 8] [1, 1]
-// CHECK: memref.subview %[[B]][16] [8] [1]
+// CHECK: memref.subview %[[WS]][0, 16] [8, 8] [1, 1]
+// CHECK: memref.subview %[[BS]][16] [8] [1]
 // Last row block has the 8 remaining rows.
 // CHECK: memref.alloc() : memref<8x16xf32, #accel.space<acc>>
-// CHECK: memref.subview %[[X]][32, 0] [8, 8] [1, 1]
+// CHECK: memref.subview %[[XS]][32, 0] [8, 8] [1, 1]
 // CHECK: memref.alloc() : memref<8x8xf32, #accel.space<acc>>
-// CHECK: memref.subview %[[Y]][32, 16] [8, 8] [1, 1]
+// CHECK: memref.subview %[[YS]][32, 16] [8, 8] [1, 1]
 // CHECK: return %[[Y]] : memref<40x24xbf16>
 func.func @linear(%x: tensor<40x16xf32>, %b: tensor<24xf32>) -> tensor<40x24xf32> {
   %w = arith.constant dense<0.5> : tensor<16x24xf32>
@@ -69,15 +76,17 @@ func.func @batched_linear(%x: tensor<2x3x2xf32>) -> tensor<2x3x2xf32> {
 // CHECK-LABEL: func @scores
 // CHECK-SAME: (%[[Q:.+]]: memref<2x4x3xbf16>, %[[K:.+]]: memref<2x4x3xbf16>)
 // CHECK: %[[KM:.+]] = memref.collapse_shape %[[K]]
+// CHECK-NEXT: %[[KS:.+]] = memref.cast %[[KM]] : memref<8x3xbf16> to memref<8x3xbf16, strided<[3, 1]>>
 // CHECK: %[[WT:.+]] = memref.alloc() : memref<3x4xbf16, #accel.space<wgt>>
-// CHECK: %[[R0:.+]] = memref.subview %[[WT]][0, 0] [1, 4] [1, 1] : memref<3x4xbf16, #accel.space<wgt>> to memref<4xbf16, strided<[1]>, #accel.space<wgt>>
-// CHECK: %[[C0:.+]] = memref.subview %[[KM]][0, 0] [4, 1] [1, 1] : memref<8x3xbf16> to memref<4xbf16, strided<[3]>>
+// CHECK-NEXT: %[[WTS:.+]] = memref.cast %[[WT]] : memref<3x4xbf16, #accel.space<wgt>> to memref<3x4xbf16, strided<[4, 1]>, #accel.space<wgt>>
+// CHECK: %[[R0:.+]] = memref.subview %[[WTS]][0, 0] [1, 4] [1, 1] : memref<3x4xbf16, strided<[4, 1]>, #accel.space<wgt>> to memref<4xbf16, strided<[1]>, #accel.space<wgt>>
+// CHECK: %[[C0:.+]] = memref.subview %[[KS]][0, 0] [4, 1] [1, 1] : memref<8x3xbf16, strided<[3, 1]>> to memref<4xbf16, strided<[3]>>
 // CHECK: accel.dma_load %[[C0]], %[[R0]]
-// CHECK: memref.subview %[[KM]][0, 2] [4, 1]
+// CHECK: memref.subview %[[KS]][0, 2] [4, 1]
 // CHECK: accel.gemm
 // CHECK: accel.convert %{{.*}}, %{{.*}} scale 5.000000e-01
 // Second head reads rows 4..8 of K.
-// CHECK: memref.subview %[[KM]][4, 0] [4, 1]
+// CHECK: memref.subview %[[KS]][4, 0] [4, 1]
 // CHECK: accel.gemm
 func.func @scores(%q: tensor<2x4x3xf32>, %k: tensor<2x4x3xf32>) -> tensor<2x4x4xf32> {
   %s = tern.matmul %q, %k transpose_rhs scale 0.5 precision <bf16> : tensor<2x4x3xf32>, tensor<2x4x3xf32> -> tensor<2x4x4xf32>

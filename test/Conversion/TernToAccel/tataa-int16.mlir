@@ -17,8 +17,9 @@
 // CHECK-DAG: memref.global "private" constant @[[B16:__tern_bias16_[0-9]+]] : memref<8xi16> = dense<[2016, -25536, 25536, 2016, 2016, 2016, 2016, 2016]>
 // CHECK-LABEL: func @linear_int8_out
 // CHECK: %[[BG:.*]] = memref.get_global @[[B16]] : memref<8xi16>
+// CHECK-NEXT: %[[BGS:.*]] = memref.cast %[[BG]] : memref<8xi16> to memref<8xi16, strided<[1]>>
 // CHECK: %[[ACC:.*]] = memref.alloc() : memref<4x4xi16, #accel.space<acc>>
-// CHECK: %[[BROW:.*]] = memref.subview %[[BG]][0] [4] [1]
+// CHECK: %[[BROW:.*]] = memref.subview %[[BGS]][0] [4] [1]
 // CHECK: accel.dma_broadcast %[[BROW]], %[[ACC]] : memref<4xi16, strided<[1]>>, memref<4x4xi16, #accel.space<acc>>
 // CHECK: accel.gemm %{{.*}}, %{{.*}}, %[[ACC]] accumulate : memref<4x8xi8, #accel.space<act>>, memref<8x4xi8, #accel.space<wgt>>, memref<4x4xi16, #accel.space<acc>>
 // CHECK: accel.requant <tataa> %[[ACC]], %[[Q:.*]] multiplier 33026 shift 24 : memref<4x4xi16, #accel.space<acc>>, memref<4x4xi8, #accel.space<act>>

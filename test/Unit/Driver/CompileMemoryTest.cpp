@@ -15,6 +15,7 @@
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Parser/Parser.h"
@@ -132,8 +133,9 @@ protected:
     std::string source =
         "func.func @f(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {\n"
         "  %w = \"tosa.const\"() <{value = dense_resource<w> : "
-        "tensor<8x8xf32>}> : () -> tensor<8x8xf32>\n"
-        "  %y = tern.linear %x, %w : tensor<1x8xf32>, tensor<8x8xf32> -> "
+        "tensor<8x8xf32>}> : () -> tensor<8x8xf32>\n" +
+        weightUse() + "  %y = tern.linear %x, " + weightName() +
+        " : tensor<1x8xf32>, tensor<8x8xf32> -> "
         "tensor<1x8xf32>\n"
         "  return %y : tensor<1x8xf32>\n"
         "}\n"
@@ -142,10 +144,16 @@ protected:
     module = parseSourceString<ModuleOp>(source, &context);
     ASSERT_TRUE(module);
     module->walk([&](tosa::ConstOp c) {
-      handle = cast<DenseResourceElementsAttr>(c.getValue()).getRawHandle();
+      if (auto resource = dyn_cast<DenseResourceElementsAttr>(c.getValue()))
+        handle = resource.getRawHandle();
     });
     ASSERT_TRUE(handle && handle->getBlob());
   }
+
+  /// The IR between the weight constant %w and the linear, and the value
+  /// the linear takes as its weight.
+  virtual std::string weightUse() const { return ""; }
+  virtual std::string weightName() const { return "%w"; }
 
   /// The bf16 bits of every weight, by round to nearest even, written out.
   static std::vector<uint16_t> expectedBf16() {
@@ -195,6 +203,53 @@ TEST_F(ConstantBlobs, ReleasesTheLoweredBlobWhenAsked) {
     EXPECT_EQ(got[i], expected[i]) << "weight " << i;
   ASSERT_TRUE(handle && handle->getBlob());
   EXPECT_EQ(handle->getBlob()->getData().size(), 0u);
+}
+
+/// The weight transposed by a tosa.transpose, which the conversion folds
+/// into a new constant before lowering it: the ONNX initializer is then not
+/// lowered itself, but `tern compile` frees it too, and the transposed copy.
+class TransposedConstantBlobs : public ConstantBlobs {
+protected:
+  std::string weightUse() const override {
+    return "  %p = \"tosa.const\"() <{value = dense<[1, 0]> : "
+           "tensor<2xi32>}> : () -> tensor<2xi32>\n"
+           "  %u = tosa.transpose %w, %p : (tensor<8x8xf32>, tensor<2xi32>) "
+           "-> tensor<8x8xf32>\n";
+  }
+  std::string weightName() const override { return "%u"; }
+
+  /// The blob of the folded transpose, if the conversion made one.
+  DialectResourceBlobManager::BlobEntry *transposedBlob() {
+    return DenseResourceElementsHandle::getManagerInterface(&context)
+        .getBlobManager()
+        .lookup("__tern_transposed");
+  }
+
+  void expectTransposedWeights(const std::vector<uint16_t> &got) {
+    ASSERT_EQ(got.size(), 64u);
+    // Weight i (row i / 8, column i % 8) lands at column i / 8 of row i % 8.
+    std::vector<uint16_t> expected = expectedBf16();
+    for (size_t i = 0; i < expected.size(); ++i)
+      EXPECT_EQ(got[(i % 8) * 8 + i / 8], expected[i]) << "weight " << i;
+  }
+};
+
+TEST_F(TransposedConstantBlobs, KeepsBothBlobsByDefault) {
+  expectTransposedWeights(compiledWeight(/*release=*/false));
+  ASSERT_TRUE(handle && handle->getBlob());
+  EXPECT_EQ(handle->getBlob()->getData().size(), 64u * 4);
+  DialectResourceBlobManager::BlobEntry *transposed = transposedBlob();
+  ASSERT_TRUE(transposed && transposed->getBlob());
+  EXPECT_EQ(transposed->getBlob()->getData().size(), 64u * 4);
+}
+
+TEST_F(TransposedConstantBlobs, ReleasesTheInitializerAndItsTransposeWhenAsked) {
+  expectTransposedWeights(compiledWeight(/*release=*/true));
+  ASSERT_TRUE(handle && handle->getBlob());
+  EXPECT_EQ(handle->getBlob()->getData().size(), 0u);
+  DialectResourceBlobManager::BlobEntry *transposed = transposedBlob();
+  ASSERT_TRUE(transposed && transposed->getBlob());
+  EXPECT_EQ(transposed->getBlob()->getData().size(), 0u);
 }
 
 } // namespace
