@@ -102,42 +102,54 @@ Error execRsfuFn(Machine &M, const isa::RsfuFnF &f) {
 }
 
 namespace {
+/// The ty=i32 forms of the binary SFU instructions: binds the operands as
+/// int32 and stores fn(a, b, element index) for every element. A constant
+/// operand is the register's raw bits, sign-extended (as vadd).
+template <typename Fields, typename Fn>
+Error forEachInt32Pair(Machine &M, const Fields &f, Fn fn) {
+  Expected<BinaryOperands> ops = bindBinary(M, f, 4, 4);
+  if (!ops)
+    return ops.takeError();
+  const BOperand *b = &ops->b;
+  const int32_t c = static_cast<int16_t>(M.cregs[f.creg]);
+  for (uint64_t e = 0; e < ops->n; ++e) {
+    int32_t x = static_cast<int32_t>(ld<uint32_t>(ops->a, e));
+    int32_t y = b->isConst
+                    ? c
+                    : static_cast<int32_t>(ld<uint32_t>(b->data(), b->index(e)));
+    uint32_t r = 0;
+    if (Error err = fn(x, y, e, r))
+      return err;
+    st<uint32_t>(ops->d, e, r);
+  }
+  return Error::success();
+}
+
 /// rsfu.pow with ty=i32: ONNX Pow of integers, exact. a^b by binary
 /// powering in wrapping int32 arithmetic (the result modulo 2^32); 0^0 = 1.
 /// A negative b gives 1 / a^|b| truncated toward zero: 1 for a = 1, +-1 for
 /// a = -1, 0 for |a| > 1; a = 0 is an error (a division by zero).
 Error intPow(Machine &M, const isa::RsfuPowF &f) {
-  Expected<BinaryOperands> ops = bindBinary(M, f, 4, 4);
-  if (!ops)
-    return ops.takeError();
-  const uint64_t n = ops->n;
-  const uint8_t *a = ops->a;
-  const BOperand *b = &ops->b;
-  uint8_t *d = ops->d;
-  const int32_t c = static_cast<int16_t>(M.cregs[f.creg]);
-  for (uint64_t e = 0; e < n; ++e) {
-    uint32_t x = ld<uint32_t>(a, e);
-    int32_t y = b->isConst
-                    ? c
-                    : static_cast<int32_t>(ld<uint32_t>(b->data(), b->index(e)));
-    uint32_t r = 1;
-    if (y < 0) {
-      int32_t sx = static_cast<int32_t>(x);
-      if (sx == 0)
-        return simError(ErrorKind::Runtime,
-                        "integer pow: 0 to the negative power " + Twine(y) +
-                            " at element " + Twine(e));
-      r = sx == 1 ? 1 : sx == -1 ? ((y & 1) ? uint32_t(-1) : 1) : 0;
-    } else {
-      for (uint32_t base = x, k = static_cast<uint32_t>(y); k; k >>= 1) {
-        if (k & 1)
-          r *= base;
-        base *= base;
-      }
-    }
-    st<uint32_t>(d, e, r);
-  }
-  return Error::success();
+  return forEachInt32Pair(
+      M, f, [](int32_t x, int32_t y, uint64_t e, uint32_t &r) -> Error {
+        r = 1;
+        if (y < 0) {
+          if (x == 0)
+            return simError(ErrorKind::Runtime,
+                            "integer pow: 0 to the negative power " + Twine(y) +
+                                " at element " + Twine(e));
+          r = x == 1 ? 1 : x == -1 ? ((y & 1) ? uint32_t(-1) : 1) : 0;
+          return Error::success();
+        }
+        for (uint32_t base = static_cast<uint32_t>(x),
+                      k = static_cast<uint32_t>(y);
+             k; k >>= 1) {
+          if (k & 1)
+            r *= base;
+          base *= base;
+        }
+        return Error::success();
+      });
 }
 } // namespace
 
@@ -171,29 +183,19 @@ namespace {
 /// zero). INT32_MIN / -1 overflows int32 and wraps to INT32_MIN; a zero
 /// divisor (undefined in ONNX) stops the program naming the element.
 Error intDiv(Machine &M, const isa::RsfuDivF &f) {
-  Expected<BinaryOperands> ops = bindBinary(M, f, 4, 4);
-  if (!ops)
-    return ops.takeError();
-  const uint64_t n = ops->n;
-  const uint8_t *a = ops->a;
-  const BOperand *b = &ops->b;
-  uint8_t *d = ops->d;
-  // A constant operand is the register's raw bits, sign-extended (as vadd).
-  const int32_t c = static_cast<int16_t>(M.cregs[f.creg]);
-  for (uint64_t e = 0; e < n; ++e) {
-    int64_t x = static_cast<int32_t>(ld<uint32_t>(a, e));
-    int64_t y = b->isConst
-                    ? c
-                    : static_cast<int32_t>(ld<uint32_t>(b->data(), b->index(e)));
-    if (f.rev)
-      std::swap(x, y);
-    if (y == 0)
-      return simError(ErrorKind::Runtime,
-                      "integer division by zero at element " + Twine(e));
-    // In int64 the quotient is exact; only INT32_MIN / -1 leaves int32.
-    st<uint32_t>(d, e, static_cast<uint32_t>(x / y));
-  }
-  return Error::success();
+  const bool rev = f.rev;
+  return forEachInt32Pair(
+      M, f, [rev](int32_t a, int32_t b, uint64_t e, uint32_t &r) -> Error {
+        int64_t x = a, y = b;
+        if (rev)
+          std::swap(x, y);
+        if (y == 0)
+          return simError(ErrorKind::Runtime,
+                          "integer division by zero at element " + Twine(e));
+        // In int64 the quotient is exact; only INT32_MIN / -1 leaves int32.
+        r = static_cast<uint32_t>(x / y);
+        return Error::success();
+      });
 }
 } // namespace
 
