@@ -63,6 +63,35 @@ def Accel_DmaLoadOp : Accel_Op<"dma_load", [
   let hasVerifier = 1;
 }
 
+def Accel_DmaLoadTransposedOp : Accel_Op<"dma_load_transposed", [
+    MemoryEffects<[MemRead, MemWrite]>,
+    AllElementTypesMatch<["source", "target"]>]> {
+  let summary = "copy a DRAM block into a scratchpad tile, transposed";
+  let description = [{
+    `target[c, r] = source[r, c]`: the DMA engine's transposing load (the
+    ISA's `load.t`). `source` is a rank-2 DRAM view with static strides whose
+    rows are contiguous; `target` is a contiguous rank-2 scratchpad tile of
+    the transposed shape. Elements are 8, 16 or 32 bits wide. The lowering
+    uses it for the K^T operand of attention scores (`tern.matmul` with
+    `transpose_rhs`) and for copies that move the innermost dimension
+    (a layout change such as NCHW -> NHWC), which would otherwise take one
+    DMA per element.
+
+    Example:
+
+    ```mlir
+    accel.dma_load_transposed %k, %kt
+        : memref<16x64xbf16, strided<[64, 1], offset: 128>>, memref<64x16xbf16, #accel.space<wgt>>
+    ```
+  }];
+  let arguments = (ins Arg<Accel_DramBuffer, "", [MemRead]>:$source,
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$target);
+  let assemblyFormat = [{
+    $source `,` $target attr-dict `:` type($source) `,` type($target)
+  }];
+  let hasVerifier = 1;
+}
+
 def Accel_DmaBroadcastOp : Accel_Op<"dma_broadcast", [
     MemoryEffects<[MemRead, MemWrite]>,
     AllElementTypesMatch<["source", "target"]>]> {

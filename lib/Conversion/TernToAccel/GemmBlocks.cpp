@@ -43,9 +43,13 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
   // Weight tiles are never run-time rows (their rows are k, or tokens read
   // as columns that nsel / ksel leave out).
   auto isWeight = [](Operation *o) {
-    auto load = dyn_cast<DmaLoadOp>(o);
-    return load &&
-           accel::getMemorySpace(load.getTarget().getType()) == MemorySpace::wgt;
+    Value target;
+    if (auto load = dyn_cast<DmaLoadOp>(o))
+      target = load.getTarget();
+    else if (auto load = dyn_cast<DmaLoadTransposedOp>(o))
+      target = load.getTarget();
+    return target && accel::getMemorySpace(
+                         cast<MemRefType>(target.getType())) == MemorySpace::wgt;
   };
   auto notWeight = [&](Operation *o) { return !isWeight(o); };
   for (int64_t m0 = 0; m0 < m; m0 += tm) {

@@ -460,14 +460,11 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
             if (!transposed)
               return tb.load(tb.block(rhs, bi * k + k0, n0, kr, nr),
                              MemorySpace::wgt);
-            // B = R^T with R [n, k] row-major: row kk of the [kr x nr]
-            // weight tile is column k0 + kk of R's rows n0..n0+nr.
+            // B = R^T with R [n, k] row-major: the [kr x nr] weight tile
+            // is R's block [nr x kr] at (n0, k0), transposed by the DMA.
             Value tile = tb.allocTile({kr, nr}, rhsElement, MemorySpace::wgt);
-            for (int64_t kk = 0; kk < kr; ++kk) {
-              Value row = tb.subview(tile, {kk, 0}, {1, nr}, {1, 1}, {nr});
-              rewriter.create<DmaLoadOp>(
-                  op.getLoc(), tb.column(rhs, bi * n + n0, k0 + kk, nr), row);
-            }
+            rewriter.create<DmaLoadTransposedOp>(
+                op.getLoc(), tb.block(rhs, bi * n + n0, k0, nr, kr), tile);
             return tile;
           },
           loadMask, integer,

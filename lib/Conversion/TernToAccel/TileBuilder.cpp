@@ -166,13 +166,6 @@ Value TileBuilder::block(Value matrix, int64_t row, int64_t col, int64_t rows,
   return subview(matrix, offsets, sizes, strides, sizes);
 }
 
-Value TileBuilder::column(Value matrix, int64_t row, int64_t col,
-                          int64_t rows) {
-  SmallVector<int64_t> offsets = {row, col}, sizes = {rows, 1},
-                       strides = {1, 1};
-  return subview(matrix, offsets, sizes, strides, {rows});
-}
-
 Value TileBuilder::loadBroadcast(Value vector, int64_t offset, int64_t rows,
                                  int64_t cols, MemorySpace space) {
   auto type = cast<MemRefType>(vector.getType());
@@ -213,6 +206,58 @@ Value TileBuilder::rawView(Value base, int64_t offset, ArrayRef<int64_t> sizes,
       b.getDenseI64ArrayAttr(strides));
 }
 
+namespace {
+/// load.t's limits (runtime/isa/Instructions.def): a 12-bit row count and
+/// 16-bit row bytes.
+constexpr int64_t kMaxTransposedRows = (1 << 12) - 1;
+constexpr int64_t kMaxTransposedRowBytes = (1 << 16) - 1;
+
+/// Whether a copy that moves the innermost dimension (its source stride is
+/// not 1) can move whole blocks with the DMA's transposing load: some other
+/// dimension must be contiguous in the source. If so, that dimension
+/// becomes the row dimension (second to last; the others are independent
+/// outer loops), after merging neighbouring outer dimensions that are laid
+/// out alike in source and destination ([H, W] of an NCHW -> NHWC copy
+/// becomes one dimension of H*W), so that each block is as tall as the
+/// tile budget allows.
+bool useTransposedLoads(SmallVectorImpl<int64_t> &shape,
+                        SmallVectorImpl<int64_t> &srcStrides,
+                        SmallVectorImpl<int64_t> &dstStrides, Type elem) {
+  size_t rank = shape.size();
+  unsigned bits = elem.isIntOrFloat() ? elem.getIntOrFloatBitWidth() : 0;
+  if (rank < 2 || srcStrides.back() == 1 || shape.back() > kMaxTransposedRows ||
+      (bits != 8 && bits != 16 && bits != 32))
+    return false;
+  SmallVector<int64_t> sh, ss, ds;
+  for (size_t d = 0; d + 1 < rank; ++d) {
+    if (!sh.empty() && ss.back() == srcStrides[d] * shape[d] &&
+        ds.back() == dstStrides[d] * shape[d]) {
+      sh.back() *= shape[d];
+      ss.back() = srcStrides[d];
+      ds.back() = dstStrides[d];
+      continue;
+    }
+    sh.push_back(shape[d]);
+    ss.push_back(srcStrides[d]);
+    ds.push_back(dstStrides[d]);
+  }
+  auto contiguous = llvm::find(ss, 1);
+  if (contiguous == ss.end())
+    return false;
+  size_t p = contiguous - ss.begin(), last = sh.size() - 1;
+  std::swap(sh[p], sh[last]);
+  std::swap(ss[p], ss[last]);
+  std::swap(ds[p], ds[last]);
+  sh.push_back(shape.back());
+  ss.push_back(srcStrides.back());
+  ds.push_back(dstStrides.back());
+  shape.assign(sh.begin(), sh.end());
+  srcStrides.assign(ss.begin(), ss.end());
+  dstStrides.assign(ds.begin(), ds.end());
+  return true;
+}
+} // namespace
+
 void TileBuilder::copy(Value src, int64_t srcOffset,
                        ArrayRef<int64_t> srcStridesIn, Value dst,
                        int64_t dstOffset, ArrayRef<int64_t> dstStridesIn,
@@ -226,15 +271,19 @@ void TileBuilder::copy(Value src, int64_t srcOffset,
       srcStrides.push_back(srcStridesIn[d]);
       dstStrides.push_back(dstStridesIn[d]);
     }
-  size_t rank = shape.size();
   Type elem = cast<MemRefType>(src.getType()).getElementType();
+  unsigned eb = elementBytes(elem);
+  bool transposed = useTransposedLoads(shape, srcStrides, dstStrides, elem);
+  size_t rank = shape.size();
   int64_t cols = shape.back();
   int64_t rows = rank >= 2 ? shape[rank - 2] : 1;
   int64_t srcRowStride = rank >= 2 ? srcStrides[rank - 2] : 0;
   int64_t dstRowStride = rank >= 2 ? dstStrides[rank - 2] : 0;
-  bool gather = srcStrides.back() != 1 && cols > 1;
-  unsigned eb = elementBytes(elem);
+  bool gather = !transposed && srcStrides.back() != 1 && cols > 1;
   int64_t chunk = tiles.rowsPerTile(cols * eb);
+  if (transposed) // load.t's source rows (one per column) hold `chunk` elements
+    chunk = std::min({chunk, kMaxTransposedRowBytes / int64_t(eb),
+                      srcStrides.back()});
 
   // Every index of the dimensions in front of the last two.
   SmallVector<int64_t> outer(rank > 2 ? rank - 2 : 0, 0);
@@ -251,6 +300,18 @@ void TileBuilder::copy(Value src, int64_t srcOffset,
       int64_t rr = gather ? 1 : std::min(chunk, rows - r0);
       int64_t s = srcBase + r0 * srcRowStride, d = dstBase + r0 * dstRowStride;
       Value tile;
+      if (transposed) {
+        // Rows r0.. of the output are contiguous in the source; its
+        // columns are source rows `srcStrides.back()` apart.
+        tile = allocTile({rr, cols}, elem, MemorySpace::act);
+        b.create<DmaLoadTransposedOp>(
+            loc, rawView(src, s, {cols, rr}, {srcStrides.back(), 1}), tile);
+        b.create<DmaStoreOp>(
+            loc, tile,
+            rawView(dst, d, {rr, cols},
+                    {std::max<int64_t>(dstRowStride, cols), 1}));
+        continue;
+      }
       if (gather) {
         tile = allocTile({cols}, elem, MemorySpace::act);
         b.create<DmaLoadOp>(loc, rawView(src, s, {cols}, {srcStrides.back()}),

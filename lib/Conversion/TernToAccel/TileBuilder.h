@@ -87,11 +87,6 @@ public:
   mlir::Value block(mlir::Value matrix, int64_t row, int64_t col,
                     int64_t rows, int64_t cols);
 
-  /// Column `col` of rows [row, row + rows) of a rank-2 view, as a rank-1
-  /// view with the matrix's row stride (a gather the DMA does row by row).
-  mlir::Value column(mlir::Value matrix, int64_t row, int64_t col,
-                     int64_t rows);
-
   /// Loads elements [offset, offset + cols) of a rank-1 buffer into every
   /// row of a new [rows x cols] tile in `space` (a bias or LayerNorm
   /// parameter broadcast over tokens).

@@ -519,6 +519,20 @@ private:
         .Case<DmaLoadOp>([&](DmaLoadOp o) {
           return emitDma(o, "load", o.getSource(), o.getTarget(), false);
         })
+        .Case<DmaLoadTransposedOp>([&](DmaLoadTransposedOp o) {
+          FailureOr<DramWalk> w = dram(o, o.getSource());
+          FailureOr<Tile> t = tile(o, o.getTarget());
+          if (failed(w) || failed(t))
+            return failure();
+          return emit(o, "load.t",
+                      {{"spad", t->spad},
+                       {"saddr", t->addr},
+                       {"dram", w->addr},
+                       {"rows", static_cast<uint64_t>(w->rows)},
+                       {"cols", static_cast<uint64_t>(w->rowBytes)},
+                       {"stride", static_cast<uint64_t>(w->strideBytes)},
+                       {"ebytes", static_cast<uint64_t>(t->elementBytes)}});
+        })
         .Case<DmaBroadcastOp>([&](DmaBroadcastOp o) {
           return emitDma(o, "load", o.getSource(), o.getTarget(), true);
         })

@@ -70,23 +70,23 @@ func.func @batched_linear(%x: tensor<2x3x2xf32>) -> tensor<2x3x2xf32> {
 
 // -----
 
-// Tests attention-score matmuls: per batch (head), transposed K is gathered
-// one column per contraction index into rows of the weight tile, and the
-// scale is applied by the conversion of the accumulator.
+// Tests attention-score matmuls: per batch (head), each [k x n] weight tile
+// of K^T is K's [n x k] block, transposed by the DMA on its way in (one
+// accel.dma_load_transposed, not one load per column), and the scale is
+// applied by the conversion of the accumulator.
 // CHECK-LABEL: func @scores
 // CHECK-SAME: (%[[Q:.+]]: memref<2x4x3xbf16>, %[[K:.+]]: memref<2x4x3xbf16>)
 // CHECK: %[[KM:.+]] = memref.collapse_shape %[[K]]
 // CHECK-NEXT: %[[KS:.+]] = memref.cast %[[KM]] : memref<8x3xbf16> to memref<8x3xbf16, strided<[3, 1]>>
 // CHECK: %[[WT:.+]] = memref.alloc() : memref<3x4xbf16, #accel.space<wgt>>
-// CHECK-NEXT: %[[WTS:.+]] = memref.cast %[[WT]] : memref<3x4xbf16, #accel.space<wgt>> to memref<3x4xbf16, strided<[4, 1]>, #accel.space<wgt>>
-// CHECK: %[[R0:.+]] = memref.subview %[[WTS]][0, 0] [1, 4] [1, 1] : memref<3x4xbf16, strided<[4, 1]>, #accel.space<wgt>> to memref<4xbf16, strided<[1]>, #accel.space<wgt>>
-// CHECK: %[[C0:.+]] = memref.subview %[[KS]][0, 0] [4, 1] [1, 1] : memref<8x3xbf16, strided<[3, 1]>> to memref<4xbf16, strided<[3]>>
-// CHECK: accel.dma_load %[[C0]], %[[R0]]
-// CHECK: memref.subview %[[KS]][0, 2] [4, 1]
-// CHECK: accel.gemm
+// CHECK-NEXT: %[[B0:.+]] = memref.subview %[[KS]][0, 0] [4, 3] [1, 1] : memref<8x3xbf16, strided<[3, 1]>> to memref<4x3xbf16, strided<[3, 1]>>
+// CHECK-NEXT: accel.dma_load_transposed %[[B0]], %[[WT]] : memref<4x3xbf16, strided<[3, 1]>>, memref<3x4xbf16, #accel.space<wgt>>
+// CHECK-NOT: accel.dma_load %
+// CHECK: accel.gemm %{{.*}}, %[[WT]], %{{.*}}
 // CHECK: accel.convert %{{.*}}, %{{.*}} scale 5.000000e-01
 // Second head reads rows 4..8 of K.
-// CHECK: memref.subview %[[KS]][4, 0] [4, 1]
+// CHECK: memref.subview %[[KS]][4, 0] [4, 3]
+// CHECK-NEXT: accel.dma_load_transposed
 // CHECK: accel.gemm
 func.func @scores(%q: tensor<2x4x3xf32>, %k: tensor<2x4x3xf32>) -> tensor<2x4x4xf32> {
   %s = tern.matmul %q, %k transpose_rhs scale 0.5 precision <bf16> : tensor<2x4x3xf32>, tensor<2x4x3xf32> -> tensor<2x4x4xf32>

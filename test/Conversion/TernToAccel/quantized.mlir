@@ -50,14 +50,14 @@ func.func @linear_int8_out(%x: tensor<4x8x!x>) -> tensor<4x8x!y> {
 // A float result: the accumulator (no bias: not preloaded, the first K
 // slice clears it) is converted to bf16 scaled by S_x * S_w * scale =
 // (2/127)(0.5/127)(0.25) = 1.55e-5; the mask is added after conversion.
-// The right operand is read transposed, one column-gathering DMA of int8
-// elements per contraction index.
+// The right operand is read transposed: K's [4 x 8] block of int8
+// elements, transposed by one DMA into the [8 x 4] weight tile.
 !x = !quant.uniform<i8<-127:127>:f32, 0.015748031496062992>
 !w = !quant.uniform<i8<-127:127>:f32, 0.003937007874015748>
 // CHECK-LABEL: func @scores_float_out
 // CHECK: %[[ACC:.*]] = memref.alloc() : memref<4x4xi32, #accel.space<acc>>
 // CHECK-NOT: accel.dma_broadcast
-// CHECK: accel.dma_load {{.*}} : memref<4xi8, strided<[8], offset: {{[0-9]+}}>>, memref<4xi8, strided<[1], offset: {{[0-9]+}}>, #accel.space<wgt>>
+// CHECK: accel.dma_load_transposed {{.*}} : memref<4x8xi8{{.*}}>, memref<8x4xi8, #accel.space<wgt>>
 // CHECK: accel.gemm {{.*}}, %[[ACC]] : memref<4x8xi8, #accel.space<act>>, memref<8x4xi8, #accel.space<wgt>>, memref<4x4xi32, #accel.space<acc>>
 // CHECK: accel.convert %[[ACC]], %[[OUT:.*]] scale 1.55000{{[0-9]*}}E-5 : memref<4x4xi32, #accel.space<acc>>, memref<4x4xbf16, #accel.space<act>>
 // CHECK: accel.vector <add> %[[OUT]], %{{.*}}, %[[OUT]] : memref<4x4xbf16

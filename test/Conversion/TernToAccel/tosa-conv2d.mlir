@@ -8,8 +8,8 @@
 // stride 7 * 2); stride 1 < kernel 3 makes neighbouring patches overlap, so
 // the im2col copies are per kernel element: Wo = 5 runs of Ci = 2, Sw * Ci
 // = 2 apart, into columns (r * 3 + s) * 2 of the [10, 18] patch matrix. The
-// run-time OHWI weight [3, 18] is transposed to [18, 3] by gathers (3
-// elements 18 apart); the zero bias is left out.
+// run-time OHWI weight [3, 18] is transposed to [18, 3] by one transposing
+// DMA load of the whole block; the zero bias is left out.
 // CHECK-LABEL: func @conv_pad
 // CHECK: %[[XP:.+]] = memref.alloc() : memref<1x5x7x2xbf16>
 // CHECK: %[[Z:.+]] = memref.get_global @__tern_zeros{{.*}} : memref<70xbf16>
@@ -30,10 +30,10 @@
 // CHECK: memref.reinterpret_cast %[[XP]] to offset: [28], sizes: [5, 2], strides: [2, 1]
 // CHECK: memref.reinterpret_cast %[[P]] to offset: [90], sizes: [5, 2], strides: [18, 1]
 // CHECK: %[[WT:.+]] = memref.alloc() : memref<18x3xbf16>
-// CHECK: memref.reinterpret_cast %arg1 to offset: [0], sizes: [3], strides: [18]
-// CHECK: memref.reinterpret_cast %[[WT]] to offset: [0], sizes: [3], strides: [1]
-// CHECK: memref.reinterpret_cast %arg1 to offset: [17], sizes: [3], strides: [18]
-// CHECK: memref.reinterpret_cast %[[WT]] to offset: [51], sizes: [3], strides: [1]
+// CHECK: memref.reinterpret_cast %arg1 to offset: [0], sizes: [3, 18], strides: [18, 1]
+// CHECK-NEXT: accel.dma_load_transposed {{.*}} : memref<3x18xbf16, strided<[18, 1]>>, memref<18x3xbf16, #accel.space<act>>
+// CHECK-NEXT: memref.reinterpret_cast %[[WT]] to offset: [0], sizes: [18, 3], strides: [3, 1]
+// CHECK-NOT: memref.reinterpret_cast %arg1
 // CHECK: accel.gemm {{.*}} : memref<10x18xbf16, #accel.space<act>>, memref<18x3xbf16, #accel.space<wgt>>
 // CHECK-NOT: accel.dma_broadcast
 // CHECK: return

@@ -32,12 +32,14 @@ func.func @heads(%x: tensor<17x4x12xf32>) -> tensor<4x17x12xf32> {
 
 // -----
 
-// Tests a transpose that moves the last dimension: each output row is
-// gathered element by element (a rank-1 view with the input's row stride).
+// Tests a transpose that moves the last dimension: the input's rows are
+// read as one block and transposed by the DMA (accel.dma_load_transposed),
+// not gathered element by element.
 // CHECK-LABEL: func @swap
-// CHECK: memref.reinterpret_cast %arg0 to offset: [0], sizes: [3], strides: [2]
-// CHECK: accel.dma_load {{.*}} : memref<3xbf16, strided<[2]>>, memref<3xbf16, #accel.space<act>>
-// CHECK: memref.reinterpret_cast %arg0 to offset: [1], sizes: [3], strides: [2]
+// CHECK: memref.reinterpret_cast %arg0 to offset: [0], sizes: [3, 2], strides: [2, 1]
+// CHECK: accel.dma_load_transposed {{.*}} : memref<3x2xbf16, strided<[2, 1]>>, memref<2x3xbf16, #accel.space<act>>
+// CHECK: accel.dma_store {{.*}} : memref<2x3xbf16, #accel.space<act>>, memref<2x3xbf16, strided<[3, 1]>>
+// CHECK-NOT: accel.dma_load
 func.func @swap(%x: tensor<3x2xf32>) -> tensor<2x3xf32> {
   %perm = "tosa.const"() <{value = dense<[1, 0]> : tensor<2xi32>}> : () -> tensor<2xi32>
   %y = tosa.transpose %x, %perm : (tensor<3x2xf32>, tensor<2xi32>) -> tensor<2x3xf32>
@@ -191,14 +193,18 @@ func.func @batchnorm_transposed(%x: tensor<1x3x2xf32>) -> tensor<1x3x2xf32> {
 // Tests that a transpose used twice does not move (it would be copied
 // twice), and that two transposes that do not cancel merge into one copy.
 // CHECK-LABEL: func @transpose_kept
-// CHECK-COUNT-3: accel.dma_load {{.*}} : memref<2xbf16, strided<[3]{{.*}}>>
+// CHECK-COUNT-1: accel.dma_load_transposed {{.*}} : memref<2x3xbf16, strided<[3, 1]>>, memref<3x2xbf16, #accel.space<act>>
+// CHECK-NOT: accel.dma_load_transposed
 // CHECK: accel.vector_const <mul>
 // CHECK: accel.vector_const <add>
-// CHECK-NOT: strided<[3]
-// Merged: [2, 3, 4] -> [4, 2, 3] in one pass, 8 rows of 3 gathered with
-// stride 4 and nothing else.
+// Merged: [2, 3, 4] -> [4, 2, 3] in one pass: per index of the first input
+// dimension, its [3 x 4] block transposed into out[:, b, :] (row stride 6),
+// and nothing else.
 // CHECK-LABEL: func @transposes_merged
-// CHECK-COUNT-8: accel.dma_load {{.*}} : memref<3xbf16, strided<[4]{{.*}}>>
+// CHECK: accel.dma_load_transposed {{.*}} : memref<3x4xbf16, strided<[4, 1]>>, memref<4x3xbf16, #accel.space<act>>
+// CHECK-NEXT: memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [4, 3], strides: [6, 1]
+// CHECK: accel.dma_load_transposed {{.*}} : memref<3x4xbf16, strided<[4, 1], offset: 12>>, memref<4x3xbf16, #accel.space<act>>
+// CHECK-NEXT: memref.reinterpret_cast %{{.*}} to offset: [3], sizes: [4, 3], strides: [6, 1]
 // CHECK-NOT: accel.dma_load
 func.func @transpose_kept(%x: tensor<2x3xf32>) -> (tensor<3x2xf32>, tensor<3x2xf32>) {
   %perm = "tosa.const"() <{value = dense<[1, 0]> : tensor<2xi32>}> : () -> tensor<2xi32>

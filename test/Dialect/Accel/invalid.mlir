@@ -307,6 +307,38 @@ func.func @dma_inner_stride(%a: memref<4x4xi8, strided<[8, 2]>>, %t: memref<4x4x
 
 // -----
 
+func.func @transposed_rank(%k: memref<8xbf16>, %t: memref<8xbf16, #accel.space<wgt>>) {
+  // expected-error @+1 {{'accel.dma_load_transposed' op transposes a rank-2 DRAM view into a rank-2 tile}}
+  accel.dma_load_transposed %k, %t : memref<8xbf16>, memref<8xbf16, #accel.space<wgt>>
+  return
+}
+
+// -----
+
+func.func @transposed_shape(%k: memref<8x4xbf16>, %t: memref<8x4xbf16, #accel.space<wgt>>) {
+  // expected-error @+1 {{'accel.dma_load_transposed' op the tile must be 4x8 (the source transposed), got 8x4}}
+  accel.dma_load_transposed %k, %t : memref<8x4xbf16>, memref<8x4xbf16, #accel.space<wgt>>
+  return
+}
+
+// -----
+
+func.func @transposed_width(%k: memref<8x4xi4>, %t: memref<4x8xi4, #accel.space<wgt>>) {
+  // expected-error @+1 {{'accel.dma_load_transposed' op elements must be 8, 16 or 32 bits wide, got 'i4'}}
+  accel.dma_load_transposed %k, %t : memref<8x4xi4>, memref<4x8xi4, #accel.space<wgt>>
+  return
+}
+
+// -----
+
+func.func @transposed_inner_stride(%k: memref<8x4xbf16, strided<[8, 2]>>, %t: memref<4x8xbf16, #accel.space<wgt>>) {
+  // expected-error @+1 {{'accel.dma_load_transposed' op the DRAM view's innermost stride must be 1, got 2}}
+  accel.dma_load_transposed %k, %t : memref<8x4xbf16, strided<[8, 2]>>, memref<4x8xbf16, #accel.space<wgt>>
+  return
+}
+
+// -----
+
 func.func @broadcast_rank(%b: memref<8xbf16>, %t: memref<8xbf16, #accel.space<vec>>) {
   // expected-error @+1 {{'accel.dma_broadcast' op broadcasts a rank-1 row into a rank-2 tile}}
   accel.dma_broadcast %b, %t : memref<8xbf16>, memref<8xbf16, #accel.space<vec>>

@@ -119,6 +119,11 @@ func.func @dma_views(%x: memref<8x16xbf16>, %b: memref<16xbf16>, %m: memref<16x8
   %col = memref.subview %m[0, 3] [8, 1] [1, 1] : memref<16x8xbf16> to memref<8xbf16, strided<[8], offset: 3>>
   %row = memref.subview %t[1, 0] [1, 8] [1, 1] : memref<4x8xbf16, #accel.space<act>> to memref<8xbf16, strided<[1], offset: 8>, #accel.space<act>>
   accel.dma_load %col, %row : memref<8xbf16, strided<[8], offset: 3>>, memref<8xbf16, strided<[1], offset: 8>, #accel.space<act>>
+  // A block of K transposed on its way into the weight scratchpad (K^T).
+  // CHECK: accel.dma_load_transposed %{{.*}}, %{{.*}} : memref<8x4xbf16, strided<[8, 1], offset: 4>>, memref<4x8xbf16, #accel.space<wgt>>
+  %kt = memref.alloc() : memref<4x8xbf16, #accel.space<wgt>>
+  %kb = memref.subview %m[0, 4] [8, 4] [1, 1] : memref<16x8xbf16> to memref<8x4xbf16, strided<[8, 1], offset: 4>>
+  accel.dma_load_transposed %kb, %kt : memref<8x4xbf16, strided<[8, 1], offset: 4>>, memref<4x8xbf16, #accel.space<wgt>>
   return
 }
 

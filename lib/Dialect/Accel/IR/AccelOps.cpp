@@ -72,6 +72,24 @@ LogicalResult DmaLoadOp::verify() {
   return verifyDmaShapes(*this, getSource().getType(), getTarget().getType());
 }
 
+LogicalResult DmaLoadTransposedOp::verify() {
+  MemRefType source = getSource().getType(), target = getTarget().getType();
+  if (source.getRank() != 2 || target.getRank() != 2)
+    return emitOpError("transposes a rank-2 DRAM view into a rank-2 tile");
+  if (target.getDimSize(0) != source.getDimSize(1) ||
+      target.getDimSize(1) != source.getDimSize(0))
+    return emitOpError("the tile must be ")
+           << source.getDimSize(1) << "x" << source.getDimSize(0)
+           << " (the source transposed), got " << target.getDimSize(0) << "x"
+           << target.getDimSize(1);
+  Type element = source.getElementType();
+  unsigned bits = element.isIntOrFloat() ? element.getIntOrFloatBitWidth() : 0;
+  if (bits != 8 && bits != 16 && bits != 32)
+    return emitOpError("elements must be 8, 16 or 32 bits wide, got ")
+           << element;
+  return verifyDmaShapes(*this, source, target);
+}
+
 LogicalResult DmaBroadcastOp::verify() {
   MemRefType source = getSource().getType(), target = getTarget().getType();
   if (source.getRank() != 1 || target.getRank() != 2)

@@ -49,7 +49,7 @@ namespace {
 constexpr unsigned kNumQueues = 3;
 
 Queue queueOf(Operation *op) {
-  if (isa<DmaLoadOp, DmaBroadcastOp, DmaGatherOp>(op))
+  if (isa<DmaLoadOp, DmaLoadTransposedOp, DmaBroadcastOp, DmaGatherOp>(op))
     return Queue::load;
   if (isa<DmaStoreOp>(op))
     return Queue::store;

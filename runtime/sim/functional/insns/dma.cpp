@@ -55,6 +55,37 @@ Error execLoad(Machine &M, const isa::LoadF &f) {
                   f.lensel, /*toSpad=*/true);
 }
 
+Error execLoadT(Machine &M, const isa::LoadTF &f) {
+  const uint64_t eb = f.ebytes, rows = f.rows, cols = f.cols;
+  if (eb != 1 && eb != 2 && eb != 4)
+    return invalid("element size " + Twine(eb) + " is not 1, 2 or 4 bytes");
+  if (cols % eb != 0)
+    return invalid("row size " + Twine(cols) +
+                   " is not a whole number of " + Twine(eb) + "-byte elements");
+  if (rows == 0 || cols == 0)
+    return Error::success();
+  if (rows > 1 && f.stride < cols)
+    return invalid("DRAM stride " + Twine(f.stride) +
+                   " is smaller than the row size " + Twine(cols));
+  Expected<uint8_t *> d = M.dram(f.dram, (rows - 1) * f.stride + cols);
+  if (!d)
+    return d.takeError();
+  Expected<uint8_t *> s = wr(M, f.spad, f.saddr, rows * cols);
+  if (!s)
+    return s.takeError();
+  for (uint64_t r = 0; r < rows; ++r)
+    if (Error e = M.trackDram(f.dram + r * f.stride, cols, Access::Read))
+      return e;
+  // Element c of DRAM row r becomes element r of scratchpad row c.
+  const uint64_t elems = cols / eb;
+  for (uint64_t r = 0; r < rows; ++r) {
+    const uint8_t *src = *d + r * f.stride;
+    for (uint64_t c = 0; c < elems; ++c)
+      std::memcpy(*s + (c * rows + r) * eb, src + c * eb, eb);
+  }
+  return Error::success();
+}
+
 Error execStore(Machine &M, const isa::StoreF &f) {
   return transfer(M, f.spad, f.saddr, f.dram, f.rows, f.cols, f.stride,
                   f.lensel, /*toSpad=*/false);
