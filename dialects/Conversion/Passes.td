@@ -35,16 +35,20 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     allocator can then keep the previous tile while the next one loads.
     Row-wise operators (softmax, layer_norm) keep whole rows in one tile.
     Operands and results of the vector unit live in the activation
-    scratchpad (some targets, e.g. TATAA, have a vector file of 1 KiB). `transpose_rhs` matmuls load the right operand
-    with one column-gathering DMA per contraction index.
+    scratchpad (some targets, e.g. TATAA, have a vector file of 1 KiB).
+    `transpose_rhs` matmuls load each weight tile of the right operand with
+    one transposing DMA (`accel.dma_load_transposed` of the operand's
+    [n x k] block).
 
     TOSA ops that raising leaves behind are lowered too: `tosa.const` (like
     `arith.constant`), `tosa.reshape` (a reinterpretation of the same
     contiguous buffer), `tosa.transpose`, `tosa.slice`, `tosa.concat`,
     `tosa.gather` with constant indices and `tern.split_heads` /
     `tern.merge_heads` (strided block copies through the activation
-    scratchpad; rows whose elements are not contiguous are gathered element
-    by element), `tosa.add` / `sub` / `mul` / `maximum` / `minimum` with an
+    scratchpad, as tall as the tile budget allows; a copy that moves the
+    innermost dimension transposes blocks with `accel.dma_load_transposed`
+    when another dimension is contiguous in the source, and gathers element
+    by element otherwise), `tosa.add` / `sub` / `mul` / `maximum` / `minimum` with an
     operand of the result's shape, one broadcast row, a splat constant (a vector-unit
     constant register) or another constant that broadcasts to the result
     (expanded at compile time, e.g. a folded BatchNorm's per-channel

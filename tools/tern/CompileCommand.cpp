@@ -69,6 +69,12 @@ cl::opt<bool> verifyEach(
     cl::desc("Verify the IR after every lowering pass (default: before and "
              "after the pipeline only; slow on large models)"),
     cl::sub(compileCmd));
+cl::opt<unsigned> gemmTileN(
+    "gemm-tile-n",
+    cl::desc("Output columns of one GEMM instruction (default: the array's "
+             "columns, widened up to 4x while a 512-deep weight tile fits; "
+             "docs/Lowering.md)"),
+    cl::value_desc("N"), cl::init(0), cl::sub(compileCmd));
 cl::opt<bool> passTiming("pass-timing",
                          cl::desc("Print the time of each pass to stderr"),
                          cl::sub(compileCmd));
@@ -215,6 +221,11 @@ Error runCompile() {
   options.dumpIrDir = dumpIrDir;
   options.verifyEachPass = verifyEach;
   options.passTiming = passTiming;
+  if (gemmTileN.getNumOccurrences() && (gemmTileN < 1 || gemmTileN > 4095))
+    return createStringError(inconvertibleErrorCode(),
+                             "--gemm-tile-n must be between 1 and 4095, got %u",
+                             unsigned(gemmTileN));
+  options.gemmTileN = gemmTileN;
   // The module is compiled once and then only printed or emitted.
   options.releaseConstantData = true;
   options.raise = model->imported;

@@ -47,6 +47,10 @@ struct CompileOptions {
   bool releaseConstantData = false;
   /// Print the time of each pass (MLIR's pass timing) to stderr.
   bool passTiming = false;
+  /// Output columns of one GEMM instruction (convert-tern-to-accel's
+  /// tile-n); 0: derived from the preset (gemmInstructionColumns,
+  /// docs/Lowering.md).
+  int64_t gemmTileN = 0;
   /// Run the raising passes first (the input was imported from ONNX).
   bool raise = false;
   /// Precision policy of tern-select-precision (bf16, tataa).

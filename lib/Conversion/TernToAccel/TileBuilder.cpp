@@ -21,6 +21,12 @@ int64_t TileSizes::rowsPerTile(int64_t rowBytes) const {
       1, std::min(m, actBytes / kTilesPerScratchpad / rowBytes));
 }
 
+int64_t TileSizes::copyRowsPerTile(int64_t rowBytes) const {
+  constexpr int64_t kMaxDmaRows = (1 << 12) - 1;
+  return std::max<int64_t>(
+      1, std::min(kMaxDmaRows, actBytes / kTilesPerScratchpad / rowBytes));
+}
+
 Value TileBuilder::allocDram(ArrayRef<int64_t> shape, Type elementType) {
   return b.create<memref::AllocOp>(loc, MemRefType::get(shape, elementType));
 }
@@ -280,7 +286,7 @@ void TileBuilder::copy(Value src, int64_t srcOffset,
   int64_t srcRowStride = rank >= 2 ? srcStrides[rank - 2] : 0;
   int64_t dstRowStride = rank >= 2 ? dstStrides[rank - 2] : 0;
   bool gather = !transposed && srcStrides.back() != 1 && cols > 1;
-  int64_t chunk = tiles.rowsPerTile(cols * eb);
+  int64_t chunk = tiles.copyRowsPerTile(cols * eb);
   if (transposed) // load.t's source rows (one per column) hold `chunk` elements
     chunk = std::min({chunk, kMaxTransposedRowBytes / int64_t(eb),
                       srcStrides.back()});

@@ -36,6 +36,10 @@ struct TileSizes {
   int64_t gemmK(int64_t tm, int64_t tn, int64_t k, unsigned elementBytes) const;
   /// Rows per tile of a row-wise op over rows of `rowBytes`.
   int64_t rowsPerTile(int64_t rowBytes) const;
+  /// Rows per tile of a copy through the activation scratchpad: no unit
+  /// computes on it, so only the tile budget and the DMA's 12-bit row
+  /// count bound it, not the array's rows.
+  int64_t copyRowsPerTile(int64_t rowBytes) const;
 };
 
 /// The result type MLIR infers for a static memref.subview of `source`
