@@ -79,12 +79,6 @@ KNOWN_FAILURES = {
     "test_castlike_FLOAT_to_BFLOAT16_expanded":
         "as test_castlike_BFLOAT16_to_FLOAT: 'like' has shape [1], the model "
         "declares [3, 4]",
-    "test_mvn_expanded":
-        "the expanded function's variance E[x^2] - E[x]^2 cancels in bf16 "
-        "(every op rounds to bf16; Sqrt and Div are correctly rounded): "
-        "relative L2 1.5e-2; the step that makes it 1.5e-2 rather than "
-        "8.5e-3 is ReduceMean's factor 1/9 rounded to bf16 (0.11084, -0.24%), "
-        "which scales E[x^2] once and E[x]^2 twice (docs/Conformance.md)",
     "test_pow":
         "bf16 inputs: x^y magnifies the rounding of x and y (by y and y ln x); "
         "numpy's pow of the bf16-rounded inputs, rounded once to bf16, has "

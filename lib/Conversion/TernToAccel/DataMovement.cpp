@@ -440,4 +440,5 @@ void tern::populateConstantFoldingPatterns(RewritePatternSet &patterns) {
            SinkTransposeThroughConstant<tosa::MaximumOp>>(
           patterns.getContext());
   populateMaskFoldingPatterns(patterns);
+  populateReductionFoldingPatterns(patterns);
 }

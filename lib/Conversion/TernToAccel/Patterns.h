@@ -198,6 +198,10 @@ void populateReductionLoweringPatterns(mlir::TypeConverter &converter,
                                        mlir::RewritePatternSet &patterns,
                                        const TileSizes &tiles);
 
+/// Folds a constant splat factor of a tosa.reduce_sum's only use (a mean's
+/// 1/count) into the sum, which applies it in f32 before its one rounding.
+void populateReductionFoldingPatterns(mlir::RewritePatternSet &patterns);
+
 /// Replaces tosa.transpose of constants by transposed constants, so weight
 /// layouts are fixed at compile time rather than by DMA; moves transposes
 /// past element-wise ops with a constant operand and merges consecutive

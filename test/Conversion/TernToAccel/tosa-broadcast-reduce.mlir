@@ -79,6 +79,39 @@ func.func @reduce_tokens(%x: tensor<1x12x32xf32>) -> tensor<1x1x32xf32> {
 
 // -----
 
+// Tests a mean (ONNX ReduceMean: a sum times 1/count): the constant factor
+// 1/12 becomes the scale of the sum's accumulator conversion (f32, applied
+// before the one rounding) instead of a bf16 constant multiply on the
+// vector unit.
+// CHECK-LABEL: func.func @reduce_mean
+// CHECK: accel.gemm
+// CHECK-NEXT: memref.alloc() : memref<1x32xbf16, #accel.space<act>>
+// CHECK-NEXT: accel.convert %{{.*}}, %{{.*}} scale 0.0833333358 :
+// CHECK-NOT: accel.vector_const
+// CHECK: return
+func.func @reduce_mean(%x: tensor<1x12x32xf32>) -> tensor<1x1x32xf32> {
+  %s = tosa.reduce_sum %x {axis = 1 : i32} : (tensor<1x12x32xf32>) -> tensor<1x1x32xf32>
+  %c = "tosa.const"() <{value = dense<0.0833333358> : tensor<1x1x1xf32>}> : () -> tensor<1x1x1xf32>
+  %m = tosa.mul %s, %c {shift = 0 : i8} : (tensor<1x1x32xf32>, tensor<1x1x1xf32>) -> tensor<1x1x32xf32>
+  return %m : tensor<1x1x32xf32>
+}
+
+// -----
+
+// Tests that a sum with another use keeps its own rounding: the factor stays
+// a multiply on the vector unit.
+// CHECK-LABEL: func.func @reduce_mean_shared
+// CHECK: accel.convert %{{.*}}, %{{.*}} :
+// CHECK: accel.vector_const <mul> {{.*}} 0.0833333358
+func.func @reduce_mean_shared(%x: tensor<1x12x32xf32>) -> (tensor<1x1x32xf32>, tensor<1x1x32xf32>) {
+  %s = tosa.reduce_sum %x {axis = 1 : i32} : (tensor<1x12x32xf32>) -> tensor<1x1x32xf32>
+  %c = "tosa.const"() <{value = dense<0.0833333358> : tensor<1x1x1xf32>}> : () -> tensor<1x1x1xf32>
+  %m = tosa.mul %s, %c {shift = 0 : i8} : (tensor<1x1x32xf32>, tensor<1x1x1xf32>) -> tensor<1x1x32xf32>
+  return %m, %s : tensor<1x1x32xf32>, tensor<1x1x32xf32>
+}
+
+// -----
+
 // Tests a middle axis with outer dimensions: one product per outer index,
 // reading the [3, 4] block at 12 * b.
 // CHECK: func.func @reduce_middle
