@@ -14,7 +14,7 @@ ONNX (computed by ONNX's reference implementation, not by Tern):
   - floating outputs: relative L2 error ||sim - expected|| / ||expected||
     below the bf16 tolerance (default 1e-2, the e2e tests' bound) and the
     same non-finite positions (NaN / +-inf where expected);
-  - integer and bool outputs: exactly equal.
+  - integer and bool outputs: the same element type and exactly equal.
 
 Graph inputs that are operands the importer needs as constants (shape,
 axes, starts/ends, Clip bounds, ...: scripts/node_bindings.py) are bound
@@ -107,6 +107,9 @@ def compare(name, got, want, tol):
     if got.shape != want.shape:
         return "%s: shape %s, expected %s" % (name, got.shape, want.shape), None
     if want.dtype.kind in "biu":
+        # Written in the model's declared type (the program records it).
+        if got.dtype != want.dtype:
+            return "%s: element type %s, expected %s" % (name, got.dtype, want.dtype), None
         if not np.array_equal(got.astype(np.int64) if got.dtype.kind != "b" else got,
                               want.astype(np.int64) if want.dtype.kind != "b" else want):
             bad = int(np.sum(got.astype(np.int64) != want.astype(np.int64)))

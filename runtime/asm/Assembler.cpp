@@ -297,9 +297,20 @@ Error parseTensor(Parser &P, std::vector<program::TensorDesc> &list) {
       if (!z)
         return z.takeError();
       t.zeroPoint = static_cast<int32_t>(*z);
+    } else if (k.text == "onnx") {
+      const Token &v = P.next();
+      std::optional<int32_t> o = program::parseOnnxType(v.text);
+      if (!o)
+        return P.err(v.col, "unknown ONNX element type '" + v.text +
+                                "' (uint8, int8, uint16, int16, int64, bool)");
+      if (!program::onnxTypeHeldBy(*o, t.dtype))
+        return P.err(v.col, "ONNX element type '" + v.text +
+                                "' cannot be held in " +
+                                program::dtypeName(t.dtype).str());
+      t.onnxType = *o;
     } else {
       return P.err(k.col, "unknown tensor attribute '" + k.text +
-                              "' (scale, zp)");
+                              "' (scale, zp, onnx)");
     }
   }
   list.push_back(std::move(t));

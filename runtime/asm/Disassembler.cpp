@@ -43,8 +43,10 @@ void printTensor(raw_ostream &os, StringRef dir, const program::TensorDesc &t) {
   for (size_t i = 0; i < t.shape.size(); ++i)
     os << (i ? ", " : "") << t.shape[i];
   os << "], " << format_hex(t.dramOffset, 2)
-     << ", scale=" << format("%.17g", t.scale) << ", zp=" << t.zeroPoint
-     << '\n';
+     << ", scale=" << format("%.17g", t.scale) << ", zp=" << t.zeroPoint;
+  if (t.onnxType != 0)
+    os << ", onnx=" << program::onnxTypeName(t.onnxType);
+  os << '\n';
 }
 } // namespace
 

@@ -55,8 +55,10 @@ Error inspectProgram(StringRef path, bool withDisasm, raw_ostream &os) {
       for (size_t i = 0; i < t.shape.size(); ++i)
         os << (i ? ", " : "") << t.shape[i];
       os << "] at " << format_hex(t.dramOffset, 2)
-         << " scale=" << format("%g", t.scale) << " zp=" << t.zeroPoint
-         << '\n';
+         << " scale=" << format("%g", t.scale) << " zp=" << t.zeroPoint;
+      if (t.onnxType != 0)
+        os << " onnx=" << program::onnxTypeName(t.onnxType);
+      os << '\n';
     }
   };
   tensors("inputs", P.inputs);

@@ -121,8 +121,48 @@ Error bindInput(const program::TensorDesc &d, const io::Tensor &t,
   return Error::success();
 }
 
+/// An output the program holds in another type than the model declares
+/// (TensorDesc::onnxType), in the declared one: integers held in i32 keep
+/// their value (the lowering keeps it in the declared range: wrapping
+/// arithmetic, saturating casts), a bool held in bf16 or i32 is value != 0.
+io::Tensor readDeclaredOutputTensor(const program::TensorDesc &d,
+                                    const uint8_t *src) {
+  io::Tensor t;
+  t.shape = d.shape;
+  const uint64_t n = d.numElements();
+  switch (d.onnxType) {
+  case 2: t.type = io::ElemType::U8; break;
+  case 3: t.type = io::ElemType::I8; break;
+  case 4: t.type = io::ElemType::U16; break;
+  case 5: t.type = io::ElemType::I16; break;
+  case 7: t.type = io::ElemType::I64; break;
+  default: t.type = io::ElemType::Bool; break; // 9: the reader checks
+  }
+  const unsigned width = io::elemBytes(t.type);
+  t.data.resize(n * width);
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t v;
+    if (d.dtype == DType::BF16) {
+      uint16_t b;
+      std::memcpy(&b, src + 2 * i, 2);
+      v = kernels::bfToFloat(b) != 0.0f;
+    } else {
+      int32_t w;
+      std::memcpy(&w, src + 4 * i, 4);
+      v = t.type == io::ElemType::Bool ? w != 0 : w;
+    }
+    // Little-endian: the low `width` bytes of the two's complement value.
+    uint64_t u = static_cast<uint64_t>(v);
+    for (unsigned k = 0; k < width; ++k)
+      t.data[i * width + k] = static_cast<uint8_t>(u >> (8 * k));
+  }
+  return t;
+}
+
 io::Tensor readOutputTensor(const program::TensorDesc &d, const uint8_t *src,
                       bool pb) {
+  if (d.onnxType != 0)
+    return readDeclaredOutputTensor(d, src);
   io::Tensor t;
   t.shape = d.shape;
   const uint64_t n = d.numElements();

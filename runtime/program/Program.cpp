@@ -29,6 +29,39 @@ std::optional<DType> parseDType(StringRef s) {
       .Default(std::nullopt);
 }
 
+namespace {
+struct OnnxTypeName {
+  int32_t code;
+  const char *name;
+};
+// TensorProto.DataType codes.
+constexpr OnnxTypeName kOnnxTypes[] = {{2, "uint8"},  {3, "int8"},
+                                       {4, "uint16"}, {5, "int16"},
+                                       {7, "int64"},  {9, "bool"}};
+} // namespace
+
+StringRef onnxTypeName(int32_t onnxType) {
+  for (const OnnxTypeName &t : kOnnxTypes)
+    if (t.code == onnxType)
+      return t.name;
+  return "";
+}
+
+std::optional<int32_t> parseOnnxType(StringRef name) {
+  for (const OnnxTypeName &t : kOnnxTypes)
+    if (name == t.name)
+      return t.code;
+  return std::nullopt;
+}
+
+bool onnxTypeHeldBy(int32_t onnxType, DType held) {
+  if (onnxTypeName(onnxType).empty())
+    return false;
+  if (onnxType == 9) // bool: 0 / 1 in bf16 (float graphs) or i32
+    return held == DType::BF16 || held == DType::I32;
+  return held == DType::I32;
+}
+
 unsigned dtypeBytes(DType t) {
   switch (t) {
   case DType::I16:

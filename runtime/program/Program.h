@@ -31,6 +31,13 @@ std::optional<DType> parseDType(llvm::StringRef s);
 /// Bytes per element in DRAM (i4/i6 take one sign-extended byte).
 unsigned dtypeBytes(DType t);
 
+/// ONNX element types a program can hold in another type (TensorDesc::
+/// onnxType): their TensorProto.DataType codes, names ("uint8", "int8",
+/// "uint16", "int16", "int64", "bool") and whether `held` holds one.
+llvm::StringRef onnxTypeName(int32_t onnxType);
+std::optional<int32_t> parseOnnxType(llvm::StringRef name);
+bool onnxTypeHeldBy(int32_t onnxType, DType held);
+
 struct TensorDesc {
   std::string name;
   std::vector<int64_t> shape;
@@ -38,6 +45,11 @@ struct TensorDesc {
   double scale = 1.0;
   int32_t zeroPoint = 0;
   uint64_t dramOffset = 0;
+  /// The ONNX TensorProto.DataType the model declares when the program
+  /// holds the tensor in another type (an int8 output held in i32, a bool
+  /// in bf16 0 / 1): `tern run` writes the output in that type. 0: the
+  /// held type.
+  int32_t onnxType = 0;
   uint64_t numElements() const;
   uint64_t bytes() const { return numElements() * dtypeBytes(dtype); }
 };

@@ -147,6 +147,13 @@ LoadedProgram::loadBuffer(std::unique_ptr<MemoryBuffer> buf) {
       d.scale = t->scale();
       d.zeroPoint = t->zero_point();
       d.dramOffset = t->dram_offset();
+      d.onnxType = t->onnx_type();
+      if (d.onnxType != 0 && !onnxTypeHeldBy(d.onnxType, d.dtype))
+        return createStringError(
+            inconvertibleErrorCode(),
+            "tensor '%s' declares ONNX element type %d, which a program "
+            "cannot hold in %s",
+            d.name.c_str(), int(d.onnxType), dtypeName(d.dtype).str().c_str());
       out.push_back(std::move(d));
     }
     return Error::success();

@@ -28,7 +28,8 @@ void serialize(const ProgramImage &p,
       auto shape = fbb.CreateVector(t.shape);
       v.push_back(fb::CreateTensorDesc(fbb, name, shape,
                                        static_cast<fb::DType>(t.dtype),
-                                       t.scale, t.zeroPoint, t.dramOffset));
+                                       t.scale, t.zeroPoint, t.dramOffset,
+                                       t.onnxType));
     }
     return fbb.CreateVector(v);
   };

@@ -9,6 +9,7 @@
 #include "Patterns.h"
 
 #include "tern/Conversion/Passes.h"
+#include "tern/Dialect/Accel/IR/BufferView.h"
 #include "tern/Dialect/Tern/IR/Quantization.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
 #include "tern/Quant/Requant.h"
@@ -179,6 +180,36 @@ constexpr llvm::StringLiteral kKeptF32 = "tern.keep_f32";
 bool isKeptF32(RankedTensorType type) {
   auto marker = dyn_cast_or_null<StringAttr>(type.getEncoding());
   return marker && marker.getValue() == kKeptF32;
+}
+
+/// Records on each integer or boolean function result the ONNX element type
+/// it has before the conversion (kOnnxTypeAttr, a TensorProto.DataType):
+/// the buffers hold int8 ... int64 as i32 and booleans as bf16 0 / 1, and
+/// the emitter passes the declared type on to the program's output table.
+void recordOnnxResultTypes(ModuleOp module) {
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      auto integer =
+          tensor ? dyn_cast<IntegerType>(tensor.getElementType()) : nullptr;
+      if (!integer)
+        continue;
+      int32_t onnx = 0;
+      switch (integer.getWidth()) {
+      case 1: onnx = 9; break;                          // BOOL
+      case 8: onnx = integer.isUnsigned() ? 2 : 3; break;  // UINT8 / INT8
+      case 16: onnx = integer.isUnsigned() ? 4 : 5; break; // UINT16 / INT16
+      case 64: onnx = 7; break;                         // INT64
+      default: continue;                                // int32: held as is
+      }
+      func.setResultAttr(i, accel::kOnnxTypeAttr,
+                         IntegerAttr::get(IntegerType::get(
+                                              module.getContext(), 32),
+                                          onnx));
+    }
+  }
 }
 
 /// exact-quantize: an f32 function argument used only by run-time casts to
@@ -502,6 +533,7 @@ public:
 
     if (exactQuantize)
       keepF32QuantizedArguments(module);
+    recordOnnxResultTypes(module);
 
     if (failed(checkIntegerTensors(module)))
       return signalPassFailure();

@@ -247,6 +247,22 @@ private:
       desc.dtype = *dtype;
       desc.dramOffset =
           empty ? 0 : *address + view->offset * view->elementBytes;
+      // The declared ONNX type where the buffer holds another one (an
+      // 8-bit result held as i8 / u8 needs no record).
+      if (auto onnx = func.getResultAttrOfType<IntegerAttr>(
+              i, accel::kOnnxTypeAttr)) {
+        int32_t declared = static_cast<int32_t>(onnx.getInt());
+        bool native = (declared == 3 && desc.dtype == rtp::DType::I8) ||
+                      (declared == 2 && desc.dtype == rtp::DType::U8) ||
+                      (declared == 5 && desc.dtype == rtp::DType::I16);
+        if (!native && !rtp::onnxTypeHeldBy(declared, desc.dtype))
+          return ret->emitError("result #")
+                 << i << " has ONNX element type " << declared
+                 << ", which a program cannot hold in "
+                 << rtp::dtypeName(desc.dtype);
+        if (!native)
+          desc.onnxType = declared;
+      }
       image.outputs.push_back(desc);
     }
     return success();

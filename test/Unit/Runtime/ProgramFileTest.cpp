@@ -195,6 +195,24 @@ TEST(ProgramFile, WrongVersionIsRejected) {
       << loadError(bytes);
 }
 
+// An output's declared ONNX type round trips; one its held type cannot
+// hold (written past the assembler, which refuses it) is refused on load,
+// naming the tensor.
+TEST(ProgramFile, DeclaredOnnxTypeIsCheckedOnLoad) {
+  auto img = assembler::assemble(".output \"y\", i32, [2], 0x0, onnx=int64\n"
+                                 "end\n",
+                                 "o.s");
+  ASSERT_TRUE(!!img) << llvm::toString(img.takeError());
+  EXPECT_EQ(img->outputs[0].onnxType, 7);
+  EXPECT_EQ(loadError(serialize(*img)), "");
+  img->outputs[0].dtype = DType::F32;
+  EXPECT_NE(loadError(serialize(*img))
+                .find("tensor 'y' declares ONNX element type 7, which a "
+                      "program cannot hold in f32"),
+            std::string::npos)
+      << loadError(serialize(*img));
+}
+
 TEST(ProgramFile, ConstantOutsideDramIsRejected) {
   auto img = assembler::assemble(".dram 16\n.const 0x10, i8, 1\nend\n", "c.s");
   ASSERT_FALSE(!!img);

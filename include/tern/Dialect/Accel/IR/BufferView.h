@@ -25,6 +25,11 @@ inline constexpr llvm::StringLiteral kAddressAttr = "accel.address";
 inline constexpr llvm::StringLiteral kArgAddressesAttr = "accel.arg_addresses";
 /// Module attribute: DRAM bytes the program needs.
 inline constexpr llvm::StringLiteral kDramSizeAttr = "accel.dram_size";
+/// Function result attribute (convert-tern-to-accel): the ONNX
+/// TensorProto.DataType of a result the program holds in another type
+/// (int8 ... int64 in i32, bool in bf16); the emitter records it in the
+/// program's output table and `tern run` writes the output in that type.
+inline constexpr llvm::StringLiteral kOnnxTypeAttr = "accel.onnx_type";
 /// memref.global attribute (convert-tern-to-accel): the constant is a frozen
 /// base weight, the weight of one of the model's tern.linear ops; the
 /// emitter lists these in the program's weight table (--weight-noise).
