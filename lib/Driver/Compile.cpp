@@ -176,8 +176,10 @@ int64_t gemmInstructionColumns(const rt::targets::Preset &p, int64_t tileK) {
   const int64_t rows = std::max<int64_t>(1, p.arrayRows);
   const int64_t cols = std::max<int64_t>(1, p.arrayCols);
   auto fits = [&](int64_t n) {
-    return tileK * n * 2 <= static_cast<int64_t>(p.wgtBytes) / kTilesPerScratchpad &&
-           rows * n * 4 <= static_cast<int64_t>(p.accBytes) / kTilesPerScratchpad;
+    return tileK * n * 2 <=
+               static_cast<int64_t>(p.wgtBytes) / kTilesPerScratchpad &&
+           rows * n * 4 <=
+               static_cast<int64_t>(p.accBytes) / kTilesPerScratchpad;
   };
   int64_t n = cols;
   while (n < kMaxArrayWidths * cols && fits(2 * n))

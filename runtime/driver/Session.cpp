@@ -131,12 +131,24 @@ io::Tensor readDeclaredOutputTensor(const program::TensorDesc &d,
   t.shape = d.shape;
   const uint64_t n = d.numElements();
   switch (d.onnxType) {
-  case 2: t.type = io::ElemType::U8; break;
-  case 3: t.type = io::ElemType::I8; break;
-  case 4: t.type = io::ElemType::U16; break;
-  case 5: t.type = io::ElemType::I16; break;
-  case 7: t.type = io::ElemType::I64; break;
-  default: t.type = io::ElemType::Bool; break; // 9: the reader checks
+  case 2:
+    t.type = io::ElemType::U8;
+    break;
+  case 3:
+    t.type = io::ElemType::I8;
+    break;
+  case 4:
+    t.type = io::ElemType::U16;
+    break;
+  case 5:
+    t.type = io::ElemType::I16;
+    break;
+  case 7:
+    t.type = io::ElemType::I64;
+    break;
+  default: // 9 (the loader accepts no other value)
+    t.type = io::ElemType::Bool;
+    break;
   }
   const unsigned width = io::elemBytes(t.type);
   t.data.resize(n * width);

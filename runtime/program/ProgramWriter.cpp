@@ -27,9 +27,8 @@ void serialize(const ProgramImage &p,
       auto name = fbb.CreateString(t.name);
       auto shape = fbb.CreateVector(t.shape);
       v.push_back(fb::CreateTensorDesc(fbb, name, shape,
-                                       static_cast<fb::DType>(t.dtype),
-                                       t.scale, t.zeroPoint, t.dramOffset,
-                                       t.onnxType));
+                                       static_cast<fb::DType>(t.dtype), t.scale,
+                                       t.zeroPoint, t.dramOffset, t.onnxType));
     }
     return fbb.CreateVector(v);
   };

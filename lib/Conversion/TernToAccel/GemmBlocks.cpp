@@ -48,8 +48,9 @@ void tern::emitGemmBlocks(TileBuilder &tb, Value lhs, int64_t lhsRow0,
       target = load.getTarget();
     else if (auto load = dyn_cast<DmaLoadTransposedOp>(o))
       target = load.getTarget();
-    return target && accel::getMemorySpace(
-                         cast<MemRefType>(target.getType())) == MemorySpace::wgt;
+    return target &&
+           accel::getMemorySpace(cast<MemRefType>(target.getType())) ==
+               MemorySpace::wgt;
   };
   auto notWeight = [&](Operation *o) { return !isWeight(o); };
   for (int64_t m0 = 0; m0 < m; m0 += tm) {

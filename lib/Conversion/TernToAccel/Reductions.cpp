@@ -107,9 +107,9 @@ struct ReduceSumLowering : OpConversionPattern<tosa::ReduceSumOp> {
                                   SmallVector<float>(k, 1.0f), "__tern_ones");
       for (int64_t o = 0; o < outer; ++o) {
         Value x = tb.rawView(input, o * k * inner, {k, inner}, {inner, 1});
-        emitGemmBlocks(
-            tb, ones, 0, tb.rawView(out, o * inner, {1, inner}, {inner, 1}), 0,
-            1, k, inner, scale, /*bias=*/nullptr, tiles, loadWgt(x));
+        emitGemmBlocks(tb, ones, 0,
+                       tb.rawView(out, o * inner, {1, inner}, {inner, 1}), 0, 1,
+                       k, inner, scale, /*bias=*/nullptr, tiles, loadWgt(x));
       }
     }
     rewriter.replaceOp(op, out);

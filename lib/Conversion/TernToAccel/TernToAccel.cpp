@@ -196,18 +196,19 @@ void recordOnnxResultTypes(ModuleOp module) {
           tensor ? dyn_cast<IntegerType>(tensor.getElementType()) : nullptr;
       if (!integer)
         continue;
-      int32_t onnx = 0;
-      switch (integer.getWidth()) {
-      case 1: onnx = 9; break;                          // BOOL
-      case 8: onnx = integer.isUnsigned() ? 2 : 3; break;  // UINT8 / INT8
-      case 16: onnx = integer.isUnsigned() ? 4 : 5; break; // UINT16 / INT16
-      case 64: onnx = 7; break;                         // INT64
-      default: continue;                                // int32: held as is
-      }
-      func.setResultAttr(i, accel::kOnnxTypeAttr,
-                         IntegerAttr::get(IntegerType::get(
-                                              module.getContext(), 32),
-                                          onnx));
+      // TensorProto.DataType: BOOL 9, UINT8 2, INT8 3, UINT16 4, INT16 5,
+      // INT64 7; an int32 result is held as it is.
+      bool u = integer.isUnsigned();
+      int32_t onnx = integer.getWidth() == 1    ? 9
+                     : integer.getWidth() == 8  ? (u ? 2 : 3)
+                     : integer.getWidth() == 16 ? (u ? 4 : 5)
+                     : integer.getWidth() == 64 ? 7
+                                                : 0;
+      if (onnx == 0)
+        continue;
+      func.setResultAttr(
+          i, accel::kOnnxTypeAttr,
+          IntegerAttr::get(IntegerType::get(module.getContext(), 32), onnx));
     }
   }
 }

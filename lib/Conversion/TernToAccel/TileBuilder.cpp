@@ -288,8 +288,8 @@ void TileBuilder::copy(Value src, int64_t srcOffset,
   bool gather = !transposed && srcStrides.back() != 1 && cols > 1;
   int64_t chunk = tiles.copyRowsPerTile(cols * eb);
   if (transposed) // load.t's source rows (one per column) hold `chunk` elements
-    chunk = std::min({chunk, kMaxTransposedRowBytes / int64_t(eb),
-                      srcStrides.back()});
+    chunk = std::min(
+        {chunk, kMaxTransposedRowBytes / int64_t(eb), srcStrides.back()});
 
   // Every index of the dimensions in front of the last two.
   SmallVector<int64_t> outer(rank > 2 ? rank - 2 : 0, 0);

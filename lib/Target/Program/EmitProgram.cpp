@@ -249,8 +249,8 @@ private:
           empty ? 0 : *address + view->offset * view->elementBytes;
       // The declared ONNX type where the buffer holds another one (an
       // 8-bit result held as i8 / u8 needs no record).
-      if (auto onnx = func.getResultAttrOfType<IntegerAttr>(
-              i, accel::kOnnxTypeAttr)) {
+      if (auto onnx =
+              func.getResultAttrOfType<IntegerAttr>(i, accel::kOnnxTypeAttr)) {
         int32_t declared = static_cast<int32_t>(onnx.getInt());
         bool native = (declared == 3 && desc.dtype == rtp::DType::I8) ||
                       (declared == 2 && desc.dtype == rtp::DType::U8) ||

@@ -60,8 +60,8 @@ Error execLoadT(Machine &M, const isa::LoadTF &f) {
   if (eb != 1 && eb != 2 && eb != 4)
     return invalid("element size " + Twine(eb) + " is not 1, 2 or 4 bytes");
   if (cols % eb != 0)
-    return invalid("row size " + Twine(cols) +
-                   " is not a whole number of " + Twine(eb) + "-byte elements");
+    return invalid("row size " + Twine(cols) + " is not a whole number of " +
+                   Twine(eb) + "-byte elements");
   if (rows == 0 || cols == 0)
     return Error::success();
   if (rows > 1 && f.stride < cols)
