@@ -162,31 +162,6 @@ bool hasRunTimeCounts(const rt::timing::CodeView &code) {
 } // namespace
 
 namespace {
-/// Output columns of one GEMM instruction (the conversion's `tile-n`). The
-/// matrix unit runs a gemm wider than the array as consecutive column
-/// blocks (and the timing model charges it so), so an instruction of up to
-/// four array widths only removes per-instruction costs: a DMA latency per
-/// weight tile, and the per-tile synchronization, conversion and store. It
-/// widens only while a weight tile of a whole `tileK` slice of bf16 (and
-/// the f32 accumulator tile) still fit in their quarter of the scratchpad
-/// (TileSizes::kTilesPerScratchpad), so the contraction slices, and with
-/// them every sum's order, stay those of an array-wide tile.
-int64_t gemmInstructionColumns(const rt::targets::Preset &p, int64_t tileK) {
-  constexpr int64_t kTilesPerScratchpad = 4, kMaxArrayWidths = 4;
-  const int64_t rows = std::max<int64_t>(1, p.arrayRows);
-  const int64_t cols = std::max<int64_t>(1, p.arrayCols);
-  auto fits = [&](int64_t n) {
-    return tileK * n * 2 <=
-               static_cast<int64_t>(p.wgtBytes) / kTilesPerScratchpad &&
-           rows * n * 4 <=
-               static_cast<int64_t>(p.accBytes) / kTilesPerScratchpad;
-  };
-  int64_t n = cols;
-  while (n < kMaxArrayWidths * cols && fits(2 * n))
-    n *= 2;
-  return n;
-}
-
 bool hasIntOverride(ArrayRef<std::string> overrides) {
   return llvm::any_of(overrides, [](const std::string &o) {
     return StringRef(o).ends_with("=int");
@@ -345,7 +320,9 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   lower.tileK = 512;
   lower.tileN = options.gemmTileN > 0
                     ? options.gemmTileN
-                    : gemmInstructionColumns(preset, lower.tileK);
+                    : defaultGemmTileN(preset.arrayRows, preset.arrayCols,
+                                       preset.wgtBytes, preset.accBytes,
+                                       lower.tileK);
   lower.actBytes = preset.actBytes;
   lower.wgtBytes = preset.wgtBytes;
   lower.accBytes = preset.accBytes;

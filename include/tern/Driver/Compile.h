@@ -48,7 +48,7 @@ struct CompileOptions {
   /// Print the time of each pass (MLIR's pass timing) to stderr.
   bool passTiming = false;
   /// Output columns of one GEMM instruction (convert-tern-to-accel's
-  /// tile-n); 0: derived from the preset (gemmInstructionColumns,
+  /// tile-n); 0: derived from the preset (tern::defaultGemmTileN,
   /// docs/Lowering.md).
   int64_t gemmTileN = 0;
   /// Run the raising passes first (the input was imported from ONNX).

@@ -2,6 +2,8 @@
 
 #include "TileBuilder.h"
 
+#include "tern/Conversion/Passes.h"
+
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "tern/Dialect/Accel/IR/BufferView.h"
 
@@ -25,6 +27,22 @@ int64_t TileSizes::copyRowsPerTile(int64_t rowBytes) const {
   constexpr int64_t kMaxDmaRows = (1 << 12) - 1;
   return std::max<int64_t>(
       1, std::min(kMaxDmaRows, actBytes / kTilesPerScratchpad / rowBytes));
+}
+
+int64_t tern::defaultGemmTileN(int64_t arrayRows, int64_t arrayCols,
+                               int64_t wgtBytes, int64_t accBytes,
+                               int64_t tileK) {
+  constexpr int64_t kMaxArrayWidths = 4;
+  const int64_t rows = std::max<int64_t>(1, arrayRows);
+  const int64_t cols = std::max<int64_t>(1, arrayCols);
+  auto fits = [&](int64_t n) {
+    return tileK * n * 2 <= wgtBytes / TileSizes::kTilesPerScratchpad &&
+           rows * n * 4 <= accBytes / TileSizes::kTilesPerScratchpad;
+  };
+  int64_t n = cols;
+  while (n < kMaxArrayWidths * cols && fits(2 * n))
+    n *= 2;
+  return n;
 }
 
 Value TileBuilder::allocDram(ArrayRef<int64_t> shape, Type elementType) {
