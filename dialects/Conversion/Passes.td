@@ -119,11 +119,12 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     `cvt.b2i` cannot saturate to) is `accel.quantize` too; a Clip form that
     does not execute exactly is an error naming it.
 
-    Integer tensors become i32 buffers and booleans bf16 0 / 1 buffers; a
-    function result that was int8, uint8, int16, uint16, int64 or bool
-    records that type as `accel.onnx_type` (ONNX's TensorProto.DataType),
-    which the program emitter writes into the output table so that
-    `tern run` writes the output in the declared type.
+    Integer tensors become i32 buffers and booleans bf16 0 / 1 buffers;
+    every integer function result records its element type before the
+    conversion as `accel.declared_type` (`i1`, `ui8`, `i16`, `i64`, ...),
+    from which the program emitter writes the ONNX type into the output
+    table where the buffer holds another type, so that `tern run` writes
+    the output in the declared type.
 
     Any other op (another TOSA op, a tern op in another precision, a mask
     that broadcasts over keys) is illegal: the pass fails and names the op and its

@@ -130,26 +130,12 @@ io::Tensor readDeclaredOutputTensor(const program::TensorDesc &d,
   io::Tensor t;
   t.shape = d.shape;
   const uint64_t n = d.numElements();
-  switch (d.onnxType) {
-  case 2:
-    t.type = io::ElemType::U8;
-    break;
-  case 3:
-    t.type = io::ElemType::I8;
-    break;
-  case 4:
-    t.type = io::ElemType::U16;
-    break;
-  case 5:
-    t.type = io::ElemType::I16;
-    break;
-  case 7:
-    t.type = io::ElemType::I64;
-    break;
-  default: // 9 (the loader accepts no other value)
-    t.type = io::ElemType::Bool;
-    break;
-  }
+  // The loader accepts only the types program::onnxTypeHeldBy names.
+  for (io::ElemType e : {io::ElemType::U8, io::ElemType::I8, io::ElemType::U16,
+                         io::ElemType::I16, io::ElemType::I64,
+                         io::ElemType::Bool})
+    if (io::onnxDataType(e) == d.onnxType)
+      t.type = e;
   const unsigned width = io::elemBytes(t.type);
   t.data.resize(n * width);
   for (uint64_t i = 0; i < n; ++i) {

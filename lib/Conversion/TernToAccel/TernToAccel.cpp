@@ -182,33 +182,19 @@ bool isKeptF32(RankedTensorType type) {
   return marker && marker.getValue() == kKeptF32;
 }
 
-/// Records on each integer or boolean function result the ONNX element type
-/// it has before the conversion (kOnnxTypeAttr, a TensorProto.DataType):
-/// the buffers hold int8 ... int64 as i32 and booleans as bf16 0 / 1, and
-/// the emitter passes the declared type on to the program's output table.
-void recordOnnxResultTypes(ModuleOp module) {
+/// Records on each integer (or boolean) function result its element type
+/// before the conversion (kDeclaredTypeAttr): the buffers hold int8 ...
+/// int64 as i32 and booleans as bf16 0 / 1, and the emitter passes the
+/// declared type on to the program's output table.
+void recordDeclaredResultTypes(ModuleOp module) {
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal())
       continue;
     for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
       auto tensor = dyn_cast<RankedTensorType>(type);
-      auto integer =
-          tensor ? dyn_cast<IntegerType>(tensor.getElementType()) : nullptr;
-      if (!integer)
-        continue;
-      // TensorProto.DataType: BOOL 9, UINT8 2, INT8 3, UINT16 4, INT16 5,
-      // INT64 7; an int32 result is held as it is.
-      bool u = integer.isUnsigned();
-      int32_t onnx = integer.getWidth() == 1    ? 9
-                     : integer.getWidth() == 8  ? (u ? 2 : 3)
-                     : integer.getWidth() == 16 ? (u ? 4 : 5)
-                     : integer.getWidth() == 64 ? 7
-                                                : 0;
-      if (onnx == 0)
-        continue;
-      func.setResultAttr(
-          i, accel::kOnnxTypeAttr,
-          IntegerAttr::get(IntegerType::get(module.getContext(), 32), onnx));
+      if (tensor && isa<IntegerType>(tensor.getElementType()))
+        func.setResultAttr(i, accel::kDeclaredTypeAttr,
+                           TypeAttr::get(tensor.getElementType()));
     }
   }
 }
@@ -534,7 +520,7 @@ public:
 
     if (exactQuantize)
       keepF32QuantizedArguments(module);
-    recordOnnxResultTypes(module);
+    recordDeclaredResultTypes(module);
 
     if (failed(checkIntegerTensors(module)))
       return signalPassFailure();

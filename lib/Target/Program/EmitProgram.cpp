@@ -247,21 +247,23 @@ private:
       desc.dtype = *dtype;
       desc.dramOffset =
           empty ? 0 : *address + view->offset * view->elementBytes;
-      // The declared ONNX type where the buffer holds another one (an
-      // 8-bit result held as i8 / u8 needs no record).
-      if (auto onnx =
-              func.getResultAttrOfType<IntegerAttr>(i, accel::kOnnxTypeAttr)) {
-        int32_t declared = static_cast<int32_t>(onnx.getInt());
-        bool native = (declared == 3 && desc.dtype == rtp::DType::I8) ||
-                      (declared == 2 && desc.dtype == rtp::DType::U8) ||
-                      (declared == 5 && desc.dtype == rtp::DType::I16);
-        if (!native && !rtp::onnxTypeHeldBy(declared, desc.dtype))
+      // The model's element type where the buffer holds another one.
+      if (auto declared = func.getResultAttrOfType<TypeAttr>(
+              i, accel::kDeclaredTypeAttr);
+          declared && declared.getValue() != memref.getElementType()) {
+        auto integer = cast<IntegerType>(declared.getValue());
+        std::string name =
+            integer.getWidth() == 1
+                ? "bool"
+                : (integer.isUnsigned() ? "uint" : "int") +
+                      std::to_string(integer.getWidth());
+        std::optional<int32_t> onnx = rtp::parseOnnxType(name);
+        if (!onnx || !rtp::onnxTypeHeldBy(*onnx, desc.dtype))
           return ret->emitError("result #")
-                 << i << " has ONNX element type " << declared
-                 << ", which a program cannot hold in "
+                 << i << " is " << integer << " in the model, which a "
+                 << "program output cannot hold in "
                  << rtp::dtypeName(desc.dtype);
-        if (!native)
-          desc.onnxType = declared;
+        desc.onnxType = *onnx;
       }
       image.outputs.push_back(desc);
     }
@@ -511,6 +513,9 @@ private:
     return success();
   }
 
+  /// load / store / load.t of a DRAM view and a scratchpad tile: rows of
+  /// the DRAM walk (the tile's rows for a broadcast, stride 0); load.t also
+  /// names its element size.
   LogicalResult emitDma(Operation *op, StringRef mnemonic, Value dramValue,
                         Value spadValue, bool broadcast) {
     FailureOr<DramWalk> w = dram(op, dramValue);
@@ -519,13 +524,16 @@ private:
       return failure();
     int64_t rows = broadcast ? t->rows : w->rows;
     int64_t stride = broadcast ? 0 : w->strideBytes;
-    return emit(op, mnemonic,
-                {{"spad", t->spad},
-                 {"saddr", t->addr},
-                 {"dram", w->addr},
-                 {"rows", static_cast<uint64_t>(rows)},
-                 {"cols", static_cast<uint64_t>(w->rowBytes)},
-                 {"stride", static_cast<uint64_t>(stride)}});
+    SmallVector<std::pair<StringRef, uint64_t>, 7> fields = {
+        {"spad", t->spad},
+        {"saddr", t->addr},
+        {"dram", w->addr},
+        {"rows", static_cast<uint64_t>(rows)},
+        {"cols", static_cast<uint64_t>(w->rowBytes)},
+        {"stride", static_cast<uint64_t>(stride)}};
+    if (llvm::isa<DmaLoadTransposedOp>(op))
+      fields.push_back({"ebytes", t->elementBytes});
+    return emit(op, mnemonic, fields);
   }
 
   static uint64_t vtype(const Tile &t) { return t.elementBytes == 2 ? 1 : 0; }
@@ -536,18 +544,7 @@ private:
           return emitDma(o, "load", o.getSource(), o.getTarget(), false);
         })
         .Case<DmaLoadTransposedOp>([&](DmaLoadTransposedOp o) {
-          FailureOr<DramWalk> w = dram(o, o.getSource());
-          FailureOr<Tile> t = tile(o, o.getTarget());
-          if (failed(w) || failed(t))
-            return failure();
-          return emit(o, "load.t",
-                      {{"spad", t->spad},
-                       {"saddr", t->addr},
-                       {"dram", w->addr},
-                       {"rows", static_cast<uint64_t>(w->rows)},
-                       {"cols", static_cast<uint64_t>(w->rowBytes)},
-                       {"stride", static_cast<uint64_t>(w->strideBytes)},
-                       {"ebytes", static_cast<uint64_t>(t->elementBytes)}});
+          return emitDma(o, "load.t", o.getSource(), o.getTarget(), false);
         })
         .Case<DmaBroadcastOp>([&](DmaBroadcastOp o) {
           return emitDma(o, "load", o.getSource(), o.getTarget(), true);

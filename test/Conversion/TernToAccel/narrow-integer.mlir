@@ -3,11 +3,11 @@
 
 // ONNX int8 / uint8 / int16 / uint16 tensors are held as i32 in DRAM (the
 // program's inputs and outputs are i32; `tern run` widens the inputs, and
-// writes the outputs in the type each result records as accel.onnx_type,
-// ONNX's TensorProto.DataType: UINT8 = 2, INT8 = 3, INT16 = 5). Max and
+// writes the outputs in the type each result records as
+// accel.declared_type). Max and
 // Min are exact on the widened values and lower as on int32 tensors.
 // CHECK-LABEL: func @max_ui8
-// CHECK-SAME: (%{{.*}}: memref<3xi32>, %{{.*}}: memref<3xi32>) -> (memref<3xi32> {accel.onnx_type = 2 : i32})
+// CHECK-SAME: (%{{.*}}: memref<3xi32>, %{{.*}}: memref<3xi32>) -> (memref<3xi32> {accel.declared_type = ui8})
 // CHECK: accel.dma_load %{{.*}}, %[[A:[^ ]*]] : {{.*}}, memref<1x3xi32, #accel.space<act>>
 // CHECK: accel.dma_load %{{.*}}, %[[B:[^ ]*]] : {{.*}}, memref<1x3xi32, #accel.space<act>>
 // CHECK: accel.vector <max> %[[A]], %[[B]], %[[R:[^ ]*]] :
@@ -21,7 +21,7 @@ func.func @max_ui8(%a: tensor<3xui8>, %b: tensor<3xui8>) -> tensor<3xui8> {
 
 // min(a, b) = a + b - max(a, b) on integers (exact: |a + b| < 2^17 here).
 // CHECK-LABEL: func @min_i16
-// CHECK-SAME: (%{{.*}}: memref<2x4xi32>, %{{.*}}: memref<2x4xi32>) -> (memref<2x4xi32> {accel.onnx_type = 5 : i32})
+// CHECK-SAME: (%{{.*}}: memref<2x4xi32>, %{{.*}}: memref<2x4xi32>) -> (memref<2x4xi32> {accel.declared_type = i16})
 // CHECK: accel.vector <max>
 // CHECK: accel.vector <add>
 // CHECK: accel.vector <sub>
@@ -35,7 +35,7 @@ func.func @min_i16(%a: tensor<2x4xi16>, %b: tensor<2x4xi16>) -> tensor<2x4xi16> 
 
 // Data movement keeps the values: a transpose of int8 moves i32 elements.
 // CHECK-LABEL: func @transpose_i8
-// CHECK-SAME: (%{{.*}}: memref<2x3xi32>) -> (memref<3x2xi32> {accel.onnx_type = 3 : i32})
+// CHECK-SAME: (%{{.*}}: memref<2x3xi32>) -> (memref<3x2xi32> {accel.declared_type = i8})
 // CHECK: accel.dma_load
 // CHECK: accel.dma_store
 func.func @transpose_i8(%a: tensor<2x3xi8>) -> tensor<3x2xi8> {

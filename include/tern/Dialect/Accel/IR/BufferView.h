@@ -25,11 +25,12 @@ inline constexpr llvm::StringLiteral kAddressAttr = "accel.address";
 inline constexpr llvm::StringLiteral kArgAddressesAttr = "accel.arg_addresses";
 /// Module attribute: DRAM bytes the program needs.
 inline constexpr llvm::StringLiteral kDramSizeAttr = "accel.dram_size";
-/// Function result attribute (convert-tern-to-accel): the ONNX
-/// TensorProto.DataType of a result the program holds in another type
-/// (int8 ... int64 in i32, bool in bf16); the emitter records it in the
-/// program's output table and `tern run` writes the output in that type.
-inline constexpr llvm::StringLiteral kOnnxTypeAttr = "accel.onnx_type";
+/// Function result attribute (convert-tern-to-accel): the integer element
+/// type a result had before the conversion (a TypeAttr: i1, ui8, i16, i64,
+/// ...), which the buffer may hold in another type (i32, or bf16 0 / 1 for
+/// i1); the emitter records it as the ONNX type in the program's output
+/// table and `tern run` writes the output in that type.
+inline constexpr llvm::StringLiteral kDeclaredTypeAttr = "accel.declared_type";
 /// memref.global attribute (convert-tern-to-accel): the constant is a frozen
 /// base weight, the weight of one of the model's tern.linear ops; the
 /// emitter lists these in the program's weight table (--weight-noise).
