@@ -11,7 +11,8 @@
 # Environment: TERN_BUILD_DIR (default build), RUNS (compile runs, default 3),
 #   MAX_INSTRUCTIONS (simulate only this many instructions and extrapolate the
 #   time to the whole program, labelled as such; default 0 = the whole run),
-#   KEEP_PROGRAM (copy the compiled program there).
+#   KEEP_PROGRAM (copy the compiled program there), CORES (tern compile
+#   --cores: partition across that many of the target's cores; default 1).
 # Needs: build/bin/tern; /usr/bin/python3 with torch + torchvision (only to
 # export the model once: bench/export_vit_b16.py writes
 # $build/models/vit_b16_op17.onnx and vit_b16_image.npy); onnxruntime-node
@@ -21,6 +22,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TERN_BUILD_DIR:-$root/build}
 runs=${RUNS:-3}
 maxi=${MAX_INSTRUCTIONS:-0}
+cores=${CORES:-1}
 target=${1:-tern-edge}
 tern=$build/bin/tern
 models=$build/models
@@ -37,13 +39,13 @@ if [ ! -f "$model" ] || [ ! -f "$image" ]; then
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$root/bench/export_vit_b16.py" "$models" 2>/dev/null
 fi
 size_mb=$(awk -v b="$(stat -c %s "$model")" 'BEGIN {printf "%.1f", b / 1e6}')
-echo "model: $model ($size_mb MB), target $target, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "model: $model ($size_mb MB), target $target, $cores core(s), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # 1. Compile.
 walls=(); cpus=(); rss=()
 for _ in $(seq "$runs"); do
   /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$tern" compile "$model" \
-    --target "$target" --precision bf16 -o "$tmp/vit.tern" > "$tmp/summary"
+    --target "$target" --precision bf16 --cores "$cores" -o "$tmp/vit.tern" > "$tmp/summary"
   read -r w u s m < <(tail -1 "$tmp/t")
   walls+=("$w"); cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')"); rss+=("$m")
 done

@@ -26,6 +26,9 @@ def Accel_Dialect : Dialect {
     GEMM that reads weights from the activation scratchpad.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // `accel.core`: the core of a partitioned program an op runs on
+  // (accel-partition-cores).
+  let hasOperationAttrVerify = 1;
 }
 
 def Accel_SpaceDram : I32EnumAttrCase<"dram", 0>;

@@ -954,4 +954,23 @@ def Accel_PopOp : Accel_Op<"pop"> {
   let hasVerifier = 1;
 }
 
+def Accel_BarrierOp : Accel_Op<"barrier"> {
+  let summary = "wait until every core of the program has arrived";
+  let description = [{
+    Orders a partitioned program's cores: every queue of every core drains,
+    and no core goes past the barrier before all have reached it, so a DRAM
+    access after it is ordered after every access before it on any core.
+    Inserted by `accel-partition-cores` where an op needs data another core
+    wrote (or overwrites data another core reads) since the last barrier;
+    the emitter writes a `barrier` instruction into every core's stream.
+
+    Example:
+
+    ```mlir
+    accel.barrier
+    ```
+  }];
+  let assemblyFormat = "attr-dict";
+}
+
 #endif // ACCEL_OPS_TD

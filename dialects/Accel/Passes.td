@@ -52,6 +52,41 @@ def AccelAllocateBuffers
   ];
 }
 
+def AccelPartitionCores
+    : Pass<"accel-partition-cores", "::mlir::ModuleOp"> {
+  let summary = "Spread tiles across the target's cores, with barriers";
+  let description = [{
+    Assigns every accel op of the single-block `main`-style functions to one
+    of `cores` cores (the `accel.core` attribute) and inserts
+    `accel.barrier` where cores must meet. The unit of assignment is a tile
+    group: the ops connected through scratchpad buffers (a tile is loaded,
+    computed on and stored by one core, whose scratchpads hold it). Groups
+    are taken in program order; each goes to the least-loaded core (work
+    estimated from its MACs, lane elements and DMA bytes) whose DRAM
+    accesses do not conflict (read-after-write, write-after-read,
+    write-after-write) with another core's since the last barrier. A group
+    that conflicts with every core but one goes to that one (a producer's
+    tile stays with its consumer); one that conflicts with two or more cores
+    starts a new phase: a barrier before it, and the loads reset. Groups
+    that read or set run-time token counts (token ops, `accel.len_*` tags)
+    stay on core 0, which holds the length registers.
+
+    Scratchpad addresses are unchanged (each core has its own scratchpads
+    of the same size, and a core's tiles are a subset of the one-core
+    program's, live over the same intervals). `accel-insert-sync` then
+    orders each core's queues and the emitter writes one instruction stream
+    per core. The module records the count as `accel.cores`.
+
+    Accepts: the output of `accel-allocate-buffers`, before
+    `accel-insert-sync`. With `cores` = 1 it changes nothing.
+  }];
+  let dependentDialects = ["::tern::accel::AccelDialect"];
+  let options = [
+    Option<"cores", "cores", "unsigned", /*default=*/"1",
+           "Cores to spread the program across (1..16)">,
+  ];
+}
+
 def AccelInsertSync : Pass<"accel-insert-sync", "::mlir::func::FuncOp"> {
   let summary = "Insert push/pop pairs for every cross-queue dependency";
   let description = [{
@@ -66,9 +101,15 @@ def AccelInsertSync : Pass<"accel-insert-sync", "::mlir::func::FuncOp"> {
     `accel.pop <earlier> to <current>` just before the op. A queue that has
     already popped a later token from the same queue needs no new one.
 
-    Accepts: the output of `accel-allocate-buffers`. Produces: the same ops
-    with push/pop pairs; since every pop follows its push in program order,
-    executing the queues concurrently cannot deadlock.
+    In a partitioned program (`accel.core` attributes) each core has its
+    own queues: only accesses of the same core are compared, the push/pop
+    pairs carry the op's core, and an `accel.barrier` orders everything
+    before it (every queue of every core has drained).
+
+    Accepts: the output of `accel-allocate-buffers` (and
+    `accel-partition-cores`). Produces: the same ops with push/pop pairs;
+    since every pop follows its push in program order, executing the queues
+    concurrently cannot deadlock.
   }];
   let dependentDialects = ["::tern::accel::AccelDialect"];
 }

@@ -342,6 +342,11 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   alloc.accBytes = preset.accBytes;
   alloc.vecBytes = preset.vecBytes;
   pm.addPass(accel::createAccelAllocateBuffers(alloc));
+  if (options.cores > 1) {
+    accel::AccelPartitionCoresOptions partition;
+    partition.cores = options.cores;
+    pm.addPass(accel::createAccelPartitionCores(partition));
+  }
   pm.addNestedPass<func::FuncOp>(accel::createAccelInsertSync());
 }
 
@@ -395,6 +400,14 @@ tern::compileModule(ModuleOp module, const CompileOptions &options,
     return failure();
   }
   const rt::targets::Preset &preset = loaded->first;
+  if (options.cores < 1 || options.cores > preset.cores ||
+      options.cores > accel::kMaxCores) {
+    mlir::emitError(module.getLoc(), "--cores must be between 1 and ")
+        << std::min(preset.cores, accel::kMaxCores) << " (target '"
+        << preset.name << "' has " << preset.cores << "), not "
+        << options.cores;
+    return failure();
+  }
   if (llvm::Error e = checkPrecisionPolicy(options.precision)) {
     mlir::emitError(module.getLoc()) << llvm::toString(std::move(e));
     return failure();
@@ -588,9 +601,16 @@ void tern::printCompileSummary(ModuleOp module,
   }
   if (!undecodable) {
     auto code = rt::timing::CodeView::fromWords(image.code);
-    rt::timing::TimingReport timing = rt::timing::simulate(code, *loaded);
+    rt::timing::TimingOptions timingOptions;
+    timingOptions.coreStarts = image.coreStarts;
+    rt::timing::TimingReport timing =
+        rt::timing::simulate(code, *loaded, timingOptions);
     os << "; expected " << timing.cycles << " cycles ("
-       << llvm::format("%.1f", timing.microseconds()) << " us)";
+       << llvm::format("%.1f", timing.microseconds()) << " us";
+    if (timing.programCores > 1)
+      os << " on " << timing.programCores << " cores, " << timing.barriers
+         << " barriers";
+    os << ")";
     if (hasRunTimeCounts(code))
       os << " at the static capacity of its run-time lengths and bitmaps "
             "(compile-time expectation; `tern run --mode both` charges the "

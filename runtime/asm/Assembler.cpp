@@ -559,6 +559,24 @@ Expected<program::ProgramImage> assemble(StringRef text, StringRef fileName) {
         e = parseTensor(P, img.weights);
       } else if (d == ".const") {
         e = parseConst(P, img);
+      } else if (d == ".core") {
+        // `.core N` starts core N's stream (a partitioned program): N counts
+        // up from 0, and core 0's stream starts at the first instruction.
+        Expected<int64_t> v = P.integer();
+        if (!v)
+          return v.takeError();
+        if (*v != static_cast<int64_t>(img.coreStarts.size()))
+          return P.err(first.col, "expected '.core " +
+                                      Twine(img.coreStarts.size()) +
+                                      "' (cores are numbered in order)");
+        if (*v == 0 && !img.code.empty())
+          return P.err(first.col,
+                       "'.core 0' must come before the first instruction");
+        if (*v > 0 && img.code.size() == img.coreStarts.back())
+          return P.err(first.col, "core " + Twine(*v - 1) +
+                                      "'s stream has no instructions");
+        img.coreStarts.push_back(static_cast<uint32_t>(img.code.size()));
+        e = P.expectEnd();
       } else if (d == ".loc") {
         const Token &t = P.next();
         if (t.kind != Tok::String)

@@ -78,7 +78,10 @@ std::string disassemble(const program::ProgramImage &p) {
   }
   size_t dbg = 0;
   std::string loc;
+  size_t nextCore = 0;
   for (size_t i = 0; i < p.code.size(); ++i) {
+    if (nextCore < p.coreStarts.size() && p.coreStarts[nextCore] == i)
+      os << ".core " << nextCore++ << '\n';
     std::string here;
     while (dbg < p.debug.size() && p.debug[dbg].insn < i)
       ++dbg;

@@ -40,6 +40,12 @@ Error inspectProgram(StringRef path, bool withDisasm, raw_ostream &os) {
   os << "  constants: " << P.constants.size() << " segments, " << values
      << " values, " << packed << " packed bytes\n";
   os << "  debug: " << P.debugSize() << " entries\n";
+  if (P.coreStarts.size() > 1) {
+    os << "  cores: " << P.coreStarts.size() << " streams (instructions";
+    for (auto [begin, end] : program::coreRanges(P.coreStarts, P.code.size()))
+      os << ' ' << begin << ".." << end - 1;
+    os << ")\n";
+  }
   uint64_t weightValues = 0;
   for (const program::TensorDesc &w : P.weights)
     weightValues += w.numElements();

@@ -33,20 +33,11 @@ Error reportProgram(const ReportConfig &cfg, raw_ostream &log) {
                              toString(session.takeError()).c_str());
   const program::LoadedProgram &P = (*session)->program();
   const targets::Preset &preset = (*session)->preset();
-  if (cfg.cores < 1 || cfg.cores > preset.cores)
-    return createStringError(
-        inconvertibleErrorCode(),
-        "--cores must be between 1 and the preset's %u cores, not %u",
-        preset.cores, cfg.cores);
-  std::optional<timing::TimingOptions::Bus> bus = timing::parseBus(cfg.bus);
-  if (!bus)
-    return createStringError(inconvertibleErrorCode(),
-                             "--bus must be shared or split, not '%s'",
-                             cfg.bus.c_str());
-  timing::TimingOptions options;
-  options.computeOnly = cfg.computeOnly;
-  options.cores = cfg.cores;
-  options.bus = *bus;
+  Expected<timing::TimingOptions> timingOptions =
+      (*session)->timingOptions(cfg.cores, cfg.bus, cfg.computeOnly);
+  if (!timingOptions)
+    return timingOptions.takeError();
+  timing::TimingOptions options = std::move(*timingOptions);
   options.recordSlices = true;
   timing::TimingReport r =
       timing::simulate(timing::CodeView::fromWords(P.code), preset, options);

@@ -56,23 +56,14 @@ Error runProgram(const RunConfig &cfg, raw_ostream &log) {
   if (cfg.mode == "func" && (!cfg.tracePath.empty() || !cfg.statsPath.empty()))
     return createStringError(inconvertibleErrorCode(),
                              "--trace and --stats need --mode perf or both");
-  if (cfg.cores < 1 || cfg.cores > (*session)->preset().cores)
-    return createStringError(
-        inconvertibleErrorCode(),
-        "--cores must be between 1 and the preset's %u cores, not %u",
-        (*session)->preset().cores, cfg.cores);
+  Expected<timing::TimingOptions> options =
+      (*session)->timingOptions(cfg.cores, cfg.bus, cfg.computeOnly);
+  if (!options)
+    return options.takeError();
   if (cfg.mode == "func" && cfg.cores != 1)
     return createStringError(inconvertibleErrorCode(),
                              "--cores needs --mode perf or both");
-  std::optional<timing::TimingOptions::Bus> bus = timing::parseBus(cfg.bus);
-  if (!bus)
-    return createStringError(inconvertibleErrorCode(),
-                             "--bus must be shared or split, not '%s'",
-                             cfg.bus.c_str());
-  timing::TimingOptions timingOptions;
-  timingOptions.computeOnly = cfg.computeOnly;
-  timingOptions.cores = cfg.cores;
-  timingOptions.bus = *bus;
+  timing::TimingOptions timingOptions = std::move(*options);
   timingOptions.recordSlices =
       !cfg.tracePath.empty() || !cfg.statsPath.empty();
   // The timing model reads the program's words (no decoded copy).

@@ -224,11 +224,47 @@ Session::create(std::unique_ptr<program::LoadedProgram> program,
           "has none",
           i, d->info->mnemonic, preset->name.c_str());
   }
+  size_t cores = std::max<size_t>(1, program->coreStarts.size());
+  if (cores > preset->cores || cores > sim::kMaxCores)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "the program is partitioned across %zu cores; target '%s' has %u%s",
+        cores, preset->name.c_str(), preset->cores,
+        cores > sim::kMaxCores ? (" (and the simulator models at most " +
+                                  std::to_string(sim::kMaxCores) + ")")
+                                     .c_str()
+                               : "");
   s->target = std::move(*preset);
   s->loaded = std::move(program);
   s->threads = threads;
   s->scalar = scalar;
   return s;
+}
+
+Expected<timing::TimingOptions>
+Session::timingOptions(unsigned cores, StringRef bus, bool computeOnly) const {
+  if (cores < 1 || cores > target.cores)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "--cores must be between 1 and the preset's %u cores, not %u",
+        target.cores, cores);
+  if (cores > 1 && loaded->coreStarts.size() > 1)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "--cores %u: the program is already partitioned across %zu cores "
+        "(--cores replicates a one-core program)",
+        cores, loaded->coreStarts.size());
+  std::optional<timing::TimingOptions::Bus> parsed = timing::parseBus(bus);
+  if (!parsed)
+    return createStringError(inconvertibleErrorCode(),
+                             "--bus must be shared or split, not '%s'",
+                             bus.str().c_str());
+  timing::TimingOptions options;
+  options.computeOnly = computeOnly;
+  options.cores = cores;
+  options.bus = *parsed;
+  options.coreStarts = loaded->coreStarts;
+  return options;
 }
 
 ArrayRef<isa::Decoded> Session::decodedCode() const {
@@ -273,6 +309,7 @@ Session::run(const StringMap<io::Tensor> &inputs, uint64_t maxInstructions,
   mc.spadBytes = {target.actBytes, target.wgtBytes, target.accBytes,
                   target.vecBytes};
   mc.dramBytes = P.dramSize;
+  mc.cores = static_cast<unsigned>(std::max<size_t>(1, P.coreStarts.size()));
   mc.threads = threads;
   mc.useSimd = !scalar;
   if (P.dramSize > maxDramBytes)
@@ -287,7 +324,10 @@ Session::run(const StringMap<io::Tensor> &inputs, uint64_t maxInstructions,
                              "cannot allocate the program's %llu bytes of "
                              "DRAM on this host",
                              (unsigned long long)P.dramSize);
-  M.bfMode = target.bf16Mode;
+  for (unsigned c = M.numCores(); c-- > 0;) {
+    M.switchCore(c);
+    M.bfMode = target.bf16Mode;
+  }
   M.recordExecuted = true;
   for (const auto &s : P.constants)
     program::unpackValues(s.data, s.bits, s.count,
@@ -341,6 +381,7 @@ Session::run(const StringMap<io::Tensor> &inputs, uint64_t maxInstructions,
   opts.maxInstructions = maxInstructions;
   opts.maxSeconds = maxSeconds;
   opts.locationOf = [&P](uint32_t i) { return P.locationOf(i); };
+  opts.coreStarts = P.coreStarts;
   if (Error e = sim::run(M, decodedCode(), opts))
     return std::move(e);
   stats = M.stats;

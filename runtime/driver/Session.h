@@ -13,6 +13,7 @@
 #include "runtime/isa/ISA.h"
 #include "runtime/program/Program.h"
 #include "runtime/sim/functional/Machine.h"
+#include "runtime/sim/timing/TimingModel.h"
 #include "runtime/targets/Preset.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -64,6 +65,13 @@ public:
   /// words were checked at create()). The timing model can read the words
   /// instead (timing::CodeView::fromWords), without this copy.
   llvm::ArrayRef<isa::Decoded> decodedCode() const;
+
+  /// Timing options for this program from the `--cores` and `--bus` flags:
+  /// `cores` replicates a one-core program as data-parallel shares (1..the
+  /// preset's cores); a partitioned program runs on its own cores, so it
+  /// takes 1 only. Errors name the flag.
+  llvm::Expected<timing::TimingOptions>
+  timingOptions(unsigned cores, llvm::StringRef bus, bool computeOnly) const;
 
   /// Statistics of the last run.
   const sim::ExecStats &lastStats() const { return stats; }

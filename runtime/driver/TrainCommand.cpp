@@ -428,8 +428,10 @@ Error trainProgram(const TrainConfig &cfg, raw_ostream &log) {
   }
 
   // Time and energy are the same every step (a static program).
-  timing::TimingReport report =
-      timing::simulate((*session)->decodedCode(), (*session)->preset(), {});
+  timing::TimingOptions timingOptions;
+  timingOptions.coreStarts = (*session)->program().coreStarts;
+  timing::TimingReport report = timing::simulate(
+      (*session)->decodedCode(), (*session)->preset(), timingOptions);
   if (!cfg.quiet) {
     log << "tern train: per step " << report.cycles * batch << " cycles ("
         << format("%.1f", report.microseconds() * double(batch)) << " us), "

@@ -159,11 +159,84 @@ Error validate(const ProgramImage &p) {
                                i, s.data.size(), (unsigned long long)s.count,
                                s.bits);
   }
+  if (Error e = validateCoreStreams(p.code, p.coreStarts))
+    return e;
   std::vector<ConstantRange> ranges;
   ranges.reserve(p.constants.size());
   for (const Segment &s : p.constants)
     ranges.push_back({s.dramOffset, s.count});
   return validateLayout(p.dramSize, ranges, p.inputs, p.outputs, p.weights);
+}
+
+std::vector<std::pair<uint32_t, uint32_t>>
+coreRanges(ArrayRef<uint32_t> coreStarts, size_t codeSize) {
+  std::vector<std::pair<uint32_t, uint32_t>> ranges;
+  if (coreStarts.empty())
+    ranges.push_back({0, static_cast<uint32_t>(codeSize)});
+  for (size_t c = 0; c < coreStarts.size(); ++c)
+    ranges.push_back({coreStarts[c], c + 1 < coreStarts.size()
+                                         ? coreStarts[c + 1]
+                                         : static_cast<uint32_t>(codeSize)});
+  return ranges;
+}
+
+Error validateCoreStreams(ArrayRef<isa::Word> code,
+                          ArrayRef<uint32_t> coreStarts) {
+  if (coreStarts.empty())
+    return Error::success();
+  if (coreStarts.front() != 0)
+    return createStringError(inconvertibleErrorCode(),
+                             "core 0's stream starts at instruction %u, not 0",
+                             coreStarts.front());
+  for (size_t c = 1; c < coreStarts.size(); ++c)
+    if (coreStarts[c] <= coreStarts[c - 1] || coreStarts[c] >= code.size())
+      return createStringError(
+          inconvertibleErrorCode(),
+          "core %zu's stream starts at instruction %u: starts must increase "
+          "and lie inside the %zu instructions",
+          c, coreStarts[c], code.size());
+  auto opcodeAt = [&](uint32_t i) { return uint8_t(code[i].lo & 0xFF); };
+  const auto barrier = static_cast<uint8_t>(isa::Opcode::Barrier);
+  const auto end = static_cast<uint8_t>(isa::Opcode::End);
+  std::vector<uint64_t> barriers0;
+  auto ranges = coreRanges(coreStarts, code.size());
+  for (size_t c = 0; c < ranges.size(); ++c) {
+    auto [begin, stop] = ranges[c];
+    std::vector<uint64_t> ids;
+    for (uint32_t i = begin; i < stop; ++i) {
+      uint8_t op = opcodeAt(i);
+      if (op == end && i + 1 != stop)
+        return createStringError(inconvertibleErrorCode(),
+                                 "core %zu's stream has 'end' at instruction "
+                                 "%u before its last instruction %u",
+                                 c, i, stop - 1);
+      if (op == barrier)
+        ids.push_back((code[i].lo >> 8) & 0xFFFF);
+    }
+    if (opcodeAt(stop - 1) != end)
+      return createStringError(inconvertibleErrorCode(),
+                               "core %zu's stream (instructions %u..%u) does "
+                               "not end with 'end'",
+                               c, begin, stop - 1);
+    if (c == 0) {
+      barriers0 = std::move(ids);
+      continue;
+    }
+    size_t n = std::min(ids.size(), barriers0.size());
+    for (size_t b = 0; b < n; ++b)
+      if (ids[b] != barriers0[b])
+        return createStringError(inconvertibleErrorCode(),
+                                 "core %zu's barrier %zu has id %llu, core "
+                                 "0's has id %llu",
+                                 c, b, (unsigned long long)ids[b],
+                                 (unsigned long long)barriers0[b]);
+    if (ids.size() != barriers0.size())
+      return createStringError(inconvertibleErrorCode(),
+                               "core %zu reaches %zu barriers, core 0 %zu: "
+                               "the cores would deadlock",
+                               c, ids.size(), barriers0.size());
+  }
+  return Error::success();
 }
 
 Error validateLayout(uint64_t dramSize, ArrayRef<ConstantRange> constants,

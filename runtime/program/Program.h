@@ -107,7 +107,22 @@ struct ProgramImage {
   std::vector<TensorDesc> weights;
   /// A train step's optimizer ("adam lr=.. beta1=.. ..."); see Program.fbs.
   std::string optimizer;
+  /// Where each core's instruction stream starts in `code` (Program.fbs
+  /// `core_starts`); empty: one core.
+  std::vector<uint32_t> coreStarts;
 };
+
+/// The instruction range [begin, end) of each core's stream: one range
+/// covering the code when \p coreStarts is empty.
+std::vector<std::pair<uint32_t, uint32_t>>
+coreRanges(llvm::ArrayRef<uint32_t> coreStarts, size_t codeSize);
+
+/// Checks a partitioned program's streams: starts begin at 0 and increase,
+/// every stream ends with `end` (and holds no other), and all streams carry
+/// the same sequence of `barrier` ids. Only the opcode byte of each word is
+/// read, so this runs before decoding. A one-core program passes.
+llvm::Error validateCoreStreams(llvm::ArrayRef<isa::Word> code,
+                                llvm::ArrayRef<uint32_t> coreStarts);
 
 /// Packs values (each must fit \p bits as a signed integer) per Program.fbs.
 llvm::Expected<std::vector<uint8_t>> packValues(llvm::ArrayRef<int64_t> values,
@@ -167,6 +182,7 @@ public:
   std::vector<TensorDesc> inputs, outputs;
   std::vector<TensorDesc> weights;
   std::string optimizer;
+  std::vector<uint32_t> coreStarts; ///< ProgramImage::coreStarts
   uint64_t fileSize() const { return buffer->getBufferSize(); }
 
   /// The debug map, read in place, in file order (which need not be by

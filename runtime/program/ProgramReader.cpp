@@ -166,6 +166,13 @@ LoadedProgram::loadBuffer(std::unique_ptr<MemoryBuffer> buf) {
     return std::move(e);
   if (root->optimizer())
     p->optimizer = root->optimizer()->str();
+  if (const auto *starts = root->core_starts()) {
+    if (!isAligned(starts))
+      return misaligned("the core start table");
+    p->coreStarts.assign(starts->begin(), starts->end());
+  }
+  if (Error e = validateCoreStreams(p->code, p->coreStarts))
+    return std::move(e);
   if (const auto *dbg = root->debug()) {
     // Compilers and the assembler write the map in instruction order; only
     // a file that is not gets an index (lookups stay binary searches).
@@ -209,6 +216,7 @@ ProgramImage LoadedProgram::toImage() const {
   }
   img.weights = weights;
   img.optimizer = optimizer;
+  img.coreStarts = coreStarts;
   return img;
 }
 

@@ -60,9 +60,12 @@ void serialize(const ProgramImage &p,
   flatbuffers::Offset<flatbuffers::String> optimizer;
   if (!p.optimizer.empty())
     optimizer = fbb.CreateString(p.optimizer);
-  auto root =
-      fb::CreateProgram(fbb, kFormatVersion, tname, tjson, p.dramSize, code,
-                        constants, inputs, outputs, debug, weights, optimizer);
+  flatbuffers::Offset<flatbuffers::Vector<uint32_t>> coreStarts;
+  if (!p.coreStarts.empty())
+    coreStarts = fbb.CreateVector(p.coreStarts);
+  auto root = fb::CreateProgram(fbb, kFormatVersion, tname, tjson, p.dramSize,
+                                code, constants, inputs, outputs, debug,
+                                weights, optimizer, coreStarts);
   fb::FinishProgramBuffer(fbb, root);
   write(llvm::ArrayRef<uint8_t>(fbb.GetBufferPointer(), fbb.GetSize()));
 }

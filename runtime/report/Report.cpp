@@ -338,7 +338,7 @@ void report::writeHtml(const timing::TimingReport &r,
      << " GB/s</li>\n<li>utilisation:";
   for (unsigned u : units)
     os << ' ' << isa::unitName(static_cast<isa::Unit>(u)) << ' '
-       << num(r.cycles ? 100.0 * r.busyCycles[u] / r.cycles : 0) << '%';
+       << num(100.0 * r.utilization(u)) << '%';
   os << "</li>\n</ul>\n";
   bool reram = r.reramMacs || r.reramCellsWritten;
   if (reram) {

@@ -75,6 +75,11 @@ cl::opt<unsigned> gemmTileN(
              "columns, widened up to 4x while a 512-deep weight tile fits; "
              "docs/Lowering.md)"),
     cl::value_desc("N"), cl::init(0), cl::sub(compileCmd));
+cl::opt<unsigned> cores(
+    "cores",
+    cl::desc("Partition the program across this many of the target's cores "
+             "(default 1; docs/Lowering.md, \"Several cores\")"),
+    cl::value_desc("N"), cl::init(1), cl::sub(compileCmd));
 cl::opt<bool> passTiming("pass-timing",
                          cl::desc("Print the time of each pass to stderr"),
                          cl::sub(compileCmd));
@@ -226,6 +231,7 @@ Error runCompile() {
                              "--gemm-tile-n must be between 1 and 4095, got %u",
                              unsigned(gemmTileN));
   options.gemmTileN = gemmTileN;
+  options.cores = cores;
   // The module is compiled once and then only printed or emitted.
   options.releaseConstantData = true;
   options.raise = model->imported;

@@ -51,6 +51,9 @@ struct CompileOptions {
   /// tile-n); 0: derived from the preset (tern::defaultGemmTileN,
   /// docs/Lowering.md).
   int64_t gemmTileN = 0;
+  /// Cores to partition the program across (accel-partition-cores); 1: a
+  /// one-core program.
+  unsigned cores = 1;
   /// Run the raising passes first (the input was imported from ONNX).
   bool raise = false;
   /// Precision policy of tern-select-precision (bf16, tataa).

@@ -91,11 +91,32 @@ public:
       image.optimizer = opt.str();
     if (failed(emitConstants()) || failed(emitSignature(entry)))
       return failure();
-    for (Operation &op : entry.getBody().front())
-      if (failed(emitOp(&op)))
+    // A partitioned program (accel-partition-cores): one stream per core,
+    // each with its own registers, every barrier in every stream.
+    unsigned cores = 1;
+    if (auto n = module->getAttrOfType<IntegerAttr>(kNumCoresAttr))
+      cores = static_cast<unsigned>(n.getInt());
+    Dialect *accel = module.getContext()->getLoadedDialect<AccelDialect>();
+    for (unsigned core = 0; core < cores; ++core) {
+      if (cores > 1)
+        image.coreStarts.push_back(static_cast<uint32_t>(image.code.size()));
+      resetRegisters();
+      barriers = 0;
+      for (Operation &op : entry.getBody().front()) {
+        if (op.getDialect() == accel && !llvm::isa<BarrierOp>(op) &&
+            coreOf(&op) != core) {
+          if (coreOf(&op) >= cores)
+            return op.emitError("runs on core ")
+                   << coreOf(&op) << " of a program partitioned across "
+                   << cores << " cores";
+          continue;
+        }
+        if (failed(emitOp(&op)))
+          return failure();
+      }
+      if (failed(emit(entry, "end", {})))
         return failure();
-    if (failed(emit(entry, "end", {})))
-      return failure();
+    }
     if (llvm::Error e = rtp::validate(image)) {
       entry.emitError("emitted program is inconsistent: ")
           << llvm::toString(std::move(e));
@@ -801,6 +822,10 @@ private:
                       {{"from", uint64_t(o.getFrom())},
                        {"to", uint64_t(o.getTo())}});
         })
+        .Case<BarrierOp>([&](BarrierOp o) {
+          // The n-th barrier of every stream carries id n (mod 2^16).
+          return emit(o, "barrier", {{"id", barriers++ & 0xFFFF}});
+        })
         .Case<memref::AllocOp, memref::SubViewOp, memref::CollapseShapeOp,
               memref::ExpandShapeOp, memref::ReinterpretCastOp,
               memref::GetGlobalOp, memref::CastOp, func::ReturnOp>(
@@ -1121,8 +1146,25 @@ private:
                  {"cols", uint64_t(a->cols)}, {"creg", *reg}});
   }
 
+  /// Forgets what every register holds: a new core's stream starts with
+  /// its own (reset) registers and crossbars.
+  void resetRegisters() {
+    cregs = {};
+    points.clear();
+    owner = {-1, -1, -1, -1};
+    derived = {};
+    useClock = 0;
+    selectReg = 0;
+    nextReg = 0;
+    rqregs = {};
+    pregs = {};
+    nextRqReg = 0;
+    xbarIds.clear();
+  }
+
   ModuleOp module;
   const EmitOptions &options;
+  uint64_t barriers = 0; ///< barriers emitted into the current stream
   rtp::ProgramImage image;
   llvm::DenseMap<Location, rtp::DebugLoc> debugLocs;
   std::array<std::optional<uint16_t>, 8> cregs;

@@ -36,10 +36,20 @@ Error dispatch(Machine &M, const isa::Decoded &d) {
 }
 } // namespace
 
-Error run(Machine &M, ArrayRef<isa::Decoded> code, const RunOptions &opts) {
-  using Clock = std::chrono::steady_clock;
-  const Clock::time_point start = Clock::now();
-  for (size_t pc = 0; pc < code.size(); ++pc) {
+namespace {
+/// Where a core's stream stopped: at a barrier (its index) or at `end`.
+struct Stop {
+  size_t pc;
+  bool atEnd;
+};
+using Clock = std::chrono::steady_clock;
+
+/// Runs one core's stream [pc, stop) until its next barrier (executed:
+/// the core's queues drain) or `end`.
+Expected<Stop> runUntilBarrier(Machine &M, ArrayRef<isa::Decoded> code,
+                               size_t pc, size_t stop, const RunOptions &opts,
+                               Clock::time_point start) {
+  for (; pc < stop; ++pc) {
     const isa::Decoded &d = code[pc];
     if (opts.maxInstructions && M.stats.instructions >= opts.maxInstructions)
       return createStringError(
@@ -58,7 +68,7 @@ Error run(Machine &M, ArrayRef<isa::Decoded> code, const RunOptions &opts) {
     ++M.stats.instructions;
     ++M.stats.perUnit[static_cast<unsigned>(d.info->unit)];
     if (d.opcode() == isa::Opcode::End)
-      return Error::success();
+      return Stop{pc, true};
     if (Error e = dispatch(M, d)) {
       std::string loc = opts.locationOf ? opts.locationOf(pc) : "";
       return handleErrors(std::move(e), [&](const SimError &se) {
@@ -70,11 +80,74 @@ Error run(Machine &M, ArrayRef<isa::Decoded> code, const RunOptions &opts) {
         return createStringError(inconvertibleErrorCode(), msg);
       });
     }
+    if (d.opcode() == isa::Opcode::Barrier)
+      return Stop{pc, false};
   }
   return createStringError(inconvertibleErrorCode(),
                            "program ran past its last instruction (%zu) "
                            "without reaching 'end'",
-                           code.size());
+                           stop);
+}
+} // namespace
+
+Error run(Machine &M, ArrayRef<isa::Decoded> code, const RunOptions &opts) {
+  const Clock::time_point start = Clock::now();
+  // [begin, end) of each core's stream.
+  std::vector<std::pair<size_t, size_t>> streams;
+  if (opts.coreStarts.empty())
+    streams.push_back({0, code.size()});
+  for (size_t c = 0; c < opts.coreStarts.size(); ++c)
+    streams.push_back({opts.coreStarts[c], c + 1 < opts.coreStarts.size()
+                                               ? opts.coreStarts[c + 1]
+                                               : code.size()});
+  if (streams.size() != M.numCores())
+    return createStringError(inconvertibleErrorCode(),
+                             "the program has %zu core streams, the machine "
+                             "%u cores",
+                             streams.size(), M.numCores());
+  std::vector<size_t> pc(streams.size());
+  for (size_t c = 0; c < streams.size(); ++c)
+    pc[c] = streams[c].first;
+  while (true) {
+    std::vector<Stop> stops;
+    for (size_t c = 0; c < streams.size(); ++c) {
+      M.switchCore(static_cast<unsigned>(c));
+      Expected<Stop> s =
+          runUntilBarrier(M, code, pc[c], streams[c].second, opts, start);
+      if (!s)
+        return s.takeError();
+      stops.push_back(*s);
+    }
+    M.switchCore(0);
+    // Every core at `end`, or every core at a barrier with the same id
+    // (the loader checked the sequences; hand-built code may not be).
+    size_t ended = 0;
+    for (const Stop &s : stops)
+      ended += s.atEnd;
+    if (ended == stops.size())
+      return Error::success();
+    for (size_t c = 0; c < stops.size(); ++c) {
+      const Stop &s = stops[c];
+      if (s.atEnd || code[s.pc].f[0] != code[stops[0].pc].f[0] ||
+          stops[0].atEnd) {
+        size_t waiting = stops[0].atEnd ? c : 0, other = stops[0].atEnd ? 0 : c;
+        return createStringError(
+            inconvertibleErrorCode(),
+            "deadlock: core %zu waits at barrier %llu (instruction %zu) while "
+            "core %zu %s (instruction %zu)",
+            waiting, (unsigned long long)code[stops[waiting].pc].f[0],
+            stops[waiting].pc, other,
+            stops[other].atEnd ? "has ended"
+                               : ("waits at barrier " +
+                                  std::to_string(code[stops[other].pc].f[0]))
+                                     .c_str(),
+            stops[other].pc);
+      }
+    }
+    M.passBarrier();
+    for (size_t c = 0; c < stops.size(); ++c)
+      pc[c] = stops[c].pc + 1;
+  }
 }
 
 } // namespace tern::rt::sim

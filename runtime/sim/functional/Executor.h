@@ -19,6 +19,9 @@ struct RunOptions {
   double maxSeconds = 0;
   /// Source location of an instruction (debug map), or "".
   std::function<std::string(uint32_t)> locationOf;
+  /// A partitioned program's core streams (Program.fbs `core_starts`);
+  /// empty: one core. The machine must have as many cores.
+  std::vector<uint32_t> coreStarts;
 };
 
 /// Decodes every word; the error names the first bad instruction's index.
@@ -26,7 +29,11 @@ llvm::Expected<std::vector<isa::Decoded>>
 decodeProgram(llvm::ArrayRef<isa::Word> words);
 
 /// Executes \p code in program order until `end`. Errors read
-/// "<kind> at instruction N (<disassembly>): <detail>".
+/// "<kind> at instruction N (<disassembly>): <detail>". A partitioned
+/// program runs core by core from one barrier to the next (the cores share
+/// only DRAM, and an access that another core's access between the same
+/// barriers conflicts with is a dependency violation, so this order gives
+/// what any interleaving would).
 llvm::Error run(Machine &M, llvm::ArrayRef<isa::Decoded> code,
                 const RunOptions &opts);
 

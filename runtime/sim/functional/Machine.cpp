@@ -26,28 +26,71 @@ void SimError::log(raw_ostream &os) const {
   os << errorKindName(kind) << ": " << detail;
 }
 
-Machine::Machine(const MachineConfig &cfg) : cfg(cfg), dram_(cfg.dramBytes) {
+Machine::Machine(const MachineConfig &config)
+    : cfg(config), dram_(config.dramBytes) {
+  cfg.cores = std::clamp(cfg.cores, 1u, kMaxCores);
   for (unsigned s = 0; s < isa::kNumSpads; ++s) {
     spads_[s].assign(cfg.spadBytes[s], 0);
     trackers_[s].clear();
     if (cfg.spadBytes[s])
-      trackers_[s].emplace(0, Seg{cfg.spadBytes[s], 0, {0, 0, 0}});
+      trackers_[s].emplace(0, Seg{cfg.spadBytes[s], 0, {}});
   }
   if (cfg.dramBytes)
-    dramTracker_.emplace(0, Seg{cfg.dramBytes, 0, {0, 0, 0}});
+    dramTracker_.emplace(0, Seg{cfg.dramBytes, 0, {}});
+  // The other cores start as core 0 does: zeroed scratchpads, reset
+  // registers.
+  parked_.resize(cfg.cores);
+  for (unsigned c = 1; c < cfg.cores; ++c) {
+    parked_[c].spads = spads_;
+    parked_[c].trackers = trackers_;
+  }
+}
+
+void Machine::swapState(CoreState &s) {
+  std::swap(bfMode, s.bfMode);
+  std::swap(rq, s.rq);
+  std::swap(cregs, s.cregs);
+  std::swap(lens, s.lens);
+  std::swap(pregs, s.pregs);
+  std::swap(xbars, s.xbars);
+  std::swap(spads_, s.spads);
+  std::swap(trackers_, s.trackers);
+  std::swap(clocks_, s.clocks);
+  std::swap(channels_, s.channels);
+}
+
+void Machine::switchCore(unsigned c) {
+  if (c == core_ || c >= cfg.cores)
+    return;
+  swapState(parked_[core_]); // park the running core
+  swapState(parked_[c]);     // and run c
+  core_ = c;
 }
 
 void Machine::beginInstruction(uint32_t index, isa::Queue q) {
   if (stamp_.size() <= index) {
     stamp_.resize(index + 1, 0);
     queueOf_.resize(index + 1, isa::Queue::Compute);
+    coreOf_.resize(index + 1, 0);
+    epochOf_.resize(index + 1, 0);
   }
   unsigned qi = static_cast<unsigned>(q);
   ++clocks_[qi][qi];
   stamp_[index] = clocks_[qi][qi];
   queueOf_[index] = q;
+  coreOf_[index] = static_cast<uint8_t>(core_);
+  epochOf_[index] = epoch_;
   cur_ = index;
   curQ_ = q;
+}
+
+void Machine::drainQueues() {
+  Clock joined{};
+  for (const Clock &c : clocks_)
+    for (unsigned i = 0; i < isa::kNumQueues; ++i)
+      joined[i] = std::max(joined[i], c[i]);
+  for (Clock &c : clocks_)
+    c = joined;
 }
 
 void Machine::push(isa::Queue from, isa::Queue to) {
@@ -73,6 +116,8 @@ bool Machine::orderedBefore(uint32_t insnPlus1) const {
   if (insnPlus1 == 0)
     return true;
   uint32_t m = insnPlus1 - 1;
+  if (coreOf_[m] != core_)
+    return epochOf_[m] < epoch_;
   unsigned x = static_cast<unsigned>(queueOf_[m]);
   unsigned y = static_cast<unsigned>(curQ_);
   return x == y || clocks_[y][x] >= stamp_[m];
@@ -83,10 +128,13 @@ Error Machine::violation(StringRef mem, uint64_t byte, Access rw,
   uint32_t m = otherPlus1 - 1;
   std::string msg;
   raw_string_ostream os(msg);
-  os << (rw == Access::Read ? "reads " : "writes ") << mem
-     << " byte " << format_hex(byte, 2) << ' '
-     << (otherWrote ? "written" : "read") << " by instruction " << m
-     << " (queue " << isa::queueName(queueOf_[m]) << ") with no sync";
+  os << (rw == Access::Read ? "reads " : "writes ") << mem << " byte "
+     << format_hex(byte, 2) << ' ' << (otherWrote ? "written" : "read")
+     << " by instruction " << m << " (";
+  if (cfg.cores > 1)
+    os << "core " << unsigned(coreOf_[m]) << ", ";
+  os << "queue " << isa::queueName(queueOf_[m]) << ") with no "
+     << (coreOf_[m] != core_ ? "barrier between the cores" : "sync");
   return simError(ErrorKind::Dependency, os.str());
 }
 
@@ -94,7 +142,8 @@ Error Machine::track(Tracker &t, StringRef mem, uint64_t addr, uint64_t bytes,
                      Access rw) {
   if (bytes == 0)
     return Error::success();
-  unsigned q = static_cast<unsigned>(curQ_);
+  const unsigned q = globalQueue(curQ_);
+  const unsigned numQueues = cfg.cores * isa::kNumQueues;
   uint32_t me = cur_ + 1;
   const uint64_t end = addr + bytes;
   // Check every overlapped run before recording anything.
@@ -105,7 +154,7 @@ Error Machine::track(Tracker &t, StringRef mem, uint64_t addr, uint64_t bytes,
     if (w && w != me && !orderedBefore(w))
       return violation(mem, at, rw, w, true);
     if (rw == Access::Write)
-      for (unsigned o = 0; o < isa::kNumQueues; ++o) {
+      for (unsigned o = 0; o < numQueues; ++o) {
         uint32_t r = c->second.readers[o];
         if (o != q && r && r != me && !orderedBefore(r))
           return violation(mem, at, rw, r, false);
@@ -117,7 +166,7 @@ Error Machine::track(Tracker &t, StringRef mem, uint64_t addr, uint64_t bytes,
   if (rw == Access::Write) {
     auto last = t.lower_bound(end);
     t.erase(first, last);
-    t.emplace(addr, Seg{end, me, {0, 0, 0}});
+    t.emplace(addr, Seg{end, me, {}});
   } else {
     for (auto c = first; c != t.end() && c->first < end; ++c)
       c->second.readers[q] = me;

@@ -13,6 +13,14 @@
 // iff X == Y or clock_Y[X] >= stamp(A). The simulator runs the stream in
 // program order, so a pop with no earlier push is reported as a deadlock.
 //
+// Several cores (a partitioned program): each core has its own queues,
+// clocks, scratchpads and registers; DRAM is shared. The machine holds the
+// running core's state and parks the others' (switchCore). An access by
+// core P is ordered after one by another core Q only when a barrier lies
+// between them (the access's epoch, the number of barriers its core had
+// passed, is lower). A `barrier` also joins its core's three clocks (every
+// queue has drained).
+//
 //===----------------------------------------------------------------------===//
 #ifndef TERN_RUNTIME_SIM_FUNCTIONAL_MACHINE_H
 #define TERN_RUNTIME_SIM_FUNCTIONAL_MACHINE_H
@@ -33,8 +41,13 @@
 
 namespace tern::rt::sim {
 
+/// The most cores a partitioned program may have.
+constexpr unsigned kMaxCores = 16;
+
 struct MachineConfig {
   std::array<uint64_t, isa::kNumSpads> spadBytes{};
+  /// Cores (1..kMaxCores), each with its own scratchpads and registers.
+  unsigned cores = 1;
   uint64_t dramBytes = 0;
   unsigned threads = 1;
   bool useSimd = true;
@@ -134,15 +147,29 @@ public:
   void beginInstruction(uint32_t index, isa::Queue q);
   void push(isa::Queue from, isa::Queue to);
   llvm::Error pop(isa::Queue from, isa::Queue to);
+  /// A `barrier` on the running core: its queues have drained, so each
+  /// queue's clock takes in the others'.
+  void drainQueues();
+  /// Every core has reached the same barrier: later accesses are ordered
+  /// after every earlier access of every core.
+  void passBarrier() { ++epoch_; }
+
+  /// Makes core \p c's queues, scratchpads and registers the running ones
+  /// (the public register members and spad() refer to them).
+  void switchCore(unsigned c);
+  unsigned currentCore() const { return core_; }
+  unsigned numCores() const { return cfg.cores; }
 
 private:
   using Clock = std::array<uint32_t, isa::kNumQueues>;
+  static constexpr unsigned kMaxQueues = kMaxCores * isa::kNumQueues;
   /// Last writer / per-queue last reader of a run of bytes [start, end).
-  /// Instruction index + 1; 0 = none.
+  /// Instruction index + 1; 0 = none. Readers are per queue of every core
+  /// (core * 3 + queue); a scratchpad's are its core's only.
   struct Seg {
     uint64_t end;
     uint32_t writer;
-    std::array<uint32_t, isa::kNumQueues> readers;
+    std::array<uint32_t, kMaxQueues> readers;
     bool sameOwners(const Seg &o) const {
       return writer == o.writer && readers == o.readers;
     }
@@ -158,15 +185,41 @@ private:
   llvm::Error violation(llvm::StringRef mem, uint64_t byte, Access rw,
                         uint32_t otherPlus1, bool otherWrote) const;
 
+  /// The state of a core that is not running (switchCore).
+  struct CoreState {
+    kernels::BfMode bfMode = kernels::BfMode::Ieee;
+    std::array<RequantReg, 8> rq{};
+    std::array<uint16_t, 8> cregs{};
+    std::array<uint32_t, 4> lens{};
+    std::array<int32_t, 16> pregs{};
+    std::map<uint64_t, XbarBlock> xbars;
+    std::array<std::vector<uint8_t>, isa::kNumSpads> spads;
+    std::array<Tracker, isa::kNumSpads> trackers;
+    std::array<Clock, isa::kNumQueues> clocks{};
+    std::array<std::array<std::deque<Clock>, isa::kNumQueues>, isa::kNumQueues>
+        channels;
+  };
+  void swapState(CoreState &s);
+  /// Queue \p q of the running core as a reader slot (core * 3 + q).
+  unsigned globalQueue(isa::Queue q) const {
+    return core_ * isa::kNumQueues + static_cast<unsigned>(q);
+  }
+
   MachineConfig cfg;
   DramBuffer dram_;
   std::array<std::vector<uint8_t>, isa::kNumSpads> spads_;
   std::array<Tracker, isa::kNumSpads> trackers_;
   Tracker dramTracker_;
   std::array<Clock, isa::kNumQueues> clocks_{};
-  std::deque<Clock> channels_[isa::kNumQueues][isa::kNumQueues];
+  std::array<std::array<std::deque<Clock>, isa::kNumQueues>, isa::kNumQueues>
+      channels_;
+  std::vector<CoreState> parked_; ///< per core; the running one's is stale
+  unsigned core_ = 0;
+  uint32_t epoch_ = 0;
   std::vector<uint32_t> stamp_;      // per instruction executed: own clock
   std::vector<isa::Queue> queueOf_;  // per instruction executed
+  std::vector<uint8_t> coreOf_;      // per instruction executed
+  std::vector<uint32_t> epochOf_;    // per instruction executed
   uint32_t cur_ = 0;
   isa::ExecutedDims scratchDims_;
   isa::Queue curQ_ = isa::Queue::Compute;

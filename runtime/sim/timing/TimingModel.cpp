@@ -282,7 +282,9 @@ struct CoreSchedule {
   std::array<uint64_t, isa::kNumUnits> unitFree{};
   std::array<std::array<std::deque<uint64_t>, isa::kNumQueues>, isa::kNumQueues>
       tokens;
-  size_t pc = 0; ///< next instruction to schedule
+  size_t pc = 0;   ///< next instruction to schedule
+  size_t stop = 0; ///< end of the core's stream
+  uint8_t id = 0;  ///< the core (a partitioned program's)
 
   uint64_t finish() const {
     return *std::max_element(queueFree.begin(), queueFree.end());
@@ -302,11 +304,11 @@ struct CoreSchedule {
 /// its (data-independent) events.
 void account(TimingReport &r, const targets::Preset &p,
              const TimingOptions &options, size_t index, const isa::Decoded &d,
-             uint64_t start, uint64_t cycles) {
+             uint64_t start, uint64_t cycles, uint8_t core = 0) {
   r.busyCycles[static_cast<unsigned>(d.info->unit)] += cycles;
   if (options.recordSlices && cycles)
-    r.slices.push_back(
-        {static_cast<uint32_t>(index), d.info->unit, start, start + cycles});
+    r.slices.push_back({static_cast<uint32_t>(index), d.info->unit, start,
+                        start + cycles, core});
   Events e = instructionEvents(d, &p);
   r.macs += e.macs + e.bf16Macs;
   r.bf16Macs += e.bf16Macs;
@@ -318,16 +320,28 @@ void account(TimingReport &r, const targets::Preset &p,
   r.reramCellsWritten += e.reramCells;
 }
 
-/// Schedules core `c` from its pc, in program order, until the end of the
-/// stream or (with `stopAtDma`) the next DMA instruction, which is left
-/// unscheduled for the shared channel. Returns true when stopped at a DMA.
+/// What stopped a core's scheduling.
+enum class Stopped { End, Dma, Barrier };
+
+/// Schedules core `c` from its pc, in program order, until the end of its
+/// stream, (with `stopAtDma`) the next DMA instruction, which is left
+/// unscheduled for the shared channel, or (with `stopAtBarrier`) the next
+/// barrier, left for the cores to meet at. Without `stopAtBarrier` a
+/// barrier drains the core's queues (one core: nobody else to wait for).
 /// `r` (may be null) receives what is scheduled.
-bool scheduleUntilDma(CoreSchedule &c, const CodeView &code,
+Stopped scheduleUntil(CoreSchedule &c, const CodeView &code,
                       const targets::Preset &p, const TimingOptions &options,
-                      TimingReport *r, bool stopAtDma) {
-  for (; c.pc < code.size(); ++c.pc) {
+                      TimingReport *r, bool stopAtDma,
+                      bool stopAtBarrier = false) {
+  for (; c.pc < c.stop; ++c.pc) {
     const isa::Decoded &d = code[c.pc];
     Opcode op = d.opcode();
+    if (op == Opcode::Barrier) {
+      if (stopAtBarrier)
+        return Stopped::Barrier;
+      c.queueFree.fill(c.finish() + 1);
+      continue;
+    }
     if (op == Opcode::Push || op == Opcode::Pop) {
       unsigned from = static_cast<unsigned>(field(d, From));
       unsigned to = static_cast<unsigned>(field(d, To));
@@ -347,69 +361,119 @@ bool scheduleUntilDma(CoreSchedule &c, const CodeView &code,
       continue;
     }
     if (stopAtDma && d.info->unit == isa::Unit::Dma)
-      return true;
+      return Stopped::Dma;
     uint64_t cycles = instructionCycles(d, p, options);
     uint64_t start = c.readyTime(d);
     c.occupy(d, start + cycles);
     if (r)
-      account(*r, p, options, c.pc, d, start, cycles);
+      account(*r, p, options, c.pc, d, start, cycles, c.id);
   }
-  return false;
+  return Stopped::End;
 }
 
-/// Several cores on one DRAM channel (TimingOptions::Bus::Shared): each
-/// core runs the whole stream; a DMA instruction requests the channel when
-/// its queue and the core's DMA unit are free, transfers start in request
-/// order (first come, first served; ties: lower core first) at the full
-/// bandwidth, and the data arrive the DRAM latency after the transfer
-/// ends. A core's DMA unit is occupied from the request until then. The
-/// channel only serialises transfers: latency overlaps with other cores'
-/// transfers. Cores interact only through the channel, so a core runs
-/// ahead until its next DMA request and requests are granted in time order
-/// (a core's requests are in time order: its DMA unit is in order).
-uint64_t simulateSharedBus(const CodeView &code, const targets::Preset &p,
-                           const TimingOptions &options, unsigned numCores,
-                           TimingReport &r) {
+/// Cores that run at once. Each core runs its instruction range (the same
+/// whole stream for every core of a data-parallel run, its own stream for a
+/// partitioned program) with its own queues and units.
+///
+/// With `sharedBus`, the cores share one DRAM channel: a DMA instruction
+/// requests the channel when its queue and the core's DMA unit are free,
+/// transfers start in request order (first come, first served; ties: lower
+/// core first) at the full bandwidth, and the data arrive the DRAM latency
+/// after the transfer ends. A core's DMA unit is occupied from the request
+/// until then. The channel only serialises transfers: latency overlaps with
+/// other cores' transfers. Cores interact only through the channel and
+/// barriers, so a core runs ahead until its next DMA request or barrier and
+/// requests are granted in time order (a core's requests are in time order:
+/// its DMA unit is in order). Without `sharedBus`, a DMA costs what
+/// instructionCycles says under `options` (the caller's share of the
+/// bandwidth).
+///
+/// Barriers: once every core that has not ended waits at one, they meet
+/// when the last core's queues have drained, plus a reduction and a
+/// broadcast over the network-on-chip, 2 * ceil(log2 cores) hops [inf].
+///
+/// `accountAll`: every core's work goes to `r` (a partitioned program);
+/// otherwise core 0's (the cores are identical shares).
+uint64_t simulateCores(const CodeView &code, const targets::Preset &p,
+                       const TimingOptions &options,
+                       llvm::ArrayRef<std::pair<size_t, size_t>> ranges,
+                       bool sharedBus, bool accountAll, TimingReport &r) {
   const double bpc = dramBytesPerCycle(p, 1);
   const uint64_t latency =
       saturate(std::floor(p.dramLatencyNs * p.clockMHz / 1000.0 + 0.5), 0x1p61);
+  const unsigned numCores = static_cast<unsigned>(ranges.size());
+  unsigned hops = 0;
+  while ((1u << hops) < numCores)
+    ++hops;
+  const uint64_t meetCycles =
+      numCores > 1 ? saturate(2.0 * hops * p.nocHopCycles + 1, 0x1p61) : 1;
   std::vector<CoreSchedule> cores(numCores);
+  std::vector<Stopped> state(numCores, Stopped::Dma);
+  for (unsigned i = 0; i < numCores; ++i) {
+    cores[i].pc = ranges[i].first;
+    cores[i].stop = ranges[i].second;
+    cores[i].id = static_cast<uint8_t>(i);
+  }
   using Request = std::pair<uint64_t, unsigned>; // ready time, core
   std::priority_queue<Request, std::vector<Request>, std::greater<Request>>
       requests;
   auto advance = [&](unsigned i) {
     CoreSchedule &c = cores[i];
-    if (scheduleUntilDma(c, code, p, options, i == 0 ? &r : nullptr,
-                         /*stopAtDma=*/true))
+    state[i] = scheduleUntil(c, code, p, options,
+                             accountAll || i == 0 ? &r : nullptr, sharedBus,
+                             /*stopAtBarrier=*/true);
+    if (state[i] == Stopped::Dma)
       requests.push({c.readyTime(code[c.pc]), i});
   };
   for (unsigned i = 0; i < numCores; ++i)
     advance(i);
   uint64_t channelFree = 0;
-  while (!requests.empty()) {
-    auto [request, i] = requests.top();
-    requests.pop();
-    CoreSchedule &c = cores[i];
-    const isa::Decoded &d = code[c.pc];
-    double bytes = double(field(d, Rows)) * double(field(d, Cols));
-    if (bytes == 0) { // no DRAM request (instructionCycles)
-      c.occupy(d, request + 1);
-      if (i == 0)
-        account(r, p, options, c.pc, d, request, 1);
+  while (true) {
+    while (!requests.empty()) {
+      auto [request, i] = requests.top();
+      requests.pop();
+      CoreSchedule &c = cores[i];
+      const isa::Decoded &d = code[c.pc];
+      bool accounted = accountAll || i == 0;
+      double bytes = double(field(d, Rows)) * double(field(d, Cols));
+      if (bytes == 0) { // no DRAM request (instructionCycles)
+        c.occupy(d, request + 1);
+        if (accounted)
+          account(r, p, options, c.pc, d, request, 1, c.id);
+      } else {
+        uint64_t transfer =
+            saturate(bpc > 0 ? std::ceil(bytes / bpc - 1e-6) : bytes, 0x1p61);
+        uint64_t grant = std::max(request, channelFree);
+        channelFree = grant + transfer;
+        uint64_t end = grant + transfer + latency;
+        c.occupy(d, end);
+        if (accounted)
+          account(r, p, options, c.pc, d, request, end - request, c.id);
+      }
       ++c.pc;
       advance(i);
-      continue;
     }
-    uint64_t transfer =
-        saturate(bpc > 0 ? std::ceil(bytes / bpc - 1e-6) : bytes, 0x1p61);
-    uint64_t grant = std::max(request, channelFree);
-    channelFree = grant + transfer;
-    uint64_t end = grant + transfer + latency;
-    c.occupy(d, end);
-    if (i == 0)
-      account(r, p, options, c.pc, d, request, end - request);
-    ++c.pc;
-    advance(i);
+    // Every core has ended or waits at a barrier (the loader checked that
+    // all reach the same ones; a core that ended early just stops waiting).
+    if (llvm::none_of(state, [](Stopped s) { return s == Stopped::Barrier; }))
+      break;
+    uint64_t arrive = 0;
+    for (const CoreSchedule &c : cores)
+      arrive = std::max(arrive, c.finish());
+    uint64_t meet = arrive + meetCycles;
+    ++r.barriers;
+    for (unsigned i = 0; i < numCores; ++i) {
+      if (state[i] != Stopped::Barrier)
+        continue;
+      CoreSchedule &c = cores[i];
+      if (accountAll || i == 0)
+        r.barrierWaitCycles += meet - c.finish();
+      c.queueFree.fill(meet);
+      ++c.pc;
+    }
+    for (unsigned i = 0; i < numCores; ++i)
+      if (state[i] == Stopped::Barrier)
+        advance(i);
   }
   uint64_t cycles = 0;
   for (const CoreSchedule &c : cores)
@@ -491,13 +555,30 @@ TimingReport timing::simulate(const CodeView &code, const targets::Preset &p,
   r.peakBf16Gflops = peakBf16Gflops(p);
   if (options.recordSlices)
     r.slices.reserve(code.size()); // at most one per instruction
-  if (r.cores > 1 && options.bus == TimingOptions::Bus::Shared &&
-      !options.computeOnly) {
-    r.cycles = simulateSharedBus(code, p, options, r.cores, r);
+  if (options.coreStarts.size() > 1) {
+    // A partitioned program: each core its own stream.
+    std::vector<std::pair<size_t, size_t>> ranges;
+    for (size_t c = 0; c < options.coreStarts.size(); ++c)
+      ranges.push_back({options.coreStarts[c], c + 1 < options.coreStarts.size()
+                                                   ? options.coreStarts[c + 1]
+                                                   : code.size()});
+    r.programCores = static_cast<unsigned>(ranges.size());
+    bool shared =
+        options.bus == TimingOptions::Bus::Shared && !options.computeOnly;
+    TimingOptions perCore = options;
+    perCore.cores = shared ? 1 : r.programCores; // Split: 1/cores each
+    r.cycles = simulateCores(code, p, perCore, ranges, shared,
+                             /*accountAll=*/true, r);
+  } else if (r.cores > 1 && options.bus == TimingOptions::Bus::Shared &&
+             !options.computeOnly) {
+    std::vector<std::pair<size_t, size_t>> ranges(r.cores, {0, code.size()});
+    r.cycles = simulateCores(code, p, options, ranges, /*sharedBus=*/true,
+                             /*accountAll=*/false, r);
   } else {
     // One core stands for all: each has its 1/cores of the bandwidth.
     CoreSchedule core;
-    scheduleUntilDma(core, code, p, options, &r, /*stopAtDma=*/false);
+    core.stop = code.size();
+    scheduleUntil(core, code, p, options, &r, /*stopAtDma=*/false);
     r.cycles = core.finish();
   }
   // Every core runs a share like this one; static power is the chip's.
@@ -524,9 +605,13 @@ void timing::printReport(const TimingReport &r, llvm::raw_ostream &os) {
   for (unsigned u = 0; u < isa::kNumUnits; ++u)
     if (r.busyCycles[u])
       os << ' ' << isa::unitName(static_cast<isa::Unit>(u)) << '='
-         << llvm::format("%.1f%%", r.cycles ? 100.0 * r.busyCycles[u] / r.cycles
-                                             : 0.0);
+         << llvm::format("%.1f%%", 100.0 * r.utilization(u));
   os << '\n';
+  if (r.programCores > 1)
+    os << "cores: the program is partitioned across " << r.programCores
+       << " cores (utilization: of all of them); " << r.barriers
+       << " barriers, " << r.barrierWaitCycles
+       << " core-cycles waiting at them\n";
   os << "throughput: " << llvm::format("%.1f", r.gops()) << " GOPS on "
      << r.macs + r.reramMacs << " MACs";
   if (r.cores > 1)
@@ -555,15 +640,17 @@ void timing::writeTrace(const TimingReport &r, const CodeView &code,
                         llvm::raw_ostream &os) {
   double usPerCycle = r.clockMHz > 0 ? 1.0 / r.clockMHz : 1.0;
   llvm::json::Array events;
-  for (unsigned u = 0; u < isa::kNumUnits; ++u)
-    events.push_back(llvm::json::Object{
-        {"name", "thread_name"},
-        {"ph", "M"},
-        {"pid", 0},
-        {"tid", u},
-        {"args",
-         llvm::json::Object{
-             {"name", isa::unitName(static_cast<isa::Unit>(u)).str()}}}});
+  // One process per core (a partitioned program's), one thread per unit.
+  for (unsigned core = 0; core < r.programCores; ++core)
+    for (unsigned u = 0; u < isa::kNumUnits; ++u)
+      events.push_back(llvm::json::Object{
+          {"name", "thread_name"},
+          {"ph", "M"},
+          {"pid", core},
+          {"tid", u},
+          {"args",
+           llvm::json::Object{
+               {"name", isa::unitName(static_cast<isa::Unit>(u)).str()}}}});
   for (const Slice &s : r.slices) {
     const isa::Decoded &d = code[s.instruction];
     std::string name = locationOf ? locationOf(s.instruction) : "";
@@ -573,7 +660,7 @@ void timing::writeTrace(const TimingReport &r, const CodeView &code,
         {"name", name},
         {"cat", isa::unitName(s.unit).str()},
         {"ph", "X"},
-        {"pid", 0},
+        {"pid", s.core},
         {"tid", static_cast<unsigned>(s.unit)},
         {"ts", s.start * usPerCycle},
         {"dur", (s.end - s.start) * usPerCycle},

@@ -53,6 +53,12 @@ struct TimingOptions {
     Split,
   };
   Bus bus = Bus::Shared;
+  /// A partitioned program's core streams (Program.fbs `core_starts`; empty
+  /// or one: a one-core program). With several, every core runs its own
+  /// stream on the shared DRAM channel (`bus` Shared, or its 1/cores of the
+  /// bandwidth with Split), barriers meet as docs/Timing.md says, and
+  /// `cores` must be 1: the program already occupies the cores it names.
+  std::vector<uint32_t> coreStarts;
 };
 
 /// "shared" / "split"; std::nullopt for anything else.
@@ -119,6 +125,7 @@ struct Slice {
   uint32_t instruction = 0;
   isa::Unit unit = isa::Unit::Config;
   uint64_t start = 0, end = 0;
+  uint8_t core = 0; ///< a partitioned program's core
 };
 
 struct TimingReport {
@@ -128,6 +135,12 @@ struct TimingReport {
   uint64_t macs = 0, bf16Macs = 0, laneOps = 0, dramBytes = 0, sramBytes = 0;
   double clockMHz = 0;
   unsigned cores = 1; ///< TimingOptions::cores
+  /// Cores a partitioned program runs on (its streams; 1 otherwise). Busy
+  /// cycles and events are those of all of them.
+  unsigned programCores = 1;
+  /// Cycles the cores of a partitioned program spent waiting at barriers
+  /// (summed over cores) and the barriers met.
+  uint64_t barrierWaitCycles = 0, barriers = 0;
   /// The preset's peaks (all cores): int8 GOPS (2 ops per MAC) and bf16
   /// lane GFLOPS (one operation per lane per cycle).
   double peakGops = 0, peakBf16Gflops = 0;
@@ -149,6 +162,11 @@ struct TimingReport {
   std::vector<Slice> slices;
 
   double microseconds() const { return clockMHz > 0 ? cycles / clockMHz : 0; }
+  /// Busy share of unit `u` over the run (of all of a partitioned
+  /// program's cores).
+  double utilization(unsigned u) const {
+    return cycles ? double(busyCycles[u]) / (double(cycles) * programCores) : 0;
+  }
   /// Sustained GEMM throughput of all cores, 2 operations per MAC.
   double gops() const {
     return cycles ? 2.0 * (macs + reramMacs) * cores * clockMHz / cycles / 1e3

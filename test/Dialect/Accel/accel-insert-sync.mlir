@@ -69,3 +69,34 @@ func.func @independent(%x: memref<4x4xi32>, %y: memref<4x4xi32>) {
   accel.dma_store %u, %y : memref<4x4xi32, #accel.space<vec>>, memref<4x4xi32>
   return
 }
+
+// -----
+
+// A partitioned program: each core's queues are ordered on their own (the
+// push/pop pairs carry the op's core; core 1's load -> compute dependency
+// is not satisfied by core 0's tokens), and after a barrier nothing before
+// it needs a token (the reload on core 0 would otherwise wait for core 0's
+// compute).
+// CHECK-LABEL: func @cores
+// CHECK: accel.dma_load %{{.*}} {accel.core = 0 : i64}
+// CHECK-NEXT: accel.push <load> to <compute> {accel.core = 0 : i64}
+// CHECK-NEXT: accel.pop <load> to <compute> {accel.core = 0 : i64}
+// CHECK-NEXT: accel.vector <add> {{.*}} {accel.core = 0 : i64}
+// CHECK-NEXT: accel.dma_load %{{.*}} {accel.core = 1 : i64}
+// CHECK-NEXT: accel.push <load> to <compute> {accel.core = 1 : i64}
+// CHECK-NEXT: accel.pop <load> to <compute> {accel.core = 1 : i64}
+// CHECK-NEXT: accel.vector <add> {{.*}} {accel.core = 1 : i64}
+// CHECK-NEXT: accel.barrier
+// CHECK-NEXT: accel.dma_load %{{.*}} {accel.core = 0 : i64}
+// CHECK-NEXT: return
+func.func @cores(%x: memref<4x4xi32>) {
+  %t = memref.alloc() : memref<4x4xi32, #accel.space<vec>>
+  %u = memref.alloc() : memref<4x4xi32, #accel.space<vec>>
+  accel.dma_load %x, %t {accel.core = 0 : i64} : memref<4x4xi32>, memref<4x4xi32, #accel.space<vec>>
+  accel.vector <add> %t, %t, %t {accel.core = 0 : i64} : memref<4x4xi32, #accel.space<vec>>, memref<4x4xi32, #accel.space<vec>>, memref<4x4xi32, #accel.space<vec>>
+  accel.dma_load %x, %u {accel.core = 1 : i64} : memref<4x4xi32>, memref<4x4xi32, #accel.space<vec>>
+  accel.vector <add> %u, %u, %u {accel.core = 1 : i64} : memref<4x4xi32, #accel.space<vec>>, memref<4x4xi32, #accel.space<vec>>, memref<4x4xi32, #accel.space<vec>>
+  accel.barrier
+  accel.dma_load %x, %t {accel.core = 0 : i64} : memref<4x4xi32>, memref<4x4xi32, #accel.space<vec>>
+  return
+}

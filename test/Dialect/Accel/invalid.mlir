@@ -768,3 +768,33 @@ func.func @vector_column_div_i8(%a: memref<4x8xi8, #accel.space<act>>, %b: memre
   accel.vector_column <div> %a, %b, %a : memref<4x8xi8, #accel.space<act>>, memref<4x1xi8, #accel.space<act>>, memref<4x8xi8, #accel.space<act>>
   return
 }
+
+// -----
+
+func.func @core_out_of_range(%a: memref<4x8xi32, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.core' must be an integer core index in [0, 16)}}
+  accel.vector <add> %a, %a, %a {accel.core = 16 : i64} : memref<4x8xi32, #accel.space<vec>>, memref<4x8xi32, #accel.space<vec>>, memref<4x8xi32, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @core_not_integer(%a: memref<4x8xi32, #accel.space<vec>>) {
+  // expected-error @+1 {{'accel.core' must be an integer core index in [0, 16)}}
+  accel.vector <add> %a, %a, %a {accel.core = "one"} : memref<4x8xi32, #accel.space<vec>>, memref<4x8xi32, #accel.space<vec>>, memref<4x8xi32, #accel.space<vec>>
+  return
+}
+
+// -----
+
+func.func @core_on_other_op() {
+  // expected-error @+1 {{'accel.core' may only be set on accel ops}}
+  %a = memref.alloc() {accel.core = 0 : i64} : memref<4xi32>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'accel.cores' must be a module's core count in [1, 16]}}
+module attributes {accel.cores = 0 : i64} {
+}

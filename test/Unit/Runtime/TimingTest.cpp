@@ -197,9 +197,13 @@ TEST(Timing, CoresShareTheDramBandwidth) {
 
 /// Times `src` on tern-edge with `latencyNs` of DRAM latency on `cores`
 /// cores sharing DRAM as `bus` says.
+/// Times `src` on tern-edge given `cores` cores, `latencyNs` of DRAM
+/// latency and `hopCycles` of NoC hop latency: as `cores` data-parallel
+/// copies on `bus`, or, for a partitioned program (`.core` streams), its
+/// own streams.
 timing::TimingReport timeOnBus(const std::string &src, unsigned cores,
                                timing::TimingOptions::Bus bus,
-                               double latencyNs) {
+                               double latencyNs, double hopCycles = 0) {
   auto img = assembler::assemble(".dram 65536\n" + src, "bus.s");
   EXPECT_TRUE(!!img);
   if (!img) {
@@ -218,8 +222,10 @@ timing::TimingReport timeOnBus(const std::string &src, unsigned cores,
   }
   preset->first.cores = cores;
   preset->first.dramLatencyNs = latencyNs;
+  preset->first.nocHopCycles = hopCycles;
   timing::TimingOptions options;
-  options.cores = cores;
+  options.cores = img->coreStarts.empty() ? cores : 1;
+  options.coreStarts = img->coreStarts;
   options.bus = bus;
   options.recordSlices = true;
   return timing::simulate(*code, preset->first, options);
@@ -527,4 +533,39 @@ TEST(Timing, ExpectedDimsFollowTheLengthRegisters) {
   EXPECT_EQ(all[5].rows, 1);
   EXPECT_EQ(all[6].rows, 64);
   EXPECT_EQ(all[7].cols, 17);
+}
+
+/// A partitioned program on tern-edge with `cores` cores, `hopCycles` of
+/// NoC hop latency and no DRAM latency.
+static timing::TimingReport timePartitioned(const std::string &src, unsigned cores,
+                                     double hopCycles) {
+  return timeOnBus(src, cores, timing::TimingOptions::Bus::Shared, 0,
+                   hopCycles);
+}
+
+TEST(Timing, BarriersWaitForTheLastCoreAndTheNoc) {
+  // Core 0 runs a 486-cycle GEMM before the barrier, core 1 nothing; they
+  // meet at 486 + 2 * ceil(log2 2) * 3 + 1 = 493 and each runs a GEMM:
+  // 493 + 486 = 979. Core 0 waits 7 cycles, core 1 493.
+  const std::string gemm = "gemm dst=0, a=0, w=0, m=32, k=64, n=48\n";
+  const std::string two = ".core 0\n" + gemm + "barrier id=0\n" + gemm +
+                          "end\n.core 1\nbarrier id=0\n" + gemm + "end\n";
+  timing::TimingReport r = timePartitioned(two, 2, 3);
+  EXPECT_EQ(r.cycles, 979u);
+  EXPECT_EQ(r.programCores, 2u);
+  EXPECT_EQ(r.barriers, 1u);
+  EXPECT_EQ(r.barrierWaitCycles, 7u + 493u);
+  // Events and busy cycles are both cores'; utilization is of both.
+  EXPECT_EQ(r.macs, 3u * 32 * 64 * 48);
+  EXPECT_EQ(r.busyCycles[static_cast<unsigned>(isa::Unit::Matrix)], 3u * 486);
+  EXPECT_DOUBLE_EQ(r.utilization(static_cast<unsigned>(isa::Unit::Matrix)),
+                   3.0 * 486 / (2.0 * 979));
+  // Four cores: two hops each way, 486 + 13 = 499, then 499 + 486.
+  const std::string four =
+      two + ".core 2\nbarrier id=0\nend\n.core 3\nbarrier id=0\nend\n";
+  EXPECT_EQ(timePartitioned(four, 4, 3).cycles, 985u);
+  // A one-core stream's barrier only drains its queues (+1 cycle).
+  EXPECT_EQ(timePartitioned(gemm + "barrier id=0\n" + gemm + "end\n", 1, 3)
+                .cycles,
+            486u + 1 + 486);
 }

@@ -7,8 +7,10 @@
 
 #include "tern/Dialect/Accel/IR/AccelDialect.h"
 #include "tern/Dialect/Accel/IR/AccelOps.h"
+#include "tern/Dialect/Accel/IR/BufferView.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -59,4 +61,30 @@ bool tern::accel::isInScratchpad(Type type) {
   return isInSpace(type, MemorySpace::act) ||
          isInSpace(type, MemorySpace::wgt) ||
          isInSpace(type, MemorySpace::acc) || isInSpace(type, MemorySpace::vec);
+}
+
+LogicalResult AccelDialect::verifyOperationAttribute(Operation *op,
+                                                     NamedAttribute attr) {
+  if (attr.getName() == kCoreAttr) {
+    auto core = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!core || core.getInt() < 0 ||
+        core.getInt() >= static_cast<int64_t>(kMaxCores))
+      return op->emitError("'")
+             << kCoreAttr << "' must be an integer core index in [0, "
+             << kMaxCores << ")";
+    if (op->getDialect() != op->getContext()->getLoadedDialect<AccelDialect>())
+      return op->emitError("'")
+             << kCoreAttr << "' may only be set on accel ops";
+    return success();
+  }
+  if (attr.getName() == kNumCoresAttr) {
+    auto cores = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!isa<ModuleOp>(op) || !cores || cores.getInt() < 1 ||
+        cores.getInt() > static_cast<int64_t>(kMaxCores))
+      return op->emitError("'")
+             << kNumCoresAttr << "' must be a module's core count in [1, "
+             << kMaxCores << "]";
+    return success();
+  }
+  return success();
 }

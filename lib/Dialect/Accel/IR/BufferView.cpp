@@ -6,6 +6,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
@@ -117,4 +118,39 @@ tern::accel::constantGlobalBehindViews(mlir::Value view) {
       mlir::SymbolTable::lookupNearestSymbolFrom<mlir::memref::GlobalOp>(
           get, get.getNameAttr());
   return global && global.getConstant() ? global : nullptr;
+}
+
+unsigned tern::accel::coreOf(Operation *op) {
+  if (auto core = op->getAttrOfType<IntegerAttr>(kCoreAttr))
+    return static_cast<unsigned>(core.getInt());
+  return 0;
+}
+
+LogicalResult
+tern::accel::collectByteAccesses(Operation *op,
+                                 SmallVectorImpl<ByteAccess> &out) {
+  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+  if (!effects)
+    return op->emitOpError("has no memory effects to order accesses by");
+  SmallVector<MemoryEffects::EffectInstance> list;
+  effects.getEffects(list);
+  for (auto &effect : list) {
+    Value value = effect.getValue();
+    if (!value)
+      continue;
+    bool write = isa<MemoryEffects::Write>(effect.getEffect());
+    if (!write && !isa<MemoryEffects::Read>(effect.getEffect()))
+      continue;
+    FailureOr<BufferView> view = resolveView(value);
+    if (failed(view))
+      return op->emitOpError("operand is not a static view of a buffer");
+    std::optional<int64_t> base = rootAddress(view->root);
+    if (!base)
+      return op->emitOpError(
+          "operand's buffer has no address; run accel-allocate-buffers");
+    int64_t begin = *base + view->offset * view->elementBytes;
+    out.push_back(
+        {view->space, view->root, begin, begin + view->spanBytes(), write});
+  }
+  return success();
 }

@@ -28,7 +28,6 @@
 #include "tern/Dialect/Accel/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/DenseMap.h"
 
 #include <array>
@@ -166,17 +165,36 @@ private:
 class AccelInsertSync
     : public tern::accel::impl::AccelInsertSyncBase<AccelInsertSync> {
 public:
-  void runOnOperation() override {
-    func::FuncOp func = getOperation();
+  /// One core's queues (a partitioned program has one per core).
+  struct CoreQueues {
     std::array<std::array<int64_t, kNumQueues>, kNumQueues> known{};
     std::array<int64_t, kNumQueues> issued{};
     std::array<History, kNumQueues> history;
+  };
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    std::vector<CoreQueues> cores(1);
     OpBuilder b(&getContext());
 
     auto walkResult = func.walk([&](Operation *op) -> WalkResult {
       if (op->getDialect() != getContext().getLoadedDialect<AccelDialect>() ||
           isa<PushOp, PopOp>(op))
         return WalkResult::advance();
+      if (isa<BarrierOp>(op)) {
+        // Every queue of every core has drained: nothing before it needs a
+        // token any more.
+        for (CoreQueues &c : cores) {
+          for (auto &row : c.known)
+            row = c.issued;
+          prune(c.history, c.known);
+        }
+        return WalkResult::advance();
+      }
+      unsigned core = coreOf(op);
+      if (cores.size() <= core)
+        cores.resize(core + 1);
+      auto &[known, issued, history] = cores[core];
       unsigned q = static_cast<unsigned>(queueOf(op));
       SmallVector<Access> accesses;
       if (failed(collectAccesses(op, q, issued[q] + 1, accesses)))
@@ -192,10 +210,14 @@ public:
       for (unsigned p = 0; p < kNumQueues; ++p) {
         if (!waitFor[p])
           continue;
-        b.create<PushOp>(op->getLoc(), static_cast<Queue>(p),
-                         static_cast<Queue>(q));
-        b.create<PopOp>(op->getLoc(), static_cast<Queue>(p),
-                        static_cast<Queue>(q));
+        auto push = b.create<PushOp>(op->getLoc(), static_cast<Queue>(p),
+                                     static_cast<Queue>(q));
+        auto pop = b.create<PopOp>(op->getLoc(), static_cast<Queue>(p),
+                                   static_cast<Queue>(q));
+        if (Attribute coreAttr = op->getAttr(kCoreAttr)) {
+          push->setAttr(kCoreAttr, coreAttr);
+          pop->setAttr(kCoreAttr, coreAttr);
+        }
         for (unsigned r = 0; r < kNumQueues; ++r)
           known[q][r] = std::max(known[q][r], known[p][r]);
         known[q][p] = issued[p];
@@ -215,29 +237,11 @@ private:
   LogicalResult collectAccesses(Operation *op, unsigned queue,
                                 int64_t position,
                                 SmallVectorImpl<Access> &out) {
-    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
-    if (!effects)
-      return op->emitOpError("has no memory effects to synchronize on");
-    SmallVector<MemoryEffects::EffectInstance> list;
-    effects.getEffects(list);
-    for (auto &effect : list) {
-      Value value = effect.getValue();
-      if (!value)
-        continue;
-      bool write = isa<MemoryEffects::Write>(effect.getEffect());
-      if (!write && !isa<MemoryEffects::Read>(effect.getEffect()))
-        continue;
-      FailureOr<BufferView> view = resolveView(value);
-      if (failed(view))
-        return op->emitOpError("operand is not a static view of a buffer");
-      std::optional<int64_t> base = rootAddress(view->root);
-      if (!base)
-        return op->emitOpError(
-            "operand's buffer has no address; run accel-allocate-buffers");
-      int64_t begin = *base + view->offset * view->elementBytes;
-      out.push_back({view->space, begin, begin + view->spanBytes(), write,
-                     queue, position});
-    }
+    SmallVector<ByteAccess> bytes;
+    if (failed(collectByteAccesses(op, bytes)))
+      return failure();
+    for (const ByteAccess &a : bytes)
+      out.push_back({a.space, a.begin, a.end, a.write, queue, position});
     return success();
   }
 

@@ -29,6 +29,13 @@ Error execPop(Machine &M, const isa::PopF &f) {
   return M.pop(static_cast<isa::Queue>(f.from), static_cast<isa::Queue>(f.to));
 }
 
+// The wait for the other cores is the executor's (it runs the cores in
+// turn between barriers); here the core's own queues drain.
+Error execBarrier(Machine &M, const isa::BarrierF &) {
+  M.drainQueues();
+  return Error::success();
+}
+
 Error execEnd(Machine &, const isa::EndF &) { return Error::success(); }
 
 } // namespace tern::rt::sim::insns

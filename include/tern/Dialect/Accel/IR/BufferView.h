@@ -44,6 +44,16 @@ inline constexpr llvm::StringLiteral kDerivedWeightAttr = "tern.derived_weight";
 inline constexpr llvm::StringLiteral kScratchpadUseAttr =
     "accel.scratchpad_use";
 
+/// Op attribute (i64): the core of a partitioned program that runs the op
+/// (accel-partition-cores); absent: core 0.
+inline constexpr llvm::StringLiteral kCoreAttr = "accel.core";
+/// Most cores a program may be partitioned across (the simulator's limit).
+inline constexpr unsigned kMaxCores = 16;
+/// Module attribute (i64): the cores the program is partitioned across.
+inline constexpr llvm::StringLiteral kNumCoresAttr = "accel.cores";
+/// The core `op` runs on (its kCoreAttr, 0 when absent).
+unsigned coreOf(mlir::Operation *op);
+
 struct BufferView {
   mlir::Value root;
   MemorySpace space = MemorySpace::dram;
@@ -78,6 +88,22 @@ mlir::memref::GlobalOp constantGlobalBehindViews(mlir::Value view);
 
 /// The byte address of `root` assigned by accel-allocate-buffers, if any.
 std::optional<int64_t> rootAddress(mlir::Value root);
+
+/// One byte range an accel op reads or writes, at its allocated address.
+struct ByteAccess {
+  MemorySpace space;
+  mlir::Value root;
+  int64_t begin, end;
+  bool write;
+};
+
+/// The byte ranges `op` reads and writes (from its memory effects, through
+/// the views to the allocated buffers). Fails with an error on the op when
+/// it has no memory effects, an operand is not a static view or a buffer
+/// has no address (accel-allocate-buffers has not run).
+mlir::LogicalResult
+collectByteAccesses(mlir::Operation *op,
+                    llvm::SmallVectorImpl<ByteAccess> &out);
 
 } // namespace tern::accel
 
