@@ -61,15 +61,20 @@ def AccelPartitionCores
     `accel.barrier` where cores must meet. The unit of assignment is a tile
     group: the ops connected through scratchpad buffers (a tile is loaded,
     computed on and stored by one core, whose scratchpads hold it). Groups
-    are taken in program order; each goes to the least-loaded core (work
-    estimated from its MACs, lane elements and DMA bytes) whose DRAM
-    accesses do not conflict (read-after-write, write-after-read,
-    write-after-write) with another core's since the last barrier. A group
-    that conflicts with every core but one goes to that one (a producer's
-    tile stays with its consumer); one that conflicts with two or more cores
-    starts a new phase: a barrier before it, and the loads reset. Groups
-    that read or set run-time token counts (token ops, `accel.len_*` tags)
-    stay on core 0, which holds the length registers.
+    are taken in program order; each goes to the core expected to finish
+    first (work estimated from its MACs, lane elements and DMA bytes) among
+    those whose DRAM accesses do not conflict (read-after-write,
+    write-after-read, write-after-write) with another core's since the last
+    barrier. A group that conflicts with exactly one core goes to that core
+    (a consumer's tile stays with its producer); one that conflicts with two
+    or more cores starts a new phase: a barrier before it. Before the first
+    group of each ONNX node's tiles (ops of one location), both choices are
+    tried on a copy of the state, as they are or with a barrier first, and
+    the barrier is inserted when the node's tiles are then expected to end
+    sooner (`barrier-cost` work units per barrier): that is what spreads a
+    node whose tiles would all follow the one core holding their input.
+    Groups that read or set run-time token counts (token ops, `accel.len_*`
+    tags) stay on core 0, which holds the length registers.
 
     Scratchpad addresses are unchanged (each core has its own scratchpads
     of the same size, and a core's tiles are a subset of the one-core
@@ -84,6 +89,9 @@ def AccelPartitionCores
   let options = [
     Option<"cores", "cores", "unsigned", /*default=*/"1",
            "Cores to spread the program across (1..16)">,
+    Option<"barrierCost", "barrier-cost", "int64_t", /*default=*/"256",
+           "What a barrier is expected to cost, in work units (about "
+           "cycles)">,
   ];
 }
 

@@ -77,3 +77,46 @@ func.func @affinity(%x: memref<8x4xi32>, %y: memref<4x4xi32>) {
   accel.dma_store %c, %y : memref<4x4xi32, #accel.space<vec>>, memref<4x4xi32>
   return
 }
+
+// -----
+
+// Both tiles of node "spread" read what core 0 wrote, so by affinity alone
+// both would follow it onto core 0. The node's tiles are tried both ways
+// and a barrier first lets them run on both cores (each tile's work,
+// thousands of units, outweighs the barrier's 256).
+// CHECK-LABEL: func @spread
+// CHECK: accel.dma_store %{{.*}} {accel.core = 0 : i64}
+// CHECK: accel.barrier
+// CHECK-NEXT: accel.dma_load %{{.*}} {accel.core = 0 : i64}
+// CHECK-NEXT: accel.vector <add> %{{.*}} {accel.core = 0 : i64}
+// CHECK-NEXT: accel.dma_store %{{.*}} {accel.core = 0 : i64}
+// CHECK: accel.dma_load %{{.*}} {accel.core = 1 : i64}
+// CHECK-NEXT: accel.vector <add> %{{.*}} {accel.core = 1 : i64}
+// CHECK-NEXT: accel.dma_store %{{.*}} {accel.core = 1 : i64}
+// CHECK-NOT: accel.barrier
+// With a barrier that costs more than a tile, they stay on core 0.
+// RUN: tern-opt %s -split-input-file --accel-allocate-buffers --accel-partition-cores="cores=2 barrier-cost=100000" | FileCheck %s --check-prefix=COSTLY
+// COSTLY-LABEL: func @spread
+// COSTLY-NOT: accel.barrier
+// COSTLY-NOT: accel.core = 1
+// COSTLY: return
+func.func @spread(%x: memref<512x32xi32>, %y: memref<512x32xi32>) {
+  %tmp = memref.alloc() : memref<512x32xi32>
+  %a = memref.alloc() : memref<512x32xi32, #accel.space<vec>>
+  accel.dma_load %x, %a : memref<512x32xi32>, memref<512x32xi32, #accel.space<vec>> loc("first")
+  accel.vector <add> %a, %a, %a : memref<512x32xi32, #accel.space<vec>>, memref<512x32xi32, #accel.space<vec>>, memref<512x32xi32, #accel.space<vec>> loc("first")
+  accel.dma_store %a, %tmp : memref<512x32xi32, #accel.space<vec>>, memref<512x32xi32> loc("first")
+  %t0 = memref.subview %tmp[0, 0] [256, 32] [1, 1] : memref<512x32xi32> to memref<256x32xi32, strided<[32, 1]>>
+  %t1 = memref.subview %tmp[256, 0] [256, 32] [1, 1] : memref<512x32xi32> to memref<256x32xi32, strided<[32, 1], offset: 8192>>
+  %y0 = memref.subview %y[0, 0] [256, 32] [1, 1] : memref<512x32xi32> to memref<256x32xi32, strided<[32, 1]>>
+  %y1 = memref.subview %y[256, 0] [256, 32] [1, 1] : memref<512x32xi32> to memref<256x32xi32, strided<[32, 1], offset: 8192>>
+  %b = memref.alloc() : memref<256x32xi32, #accel.space<vec>>
+  accel.dma_load %t0, %b : memref<256x32xi32, strided<[32, 1]>>, memref<256x32xi32, #accel.space<vec>> loc("spread")
+  accel.vector <add> %b, %b, %b : memref<256x32xi32, #accel.space<vec>>, memref<256x32xi32, #accel.space<vec>>, memref<256x32xi32, #accel.space<vec>> loc("spread")
+  accel.dma_store %b, %y0 : memref<256x32xi32, #accel.space<vec>>, memref<256x32xi32, strided<[32, 1]>> loc("spread")
+  %c = memref.alloc() : memref<256x32xi32, #accel.space<vec>>
+  accel.dma_load %t1, %c : memref<256x32xi32, strided<[32, 1], offset: 8192>>, memref<256x32xi32, #accel.space<vec>> loc("spread")
+  accel.vector <add> %c, %c, %c : memref<256x32xi32, #accel.space<vec>>, memref<256x32xi32, #accel.space<vec>>, memref<256x32xi32, #accel.space<vec>> loc("spread")
+  accel.dma_store %c, %y1 : memref<256x32xi32, #accel.space<vec>>, memref<256x32xi32, strided<[32, 1], offset: 8192>> loc("spread")
+  return
+}

@@ -125,6 +125,89 @@ bool usesRunTimeLength(Operation *op) {
   return false;
 }
 
+/// A tile group: its DRAM ranges and work (all its ops together), whether
+/// it must run on core 0, and the location of its first op (its ONNX node).
+struct Group {
+  SmallVector<Range> ranges;
+  int64_t work = 0;
+  bool pinned = false;
+  Location loc;
+};
+
+/// The assignment state: each core's DRAM accesses since the last barrier
+/// and when it is expected to finish what it was given (work units).
+struct Planner {
+  std::vector<PhaseAccesses> phase;
+  std::vector<int64_t> finish;
+  int64_t barrierCost;
+
+  Planner(unsigned cores, int64_t barrierCost)
+      : phase(cores), finish(cores, 0), barrierCost(barrierCost) {}
+
+  unsigned cores() const { return static_cast<unsigned>(finish.size()); }
+  int64_t makespan() const {
+    return *std::max_element(finish.begin(), finish.end());
+  }
+  bool conflicts(ArrayRef<Range> ranges, unsigned core) const {
+    return llvm::any_of(
+        ranges, [&](const Range &r) { return phase[core].conflicts(r); });
+  }
+  void barrier() {
+    int64_t meet = makespan() + barrierCost;
+    std::fill(finish.begin(), finish.end(), meet);
+    for (PhaseAccesses &p : phase)
+      p.clear();
+  }
+  unsigned earliest() const {
+    return static_cast<unsigned>(
+        std::min_element(finish.begin(), finish.end()) - finish.begin());
+  }
+  void record(unsigned core, ArrayRef<Range> ranges) {
+    for (const Range &r : ranges)
+      phase[core].add(r);
+  }
+
+  /// Chooses `g`'s core by the rules (docs: Passes.td) and charges its
+  /// work there; `barrierFirst` is set when the rules need a barrier before
+  /// it (already applied to the state). Does not record its ranges.
+  unsigned place(const Group &g, bool &barrierFirst) {
+    SmallVector<unsigned> conflicting;
+    for (unsigned c = 0; c < cores(); ++c)
+      if (conflicts(g.ranges, c))
+        conflicting.push_back(c);
+    std::optional<unsigned> choice;
+    if (g.pinned) {
+      if (conflicting.empty() ||
+          (conflicting.size() == 1 && conflicting[0] == 0))
+        choice = 0;
+    } else if (conflicting.size() == 1) {
+      choice = conflicting[0]; // stay with the data it depends on
+    } else if (conflicting.empty()) {
+      choice = earliest();
+    }
+    barrierFirst = !choice;
+    if (barrierFirst) {
+      barrier();
+      choice = g.pinned ? 0 : earliest();
+    }
+    finish[*choice] += g.work;
+    return *choice;
+  }
+
+  /// The makespan after placing `batch` (with a barrier first when
+  /// `barrierFirst`), on a copy of this state.
+  int64_t trial(ArrayRef<const Group *> batch, bool barrierFirst) const {
+    Planner copy = *this;
+    if (barrierFirst)
+      copy.barrier();
+    for (const Group *g : batch) {
+      bool unused;
+      copy.record(copy.place(*g, unused), g->ranges);
+    }
+    return copy.makespan();
+  }
+};
+
 class AccelPartitionCores
     : public tern::accel::impl::AccelPartitionCoresBase<AccelPartitionCores> {
 public:
@@ -189,85 +272,68 @@ private:
           groups.unionSets(it->second, i);
       }
     }
-    // Per group (leader index): its ops, whether it is pinned to core 0.
-    llvm::DenseMap<unsigned, SmallVector<unsigned>> members;
-    for (unsigned i = 0; i < ops.size(); ++i)
-      members[groups.getLeaderValue(i)].push_back(i);
+    // The groups in program order of their first op.
+    llvm::DenseMap<unsigned, unsigned> groupIndex; // leader -> index
+    std::vector<Group> groupList;
+    std::vector<unsigned> groupOf(ops.size());
+    for (unsigned i = 0; i < ops.size(); ++i) {
+      unsigned leader = groups.getLeaderValue(i);
+      auto [it, inserted] = groupIndex.try_emplace(leader, groupList.size());
+      if (inserted)
+        groupList.push_back(Group{{}, 0, false, ops[i]->getLoc()});
+      Group &g = groupList[it->second];
+      g.ranges.append(accesses[i].dram);
+      g.work += accesses[i].work;
+      g.pinned |= usesRunTimeLength(ops[i]);
+      groupOf[i] = it->second;
+    }
 
-    // Phase state: each core's DRAM ranges since the last barrier, its load.
-    std::vector<PhaseAccesses> phase(cores);
-    std::vector<int64_t> load(cores, 0);
-    llvm::DenseMap<unsigned, unsigned> coreOfGroup;
+    Planner planner(cores, barrierCost);
+    std::vector<std::optional<unsigned>> coreOfGroup(groupList.size());
     OpBuilder b(ctx);
-    auto conflictsWith = [&](ArrayRef<Range> ranges, unsigned core) {
-      return llvm::any_of(
-          ranges, [&](const Range &r) { return phase[core].conflicts(r); });
-    };
     auto newPhase = [&](Operation *before) {
       b.setInsertionPoint(before);
       b.create<BarrierOp>(before->getLoc());
-      for (PhaseAccesses &p : phase)
-        p.clear();
-      std::fill(load.begin(), load.end(), 0);
     };
 
     for (unsigned i = 0; i < ops.size(); ++i) {
-      unsigned leader = groups.getLeaderValue(i);
-      auto assigned = coreOfGroup.find(leader);
+      unsigned gi = groupOf[i];
       unsigned core;
-      if (assigned == coreOfGroup.end()) {
-        // The group's DRAM ranges and work, all ops together.
-        SmallVector<Range> ranges;
-        int64_t work = 0;
-        bool pinned = false;
-        for (unsigned m : members[leader]) {
-          ranges.append(accesses[m].dram);
-          work += accesses[m].work;
-          pinned |= usesRunTimeLength(ops[m]);
+      if (!coreOfGroup[gi]) {
+        // The first group of an ONNX node's tiles: a barrier first, so
+        // that they can spread, when that is expected to end sooner than
+        // following the cores that hold their inputs.
+        if (gi == 0 || groupList[gi - 1].loc != groupList[gi].loc) {
+          SmallVector<const Group *> batch;
+          for (unsigned j = gi;
+               j < groupList.size() && groupList[j].loc == groupList[gi].loc;
+               ++j)
+            batch.push_back(&groupList[j]);
+          if (batch.size() > 1 &&
+              planner.trial(batch, true) < planner.trial(batch, false)) {
+            newPhase(ops[i]);
+            planner.barrier();
+          }
         }
-        // Cores this group conflicts with in the current phase.
-        SmallVector<unsigned> conflicting;
-        for (unsigned c = 0; c < cores; ++c)
-          if (conflictsWith(ranges, c))
-            conflicting.push_back(c);
-        std::optional<unsigned> choice;
-        if (pinned) {
-          if (conflicting.empty() ||
-              (conflicting.size() == 1 && conflicting[0] == 0))
-            choice = 0;
-        } else if (conflicting.size() == 1) {
-          choice = conflicting[0]; // stay with the data it depends on
-        } else if (conflicting.empty()) {
-          choice = 0;
-          for (unsigned c = 1; c < cores; ++c)
-            if (load[c] < load[*choice])
-              choice = c;
-        }
-        if (!choice) {
+        bool barrierFirst;
+        core = planner.place(groupList[gi], barrierFirst);
+        if (barrierFirst)
           newPhase(ops[i]);
-          choice = 0;
-          if (!pinned)
-            for (unsigned c = 1; c < cores; ++c)
-              if (load[c] < load[*choice])
-                choice = c;
-        }
-        core = *choice;
-        coreOfGroup[leader] = core;
-        load[core] += work;
+        coreOfGroup[gi] = core;
       } else {
         // A later op of a group placed earlier: a barrier may have been
         // needed since (another core's access in between).
-        core = assigned->second;
+        core = *coreOfGroup[gi];
         for (unsigned c = 0; c < cores; ++c)
-          if (c != core && conflictsWith(accesses[i].dram, c)) {
+          if (c != core && planner.conflicts(accesses[i].dram, c)) {
             newPhase(ops[i]);
+            planner.barrier();
             break;
           }
       }
       ops[i]->setAttr(kCoreAttr, IntegerAttr::get(IntegerType::get(ctx, 64),
                                                   static_cast<int64_t>(core)));
-      for (const Range &r : accesses[i].dram)
-        phase[core].add(r);
+      planner.record(core, accesses[i].dram);
     }
     return success();
   }
