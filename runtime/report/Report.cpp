@@ -287,6 +287,9 @@ report::utilisation(const timing::TimingReport &r, unsigned bins) {
   if (!r.cycles)
     return out;
   double binCycles = double(r.cycles) / bins;
+  // A partitioned program's slices are all its cores': a unit's share of
+  // a bin is of all of them.
+  const double units = std::max(1u, r.programCores);
   for (const timing::Slice &s : r.slices) {
     unsigned u = static_cast<unsigned>(s.unit);
     size_t b0 = std::min<size_t>(bins - 1, s.start / binCycles);
@@ -295,7 +298,7 @@ report::utilisation(const timing::TimingReport &r, unsigned bins) {
       double lo = std::max<double>(s.start, b * binCycles);
       double hi = std::min<double>(s.end, (b + 1) * binCycles);
       if (hi > lo)
-        out[b][u] += (hi - lo) / binCycles;
+        out[b][u] += (hi - lo) / binCycles / units;
     }
   }
   for (auto &b : out)

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/asm/Assembler.h"
+#include "runtime/report/Report.h"
 #include "runtime/sim/functional/Executor.h"
 #include "runtime/sim/timing/TimingModel.h"
 
@@ -560,6 +561,10 @@ TEST(Timing, BarriersWaitForTheLastCoreAndTheNoc) {
   EXPECT_EQ(r.busyCycles[static_cast<unsigned>(isa::Unit::Matrix)], 3u * 486);
   EXPECT_DOUBLE_EQ(r.utilization(static_cast<unsigned>(isa::Unit::Matrix)),
                    3.0 * 486 / (2.0 * 979));
+  // So is the HTML report's timeline: one bin over the whole run.
+  EXPECT_DOUBLE_EQ(
+      report::utilisation(r, 1)[0][static_cast<unsigned>(isa::Unit::Matrix)],
+      3.0 * 486 / (2.0 * 979));
   // Four cores: two hops each way, 486 + 13 = 499, then 499 + 486.
   const std::string four =
       two + ".core 2\nbarrier id=0\nend\n.core 3\nbarrier id=0\nend\n";
