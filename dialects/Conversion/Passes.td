@@ -156,6 +156,12 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
            "with a ReRAM tier">,
     Option<"reramTileN", "reram-tile-n", "int64_t", /*default=*/"128",
            "Output columns per crossbar GEMM tile">,
+    Option<"truncatingLanes", "truncating-lanes", "bool", /*default=*/"false",
+           "The target's bf16 lanes use TATAA's truncating arithmetic (one "
+           "bit of renormalization: a difference of nearby values cancels "
+           "to 0); set by the driver for such targets. A LayerNorm over "
+           "rows wider than a tile, whose spilled form subtracts the mean "
+           "on the lanes, is then refused">,
     Option<"exactQuantize", "exact-quantize", "bool", /*default=*/"false",
            "Lower run-time quant.qcast (a QDQ model's QuantizeLinear) to the "
            "exact f32 quantizer accel.quantize (cvt.f2i), and keep function "

@@ -324,6 +324,7 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
                                        preset.wgtBytes, preset.accBytes,
                                        lower.tileK);
   lower.actBytes = preset.actBytes;
+  lower.truncatingLanes = preset.bf16Mode == rt::kernels::BfMode::Tataa;
   lower.wgtBytes = preset.wgtBytes;
   lower.accBytes = preset.accBytes;
   lower.requant = requant.empty() ? preset.requant : requant.str();

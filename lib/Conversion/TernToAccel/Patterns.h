@@ -231,6 +231,27 @@ void populateRowOpLoweringPatterns(mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns,
                                    const TileSizes &tiles);
 
+/// Whether a row of `cols` elements of `elementBytes` is wider than one tile
+/// of a row kernel: more columns than the instructions' 12-bit fields, or
+/// more bytes than a tile's share of the activation scratchpad.
+bool rowWiderThanTile(const TileSizes &tiles, int64_t cols,
+                      unsigned elementBytes);
+
+/// Softmax of each row of the bf16 [R x C] matrix `in` into `out`, for rows
+/// wider than a tile (WideRows.cpp): the SFU's softmax of each column
+/// chunk, then each chunk scaled by its share of the row (a softmax over
+/// the chunks' maxima, weighted by their sums). `op` is the softmax.
+void lowerWideSoftmax(mlir::Operation *op, TileBuilder &tb, mlir::Value in,
+                      mlir::Value out, const TileSizes &tiles);
+
+/// LayerNorm of each row of the bf16 [R x C] matrix `in` with the rank-1
+/// `gamma` and `beta` into `out`, for rows wider than a tile (WideRows.cpp):
+/// row sums in f32 on the matrix unit over column chunks, the variance
+/// about the bf16-rounded mean, then each chunk normalized.
+void lowerWideLayerNorm(mlir::Operation *op, TileBuilder &tb, mlir::Value in,
+                        mlir::Value gamma, mlir::Value beta, mlir::Value out,
+                        float epsilon, const TileSizes &tiles);
+
 /// tern.prune_tokens: tok.score / tok.select / tok.gather on the token unit.
 void populateTokenLoweringPatterns(mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns,

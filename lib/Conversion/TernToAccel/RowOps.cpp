@@ -50,6 +50,18 @@ struct RowLowering : OpConversionPattern<Op> {
   /// ISA's 12-bit column fields, e.g. a 4096-wide FFN activation).
   virtual bool elementwise() const { return false; }
 
+  /// Lowers rows wider than a tile (rowWiderThanTile) from the [R x C]
+  /// `operands` into `out`, by column chunks: success, or failure with an
+  /// error on the op; std::nullopt where the op has no such lowering (it
+  /// is then tiled by whole rows, which the emitter refuses past 4095
+  /// columns, naming the op).
+  virtual std::optional<LogicalResult> lowerWideRows(Op, typename Op::Adaptor,
+                                                     ArrayRef<Value> operands,
+                                                     Value out,
+                                                     TileBuilder &tb) const {
+    return std::nullopt;
+  }
+
   /// The operands tiled by rows (the others are parameters).
   virtual SmallVector<Value> rowOperands(typename Op::Adaptor adaptor) const {
     return {adaptor.getOperands().front()};
@@ -102,6 +114,18 @@ struct RowLowering : OpConversionPattern<Op> {
     std::optional<int64_t> colPoint = tokenPoint(op, kTokenCols);
     if (cols != resultShape.back())
       colPoint.reset();
+    // Rows wider than a tile stream through in column chunks (not with
+    // run-time token counts, whose tags assume whole rows).
+    if (!elementwise() && !point && !colPoint &&
+        rowWiderThanTile(tiles, cols, elementBytes)) {
+      if (std::optional<LogicalResult> wide =
+              lowerWideRows(op, adaptor, operands, outMatrix, tb)) {
+        if (failed(*wide))
+          return failure();
+        rewriter.replaceOp(op, out);
+        return success();
+      }
+    }
     for (int64_t g0 = 0; g0 < totalRows; g0 += group) {
       for (int64_t t0 = 0; t0 < group; t0 += tm) {
         int64_t r0 = g0 + t0;
@@ -295,6 +319,16 @@ struct SoftmaxLowering : RowLowering<tern::SoftmaxOp> {
     Value out = newTileLike(tb, in[0]);
     tb.builder().create<accel::SoftmaxOp>(op.getLoc(), in[0], out);
     return out;
+  }
+  std::optional<LogicalResult> lowerWideRows(tern::SoftmaxOp op, OpAdaptor,
+                                             ArrayRef<Value> operands,
+                                             Value out,
+                                             TileBuilder &tb) const override {
+    if (isIntegerOp(op) ||
+        !cast<MemRefType>(operands[0].getType()).getElementType().isBF16())
+      return std::nullopt;
+    lowerWideSoftmax(op, tb, operands[0], out, tiles);
+    return success();
   }
 };
 
@@ -876,6 +910,28 @@ struct LayerNormLowering : RowLowering<tern::LayerNormOp> {
         tb.loadBroadcast(adaptor.getBeta(), 0, rows, cols, MemorySpace::act);
     b.create<VectorOp>(op.getLoc(), VectorKind::add, norm, beta, norm);
     return norm;
+  }
+  std::optional<LogicalResult> lowerWideRows(tern::LayerNormOp op,
+                                             OpAdaptor adaptor,
+                                             ArrayRef<Value> operands,
+                                             Value out,
+                                             TileBuilder &tb) const override {
+    if (isIntegerOp(op) ||
+        !cast<MemRefType>(operands[0].getType()).getElementType().isBF16())
+      return std::nullopt;
+    int64_t cols = cast<MemRefType>(operands[0].getType()).getShape().back();
+    if (tiles.truncatingLanes)
+      return op.emitOpError("over rows of ")
+             << cols
+             << " elements, wider than a tile (at most 4095 columns and a "
+                "quarter of the activation scratchpad), is not lowered on "
+                "a target with truncating bf16 lanes: its spilled form "
+                "subtracts the mean on the lanes, where nearby values cancel "
+                "to 0 (docs/Lowering.md, \"Rows wider than a tile\")";
+    lowerWideLayerNorm(op, tb, operands[0], adaptor.getGamma(),
+                       adaptor.getBeta(), out, op.getEpsilon().convertToFloat(),
+                       tiles);
+    return success();
   }
 };
 

@@ -526,7 +526,8 @@ public:
       return signalPassFailure();
 
     BufferTypeConverter converter;
-    TileSizes tiles{tileM, tileN, tileK, actBytes, wgtBytes, accBytes};
+    TileSizes tiles{tileM,    tileN,    tileK,          actBytes,
+                    wgtBytes, accBytes, truncatingLanes};
     SymbolTable symbols(module);
 
     RewritePatternSet patterns(ctx);

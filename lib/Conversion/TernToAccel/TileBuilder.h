@@ -28,6 +28,9 @@ struct TileSizes {
   int64_t actBytes = 262144;
   int64_t wgtBytes = 262144;
   int64_t accBytes = 262144;
+  /// The bf16 lanes truncate (TATAA's arithmetic): x - y of nearby values
+  /// cancels to 0, so no lowering may rely on such a difference.
+  bool truncatingLanes = false;
 
   static constexpr int64_t kTilesPerScratchpad = 4;
 

@@ -2,7 +2,8 @@
 
 // Element-wise ops on rows wider than the ISA's 12-bit column fields (4095)
 // tile a reshaped view: [2 x 8190] is the same bytes as [4 x 4095]. Row
-// reductions (softmax, LayerNorm) keep whole rows.
+// reductions keep whole rows (a softmax wider than a tile is spilled in
+// chunks: wide-row-kernels.mlir).
 // CHECK-LABEL: func @wide_gelu
 // CHECK: memref.collapse_shape {{.*}} into memref<4x4095xbf16>
 // CHECK: accel.gelu %{{.*}}, %{{.*}} : memref<4x4095xbf16, #accel.space<act>>, memref<4x4095xbf16, #accel.space<act>>

@@ -1,0 +1,209 @@
+//===- WideRows.cpp - row-wise kernels over rows wider than a tile -------===//
+//
+// The SFU's row kernels (rsfu.softmax, ...) take a whole row in one tile: at
+// most 4095 columns (the instructions' 12-bit field) and a quarter of the
+// activation scratchpad. A wider row is spilled: its column chunks stream
+// through the scratchpad in passes, with per-row, per-chunk statistics and
+// the intermediate values in DRAM (docs/Lowering.md, "Rows wider than a
+// tile").
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+
+#include "tern/Dialect/Accel/IR/AccelOps.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+
+using namespace mlir;
+using namespace tern;
+using namespace tern::accel;
+
+namespace {
+
+/// Columns of one chunk at most: well inside the 12-bit fields.
+constexpr int64_t kMaxChunkCols = 2048;
+
+} // namespace
+
+bool tern::rowWiderThanTile(const TileSizes &tiles, int64_t cols,
+                            unsigned elementBytes) {
+  return cols > TileBuilder::kMaxTileCols ||
+         cols * elementBytes > tiles.actBytes / TileSizes::kTilesPerScratchpad;
+}
+
+// Two-level softmax. With p_j = softmax(x_j) over chunk j (the SFU's
+// kernel, f32 inside), m_j its maximum and s_j = sum exp(x_j - m_j), whose
+// reciprocal is max p_j, the softmax of the whole row is p_j * a_j with
+//   a_j = s_j exp(m_j - M) / sum_k s_k exp(m_k - M)
+//       = b_j s_j / sum_k b_k s_k,   b = softmax over the chunks of m_j,
+// so no lane ever subtracts two nearby values: in TATAA's lane arithmetic
+// (one bit of renormalization) x - max cancels to 0.
+void tern::lowerWideSoftmax(Operation *op, TileBuilder &tb, Value in, Value out,
+                            const TileSizes &tiles) {
+  OpBuilder &b = tb.builder();
+  Location loc = tb.location();
+  auto shape = cast<MemRefType>(in.getType()).getShape();
+  const int64_t totalRows = shape[0], cols = shape[1];
+  const int64_t budget = tiles.actBytes / TileSizes::kTilesPerScratchpad;
+  const int64_t chunk = std::max<int64_t>(
+      1, std::min<int64_t>({cols, kMaxChunkCols, budget / 2}));
+  const int64_t chunks = (cols + chunk - 1) / chunk;
+  const int64_t tm = std::clamp<int64_t>(budget / (std::max(chunk, chunks) * 2),
+                                         1, std::max<int64_t>(1, tiles.m));
+  Type bf16 = b.getBF16Type();
+  // Per row and chunk: the maximum, max p_j (= 1 / s_j), the weight a_j.
+  Value maxima = tb.allocDram({totalRows, chunks}, bf16);
+  Value peaks = tb.allocDram({totalRows, chunks}, bf16);
+  Value weights = tb.allocDram({totalRows, chunks}, bf16);
+  for (int64_t r0 = 0; r0 < totalRows; r0 += tm) {
+    const int64_t rows = std::min(tm, totalRows - r0);
+    for (int64_t j = 0; j < chunks; ++j) {
+      const int64_t c0 = j * chunk, width = std::min(chunk, cols - c0);
+      Value x = tb.load(tb.block(in, r0, c0, rows, width), MemorySpace::act);
+      Value m = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
+      b.create<ReduceOp>(loc, ReduceKind::max, x, m);
+      tb.store(m, tb.block(maxima, r0, j, rows, 1));
+      Value p = tb.allocTile({rows, width}, bf16, MemorySpace::act);
+      b.create<accel::SoftmaxOp>(loc, x, p);
+      tb.store(p, tb.block(out, r0, c0, rows, width));
+      Value peak = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
+      b.create<ReduceOp>(loc, ReduceKind::max, p, peak);
+      tb.store(peak, tb.block(peaks, r0, j, rows, 1));
+    }
+    // a = b * s / sum(b * s), b = softmax(m), s = 1 / peak.
+    Value m = tb.load(tb.block(maxima, r0, 0, rows, chunks), MemorySpace::act);
+    Value w = tb.allocTile({rows, chunks}, bf16, MemorySpace::act);
+    b.create<accel::SoftmaxOp>(loc, m, w);
+    Value peak =
+        tb.load(tb.block(peaks, r0, 0, rows, chunks), MemorySpace::act);
+    b.create<VectorOp>(loc, VectorKind::div, w, peak, w);
+    Value total = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
+    b.create<ReduceOp>(loc, ReduceKind::sum, w, total);
+    b.create<VectorColumnOp>(loc, VectorKind::div, w, total, w);
+    tb.store(w, tb.block(weights, r0, 0, rows, chunks));
+    for (int64_t j = 0; j < chunks; ++j) {
+      const int64_t c0 = j * chunk, width = std::min(chunk, cols - c0);
+      Value p = tb.load(tb.block(out, r0, c0, rows, width), MemorySpace::act);
+      Value a = tb.load(tb.block(weights, r0, j, rows, 1), MemorySpace::act);
+      Value y = tb.allocTile({rows, width}, bf16, MemorySpace::act);
+      b.create<VectorColumnOp>(loc, VectorKind::mul, p, a, y);
+      tb.store(y, tb.block(out, r0, c0, rows, width));
+    }
+  }
+}
+
+namespace {
+/// A private [n x 1] bf16 DRAM constant of ones in the module of `op` (an
+/// identical one already there is reused) and its get_global: the weights
+/// of a row sum on the matrix unit.
+Value onesColumn(OpBuilder &b, Operation *op, int64_t n) {
+  SmallVector<int64_t> shape = {n, 1};
+  auto type = MemRefType::get(shape, b.getBF16Type());
+  auto init =
+      DenseElementsAttr::get(RankedTensorType::get(shape, b.getBF16Type()),
+                             APFloat(APFloat::BFloat(), "1.0"));
+  auto module = op->getParentOfType<ModuleOp>();
+  memref::GlobalOp global;
+  for (auto g : module.getOps<memref::GlobalOp>())
+    if (g.getConstant() && g.getType() == type &&
+        g.getInitialValueAttr() == init) {
+      global = g;
+      break;
+    }
+  if (!global) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    std::string name;
+    for (unsigned i = 0;; ++i) {
+      name = ("__tern_ones_" + Twine(i)).str();
+      if (!module.lookupSymbol(name))
+        break;
+    }
+    global = b.create<memref::GlobalOp>(
+        op->getLoc(), name, b.getStringAttr("private"), type, init,
+        /*constant=*/true, /*alignment=*/IntegerAttr());
+  }
+  return b.create<memref::GetGlobalOp>(op->getLoc(), type, global.getSymName());
+}
+} // namespace
+
+// Three passes over the chunks, every row sum in f32 on the matrix unit (a
+// product with a column of ones, accumulated over the chunks):
+//   1. mu = sum(x) / n, rounded to bf16 (mu_hi);
+//   2. d = x - mu_hi on the lanes; mu_lo = sum(d) / n and v = sum(d^2) / n:
+//      the variance about mu_hi, so that a mean large against the spread
+//      loses nothing to mu's rounding; var = v - mu_lo^2;
+//   3. y = ((x - mu_hi) - mu_lo) / sqrt(var + eps) * gamma + beta, the
+//      division and square root correctly rounded (SFU).
+void tern::lowerWideLayerNorm(Operation *op, TileBuilder &tb, Value in,
+                              Value gamma, Value beta, Value out, float eps,
+                              const TileSizes &tiles) {
+  OpBuilder &b = tb.builder();
+  Location loc = tb.location();
+  auto shape = cast<MemRefType>(in.getType()).getShape();
+  const int64_t totalRows = shape[0], cols = shape[1];
+  const int64_t budget = tiles.actBytes / TileSizes::kTilesPerScratchpad;
+  const int64_t chunk = std::max<int64_t>(
+      1, std::min<int64_t>({cols, kMaxChunkCols, budget / 2}));
+  const int64_t tm = std::clamp<int64_t>(budget / (chunk * 2), 1,
+                                         std::max<int64_t>(1, tiles.m));
+  Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
+  const float invN = 1.0f / static_cast<float>(cols);
+  Value ones = onesColumn(b, op, chunk);
+  auto eachChunk = [&](auto body) {
+    for (int64_t c0 = 0; c0 < cols; c0 += chunk)
+      body(c0, std::min(chunk, cols - c0));
+  };
+  // acc (+)= tile * ones: the row sums of `tile` in f32.
+  auto rowSum = [&](Value tile, int64_t width, Value acc, bool accumulate) {
+    Value one = tb.load(tb.block(ones, 0, 0, width, 1), MemorySpace::wgt);
+    b.create<GemmOp>(loc, tile, one, acc, accumulate);
+  };
+  auto toBf16 = [&](Value acc, int64_t rows, float scale) {
+    Value v = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
+    b.create<ConvertOp>(loc, acc, v, b.getF32FloatAttr(scale));
+    return v;
+  };
+  for (int64_t r0 = 0; r0 < totalRows; r0 += tm) {
+    const int64_t rows = std::min(tm, totalRows - r0);
+    auto chunkOf = [&](int64_t c0, int64_t width) {
+      return tb.load(tb.block(in, r0, c0, rows, width), MemorySpace::act);
+    };
+    Value sum = tb.allocTile({rows, 1}, f32, MemorySpace::acc);
+    eachChunk([&](int64_t c0, int64_t width) {
+      rowSum(chunkOf(c0, width), width, sum, c0 > 0);
+    });
+    Value muHi = toBf16(sum, rows, invN);
+    Value sumD = tb.allocTile({rows, 1}, f32, MemorySpace::acc);
+    Value sumD2 = tb.allocTile({rows, 1}, f32, MemorySpace::acc);
+    eachChunk([&](int64_t c0, int64_t width) {
+      Value d = chunkOf(c0, width);
+      b.create<VectorColumnOp>(loc, VectorKind::sub, d, muHi, d);
+      rowSum(d, width, sumD, c0 > 0);
+      Value d2 = tb.allocTile({rows, width}, bf16, MemorySpace::act);
+      b.create<VectorOp>(loc, VectorKind::mul, d, d, d2);
+      rowSum(d2, width, sumD2, c0 > 0);
+    });
+    Value muLo = toBf16(sumD, rows, invN);
+    Value var = toBf16(sumD2, rows, invN);
+    Value muLo2 = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
+    b.create<VectorOp>(loc, VectorKind::mul, muLo, muLo, muLo2);
+    b.create<VectorOp>(loc, VectorKind::sub, var, muLo2, var);
+    b.create<VectorConstOp>(loc, VectorKind::add, var, var, APFloat(eps));
+    Value sd = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
+    b.create<SqrtOp>(loc, var, sd);
+    eachChunk([&](int64_t c0, int64_t width) {
+      Value y = chunkOf(c0, width);
+      b.create<VectorColumnOp>(loc, VectorKind::sub, y, muHi, y);
+      b.create<VectorColumnOp>(loc, VectorKind::sub, y, muLo, y);
+      b.create<VectorColumnOp>(loc, VectorKind::div, y, sd, y);
+      Value g = tb.loadBroadcast(gamma, c0, rows, width, MemorySpace::act);
+      b.create<VectorOp>(loc, VectorKind::mul, y, g, y);
+      Value bias = tb.loadBroadcast(beta, c0, rows, width, MemorySpace::act);
+      b.create<VectorOp>(loc, VectorKind::add, y, bias, y);
+      tb.store(y, tb.block(out, r0, c0, rows, width));
+    });
+  }
+}

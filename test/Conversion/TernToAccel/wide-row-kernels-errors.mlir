@@ -1,0 +1,18 @@
+// RUN: tern-opt %s -split-input-file --convert-tern-to-accel="truncating-lanes=1" -verify-diagnostics
+
+// With TATAA's truncating lanes a spilled LayerNorm's x - mean would cancel
+// to 0: refused, naming the op. (A softmax is spilled without lane
+// differences and still lowers: wide-row-kernels.mlir.)
+func.func @wide_layer_norm(%x: tensor<2x5000xf32>, %g: tensor<5000xf32>, %b: tensor<5000xf32>) -> tensor<2x5000xf32> {
+  // expected-error @+2 {{'tern.layer_norm' op over rows of 5000 elements, wider than a tile (at most 4095 columns and a quarter of the activation scratchpad), is not lowered on a target with truncating bf16 lanes}}
+  // expected-error @+1 {{failed to legalize operation 'tern.layer_norm'}}
+  %y = tern.layer_norm %x, %g, %b epsilon 1.0E-5 precision <bf16> : tensor<2x5000xf32>, tensor<5000xf32>, tensor<5000xf32> -> tensor<2x5000xf32>
+  return %y : tensor<2x5000xf32>
+}
+
+// -----
+
+func.func @wide_softmax(%x: tensor<2x5000xf32>) -> tensor<2x5000xf32> {
+  %y = tern.softmax %x precision <bf16> : tensor<2x5000xf32> -> tensor<2x5000xf32>
+  return %y : tensor<2x5000xf32>
+}
