@@ -1,7 +1,8 @@
 """Fixtures and checks of e2e/wide-row-kernels.test.
 
   models DIR: writes the ONNX models and their inputs into DIR.
-  check KIND X Y FP32_TOL BF16_TOL: KIND is softmax or layernorm:MODEL;
+  check KIND X Y FP32_TOL BF16_TOL: KIND is softmax, layernorm:MODEL,
+    reducemax (last axis) or reducemin (axis 1);
     checks the simulated output Y of the inputs X against numpy: relative
     L2 below FP32_TOL against the FP32 result and below BF16_TOL against
     the result of the inputs rounded to bf16.
@@ -38,6 +39,19 @@ def models(out):
          [nh.from_array(gamma, "g"), nh.from_array(beta, "b")])
     np.save("%s/ln5000.npy" % out,
             (5 + 2 * r.standard_normal((3, 5000))).astype(np.float32))
+    # Max over the last axis, min over the middle one (inner 5000).
+    for op, axis, shape, rshape in (("ReduceMax", -1, [3, 5000], [3, 1]),
+                                    ("ReduceMin", 1, [2, 3, 5000],
+                                     [2, 1, 5000])):
+        graph = h.make_graph(
+            [h.make_node(op, ["x"], ["y"], axes=[axis], keepdims=1,
+                         name="wide")], "g",
+            [h.make_tensor_value_info("x", T.FLOAT, shape)],
+            [h.make_tensor_value_info("y", T.FLOAT, rshape)])
+        onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]),
+                  "%s/%s.onnx" % (out, op.lower()))
+    np.save("%s/r3.npy" % out,
+            r.standard_normal((2, 3, 5000)).astype(np.float32))
 
 
 def to_bf16(a):
@@ -48,7 +62,11 @@ def to_bf16(a):
 
 
 def check(kind, x_path, y_path, fp32_tol, bf16_tol):
-    if kind == "softmax":
+    if kind == "reducemax":
+        ref = lambda x: x.max(-1, keepdims=True)
+    elif kind == "reducemin":
+        ref = lambda x: x.min(1, keepdims=True)
+    elif kind == "softmax":
         def ref(x):
             e = np.exp(x - x.max(-1, keepdims=True))
             return e / e.sum(-1, keepdims=True)

@@ -124,6 +124,9 @@ struct ReduceSumLowering : OpConversionPattern<tosa::ReduceSumOp> {
 ///   inner == 1 (the last axis): `vrmax` along each row of [outer, K] tiles;
 ///   otherwise, per outer index: the K rows of [K, inner] folded by `vmax`
 ///   into the first one, one row at a time.
+/// A row wider than a tile (the 12-bit column fields, the tile budget) is
+/// taken in column chunks: the chunks' maxima folded by `vmax` (inner ==
+/// 1), or each chunk of the inner dimension folded on its own.
 /// A minimum is -max(-x) (negation is exact); bf16 only, and i32 for max.
 template <typename Op, bool isMin>
 struct ReduceMaxMinLowering : OpConversionPattern<Op> {
@@ -145,11 +148,13 @@ struct ReduceMaxMinLowering : OpConversionPattern<Op> {
              << getElementTypeOrSelf(op.getType());
     Value input = adaptor.getInput();
     auto [outer, k, inner] = aroundAxis(input, op.getAxis());
-    int64_t width = inner == 1 ? k : inner;
-    if (width > TileBuilder::kMaxTileCols)
-      return op.emitOpError("a reduction over rows of ")
-             << width << " elements is not lowered (at most "
-             << TileBuilder::kMaxTileCols << ")";
+    unsigned bytes = element.getIntOrFloatBitWidth() / 8;
+    // Column chunks: whole rows when they fit a tile.
+    const int64_t width = inner == 1 ? k : inner;
+    const int64_t chunk = std::max<int64_t>(
+        1, std::min<int64_t>(
+               {width, TileBuilder::kMaxTileCols,
+                tiles.actBytes / TileSizes::kTilesPerScratchpad / bytes}));
 
     TileBuilder tb(rewriter, op.getLoc());
     OpBuilder &b = tb.builder();
@@ -160,32 +165,42 @@ struct ReduceMaxMinLowering : OpConversionPattern<Op> {
                                 APFloat(-1.0f));
     };
     Value out = tb.allocDram(type.getShape(), element);
-    unsigned bytes = element.getIntOrFloatBitWidth() / 8;
     if (inner == 1) {
       Value x = tb.rawView(input, 0, {outer, k}, {k, 1});
       Value y = tb.rawView(out, 0, {outer, 1}, {1, 1});
-      int64_t tm = tiles.rowsPerTile(k * bytes);
+      int64_t tm = tiles.rowsPerTile(chunk * bytes);
       for (int64_t r0 = 0; r0 < outer; r0 += tm) {
         int64_t rr = std::min(tm, outer - r0);
-        Value a = tb.load(tb.block(x, r0, 0, rr, k), MemorySpace::act);
-        negate(a);
-        Value m = tb.allocTile({rr, 1}, element, MemorySpace::act);
-        b.create<ReduceOp>(loc, ReduceKind::max, a, m);
-        negate(m);
-        tb.store(m, tb.block(y, r0, 0, rr, 1));
+        Value best;
+        for (int64_t c0 = 0; c0 < k; c0 += chunk) {
+          int64_t w = std::min(chunk, k - c0);
+          Value a = tb.load(tb.block(x, r0, c0, rr, w), MemorySpace::act);
+          negate(a);
+          Value m = tb.allocTile({rr, 1}, element, MemorySpace::act);
+          b.create<ReduceOp>(loc, ReduceKind::max, a, m);
+          if (!best)
+            best = m;
+          else
+            b.create<VectorOp>(loc, VectorKind::max, best, m, best);
+        }
+        negate(best);
+        tb.store(best, tb.block(y, r0, 0, rr, 1));
       }
     } else {
       for (int64_t o = 0; o < outer; ++o) {
         Value x = tb.rawView(input, o * k * inner, {k, inner}, {inner, 1});
-        Value acc = tb.load(tb.block(x, 0, 0, 1, inner), MemorySpace::act);
-        negate(acc);
-        for (int64_t j = 1; j < k; ++j) {
-          Value row = tb.load(tb.block(x, j, 0, 1, inner), MemorySpace::act);
-          negate(row);
-          b.create<VectorOp>(loc, VectorKind::max, acc, row, acc);
+        for (int64_t c0 = 0; c0 < inner; c0 += chunk) {
+          int64_t w = std::min(chunk, inner - c0);
+          Value acc = tb.load(tb.block(x, 0, c0, 1, w), MemorySpace::act);
+          negate(acc);
+          for (int64_t j = 1; j < k; ++j) {
+            Value row = tb.load(tb.block(x, j, c0, 1, w), MemorySpace::act);
+            negate(row);
+            b.create<VectorOp>(loc, VectorKind::max, acc, row, acc);
+          }
+          negate(acc);
+          tb.store(acc, tb.rawView(out, o * inner + c0, {1, w}, {inner, 1}));
         }
-        negate(acc);
-        tb.store(acc, tb.rawView(out, o * inner, {1, inner}, {inner, 1}));
       }
     }
     rewriter.replaceOp(op, out);

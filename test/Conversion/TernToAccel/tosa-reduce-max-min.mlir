@@ -54,3 +54,31 @@ func.func @max_i32(%x: tensor<4x8xi32>) -> tensor<4x1xi32> {
   %y = tosa.reduce_max %x {axis = 1 : i32} : (tensor<4x8xi32>) -> tensor<4x1xi32>
   return %y : tensor<4x1xi32>
 }
+
+// -----
+
+// A row wider than the 12-bit column fields (5000) is reduced in chunks of
+// 4095 and 905 columns, their maxima folded by vmax.
+// CHECK-LABEL: func @reduce_max_wide
+// CHECK: accel.reduce <max> %{{.*}}, %[[M:.+]] : memref<2x4095xbf16, #accel.space<act>>, memref<2x1xbf16
+// CHECK: accel.reduce <max> %{{.*}}, %[[M2:.+]] : memref<2x905xbf16, #accel.space<act>>, memref<2x1xbf16
+// CHECK: accel.vector <max> %[[M]], %[[M2]], %[[M]]
+// CHECK: accel.dma_store %[[M]]
+func.func @reduce_max_wide(%x: tensor<2x5000xf32>) -> tensor<2x1xf32> {
+  %y = tosa.reduce_max %x {axis = 1 : i32} : (tensor<2x5000xf32>) -> tensor<2x1xf32>
+  return %y : tensor<2x1xf32>
+}
+
+// -----
+
+// A minimum over the middle axis with a 5000-wide inner dimension: each
+// chunk of the inner dimension is folded on its own (negated: -max(-x)).
+// CHECK-LABEL: func @reduce_min_wide_inner
+// CHECK-COUNT-2: accel.vector <max> {{.*}} : memref<1x4095xbf16
+// CHECK: accel.dma_store {{.*}} : memref<1x4095xbf16, #accel.space<act>>, memref<1x4095xbf16, strided<[5000, 1]>>
+// CHECK-COUNT-2: accel.vector <max> {{.*}} : memref<1x905xbf16
+// CHECK: accel.dma_store {{.*}} : memref<1x905xbf16, #accel.space<act>>, memref<1x905xbf16, strided<[5000, 1], offset: 4095>>
+func.func @reduce_min_wide_inner(%x: tensor<1x3x5000xf32>) -> tensor<1x1x5000xf32> {
+  %y = tosa.reduce_min %x {axis = 1 : i32} : (tensor<1x3x5000xf32>) -> tensor<1x1x5000xf32>
+  return %y : tensor<1x1x5000xf32>
+}

@@ -145,17 +145,6 @@ func.func @reduce_min_i32(%x: tensor<4x8xi32>) -> tensor<4x1xi32> {
 
 // -----
 
-// Tests that a reduction over rows wider than the ISA's 12-bit column
-// fields is refused with the width.
-func.func @reduce_max_wide(%x: tensor<2x5000xf32>) -> tensor<2x1xf32> {
-  // expected-error @+2 {{a reduction over rows of 5000 elements is not lowered (at most 4095)}}
-  // expected-error @+1 {{failed to legalize operation 'tosa.reduce_max'}}
-  %y = tosa.reduce_max %x {axis = 1 : i32} : (tensor<2x5000xf32>) -> tensor<2x1xf32>
-  return %y : tensor<2x1xf32>
-}
-
-// -----
-
 // Tests that an integer element-wise function is refused at the op.
 func.func @exp_i32(%x: tensor<4x8xi32>) -> tensor<4x8xi32> {
   // expected-error @+2 {{only a floating exp is lowered}}
