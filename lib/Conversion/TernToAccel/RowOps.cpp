@@ -126,6 +126,14 @@ struct RowLowering : OpConversionPattern<Op> {
         return success();
       }
     }
+    // Whole rows past the 12-bit column fields cannot be encoded.
+    if (!elementwise() && cols > TileBuilder::kMaxTileCols)
+      return op.emitOpError("over rows of ")
+             << cols << " elements is not lowered: a row kernel takes at "
+             << "most " << TileBuilder::kMaxTileCols
+             << " columns, and only the bf16 softmax and LayerNorm are "
+                "spilled in column chunks"
+             << (point || colPoint ? " (not with run-time token counts)" : "");
     for (int64_t g0 = 0; g0 < totalRows; g0 += group) {
       for (int64_t t0 = 0; t0 < group; t0 += tm) {
         int64_t r0 = g0 + t0;
