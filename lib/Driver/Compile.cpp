@@ -34,6 +34,11 @@
 using namespace mlir;
 using namespace tern;
 
+// The compiler partitions a program across at most as many cores as the
+// simulator models (the dialect does not depend on the runtime).
+static_assert(accel::kMaxCores == rt::sim::kMaxCores,
+              "accel::kMaxCores and the simulator's kMaxCores differ");
+
 /// Parses one `--bind-input NAME=FILE` and reads FILE (.npy or .pb) into
 /// `options.boundInputs`.
 static bool parseBindInputSpec(StringRef spec, ImportOptions &options,
