@@ -33,10 +33,12 @@ Machine::Machine(const MachineConfig &config)
     spads_[s].assign(cfg.spadBytes[s], 0);
     trackers_[s].clear();
     if (cfg.spadBytes[s])
-      trackers_[s].emplace(0, Seg{cfg.spadBytes[s], 0, {}});
+      trackers_[s].emplace(0, Tracker::mapped_type{cfg.spadBytes[s], 0, {}});
   }
-  if (cfg.dramBytes)
-    dramTracker_.emplace(0, Seg{cfg.dramBytes, 0, {}});
+  if (cfg.dramBytes && cfg.cores == 1)
+    dramTracker_.emplace(0, Tracker::mapped_type{cfg.dramBytes, 0, {}});
+  else if (cfg.dramBytes)
+    coresTracker_.emplace(0, CoresTracker::mapped_type{cfg.dramBytes, 0, {}});
   // The other cores start as core 0 does: zeroed scratchpads, reset
   // registers.
   parked_.resize(cfg.cores);
@@ -138,12 +140,17 @@ Error Machine::violation(StringRef mem, uint64_t byte, Access rw,
   return simError(ErrorKind::Dependency, os.str());
 }
 
-Error Machine::track(Tracker &t, StringRef mem, uint64_t addr, uint64_t bytes,
-                     Access rw) {
+template <unsigned Slots>
+Error Machine::track(TrackerOf<Slots> &t, StringRef mem, uint64_t addr,
+                     uint64_t bytes, Access rw) {
   if (bytes == 0)
     return Error::success();
-  const unsigned q = globalQueue(curQ_);
-  const unsigned numQueues = cfg.cores * isa::kNumQueues;
+  // The reader slots: this core's queues, or every core's.
+  const bool perCore = Slots != isa::kNumQueues;
+  const unsigned q =
+      perCore ? globalQueue(curQ_) : static_cast<unsigned>(curQ_);
+  const unsigned numQueues =
+      perCore ? cfg.cores * isa::kNumQueues : isa::kNumQueues;
   uint32_t me = cur_ + 1;
   const uint64_t end = addr + bytes;
   // Check every overlapped run before recording anything.
@@ -166,7 +173,7 @@ Error Machine::track(Tracker &t, StringRef mem, uint64_t addr, uint64_t bytes,
   if (rw == Access::Write) {
     auto last = t.lower_bound(end);
     t.erase(first, last);
-    t.emplace(addr, Seg{end, me, {}});
+    t.emplace(addr, Seg<Slots>{end, me, {}});
   } else {
     for (auto c = first; c != t.end() && c->first < end; ++c)
       c->second.readers[q] = me;
@@ -176,7 +183,8 @@ Error Machine::track(Tracker &t, StringRef mem, uint64_t addr, uint64_t bytes,
 }
 
 Error Machine::trackDram(uint64_t addr, uint64_t bytes, Access rw) {
-  return track(dramTracker_, "DRAM", addr, bytes, rw);
+  return cfg.cores == 1 ? track(dramTracker_, "DRAM", addr, bytes, rw)
+                        : track(coresTracker_, "DRAM", addr, bytes, rw);
 }
 
 Expected<uint8_t *> Machine::spad(isa::Spad s, uint64_t addr, uint64_t bytes,
@@ -193,19 +201,21 @@ Expected<uint8_t *> Machine::spad(isa::Spad s, uint64_t addr, uint64_t bytes,
   return spads_[si].data() + addr;
 }
 
-void Machine::split(Tracker &t, uint64_t pos) {
+template <unsigned Slots>
+void Machine::split(TrackerOf<Slots> &t, uint64_t pos) {
   auto it = t.upper_bound(pos);
   if (it == t.begin())
     return;
   --it;
   if (it->first == pos || it->second.end <= pos)
     return;
-  Seg tail = it->second;
+  Seg<Slots> tail = it->second;
   it->second.end = pos;
   t.emplace(pos, tail);
 }
 
-void Machine::mergeAround(Tracker &t, uint64_t lo, uint64_t hi) {
+template <unsigned Slots>
+void Machine::mergeAround(TrackerOf<Slots> &t, uint64_t lo, uint64_t hi) {
   auto it = t.upper_bound(lo);
   if (it != t.begin())
     --it;

@@ -164,23 +164,30 @@ private:
   using Clock = std::array<uint32_t, isa::kNumQueues>;
   static constexpr unsigned kMaxQueues = kMaxCores * isa::kNumQueues;
   /// Last writer / per-queue last reader of a run of bytes [start, end).
-  /// Instruction index + 1; 0 = none. Readers are per queue of every core
-  /// (core * 3 + queue); a scratchpad's are its core's only.
-  struct Seg {
+  /// Instruction index + 1; 0 = none. `Slots` readers: one per queue (a
+  /// scratchpad, or the DRAM of a one-core program), or one per queue of
+  /// every core (core * 3 + queue: the DRAM of a partitioned program), so
+  /// that the common case keeps small segments.
+  template <unsigned Slots> struct Seg {
     uint64_t end;
     uint32_t writer;
-    std::array<uint32_t, kMaxQueues> readers;
+    std::array<uint32_t, Slots> readers;
     bool sameOwners(const Seg &o) const {
       return writer == o.writer && readers == o.readers;
     }
   };
   /// Interval map covering the whole scratchpad: accesses are large ranges,
   /// so tracking costs O(segments touched), not O(bytes).
-  using Tracker = std::map<uint64_t, Seg>;
-  void split(Tracker &t, uint64_t pos);
-  llvm::Error track(Tracker &t, llvm::StringRef mem, uint64_t addr,
+  template <unsigned Slots> using TrackerOf = std::map<uint64_t, Seg<Slots>>;
+  using Tracker = TrackerOf<isa::kNumQueues>;
+  using CoresTracker = TrackerOf<kMaxQueues>;
+  template <unsigned Slots>
+  static void split(TrackerOf<Slots> &t, uint64_t pos);
+  template <unsigned Slots>
+  llvm::Error track(TrackerOf<Slots> &t, llvm::StringRef mem, uint64_t addr,
                     uint64_t bytes, Access rw);
-  void mergeAround(Tracker &t, uint64_t lo, uint64_t hi);
+  template <unsigned Slots>
+  static void mergeAround(TrackerOf<Slots> &t, uint64_t lo, uint64_t hi);
   bool orderedBefore(uint32_t insnPlus1) const;
   llvm::Error violation(llvm::StringRef mem, uint64_t byte, Access rw,
                         uint32_t otherPlus1, bool otherWrote) const;
@@ -209,7 +216,8 @@ private:
   DramBuffer dram_;
   std::array<std::vector<uint8_t>, isa::kNumSpads> spads_;
   std::array<Tracker, isa::kNumSpads> trackers_;
-  Tracker dramTracker_;
+  Tracker dramTracker_;       ///< one core
+  CoresTracker coresTracker_; ///< DRAM of a partitioned program
   std::array<Clock, isa::kNumQueues> clocks_{};
   std::array<std::array<std::deque<Clock>, isa::kNumQueues>, isa::kNumQueues>
       channels_;
