@@ -86,6 +86,10 @@ Selector::measure(ArrayRef<std::string> overrides) {
   o.asymmetricActivations = options.asymmetricActivations;
   o.calibrated = true;
   o.reram = options.reram;
+  // The cycles compared are those of the program being compiled: its GEMM
+  // width and its cores.
+  o.gemmTileN = options.gemmTileN;
+  o.cores = options.cores;
   o.warnIfReramUnused = false;
   auto image = compileModule(*clone, o, EmitKind::Program);
   if (failed(image))
@@ -115,8 +119,9 @@ Selector::measure(ArrayRef<std::string> overrides) {
     inputShape = in.shape;
   }
   Measurement m;
-  rt::timing::TimingReport timing =
-      rt::timing::simulate((*session)->decodedCode(), (*session)->preset());
+  rt::timing::TimingReport timing = rt::timing::simulate(
+      (*session)->decodedCode(), (*session)->preset(),
+      llvm::cantFail((*session)->timingOptions(1, "shared", false)));
   m.cycles = timing.cycles;
   m.energyPj = timing.energyPj();
   m.cost = options.autoPolicy.objective == "energy" ? m.energyPj

@@ -176,8 +176,11 @@ tern::evaluateProgram(const rt::program::ProgramImage &image, StringRef dir,
     r.outputShape.push_back(1);
   r.outputShape[0] *= n;
   r.outputs.reserve(n * outElems);
-  rt::timing::TimingReport timing =
-      rt::timing::simulate((*session)->decodedCode(), (*session)->preset());
+  // One core's copy, or a partitioned program's own cores.
+  const rt::timing::TimingOptions timingOptions =
+      llvm::cantFail((*session)->timingOptions(1, "shared", false));
+  rt::timing::TimingReport timing = rt::timing::simulate(
+      (*session)->decodedCode(), (*session)->preset(), timingOptions);
   r.cycles = timing.cycles;
   r.microseconds = timing.microseconds();
   r.energyMicrojoules = timing.energyPj() / 1e6;
@@ -219,7 +222,7 @@ tern::evaluateProgram(const rt::program::ProgramImage &image, StringRef dir,
       rt::timing::TimingReport t = rt::timing::simulate(
           rt::timing::CodeView((*session)->decodedCode())
               .withExecuted((*session)->lastExecuted()),
-          (*session)->preset());
+          (*session)->preset(), timingOptions);
       sumCycles += t.cycles;
       sumMicroseconds += t.microseconds();
       sumEnergy += t.energyPj() / 1e6;

@@ -40,6 +40,11 @@ cl::list<std::string> inputShapes("input-shape",
                                   cl::desc("Static shape of an ONNX input"),
                                   cl::value_desc("name=shape"),
                                   cl::sub(evalCmd));
+cl::opt<unsigned> cores(
+    "cores",
+    cl::desc("Partition the program across this many of the target's cores "
+             "(as tern compile --cores; default 1)"),
+    cl::value_desc("N"), cl::init(1), cl::sub(evalCmd));
 cl::opt<int64_t> limit("limit", cl::desc("Evaluate at most N samples"),
                        cl::init(0), cl::sub(evalCmd));
 cl::opt<double> minAgreement(
@@ -74,6 +79,7 @@ Error runEval() {
   tern::CompileOptions options;
   options.target = target;
   options.precision = precision;
+  options.cores = cores;
   if (Error e = quantFlags.apply(options))
     return e;
   options.raise = model->imported;
