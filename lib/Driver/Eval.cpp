@@ -219,10 +219,10 @@ tern::evaluateProgram(const rt::program::ProgramImage &image, StringRef dir,
     // Run-time counts (threshold token pruning) and bitmaps: the timing
     // model charges what this sample executed (as `tern run --mode both`).
     if (!(*session)->lastExecuted().empty()) {
-      rt::timing::TimingReport t = rt::timing::simulate(
-          rt::timing::CodeView((*session)->decodedCode())
-              .withExecuted((*session)->lastExecuted()),
-          (*session)->preset(), timingOptions);
+      rt::timing::TimingReport t =
+          rt::timing::simulate(rt::timing::CodeView((*session)->decodedCode())
+                                   .withExecuted((*session)->lastExecuted()),
+                               (*session)->preset(), timingOptions);
       sumCycles += t.cycles;
       sumMicroseconds += t.microseconds();
       sumEnergy += t.energyPj() / 1e6;
