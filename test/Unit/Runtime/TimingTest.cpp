@@ -203,8 +203,8 @@ TEST(Timing, CoresShareTheDramBandwidth) {
 /// copies on `bus`, or, for a partitioned program (`.core` streams), its
 /// own streams.
 timing::TimingReport timeOnBus(const std::string &src, unsigned cores,
-                               timing::TimingOptions::Bus bus,
-                               double latencyNs, double hopCycles = 0) {
+                               timing::TimingOptions::Bus bus, double latencyNs,
+                               double hopCycles = 0) {
   auto img = assembler::assemble(".dram 65536\n" + src, "bus.s");
   EXPECT_TRUE(!!img);
   if (!img) {
@@ -538,8 +538,8 @@ TEST(Timing, ExpectedDimsFollowTheLengthRegisters) {
 
 /// A partitioned program on tern-edge with `cores` cores, `hopCycles` of
 /// NoC hop latency and no DRAM latency.
-static timing::TimingReport timePartitioned(const std::string &src, unsigned cores,
-                                     double hopCycles) {
+static timing::TimingReport timePartitioned(const std::string &src,
+                                            unsigned cores, double hopCycles) {
   return timeOnBus(src, cores, timing::TimingOptions::Bus::Shared, 0,
                    hopCycles);
 }
@@ -570,7 +570,7 @@ TEST(Timing, BarriersWaitForTheLastCoreAndTheNoc) {
       two + ".core 2\nbarrier id=0\nend\n.core 3\nbarrier id=0\nend\n";
   EXPECT_EQ(timePartitioned(four, 4, 3).cycles, 985u);
   // A one-core stream's barrier only drains its queues (+1 cycle).
-  EXPECT_EQ(timePartitioned(gemm + "barrier id=0\n" + gemm + "end\n", 1, 3)
-                .cycles,
-            486u + 1 + 486);
+  EXPECT_EQ(
+      timePartitioned(gemm + "barrier id=0\n" + gemm + "end\n", 1, 3).cycles,
+      486u + 1 + 486);
 }

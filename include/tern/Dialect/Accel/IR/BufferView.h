@@ -101,9 +101,8 @@ struct ByteAccess {
 /// the views to the allocated buffers). Fails with an error on the op when
 /// it has no memory effects, an operand is not a static view or a buffer
 /// has no address (accel-allocate-buffers has not run).
-mlir::LogicalResult
-collectByteAccesses(mlir::Operation *op,
-                    llvm::SmallVectorImpl<ByteAccess> &out);
+mlir::LogicalResult collectByteAccesses(mlir::Operation *op,
+                                        llvm::SmallVectorImpl<ByteAccess> &out);
 
 } // namespace tern::accel
 
