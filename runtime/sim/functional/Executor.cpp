@@ -126,23 +126,25 @@ Error run(Machine &M, ArrayRef<isa::Decoded> code, const RunOptions &opts) {
       ended += s.atEnd;
     if (ended == stops.size())
       return Error::success();
+    // A core waiting at a barrier, and one that has ended or waits at
+    // another barrier, deadlock.
+    size_t waiting = 0;
+    while (stops[waiting].atEnd)
+      ++waiting;
+    const uint64_t id = code[stops[waiting].pc].f[0];
     for (size_t c = 0; c < stops.size(); ++c) {
       const Stop &s = stops[c];
-      if (s.atEnd || code[s.pc].f[0] != code[stops[0].pc].f[0] ||
-          stops[0].atEnd) {
-        size_t waiting = stops[0].atEnd ? c : 0, other = stops[0].atEnd ? 0 : c;
-        return createStringError(
-            inconvertibleErrorCode(),
-            "deadlock: core %zu waits at barrier %llu (instruction %zu) while "
-            "core %zu %s (instruction %zu)",
-            waiting, (unsigned long long)code[stops[waiting].pc].f[0],
-            stops[waiting].pc, other,
-            stops[other].atEnd ? "has ended"
-                               : ("waits at barrier " +
-                                  std::to_string(code[stops[other].pc].f[0]))
-                                     .c_str(),
-            stops[other].pc);
-      }
+      if (!s.atEnd && code[s.pc].f[0] == id)
+        continue;
+      std::string other = s.atEnd ? std::string("has ended")
+                                  : "waits at barrier " +
+                                        std::to_string(code[s.pc].f[0]);
+      return createStringError(
+          inconvertibleErrorCode(),
+          "deadlock: core %zu waits at barrier %llu (instruction %zu) while "
+          "core %zu %s (instruction %zu)",
+          waiting, (unsigned long long)id, stops[waiting].pc, c,
+          other.c_str(), s.pc);
     }
     M.passBarrier();
     for (size_t c = 0; c < stops.size(); ++c)

@@ -2001,3 +2001,45 @@ TEST(Sim, SoftmaxCselNormalizesKeptColumnsAndZerosTheRest) {
             std::string::npos)
       << none.error;
 }
+
+namespace {
+/// Runs `src` (one stream of text, not validated as a partitioned program)
+/// as the streams starting at `starts` on a machine with as many cores.
+std::string runStreams(const std::string &src,
+                       std::vector<uint32_t> starts) {
+  auto img = assembler::assemble(".dram 4096\n" + src, "streams.s");
+  if (!img)
+    return "asm: " + llvm::toString(img.takeError());
+  MachineConfig mc;
+  mc.spadBytes = {4096, 4096, 4096, 4096};
+  mc.dramBytes = img->dramSize;
+  mc.cores = static_cast<unsigned>(starts.size());
+  Machine M(mc);
+  auto code = decodeProgram(img->code);
+  if (!code)
+    return llvm::toString(code.takeError());
+  RunOptions o;
+  o.coreStarts = std::move(starts);
+  if (llvm::Error e = run(M, *code, o))
+    return llvm::toString(std::move(e));
+  return "";
+}
+} // namespace
+
+// The loader refuses streams whose barriers differ
+// (validateCoreStreams); the executor still reports hand-built ones as a
+// deadlock naming both cores instead of running on.
+TEST(Sim, MismatchedBarriersAreADeadlock) {
+  EXPECT_EQ(runStreams("barrier id=0\nend\nend\n", {0, 2}),
+            "deadlock: core 0 waits at barrier 0 (instruction 0) while core 1 "
+            "has ended (instruction 2)");
+  EXPECT_EQ(runStreams("end\nbarrier id=0\nend\n", {0, 1}),
+            "deadlock: core 1 waits at barrier 0 (instruction 1) while core 0 "
+            "has ended (instruction 0)");
+  EXPECT_EQ(runStreams("barrier id=0\nend\nbarrier id=1\nend\n", {0, 2}),
+            "deadlock: core 0 waits at barrier 0 (instruction 0) while core 1 "
+            "waits at barrier 1 (instruction 2)");
+  // Matching barriers pass, and the machine must have the program's cores.
+  EXPECT_EQ(runStreams("barrier id=0\nend\nbarrier id=0\nend\n", {0, 2}), "");
+  EXPECT_EQ(runStreams("barrier id=0\nend\n", {}), "");
+}
