@@ -136,15 +136,15 @@ Error run(Machine &M, ArrayRef<isa::Decoded> code, const RunOptions &opts) {
       const Stop &s = stops[c];
       if (!s.atEnd && code[s.pc].f[0] == id)
         continue;
-      std::string other = s.atEnd ? std::string("has ended")
-                                  : "waits at barrier " +
-                                        std::to_string(code[s.pc].f[0]);
+      std::string other =
+          s.atEnd ? std::string("has ended")
+                  : "waits at barrier " + std::to_string(code[s.pc].f[0]);
       return createStringError(
           inconvertibleErrorCode(),
           "deadlock: core %zu waits at barrier %llu (instruction %zu) while "
           "core %zu %s (instruction %zu)",
-          waiting, (unsigned long long)id, stops[waiting].pc, c,
-          other.c_str(), s.pc);
+          waiting, (unsigned long long)id, stops[waiting].pc, c, other.c_str(),
+          s.pc);
     }
     M.passBarrier();
     for (size_t c = 0; c < stops.size(); ++c)

@@ -2005,8 +2005,7 @@ TEST(Sim, SoftmaxCselNormalizesKeptColumnsAndZerosTheRest) {
 namespace {
 /// Runs `src` (one stream of text, not validated as a partitioned program)
 /// as the streams starting at `starts` on a machine with as many cores.
-std::string runStreams(const std::string &src,
-                       std::vector<uint32_t> starts) {
+std::string runStreams(const std::string &src, std::vector<uint32_t> starts) {
   auto img = assembler::assemble(".dram 4096\n" + src, "streams.s");
   if (!img)
     return "asm: " + llvm::toString(img.takeError());
