@@ -37,8 +37,22 @@ Machine::Machine(const MachineConfig &config)
   }
   if (cfg.dramBytes && cfg.cores == 1)
     dramTracker_.emplace(0, Tracker::mapped_type{cfg.dramBytes, 0, {}});
-  else if (cfg.dramBytes)
-    coresTracker_.emplace(0, CoresTracker::mapped_type{cfg.dramBytes, 0, {}});
+  else if (cfg.dramBytes) {
+    if (cfg.cores <= 2)
+      coresTracker_.emplace<0>();
+    else if (cfg.cores <= 4)
+      coresTracker_.emplace<1>();
+    else if (cfg.cores <= 8)
+      coresTracker_.emplace<2>();
+    else
+      coresTracker_.emplace<3>();
+    std::visit(
+        [&](auto &t) {
+          t.emplace(0, typename std::decay_t<decltype(t)>::mapped_type{
+                           cfg.dramBytes, 0, {}});
+        },
+        coresTracker_);
+  }
   // The other cores start as core 0 does: zeroed scratchpads, reset
   // registers.
   parked_.resize(cfg.cores);
@@ -184,7 +198,11 @@ Error Machine::track(TrackerOf<Slots> &t, StringRef mem, uint64_t addr,
 
 Error Machine::trackDram(uint64_t addr, uint64_t bytes, Access rw) {
   return cfg.cores == 1 ? track(dramTracker_, "DRAM", addr, bytes, rw)
-                        : track(coresTracker_, "DRAM", addr, bytes, rw);
+                        : std::visit(
+                              [&](auto &t) {
+                                return track(t, "DRAM", addr, bytes, rw);
+                              },
+                              coresTracker_);
 }
 
 Expected<uint8_t *> Machine::spad(isa::Spad s, uint64_t addr, uint64_t bytes,

@@ -37,6 +37,7 @@
 #include <cstring>
 #include <deque>
 #include <map>
+#include <variant>
 #include <vector>
 
 namespace tern::rt::sim {
@@ -180,7 +181,12 @@ private:
   /// so tracking costs O(segments touched), not O(bytes).
   template <unsigned Slots> using TrackerOf = std::map<uint64_t, Seg<Slots>>;
   using Tracker = TrackerOf<isa::kNumQueues>;
-  using CoresTracker = TrackerOf<kMaxQueues>;
+  /// The DRAM tracker of a partitioned program: reader slots for 2, 4, 8
+  /// or 16 cores, the fewest that hold the program's (segments grow with
+  /// the slots: a 16-core tracker on an 8-core ViT-B/16 run took 650 MB).
+  using CoresTracker =
+      std::variant<TrackerOf<2 * isa::kNumQueues>, TrackerOf<4 * isa::kNumQueues>,
+                   TrackerOf<8 * isa::kNumQueues>, TrackerOf<kMaxQueues>>;
   template <unsigned Slots>
   static void split(TrackerOf<Slots> &t, uint64_t pos);
   template <unsigned Slots>
