@@ -197,12 +197,11 @@ Error Machine::track(TrackerOf<Slots> &t, StringRef mem, uint64_t addr,
 }
 
 Error Machine::trackDram(uint64_t addr, uint64_t bytes, Access rw) {
-  return cfg.cores == 1 ? track(dramTracker_, "DRAM", addr, bytes, rw)
-                        : std::visit(
-                              [&](auto &t) {
-                                return track(t, "DRAM", addr, bytes, rw);
-                              },
-                              coresTracker_);
+  return cfg.cores == 1
+             ? track(dramTracker_, "DRAM", addr, bytes, rw)
+             : std::visit(
+                   [&](auto &t) { return track(t, "DRAM", addr, bytes, rw); },
+                   coresTracker_);
 }
 
 Expected<uint8_t *> Machine::spad(isa::Spad s, uint64_t addr, uint64_t bytes,

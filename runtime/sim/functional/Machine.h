@@ -185,7 +185,8 @@ private:
   /// or 16 cores, the fewest that hold the program's (segments grow with
   /// the slots: a 16-core tracker on an 8-core ViT-B/16 run took 650 MB).
   using CoresTracker =
-      std::variant<TrackerOf<2 * isa::kNumQueues>, TrackerOf<4 * isa::kNumQueues>,
+      std::variant<TrackerOf<2 * isa::kNumQueues>,
+                   TrackerOf<4 * isa::kNumQueues>,
                    TrackerOf<8 * isa::kNumQueues>, TrackerOf<kMaxQueues>>;
   template <unsigned Slots>
   static void split(TrackerOf<Slots> &t, uint64_t pos);
