@@ -248,9 +248,11 @@ void lowerWideSoftmax(mlir::Operation *op, TileBuilder &tb, mlir::Value in,
 /// `gamma` and `beta` into `out`, for rows wider than a tile (WideRows.cpp):
 /// row sums in f32 on the matrix unit over column chunks, the variance
 /// about the bf16-rounded mean, then each chunk normalized.
-void lowerWideLayerNorm(mlir::Operation *op, TileBuilder &tb, mlir::Value in,
-                        mlir::Value gamma, mlir::Value beta, mlir::Value out,
-                        float epsilon, const TileSizes &tiles);
+void lowerWideLayerNorm(mlir::Operation *op,
+                        mlir::ConversionPatternRewriter &rewriter,
+                        TileBuilder &tb, mlir::Value in, mlir::Value gamma,
+                        mlir::Value beta, mlir::Value out, float epsilon,
+                        const TileSizes &tiles);
 
 /// tern.prune_tokens: tok.score / tok.select / tok.gather on the token unit.
 void populateTokenLoweringPatterns(mlir::TypeConverter &converter,

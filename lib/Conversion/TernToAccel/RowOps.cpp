@@ -27,6 +27,9 @@ namespace mq = mlir::quant;
 
 namespace {
 
+/// Whether `op` runs in an integer precision (below).
+bool isIntegerOp(Operation *op);
+
 /// Lowers a row-wise op: for each block of rows, `body(tb, inputs, rows,
 /// row0)` receives the loaded input tiles and returns the result tile, which
 /// is stored to the op's new DRAM buffer.
@@ -52,14 +55,19 @@ struct RowLowering : OpConversionPattern<Op> {
 
   /// Lowers rows wider than a tile (rowWiderThanTile) from the [R x C]
   /// `operands` into `out`, by column chunks: success, or failure with an
-  /// error on the op; std::nullopt where the op has no such lowering (it
-  /// is then tiled by whole rows, which the emitter refuses past 4095
-  /// columns, naming the op).
-  virtual std::optional<LogicalResult> lowerWideRows(Op, typename Op::Adaptor,
-                                                     ArrayRef<Value> operands,
-                                                     Value out,
-                                                     TileBuilder &tb) const {
+  /// error on the op; std::nullopt where the op has no such lowering (whole
+  /// rows up to 4095 columns; past that, refused naming the op).
+  virtual std::optional<LogicalResult>
+  lowerWideRows(Op, typename Op::Adaptor, ArrayRef<Value> operands, Value out,
+                TileBuilder &tb, ConversionPatternRewriter &rewriter) const {
     return std::nullopt;
+  }
+
+  /// Whether the spilled (chunked) lowerings apply: a float op on bf16
+  /// rows, not the integer (I-BERT) kernels.
+  static bool spillable(Op op, ArrayRef<Value> operands) {
+    return !isIntegerOp(op) &&
+           cast<MemRefType>(operands[0].getType()).getElementType().isBF16();
   }
 
   /// The operands tiled by rows (the others are parameters).
@@ -119,7 +127,7 @@ struct RowLowering : OpConversionPattern<Op> {
     if (!elementwise() && !point && !colPoint &&
         rowWiderThanTile(tiles, cols, elementBytes)) {
       if (std::optional<LogicalResult> wide =
-              lowerWideRows(op, adaptor, operands, outMatrix, tb)) {
+              lowerWideRows(op, adaptor, operands, outMatrix, tb, rewriter)) {
         if (failed(*wide))
           return failure();
         rewriter.replaceOp(op, out);
@@ -328,12 +336,11 @@ struct SoftmaxLowering : RowLowering<tern::SoftmaxOp> {
     tb.builder().create<accel::SoftmaxOp>(op.getLoc(), in[0], out);
     return out;
   }
-  std::optional<LogicalResult> lowerWideRows(tern::SoftmaxOp op, OpAdaptor,
-                                             ArrayRef<Value> operands,
-                                             Value out,
-                                             TileBuilder &tb) const override {
-    if (isIntegerOp(op) ||
-        !cast<MemRefType>(operands[0].getType()).getElementType().isBF16())
+  std::optional<LogicalResult>
+  lowerWideRows(tern::SoftmaxOp op, OpAdaptor, ArrayRef<Value> operands,
+                Value out, TileBuilder &tb,
+                ConversionPatternRewriter &) const override {
+    if (!spillable(op, operands))
       return std::nullopt;
     lowerWideSoftmax(op, tb, operands[0], out, tiles);
     return success();
@@ -919,13 +926,11 @@ struct LayerNormLowering : RowLowering<tern::LayerNormOp> {
     b.create<VectorOp>(op.getLoc(), VectorKind::add, norm, beta, norm);
     return norm;
   }
-  std::optional<LogicalResult> lowerWideRows(tern::LayerNormOp op,
-                                             OpAdaptor adaptor,
-                                             ArrayRef<Value> operands,
-                                             Value out,
-                                             TileBuilder &tb) const override {
-    if (isIntegerOp(op) ||
-        !cast<MemRefType>(operands[0].getType()).getElementType().isBF16())
+  std::optional<LogicalResult>
+  lowerWideRows(tern::LayerNormOp op, OpAdaptor adaptor,
+                ArrayRef<Value> operands, Value out, TileBuilder &tb,
+                ConversionPatternRewriter &rewriter) const override {
+    if (!spillable(op, operands))
       return std::nullopt;
     int64_t cols = cast<MemRefType>(operands[0].getType()).getShape().back();
     if (tiles.truncatingLanes)
@@ -936,7 +941,7 @@ struct LayerNormLowering : RowLowering<tern::LayerNormOp> {
                 "a target with truncating bf16 lanes: its spilled form "
                 "subtracts the mean on the lanes, where nearby values cancel "
                 "to 0 (docs/Lowering.md, \"Rows wider than a tile\")";
-    lowerWideLayerNorm(op, tb, operands[0], adaptor.getGamma(),
+    lowerWideLayerNorm(op, rewriter, tb, operands[0], adaptor.getGamma(),
                        adaptor.getBeta(), out, op.getEpsilon().convertToFloat(),
                        tiles);
     return success();

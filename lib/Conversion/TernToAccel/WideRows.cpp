@@ -25,6 +25,30 @@ namespace {
 /// Columns of one chunk at most: well inside the 12-bit fields.
 constexpr int64_t kMaxChunkCols = 2048;
 
+/// How a [rows x cols] bf16 matrix streams through the activation
+/// scratchpad: chunks of `chunk` columns, `rows` rows at a time, each tile
+/// (and, with `statsPerChunk`, the [rows x chunks] statistics of a softmax)
+/// within a tile's budget.
+struct ChunkPlan {
+  int64_t totalRows, cols, chunk, chunks, rows;
+  ChunkPlan(Value matrix, const TileSizes &tiles, bool statsPerChunk = false) {
+    auto shape = cast<MemRefType>(matrix.getType()).getShape();
+    totalRows = shape[0];
+    cols = shape[1];
+    const int64_t budget = tiles.actBytes / TileSizes::kTilesPerScratchpad;
+    chunk = std::max<int64_t>(
+        1, std::min<int64_t>({cols, kMaxChunkCols, budget / 2}));
+    chunks = (cols + chunk - 1) / chunk;
+    int64_t widest = statsPerChunk ? std::max(chunk, chunks) : chunk;
+    rows = std::clamp<int64_t>(budget / (widest * 2), 1,
+                               std::max<int64_t>(1, tiles.m));
+  }
+  /// Column offset and width of chunk j.
+  std::pair<int64_t, int64_t> columns(int64_t j) const {
+    return {j * chunk, std::min(chunk, cols - j * chunk)};
+  }
+};
+
 } // namespace
 
 bool tern::rowWiderThanTile(const TileSizes &tiles, int64_t cols,
@@ -44,14 +68,9 @@ void tern::lowerWideSoftmax(Operation *op, TileBuilder &tb, Value in, Value out,
                             const TileSizes &tiles) {
   OpBuilder &b = tb.builder();
   Location loc = tb.location();
-  auto shape = cast<MemRefType>(in.getType()).getShape();
-  const int64_t totalRows = shape[0], cols = shape[1];
-  const int64_t budget = tiles.actBytes / TileSizes::kTilesPerScratchpad;
-  const int64_t chunk = std::max<int64_t>(
-      1, std::min<int64_t>({cols, kMaxChunkCols, budget / 2}));
-  const int64_t chunks = (cols + chunk - 1) / chunk;
-  const int64_t tm = std::clamp<int64_t>(budget / (std::max(chunk, chunks) * 2),
-                                         1, std::max<int64_t>(1, tiles.m));
+  const ChunkPlan plan(in, tiles, /*statsPerChunk=*/true);
+  const int64_t totalRows = plan.totalRows, chunks = plan.chunks,
+                tm = plan.rows;
   Type bf16 = b.getBF16Type();
   // Per row and chunk: the maximum, max p_j (= 1 / s_j), the weight a_j.
   Value maxima = tb.allocDram({totalRows, chunks}, bf16);
@@ -60,7 +79,7 @@ void tern::lowerWideSoftmax(Operation *op, TileBuilder &tb, Value in, Value out,
   for (int64_t r0 = 0; r0 < totalRows; r0 += tm) {
     const int64_t rows = std::min(tm, totalRows - r0);
     for (int64_t j = 0; j < chunks; ++j) {
-      const int64_t c0 = j * chunk, width = std::min(chunk, cols - c0);
+      auto [c0, width] = plan.columns(j);
       Value x = tb.load(tb.block(in, r0, c0, rows, width), MemorySpace::act);
       Value m = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
       b.create<ReduceOp>(loc, ReduceKind::max, x, m);
@@ -84,7 +103,7 @@ void tern::lowerWideSoftmax(Operation *op, TileBuilder &tb, Value in, Value out,
     b.create<VectorColumnOp>(loc, VectorKind::div, w, total, w);
     tb.store(w, tb.block(weights, r0, 0, rows, chunks));
     for (int64_t j = 0; j < chunks; ++j) {
-      const int64_t c0 = j * chunk, width = std::min(chunk, cols - c0);
+      auto [c0, width] = plan.columns(j);
       Value p = tb.load(tb.block(out, r0, c0, rows, width), MemorySpace::act);
       Value a = tb.load(tb.block(weights, r0, j, rows, 1), MemorySpace::act);
       Value y = tb.allocTile({rows, width}, bf16, MemorySpace::act);
@@ -94,41 +113,6 @@ void tern::lowerWideSoftmax(Operation *op, TileBuilder &tb, Value in, Value out,
   }
 }
 
-namespace {
-/// A private [n x 1] bf16 DRAM constant of ones in the module of `op` (an
-/// identical one already there is reused) and its get_global: the weights
-/// of a row sum on the matrix unit.
-Value onesColumn(OpBuilder &b, Operation *op, int64_t n) {
-  SmallVector<int64_t> shape = {n, 1};
-  auto type = MemRefType::get(shape, b.getBF16Type());
-  auto init =
-      DenseElementsAttr::get(RankedTensorType::get(shape, b.getBF16Type()),
-                             APFloat(APFloat::BFloat(), "1.0"));
-  auto module = op->getParentOfType<ModuleOp>();
-  memref::GlobalOp global;
-  for (auto g : module.getOps<memref::GlobalOp>())
-    if (g.getConstant() && g.getType() == type &&
-        g.getInitialValueAttr() == init) {
-      global = g;
-      break;
-    }
-  if (!global) {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(module.getBody());
-    std::string name;
-    for (unsigned i = 0;; ++i) {
-      name = ("__tern_ones_" + Twine(i)).str();
-      if (!module.lookupSymbol(name))
-        break;
-    }
-    global = b.create<memref::GlobalOp>(
-        op->getLoc(), name, b.getStringAttr("private"), type, init,
-        /*constant=*/true, /*alignment=*/IntegerAttr());
-  }
-  return b.create<memref::GetGlobalOp>(op->getLoc(), type, global.getSymName());
-}
-} // namespace
-
 // Three passes over the chunks, every row sum in f32 on the matrix unit (a
 // product with a column of ones, accumulated over the chunks):
 //   1. mu = sum(x) / n, rounded to bf16 (mu_hi);
@@ -137,24 +121,25 @@ Value onesColumn(OpBuilder &b, Operation *op, int64_t n) {
 //      loses nothing to mu's rounding; var = v - mu_lo^2;
 //   3. y = ((x - mu_hi) - mu_lo) / sqrt(var + eps) * gamma + beta, the
 //      division and square root correctly rounded (SFU).
-void tern::lowerWideLayerNorm(Operation *op, TileBuilder &tb, Value in,
-                              Value gamma, Value beta, Value out, float eps,
+void tern::lowerWideLayerNorm(Operation *op,
+                              ConversionPatternRewriter &rewriter,
+                              TileBuilder &tb, Value in, Value gamma,
+                              Value beta, Value out, float eps,
                               const TileSizes &tiles) {
   OpBuilder &b = tb.builder();
   Location loc = tb.location();
-  auto shape = cast<MemRefType>(in.getType()).getShape();
-  const int64_t totalRows = shape[0], cols = shape[1];
-  const int64_t budget = tiles.actBytes / TileSizes::kTilesPerScratchpad;
-  const int64_t chunk = std::max<int64_t>(
-      1, std::min<int64_t>({cols, kMaxChunkCols, budget / 2}));
-  const int64_t tm = std::clamp<int64_t>(budget / (chunk * 2), 1,
-                                         std::max<int64_t>(1, tiles.m));
+  const ChunkPlan plan(in, tiles);
+  const int64_t totalRows = plan.totalRows, cols = plan.cols, tm = plan.rows;
   Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
   const float invN = 1.0f / static_cast<float>(cols);
-  Value ones = onesColumn(b, op, chunk);
+  Value ones =
+      makeBf16Global(rewriter, op, {plan.chunk, 1},
+                     SmallVector<float>(plan.chunk, 1.0f), "__tern_ones");
   auto eachChunk = [&](auto body) {
-    for (int64_t c0 = 0; c0 < cols; c0 += chunk)
-      body(c0, std::min(chunk, cols - c0));
+    for (int64_t j = 0; j < plan.chunks; ++j) {
+      auto [c0, width] = plan.columns(j);
+      body(c0, width);
+    }
   };
   // acc (+)= tile * ones: the row sums of `tile` in f32.
   auto rowSum = [&](Value tile, int64_t width, Value acc, bool accumulate) {
