@@ -96,23 +96,40 @@ public:
     unsigned cores = 1;
     if (auto n = module->getAttrOfType<IntegerAttr>(kNumCoresAttr))
       cores = static_cast<unsigned>(n.getInt());
+    // Each core's ops in program order, sorted in one walk (a one-core
+    // program emits the body as it is, without the list): barriers go to
+    // every stream; ops outside the accel dialect (views, allocations),
+    // which emit nothing but are still checked, to core 0's.
     Dialect *accel = module.getContext()->getLoadedDialect<AccelDialect>();
+    std::vector<std::vector<Operation *>> streams(cores > 1 ? cores : 0);
+    for (Operation &op : entry.getBody().front()) {
+      if (streams.empty())
+        break; // one core
+      if (llvm::isa<BarrierOp>(op)) {
+        for (auto &stream : streams)
+          stream.push_back(&op);
+        continue;
+      }
+      unsigned core = op.getDialect() == accel ? coreOf(&op) : 0;
+      if (core >= cores)
+        return op.emitError("runs on core ")
+               << core << " of a program partitioned across " << cores
+               << " cores";
+      streams[core].push_back(&op);
+    }
     for (unsigned core = 0; core < cores; ++core) {
       if (cores > 1)
         image.coreStarts.push_back(static_cast<uint32_t>(image.code.size()));
       resetRegisters();
       barriers = 0;
-      for (Operation &op : entry.getBody().front()) {
-        if (op.getDialect() == accel && !llvm::isa<BarrierOp>(op) &&
-            coreOf(&op) != core) {
-          if (coreOf(&op) >= cores)
-            return op.emitError("runs on core ")
-                   << coreOf(&op) << " of a program partitioned across "
-                   << cores << " cores";
-          continue;
-        }
-        if (failed(emitOp(&op)))
-          return failure();
+      if (streams.empty()) {
+        for (Operation &op : entry.getBody().front())
+          if (failed(emitOp(&op)))
+            return failure();
+      } else {
+        for (Operation *op : streams[core])
+          if (failed(emitOp(op)))
+            return failure();
       }
       if (failed(emit(entry, "end", {})))
         return failure();
