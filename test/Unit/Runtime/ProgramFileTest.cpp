@@ -213,6 +213,35 @@ TEST(ProgramFile, DeclaredOnnxTypeIsCheckedOnLoad) {
       << loadError(serialize(*img));
 }
 
+// A partitioned program's streams are checked when the file is loaded
+// (files not written by the assembler, which checks the same).
+TEST(ProgramFile, CoreStreamsAreCheckedOnLoad) {
+  auto img = assembler::assemble(".core 0\nbarrier id=0\nend\n"
+                                 ".core 1\nbarrier id=0\nend\n",
+                                 "cores.s");
+  ASSERT_TRUE(!!img) << llvm::toString(img.takeError());
+  ASSERT_EQ(img->coreStarts, (std::vector<uint32_t>{0, 2}));
+  EXPECT_EQ(loadError(serialize(*img)), "");
+  auto errorWith = [&](std::vector<uint32_t> starts) {
+    ProgramImage bad = *img;
+    bad.coreStarts = std::move(starts);
+    return loadError(serialize(bad));
+  };
+  EXPECT_NE(errorWith({1, 2}).find("core 0's stream starts at instruction 1, "
+                                   "not 0"),
+            std::string::npos);
+  EXPECT_NE(errorWith({0, 4}).find("core 1's stream starts at instruction 4: "
+                                   "starts must increase and lie inside the 4 "
+                                   "instructions"),
+            std::string::npos);
+  EXPECT_NE(errorWith({0, 1}).find("core 0's stream (instructions 0..0) does "
+                                   "not end with 'end'"),
+            std::string::npos);
+  EXPECT_NE(errorWith({0, 3}).find("core 0's stream has 'end' at instruction 1 "
+                                   "before its last instruction 2"),
+            std::string::npos);
+}
+
 TEST(ProgramFile, ConstantOutsideDramIsRejected) {
   auto img = assembler::assemble(".dram 16\n.const 0x10, i8, 1\nend\n", "c.s");
   ASSERT_FALSE(!!img);
