@@ -87,6 +87,26 @@ def Accel_VectorKindAttr : EnumAttr<Accel_Dialect, Accel_VectorKind, "vector"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+// An int32 result of the SFU's f32 power or quotient (rsfu.pow / rsfu.div
+// `toint`), without rounding it to bf16 first: truncated toward zero (ONNX
+// Pow of an integer base and a float exponent) or rounded to nearest, ties
+// to even (ONNX QuantizeLinear's round(x / scale)). The values are the
+// instructions' `toint` field.
+def Accel_ToIntTrunc : I32EnumAttrCase<"trunc", 1>;
+def Accel_ToIntRne : I32EnumAttrCase<"rne", 2>;
+
+def Accel_ToInt : I32EnumAttr<"ToInt",
+    "rounding of an SFU result written as an integer",
+    [Accel_ToIntTrunc, Accel_ToIntRne]> {
+  let cppNamespace = "::tern::accel";
+  let genSpecializedAttr = 0;
+}
+
+def Accel_ToIntAttr : EnumAttr<Accel_Dialect, Accel_ToInt, "to_int"> {
+  let summary = "int32 result of a pow or division: trunc or rne";
+  let assemblyFormat = "`<` $value `>`";
+}
+
 def Accel_SfuFunctionExp : I32EnumAttrCase<"exp", 0>;
 def Accel_SfuFunctionTanh : I32EnumAttrCase<"tanh", 1>;
 def Accel_SfuFunctionSigmoid : I32EnumAttrCase<"sigmoid", 2>;

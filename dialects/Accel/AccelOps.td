@@ -291,8 +291,7 @@ def Accel_NonZeroMapOp : Accel_Op<"nonzero_map"> {
 def Accel_VectorElement : AnyTypeOf<[BF16, I32]>;
 
 def Accel_VectorOp : Accel_Op<"vector", [
-    AllShapesMatch<["lhs", "rhs", "result"]>,
-    AllElementTypesMatch<["lhs", "rhs"]>]> {
+    AllShapesMatch<["lhs", "rhs", "result"]>]> {
   let summary = "element-wise binary operation of the vector unit";
   let description = [{
     `result = lhs <kind> rhs` element by element on scratchpad tiles of
@@ -306,6 +305,14 @@ def Accel_VectorOp : Accel_Op<"vector", [
     they read their operands the same ways, here and in `vector_const` and
     `vector_column`.
 
+    `to_int` (`pow`, `div`, `rdiv` on `bf16` operands only) writes the SFU's
+    f32 result as an `i32` tile without rounding it to `bf16`: `trunc`
+    toward zero, `rne` to nearest even (saturated outside int32, NaN is 0).
+    A `pow` with `to_int` may take an `i32` base (`lhs`) with a `bf16`
+    exponent: ONNX Pow of an integer tensor and a float one. `div` with
+    `rne` is QuantizeLinear's `round(x / scale)`. Otherwise `lhs` and `rhs`
+    have one element type.
+
     Example:
 
     ```mlir
@@ -316,7 +323,14 @@ def Accel_VectorOp : Accel_Op<"vector", [
   let arguments = (ins Accel_VectorKindAttr:$kind,
                        Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$lhs,
                        Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$rhs,
-                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
+                       OptionalAttr<Accel_ToIntAttr>:$to_int);
+  let builders = [
+    OpBuilder<(ins "VectorKind":$kind, "::mlir::Value":$lhs, "::mlir::Value":$rhs,
+                   "::mlir::Value":$result), [{
+      build($_builder, $_state, kind, lhs, rhs, result, ToIntAttr());
+    }]>
+  ];
   let assemblyFormat = [{
     $kind $lhs `,` $rhs `,` $result attr-dict `:` type($lhs) `,` type($rhs)
     `,` type($result)
@@ -330,8 +344,9 @@ def Accel_VectorConstOp : Accel_Op<"vector_const", [
   let description = [{
     `result = input <kind> value` with `value` held in one of the vector
     unit's bf16 constant registers (the emitter assigns the register). The
-    result of a comparison is a `bf16` boolean (1 / 0), as for
-    `accel.vector`.
+    result of a comparison is a `bf16` boolean (1 / 0), and `to_int` reads
+    as for `accel.vector` (the input is `bf16`, or `i32` for a `pow` with
+    `to_int`: an integer base raised to a constant exponent).
 
     Example:
 
@@ -343,7 +358,14 @@ def Accel_VectorConstOp : Accel_Op<"vector_const", [
   let arguments = (ins Accel_VectorKindAttr:$kind,
                        Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
                        Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
-                       F32Attr:$value);
+                       F32Attr:$value,
+                       OptionalAttr<Accel_ToIntAttr>:$to_int);
+  let builders = [
+    OpBuilder<(ins "VectorKind":$kind, "::mlir::Value":$input, "::mlir::Value":$result,
+                   "::llvm::APFloat":$value), [{
+      build($_builder, $_state, kind, input, result, value, ToIntAttr());
+    }]>
+  ];
   let assemblyFormat = [{
     $kind $input `,` $result $value attr-dict `:` type($input) `,`
     type($result)
@@ -352,8 +374,7 @@ def Accel_VectorConstOp : Accel_Op<"vector_const", [
 }
 
 def Accel_VectorColumnOp : Accel_Op<"vector_column", [
-    AllShapesMatch<["lhs", "result"]>,
-    AllElementTypesMatch<["lhs", "rhs"]>]> {
+    AllShapesMatch<["lhs", "result"]>]> {
   let summary = "element-wise operation with one value per row";
   let description = [{
     `result[r, c] = lhs[r, c] <kind> rhs[r, 0]`: the vector unit's column
@@ -372,7 +393,14 @@ def Accel_VectorColumnOp : Accel_Op<"vector_column", [
   let arguments = (ins Accel_VectorKindAttr:$kind,
                        Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$lhs,
                        Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$rhs,
-                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
+                       OptionalAttr<Accel_ToIntAttr>:$to_int);
+  let builders = [
+    OpBuilder<(ins "VectorKind":$kind, "::mlir::Value":$lhs, "::mlir::Value":$rhs,
+                   "::mlir::Value":$result), [{
+      build($_builder, $_state, kind, lhs, rhs, result, ToIntAttr());
+    }]>
+  ];
   let assemblyFormat = [{
     $kind $lhs `,` $rhs `,` $result attr-dict `:` type($lhs) `,` type($rhs)
     `,` type($result)

@@ -131,6 +131,7 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     location (the ONNX node).
   }];
   let dependentDialects = ["::tern::accel::AccelDialect",
+                           "::tern::TernDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::quant::QuantizationDialect"];

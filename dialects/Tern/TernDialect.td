@@ -68,6 +68,38 @@ def Tern_GeluApproximationAttr
   let assemblyFormat = "`<` $value `>`";
 }
 
+// tern.to_int: which SFU operation, and how its f32 result becomes an
+// integer.
+def Tern_ToIntKindPow : I32EnumAttrCase<"pow", 0>;
+def Tern_ToIntKindDiv : I32EnumAttrCase<"div", 1>;
+
+def Tern_ToIntKind : I32EnumAttr<"ToIntKind",
+    "element-wise operation whose f32 result tern.to_int converts",
+    [Tern_ToIntKindPow, Tern_ToIntKindDiv]> {
+  let cppNamespace = "::tern";
+  let genSpecializedAttr = 0;
+}
+
+def Tern_ToIntKindAttr : EnumAttr<Tern_Dialect, Tern_ToIntKind, "to_int_kind"> {
+  let summary = "pow or div";
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Tern_RoundingTrunc : I32EnumAttrCase<"trunc", 0>;
+def Tern_RoundingRne : I32EnumAttrCase<"rne", 1>;
+
+def Tern_Rounding : I32EnumAttr<"Rounding",
+    "conversion of a float to an integer",
+    [Tern_RoundingTrunc, Tern_RoundingRne]> {
+  let cppNamespace = "::tern";
+  let genSpecializedAttr = 0;
+}
+
+def Tern_RoundingAttr : EnumAttr<Tern_Dialect, Tern_Rounding, "rounding"> {
+  let summary = "trunc (toward zero) or rne (to nearest, ties to even)";
+  let assemblyFormat = "`<` $value `>`";
+}
+
 //===----------------------------------------------------------------------===//
 // Base op class
 //===----------------------------------------------------------------------===//

@@ -244,6 +244,41 @@ def Tern_AddOp : Tern_Op<"add", [Pure, SameOperandsShape,
   }];
 }
 
+def Tern_ToIntOp : Tern_Op<"to_int", [Pure]> {
+  let summary = "integer result of a pow or division computed in f32";
+  let description = [{
+    `result = round(input1 <kind> input2)` element by element, the `pow` or
+    division computed in f32 and converted to the integer result type
+    without being rounded to the operands' float type first: `trunc` toward
+    zero, `rne` to nearest with ties to even. Out of the result's range it
+    saturates, NaN gives 0. The operands broadcast to the result (equal
+    ranks, each dimension equal to the result's or 1).
+
+    Two ONNX operators need it, and a float intermediate would change their
+    results: QuantizeLinear with a run-time scale, `round(x / y_scale)`
+    (`<div> rne`; the zero point and the saturation follow as TOSA ops), and
+    Pow of an integer base and a float exponent, `trunc(pow(x, y))` (`<pow>
+    trunc`, whose integer `input1` is read as is: a bf16 copy would round
+    bases beyond 256). The accelerator computes it on the SFU
+    (`rsfu.div` / `rsfu.pow` with `toint`).
+
+    Example:
+
+    ```mlir
+    %q = tern.to_int <div> <rne> %x, %scale
+        : tensor<4x6xf32>, tensor<4x1xf32> -> tensor<4x6xi32>
+    ```
+  }];
+  let arguments = (ins Tern_ToIntKindAttr:$kind, Tern_RoundingAttr:$rounding,
+                       AnyRankedTensor:$input1, AnyRankedTensor:$input2);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $kind $rounding $input1 `,` $input2 attr-dict `:` type($input1) `,`
+    type($input2) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tern_RequantizeOp : Tern_Op<"requantize", [Pure, SameOperandsAndResultShape]> {
   let summary = "integer rescaling of a quantized tensor to another scale or width";
   let description = [{

@@ -92,6 +92,7 @@ const char *const kSelModeNames[] = {"topk", "thresh"};
 const char *const kSfuFnNames[] = {"exp", "tanh", "sigmoid", "erf", "log"};
 const char *const kBModeNames[] = {"elem", "row", "col"};
 const char *const kCmpOpNames[] = {"eq", "ne", "gt", "ge", "lt", "le"};
+const char *const kToIntNames[] = {"none", "trunc", "rne"};
 
 } // namespace
 
@@ -120,10 +121,10 @@ StringRef queueName(Queue q) { return kQueueNames[static_cast<unsigned>(q)]; }
 StringRef spadName(Spad s) { return kSpadNames[static_cast<unsigned>(s)]; }
 
 StringRef fieldKindName(FieldKind k) {
-  static const char *const names[] = {"uint",    "sint",  "addr",    "hex",
-                                      "spad",    "queue", "vtype",   "stype",
-                                      "srctype", "width", "accmode", "bfmode",
-                                      "selmode", "sfufn", "bmode",   "cmpop"};
+  static const char *const names[] = {
+      "uint",    "sint",  "addr",    "hex",   "spad",    "queue",
+      "vtype",   "stype", "srctype", "width", "accmode", "bfmode",
+      "selmode", "sfufn", "bmode",   "cmpop", "toint"};
   return names[static_cast<unsigned>(k)];
 }
 
@@ -141,6 +142,8 @@ ArrayRef<const char *> enumNames(FieldKind k) {
   case FieldKind::SfuFn: return kSfuFnNames;
   case FieldKind::BMode: return kBModeNames;
   case FieldKind::CmpOp: return kCmpOpNames;
+  case FieldKind::ToInt:
+    return kToIntNames;
   default: return {};
   }
 }

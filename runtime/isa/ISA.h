@@ -66,6 +66,7 @@ enum class FieldKind : uint8_t {
   SfuFn,   ///< exp | tanh | sigmoid | erf | log (rsfu.fn)
   BMode,   ///< elem | row | col (vector operand b's broadcast)
   CmpOp,   ///< eq | ne | gt | ge | lt | le (vcmp)
+  ToInt,   ///< none | trunc | rne (rsfu.pow / rsfu.div int32 result)
 };
 
 struct FieldInfo {

@@ -661,8 +661,8 @@ private:
                        precision.getValue() == Precision::integer &&
                        isa<mlir::quant::QuantizedType>(
                            getElementTypeOrSelf(op->getOperand(0)));
-        if (!integer && !isLayoutOp(op) && !isa<PruneTokensOp>(op) &&
-            !isa<RequantizeOp>(op) &&
+        if (!integer && !isLayoutOp(op) &&
+            !isa<PruneTokensOp, RequantizeOp, ToIntOp>(op) &&
             (!precision || precision.getValue() != Precision::bf16)) {
           op->emitError("no lowering to accel for '")
               << op->getName() << "' in precision <"

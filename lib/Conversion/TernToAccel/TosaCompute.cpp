@@ -15,6 +15,8 @@
 
 #include "Patterns.h"
 
+#include "tern/Dialect/Tern/IR/TernOps.h"
+
 #include "llvm/ADT/ScopeExit.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -330,21 +332,6 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
         !isa<FloatType>(getElementTypeOrSelf(op.getType())) &&
         !getElementTypeOrSelf(op.getType()).isSignlessInteger(32))
       return op.emitOpError("only a floating or i32 pow is lowered");
-    // The importer computes an integer Pow (ONNX Pow of integer tensors) as
-    // a float pow cast back to the integer type; with an integer exponent
-    // foldIntegerPows made it an exact i32 pow. With a float exponent it is
-    // left: rsfu.pow rounds its result to bf16, which holds integers exactly
-    // only up to 2^8 (3^6 = 729 would come back as 728), so such a Pow is
-    // refused rather than run inexactly.
-    if (BaseKind == VectorKind::pow &&
-        isa<FloatType>(getElementTypeOrSelf(op.getType())))
-      for (Operation *user : op->getUsers())
-        if (isa<tosa::CastOp>(user) &&
-            isa<IntegerType>(getElementTypeOrSelf(user->getResult(0))))
-          return op.emitOpError(
-              "an integer Pow with a float exponent is not lowered: rsfu.pow "
-              "rounds to bf16, which holds integer results exactly only up to "
-              "2^8 (an integer exponent is exact)");
     auto type = dyn_cast_or_null<MemRefType>(
         this->getTypeConverter()->convertType(op.getType()));
     if (!type || type.getRank() < 1)
@@ -357,6 +344,15 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
     // x * reciprocal(d) is the division x / d (divisionOperand), reading
     // d's buffer; the divisor goes second.
     VectorKind kind = BaseKind;
+    // tern.to_int: the SFU's pow or division written as an i32 (toint).
+    ToIntAttr toInt;
+    if constexpr (std::is_same_v<Op, tern::ToIntOp>) {
+      kind = op.getKind() == tern::ToIntKind::pow ? VectorKind::pow
+                                                  : VectorKind::div;
+      toInt = ToIntAttr::get(
+          op.getContext(),
+          op.getRounding() == tern::Rounding::rne ? ToInt::rne : ToInt::trunc);
+    }
     if constexpr (std::is_same_v<Op, tosa::MulOp>) {
       int i = divisionOperand(op);
       Value d = i >= 0 ? original[i]
@@ -468,11 +464,12 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
     bool column = rhs.kind == BinaryOperand::Column;
     auto binary = [&](VectorKind k, Value a, Value b, Value result) {
       if (column)
-        rewriter.create<VectorColumnOp>(op.getLoc(), k, a, b, result);
+        rewriter.create<VectorColumnOp>(op.getLoc(), k, a, b, result, toInt);
       else
-        rewriter.create<VectorOp>(op.getLoc(), k, a, b, result);
+        rewriter.create<VectorOp>(op.getLoc(), k, a, b, result, toInt);
     };
-    int64_t tm = tiles.rowsPerTile(cols * 2);
+    int64_t tm = tiles.rowsPerTile(
+        cols * std::max<int64_t>(2, type.getElementTypeBitWidth() / 8));
     // Run-time kept token rows (threshold pruning): tiles per group of N.
     TokenRowGroups groups = tokenRowGroups(op, type.getShape(), rows, cols);
     std::optional<int64_t> point = groups.point;
@@ -497,7 +494,7 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
       }
       if (rhs.kind == BinaryOperand::Splat)
         rewriter.create<VectorConstOp>(op.getLoc(), k, a, result,
-                                       APFloat(rhs.splat));
+                                       APFloat(rhs.splat), toInt);
       else
         binary(k, a, loadOperand(rhs, r0, rr), result);
       if (negate)
@@ -679,6 +676,7 @@ void tern::populateTosaComputeLoweringPatterns(TypeConverter &converter,
                TosaBinaryLowering<tosa::MinimumOp, VectorKind::max>,
                TosaBinaryLowering<tosa::PowOp, VectorKind::pow>,
                TosaBinaryLowering<tosa::IntDivOp, VectorKind::div>,
+               TosaBinaryLowering<tern::ToIntOp, VectorKind::div>,
                TosaBinaryLowering<tosa::EqualOp, VectorKind::eq>,
                TosaBinaryLowering<tosa::GreaterOp, VectorKind::gt>,
                TosaBinaryLowering<tosa::GreaterEqualOp, VectorKind::ge>,

@@ -692,15 +692,15 @@ private:
           if (failed(a) || failed(b) || failed(d))
             return failure();
           return emit(o, vectorMnemonic(o.getKind()),
-                      withCmp(o.getKind(), {{"dsp", d->spad},
-                                            {"dst", d->addr},
-                                            {"asp", a->spad},
-                                            {"a", a->addr},
-                                            {"bsp", b->spad},
-                                            {"b", b->addr},
-                                            {"rows", uint64_t(a->rows)},
-                                            {"cols", uint64_t(a->cols)},
-                                            {"ty", vtype(*a)}}));
+                      withCmp(o, {{"dsp", d->spad},
+                                  {"dst", d->addr},
+                                  {"asp", a->spad},
+                                  {"a", a->addr},
+                                  {"bsp", b->spad},
+                                  {"b", b->addr},
+                                  {"rows", uint64_t(a->rows)},
+                                  {"cols", uint64_t(a->cols)},
+                                  {"ty", vtype(*a)}}));
         })
         .Case<SelectOp>([&](SelectOp o) {
           FailureOr<Tile> c = tile(o, o.getCond()), a = tile(o, o.getLhs()),
@@ -740,16 +740,16 @@ private:
           if (failed(a) || failed(b) || failed(d))
             return failure();
           return emit(o, vectorMnemonic(o.getKind()),
-                      withCmp(o.getKind(), {{"dsp", d->spad},
-                                            {"dst", d->addr},
-                                            {"asp", a->spad},
-                                            {"a", a->addr},
-                                            {"bsp", b->spad},
-                                            {"b", b->addr},
-                                            {"rows", uint64_t(a->rows)},
-                                            {"cols", uint64_t(a->cols)},
-                                            {"ty", vtype(*a)},
-                                            {"bmode", 2}}));
+                      withCmp(o, {{"dsp", d->spad},
+                                  {"dst", d->addr},
+                                  {"asp", a->spad},
+                                  {"a", a->addr},
+                                  {"bsp", b->spad},
+                                  {"b", b->addr},
+                                  {"rows", uint64_t(a->rows)},
+                                  {"cols", uint64_t(a->cols)},
+                                  {"ty", vtype(*a)},
+                                  {"bmode", 2}}));
         })
         .Case<VectorConstOp>([&](VectorConstOp o) {
           FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
@@ -760,15 +760,15 @@ private:
           if (failed(reg))
             return failure();
           return emit(o, vectorMnemonic(o.getKind()),
-                      withCmp(o.getKind(), {{"dsp", d->spad},
-                                            {"dst", d->addr},
-                                            {"asp", a->spad},
-                                            {"a", a->addr},
-                                            {"rows", uint64_t(a->rows)},
-                                            {"cols", uint64_t(a->cols)},
-                                            {"ty", vtype(*a)},
-                                            {"bconst", 1},
-                                            {"creg", *reg}}));
+                      withCmp(o, {{"dsp", d->spad},
+                                  {"dst", d->addr},
+                                  {"asp", a->spad},
+                                  {"a", a->addr},
+                                  {"rows", uint64_t(a->rows)},
+                                  {"cols", uint64_t(a->cols)},
+                                  {"ty", vtype(*a)},
+                                  {"bconst", 1},
+                                  {"creg", *reg}}));
         })
         .Case<ReduceOp>([&](ReduceOp o) {
           FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
@@ -880,14 +880,29 @@ private:
   }
 
   /// `fields` plus vcmp's `cmp` field for a comparison (eq, ne, gt, ge, lt,
-  /// le: 0..5), or rsfu.div's `rev` for rdiv (b / a).
-  static SmallVector<std::pair<StringRef, uint64_t>> withCmp(VectorKind kind,
+  /// le: 0..5), rsfu.div's `rev` for rdiv (b / a), and for an int32 result
+  /// of rsfu.pow / rsfu.div (`to_int`) the `toint` field, `ty` = bf16 (the
+  /// operands' f32 path) and `aint` when the base `a` is an i32 tile.
+  template <typename VectorLikeOp>
+  static SmallVector<std::pair<StringRef, uint64_t>> withCmp(VectorLikeOp o,
                                                              Fields fields) {
+    VectorKind kind = o.getKind();
     SmallVector<std::pair<StringRef, uint64_t>> all(fields);
     if (isComparison(kind))
       all.push_back({"cmp", uint64_t(kind) - uint64_t(VectorKind::eq)});
     if (kind == VectorKind::rdiv)
       all.push_back({"rev", 1});
+    if (std::optional<ToInt> toInt = o.getToInt()) {
+      bool intBase = false;
+      for (auto &[name, value] : all)
+        if (name == "ty") {
+          intBase = value == 0;
+          value = 1;
+        }
+      all.push_back({"toint", uint64_t(*toInt)});
+      if (intBase)
+        all.push_back({"aint", 1});
+    }
     return all;
   }
 

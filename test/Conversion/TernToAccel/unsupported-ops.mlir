@@ -167,21 +167,6 @@ func.func @pow_column_base(%a: tensor<4x1xf32>, %b: tensor<4x8xf32>) -> tensor<4
 
 // -----
 
-// An integer Pow with a float exponent (imported as a float pow cast back
-// to i32): rsfu.pow rounds to bf16, exact for integers up to 2^8 only, so
-// it is refused (an integer exponent is the exact i32 pow:
-// narrow-integer.mlir).
-func.func @pow_integer(%a: tensor<4x8xi32>, %b: tensor<4x8xf32>) -> tensor<4x8xi32> {
-  %fa = tosa.cast %a : (tensor<4x8xi32>) -> tensor<4x8xf32>
-  // expected-error @+2 {{'tosa.pow' op an integer Pow with a float exponent is not lowered: rsfu.pow rounds to bf16, which holds integer results exactly only up to 2^8 (an integer exponent is exact)}}
-  // expected-error @+1 {{failed to legalize operation 'tosa.pow'}}
-  %p = tosa.pow %fa, %b : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
-  %y = tosa.cast %p : (tensor<4x8xf32>) -> tensor<4x8xi32>
-  return %y : tensor<4x8xi32>
-}
-
-// -----
-
 // A pow of an integer type other than i32 (the importer computes integer
 // Pow through casts; foldIntegerPows makes only i32 pows) is refused.
 func.func @pow_i64(%a: tensor<4x8xi64>, %b: tensor<4x8xi64>) -> tensor<4x8xi64> {

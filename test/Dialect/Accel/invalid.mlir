@@ -747,6 +747,46 @@ func.func @column_pow_i32_result(%a: memref<4x8xi32, #accel.space<act>>, %b: mem
 
 // -----
 
+func.func @to_int_add(%a: memref<4x8xbf16, #accel.space<act>>, %d: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector' op to_int takes a pow or a division (the SFU's f32 result), got add}}
+  accel.vector <add> %a, %a, %d {to_int = #accel.to_int<rne>} : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @to_int_bf16_result(%a: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector_const' op to_int writes an i32 result, got 'bf16'}}
+  accel.vector_const <div> %a, %a 2.0 {to_int = #accel.to_int<rne>} : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @to_int_div_i32_dividend(%a: memref<4x8xi32, #accel.space<act>>, %b: memref<4x1xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector_column' op to_int reads bf16 operands (pow: an i32 or bf16 base), got 'i32' and 'bf16'}}
+  accel.vector_column <div> %a, %b, %a {to_int = #accel.to_int<rne>} : memref<4x8xi32, #accel.space<act>>, memref<4x1xbf16, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @mixed_operands_without_to_int(%a: memref<4x8xi32, #accel.space<act>>, %b: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector' op operand element types 'i32' and 'bf16' differ (only a pow with to_int takes an i32 base and a bf16 exponent)}}
+  accel.vector <pow> %a, %b, %a : memref<4x8xi32, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @const_i32_input_without_to_int(%a: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector_const' op a constant operand needs bf16 tiles, got 'i32'}}
+  accel.vector_const <pow> %a, %a 2.0 : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
 func.func @select_condition_i32(%c: memref<4x8xi32, #accel.space<act>>, %a: memref<4x8xbf16, #accel.space<act>>) {
   // expected-error @+1 {{'accel.select' op the condition must be a bf16 boolean tile, got 'i32'}}
   accel.select %c, %a, %a, %a : memref<4x8xi32, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>

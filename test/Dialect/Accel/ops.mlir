@@ -64,6 +64,13 @@ func.func @vector_and_sfu(%a: memref<4x8xbf16, #accel.space<act>>,
   accel.vector <pow> %i, %i, %i : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
   // CHECK: accel.vector <div> {{.*}} : memref<4x8xi32, #accel.space<acc>>
   accel.vector <div> %i, %i, %i : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
+  // int32 results of the SFU's f32 power and quotient (to_int).
+  // CHECK: accel.vector <pow> {{.*}} {to_int = #accel.to_int<trunc>} : memref<4x8xi32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>, memref<4x8xi32, #accel.space<acc>>
+  accel.vector <pow> %i, %a, %i {to_int = #accel.to_int<trunc>} : memref<4x8xi32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>, memref<4x8xi32, #accel.space<acc>>
+  // CHECK: accel.vector_column <div> {{.*}} {to_int = #accel.to_int<rne>} : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<vec>>, memref<4x8xi32, #accel.space<acc>>
+  accel.vector_column <div> %a, %r, %i {to_int = #accel.to_int<rne>} : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<vec>>, memref<4x8xi32, #accel.space<acc>>
+  // CHECK: accel.vector_const <pow> {{.*}} 5.000000e-01 {to_int = #accel.to_int<trunc>} : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
+  accel.vector_const <pow> %i, %i 0.5 {to_int = #accel.to_int<trunc>} : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
   // CHECK: accel.reduce <max> %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<vec>>
   accel.reduce <max> %a, %r : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<vec>>
   // CHECK: accel.convert %{{.*}}, %{{.*}} scale 5.000000e-01 : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>

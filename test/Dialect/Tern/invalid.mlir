@@ -406,3 +406,35 @@ func.func @prune_threshold_mask_shape(%x: tensor<1x9x16xf32>, %p: tensor<1x2x9x9
   %h, %i, %m = tern.prune_tokens %x, %p keep 9 threshold 3 : tensor<1x9x16xf32>, tensor<1x2x9x9xf32> -> tensor<1x9x16xf32>, tensor<1x9xi32>, tensor<1x1x9x1xf32>
   return %h : tensor<1x9x16xf32>
 }
+
+// -----
+
+func.func @to_int_float_result(%x: tensor<4x8xf32>, %s: tensor<4x1xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'tern.to_int' op result must be an int32 or int64 tensor, got 'f32'}}
+  %q = tern.to_int <div> <rne> %x, %s : tensor<4x8xf32>, tensor<4x1xf32> -> tensor<4x8xf32>
+  return %q : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @to_int_integer_divisor(%x: tensor<4x8xf32>, %s: tensor<4x1xi32>) -> tensor<4x8xi32> {
+  // expected-error @+1 {{'tern.to_int' op input2 must be a float tensor, got 'i32'}}
+  %q = tern.to_int <div> <rne> %x, %s : tensor<4x8xf32>, tensor<4x1xi32> -> tensor<4x8xi32>
+  return %q : tensor<4x8xi32>
+}
+
+// -----
+
+func.func @to_int_integer_dividend(%x: tensor<4x8xi32>, %s: tensor<4x1xf32>) -> tensor<4x8xi32> {
+  // expected-error @+1 {{'tern.to_int' op input1 must be a float tensor (an integer base is pow's only), got 'i32'}}
+  %q = tern.to_int <div> <trunc> %x, %s : tensor<4x8xi32>, tensor<4x1xf32> -> tensor<4x8xi32>
+  return %q : tensor<4x8xi32>
+}
+
+// -----
+
+func.func @to_int_no_broadcast(%x: tensor<4x8xf32>, %s: tensor<3x1xf32>) -> tensor<4x8xi32> {
+  // expected-error @+1 {{'tern.to_int' op operand 'tensor<3x1xf32>' does not broadcast to the result 'tensor<4x8xi32>' (equal ranks, each dimension equal or 1)}}
+  %q = tern.to_int <div> <rne> %x, %s : tensor<4x8xf32>, tensor<3x1xf32> -> tensor<4x8xi32>
+  return %q : tensor<4x8xi32>
+}

@@ -73,3 +73,12 @@ func.func @heads(%x: tensor<2x5x32xf32>) -> tensor<2x5x32xf32> {
   %m = tern.merge_heads %h : tensor<2x4x5x8xf32> -> tensor<2x5x32xf32>
   return %m : tensor<2x5x32xf32>
 }
+
+// CHECK-LABEL: func @to_int
+func.func @to_int(%x: tensor<2x6xf32>, %s: tensor<2x1xf32>, %b: tensor<2x6xi64>) -> (tensor<2x6xi32>, tensor<2x6xi64>) {
+  // CHECK: tern.to_int <div> <rne> %{{.*}}, %{{.*}} : tensor<2x6xf32>, tensor<2x1xf32> -> tensor<2x6xi32>
+  %q = tern.to_int <div> <rne> %x, %s : tensor<2x6xf32>, tensor<2x1xf32> -> tensor<2x6xi32>
+  // CHECK: tern.to_int <pow> <trunc> %{{.*}}, %{{.*}} : tensor<2x6xi64>, tensor<2x6xf32> -> tensor<2x6xi64>
+  %p = tern.to_int <pow> <trunc> %b, %x : tensor<2x6xi64>, tensor<2x6xf32> -> tensor<2x6xi64>
+  return %q, %p : tensor<2x6xi32>, tensor<2x6xi64>
+}

@@ -930,6 +930,110 @@ TEST(Sim, VwrapKeepsTheLowBitsOfNarrowTypes) {
             std::string::npos);
 }
 
+// The `toint` forms of rsfu.div and rsfu.pow write the result as an int32:
+// rsfu.div rne is ONNX QuantizeLinear's round(x / scale) of the f32
+// quotient, rsfu.pow the f64 power (an int32 needs 31 bits). Checked
+// against the exact quotient (in double, where a / b of bf16 values has no
+// rounding that matters at these magnitudes): |q - a / b| <= 1/2, and a tie
+// goes to the even integer; then ties, truncation, saturation, NaN, a column
+// scale, and rsfu.pow of an int32 base against closed forms (3^6 = 729, which
+// a bf16 result would round to 728; 46340^2 = 2147395600, which f32 would
+// round to 2147395584; 4^0.5 = 2 exactly).
+TEST(Sim, ToIntRoundsTheF32ResultOnce) {
+  constexpr int kN = 256;
+  std::mt19937 rng(11);
+  std::vector<uint16_t> as(kN), bs(kN);
+  for (int e = 0; e < kN; ++e) {
+    // |a| in [2^-4, 2^12), b in [2^-6, 2^4): quotients up to 2^18.
+    as[e] = floatToBf((rng() & 1 ? -1.0f : 1.0f) *
+                      std::ldexp(1.0f + (rng() % 128) / 128.0f,
+                                 static_cast<int>(rng() % 16) - 4));
+    bs[e] = floatToBf(std::ldexp(1.0f + (rng() % 128) / 128.0f,
+                                 static_cast<int>(rng() % 10) - 6));
+  }
+  Result r = runAsm("rsfu.div dsp=vec, dst=4096, asp=vec, a=0, bsp=act, "
+                    "b=0, rows=2, cols=128, ty=bf16, toint=rne\n"
+                    "rsfu.div dsp=vec, dst=8192, asp=vec, a=0, bsp=act, "
+                    "b=0, rows=2, cols=128, ty=bf16, toint=trunc\nend\n",
+                    [&](Machine &M) {
+                      for (int e = 0; e < kN; ++e) {
+                        put<uint16_t>(M, Vec, 0, e, as[e]);
+                        put<uint16_t>(M, Act, 0, e, bs[e]);
+                      }
+                    });
+  ASSERT_EQ(r.error, "");
+  for (int e = 0; e < kN; ++e) {
+    double exact = double(bfToFloat(as[e])) / double(bfToFloat(bs[e]));
+    int32_t q = get<int32_t>(*r.M, Vec, 4096, e);
+    EXPECT_LE(std::fabs(q - exact), 0.5) << exact;
+    if (std::fabs(q - exact) == 0.5)
+      EXPECT_EQ(q % 2, 0) << "tie not to even: " << exact;
+    EXPECT_EQ(get<int32_t>(*r.M, Vec, 8192, e), static_cast<int32_t>(exact))
+        << exact;
+  }
+
+  Result s = runAsm(
+      "cfg.const rd=3, bits=0x4000\n" // 2.0
+      "rsfu.div dsp=vec, dst=64, asp=vec, a=0, rows=1, cols=8, ty=bf16, "
+      "bconst=1, creg=3, toint=rne\n"
+      "rsfu.div dsp=vec, dst=128, asp=vec, a=0, rows=1, cols=8, ty=bf16, "
+      "bconst=1, creg=3, toint=trunc\n"
+      "rsfu.div dsp=vec, dst=192, asp=vec, a=0, bsp=act, b=0, rows=2, "
+      "cols=4, ty=bf16, bmode=col, toint=rne\n"
+      "rsfu.pow dsp=vec, dst=256, asp=vec, a=512, bsp=act, b=64, rows=1, "
+      "cols=10, ty=bf16, toint=trunc, aint=1\n"
+      "end\n",
+      [](Machine &M) {
+        // a / 2: ties 2.5, 3.5, -2.5, 0.5; 2.75; +-1e10 and NaN.
+        const float a[] = {5.0f, 7.0f, -5.0f, 1.0f, 5.5f, 1e10f, -1e10f, NAN};
+        for (int e = 0; e < 8; ++e)
+          put<uint16_t>(M, Vec, 0, e, floatToBf(a[e]));
+        put<uint16_t>(M, Act, 0, 0, floatToBf(2.0f));  // row 0: / 2
+        put<uint16_t>(M, Act, 0, 1, floatToBf(-0.5f)); // row 1: / -0.5
+        const int32_t base[] = {3, 2, -2, 7, 2, 10, -2, 0, 46340, 4};
+        const float exponent[] = {6, 5, 3, 0.5f, -1, 10, 0.5f, 0, 2, 0.5f};
+        for (int e = 0; e < 10; ++e) {
+          put<int32_t>(M, Vec, 512, e, base[e]);
+          put<uint16_t>(M, Act, 64, e, floatToBf(exponent[e]));
+        }
+      });
+  ASSERT_EQ(s.error, "");
+  auto at = [&](size_t byte, size_t i) {
+    return get<int32_t>(*s.M, Vec, byte, i);
+  };
+  const int32_t rne[] = {2, 4, -2, 0, 3, INT32_MAX, INT32_MIN, 0};
+  const int32_t trunc[] = {2, 3, -2, 0, 2, INT32_MAX, INT32_MIN, 0};
+  for (int e = 0; e < 8; ++e) {
+    EXPECT_EQ(at(64, e), rne[e]) << e;
+    EXPECT_EQ(at(128, e), trunc[e]) << e;
+  }
+  // Column: {5, 7, -5, 1} / 2 and {5.5, 1e10, -1e10, NaN} / -0.5.
+  const int32_t col[] = {2, 4, -2, 0, -11, INT32_MIN, INT32_MAX, 0};
+  for (int e = 0; e < 8; ++e)
+    EXPECT_EQ(at(192, e), col[e]) << e;
+  // 3^6, 2^5, (-2)^3, trunc(sqrt 7), trunc(1/2), 10^10 saturates,
+  // (-2)^0.5 is NaN (0), 0^0 = 1, 46340^2, 4^0.5.
+  const int32_t pow[] = {729, 32, -8, 2, 0, INT32_MAX, 0, 1, 2147395600, 2};
+  for (int e = 0; e < 10; ++e)
+    EXPECT_EQ(at(256, e), pow[e]) << e;
+
+  auto error = [](const std::string &insn) {
+    return runAsm(insn + "\nend\n").error;
+  };
+  EXPECT_NE(error("rsfu.div dsp=vec, dst=64, asp=vec, a=0, rows=1, cols=1, "
+                  "ty=bf16, bconst=1, toint=3")
+                .find("field 'toint' = 3 is not none, trunc or rne"),
+            std::string::npos);
+  EXPECT_NE(error("rsfu.div dsp=vec, dst=64, asp=vec, a=0, rows=1, cols=1, "
+                  "ty=i32, bconst=1, toint=rne")
+                .find("toint takes ty=bf16 operands"),
+            std::string::npos);
+  EXPECT_NE(error("rsfu.pow dsp=vec, dst=64, asp=vec, a=0, rows=1, cols=1, "
+                  "ty=bf16, bconst=1, aint=1")
+                .find("aint=1 (an int32 base) needs toint"),
+            std::string::npos);
+}
+
 // rsfu.div ty=i32 is ONNX's integer Div: the quotient truncated toward zero
 // (checked against |a| / |b| with the sign of a * b, in int64), for every
 // sign, int32's extremes (INT32_MIN / -1 wraps to INT32_MIN), a column

@@ -138,11 +138,33 @@ LogicalResult DmaStoreOp::verify() {
   return verifyDmaShapes(*this, getTarget().getType(), getSource().getType());
 }
 
-/// The result element type a vector op of `kind` writes from operands of
-/// `operand`: a comparison writes a bf16 boolean, pow and the divisions take
-/// bf16 only, the others keep the operands' type.
-static LogicalResult verifyKindTypes(Operation *op, VectorKind kind,
-                                     Type operand, Type result) {
+/// The result element type a vector op of `kind` writes from operands `lhs`
+/// and `rhs` (bf16 for a constant register): a comparison writes a bf16
+/// boolean, `to_int` an i32 from bf16 operands (pow: also an i32 base), the
+/// others keep the operands' type, which must be one.
+static LogicalResult verifyKindTypes(Operation *op, VectorKind kind, Type lhs,
+                                     Type rhs, Type result,
+                                     std::optional<ToInt> toInt) {
+  if (toInt) {
+    if (kind != VectorKind::pow && kind != VectorKind::div &&
+        kind != VectorKind::rdiv)
+      return op->emitOpError("to_int takes a pow or a division (the SFU's "
+                             "f32 result), got ")
+             << stringifyVectorKind(kind);
+    if (!result.isSignlessInteger(32))
+      return op->emitOpError("to_int writes an i32 result, got ") << result;
+    bool intBase = kind == VectorKind::pow && lhs.isSignlessInteger(32);
+    if (!rhs.isBF16() || (!lhs.isBF16() && !intBase))
+      return op->emitOpError("to_int reads bf16 operands (pow: an i32 or "
+                             "bf16 base), got ")
+             << lhs << " and " << rhs;
+    return success();
+  }
+  if (lhs != rhs)
+    return op->emitOpError("operand element types ")
+           << lhs << " and " << rhs
+           << " differ (only a pow with to_int takes an i32 base and a bf16 "
+              "exponent)";
   if (isComparison(kind)) {
     if (!result.isBF16())
       return op->emitOpError("a comparison writes a bf16 boolean (0 / 1), "
@@ -150,9 +172,9 @@ static LogicalResult verifyKindTypes(Operation *op, VectorKind kind,
              << result;
     return success();
   }
-  if (result != operand)
+  if (result != lhs)
     return op->emitOpError("result element type ")
-           << result << " differs from the operands' " << operand;
+           << result << " differs from the operands' " << lhs;
   return success();
 }
 
@@ -161,16 +183,18 @@ LogicalResult VectorOp::verify() {
     return emitOpError("operands must be bf16 or i32 tiles, got ")
            << getLhs().getType().getElementType();
   return verifyKindTypes(*this, getKind(), getLhs().getType().getElementType(),
-                         getResult().getType().getElementType());
+                         getRhs().getType().getElementType(),
+                         getResult().getType().getElementType(), getToInt());
 }
 
 LogicalResult VectorConstOp::verify() {
-  if (!getInput().getType().getElementType().isBF16())
-    return emitOpError("a constant operand needs bf16 tiles, got ")
-           << getInput().getType().getElementType();
-  return verifyKindTypes(*this, getKind(),
-                         getInput().getType().getElementType(),
-                         getResult().getType().getElementType());
+  Type in = getInput().getType().getElementType();
+  bool intBase =
+      getToInt() && getKind() == VectorKind::pow && in.isSignlessInteger(32);
+  if (!in.isBF16() && !intBase)
+    return emitOpError("a constant operand needs bf16 tiles, got ") << in;
+  return verifyKindTypes(*this, getKind(), in, BFloat16Type::get(getContext()),
+                         getResult().getType().getElementType(), getToInt());
 }
 
 LogicalResult WrapOp::verify() {
@@ -199,8 +223,9 @@ LogicalResult VectorColumnOp::verify() {
   if (!isVectorElement(lhs.getElementType()))
     return emitOpError("operands must be bf16 or i32 tiles, got ")
            << lhs.getElementType();
-  if (failed(verifyKindTypes(*this, getKind(), lhs.getElementType(),
-                             getResult().getType().getElementType())))
+  if (failed(verifyKindTypes(
+          *this, getKind(), lhs.getElementType(), rhs.getElementType(),
+          getResult().getType().getElementType(), getToInt())))
     return failure();
   if (lhs.getRank() != 2 || rhs.getRank() != 2)
     return emitOpError("operands must be rank-2 tiles");

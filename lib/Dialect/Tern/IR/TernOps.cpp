@@ -349,6 +349,34 @@ LogicalResult ReluOp::verify() {
   return verifySameShape(*this, getInput(), getResult());
 }
 
+LogicalResult ToIntOp::verify() {
+  auto lhs = cast<RankedTensorType>(getInput1().getType()),
+       rhs = cast<RankedTensorType>(getInput2().getType()),
+       out = cast<RankedTensorType>(getResult().getType());
+  Type r = out.getElementType();
+  if (!r.isSignlessInteger(32) && !r.isSignlessInteger(64))
+    return emitOpError("result must be an int32 or int64 tensor, got ") << r;
+  if (!isa<FloatType>(rhs.getElementType()))
+    return emitOpError("input2 must be a float tensor, got ")
+           << rhs.getElementType();
+  Type l = lhs.getElementType();
+  if (!isa<FloatType>(l) &&
+      !(getKind() == ToIntKind::pow && isa<IntegerType>(l)))
+    return emitOpError("input1 must be a float tensor (an integer base is "
+                       "pow's only), got ")
+           << l;
+  for (RankedTensorType t : {lhs, rhs}) {
+    bool broadcasts = t.getRank() == out.getRank();
+    for (int64_t d = 0; broadcasts && d < t.getRank(); ++d)
+      broadcasts = t.getDimSize(d) == 1 || t.getDimSize(d) == out.getDimSize(d);
+    if (!broadcasts)
+      return emitOpError("operand ")
+             << t << " does not broadcast to the result " << out
+             << " (equal ranks, each dimension equal or 1)";
+  }
+  return success();
+}
+
 LogicalResult RequantizeOp::verify() {
   for (Value v : {getInput(), getResult()}) {
     auto q = dyn_cast<mlir::quant::UniformQuantizedType>(

@@ -10,9 +10,14 @@
 // ONNX uint8 tensors are `ui8` while quant storage types are signless, so a
 // tensor.bitcast bridges the two. A DequantizeLinear with a run-time scale
 // or zero point falls back to TOSA arithmetic ((x - zp) * scale); a
-// QuantizeLinear's is refused: it rounds to nearest even, and Tern's only
-// rounding float -> integer conversion is the exact quantizer of the
-// `!quant.uniform` path (tosa.cast to an integer is ONNX Cast, truncation).
+// QuantizeLinear's to
+//
+//   saturate(tern.to_int <div> <rne>(x, y_scale) + y_zero_point)
+//
+// (an i32 quotient rounded once, to nearest even, from its f32 value as ONNX
+// computes it; the zero point added and the storage type's range clamped in
+// i32, then cast to the storage type). tosa.cast to an integer is ONNX
+// Cast, a truncation, so it cannot express the rounding.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +27,7 @@
 #include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "tern/Dialect/Tern/IR/TernOps.h"
 
 using namespace mlir;
 using namespace tern::onnx_import;
@@ -104,6 +110,42 @@ FailureOr<int64_t> quantizationAxis(OpBinder &b, RankedTensorType xt) {
   return axis;
 }
 
+/// QuantizeLinear with a run-time scale or zero point:
+/// clamp(rne(x / scale) + zp, qmin, qmax) in i32, cast to `storage`.
+LogicalResult runTimeQuantize(OpBinder &b, Value x, IntegerType storage,
+                              int64_t axis) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  int64_t rank = xt.getRank();
+  auto i32Type = xt.clone(b.builder.getI32Type());
+  Value scale = paramFor(b, b.operand(1), rank, axis);
+  Value q = b.builder.create<tern::ToIntOp>(
+      b.loc, i32Type, tern::ToIntKind::div, tern::Rounding::rne, x, scale);
+  // A constant zero point of 0 (a symmetric int8 quantizer) adds nothing.
+  const Folded *zpValues = b.hasOperand(2) ? b.folded(2) : nullptr;
+  bool zeroZp =
+      zpValues &&
+      llvm::all_of(llvm::seq<int64_t>(0, zpValues->numElements()),
+                   [&](int64_t i) { return zpValues->getAsInt(i) == 0; });
+  if (b.hasOperand(2) && !zeroZp) {
+    Value zp =
+        createCast(b.builder, b.loc, paramFor(b, b.operand(2), rank, axis),
+                   b.builder.getI32Type());
+    q = b.builder.create<tosa::AddOp>(b.loc, i32Type, q, zp);
+  }
+  unsigned width = storage.getWidth();
+  bool isSigned = !storage.isUnsigned();
+  int64_t qmin = isSigned ? -(int64_t(1) << (width - 1)) : 0;
+  int64_t qmax =
+      isSigned ? (int64_t(1) << (width - 1)) - 1 : (int64_t(1) << width) - 1;
+  q = b.builder.create<tosa::ClampOp>(
+      b.loc, i32Type, q, b.builder.getI64IntegerAttr(qmin),
+      b.builder.getI64IntegerAttr(qmax),
+      b.builder.getF32FloatAttr(static_cast<float>(qmin)),
+      b.builder.getF32FloatAttr(static_cast<float>(qmax)));
+  b.setResult(0, createCast(b.builder, b.loc, q, storage));
+  return success();
+}
+
 LogicalResult quantizeHandler(OpBinder &b) {
   Value x = b.operand(0);
   if (!x)
@@ -135,9 +177,7 @@ LogicalResult quantizeHandler(OpBinder &b) {
       return success();
     }
   }
-  return b.unsupported(
-      "a run-time y_scale or y_zero_point (the rounding to nearest even runs "
-      "only in the exact quantizer, with constant ones)");
+  return runTimeQuantize(b, x, it, axis);
 }
 
 LogicalResult dequantizeHandler(OpBinder &b) {

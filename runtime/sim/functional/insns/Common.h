@@ -113,19 +113,21 @@ struct BinaryOperands {
   const uint8_t *bData() const { return b.isConst ? nullptr : b.data(); }
 };
 
+/// Operand a may have other elements (\p ab bytes) than b (\p bb): the
+/// integer base of rsfu.pow's `aint`.
 template <typename F>
-llvm::Expected<BinaryOperands> bindBinary(Machine &M, const F &f, unsigned eb,
-                                          unsigned db) {
+llvm::Expected<BinaryOperands> bindBinary(Machine &M, const F &f, unsigned ab,
+                                          unsigned bb, unsigned db) {
   llvm::Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
   if (!rows)
     return rows.takeError();
   BinaryOperands ops;
   ops.n = *rows * f.cols;
-  llvm::Expected<uint8_t *> a = rd(M, f.asp, f.a, ops.n * eb);
+  llvm::Expected<uint8_t *> a = rd(M, f.asp, f.a, ops.n * ab);
   if (!a)
     return a.takeError();
   ops.a = *a;
-  llvm::Expected<BOperand> b = readB(M, f, *rows, eb);
+  llvm::Expected<BOperand> b = readB(M, f, *rows, bb);
   if (!b)
     return b.takeError();
   ops.b = std::move(*b);
@@ -134,6 +136,12 @@ llvm::Expected<BinaryOperands> bindBinary(Machine &M, const F &f, unsigned eb,
     return d.takeError();
   ops.d = *d;
   return std::move(ops);
+}
+
+template <typename F>
+llvm::Expected<BinaryOperands> bindBinary(Machine &M, const F &f, unsigned eb,
+                                          unsigned db) {
+  return bindBinary(M, f, eb, eb, db);
 }
 
 /// Applies `fn` to each row of a [rows x cols] tile of `Elem` values read

@@ -151,9 +151,65 @@ Error intPow(Machine &M, const isa::RsfuPowF &f) {
         return Error::success();
       });
 }
+
+/// The `toint` field of rsfu.pow / rsfu.div: the result as an int32,
+/// truncated toward zero (1) or rounded to nearest even (2); saturated
+/// outside int32, NaN is 0.
+int32_t toInt32(double v, uint64_t mode) {
+  if (std::isnan(v))
+    return 0;
+  double r = mode == 1 ? std::trunc(v) : std::nearbyint(v);
+  if (r >= 2147483648.0)
+    return INT32_MAX;
+  if (r < -2147483648.0)
+    return INT32_MIN;
+  return static_cast<int32_t>(r);
+}
+
+/// Checks `toint` (and rsfu.pow's `aint`): int32 results take bf16
+/// operands (ty = bf16).
+template <typename F> Error checkToInt(const F &f, bool aint, StringRef name) {
+  if (f.toint > 2)
+    return invalid(name + ": field 'toint' = 3 is not none, trunc or rne");
+  if (f.toint && f.ty != 1)
+    return invalid(name + ": toint takes ty=bf16 operands (an int32 result "
+                          "of a float power or quotient)");
+  if (aint && !f.toint)
+    return invalid(name + ": aint=1 (an int32 base) needs toint");
+  return Error::success();
+}
+
+/// The toint forms: fn(a, b) for every element, written as int32. a is
+/// bf16, or int32 with \p aint (exact in double, not always in f32); b
+/// bf16 (C[creg] when bconst).
+template <typename F, typename Fn>
+Error forEachToInt(Machine &M, const F &f, bool aint, Fn fn) {
+  Expected<BinaryOperands> ops = bindBinary(M, f, aint ? 4 : 2, 2, 4);
+  if (!ops)
+    return ops.takeError();
+  const BOperand *b = &ops->b;
+  const float c = bfToFloat(M.cregs[f.creg]);
+  for (uint64_t e = 0; e < ops->n; ++e) {
+    double x =
+        aint
+            ? static_cast<double>(static_cast<int32_t>(ld<uint32_t>(ops->a, e)))
+            : bfToFloat(ld<bf16>(ops->a, e));
+    double y = b->isConst ? c : bfToFloat(ld<bf16>(b->data(), b->index(e)));
+    st<uint32_t>(ops->d, e, static_cast<uint32_t>(toInt32(fn(x, y), f.toint)));
+  }
+  return Error::success();
+}
 } // namespace
 
 Error execRsfuPow(Machine &M, const isa::RsfuPowF &f) {
+  if (Error e = checkToInt(f, f.aint != 0, "rsfu.pow"))
+    return e;
+  // An int32 power needs up to 31 significant bits, more than f32 holds:
+  // C's pow in double (what numpy and onnxruntime compute for an integer
+  // base and a float exponent).
+  if (f.toint)
+    return forEachToInt(M, f, f.aint != 0,
+                        [](double x, double y) { return std::pow(x, y); });
   if (f.ty != 1)
     return intPow(M, f);
   Expected<BinaryOperands> ops = bindBinary(M, f, 2, 2);
@@ -200,6 +256,15 @@ Error intDiv(Machine &M, const isa::RsfuDivF &f) {
 } // namespace
 
 Error execRsfuDiv(Machine &M, const isa::RsfuDivF &f) {
+  if (Error e = checkToInt(f, false, "rsfu.div"))
+    return e;
+  if (f.toint) {
+    const bool rev = f.rev;
+    // One f32 division, as ONNX QuantizeLinear computes x / y_scale.
+    return forEachToInt(M, f, false, [rev](double x, double y) {
+      return double(rev ? float(y) / float(x) : float(x) / float(y));
+    });
+  }
   if (f.ty != 1)
     return intDiv(M, f);
   Expected<BinaryOperands> ops = bindBinary(M, f, 2, 2);
