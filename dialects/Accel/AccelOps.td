@@ -313,6 +313,10 @@ def Accel_VectorOp : Accel_Op<"vector", [
     `rne` is QuantizeLinear's `round(x / scale)`. Otherwise `lhs` and `rhs`
     have one element type.
 
+    `uint` orders `i32` elements as uint32 (`max` and the comparisons:
+    `vmax uns`, `vcmp uns`): ONNX uint32 and uint64 tensors are held as
+    32-bit words.
+
     Example:
 
     ```mlir
@@ -324,11 +328,13 @@ def Accel_VectorOp : Accel_Op<"vector", [
                        Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$lhs,
                        Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$rhs,
                        Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
-                       OptionalAttr<Accel_ToIntAttr>:$to_int);
+                       OptionalAttr<Accel_ToIntAttr>:$to_int,
+                       UnitAttr:$uint);
   let builders = [
     OpBuilder<(ins "VectorKind":$kind, "::mlir::Value":$lhs, "::mlir::Value":$rhs,
                    "::mlir::Value":$result), [{
-      build($_builder, $_state, kind, lhs, rhs, result, ToIntAttr());
+      build($_builder, $_state, kind, lhs, rhs, result, ToIntAttr(),
+            /*uint=*/false);
     }]>
   ];
   let assemblyFormat = [{
@@ -394,11 +400,13 @@ def Accel_VectorColumnOp : Accel_Op<"vector_column", [
                        Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$lhs,
                        Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$rhs,
                        Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
-                       OptionalAttr<Accel_ToIntAttr>:$to_int);
+                       OptionalAttr<Accel_ToIntAttr>:$to_int,
+                       UnitAttr:$uint);
   let builders = [
     OpBuilder<(ins "VectorKind":$kind, "::mlir::Value":$lhs, "::mlir::Value":$rhs,
                    "::mlir::Value":$result), [{
-      build($_builder, $_state, kind, lhs, rhs, result, ToIntAttr());
+      build($_builder, $_state, kind, lhs, rhs, result, ToIntAttr(),
+            /*uint=*/false);
     }]>
   ];
   let assemblyFormat = [{
@@ -499,6 +507,9 @@ def Accel_ConvertOp : Accel_Op<"convert"> {
     bf16 computes `(q - zp) * scale`. A uint8 tensor with zero point Z is
     held as int8 with `zp = Z - 128`. Only int8 conversions take one.
 
+    `uint` reads an `i32` input as uint32 (`cvt.i2b src=u32`): the Cast of
+    an ONNX uint32 or uint64 tensor (held as 32-bit words) to a float.
+
     Example:
 
     ```mlir
@@ -509,16 +520,22 @@ def Accel_ConvertOp : Accel_Op<"convert"> {
   let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
                        Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
                        DefaultValuedAttr<F32Attr, "1.0">:$scale,
-                       DefaultValuedAttr<I32Attr, "0">:$zero_point);
+                       DefaultValuedAttr<I32Attr, "0">:$zero_point,
+                       UnitAttr:$uint);
   let assemblyFormat = [{
-    $input `,` $result (`scale` $scale^)? (`zp` $zero_point^)? attr-dict `:`
-    type($input) `,` type($result)
+    $input `,` $result (`scale` $scale^)? (`zp` $zero_point^)? (`uint` $uint^)?
+    attr-dict `:` type($input) `,` type($result)
   }];
   let builders = [
     OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$result,
                    "::mlir::FloatAttr":$scale), [{
       build($_builder, $_state, input, result, scale,
-            $_builder.getI32IntegerAttr(0));
+            $_builder.getI32IntegerAttr(0), ::mlir::UnitAttr());
+    }]>,
+    OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$result,
+                   "::mlir::FloatAttr":$scale, "::mlir::IntegerAttr":$zero_point), [{
+      build($_builder, $_state, input, result, scale, zero_point,
+            ::mlir::UnitAttr());
     }]>
   ];
   let hasVerifier = 1;

@@ -301,8 +301,10 @@ Error parseTensor(Parser &P, std::vector<program::TensorDesc> &list) {
       const Token &v = P.next();
       std::optional<int32_t> o = program::parseOnnxType(v.text);
       if (!o)
-        return P.err(v.col, "unknown ONNX element type '" + v.text +
-                                "' (uint8, int8, uint16, int16, int64, bool)");
+        return P.err(v.col,
+                     "unknown ONNX element type '" + v.text +
+                         "' (uint8, int8, uint16, int16, int64, bool, uint32, "
+                         "uint64)");
       if (!program::onnxTypeHeldBy(*o, t.dtype))
         return P.err(v.col, "ONNX element type '" + v.text +
                                 "' cannot be held in " +

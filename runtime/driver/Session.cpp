@@ -58,6 +58,30 @@ Error bindInput(const program::TensorDesc &d, const io::Tensor &t,
     }
     return Error::success();
   }
+  // uint32 / uint64 tensors are held as 32-bit words (docs/Lowering.md
+  // "uint32 and uint64 tensors"): a uint32 as it is, a uint64 narrowed,
+  // refusing any value past 32 bits.
+  if (d.dtype == DType::I32 &&
+      (t.type == io::ElemType::U32 || t.type == io::ElemType::U64)) {
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t v = 0;
+      if (t.type == io::ElemType::U32) {
+        uint32_t w;
+        std::memcpy(&w, t.data.data() + 4 * i, 4);
+        v = w;
+      } else {
+        std::memcpy(&v, t.data.data() + 8 * i, 8);
+      }
+      if (v > UINT32_MAX)
+        return inputError(d.name, "uint64 value " + Twine(v) + " at element " +
+                                      Twine(i) +
+                                      " does not fit the 32 bits a uint64 "
+                                      "tensor is held in");
+      uint32_t w = static_cast<uint32_t>(v);
+      std::memcpy(dst + 4 * i, &w, 4);
+    }
+    return Error::success();
+  }
   // int8 / uint8 / int16 / uint16 tensors are held as i32 (docs/Lowering.md
   // "Narrow integer tensors"): widened exactly.
   if (d.dtype == DType::I32 &&
@@ -131,9 +155,10 @@ io::Tensor readDeclaredOutputTensor(const program::TensorDesc &d,
   t.shape = d.shape;
   const uint64_t n = d.numElements();
   // The loader accepts only the types program::onnxTypeHeldBy names.
-  for (io::ElemType e : {io::ElemType::U8, io::ElemType::I8, io::ElemType::U16,
-                         io::ElemType::I16, io::ElemType::I64,
-                         io::ElemType::Bool})
+  for (io::ElemType e :
+       {io::ElemType::U8, io::ElemType::I8, io::ElemType::U16,
+        io::ElemType::I16, io::ElemType::I64, io::ElemType::Bool,
+        io::ElemType::U32, io::ElemType::U64})
     if (io::onnxDataType(e) == d.onnxType)
       t.type = e;
   const unsigned width = io::elemBytes(t.type);
@@ -148,6 +173,9 @@ io::Tensor readDeclaredOutputTensor(const program::TensorDesc &d,
       int32_t w;
       std::memcpy(&w, src + 4 * i, 4);
       v = t.type == io::ElemType::Bool ? w != 0 : w;
+      // uint32 / uint64: the 32-bit word, zero-extended.
+      if (t.type == io::ElemType::U32 || t.type == io::ElemType::U64)
+        v = static_cast<uint32_t>(w);
     }
     // Little-endian: the low `width` bytes of the two's complement value.
     uint64_t u = static_cast<uint64_t>(v);

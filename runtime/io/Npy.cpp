@@ -16,7 +16,7 @@ namespace tern::rt::io {
 StringRef elemTypeName(ElemType t) {
   static const char *const n[] = {"int8",  "uint8",   "int16",   "int32",
                                   "int64", "float32", "float64", "bfloat16",
-                                  "bool",  "uint16"};
+                                  "bool",  "uint16",  "uint32",  "uint64"};
   return n[static_cast<unsigned>(t)];
 }
 
@@ -29,6 +29,7 @@ unsigned elemBytes(ElemType t) {
   case ElemType::U16:
   case ElemType::BF16: return 2;
   case ElemType::I32:
+  case ElemType::U32:
   case ElemType::F32: return 4;
   default: return 8;
   }
@@ -137,6 +138,10 @@ Expected<Tensor> parseNpy(ArrayRef<uint8_t> buffer, StringRef path) {
   else if (d == "<i2") t.type = ElemType::I16;
   else if (d == "<u2") t.type = ElemType::U16;
   else if (d == "<i4") t.type = ElemType::I32;
+  else if (d == "<u4")
+    t.type = ElemType::U32;
+  else if (d == "<u8")
+    t.type = ElemType::U64;
   else if (d == "<i8") t.type = ElemType::I64;
   else if (d == "<f4") t.type = ElemType::F32;
   else if (d == "<f8") t.type = ElemType::F64;
@@ -179,7 +184,13 @@ Error writeNpy(StringRef path, const Tensor &t) {
   case ElemType::I16: descr = "<i2"; break;
   case ElemType::U16: descr = "<u2"; break;
   case ElemType::I32: descr = "<i4"; break;
+  case ElemType::U32:
+    descr = "<u4";
+    break;
   case ElemType::I64: descr = "<i8"; break;
+  case ElemType::U64:
+    descr = "<u8";
+    break;
   case ElemType::F32: descr = "<f4"; break;
   case ElemType::F64: descr = "<f8"; break;
   case ElemType::BF16:
@@ -224,6 +235,24 @@ Expected<std::vector<int64_t>> toInt64(const Tensor &t, StringRef what) {
     case ElemType::U16: { uint16_t x; std::memcpy(&x, p + 2 * i, 2); v[i] = x; break; }
     case ElemType::I32: { int32_t x; std::memcpy(&x, p + 4 * i, 4); v[i] = x; break; }
     case ElemType::I64: { int64_t x; std::memcpy(&x, p + 8 * i, 8); v[i] = x; break; }
+    case ElemType::U32: {
+      uint32_t x;
+      std::memcpy(&x, p + 4 * i, 4);
+      v[i] = x;
+      break;
+    }
+    case ElemType::U64: {
+      uint64_t x;
+      std::memcpy(&x, p + 8 * i, 8);
+      if (x > uint64_t(INT64_MAX))
+        return createStringError(inconvertibleErrorCode(),
+                                 "%s: uint64 value %llu at element %llu does "
+                                 "not fit int64",
+                                 what.str().c_str(), (unsigned long long)x,
+                                 (unsigned long long)i);
+      v[i] = static_cast<int64_t>(x);
+      break;
+    }
     default:
       return createStringError(inconvertibleErrorCode(),
                                "%s: expected an integer tensor, got %s",

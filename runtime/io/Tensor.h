@@ -31,7 +31,9 @@ enum class ElemType : uint8_t {
   F64,
   BF16,
   Bool,
-  U16
+  U16,
+  U32,
+  U64
 };
 llvm::StringRef elemTypeName(ElemType t);
 unsigned elemBytes(ElemType t);

@@ -32,6 +32,10 @@ std::optional<ElemType> fromOnnx(int t) {
     return ElemType::U16;
   case onnx::TensorProto::INT32:
     return ElemType::I32;
+  case onnx::TensorProto::UINT32:
+    return ElemType::U32;
+  case onnx::TensorProto::UINT64:
+    return ElemType::U64;
   case onnx::TensorProto::INT64:
     return ElemType::I64;
   case onnx::TensorProto::FLOAT:
@@ -60,6 +64,10 @@ int onnxDataType(ElemType t) {
     return onnx::TensorProto::UINT16;
   case ElemType::I32:
     return onnx::TensorProto::INT32;
+  case ElemType::U32:
+    return onnx::TensorProto::UINT32;
+  case ElemType::U64:
+    return onnx::TensorProto::UINT64;
   case ElemType::I64:
     return onnx::TensorProto::INT64;
   case ElemType::F32:
@@ -150,6 +158,9 @@ Expected<Tensor> parseTensorPb(ArrayRef<uint8_t> buffer, StringRef path) {
       return tp.double_data_size();
     case ElemType::I64:
       return tp.int64_data_size();
+    case ElemType::U32:
+    case ElemType::U64:
+      return tp.uint64_data_size();
     default:
       return tp.int32_data_size();
     }
@@ -169,6 +180,20 @@ Expected<Tensor> parseTensorPb(ArrayRef<uint8_t> buffer, StringRef path) {
     break;
   case ElemType::I64:
     std::memcpy(t.data.data(), tp.int64_data().data(), n * 8);
+    break;
+  case ElemType::U64:
+    std::memcpy(t.data.data(), tp.uint64_data().data(), n * 8);
+    break;
+  case ElemType::U32: // uint64_data, one uint32 each
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t v = tp.uint64_data(static_cast<int>(i));
+      if (v > UINT32_MAX)
+        return createStringError(
+            inconvertibleErrorCode(), "'%s': uint32 element %llu is %llu",
+            path.str().c_str(), (unsigned long long)i, (unsigned long long)v);
+      uint32_t w = static_cast<uint32_t>(v);
+      std::memcpy(t.data.data() + i * 4, &w, 4);
+    }
     break;
   default: // int8/uint8/int16/uint16/int32/bf16/bool live in int32_data
     for (uint64_t i = 0; i < n; ++i) {

@@ -58,7 +58,7 @@ enum class FieldKind : uint8_t {
   Queue,   ///< load | compute | store
   VType,   ///< i32 | bf16
   SType,   ///< i8 | i32 (token score input)
-  SrcType, ///< i8 | i16 | i32
+  SrcType, ///< i8 | i16 | i32 | u32
   Width,   ///< w8 | w6 | w4
   AccMode, ///< i32 | i16
   BfMode,  ///< tataa | ieee

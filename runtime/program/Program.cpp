@@ -35,9 +35,9 @@ struct OnnxTypeName {
   const char *name;
 };
 // TensorProto.DataType codes.
-constexpr OnnxTypeName kOnnxTypes[] = {{2, "uint8"},  {3, "int8"},
-                                       {4, "uint16"}, {5, "int16"},
-                                       {7, "int64"},  {9, "bool"}};
+constexpr OnnxTypeName kOnnxTypes[] = {
+    {2, "uint8"}, {3, "int8"}, {4, "uint16"},  {5, "int16"},
+    {7, "int64"}, {9, "bool"}, {12, "uint32"}, {13, "uint64"}};
 } // namespace
 
 StringRef onnxTypeName(int32_t onnxType) {

@@ -21,6 +21,11 @@ std::optional<tern::NarrowInteger> tern::narrowInteger(Type elementType) {
   return NarrowInteger{it.getWidth(), it.isSignless()};
 }
 
+bool tern::wideUnsigned(Type elementType) {
+  auto it = dyn_cast<IntegerType>(elementType);
+  return it && it.isUnsigned() && (it.getWidth() == 32 || it.getWidth() == 64);
+}
+
 void tern::wrapToNarrow(OpBuilder &b, Location loc, Value tile,
                         Type elementType) {
   std::optional<NarrowInteger> narrow = narrowInteger(elementType);

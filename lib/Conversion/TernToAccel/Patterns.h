@@ -109,6 +109,10 @@ struct NarrowInteger {
 };
 std::optional<NarrowInteger> narrowInteger(mlir::Type elementType);
 
+/// An ONNX uint32 / uint64 element type (ui32 / ui64), held as 32-bit words
+/// ordered as uint32 (accel `uint`).
+bool wideUnsigned(mlir::Type elementType);
+
 /// If `elementType` is a narrow integer type, wraps the i32 tile `tile` in
 /// place to its range modulo 2^bits (accel.wrap): the narrow type's result
 /// of the i32 add / sub / mul or integer cast that wrote the tile.

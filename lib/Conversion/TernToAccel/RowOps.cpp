@@ -700,8 +700,16 @@ struct LogicalNotLowering : RowLowering<tosa::LogicalNotOp> {
 /// - anything -> bool: x != 0 (`vcmp ne` against a constant 0; NaN is true;
 ///   an integer goes through `cvt.i2b` first, which keeps every non-zero
 ///   value non-zero).
-/// Any other pair (uint32 / uint64 are refused earlier) is refused naming
-/// both types (the op's location names the ONNX node).
+/// uint32 / uint64 tensors are 32-bit words ordered as uint32: a cast
+/// between them, from a uint32 / uint64 to int32 (ONNX's wrap), or from an
+/// integer held as i32 to uint32 (modulo 2^32) and from uint8 / uint16 to
+/// uint64 keeps the word; to a float it is `cvt.i2b src=u32` (accel
+/// `convert uint`), to a narrow type or bool as from an int32; a bool
+/// converts to them as to int32. A float -> uint32 / uint64 cast (which
+/// would saturate at int32's range) and a cast whose values the words do
+/// not hold (a signed integer -> uint64, uint32 / uint64 -> int64) are
+/// refused. Any other pair is refused naming both types (the op's location
+/// names the ONNX node).
 struct CastLowering : RowLowering<tosa::CastOp> {
   using RowLowering::RowLowering;
   bool elementwise() const override { return true; }
@@ -725,7 +733,21 @@ struct CastLowering : RowLowering<tosa::CastOp> {
     return {INT32_MIN, INT32_MAX};
   }
 
+  /// A cast involving a uint32 / uint64 word that keeps the word.
+  static bool wordIdentity(Type from, Type to) {
+    if (wideUnsigned(from))
+      return wideUnsigned(to) || to.isSignlessInteger(32);
+    if (!wideUnsigned(to))
+      return false;
+    if (to.getIntOrFloatBitWidth() == 32)
+      return heldAsI32(from);
+    std::optional<NarrowInteger> n = narrowInteger(from);
+    return n && !n->isSigned;
+  }
+
   static bool identity(Type from, Type to) {
+    if (wideUnsigned(from) || wideUnsigned(to))
+      return wordIdentity(from, to);
     if (heldAsI32(from) && heldAsI32(to))
       return range(to).first <= range(from).first &&
              range(from).second <= range(to).second;
@@ -734,6 +756,11 @@ struct CastLowering : RowLowering<tosa::CastOp> {
     return boolToFloat || floatToFloat;
   }
   static bool lowered(Type from, Type to) {
+    if (wideUnsigned(from))
+      return !identity(from, to) &&
+             (isa<FloatType>(to) || narrowInteger(to) || to.isInteger(1));
+    if (wideUnsigned(to))
+      return from.isInteger(1);
     return (heldAsI32(from) || heldAsBf16(from)) &&
            (heldAsI32(to) || heldAsBf16(to)) && !identity(from, to);
   }
@@ -754,7 +781,9 @@ struct CastLowering : RowLowering<tosa::CastOp> {
     return op.emitOpError("cast from ")
            << from << " to " << to
            << " is not lowered (floats, booleans and the integer types held "
-              "as i32, int8 ... int64, uint8 and uint16, are)";
+              "as i32, int8 ... int64, uint8 and uint16, are; uint32 and "
+              "uint64, held as 32-bit words, convert to floats, narrow types "
+              "and int32)";
   }
 
   Value buildBlock(tosa::CastOp op, OpAdaptor, TileBuilder &tb,
@@ -776,10 +805,13 @@ struct CastLowering : RowLowering<tosa::CastOp> {
       b.create<VectorConstOp>(loc, VectorKind::ne, x, out, APFloat(0.0f));
       return out;
     }
-    // The integer is rounded once to bf16.
+    // The integer is rounded once to bf16 (a uint32 / uint64 word read as
+    // uint32).
     if (isa<FloatType>(to)) {
       Value out = newTileOf(tb, x, bf16);
-      b.create<ConvertOp>(loc, x, out, one);
+      auto convert = b.create<ConvertOp>(loc, x, out, one);
+      if (wideUnsigned(getElementTypeOrSelf(op.getInput().getType())))
+        convert.setUint(true);
       return out;
     }
     // To an integer: truncate a float toward zero, then wrap to a narrow

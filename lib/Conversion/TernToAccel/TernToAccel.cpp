@@ -280,8 +280,13 @@ LogicalResult foldQdqClips(ModuleOp module) {
 /// exact for ops that only compare or move values; Add, Sub and Mul wrap
 /// their i32 result to the narrow type (accel.wrap, NarrowIntegers.cpp),
 /// casts and clamps compute in the narrow type's range (CastLowering,
-/// ClampLowering). Other ops that compute new values are refused here, as
-/// are uint32 / uint64 tensors, whose values need not fit int32.
+/// ClampLowering). Other ops that compute new values are refused here.
+///
+/// uint32 / uint64 tensors are held as 32-bit words (a uint64 input must
+/// fit 32 bits: `tern run` checks): max, min and the comparisons order them
+/// as uint32 (accel `uint`), casts convert them as such (CastLowering),
+/// Where and data movement copy them; uint32 Add, Sub and Mul are the i32
+/// ones (both wrap modulo 2^32). Anything else is refused here.
 static bool isNarrowInteger(Type t) {
   auto it = dyn_cast<IntegerType>(t);
   return it && !it.isSigned() && (it.getWidth() == 8 || it.getWidth() == 16);
@@ -298,10 +303,21 @@ static LogicalResult checkIntegerTensors(ModuleOp module) {
       auto it = dyn_cast<IntegerType>(tt.getElementType());
       if (!it)
         continue;
-      if (it.isUnsigned() && it.getWidth() >= 32) {
-        op->emitOpError("result element type ")
-            << it << " is not lowered: integer tensors are held as int32, "
-            << "which does not hold every uint" << it.getWidth() << " value";
+      if (tern::wideUnsigned(it) &&
+          !isa<tosa::MaximumOp, tosa::MinimumOp, tosa::ReshapeOp,
+               tosa::TransposeOp, tosa::SliceOp, tosa::ConcatOp,
+               tosa::IdentityOp, tosa::CastOp, tosa::SelectOp>(op) &&
+          !(it.getWidth() == 32 &&
+            isa<tosa::AddOp, tosa::SubOp, tosa::MulOp>(op))) {
+        op->emitOpError("on ")
+            << it << " tensors is not lowered: uint32 and uint64 are held as "
+            << "32-bit words, where Max, Min, comparisons, Where, casts, data "
+            << "movement and uint32 Add, Sub, Mul (wrapping modulo 2^32) are "
+            << "lowered";
+        return WalkResult::interrupt();
+      }
+      if (it.isUnsigned() && it.getWidth() > 64) {
+        op->emitOpError("result element type ") << it << " is not lowered";
         return WalkResult::interrupt();
       }
       if (isNarrowInteger(it) &&
@@ -341,7 +357,7 @@ public:
         return MemRefType::get(type.getShape(),
                                BFloat16Type::get(type.getContext()));
       if (element.isSignlessInteger(32) || element.isSignlessInteger(64) ||
-          isNarrowInteger(element))
+          isNarrowInteger(element) || wideUnsigned(element))
         return MemRefType::get(type.getShape(),
                                IntegerType::get(type.getContext(), 32));
       if (!isa<FloatType>(element))

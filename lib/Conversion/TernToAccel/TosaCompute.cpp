@@ -462,11 +462,16 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
                            MemorySpace::act);
     };
     bool column = rhs.kind == BinaryOperand::Column;
+    // uint32 / uint64 (32-bit words): max and comparisons in uint32 order.
+    bool uintOrder =
+        wideUnsigned(getElementTypeOrSelf(op.getOperand(0).getType()));
     auto binary = [&](VectorKind k, Value a, Value b, Value result) {
+      bool uint = uintOrder && (k == VectorKind::max || isComparison(k));
       if (column)
-        rewriter.create<VectorColumnOp>(op.getLoc(), k, a, b, result, toInt);
+        rewriter.create<VectorColumnOp>(op.getLoc(), k, a, b, result, toInt,
+                                        uint);
       else
-        rewriter.create<VectorOp>(op.getLoc(), k, a, b, result, toInt);
+        rewriter.create<VectorOp>(op.getLoc(), k, a, b, result, toInt, uint);
     };
     int64_t tm = tiles.rowsPerTile(
         cols * std::max<int64_t>(2, type.getElementTypeBitWidth() / 8));

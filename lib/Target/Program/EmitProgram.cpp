@@ -892,6 +892,9 @@ private:
       all.push_back({"cmp", uint64_t(kind) - uint64_t(VectorKind::eq)});
     if (kind == VectorKind::rdiv)
       all.push_back({"rev", 1});
+    if constexpr (!std::is_same_v<VectorLikeOp, VectorConstOp>)
+      if (o.getUint())
+        all.push_back({"uns", 1});
     if (std::optional<ToInt> toInt = o.getToInt()) {
       bool intBase = false;
       for (auto &[name, value] : all)
@@ -1017,7 +1020,7 @@ private:
       return emit(o, "cvt.b2i", fields);
     }
     unsigned bits = from.getIntOrFloatBitWidth();
-    uint64_t src = bits <= 8 ? 0 : bits == 16 ? 1 : 2;
+    uint64_t src = o.getUint() ? 3 : bits <= 8 ? 0 : bits == 16 ? 1 : 2;
     return emit(o, "cvt.i2b",
                 {{"dsp", d->spad},
                  {"dst", d->addr},

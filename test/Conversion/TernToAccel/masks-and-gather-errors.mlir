@@ -15,7 +15,7 @@ func.func @select_i8(%p: tensor<2x3xi1>) -> tensor<2x3xf32> {
 
 // A cast to a type no tensor is held in (i4) is refused naming both types.
 func.func @float_to_i4_cast(%x: tensor<2x3xf32>) -> tensor<2x3xi4> {
-  // expected-error @+2 {{'tosa.cast' op cast from 'f32' to 'i4' is not lowered (floats, booleans and the integer types held as i32, int8 ... int64, uint8 and uint16, are)}}
+  // expected-error @+2 {{'tosa.cast' op cast from 'f32' to 'i4' is not lowered (floats, booleans and the integer types held as i32, int8 ... int64, uint8 and uint16, are; uint32 and uint64, held as 32-bit words, convert to floats, narrow types and int32)}}
   // expected-error @+1 {{failed to legalize operation 'tosa.cast'}}
   %c = tosa.cast %x : (tensor<2x3xf32>) -> tensor<2x3xi4>
   return %c : tensor<2x3xi4>

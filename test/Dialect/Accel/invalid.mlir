@@ -787,6 +787,30 @@ func.func @const_i32_input_without_to_int(%a: memref<4x8xi32, #accel.space<act>>
 
 // -----
 
+func.func @uint_add(%a: memref<4x8xi32, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector' op uint (uint32 order) takes max or a comparison of i32 tiles, got add of 'i32'}}
+  accel.vector <add> %a, %a, %a {uint} : memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>, memref<4x8xi32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @uint_bf16_column(%a: memref<4x8xbf16, #accel.space<act>>, %b: memref<4x1xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector_column' op uint (uint32 order) takes max or a comparison of i32 tiles, got max of 'bf16'}}
+  accel.vector_column <max> %a, %b, %a {uint} : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @convert_uint_from_i8(%a: memref<4x8xi8, #accel.space<act>>, %d: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.convert' op uint (a uint32 input, cvt.i2b src=u32) converts i32 to bf16, got 'i8' -> 'bf16'}}
+  accel.convert %a, %d uint : memref<4x8xi8, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  return
+}
+
+// -----
+
 func.func @select_condition_i32(%c: memref<4x8xi32, #accel.space<act>>, %a: memref<4x8xbf16, #accel.space<act>>) {
   // expected-error @+1 {{'accel.select' op the condition must be a bf16 boolean tile, got 'i32'}}
   accel.select %c, %a, %a, %a : memref<4x8xi32, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>

@@ -71,6 +71,13 @@ func.func @vector_and_sfu(%a: memref<4x8xbf16, #accel.space<act>>,
   accel.vector_column <div> %a, %r, %i {to_int = #accel.to_int<rne>} : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<vec>>, memref<4x8xi32, #accel.space<acc>>
   // CHECK: accel.vector_const <pow> {{.*}} 5.000000e-01 {to_int = #accel.to_int<trunc>} : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
   accel.vector_const <pow> %i, %i 0.5 {to_int = #accel.to_int<trunc>} : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
+  // uint32 order of i32 words (vmax / vcmp uns) and their conversion.
+  // CHECK: accel.vector <max> {{.*}} {uint} : memref<4x8xi32, #accel.space<acc>>
+  accel.vector <max> %i, %i, %i {uint} : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>
+  // CHECK: accel.vector <gt> {{.*}} {uint} : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
+  accel.vector <gt> %i, %i, %a {uint} : memref<4x8xi32, #accel.space<acc>>, memref<4x8xi32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.convert %{{.*}}, %{{.*}} uint : memref<4x8xi32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
+  accel.convert %i, %a uint : memref<4x8xi32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
   // CHECK: accel.reduce <max> %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<vec>>
   accel.reduce <max> %a, %r : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<vec>>
   // CHECK: accel.convert %{{.*}}, %{{.*}} scale 5.000000e-01 : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>

@@ -754,6 +754,62 @@ TEST(Sim, VselPicksBitExactly) {
   }
 }
 
+// uint32 / uint64 tensors are 32-bit words: vmax uns, vcmp uns and
+// cvt.i2b src=u32 read them as uint32, checked against C's unsigned
+// arithmetic on words around 0, 2^31 and 2^32 - 1 (where the signed order
+// differs), with a column operand; uns with ty=bf16 is an error.
+TEST(Sim, UnsignedWordsOrderAndConvertAsUint32) {
+  const uint32_t xs[] = {0u,          1u,          0x7FFFFFFFu, 0x80000000u,
+                         0xFFFFFFFFu, 0xFFFFFFFEu, 3000000000u, 5u};
+  const uint32_t ys[] = {0xFFFFFFFFu, 0u,          0x80000000u, 0x7FFFFFFFu,
+                         1u,          0xFFFFFFFFu, 5u,          3000000000u};
+  constexpr int kN = 8;
+  Result r = runAsm(
+      "vmax dsp=vec, dst=256, asp=vec, a=0, bsp=act, b=0, rows=2, cols=4, "
+      "ty=i32, uns=1\n"
+      "vcmp dsp=vec, dst=512, asp=vec, a=0, bsp=act, b=0, rows=2, cols=4, "
+      "ty=i32, cmp=gt, uns=1\n"
+      "vcmp dsp=vec, dst=576, asp=vec, a=0, bsp=act, b=0, rows=2, cols=4, "
+      "ty=i32, cmp=gt\n"
+      "vmax dsp=vec, dst=640, asp=vec, a=0, bsp=act, b=64, rows=2, cols=4, "
+      "ty=i32, bmode=col, uns=1\n"
+      "cfg.const rd=0, bits=0x3f80\n" // 1.0
+      "cvt.i2b dsp=vec, dst=1024, asp=vec, a=0, rows=2, cols=4, src=u32, "
+      "creg=0\nend\n",
+      [&](Machine &M) {
+        for (int e = 0; e < kN; ++e) {
+          put<uint32_t>(M, Vec, 0, e, xs[e]);
+          put<uint32_t>(M, Act, 0, e, ys[e]);
+        }
+        put<uint32_t>(M, Act, 64, 0, 0x80000000u); // column, row 0
+        put<uint32_t>(M, Act, 64, 1, 2u);          // row 1
+      });
+  ASSERT_EQ(r.error, "");
+  const uint32_t col[] = {0x80000000u, 2u};
+  for (int e = 0; e < kN; ++e) {
+    EXPECT_EQ(get<uint32_t>(*r.M, Vec, 256, e), std::max(xs[e], ys[e])) << e;
+    EXPECT_EQ(get<uint16_t>(*r.M, Vec, 512, e), xs[e] > ys[e] ? 0x3F80 : 0)
+        << e;
+    bool signedGt = static_cast<int32_t>(xs[e]) > static_cast<int32_t>(ys[e]);
+    EXPECT_EQ(get<uint16_t>(*r.M, Vec, 576, e), signedGt ? 0x3F80 : 0) << e;
+    EXPECT_EQ(get<uint32_t>(*r.M, Vec, 640, e), std::max(xs[e], col[e / 4]))
+        << e;
+    // The word as uint32, rounded once to bf16 (RNE): exact in double.
+    EXPECT_EQ(get<uint16_t>(*r.M, Vec, 1024, e),
+              floatToBf(static_cast<float>(static_cast<double>(xs[e]))))
+        << xs[e];
+  }
+  EXPECT_EQ(bfToFloat(get<uint16_t>(*r.M, Vec, 1024, 4)), 4294967296.0f);
+  EXPECT_NE(runAsm("vmax dsp=vec, dst=0, asp=vec, a=0, bsp=act, b=0, rows=1, "
+                   "cols=1, ty=bf16, uns=1\nend\n")
+                .error.find("uns=1 (uint32 order) takes ty=i32"),
+            std::string::npos);
+  EXPECT_NE(runAsm("vcmp dsp=vec, dst=0, asp=vec, a=0, bsp=act, b=0, rows=1, "
+                   "cols=1, ty=bf16, uns=1\nend\n")
+                .error.find("uns=1 (uint32 order) takes ty=i32"),
+            std::string::npos);
+}
+
 // rsfu.div against exact division: for 1024 pseudo-random pairs of bf16
 // values (every sign, exponents over +-30) the result r must be the
 // correctly rounded quotient, checked without dividing: |r b - a| is no

@@ -219,6 +219,57 @@ TEST_F(TensorIO, BoolTensorProtoReadsAndChecksValues) {
   EXPECT_EQ(r->data, b.data);
 }
 
+// UINT32 / UINT64 TensorProtos (test_max_uint32's inputs) read from raw_data
+// or uint64_data (field 11), .npy '<u4' / '<u8' round-trip; a uint32 element
+// past 32 bits in uint64_data is refused, and toInt64 refuses a uint64 past
+// int64.
+TEST_F(TensorIO, Uint32AndUint64TensorProtoAndNpy) {
+  // dims [3], data_type UINT32 = 12 / UINT64 = 13.
+  const std::string u32("\x08\x03\x10\x0c", 4), u64("\x08\x03\x10\x0d", 4);
+  // 4294967295, 0, 3000000000 as packed uint64_data varints (tag 0x5a).
+  const std::string typed(
+      "\x5a\x0b\xff\xff\xff\xff\x0f\x00\x80\xbc\xc1\x96\x0b", 13);
+  const std::vector<int64_t> values = {4294967295, 0, 3000000000};
+  for (const std::string &head : {u32, u64}) {
+    llvm::Expected<Tensor> t = parseTensorPb(bytesOf(head + typed), "u.pb");
+    ASSERT_TRUE(!!t) << llvm::toString(t.takeError());
+    EXPECT_EQ(t->type, head == u32 ? ElemType::U32 : ElemType::U64);
+    EXPECT_EQ(t->data.size(), head == u32 ? 12u : 24u);
+    llvm::Expected<std::vector<int64_t>> v = toInt64(*t, "u");
+    ASSERT_TRUE(!!v) << llvm::toString(v.takeError());
+    EXPECT_EQ(*v, values);
+    EXPECT_EQ(elemTypeName(t->type), head == u32 ? "uint32" : "uint64");
+    ASSERT_FALSE(!!writeNpy(path("u.npy"), *t));
+    llvm::Expected<Tensor> r = readNpy(path("u.npy"));
+    ASSERT_TRUE(!!r) << llvm::toString(r.takeError());
+    EXPECT_EQ(r->type, t->type);
+    EXPECT_EQ(r->data, t->data);
+    ASSERT_FALSE(!!writeTensorPb(path("u.pb"), "u", *t));
+    llvm::Expected<Tensor> p = readTensorPb(path("u.pb"));
+    ASSERT_TRUE(!!p) << llvm::toString(p.takeError());
+    EXPECT_EQ(p->type, t->type);
+    EXPECT_EQ(p->data, t->data);
+  }
+  // 2^32 as a uint32 element; 2^64 - 1 (raw) as a uint64 for toInt64.
+  llvm::Expected<Tensor> big = parseTensorPb(
+      bytesOf(std::string("\x08\x01\x10\x0c\x5a\x05\x80\x80\x80\x80\x10", 11)),
+      "big.pb");
+  ASSERT_FALSE(!!big);
+  EXPECT_NE(
+      llvm::toString(big.takeError()).find("uint32 element 0 is 4294967296"),
+      std::string::npos);
+  Tensor huge;
+  huge.type = ElemType::U64;
+  huge.shape = {1};
+  huge.data.assign(8, 0xff);
+  llvm::Expected<std::vector<int64_t>> h = toInt64(huge, "h");
+  ASSERT_FALSE(!!h);
+  EXPECT_NE(llvm::toString(h.takeError())
+                .find("uint64 value 18446744073709551615 at element 0 does "
+                      "not fit int64"),
+            std::string::npos);
+}
+
 // UINT16 TensorProtos (ONNX's uint16 tensors, e.g. test_max_uint16's inputs)
 // read as two little-endian bytes per element from raw_data or int32_data,
 // and .npy '<u2' arrays round-trip; toInt64 reads them unsigned.

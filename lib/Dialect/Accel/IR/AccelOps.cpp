@@ -178,10 +178,24 @@ static LogicalResult verifyKindTypes(Operation *op, VectorKind kind, Type lhs,
   return success();
 }
 
+/// `uint` (uint32 order) takes max or a comparison of i32 tiles.
+static LogicalResult verifyUint(Operation *op, bool uint, VectorKind kind,
+                                Type lhs) {
+  if (uint && ((kind != VectorKind::max && !isComparison(kind)) ||
+               !lhs.isSignlessInteger(32)))
+    return op->emitOpError("uint (uint32 order) takes max or a comparison "
+                           "of i32 tiles, got ")
+           << stringifyVectorKind(kind) << " of " << lhs;
+  return success();
+}
+
 LogicalResult VectorOp::verify() {
   if (!isVectorElement(getLhs().getType().getElementType()))
     return emitOpError("operands must be bf16 or i32 tiles, got ")
            << getLhs().getType().getElementType();
+  if (failed(verifyUint(*this, getUint(), getKind(),
+                        getLhs().getType().getElementType())))
+    return failure();
   return verifyKindTypes(*this, getKind(), getLhs().getType().getElementType(),
                          getRhs().getType().getElementType(),
                          getResult().getType().getElementType(), getToInt());
@@ -223,6 +237,8 @@ LogicalResult VectorColumnOp::verify() {
   if (!isVectorElement(lhs.getElementType()))
     return emitOpError("operands must be bf16 or i32 tiles, got ")
            << lhs.getElementType();
+  if (failed(verifyUint(*this, getUint(), getKind(), lhs.getElementType())))
+    return failure();
   if (failed(verifyKindTypes(
           *this, getKind(), lhs.getElementType(), rhs.getElementType(),
           getResult().getType().getElementType(), getToInt())))
@@ -282,6 +298,10 @@ LogicalResult ConvertOp::verify() {
            << a << " -> " << b;
   if (zp < -128 || zp > 127)
     return emitOpError("zero point ") << zp << " outside the int8 range";
+  if (getUint() && !(a.isSignlessInteger(32) && b.isBF16()))
+    return emitOpError("uint (a uint32 input, cvt.i2b src=u32) converts i32 "
+                       "to bf16, got ")
+           << a << " -> " << b;
   return success();
 }
 

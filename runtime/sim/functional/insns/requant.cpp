@@ -103,8 +103,6 @@ Error execRqWide(Machine &M, const isa::RqWideF &f) {
 }
 
 Error execCvtI2b(Machine &M, const isa::CvtI2bF &f) {
-  if (f.src > 2)
-    return invalid("field 'src' = 3 is not i8, i16 or i32");
   const unsigned inBytes = f.src == 0 ? 1 : f.src == 1 ? 2 : 4;
   const bf16 scale = M.cregs[f.creg];
   const BfMode mode = M.bfMode;
@@ -112,7 +110,8 @@ Error execCvtI2b(Machine &M, const isa::CvtI2bF &f) {
   return mapElems(M, f, inBytes, 2, [&](uint64_t e, uint8_t *a, uint8_t *d) {
     int64_t v = f.src == 0   ? ld<int8_t>(a, e)
                 : f.src == 1 ? ld<int16_t>(a, e)
-                             : ld<int32_t>(a, e);
+                : f.src == 2 ? ld<int32_t>(a, e)
+                             : int64_t(ld<uint32_t>(a, e)); // u32
     st<bf16>(d, e, bfMul(bfFromInt(v - zp, mode), scale, mode));
   });
 }

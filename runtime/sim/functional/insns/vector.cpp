@@ -16,7 +16,11 @@ namespace tern::rt::sim::insns {
 namespace {
 enum class BinOp { Add, Sub, Mul, Max };
 
-template <typename F> Error binary(Machine &M, const F &f, BinOp op) {
+/// \p uns: vmax's `uns`, an unsigned int32 maximum.
+template <typename F>
+Error binary(Machine &M, const F &f, BinOp op, bool uns = false) {
+  if (uns && f.ty)
+    return invalid("uns=1 (uint32 order) takes ty=i32");
   const unsigned eb = vtypeBytes(f.ty);
   Expected<BinaryOperands> ops = bindBinary(M, f, eb, eb);
   if (!ops)
@@ -49,7 +53,10 @@ template <typename F> Error binary(Machine &M, const F &f, BinOp op) {
       case BinOp::Sub: r = x - y; break;
       case BinOp::Mul: r = x * y; break;
       case BinOp::Max:
-        r = static_cast<int32_t>(x) >= static_cast<int32_t>(y) ? x : y;
+        if (uns)
+          r = x >= y ? x : y;
+        else
+          r = static_cast<int32_t>(x) >= static_cast<int32_t>(y) ? x : y;
         break;
       }
       st<uint32_t>(d, e, r);
@@ -97,7 +104,9 @@ template <typename F> Error reduce(Machine &M, const F &f, bool isMax) {
 Error execVadd(Machine &M, const isa::VaddF &f) { return binary(M, f, BinOp::Add); }
 Error execVsub(Machine &M, const isa::VsubF &f) { return binary(M, f, BinOp::Sub); }
 Error execVmul(Machine &M, const isa::VmulF &f) { return binary(M, f, BinOp::Mul); }
-Error execVmax(Machine &M, const isa::VmaxF &f) { return binary(M, f, BinOp::Max); }
+Error execVmax(Machine &M, const isa::VmaxF &f) {
+  return binary(M, f, BinOp::Max, f.uns != 0);
+}
 namespace {
 /// vcmp's `cmp` field: eq, ne, gt, ge, lt, le.
 template <typename T> bool compare(uint64_t cmp, T x, T y) {
@@ -125,6 +134,8 @@ Error execVcmp(Machine &M, const isa::VcmpF &f) {
   if (f.cmp > 5)
     return invalid("field 'cmp' = " + Twine(f.cmp) +
                    " is not eq, ne, gt, ge, lt or le");
+  if (f.uns && f.ty)
+    return invalid("uns=1 (uint32 order) takes ty=i32");
   Expected<BinaryOperands> ops = bindBinary(M, f, vtypeBytes(f.ty), 2);
   if (!ops)
     return ops.takeError();
@@ -141,11 +152,16 @@ Error execVcmp(Machine &M, const isa::VcmpF &f) {
       st<bf16>(d, e, compare(f.cmp, x, y) ? one : zero);
     }
   } else {
-    const int32_t c = static_cast<int16_t>(M.cregs[f.creg]);
+    // A constant is the register's raw bits, sign-extended (as vadd).
+    const uint32_t c = static_cast<uint32_t>(
+        static_cast<int32_t>(static_cast<int16_t>(M.cregs[f.creg])));
     for (uint64_t e = 0; e < n; ++e) {
-      int32_t x = static_cast<int32_t>(ld<uint32_t>(a, e));
-      int32_t y = b ? static_cast<int32_t>(ld<uint32_t>(b, bop->index(e))) : c;
-      st<bf16>(d, e, compare(f.cmp, x, y) ? one : zero);
+      uint32_t x = ld<uint32_t>(a, e);
+      uint32_t y = b ? ld<uint32_t>(b, bop->index(e)) : c;
+      bool r = f.uns ? compare(f.cmp, x, y)
+                     : compare(f.cmp, static_cast<int32_t>(x),
+                               static_cast<int32_t>(y));
+      st<bf16>(d, e, r ? one : zero);
     }
   }
   return Error::success();
