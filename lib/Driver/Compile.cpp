@@ -18,8 +18,10 @@
 #include "runtime/sim/timing/TimingModel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/Verifier.h"
+#include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
@@ -552,6 +554,15 @@ void tern::releaseFunctionBodies(ModuleOp module) {
     func.getBody().dropAllReferences();
     func.getBody().getBlocks().clear();
   }
+  // The globals' data held in blobs (the bf16 weights): the program image
+  // has its copy.
+  for (auto global :
+       llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))
+    if (auto blob = dyn_cast_or_null<DenseResourceElementsAttr>(
+            global.getInitialValueAttr())) {
+      global.erase();
+      blob.getRawHandle().getResource()->setBlob(AsmResourceBlob());
+    }
 #ifdef __GLIBC__
   // Hand the freed heap back to the system: what follows (the file's
   // buffer) is one large allocation that would not reuse it.

@@ -377,9 +377,23 @@ template <typename ConstOp>
 struct ConstantLowering : OpConversionPattern<ConstOp> {
   ConstantLowering(TypeConverter &converter, MLIRContext *ctx,
                    SymbolTable &symbols,
-                   SmallVectorImpl<DenseResourceElementsHandle> &lowered)
+                   SmallVectorImpl<DenseResourceElementsHandle> &lowered,
+                   const llvm::DenseSet<const void *> *releasable)
       : OpConversionPattern<ConstOp>(converter, ctx), symbols(symbols),
-        lowered(lowered) {}
+        lowered(lowered), releasable(releasable) {}
+
+  /// Whether no pattern reads `op`'s f32 data once it is a bf16 global:
+  /// every user is a float tern.linear that takes it as its weight, whose
+  /// lowering reads the weight through the converted global only.
+  static bool onlyLinearWeights(ConstOp op) {
+    return !op->use_empty() && llvm::all_of(op->getUses(), [](OpOperand &use) {
+      auto linear = dyn_cast<LinearOp>(use.getOwner());
+      return linear && use.get() == linear.getWeight() &&
+             use.get() != linear.getInput() &&
+             (!linear.getBias() || use.get() != linear.getBias()) &&
+             isa<FloatType>(getElementTypeOrSelf(linear.getInput().getType()));
+    });
+  }
 
   LogicalResult
   matchAndRewrite(ConstOp op, typename ConstOp::Adaptor,
@@ -391,7 +405,7 @@ struct ConstantLowering : OpConversionPattern<ConstOp> {
         this->getTypeConverter()->convertType(tensorType));
     if (!memrefType)
       return rewriter.notifyMatchFailure(op, "not a static float tensor");
-    DenseElementsAttr init;
+    ElementsAttr init;
     if (auto integer = dyn_cast<IntegerType>(tensorType.getElementType())) {
       // An integer or boolean constant that is a program output (Shape,
       // Size, ConstantOfShape, Range folded at import): the DRAM image of
@@ -446,9 +460,19 @@ struct ConstantLowering : OpConversionPattern<ConstOp> {
       }
       auto initType =
           RankedTensorType::get(tensorType.getShape(), rewriter.getBF16Type());
-      init = DenseElementsAttr::getFromRawBuffer(
-          initType, ArrayRef<char>(reinterpret_cast<const char *>(rounded.data()),
-                                   rounded.size() * sizeof(uint16_t)));
+      ArrayRef<char> raw(reinterpret_cast<const char *>(rounded.data()),
+                         rounded.size() * sizeof(uint16_t));
+      // For a compile that emits once (release-constant-data), a blob the
+      // emitter can free once the program holds the data; a dense
+      // attribute would stay in the context until the end (173 MB for
+      // ViT-B/16, at the peak of writing the file).
+      if (releasable && isa<DenseResourceElementsAttr>(op.getValue()))
+        init = DenseResourceElementsAttr::get(
+            initType, "tern_bf16",
+            HeapAsmResourceBlob::allocateAndCopyInferAlign(
+                ArrayRef<uint16_t>(rounded)));
+      else
+        init = DenseElementsAttr::getFromRawBuffer(initType, raw);
     }
 
     memref::GlobalOp global;
@@ -463,14 +487,26 @@ struct ConstantLowering : OpConversionPattern<ConstOp> {
     }
     rewriter.replaceOpWithNewOp<memref::GetGlobalOp>(op, memrefType,
                                                      global.getSymName());
-    if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue()))
+    if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue())) {
       lowered.push_back(resource.getRawHandle());
+      // Free the f32 data now rather than after the whole conversion (the
+      // peak memory of a large model's compile: ViT-B/16's 346 MB of
+      // weights beside their bf16 copies and the tiles' IR), when this op
+      // is the blob's only holder and only linear weights read it.
+      if (releasable &&
+          releasable->contains(resource.getRawHandle().getResource()) &&
+          onlyLinearWeights(op))
+        resource.getRawHandle().getResource()->setBlob(AsmResourceBlob());
+    }
     return success();
   }
 
   SymbolTable &symbols;
   /// The resource blobs whose f32 data became bf16 globals.
   SmallVectorImpl<DenseResourceElementsHandle> &lowered;
+  /// Resources that exactly one constant op holds (null: release nothing
+  /// during the conversion).
+  const llvm::DenseSet<const void *> *releasable;
 };
 
 class ConvertTernToAccel
@@ -498,6 +534,21 @@ public:
       RewritePatternSet folding(ctx);
       populateConstantFoldingPatterns(folding);
       (void)applyPatternsAndFoldGreedily(module, std::move(folding));
+    }
+    // The resources exactly one op holds after folding: ConstantLowering
+    // may free those as it lowers them.
+    llvm::DenseSet<const void *> releasable;
+    if (releaseConstantData) {
+      llvm::DenseMap<const void *, unsigned> holders;
+      module.walk([&](Operation *op) {
+        if (isa<tosa::ConstOp, arith::ConstantOp>(op))
+          if (auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(
+                  op->getAttr("value")))
+            ++holders[resource.getRawHandle().getResource()];
+      });
+      for (auto [resource, count] : holders)
+        if (count == 1)
+          releasable.insert(resource);
     }
     if (failed(checkSupported(module)))
       return signalPassFailure();
@@ -552,8 +603,9 @@ public:
     populateReturnOpTypeConversionPattern(patterns, converter);
     SmallVector<DenseResourceElementsHandle> loweredBlobs;
     patterns.add<ConstantLowering<arith::ConstantOp>,
-                 ConstantLowering<tosa::ConstOp>>(converter, ctx, symbols,
-                                                  loweredBlobs);
+                 ConstantLowering<tosa::ConstOp>>(
+        converter, ctx, symbols, loweredBlobs,
+        releaseConstantData ? &releasable : nullptr);
     populateMatrixOpLoweringPatterns(converter, patterns, tiles, quant);
     populateQuantLoweringPatterns(converter, patterns, tiles, symbols,
                                   exactQuantize);

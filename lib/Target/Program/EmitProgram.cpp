@@ -17,6 +17,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -163,12 +165,18 @@ private:
       auto address = global->getAttrOfType<IntegerAttr>(kAddressAttr);
       auto init = dyn_cast_or_null<DenseElementsAttr>(
           global.getInitialValueAttr());
-      if (!address || !init || !global.getConstant())
+      // A bf16 weight in a blob (convert-tern-to-accel with
+      // release-constant-data), freed by releaseFunctionBodies.
+      auto blob = dyn_cast_or_null<DenseResourceElementsAttr>(
+          global.getInitialValueAttr());
+      if (!address || (!init && !(blob && blob.getRawHandle().getBlob())) ||
+          !global.getConstant())
         return global.emitError(
             "only initialized constant globals with an address can be "
             "emitted");
       if (global->hasAttr(kFrozenWeightAttr)) {
-        Type element = init.getElementType();
+        Type element =
+            cast<ElementsAttr>(global.getInitialValueAttr()).getElementType();
         rtp::TensorDesc desc;
         desc.name = global.getSymName().str();
         desc.shape.assign(global.getType().getShape().begin(),
@@ -187,6 +195,13 @@ private:
       rtp::Segment seg;
       seg.dramOffset = address.getInt();
       seg.bits = 8;
+      if (blob) {
+        ArrayRef<char> raw = blob.getRawHandle().getBlob()->getData();
+        seg.data.assign(raw.begin(), raw.end());
+        seg.count = seg.data.size();
+        image.constants.push_back(std::move(seg));
+        continue;
+      }
       // 6- and 4-bit weights are packed at their width in the file; the
       // loader sign-extends them to one byte per value in DRAM.
       // An int8 constant whose values fit 4 or 6 bits (a QDQ model's 4-bit

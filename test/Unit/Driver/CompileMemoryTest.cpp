@@ -205,6 +205,65 @@ TEST_F(ConstantBlobs, ReleasesTheLoweredBlobWhenAsked) {
   EXPECT_EQ(handle->getBlob()->getData().size(), 0u);
 }
 
+/// The bf16 copy of a released weight is a blob too (not a dense attribute,
+/// which would stay in the context until it is destroyed): the program image
+/// takes the data, and releaseFunctionBodies frees the blob and the global.
+TEST_F(ConstantBlobs, TheBf16CopyIsABlobThatReleaseFunctionBodiesFrees) {
+  std::vector<uint16_t> got = compiledWeight(/*release=*/true);
+  ASSERT_EQ(got.size(), 64u);
+  EXPECT_EQ(got[2], 0x3F82);
+  unsigned blobs = 0;
+  module->walk([&](memref::GlobalOp global) {
+    if (auto init = dyn_cast_or_null<DenseResourceElementsAttr>(
+            global.getInitialValueAttr())) {
+      ++blobs;
+      ASSERT_TRUE(init.getRawHandle().getBlob());
+      EXPECT_EQ(init.getRawHandle().getBlob()->getData().size(), 128u);
+    }
+  });
+  EXPECT_EQ(blobs, 1u);
+  DialectResourceBlobManager::BlobEntry *bf16 =
+      DenseResourceElementsHandle::getManagerInterface(&context)
+          .getBlobManager()
+          .lookup("tern_bf16");
+  ASSERT_TRUE(bf16 && bf16->getBlob());
+  releaseFunctionBodies(*module);
+  EXPECT_EQ(bf16->getBlob()->getData().size(), 0u);
+  EXPECT_TRUE(module->getOps<memref::GlobalOp>().empty());
+}
+
+/// One weight read by two linears (tied weights): freed as soon as it is
+/// lowered, which both still read through the bf16 global.
+class SharedConstantBlobs : public ConstantBlobs {
+protected:
+  std::string weightUse() const override {
+    return "  %h = tern.linear %x, %w : tensor<1x8xf32>, tensor<8x8xf32> -> "
+           "tensor<1x8xf32>\n";
+  }
+  std::string weightName() const override { return "%w"; }
+};
+
+TEST_F(SharedConstantBlobs, ATiedWeightIsFreedAndReadByBothLinears) {
+  CompileOptions options;
+  options.releaseConstantData = false;
+  OwningOpRef<ModuleOp> copy = module->clone();
+  auto kept = compileModule(*copy, options, EmitKind::Program);
+  ASSERT_TRUE(succeeded(kept));
+  options.releaseConstantData = true;
+  auto released = compileModule(*module, options, EmitKind::Program);
+  ASSERT_TRUE(succeeded(released));
+  ASSERT_EQ(kept->code.size(), released->code.size());
+  for (size_t i = 0; i < kept->code.size(); ++i)
+    EXPECT_TRUE(kept->code[i].lo == released->code[i].lo &&
+                kept->code[i].hi == released->code[i].hi)
+        << "instruction " << i;
+  ASSERT_EQ(kept->constants.size(), released->constants.size());
+  for (size_t i = 0; i < kept->constants.size(); ++i)
+    EXPECT_EQ(kept->constants[i].data, released->constants[i].data);
+  ASSERT_TRUE(handle && handle->getBlob());
+  EXPECT_EQ(handle->getBlob()->getData().size(), 0u);
+}
+
 /// The weight transposed by a tosa.transpose, which the conversion folds
 /// into a new constant before lowering it: the ONNX initializer is then not
 /// lowered itself, but `tern compile` frees it too, and the transposed copy.
