@@ -338,7 +338,12 @@ void tern::buildLoweringPipeline(OpPassManager &pm,
   lower.reram = options.reram && preset.reram.has_value();
   // A QDQ model's QuantizeLinear runs as ONNX defines it (cvt.f2i).
   lower.exactQuantize = policy == "qdq";
-  lower.releaseConstantData = options.releaseConstantData;
+  // Printing the IR after each pass (also after a failed one, when the
+  // conversion has rolled back to constants whose data it freed) needs the
+  // data kept.
+  lower.releaseConstantData = options.releaseConstantData &&
+                              !options.printIrAfterAll &&
+                              options.dumpIrDir.empty();
   pm.addPass(createConvertTernToAccel(lower));
   // No CSE here: it only merged duplicate view ops (subviews, get_global)
   // of the unrolled tiles, which emission resolves to the same addresses
