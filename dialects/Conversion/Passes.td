@@ -119,7 +119,15 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     `cvt.b2i` cannot saturate to) is `accel.quantize` too; a Clip form that
     does not execute exactly is an error naming it.
 
-    Integer tensors become i32 buffers and booleans bf16 0 / 1 buffers;
+    `tern.to_int` (QuantizeLinear's round(x / scale) with a run-time scale;
+    an integer base to a float power, which the pass makes from the
+    importer's `cast<int>(pow(cast<float>(x), y))` first) is the SFU's
+    division or power written as i32 (accel `to_int`: `rsfu.div` /
+    `rsfu.pow` `toint`).
+
+    Integer tensors become i32 buffers and booleans bf16 0 / 1 buffers
+    (uint32 / uint64 ones are 32-bit words, ordered and converted as uint32:
+    accel `uint`);
     every integer function result records its element type before the
     conversion as `accel.declared_type` (`i1`, `ui8`, `i16`, `i64`, ...),
     from which the program emitter writes the ONNX type into the output
@@ -170,12 +178,15 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
            "under --precision qdq">,
     Option<"releaseConstantData", "release-constant-data", "bool",
            /*default=*/"false",
-           "After the conversion, free the data of the resource blobs "
-           "(large ONNX initializers) of the f32 constants it lowered to "
-           "bf16 globals or folded (a constant transpose's input, and its "
-           "result): the memory of a compile that does not reuse the "
-           "input module. Not for a module whose clone is compiled (the "
-           "clone shares the blobs)">,
+           "Free the data of the resource blobs (large ONNX initializers) "
+           "of the f32 constants it lowers to bf16 globals or folds (a "
+           "constant transpose's input, and its result): a linear weight's "
+           "as soon as it is lowered, the others after the conversion; and "
+           "make the bf16 copies of such blobs blobs too, which the driver "
+           "frees once the program holds them. For a compile that does not "
+           "reuse the input module; not for a module whose clone is "
+           "compiled (the clone shares the blobs), nor when the IR is "
+           "printed after each pass">,
   ];
 }
 
