@@ -701,22 +701,7 @@ private:
         .Case<ConvertOp>([&](ConvertOp o) { return emitConvert(o); })
         .Case<QuantizeOp>([&](QuantizeOp o) { return emitQuantize(o); })
         .Case<RequantOp>([&](RequantOp o) { return emitRequant(o); })
-        .Case<VectorOp>([&](VectorOp o) {
-          FailureOr<Tile> a = tile(o, o.getLhs()), b = tile(o, o.getRhs()),
-                          d = tile(o, o.getResult());
-          if (failed(a) || failed(b) || failed(d))
-            return failure();
-          return emit(o, vectorMnemonic(o.getKind()),
-                      withCmp(o, {{"dsp", d->spad},
-                                  {"dst", d->addr},
-                                  {"asp", a->spad},
-                                  {"a", a->addr},
-                                  {"bsp", b->spad},
-                                  {"b", b->addr},
-                                  {"rows", uint64_t(a->rows)},
-                                  {"cols", uint64_t(a->cols)},
-                                  {"ty", vtype(*a)}}));
-        })
+        .Case<VectorOp>([&](VectorOp o) { return emitVectorBinary(o); })
         .Case<SelectOp>([&](SelectOp o) {
           FailureOr<Tile> c = tile(o, o.getCond()), a = tile(o, o.getLhs()),
                           b = tile(o, o.getRhs()), d = tile(o, o.getResult());
@@ -749,23 +734,8 @@ private:
                        {"bits", uint64_t(o.getBits())},
                        {"sgn", o.getSignExtend() ? 1u : 0u}});
         })
-        .Case<VectorColumnOp>([&](VectorColumnOp o) {
-          FailureOr<Tile> a = tile(o, o.getLhs()), b = tile(o, o.getRhs()),
-                          d = tile(o, o.getResult());
-          if (failed(a) || failed(b) || failed(d))
-            return failure();
-          return emit(o, vectorMnemonic(o.getKind()),
-                      withCmp(o, {{"dsp", d->spad},
-                                  {"dst", d->addr},
-                                  {"asp", a->spad},
-                                  {"a", a->addr},
-                                  {"bsp", b->spad},
-                                  {"b", b->addr},
-                                  {"rows", uint64_t(a->rows)},
-                                  {"cols", uint64_t(a->cols)},
-                                  {"ty", vtype(*a)},
-                                  {"bmode", 2}}));
-        })
+        .Case<VectorColumnOp>(
+            [&](VectorColumnOp o) { return emitVectorBinary(o); })
         .Case<VectorConstOp>([&](VectorConstOp o) {
           FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
           if (failed(a) || failed(d))
@@ -775,15 +745,15 @@ private:
           if (failed(reg))
             return failure();
           return emit(o, vectorMnemonic(o.getKind()),
-                      withCmp(o, {{"dsp", d->spad},
-                                  {"dst", d->addr},
-                                  {"asp", a->spad},
-                                  {"a", a->addr},
-                                  {"rows", uint64_t(a->rows)},
-                                  {"cols", uint64_t(a->cols)},
-                                  {"ty", vtype(*a)},
-                                  {"bconst", 1},
-                                  {"creg", *reg}}));
+                      withKindFields(o, {{"dsp", d->spad},
+                                         {"dst", d->addr},
+                                         {"asp", a->spad},
+                                         {"a", a->addr},
+                                         {"rows", uint64_t(a->rows)},
+                                         {"cols", uint64_t(a->cols)},
+                                         {"ty", vtype(*a)},
+                                         {"bconst", 1},
+                                         {"creg", *reg}}));
         })
         .Case<ReduceOp>([&](ReduceOp o) {
           FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
@@ -894,13 +864,31 @@ private:
     llvm_unreachable("unknown vector kind");
   }
 
-  /// `fields` plus vcmp's `cmp` field for a comparison (eq, ne, gt, ge, lt,
-  /// le: 0..5), rsfu.div's `rev` for rdiv (b / a), and for an int32 result
-  /// of rsfu.pow / rsfu.div (`to_int`) the `toint` field, `ty` = bf16 (the
-  /// operands' f32 path) and `aint` when the base `a` is an i32 tile.
+  /// accel.vector and accel.vector_column (b one value per row: bmode=col)
+  /// on the tiles a, b and d.
+  template <typename BinaryOp> LogicalResult emitVectorBinary(BinaryOp o) {
+    FailureOr<Tile> a = tile(o, o.getLhs()), b = tile(o, o.getRhs()),
+                    d = tile(o, o.getResult());
+    if (failed(a) || failed(b) || failed(d))
+      return failure();
+    SmallVector<std::pair<StringRef, uint64_t>> fields = {
+        {"dsp", d->spad},  {"dst", d->addr},  {"asp", a->spad},
+        {"a", a->addr},    {"bsp", b->spad},  {"b", b->addr},
+        {"rows", a->rows}, {"cols", a->cols}, {"ty", vtype(*a)}};
+    if constexpr (std::is_same_v<BinaryOp, VectorColumnOp>)
+      fields.push_back({"bmode", 2});
+    return emit(o, vectorMnemonic(o.getKind()), withKindFields(o, fields));
+  }
+
+  /// `fields` plus what the op's kind and attributes add: vcmp's `cmp` for
+  /// a comparison (eq, ne, gt, ge, lt, le: 0..5), rsfu.div's `rev` for rdiv
+  /// (b / a), `uns` for uint32 order, and for an int32 result of rsfu.pow /
+  /// rsfu.div (`to_int`) the `toint` field, `ty` = bf16 (the operands' f32
+  /// path) and `aint` when the base `a` is an i32 tile.
   template <typename VectorLikeOp>
-  static SmallVector<std::pair<StringRef, uint64_t>> withCmp(VectorLikeOp o,
-                                                             Fields fields) {
+  static SmallVector<std::pair<StringRef, uint64_t>>
+  withKindFields(VectorLikeOp o,
+                 ArrayRef<std::pair<StringRef, uint64_t>> fields) {
     VectorKind kind = o.getKind();
     SmallVector<std::pair<StringRef, uint64_t>> all(fields);
     if (isComparison(kind))

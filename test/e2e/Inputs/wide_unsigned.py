@@ -19,12 +19,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-
-def bf16(a):
-    a = np.ascontiguousarray(a, dtype=np.float32)
-    u = a.view(np.uint32).astype(np.uint64)
-    r = ((u + 0x7FFF + ((u >> 16) & 1)) >> 16) << 16
-    return r.astype(np.uint32).view(np.float32).copy()
+from bf16_ref import bf16
 
 
 def inputs():
