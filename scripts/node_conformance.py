@@ -58,14 +58,6 @@ DATA = "/usr/share/libonnx-testdata/data/node"
 # Compiled cases whose simulated outputs do not match, with the reason
 # (docs/Conformance.md). Keep in sync with the docs.
 KNOWN_FAILURES = {
-    "test_softmax_large_number":
-        "bf16 inputs: 10000..10003 all round to 10000 (bf16 spacing is 64 "
-        "there), so the second row's softmax is uniform",
-    "test_softmax_large_number_expanded":
-        "the same bf16 input rounding as test_softmax_large_number",
-    "test_logsoftmax_large_number_expanded":
-        "the same bf16 input rounding as test_softmax_large_number: "
-        "log-softmax of a uniform row",
     "test_castlike_BFLOAT16_to_FLOAT":
         "the test data's 'like' input has shape [1] where the model declares "
         "[3, 4]; tern run refuses an input of another shape than the "
@@ -79,10 +71,6 @@ KNOWN_FAILURES = {
     "test_castlike_FLOAT_to_BFLOAT16_expanded":
         "as test_castlike_BFLOAT16_to_FLOAT: 'like' has shape [1], the model "
         "declares [3, 4]",
-    "test_pow":
-        "bf16 inputs: x^y magnifies the rounding of x and y (by y and y ln x); "
-        "numpy's pow of the bf16-rounded inputs, rounded once to bf16, has "
-        "the same relative L2 error 1.29e-2",
 }
 
 

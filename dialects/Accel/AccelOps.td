@@ -310,7 +310,10 @@ def Accel_VectorOp : Accel_Op<"vector", [
     toward zero, `rne` to nearest even (saturated outside int32, NaN is 0).
     A `pow` with `to_int` may take an `i32` base (`lhs`) with a `bf16`
     exponent: ONNX Pow of an integer tensor and a float one. `div` with
-    `rne` is QuantizeLinear's `round(x / scale)`. Otherwise `lhs` and `rhs`
+    `rne` is QuantizeLinear's `round(x / scale)`. A `pow` without `to_int`
+    may read `f32` operands (either or both; `rsfu.pow` `af32` / `bf32`)
+    into a `bf16` result: program inputs kept in f32 for the SFU
+    (docs/Lowering.md, "f32 inputs of the SFU"). Otherwise `lhs` and `rhs`
     have one element type.
 
     `uint` orders `i32` elements as uint32 (`max` and the comparisons:
@@ -352,7 +355,8 @@ def Accel_VectorConstOp : Accel_Op<"vector_const", [
     unit's bf16 constant registers (the emitter assigns the register). The
     result of a comparison is a `bf16` boolean (1 / 0), and `to_int` reads
     as for `accel.vector` (the input is `bf16`, or `i32` for a `pow` with
-    `to_int`: an integer base raised to a constant exponent).
+    `to_int`: an integer base raised to a constant exponent, or `f32` for a
+    `pow` without `to_int`: a program input kept in f32).
 
     Example:
 
@@ -387,7 +391,8 @@ def Accel_VectorColumnOp : Accel_Op<"vector_column", [
     broadcast (`bmode=col` of vadd / vsub / vmul / vmax / rsfu.pow / vcmp),
     e.g. subtracting a per-token mean or scaling each row by the reciprocal
     of its sum. `lhs` and `result` are `rows x cols` tiles, `rhs` a
-    `rows x 1` tile, all `bf16` or all `i32` (a comparison's result: `bf16`).
+    `rows x 1` tile, all `bf16` or all `i32` (a comparison's result: `bf16`;
+    a `pow` may read `f32` operands as in `accel.vector`).
 
     Example:
 
@@ -618,19 +623,32 @@ class Accel_SfuRowOp<string mnemonic, string what>
 
 def Accel_SoftmaxOp : Accel_SfuRowOp<"softmax", "softmax"> {
   let description = [{
-    Softmax along each row of a `bf16` tile.
+    Softmax along each row of a tile into a `bf16` tile (`rsfu.softmax`);
+    with `log`, log-softmax: `(x - max) - log(sum exp(x - max))`, the same
+    f32 passes. The input is `bf16`, or `f32` (`af32`): a program input kept
+    in f32 for the SFU, so `x - max` is formed before any bf16 rounding
+    (docs/Lowering.md, "f32 inputs of the SFU").
 
     Example:
 
     ```mlir
     accel.softmax %s, %p : memref<16x16xbf16, #accel.space<act>>,
         memref<16x16xbf16, #accel.space<act>>
+    accel.softmax %x, %y log : memref<2x4xf32, #accel.space<act>>,
+        memref<2x4xbf16, #accel.space<act>>
     ```
   }];
   let arguments = (ins Arg<Accel_ScratchpadBuffer, "", [MemRead]>:$input,
-                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result);
+                       Arg<Accel_ScratchpadBuffer, "", [MemWrite]>:$result,
+                       UnitAttr:$log);
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$result), [{
+      build($_builder, $_state, input, result, /*log=*/false);
+    }]>
+  ];
   let assemblyFormat = [{
-    $input `,` $result attr-dict `:` type($input) `,` type($result)
+    $input `,` $result (`log` $log^)? attr-dict `:` type($input) `,`
+    type($result)
   }];
 }
 

@@ -366,6 +366,37 @@ def TernQuantize : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
 // Raising: imported TOSA patterns -> graph-level tern ops (tern-raise)
 //===----------------------------------------------------------------------===//
 
+def TernRaiseSoftmax : Pass<"tern-raise-softmax", "::mlir::func::FuncOp"> {
+  let summary = "Fuse decomposed softmax and log-softmax into tern ops";
+  let description = [{
+    Softmax and LogSoftmax spelled out (ONNX's function bodies, the
+    backend tests' `_expanded` models, exporters that decompose them)
+    arrive as
+
+    ```
+    m = reduce_max(x, a)    d = x - m    e = exp(d)    s = reduce_sum(e, a)
+    softmax:     y = e * reciprocal(s)      (either operand order)
+    log-softmax: y = d - log(s)
+    ```
+
+    Accepts: that chain over any one axis `a` of a float `x` (the max taken
+    of the same `x`), each intermediate used only inside the chain. Produces:
+    `tern.softmax` / `tern.log_softmax` over the last dimension, with a
+    `tosa.transpose` moving `a` there and back when it is not last (as the
+    importer does for the ONNX ops). One fused kernel instead of five
+    vector / SFU passes, and `x - max` formed in f32 inside the SFU (a
+    program input kept in f32 keeps 10000 and 10003 apart). Leaves alone:
+    a max or sum over another axis or of another value, a softmax without
+    the max subtraction, and intermediates with other users.
+  }];
+  let dependentDialects = ["::tern::TernDialect", "::mlir::tosa::TosaDialect"];
+  let statistics = [
+    Statistic<"numSoftmaxes", "num-softmaxes", "Number of softmaxes formed">,
+    Statistic<"numLogSoftmaxes", "num-log-softmaxes",
+              "Number of log-softmaxes formed">,
+  ];
+}
+
 def TernRaiseLayerNorm : Pass<"tern-raise-layer-norm", "::mlir::func::FuncOp"> {
   let summary = "Fuse decomposed layer normalization into tern.layer_norm";
   let description = [{

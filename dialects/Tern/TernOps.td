@@ -174,6 +174,30 @@ def Tern_SoftmaxOp : Tern_Op<"softmax", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Tern_LogSoftmaxOp : Tern_Op<"log_softmax", [Pure]> {
+  let summary = "log-softmax over the last dimension";
+  let description = [{
+    `y_i = (x_i - max(x)) - log(sum_j exp(x_j - max(x)))` along the last
+    dimension (ONNX LogSoftmax, and the decomposed form that
+    `tern-raise-softmax` recognizes). It always runs on the SFU's reference
+    kernel (`rsfu.softmax` with `log`: f32 inside, one bf16 rounding): the
+    integer and TATAA softmax kernels have no log form, so the precision
+    passes leave it alone.
+
+    Example:
+
+    ```mlir
+    %y = tern.log_softmax %x : tensor<2x4xf32> -> tensor<2x4xf32>
+    ```
+  }];
+  let arguments = (ins Tern_Tensor:$input);
+  let results = (outs Tern_Tensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 // Element-wise unary operators share their shape rule: the result has the
 // input's shape (element types may differ once quantized).
 class Tern_UnaryOp<string mnemonic, list<Trait> traits = []>

@@ -78,7 +78,7 @@ struct FieldInfo {
 
 constexpr unsigned kWordBits = 128;
 constexpr unsigned kOpcodeBits = 8;
-constexpr unsigned kMaxFields = 16;
+constexpr unsigned kMaxFields = 20;
 
 struct InsnInfo {
   Opcode opcode;

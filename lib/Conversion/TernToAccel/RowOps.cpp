@@ -332,7 +332,8 @@ struct SoftmaxLowering : RowLowering<tern::SoftmaxOp> {
                             static_cast<int32_t>(constants.shift16)});
       return out;
     }
-    Value out = newTileLike(tb, in[0]);
+    // An f32 program input (keepF32SfuArguments) is read as it is.
+    Value out = newTileOf(tb, in[0], tb.builder().getBF16Type());
     tb.builder().create<accel::SoftmaxOp>(op.getLoc(), in[0], out);
     return out;
   }
@@ -344,6 +345,20 @@ struct SoftmaxLowering : RowLowering<tern::SoftmaxOp> {
       return std::nullopt;
     lowerWideSoftmax(op, tb, operands[0], out, tiles);
     return success();
+  }
+};
+
+/// Log-softmax: the SFU's reference softmax kernel with `log` (f32
+/// inside, one bf16 rounding); an f32 program input is read as it is. Rows
+/// wider than a tile are not spilled (refused naming the op).
+struct LogSoftmaxLowering : RowLowering<tern::LogSoftmaxOp> {
+  using RowLowering::RowLowering;
+  Value buildBlock(tern::LogSoftmaxOp op, OpAdaptor, TileBuilder &tb,
+                   ArrayRef<Value> in, int64_t, int64_t) const override {
+    Value out = newTileOf(tb, in[0], tb.builder().getBF16Type());
+    tb.builder().create<accel::SoftmaxOp>(op.getLoc(), in[0], out,
+                                          /*log=*/true);
+    return out;
   }
 };
 
@@ -985,11 +1000,10 @@ struct LayerNormLowering : RowLowering<tern::LayerNormOp> {
 void tern::populateRowOpLoweringPatterns(TypeConverter &converter,
                                          RewritePatternSet &patterns,
                                          const TileSizes &tiles) {
-  patterns.add<SoftmaxLowering, GeluLowering, ReluLowering, AddLowering,
-               LayerNormLowering, ClampLowering, NegateLowering,
+  patterns.add<SoftmaxLowering, LogSoftmaxLowering, GeluLowering, ReluLowering,
+               AddLowering, LayerNormLowering, ClampLowering, NegateLowering,
                LogicalNotLowering, RsqrtLowering, CastLowering,
-               ReciprocalLowering,
-               RequantizeLowering<tern::RequantizeOp>,
+               ReciprocalLowering, RequantizeLowering<tern::RequantizeOp>,
                RequantizeLowering<mq::QuantizeCastOp>,
                SfuFnLowering<tosa::ExpOp, SfuFunction::exp>,
                SfuFnLowering<tosa::TanhOp, SfuFunction::tanh>,

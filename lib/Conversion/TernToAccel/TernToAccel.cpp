@@ -199,12 +199,39 @@ void recordDeclaredResultTypes(ModuleOp module) {
   }
 }
 
-/// exact-quantize: an f32 function argument used only by run-time casts to
-/// a uniform 8-bit type (a QDQ model's input QuantizeLinear) keeps its f32
-/// values in DRAM, so the exact quantizer reads the caller's values rather
-/// than their bf16 rounding. Marked by a tensor encoding that the buffer
-/// type converter maps to an f32 memref.
-void keepF32QuantizedArguments(ModuleOp module) {
+/// Whether `user` reads the f32 argument `arg` on the SFU without a bf16
+/// rounding first: the reference softmax and log-softmax (rsfu.softmax
+/// af32) of rows that fit a tile, and a float pow reading it element for
+/// element (rsfu.pow af32 / bf32).
+bool readsF32OnTheSfu(Operation *user, Value arg, const TileSizes &tiles) {
+  // Whole rows only: the spilled (column chunk) softmax works on bf16.
+  int64_t cols = cast<ShapedType>(arg.getType()).getShape().back();
+  if (isa<LogSoftmaxOp>(user))
+    return !rowWiderThanTile(tiles, cols, 4);
+  if (auto softmax = dyn_cast<SoftmaxOp>(user)) {
+    auto precision = softmax->getAttrOfType<PrecisionAttr>("precision");
+    return (!precision || precision.getValue() == Precision::bf16) &&
+           !rowWiderThanTile(tiles, cols, 4);
+  }
+  if (auto pow = dyn_cast<tosa::PowOp>(user))
+    return isa<FloatType>(pow.getType().getElementType()) &&
+           cast<ShapedType>(arg.getType()).getShape() ==
+               pow.getType().getShape();
+  return false;
+}
+
+/// Keeps an f32 function argument in f32 (a tensor encoding that the
+/// buffer type converter maps to an f32 memref, and an f32 program input)
+/// where every user reads the caller's f32 values rather than their bf16
+/// rounding:
+///  - exact-quantize: run-time casts to a uniform 8-bit type (a QDQ model's
+///    input QuantizeLinear), so the exact quantizer reads the f32 values;
+///  - SFU kernels that read f32 operands (readsF32OnTheSfu): a softmax of
+///    10000..10003 (one bf16 value) or a power whose exponent's bf16
+///    rounding the power magnifies. docs/Lowering.md, "f32 inputs of the
+///    SFU"; an argument with any other user is rounded to bf16 as before.
+void keepF32Arguments(ModuleOp module, bool exactQuantize,
+                      const TileSizes &tiles) {
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal())
       continue;
@@ -215,15 +242,19 @@ void keepF32QuantizedArguments(ModuleOp module) {
       if (!type || !type.getElementType().isF32() || !type.hasStaticShape() ||
           type.getEncoding() || arg.use_empty())
         continue;
-      bool onlyCasts = llvm::all_of(arg.getUsers(), [](Operation *user) {
-        auto cast = dyn_cast<mlir::quant::QuantizeCastOp>(user);
-        if (!cast)
-          return false;
-        auto q = dyn_cast<mlir::quant::UniformQuantizedType>(
-            getElementTypeOrSelf(cast.getType()));
-        return q && q.getStorageTypeIntegralWidth() == 8;
+      bool onlyCasts =
+          exactQuantize && llvm::all_of(arg.getUsers(), [](Operation *user) {
+            auto cast = dyn_cast<mlir::quant::QuantizeCastOp>(user);
+            if (!cast)
+              return false;
+            auto q = dyn_cast<mlir::quant::UniformQuantizedType>(
+                getElementTypeOrSelf(cast.getType()));
+            return q && q.getStorageTypeIntegralWidth() == 8;
+          });
+      bool onlySfu = llvm::all_of(arg.getUsers(), [&](Operation *user) {
+        return readsF32OnTheSfu(user, arg, tiles);
       });
-      if (!onlyCasts)
+      if (!onlyCasts && !onlySfu)
         continue;
       auto kept =
           RankedTensorType::get(type.getShape(), type.getElementType(),
@@ -585,16 +616,15 @@ public:
       return signalPassFailure();
     }
 
-    if (exactQuantize)
-      keepF32QuantizedArguments(module);
+    TileSizes tiles{tileM,    tileN,    tileK,          actBytes,
+                    wgtBytes, accBytes, truncatingLanes};
+    keepF32Arguments(module, exactQuantize, tiles);
     recordDeclaredResultTypes(module);
 
     if (failed(checkIntegerTensors(module)))
       return signalPassFailure();
 
     BufferTypeConverter converter;
-    TileSizes tiles{tileM,    tileN,    tileK,          actBytes,
-                    wgtBytes, accBytes, truncatingLanes};
     SymbolTable symbols(module);
 
     RewritePatternSet patterns(ctx);
@@ -730,7 +760,7 @@ private:
                        isa<mlir::quant::QuantizedType>(
                            getElementTypeOrSelf(op->getOperand(0)));
         if (!integer && !isLayoutOp(op) &&
-            !isa<PruneTokensOp, RequantizeOp, ToIntOp>(op) &&
+            !isa<PruneTokensOp, RequantizeOp, ToIntOp, LogSoftmaxOp>(op) &&
             (!precision || precision.getValue() != Precision::bf16)) {
           op->emitError("no lowering to accel for '")
               << op->getName() << "' in precision <"

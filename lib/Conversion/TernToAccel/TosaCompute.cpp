@@ -473,8 +473,15 @@ struct TosaBinaryLowering : OpConversionPattern<Op> {
       else
         rewriter.create<VectorOp>(op.getLoc(), k, a, b, result, toInt, uint);
     };
-    int64_t tm = tiles.rowsPerTile(
-        cols * std::max<int64_t>(2, type.getElementTypeBitWidth() / 8));
+    // Tiles hold rows of the widest element involved (an f32 program input
+    // of a pow: 4 bytes).
+    int64_t elementBytes =
+        std::max<int64_t>(2, type.getElementTypeBitWidth() / 8);
+    for (const BinaryOperand &o : operands)
+      elementBytes = std::max<int64_t>(
+          elementBytes,
+          cast<MemRefType>(o.buffer.getType()).getElementTypeBitWidth() / 8);
+    int64_t tm = tiles.rowsPerTile(cols * elementBytes);
     // Run-time kept token rows (threshold pruning): tiles per group of N.
     TokenRowGroups groups = tokenRowGroups(op, type.getShape(), rows, cols);
     std::optional<int64_t> point = groups.point;

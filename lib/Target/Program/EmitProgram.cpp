@@ -766,8 +766,21 @@ private:
                        {"cols", uint64_t(a->cols)}, {"ty", vtype(*a)}});
         })
         .Case<SoftmaxOp>([&](SoftmaxOp o) {
-          return emitRowKernel(o, "rsfu.softmax", o.getInput(), o.getResult(),
-                               std::nullopt);
+          FailureOr<Tile> a = tile(o, o.getInput()), d = tile(o, o.getResult());
+          if (failed(a) || failed(d))
+            return failure();
+          SmallVector<std::pair<StringRef, uint64_t>> fields = {
+              {"dsp", d->spad},
+              {"dst", d->addr},
+              {"asp", a->spad},
+              {"a", a->addr},
+              {"rows", uint64_t(a->rows)},
+              {"cols", uint64_t(a->cols)}};
+          if (o.getLog())
+            fields.push_back({"log", 1});
+          if (o.getInput().getType().getElementType().isF32())
+            fields.push_back({"af32", 1});
+          return emit(o, "rsfu.softmax", fields);
         })
         .Case<GeluOp>([&](GeluOp o) {
           return emitRowKernel(o, "rsfu.gelu", o.getInput(), o.getResult(),
@@ -898,6 +911,28 @@ private:
     if constexpr (!std::is_same_v<VectorLikeOp, VectorConstOp>)
       if (o.getUint())
         all.push_back({"uns", 1});
+    // A pow of f32 operands (program inputs kept in f32): the bf16 form
+    // (ty = bf16) reading a / b as f32 words.
+    if (kind == VectorKind::pow && !o.getToInt()) {
+      Value lhs;
+      if constexpr (std::is_same_v<VectorLikeOp, VectorConstOp>)
+        lhs = o.getInput();
+      else
+        lhs = o.getLhs();
+      bool af32 = cast<MemRefType>(lhs.getType()).getElementType().isF32();
+      bool bf32 = false;
+      if constexpr (!std::is_same_v<VectorLikeOp, VectorConstOp>)
+        bf32 = o.getRhs().getType().getElementType().isF32();
+      if (af32 || bf32) {
+        for (auto &[name, value] : all)
+          if (name == "ty")
+            value = 1;
+        if (af32)
+          all.push_back({"af32", 1});
+        if (bf32)
+          all.push_back({"bf32", 1});
+      }
+    }
     if (std::optional<ToInt> toInt = o.getToInt()) {
       bool intBase = false;
       for (auto &[name, value] : all)

@@ -2,10 +2,11 @@
 // RUN:   | tern-opt | FileCheck %s --implicit-check-not=tosa.
 
 // Tests tosa.pow with a run-time exponent of the result's shape: one
-// rsfu.pow (accel.vector <pow>) per tile.
+// rsfu.pow (accel.vector <pow>) per tile. Both arguments are read only by
+// the SFU's pow, so they stay f32 (f32-sfu-inputs.mlir).
 // CHECK-LABEL: func @pow_full
-// CHECK: accel.dma_load %{{.*}}, %[[A:[^ ]*]] : {{.*}}, memref<4x8xbf16, #accel.space<act>>
-// CHECK: accel.dma_load %{{.*}}, %[[B:[^ ]*]] : {{.*}}, memref<4x8xbf16, #accel.space<act>>
+// CHECK: accel.dma_load %{{.*}}, %[[A:[^ ]*]] : {{.*}}, memref<4x8xf32, #accel.space<act>>
+// CHECK: accel.dma_load %{{.*}}, %[[B:[^ ]*]] : {{.*}}, memref<4x8xf32, #accel.space<act>>
 // CHECK: accel.vector <pow> %[[A]], %[[B]], %[[R:[^ ]*]] :
 // CHECK: accel.dma_store %[[R]]
 func.func @pow_full(%a: tensor<4x8xf32>, %b: tensor<4x8xf32>) -> tensor<4x8xf32> {
@@ -41,9 +42,10 @@ func.func @pow_splat_base(%b: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // -----
 
-// Tests a run-time exponent with one value per row: the column form.
+// Tests a run-time exponent with one value per row: the column form (the
+// base, read element for element, stays f32; the broadcast exponent bf16).
 // CHECK-LABEL: func @pow_column
-// CHECK: accel.vector_column <pow> %{{.*}}, %{{.*}}, %{{.*}} : memref<4x8xbf16, #accel.space<act>>, memref<4x1xbf16, #accel.space<act>>
+// CHECK: accel.vector_column <pow> %{{.*}}, %{{.*}}, %{{.*}} : memref<4x8xf32, #accel.space<act>>, memref<4x1xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
 func.func @pow_column(%a: tensor<4x8xf32>, %b: tensor<4x1xf32>) -> tensor<4x8xf32> {
   %y = tosa.pow %a, %b : (tensor<4x8xf32>, tensor<4x1xf32>) -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>

@@ -234,6 +234,32 @@ func.func @softmax_types(%a: memref<4x8xi32, #accel.space<act>>) {
 
 // -----
 
+func.func @softmax_f32_result(%a: memref<4x8xf32, #accel.space<act>>) {
+  // An f32 input writes bf16, not f32.
+  // expected-error @+1 {{'accel.softmax' op operands must be bf16 tiles, got 'f32' -> 'f32'}}
+  accel.softmax %a, %a log : memref<4x8xf32, #accel.space<act>>, memref<4x8xf32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @pow_f32_result(%a: memref<4x8xf32, #accel.space<act>>, %b: memref<4x8xbf16, #accel.space<act>>) {
+  // expected-error @+1 {{'accel.vector' op a pow of f32 operands reads f32 or bf16 and writes bf16, got 'f32', 'bf16' -> 'f32'}}
+  accel.vector <pow> %a, %b, %a : memref<4x8xf32, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>, memref<4x8xf32, #accel.space<act>>
+  return
+}
+
+// -----
+
+func.func @add_f32(%a: memref<4x8xf32, #accel.space<act>>) {
+  // Only a pow reads f32.
+  // expected-error @+1 {{'accel.vector' op operands must be bf16 or i32 tiles, got 'f32'}}
+  accel.vector <add> %a, %a, %a : memref<4x8xf32, #accel.space<act>>, memref<4x8xf32, #accel.space<act>>, memref<4x8xf32, #accel.space<act>>
+  return
+}
+
+// -----
+
 func.func @gelu_rank(%a: memref<8xbf16, #accel.space<act>>) {
   // expected-error @+1 {{'accel.gelu' op operands must be rank-2 tiles}}
   accel.gelu %a, %a : memref<8xbf16, #accel.space<act>>, memref<8xbf16, #accel.space<act>>

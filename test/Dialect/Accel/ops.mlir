@@ -100,6 +100,14 @@ func.func @vector_and_sfu(%a: memref<4x8xbf16, #accel.space<act>>,
   accel.convert %a, %q4 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xi4, #accel.space<act>>
   // CHECK: accel.softmax
   accel.softmax %a, %a : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
+  // Log-softmax of an f32 tile (a program input kept in f32) into bf16.
+  // CHECK: accel.softmax %{{.*}}, %{{.*}} log : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
+  accel.softmax %acc, %a log : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
+  // A pow of f32 operands (rsfu.pow af32 / bf32) into bf16.
+  // CHECK: accel.vector <pow> {{.*}} : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<vec>>, memref<4x8xbf16, #accel.space<act>>
+  accel.vector <pow> %acc, %b, %a : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<vec>>, memref<4x8xbf16, #accel.space<act>>
+  // CHECK: accel.vector_const <pow> {{.*}} 2.000000e+00 : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
+  accel.vector_const <pow> %acc, %a 2.0 : memref<4x8xf32, #accel.space<acc>>, memref<4x8xbf16, #accel.space<act>>
   // CHECK: accel.layer_norm %{{.*}}, %{{.*}} epsilon 9.99999974E-6 :
   accel.layer_norm %a, %a epsilon 1.0e-5 : memref<4x8xbf16, #accel.space<act>>, memref<4x8xbf16, #accel.space<act>>
   // CHECK: accel.gelu

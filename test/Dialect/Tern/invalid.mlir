@@ -130,6 +130,22 @@ func.func @softmax_result(%x: tensor<4x8xf32>) -> tensor<4x4xf32> {
 
 // -----
 
+func.func @log_softmax_rank(%x: tensor<f32>) -> tensor<f32> {
+  // expected-error @+1 {{'tern.log_softmax' op input must have rank >= 1}}
+  %0 = tern.log_softmax %x : tensor<f32> -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @log_softmax_result(%x: tensor<4x8xf32>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{'tern.log_softmax' op result shape [4, 4] must equal the input shape [4, 8]}}
+  %0 = tern.log_softmax %x : tensor<4x8xf32> -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
+
+// -----
+
 func.func @gelu_result(%x: tensor<4x8xf32>) -> tensor<4x9xf32> {
   // expected-error @+1 {{'tern.gelu' op result shape [4, 9] must equal the input shape [4, 8]}}
   %0 = tern.gelu %x : tensor<4x8xf32> -> tensor<4x9xf32>

@@ -46,6 +46,8 @@ func.func @nonlinear(%x: tensor<5x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>)
   %0 = tern.layer_norm %x, %g, %b epsilon 1.0e-5 : tensor<5x8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<5x8xf32>
   // CHECK: tern.softmax %{{.*}} precision <int> : tensor<5x8xf32> -> tensor<5x8xf32>
   %1 = tern.softmax %0 precision <int> : tensor<5x8xf32> -> tensor<5x8xf32>
+  // CHECK: tern.log_softmax %{{.*}} : tensor<5x8xf32> -> tensor<5x8xf32>
+  %ls = tern.log_softmax %0 : tensor<5x8xf32> -> tensor<5x8xf32>
   // CHECK: tern.gelu %{{.*}} : tensor<5x8xf32> -> tensor<5x8xf32>
   %2 = tern.gelu %1 : tensor<5x8xf32> -> tensor<5x8xf32>
   // CHECK: tern.gelu %{{.*}} approximation <tanh> precision <bf16> : tensor<5x8xf32> -> tensor<5x8xf32>

@@ -1090,6 +1090,76 @@ TEST(Sim, ToIntRoundsTheF32ResultOnce) {
             std::string::npos);
 }
 
+// rsfu.softmax with af32 reads f32 rows (a program input kept in f32): the
+// row 10000..10003, one bf16 value (10000, spacing 64), is the softmax of
+// 0..3 (closed form e^k / sum e^j), where the bf16 row is uniform; `log`
+// gives k - log(sum e^j). rsfu.pow with af32 / bf32 reads f32 operands:
+// 59^2.9 from an exponent that is not a bf16 value, against C's pow.
+TEST(Sim, SfuReadsF32Operands) {
+  Result r = runAsm(
+      "rsfu.softmax dsp=act, dst=4096, asp=vec, a=0, rows=2, cols=4, af32=1\n"
+      "rsfu.softmax dsp=act, dst=4160, asp=vec, a=0, rows=2, cols=4, af32=1, "
+      "log=1\n"
+      "rsfu.softmax dsp=act, dst=4224, asp=act, a=0, rows=2, cols=4\n"
+      "rsfu.pow dsp=act, dst=8192, asp=vec, a=512, bsp=vec, b=1024, rows=1, "
+      "cols=4, ty=bf16, af32=1, bf32=1\n"
+      "rsfu.pow dsp=act, dst=8256, asp=act, a=512, bsp=vec, b=1024, rows=1, "
+      "cols=4, ty=bf16, bf32=1\n"
+      "end\n",
+      [](Machine &M) {
+        for (int e = 0; e < 4; ++e) {
+          put<float>(M, Vec, 0, e, 10000.0f + e);
+          put<float>(M, Vec, 0, 4 + e, 1.0f + e);
+          put<uint16_t>(M, Act, 0, e, floatToBf(10000.0f + e));
+          put<uint16_t>(M, Act, 0, 4 + e, floatToBf(1.0f + e));
+        }
+        const float a[] = {59.0f, 2.0f, 3.0f, 0.5f};
+        const float b[] = {2.9f, 0.3337f, -1.25f, 10.0f};
+        for (int e = 0; e < 4; ++e) {
+          put<float>(M, Vec, 512, e, a[e]);
+          put<float>(M, Vec, 1024, e, b[e]);
+          put<uint16_t>(M, Act, 512, e, floatToBf(a[e]));
+        }
+      });
+  ASSERT_EQ(r.error, "");
+  auto value = [&](size_t byte, size_t i) {
+    return double(bfToFloat(get<uint16_t>(*r.M, Act, byte, i)));
+  };
+  double sum = 0;
+  for (int k = 0; k < 4; ++k)
+    sum += std::exp(double(k));
+  for (int row = 0; row < 2; ++row)
+    for (int k = 0; k < 4; ++k) {
+      double softmax = std::exp(double(k)) / sum;
+      double logSoftmax = k - std::log(sum);
+      // One bf16 rounding (2^-9 relative) of an f32 computation.
+      EXPECT_NEAR(value(4096, 4 * row + k), softmax, softmax * 0x1p-8)
+          << row << " " << k;
+      EXPECT_NEAR(value(4160, 4 * row + k), logSoftmax,
+                  std::fabs(logSoftmax) * 0x1p-8)
+          << row << " " << k;
+    }
+  // From bf16 rows the first row is uniform; the second is not.
+  for (int k = 0; k < 4; ++k)
+    EXPECT_EQ(value(4224, k), 0.25) << k;
+  const double a[] = {59.0, 2.0, 3.0, 0.5};
+  const float b[] = {2.9f, 0.3337f, -1.25f, 10.0f};
+  for (int e = 0; e < 4; ++e) {
+    double exact = std::pow(a[e], double(b[e]));
+    EXPECT_NEAR(value(8192, e), exact, exact * 0x1p-8) << e;
+    EXPECT_NEAR(value(8256, e), exact, exact * 0x1p-8) << e;
+  }
+  // 59^bf16(2.9) is 3% off: why the exponent stays f32.
+  EXPECT_GT(std::fabs(std::pow(59.0, double(bfToFloat(floatToBf(2.9f)))) -
+                      std::pow(59.0, 2.9)),
+            0.02 * std::pow(59.0, 2.9));
+
+  EXPECT_NE(runAsm("rsfu.pow dsp=vec, dst=64, asp=vec, a=0, bsp=vec, b=0, "
+                   "rows=1, cols=1, ty=i32, af32=1\nend\n")
+                .error.find("af32 / bf32 (f32 operands) take ty=bf16"),
+            std::string::npos);
+}
+
 // rsfu.div ty=i32 is ONNX's integer Div: the quotient truncated toward zero
 // (checked against |a| / |b| with the sign of a * b, in int64), for every
 // sign, int32's extremes (INT32_MIN / -1 wraps to INT32_MIN), a column

@@ -160,6 +160,16 @@ static LogicalResult verifyKindTypes(Operation *op, VectorKind kind, Type lhs,
              << lhs << " and " << rhs;
     return success();
   }
+  // A pow reads f32 operands (program inputs kept in f32, rsfu.pow af32 /
+  // bf32) into a bf16 result.
+  if (kind == VectorKind::pow && (lhs.isF32() || rhs.isF32())) {
+    if (!(lhs.isF32() || lhs.isBF16()) || !(rhs.isF32() || rhs.isBF16()) ||
+        !result.isBF16())
+      return op->emitOpError("a pow of f32 operands reads f32 or bf16 and "
+                             "writes bf16, got ")
+             << lhs << ", " << rhs << " -> " << result;
+    return success();
+  }
   if (lhs != rhs)
     return op->emitOpError("operand element types ")
            << lhs << " and " << rhs
@@ -189,8 +199,13 @@ static LogicalResult verifyUint(Operation *op, bool uint, VectorKind kind,
   return success();
 }
 
+/// The operand types of the vector kinds; a pow also reads f32 (above).
+static bool isOperandElement(VectorKind kind, Type t) {
+  return isVectorElement(t) || (kind == VectorKind::pow && t.isF32());
+}
+
 LogicalResult VectorOp::verify() {
-  if (!isVectorElement(getLhs().getType().getElementType()))
+  if (!isOperandElement(getKind(), getLhs().getType().getElementType()))
     return emitOpError("operands must be bf16 or i32 tiles, got ")
            << getLhs().getType().getElementType();
   if (failed(verifyUint(*this, getUint(), getKind(),
@@ -205,7 +220,8 @@ LogicalResult VectorConstOp::verify() {
   Type in = getInput().getType().getElementType();
   bool intBase =
       getToInt() && getKind() == VectorKind::pow && in.isSignlessInteger(32);
-  if (!in.isBF16() && !intBase)
+  bool f32Base = !getToInt() && getKind() == VectorKind::pow && in.isF32();
+  if (!in.isBF16() && !intBase && !f32Base)
     return emitOpError("a constant operand needs bf16 tiles, got ") << in;
   return verifyKindTypes(*this, getKind(), in, BFloat16Type::get(getContext()),
                          getResult().getType().getElementType(), getToInt());
@@ -234,7 +250,7 @@ LogicalResult SelectOp::verify() {
 
 LogicalResult VectorColumnOp::verify() {
   MemRefType lhs = getLhs().getType(), rhs = getRhs().getType();
-  if (!isVectorElement(lhs.getElementType()))
+  if (!isOperandElement(getKind(), lhs.getElementType()))
     return emitOpError("operands must be bf16 or i32 tiles, got ")
            << lhs.getElementType();
   if (failed(verifyUint(*this, getUint(), getKind(), lhs.getElementType())))
@@ -369,8 +385,12 @@ LogicalResult RequantOp::verify() {
 }
 
 LogicalResult SoftmaxOp::verify() {
-  return verifyBf16RowKernel(*this, getInput().getType(),
-                             getResult().getType());
+  // An f32 input is a program input kept in f32 (rsfu.softmax af32).
+  MemRefType in = getInput().getType(), out = getResult().getType();
+  if (in.getRank() == 2 && in.getElementType().isF32() &&
+      out.getElementType().isBF16())
+    return success();
+  return verifyBf16RowKernel(*this, in, out);
 }
 
 LogicalResult LayerNormOp::verify() {

@@ -341,6 +341,12 @@ LogicalResult SoftmaxOp::verify() {
   return verifySameShape(*this, getInput(), getResult());
 }
 
+LogicalResult LogSoftmaxOp::verify() {
+  if (getInput().getType().getRank() == 0)
+    return emitOpError("input must have rank >= 1");
+  return verifySameShape(*this, getInput(), getResult());
+}
+
 LogicalResult GeluOp::verify() {
   return verifySameShape(*this, getInput(), getResult());
 }

@@ -1,9 +1,10 @@
 //===- Normalization.cpp - Softmax, LayerNormalization, BatchNormalization ===//
 //
-// Softmax and LayerNormalization already are whole transformer operators, so
-// they become `tern.softmax` / `tern.layer_norm` directly (over the last
-// dimension; other axes are moved there). LayerNormalization's optional
-// Mean / InvStdDev outputs are computed with TOSA reductions.
+// Softmax, LogSoftmax and LayerNormalization already are whole transformer
+// operators, so they become `tern.softmax` / `tern.log_softmax` /
+// `tern.layer_norm` directly (over the last dimension; other axes are moved
+// there). LayerNormalization's optional Mean / InvStdDev outputs are
+// computed with TOSA reductions.
 // BatchNormalization in inference mode is an affine map per channel whose
 // coefficients are folded at import time: y = x * a + c; in training mode
 // the channels become rows, normalized by tern.layer_norm, with the batch
@@ -24,7 +25,9 @@ using namespace tern::onnx_import;
 
 namespace {
 
-LogicalResult softmaxHandler(OpBinder &b) {
+/// Softmax and LogSoftmax (opset 13: one axis): the op over the last
+/// dimension, the axis moved there and back.
+template <typename SoftmaxLikeOp> LogicalResult softmaxHandler(OpBinder &b) {
   Value x = b.operand(0);
   if (!x)
     return failure();
@@ -41,7 +44,7 @@ LogicalResult softmaxHandler(OpBinder &b) {
       perm.push_back(i);
   perm.push_back(axis);
   Value in = createTranspose(b.builder, b.loc, x, perm);
-  Value sm = b.builder.create<tern::SoftmaxOp>(b.loc, in.getType(), in);
+  Value sm = b.builder.create<SoftmaxLikeOp>(b.loc, in.getType(), in);
   SmallVector<int64_t> inverse(rank);
   for (int64_t i = 0; i < rank; ++i)
     inverse[perm[i]] = i;
@@ -280,7 +283,8 @@ LogicalResult batchNormTraining(OpBinder &b, Value x,
 } // namespace
 
 void tern::onnx_import::populateNormalizationHandlers(HandlerRegistry &r) {
-  r.onOp("Softmax", 13, softmaxHandler);
+  r.onOp("Softmax", 13, softmaxHandler<tern::SoftmaxOp>);
+  r.onOp("LogSoftmax", 13, softmaxHandler<tern::LogSoftmaxOp>);
   r.onOp("LayerNormalization", 17, layerNormHandler);
   r.onOp("BatchNormalization", 15, batchNormHandler);
 }

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 using namespace llvm;
@@ -43,7 +44,8 @@ Error execRsfuSoftmax(Machine &M, const isa::RsfuSoftmaxF &f) {
   if (!used)
     return used.takeError();
   const size_t u = *used;
-  return rowMapF32(M, f, [u](std::vector<float> &row) {
+  const bool logSoftmax = f.log;
+  auto softmax = [u, logSoftmax](std::vector<float> &row) {
     if (u == 0 || row.empty()) {
       std::fill(row.begin(), row.end(), 0.0f);
       return;
@@ -53,13 +55,44 @@ Error execRsfuSoftmax(Machine &M, const isa::RsfuSoftmaxF &f) {
       mx = std::max(mx, row[j]);
     float sum = 0.0f;
     for (size_t j = 0; j < u; ++j) {
-      row[j] = std::exp(row[j] - mx);
-      sum += row[j];
+      row[j] -= mx;
+      sum += std::exp(row[j]);
     }
-    for (size_t j = 0; j < u; ++j)
-      row[j] /= sum;
+    if (logSoftmax) {
+      const float logSum = std::log(sum);
+      for (size_t j = 0; j < u; ++j)
+        row[j] -= logSum;
+    } else {
+      for (size_t j = 0; j < u; ++j)
+        row[j] = std::exp(row[j]) / sum;
+    }
     std::fill(row.begin() + u, row.end(), 0.0f);
-  });
+  };
+  if (!f.af32)
+    return rowMapF32(M, f, softmax);
+  // f32 rows in, bf16 rows out.
+  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  const uint64_t n = *rows * f.cols;
+  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * 4);
+  if (!a)
+    return a.takeError();
+  // The whole tile is read first: d may start where a does.
+  std::vector<float> values(n);
+  if (n)
+    std::memcpy(values.data(), *a, n * 4);
+  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 2);
+  if (!d)
+    return d.takeError();
+  std::vector<float> row(f.cols);
+  for (uint64_t r = 0; r < *rows; ++r) {
+    std::copy_n(values.begin() + r * f.cols, f.cols, row.begin());
+    softmax(row);
+    for (uint64_t j = 0; j < f.cols; ++j)
+      st<bf16>(*d, r * f.cols + j, floatToBf(row[j]));
+  }
+  return Error::success();
 }
 
 Error execRsfuLayernorm(Machine &M, const isa::RsfuLayernormF &f) {
@@ -210,20 +243,28 @@ Error execRsfuPow(Machine &M, const isa::RsfuPowF &f) {
   if (f.toint)
     return forEachToInt(M, f, f.aint != 0,
                         [](double x, double y) { return std::pow(x, y); });
+  if ((f.af32 || f.bf32) && (f.ty != 1 || f.aint))
+    return invalid("rsfu.pow: af32 / bf32 (f32 operands) take ty=bf16 and "
+                   "no aint");
   if (f.ty != 1)
     return intPow(M, f);
-  Expected<BinaryOperands> ops = bindBinary(M, f, 2, 2);
+  const bool af32 = f.af32, bf32 = f.bf32 && !f.bconst;
+  Expected<BinaryOperands> ops =
+      bindBinary(M, f, af32 ? 4 : 2, bf32 ? 4 : 2, 2);
   if (!ops)
     return ops.takeError();
   const uint64_t n = ops->n;
   const uint8_t *a = ops->a;
   const BOperand *b = &ops->b;
   uint8_t *d = ops->d;
-  const bf16 c = M.cregs[f.creg];
-  for (uint64_t e = 0; e < n; ++e)
-    st<bf16>(d, e,
-             bfPow(ld<bf16>(a, e),
-                   b->isConst ? c : ld<bf16>(b->data(), b->index(e))));
+  const float c = bfToFloat(M.cregs[f.creg]);
+  for (uint64_t e = 0; e < n; ++e) {
+    float x = af32 ? ld<float>(a, e) : bfToFloat(ld<bf16>(a, e));
+    float y = b->isConst ? c
+              : bf32     ? ld<float>(b->data(), b->index(e))
+                         : bfToFloat(ld<bf16>(b->data(), b->index(e)));
+    st<bf16>(d, e, floatToBf(powF32(x, y)));
+  }
   return Error::success();
 }
 
