@@ -205,13 +205,17 @@ void recordDeclaredResultTypes(ModuleOp module) {
 /// element (rsfu.pow af32 / bf32).
 bool readsF32OnTheSfu(Operation *user, Value arg, const TileSizes &tiles) {
   // Whole rows only: the spilled (column chunk) softmax works on bf16.
-  int64_t cols = cast<ShapedType>(arg.getType()).getShape().back();
+  // (A softmax's operand has rank >= 1: its verifier.)
+  auto fitsATile = [&] {
+    ArrayRef<int64_t> shape = cast<ShapedType>(arg.getType()).getShape();
+    return !shape.empty() && !rowWiderThanTile(tiles, shape.back(), 4);
+  };
   if (isa<LogSoftmaxOp>(user))
-    return !rowWiderThanTile(tiles, cols, 4);
+    return fitsATile();
   if (auto softmax = dyn_cast<SoftmaxOp>(user)) {
     auto precision = softmax->getAttrOfType<PrecisionAttr>("precision");
     return (!precision || precision.getValue() == Precision::bf16) &&
-           !rowWiderThanTile(tiles, cols, 4);
+           fitsATile();
   }
   if (auto pow = dyn_cast<tosa::PowOp>(user))
     return isa<FloatType>(pow.getType().getElementType()) &&

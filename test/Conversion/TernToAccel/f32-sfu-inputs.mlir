@@ -51,3 +51,17 @@ func.func @shared_input(%x: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32
   %z = tosa.exp %x : (tensor<2x4xf32>) -> tensor<2x4xf32>
   return %y, %z : tensor<2x4xf32>, tensor<2x4xf32>
 }
+
+// -----
+
+// Tests a scalar (rank-0) argument, which no row kernel reads: bf16, and no
+// row width asked of it (a broadcast scalar exponent, as the importer
+// reshapes it for a pow).
+// CHECK-LABEL: func @scalar_exponent
+// CHECK-SAME: (%{{.*}}: memref<2x3xf32>, %{{.*}}: memref<bf16>) -> memref<2x3xbf16>
+// CHECK: accel.vector_column <pow> {{.*}} : memref<2x3xf32, #accel.space<act>>, memref<2x1xbf16, #accel.space<act>>, memref<2x3xbf16, #accel.space<act>>
+func.func @scalar_exponent(%a: tensor<2x3xf32>, %b: tensor<f32>) -> tensor<2x3xf32> {
+  %r = tosa.reshape %b {new_shape = array<i64: 1, 1>} : (tensor<f32>) -> tensor<1x1xf32>
+  %y = tosa.pow %a, %r : (tensor<2x3xf32>, tensor<1x1xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
