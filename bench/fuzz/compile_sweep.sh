@@ -5,6 +5,9 @@
 #        COMPILED_LIST=FILE bench/fuzz/compile_sweep.sh TERN   (also writes the
 #        names of the cases that compiled to FILE, sorted, one a line: the
 #        conformance test runs those, test/e2e/node-conformance.test)
+#        TARGET=PRESET bench/fuzz/compile_sweep.sh TERN   (compile for that
+#        preset; default tern-edge. Presets tile differently: a lowering bug
+#        can show on one only, e2e/compile-sweep-tataa.test)
 #
 # Compiles every model of libonnx's backend node tests (1,000-odd small
 # models, most of them operators Tern does not lower) with `tern compile`
@@ -38,7 +41,8 @@ for dir in "$data"/*/; do
   name=$(basename "$dir")
   bindargs=()
   for b in ${binds[$name]:-}; do bindargs+=(--bind-input "$b"); done
-  timeout 30 "$tern" compile "$model" "${bindargs[@]}" -o "$out" >"$work/log" 2>&1
+  timeout 30 "$tern" compile "$model" --target "${TARGET:-tern-edge}" \
+    "${bindargs[@]}" -o "$out" >"$work/log" 2>&1
   rc=$?
   if ((rc == 0)) && [[ -s $out ]]; then
     ((compiled++))
@@ -54,6 +58,6 @@ done
 if [[ -n ${COMPILED_LIST:-} ]]; then
   printf '%s\n' "${names[@]}" | LC_ALL=C sort > "$COMPILED_LIST"
 fi
-echo "compile sweep: $((compiled + refused + bad)) models, $compiled compiled," \
+echo "compile sweep (${TARGET:-tern-edge}): $((compiled + refused + bad)) models, $compiled compiled," \
      "$refused refused with an error, $bad violations"
 ((bad == 0))
