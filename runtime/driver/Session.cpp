@@ -106,6 +106,18 @@ Error bindInput(const program::TensorDesc &d, const io::Tensor &t,
     }
     return Error::success();
   }
+  // An f32 input (one the SFU reads in f32: docs/Lowering.md "f32 inputs of
+  // the SFU") takes bf16 data too, widened exactly, as a bf16 input takes
+  // float32 data.
+  if (d.dtype == DType::F32 && t.type == io::ElemType::BF16) {
+    for (uint64_t i = 0; i < n; ++i) {
+      uint16_t b;
+      std::memcpy(&b, t.data.data() + 2 * i, 2);
+      float f = kernels::bfToFloat(b);
+      std::memcpy(dst + 4 * i, &f, 4);
+    }
+    return Error::success();
+  }
   // A boolean input (an attention mask) is held as bf16 0 / 1.
   if (d.dtype == DType::BF16 && t.type == io::ElemType::Bool) {
     for (uint64_t i = 0; i < n; ++i) {

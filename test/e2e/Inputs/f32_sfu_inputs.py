@@ -16,6 +16,11 @@ gen DIR: writes DIR/m.onnx (opset 17) and its float inputs:
 check DIR OUT: the relative L2 error of each output against numpy's
 float64 result on the float32 inputs is below 1e-2 (the e2e bound; bf16
 outputs), and prints it.
+gen also writes DIR/x_bf16.pb, x rounded to bfloat16 as a BFLOAT16
+TensorProto: an f32 program input takes bf16 data, widened exactly.
+checkbf16 DIR OUT: y against the softmax of the bf16-rounded x (rows
+10000..10004 collapse to few values: the first two rows are not those of
+the f32 run).
 """
 import os
 import sys
@@ -76,6 +81,34 @@ def gen(d):
     onnx.save(model, os.path.join(d, "m.onnx"))
     for name, v in zip("x w a b".split(), (x, w, a, b)):
         np.save(os.path.join(d, name + ".npy"), v)
+    t = TensorProto()
+    t.name = "x"
+    t.data_type = TensorProto.BFLOAT16
+    t.dims.extend(x.shape)
+    t.raw_data = bf16_bits(x).tobytes()
+    with open(os.path.join(d, "x_bf16.pb"), "wb") as f:
+        f.write(t.SerializeToString())
+
+
+def bf16_bits(v):
+    """bfloat16 bit patterns of float32 values, rounded to nearest even."""
+    u = v.astype(np.float32).view(np.uint32).astype(np.uint64)
+    return ((u + 0x7FFF + ((u >> 16) & 1)) >> 16).astype(np.uint16)
+
+
+def check_bf16(out):
+    x = inputs()[0]
+    xb = (bf16_bits(x).astype(np.uint32) << 16).view(np.float32)
+    ref = softmax(xb.astype(np.float64), 1)
+    got = np.load(os.path.join(out, "y.npy")).astype(np.float64)
+    err = np.linalg.norm(got - ref) / np.linalg.norm(ref)
+    far = np.linalg.norm(got - softmax(x.astype(np.float64), 1)) / \
+        np.linalg.norm(ref)
+    good = err < 1e-2 and far > 1e-1
+    print("y from bf16 x: relative L2 error %.1e against the bf16 inputs' "
+          "softmax, %.1e against the f32 inputs': %s" %
+          (err, far, "as expected" if good else "UNEXPECTED"))
+    return 0 if good else 1
 
 
 def softmax(v, axis):
@@ -112,5 +145,7 @@ def check(d, out):
 if __name__ == "__main__":
     if sys.argv[1] == "gen":
         gen(sys.argv[2])
+    elif sys.argv[1] == "checkbf16":
+        sys.exit(check_bf16(sys.argv[3]))
     else:
         sys.exit(check(sys.argv[2], sys.argv[3]))
