@@ -144,31 +144,53 @@ llvm::Expected<BinaryOperands> bindBinary(Machine &M, const F &f, unsigned eb,
   return bindBinary(M, f, eb, eb, db);
 }
 
+/// The operands of a [rows x cols] instruction with one input tile: `a` of
+/// `ab` bytes an element and `d` of `db`, their ranges checked.
+struct UnaryOperands {
+  uint64_t rows = 0, n = 0; ///< rows (after lensel), rows x cols
+  uint8_t *a = nullptr;
+  uint8_t *d = nullptr;
+};
+
+template <typename F>
+llvm::Expected<UnaryOperands> bindUnary(Machine &M, const F &f, unsigned ab,
+                                        unsigned db) {
+  llvm::Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
+  if (!rows)
+    return rows.takeError();
+  UnaryOperands ops;
+  ops.rows = *rows;
+  ops.n = *rows * f.cols;
+  llvm::Expected<uint8_t *> a = rd(M, f.asp, f.a, ops.n * ab);
+  if (!a)
+    return a.takeError();
+  ops.a = *a;
+  llvm::Expected<uint8_t *> d = wr(M, f.dsp, f.dst, ops.n * db);
+  if (!d)
+    return d.takeError();
+  ops.d = *d;
+  return ops;
+}
+
 /// Applies `fn` to each row of a [rows x cols] tile of `Elem` values read
 /// from field `a` and writes the row to field `dst`, after checking both
 /// ranges. The whole row is read before it is written, so in place is fine.
 template <typename Elem, typename F, typename Fn>
 llvm::Error forEachRow(Machine &M, const F &f, Fn fn) {
-  llvm::Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
-  if (!rows)
-    return rows.takeError();
-  const uint64_t n = *rows * f.cols;
-  llvm::Expected<uint8_t *> a = rd(M, f.asp, f.a, n * sizeof(Elem));
-  if (!a)
-    return a.takeError();
-  llvm::Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * sizeof(Elem));
-  if (!d)
-    return d.takeError();
+  llvm::Expected<UnaryOperands> ops =
+      bindUnary(M, f, sizeof(Elem), sizeof(Elem));
+  if (!ops)
+    return ops.takeError();
   // Zero columns: nothing to compute, and an empty row has no storage to
   // hand to memcpy.
   if (f.cols == 0)
     return llvm::Error::success();
   std::vector<Elem> row(f.cols);
-  for (uint64_t r = 0; r < *rows; ++r) {
-    std::memcpy(row.data(), *a + r * f.cols * sizeof(Elem),
+  for (uint64_t r = 0; r < ops->rows; ++r) {
+    std::memcpy(row.data(), ops->a + r * f.cols * sizeof(Elem),
                 f.cols * sizeof(Elem));
     fn(row);
-    std::memcpy(*d + r * f.cols * sizeof(Elem), row.data(),
+    std::memcpy(ops->d + r * f.cols * sizeof(Elem), row.data(),
                 f.cols * sizeof(Elem));
   }
   return llvm::Error::success();

@@ -22,18 +22,11 @@ namespace {
 template <typename F, typename Fn>
 Error mapElems(Machine &M, const F &f, unsigned inBytes, unsigned outBytes,
                Fn fn) {
-  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
-  if (!rows)
-    return rows.takeError();
-  const uint64_t n = *rows * f.cols;
-  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * inBytes);
-  if (!a)
-    return a.takeError();
-  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * outBytes);
-  if (!d)
-    return d.takeError();
-  for (uint64_t e = 0; e < n; ++e)
-    fn(e, *a, *d);
+  Expected<UnaryOperands> ops = bindUnary(M, f, inBytes, outBytes);
+  if (!ops)
+    return ops.takeError();
+  for (uint64_t e = 0; e < ops->n; ++e)
+    fn(e, ops->a, ops->d);
   return Error::success();
 }
 } // namespace

@@ -19,18 +19,11 @@ namespace tern::rt::sim::insns {
 namespace {
 template <typename F>
 Error unaryMap(Machine &M, const F &f, bf16 (*fn)(bf16, BfMode)) {
-  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
-  if (!rows)
-    return rows.takeError();
-  const uint64_t n = *rows * f.cols;
-  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * 2);
-  if (!a)
-    return a.takeError();
-  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 2);
-  if (!d)
-    return d.takeError();
-  for (uint64_t e = 0; e < n; ++e)
-    st<bf16>(*d, e, fn(ld<bf16>(*a, e), M.bfMode));
+  Expected<UnaryOperands> ops = bindUnary(M, f, 2, 2);
+  if (!ops)
+    return ops.takeError();
+  for (uint64_t e = 0; e < ops->n; ++e)
+    st<bf16>(ops->d, e, fn(ld<bf16>(ops->a, e), M.bfMode));
   return Error::success();
 }
 

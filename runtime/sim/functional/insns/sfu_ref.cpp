@@ -71,26 +71,19 @@ Error execRsfuSoftmax(Machine &M, const isa::RsfuSoftmaxF &f) {
   if (!f.af32)
     return rowMapF32(M, f, softmax);
   // f32 rows in, bf16 rows out.
-  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
-  if (!rows)
-    return rows.takeError();
-  const uint64_t n = *rows * f.cols;
-  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * 4);
-  if (!a)
-    return a.takeError();
+  Expected<UnaryOperands> ops = bindUnary(M, f, 4, 2);
+  if (!ops)
+    return ops.takeError();
   // The whole tile is read first: d may start where a does.
-  std::vector<float> values(n);
-  if (n)
-    std::memcpy(values.data(), *a, n * 4);
-  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 2);
-  if (!d)
-    return d.takeError();
+  std::vector<float> values(ops->n);
+  if (ops->n)
+    std::memcpy(values.data(), ops->a, ops->n * 4);
   std::vector<float> row(f.cols);
-  for (uint64_t r = 0; r < *rows; ++r) {
+  for (uint64_t r = 0; r < ops->rows; ++r) {
     std::copy_n(values.begin() + r * f.cols, f.cols, row.begin());
     softmax(row);
     for (uint64_t j = 0; j < f.cols; ++j)
-      st<bf16>(*d, r * f.cols + j, floatToBf(row[j]));
+      st<bf16>(ops->d, r * f.cols + j, floatToBf(row[j]));
   }
   return Error::success();
 }

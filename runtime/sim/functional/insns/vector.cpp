@@ -203,22 +203,15 @@ Error execVsel(Machine &M, const isa::VselF &f) {
 Error execVwrap(Machine &M, const isa::VwrapF &f) {
   if (f.bits < 1 || f.bits > 31)
     return invalid("field 'bits' = " + Twine(f.bits) + " is not 1..31");
-  Expected<uint64_t> rows = M.rowCount(f.rows, f.lensel);
-  if (!rows)
-    return rows.takeError();
-  const uint64_t n = *rows * f.cols;
-  Expected<uint8_t *> a = rd(M, f.asp, f.a, n * 4);
-  if (!a)
-    return a.takeError();
-  Expected<uint8_t *> d = wr(M, f.dsp, f.dst, n * 4);
-  if (!d)
-    return d.takeError();
+  Expected<UnaryOperands> ops = bindUnary(M, f, 4, 4);
+  if (!ops)
+    return ops.takeError();
   const uint32_t mask = (uint32_t(1) << f.bits) - 1;
   const uint32_t sign = uint32_t(1) << (f.bits - 1);
-  for (uint64_t e = 0; e < n; ++e) {
-    uint32_t x = ld<uint32_t>(*a, e) & mask;
+  for (uint64_t e = 0; e < ops->n; ++e) {
+    uint32_t x = ld<uint32_t>(ops->a, e) & mask;
     // (x ^ sign) - sign sign-extends a `bits`-bit two's complement value.
-    st<uint32_t>(*d, e, f.sgn ? (x ^ sign) - sign : x);
+    st<uint32_t>(ops->d, e, f.sgn ? (x ^ sign) - sign : x);
   }
   return Error::success();
 }
