@@ -17,7 +17,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/ADT/IntEqClasses.h"
 
 #include <map>
 
@@ -81,12 +81,18 @@ struct PhaseAccesses {
   }
 };
 
-/// What an op touches: its DRAM ranges and the scratchpad roots that tie
-/// it to other ops.
+/// Every op's DRAM ranges, packed (most ops touch no DRAM, a DMA one range:
+/// a vector per op would be 1.2 M small vectors for ViT-B/16 on
+/// tataa-u280) and their work.
 struct OpAccesses {
-  SmallVector<Range> dram;
-  SmallVector<Value> scratchpadRoots;
-  int64_t work = 0;
+  std::vector<Range> ranges;
+  std::vector<uint32_t> firstRange = {0}; ///< op i: [firstRange[i], [i + 1])
+  std::vector<int64_t> work;
+
+  ArrayRef<Range> dram(unsigned op) const {
+    return ArrayRef<Range>(ranges).slice(firstRange[op],
+                                         firstRange[op + 1] - firstRange[op]);
+  }
 };
 
 /// Relative work of an op [inf]: array MACs count 1/256 (a 16 x 16 array),
@@ -231,17 +237,21 @@ public:
   }
 
 private:
-  LogicalResult collect(Operation *op, OpAccesses &out) {
+  /// Appends `op`'s DRAM ranges and work to `out` and gives the scratchpad
+  /// roots that tie it to other ops.
+  LogicalResult collect(Operation *op, OpAccesses &out,
+                        SmallVectorImpl<Value> &scratchpadRoots) {
     SmallVector<ByteAccess> bytes;
     if (failed(collectByteAccesses(op, bytes)))
       return failure();
     for (const ByteAccess &a : bytes) {
       if (a.space == MemorySpace::dram)
-        out.dram.push_back({a.begin, a.end, a.write});
+        out.ranges.push_back({a.begin, a.end, a.write});
       else
-        out.scratchpadRoots.push_back(a.root);
+        scratchpadRoots.push_back(a.root);
     }
-    out.work = workOf(op);
+    out.firstRange.push_back(static_cast<uint32_t>(out.ranges.size()));
+    out.work.push_back(workOf(op));
     return success();
   }
 
@@ -259,17 +269,20 @@ private:
       }
 
     // Tile groups: ops joined through scratchpad roots.
-    std::vector<OpAccesses> accesses(ops.size());
-    llvm::EquivalenceClasses<unsigned> groups;
+    OpAccesses accesses;
+    accesses.work.reserve(ops.size());
+    accesses.firstRange.reserve(ops.size() + 1);
+    llvm::IntEqClasses groups(ops.size());
     llvm::DenseMap<Value, unsigned> firstUser;
+    SmallVector<Value> roots;
     for (auto [i, op] : llvm::enumerate(ops)) {
-      if (failed(collect(op, accesses[i])))
+      roots.clear();
+      if (failed(collect(op, accesses, roots)))
         return failure();
-      groups.insert(i);
-      for (Value root : accesses[i].scratchpadRoots) {
+      for (Value root : roots) {
         auto [it, inserted] = firstUser.try_emplace(root, i);
         if (!inserted)
-          groups.unionSets(it->second, i);
+          groups.join(it->second, i);
       }
     }
     // The groups in program order of their first op.
@@ -277,13 +290,13 @@ private:
     std::vector<Group> groupList;
     std::vector<unsigned> groupOf(ops.size());
     for (unsigned i = 0; i < ops.size(); ++i) {
-      unsigned leader = groups.getLeaderValue(i);
+      unsigned leader = groups.findLeader(i);
       auto [it, inserted] = groupIndex.try_emplace(leader, groupList.size());
       if (inserted)
         groupList.push_back(Group{{}, 0, false, ops[i]->getLoc()});
       Group &g = groupList[it->second];
-      g.ranges.append(accesses[i].dram);
-      g.work += accesses[i].work;
+      llvm::append_range(g.ranges, accesses.dram(i));
+      g.work += accesses.work[i];
       g.pinned |= usesRunTimeLength(ops[i]);
       groupOf[i] = it->second;
     }
@@ -325,7 +338,7 @@ private:
         // needed since (another core's access in between).
         core = *coreOfGroup[gi];
         for (unsigned c = 0; c < cores; ++c)
-          if (c != core && planner.conflicts(accesses[i].dram, c)) {
+          if (c != core && planner.conflicts(accesses.dram(i), c)) {
             newPhase(ops[i]);
             planner.barrier();
             break;
@@ -333,7 +346,7 @@ private:
       }
       ops[i]->setAttr(kCoreAttr, IntegerAttr::get(IntegerType::get(ctx, 64),
                                                   static_cast<int64_t>(core)));
-      planner.record(core, accesses[i].dram);
+      planner.record(core, accesses.dram(i));
     }
     return success();
   }
