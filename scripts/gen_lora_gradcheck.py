@@ -25,7 +25,7 @@ Writes into OUT (default test/e2e/Inputs/lora):
                                  (lr SGD_LR) from A = {q,v}_a.npy, B = 0
   op-x.npy, op-t.npy             per-operator check: input and MSE target
   op-<op>.mlir, op-grad-<op>.npy one operator (layer_norm, gelu, softmax,
-                                 relu, gather) applied to a trainable [4, 16] x, and
+                                 log_softmax, relu, gather) applied to a trainable [4, 16] x, and
                                  torch's FP64 gradient of mean((op(x) - t)^2)
 
 Usage: scripts/gen_lora_gradcheck.py [OUT]
@@ -180,6 +180,8 @@ def per_op(out):
                  nn.functional.gelu),
         "softmax": (f"%y = tern.softmax %x : {ty} -> {ty}",
                     lambda v: torch.softmax(v, -1)),
+        "log_softmax": (f"%y = tern.log_softmax %x : {ty} -> {ty}",
+                        lambda v: torch.log_softmax(v, -1)),
         "relu": (f"%y = tern.relu %x : {ty} -> {ty}", torch.relu),
         # A constant-index gather (the CLS token of a classifier head), with
         # a repeated index and a row nobody reads.

@@ -141,6 +141,24 @@ func.func @gelu(%x: tensor<4x16xf32> {tern.trainable}) -> tensor<4x16xf32> {
 
 // -----
 
+// Tests the log-softmax adjoint: dx = g - softmax(x) * rowsum(g), the row
+// sum as a product with an all-ones [16, 16] weight.
+// CHECK-LABEL: func @log_softmax
+// CHECK: %[[Y:.+]] = tern.log_softmax %arg0
+// CHECK: %[[G:.+]] = tosa.mul %{{.+}}, %{{.+}} {shift = 0 : i8} : (tensor<4x16xf32>, tensor<1x1xf32>)
+// CHECK: %[[P:.+]] = tern.softmax %arg0 : tensor<4x16xf32>
+// CHECK: %[[ONES:.+]] = "tosa.const"() <{value = dense<1.000000e+00> : tensor<16x16xf32>}>
+// CHECK: %[[S:.+]] = tern.linear %[[G]], %[[ONES]]
+// CHECK: %[[PS:.+]] = tosa.mul %[[P]], %[[S]]
+// CHECK: %[[DX:.+]] = tosa.sub %[[G]], %[[PS]]
+// CHECK: return %{{.+}}, %[[DX]]
+func.func @log_softmax(%x: tensor<4x16xf32> {tern.trainable}) -> tensor<4x16xf32> {
+  %y = tern.log_softmax %x : tensor<4x16xf32> -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
 // Tests the ReLU adjoints (tern.relu and ONNX's clamp from 0): g times
 // 1 - relu(1 - y * 2^100) of each result.
 // CHECK-LABEL: func @relu

@@ -475,6 +475,16 @@ private:
       accumulate(b, loc, sm.getInput(), b.mul(loc, y, b.sub(loc, g, sum)));
       return success();
     }
+    if (auto lsm = dyn_cast<LogSoftmaxOp>(op)) {
+      // y = x - logsumexp(x): dx = g - softmax(x) * rowsum(g), the row sum
+      // broadcast back by the all-ones [n, n] product.
+      auto [rows, n] = *rowsCols(lsm.getResult());
+      (void)rows;
+      Value p = b.softmax(loc, lsm.getInput());
+      Value sum = b.linear(loc, g, n, n, SmallVector<float>(n * n, 1.0f));
+      accumulate(b, loc, lsm.getInput(), b.sub(loc, g, b.mul(loc, p, sum)));
+      return success();
+    }
     if (auto relu = dyn_cast<ReluOp>(op)) {
       accumulate(b, loc, relu.getInput(),
                  b.mul(loc, g, step(b, loc, relu.getResult())));
