@@ -1,7 +1,8 @@
 """Fixtures and checks of e2e/wide-row-kernels.test.
 
   models DIR: writes the ONNX models and their inputs into DIR.
-  check KIND X Y FP32_TOL BF16_TOL: KIND is softmax, layernorm:MODEL,
+  check KIND X Y FP32_TOL BF16_TOL: KIND is softmax, logsoftmax,
+    layernorm:MODEL,
     reducemax (last axis) or reducemin (axis 1);
     checks the simulated output Y of the inputs X against numpy: relative
     L2 below FP32_TOL against the FP32 result and below BF16_TOL against
@@ -29,6 +30,8 @@ def models(out):
     for n in (5000, 20000):
         save("softmax", h.make_node("Softmax", ["x"], ["y"], axis=-1,
                                     name="wide"), n)
+        save("logsoftmax", h.make_node("LogSoftmax", ["x"], ["y"], axis=-1,
+                                       name="wide"), n)
         np.save("%s/x%d.npy" % (out, n),
                 r.standard_normal((3, n)).astype(np.float32))
     gamma = r.standard_normal(5000).astype(np.float32)
@@ -70,6 +73,10 @@ def check(kind, x_path, y_path, fp32_tol, bf16_tol):
         def ref(x):
             e = np.exp(x - x.max(-1, keepdims=True))
             return e / e.sum(-1, keepdims=True)
+    elif kind == "logsoftmax":
+        def ref(x):
+            d = x - x.max(-1, keepdims=True)
+            return d - np.log(np.exp(d).sum(-1, keepdims=True))
     else:
         import onnx
         from onnx import numpy_helper as nh

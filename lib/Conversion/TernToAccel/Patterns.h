@@ -248,6 +248,13 @@ bool rowWiderThanTile(const TileSizes &tiles, int64_t cols,
 void lowerWideSoftmax(mlir::Operation *op, TileBuilder &tb, mlir::Value in,
                       mlir::Value out, const TileSizes &tiles);
 
+/// Log-softmax of each row of the bf16 [R x C] matrix `in` into `out`, for
+/// rows wider than a tile (WideRows.cpp): the SFU's log-softmax of each
+/// column chunk plus the logarithm of the chunk's weight in the row (the
+/// two-level softmax's weights). `op` is the log-softmax.
+void lowerWideLogSoftmax(mlir::Operation *op, TileBuilder &tb, mlir::Value in,
+                         mlir::Value out, const TileSizes &tiles);
+
 /// LayerNorm of each row of the bf16 [R x C] matrix `in` with the rank-1
 /// `gamma` and `beta` into `out`, for rows wider than a tile (WideRows.cpp):
 /// row sums in f32 on the matrix unit over column chunks, the variance

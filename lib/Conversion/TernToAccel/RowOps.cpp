@@ -139,8 +139,8 @@ struct RowLowering : OpConversionPattern<Op> {
       return op.emitOpError("over rows of ")
              << cols << " elements is not lowered: a row kernel takes at "
              << "most " << TileBuilder::kMaxTileCols
-             << " columns, and only the bf16 softmax and LayerNorm are "
-                "spilled in column chunks"
+             << " columns, and only the bf16 softmax, log-softmax and "
+                "LayerNorm are spilled in column chunks"
              << (point || colPoint ? " (not with run-time token counts)" : "");
     for (int64_t g0 = 0; g0 < totalRows; g0 += group) {
       for (int64_t t0 = 0; t0 < group; t0 += tm) {
@@ -350,7 +350,7 @@ struct SoftmaxLowering : RowLowering<tern::SoftmaxOp> {
 
 /// Log-softmax: the SFU's reference softmax kernel with `log` (f32
 /// inside, one bf16 rounding); an f32 program input is read as it is. Rows
-/// wider than a tile are not spilled (refused naming the op).
+/// wider than a tile are spilled in column chunks (lowerWideLogSoftmax).
 struct LogSoftmaxLowering : RowLowering<tern::LogSoftmaxOp> {
   using RowLowering::RowLowering;
   Value buildBlock(tern::LogSoftmaxOp op, OpAdaptor, TileBuilder &tb,
@@ -359,6 +359,15 @@ struct LogSoftmaxLowering : RowLowering<tern::LogSoftmaxOp> {
     tb.builder().create<accel::SoftmaxOp>(op.getLoc(), in[0], out,
                                           /*log=*/true);
     return out;
+  }
+  std::optional<LogicalResult>
+  lowerWideRows(tern::LogSoftmaxOp op, OpAdaptor, ArrayRef<Value> operands,
+                Value out, TileBuilder &tb,
+                ConversionPatternRewriter &) const override {
+    if (!spillable(op, operands))
+      return std::nullopt;
+    lowerWideLogSoftmax(op, tb, operands[0], out, tiles);
+    return success();
   }
 };
 

@@ -113,6 +113,63 @@ void tern::lowerWideSoftmax(Operation *op, TileBuilder &tb, Value in, Value out,
   }
 }
 
+// Two-level log-softmax. With l_j = log_softmax(x_j) over chunk j (the
+// SFU's kernel with `log`, f32 inside) and a_j the chunk weights of the
+// two-level softmax above (s_j = exp(-max l_j), as max l_j = -log s_j),
+// log_softmax(x) = l_j + log a_j: a_j is computed as the softmax computes
+// it (no lane subtracts nearby values), its logarithm by the SFU, and the
+// last addition adds two values <= 0 (no cancellation either).
+void tern::lowerWideLogSoftmax(Operation *op, TileBuilder &tb, Value in,
+                               Value out, const TileSizes &tiles) {
+  OpBuilder &b = tb.builder();
+  Location loc = tb.location();
+  const ChunkPlan plan(in, tiles, /*statsPerChunk=*/true);
+  const int64_t totalRows = plan.totalRows, chunks = plan.chunks,
+                tm = plan.rows;
+  Type bf16 = b.getBF16Type();
+  // Per row and chunk: the maximum, max l_j (= -log s_j), log a_j.
+  Value maxima = tb.allocDram({totalRows, chunks}, bf16);
+  Value peaks = tb.allocDram({totalRows, chunks}, bf16);
+  Value logWeights = tb.allocDram({totalRows, chunks}, bf16);
+  for (int64_t r0 = 0; r0 < totalRows; r0 += tm) {
+    const int64_t rows = std::min(tm, totalRows - r0);
+    for (int64_t j = 0; j < chunks; ++j) {
+      auto [c0, width] = plan.columns(j);
+      Value x = tb.load(tb.block(in, r0, c0, rows, width), MemorySpace::act);
+      Value m = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
+      b.create<ReduceOp>(loc, ReduceKind::max, x, m);
+      tb.store(m, tb.block(maxima, r0, j, rows, 1));
+      Value l = tb.allocTile({rows, width}, bf16, MemorySpace::act);
+      b.create<accel::SoftmaxOp>(loc, x, l, /*log=*/true);
+      tb.store(l, tb.block(out, r0, c0, rows, width));
+      Value peak = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
+      b.create<ReduceOp>(loc, ReduceKind::max, l, peak);
+      tb.store(peak, tb.block(peaks, r0, j, rows, 1));
+    }
+    // log a = log(b * s / sum(b * s)), b = softmax(m), s = exp(-peak).
+    Value m = tb.load(tb.block(maxima, r0, 0, rows, chunks), MemorySpace::act);
+    Value w = tb.allocTile({rows, chunks}, bf16, MemorySpace::act);
+    b.create<accel::SoftmaxOp>(loc, m, w);
+    Value s = tb.load(tb.block(peaks, r0, 0, rows, chunks), MemorySpace::act);
+    b.create<VectorConstOp>(loc, VectorKind::mul, s, s, APFloat(-1.0f));
+    b.create<SfuFnOp>(loc, SfuFunction::exp, s, s);
+    b.create<VectorOp>(loc, VectorKind::mul, w, s, w);
+    Value total = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
+    b.create<ReduceOp>(loc, ReduceKind::sum, w, total);
+    b.create<VectorColumnOp>(loc, VectorKind::div, w, total, w);
+    b.create<SfuFnOp>(loc, SfuFunction::log, w, w);
+    tb.store(w, tb.block(logWeights, r0, 0, rows, chunks));
+    for (int64_t j = 0; j < chunks; ++j) {
+      auto [c0, width] = plan.columns(j);
+      Value l = tb.load(tb.block(out, r0, c0, rows, width), MemorySpace::act);
+      Value c = tb.load(tb.block(logWeights, r0, j, rows, 1), MemorySpace::act);
+      Value y = tb.allocTile({rows, width}, bf16, MemorySpace::act);
+      b.create<VectorColumnOp>(loc, VectorKind::add, l, c, y);
+      tb.store(y, tb.block(out, r0, c0, rows, width));
+    }
+  }
+}
+
 // Three passes over the chunks, every row sum in f32 on the matrix unit (a
 // product with a column of ones, accumulated over the chunks):
 //   1. mu = sum(x) / n, rounded to bf16 (mu_hi);

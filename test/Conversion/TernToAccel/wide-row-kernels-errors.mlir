@@ -24,7 +24,7 @@ func.func @wide_softmax(%x: tensor<2x5000xf32>) -> tensor<2x5000xf32> {
 !s = !quant.uniform<i32:f32, 9.765625E-4>
 !p = !quant.uniform<i32<-256:256>:f32, 3.906250e-03>
 func.func @wide_softmax_int(%x: tensor<2x5000x!s>) -> tensor<2x5000x!p> {
-  // expected-error @+2 {{'tern.softmax' op over rows of 5000 elements is not lowered: a row kernel takes at most 4095 columns, and only the bf16 softmax and LayerNorm are spilled in column chunks}}
+  // expected-error @+2 {{'tern.softmax' op over rows of 5000 elements is not lowered: a row kernel takes at most 4095 columns, and only the bf16 softmax, log-softmax and LayerNorm are spilled in column chunks}}
   // expected-error @+1 {{failed to legalize operation 'tern.softmax'}}
   %y = tern.softmax %x precision <int> : tensor<2x5000x!s> -> tensor<2x5000x!p>
   return %y : tensor<2x5000x!p>

@@ -34,6 +34,34 @@ func.func @wide_softmax(%x: tensor<2x5000xf32>) -> tensor<2x5000xf32> {
 
 // -----
 
+// A log-softmax over rows of 5000: each chunk through the SFU's
+// log-softmax (stored), its maximum and the peak of its log-softmax
+// (-log s_j) per chunk; then the log of the softmax's chunk weights
+// (softmax of the maxima, times exp(-peak), normalized, the SFU's log);
+// then each chunk plus its log weight.
+// CHECK-LABEL: func @wide_log_softmax
+// CHECK-NOT: accel.softmax {{.*}} memref<2x5000xbf16
+// CHECK: accel.reduce <max> %[[X0:.+]], %{{.+}} : memref<2x2048xbf16
+// CHECK: accel.softmax %[[X0]], %[[L0:.+]] log : memref<2x2048xbf16
+// CHECK: accel.reduce <max> %[[L0]], %{{.+}} :
+// CHECK: accel.softmax {{.*}} log : memref<2x2048xbf16
+// CHECK: accel.softmax {{.*}} log : memref<2x904xbf16
+// CHECK: accel.softmax %{{.*}}, %[[W:.+]] : memref<2x3xbf16
+// CHECK: accel.vector_const <mul> %[[P:.+]], %[[P]] -1.000000e+00
+// CHECK: accel.sfu_fn <exp> %[[P]], %[[P]]
+// CHECK: accel.vector <mul> %[[W]], %[[P]], %[[W]]
+// CHECK: accel.reduce <sum> %[[W]], %[[T:.+]] :
+// CHECK: accel.vector_column <div> %[[W]], %[[T]], %[[W]]
+// CHECK: accel.sfu_fn <log> %[[W]], %[[W]]
+// CHECK-COUNT-2: accel.vector_column <add> {{.*}} : memref<2x2048xbf16, #accel.space<act>>, memref<2x1xbf16
+// CHECK: accel.vector_column <add> {{.*}} : memref<2x904xbf16, #accel.space<act>>, memref<2x1xbf16
+func.func @wide_log_softmax(%x: tensor<2x5000xf32>) -> tensor<2x5000xf32> {
+  %y = tern.log_softmax %x : tensor<2x5000xf32> -> tensor<2x5000xf32>
+  return %y : tensor<2x5000xf32>
+}
+
+// -----
+
 // A row that fits one tile keeps the SFU's softmax of the whole row. A row
 // of 4000 columns fits the default tiles (as f32, 16000 bytes: the argument
 // is read only by the softmax, so it stays f32, f32-sfu-inputs.mlir), not
