@@ -11,7 +11,8 @@
 // CHECK-LABEL: func @linear
 // CHECK-SAME: (%[[X:.+]]: memref<40x16xbf16>, %[[B:.+]]: memref<24xbf16>) -> memref<40x24xbf16>
 // Tiles are views of each buffer cast once to its layout written as strides
-// (right after its definition), which the subview verifier reads directly.
+// (right after its definition): a memref.reinterpret_cast to the tile's
+// offset (in elements), sizes and strides.
 // CHECK: %[[BS:.+]] = memref.cast %[[B]] : memref<24xbf16> to memref<24xbf16, strided<[1]>>
 // CHECK: %[[XS:.+]] = memref.cast %[[X]] : memref<40x16xbf16> to memref<40x16xbf16, strided<[16, 1]>>
 // CHECK: %[[W:.+]] = memref.get_global @__tern_constant
@@ -21,30 +22,30 @@
 // CHECK-NOT: memref.cast
 // First output block: rows 0..32, columns 0..16.
 // CHECK: %[[ACC:.+]] = memref.alloc() : memref<32x16xf32, #accel.space<acc>>
-// CHECK: memref.subview %[[XS]][0, 0] [32, 8] [1, 1]
+// CHECK: memref.reinterpret_cast %[[XS]] to offset: [0], sizes: [32, 8], strides: [16, 1]
 // CHECK: accel.dma_load {{.*}} : memref<32x8xbf16, strided<[16, 1]>>, memref<32x8xbf16, #accel.space<act>>
-// CHECK: memref.subview %[[WS]][0, 0] [8, 16] [1, 1]
+// CHECK: memref.reinterpret_cast %[[WS]] to offset: [0], sizes: [8, 16], strides: [24, 1]
 // CHECK: accel.dma_load {{.*}} : memref<8x16xbf16, strided<[24, 1]>>, memref<8x16xbf16, #accel.space<wgt>>
 // CHECK: accel.gemm %{{.*}}, %{{.*}}, %[[ACC]] :
-// CHECK: memref.subview %[[XS]][0, 8] [32, 8] [1, 1]
-// CHECK: memref.subview %[[WS]][8, 0] [8, 16] [1, 1]
+// CHECK: memref.reinterpret_cast %[[XS]] to offset: [8], sizes: [32, 8], strides: [16, 1]
+// CHECK: memref.reinterpret_cast %[[WS]] to offset: [192], sizes: [8, 16], strides: [24, 1]
 // CHECK: accel.gemm %{{.*}}, %{{.*}}, %[[ACC]] accumulate :
 // CHECK: %[[OUT:.+]] = memref.alloc() : memref<32x16xbf16, #accel.space<act>>
 // CHECK: accel.convert %[[ACC]], %[[OUT]] :
-// CHECK: %[[BROW:.+]] = memref.subview %[[BS]][0] [16] [1]
+// CHECK: %[[BROW:.+]] = memref.reinterpret_cast %[[BS]] to offset: [0], sizes: [16], strides: [1]
 // CHECK: accel.dma_broadcast %[[BROW]], %[[BT:.+]] : memref<16xbf16, strided<[1]>>, memref<32x16xbf16, #accel.space<act>>
 // CHECK: accel.vector <add> %[[OUT]], %[[BT]], %[[OUT]]
-// CHECK: memref.subview %[[YS]][0, 0] [32, 16] [1, 1]
+// CHECK: memref.reinterpret_cast %[[YS]] to offset: [0], sizes: [32, 16], strides: [24, 1]
 // CHECK: accel.dma_store %[[OUT]], {{.*}} : memref<32x16xbf16, #accel.space<act>>, memref<32x16xbf16, strided<[24, 1]>>
 // Second column block has the 8 remaining columns.
 // CHECK: memref.alloc() : memref<32x8xf32, #accel.space<acc>>
-// CHECK: memref.subview %[[WS]][0, 16] [8, 8] [1, 1]
-// CHECK: memref.subview %[[BS]][16] [8] [1]
+// CHECK: memref.reinterpret_cast %[[WS]] to offset: [16], sizes: [8, 8], strides: [24, 1]
+// CHECK: memref.reinterpret_cast %[[BS]] to offset: [16], sizes: [8], strides: [1]
 // Last row block has the 8 remaining rows.
 // CHECK: memref.alloc() : memref<8x16xf32, #accel.space<acc>>
-// CHECK: memref.subview %[[XS]][32, 0] [8, 8] [1, 1]
+// CHECK: memref.reinterpret_cast %[[XS]] to offset: [512], sizes: [8, 8], strides: [16, 1]
 // CHECK: memref.alloc() : memref<8x8xf32, #accel.space<acc>>
-// CHECK: memref.subview %[[YS]][32, 16] [8, 8] [1, 1]
+// CHECK: memref.reinterpret_cast %[[YS]] to offset: [784], sizes: [8, 8], strides: [24, 1]
 // CHECK: return %[[Y]] : memref<40x24xbf16>
 func.func @linear(%x: tensor<40x16xf32>, %b: tensor<24xf32>) -> tensor<40x24xf32> {
   %w = arith.constant dense<0.5> : tensor<16x24xf32>
@@ -79,13 +80,13 @@ func.func @batched_linear(%x: tensor<2x3x2xf32>) -> tensor<2x3x2xf32> {
 // CHECK: %[[KM:.+]] = memref.collapse_shape %[[K]]
 // CHECK-NEXT: %[[KS:.+]] = memref.cast %[[KM]] : memref<8x3xbf16> to memref<8x3xbf16, strided<[3, 1]>>
 // CHECK: %[[WT:.+]] = memref.alloc() : memref<3x4xbf16, #accel.space<wgt>>
-// CHECK-NEXT: %[[B0:.+]] = memref.subview %[[KS]][0, 0] [4, 3] [1, 1] : memref<8x3xbf16, strided<[3, 1]>> to memref<4x3xbf16, strided<[3, 1]>>
+// CHECK-NEXT: %[[B0:.+]] = memref.reinterpret_cast %[[KS]] to offset: [0], sizes: [4, 3], strides: [3, 1] : memref<8x3xbf16, strided<[3, 1]>> to memref<4x3xbf16, strided<[3, 1]>>
 // CHECK-NEXT: accel.dma_load_transposed %[[B0]], %[[WT]] : memref<4x3xbf16, strided<[3, 1]>>, memref<3x4xbf16, #accel.space<wgt>>
 // CHECK-NOT: accel.dma_load %
 // CHECK: accel.gemm %{{.*}}, %[[WT]], %{{.*}}
 // CHECK: accel.convert %{{.*}}, %{{.*}} scale 5.000000e-01
 // Second head reads rows 4..8 of K.
-// CHECK: memref.subview %[[KS]][4, 0] [4, 3]
+// CHECK: memref.reinterpret_cast %[[KS]] to offset: [12], sizes: [4, 3]
 // CHECK-NEXT: accel.dma_load_transposed
 // CHECK: accel.gemm
 func.func @scores(%q: tensor<2x4x3xf32>, %k: tensor<2x4x3xf32>) -> tensor<2x4x4xf32> {

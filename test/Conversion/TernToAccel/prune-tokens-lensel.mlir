@@ -15,7 +15,7 @@
 // The linear: act loads and GEMMs per row tile; the first row tile's
 // weight loads untagged (it always holds CLS).
 // CHECK: accel.dma_load {{.*}} {accel.len_rows = array<i64: 0, 0, 4>} : memref<4x16xbf16, {{.*}}, memref<4x16xbf16, #accel.space<act>>
-// CHECK-NEXT: memref.subview
+// CHECK-NEXT: memref.reinterpret_cast
 // CHECK-NEXT: memref.alloc
 // CHECK-NEXT: accel.dma_load {{[^{]*}} : memref<16x4xbf16, {{.*}}#accel.space<wgt>>
 // CHECK: accel.gemm {{.*}} {accel.len_rows = array<i64: 0, 0, 4>}

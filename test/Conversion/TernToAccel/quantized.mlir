@@ -25,7 +25,7 @@
 // CHECK: %[[BG:.*]] = memref.get_global @[[B]] : memref<8xi32>
 // CHECK-NEXT: %[[BGS:.*]] = memref.cast %[[BG]] : memref<8xi32> to memref<8xi32, strided<[1]>>
 // CHECK: %[[ACC:.*]] = memref.alloc() : memref<4x4xi32, #accel.space<acc>>
-// CHECK: %[[BROW:.*]] = memref.subview %[[BGS]][0] [4] [1]
+// CHECK: %[[BROW:.*]] = memref.reinterpret_cast %[[BGS]] to offset: [0], sizes: [4], strides: [1]
 // CHECK: accel.dma_broadcast %[[BROW]], %[[ACC]] : memref<4xi32, strided<[1]>>, memref<4x4xi32, #accel.space<acc>>
 // CHECK: accel.dma_load %[[X]], {{.*}} : memref<4x8xi8>, memref<4x8xi8, #accel.space<act>>
 // CHECK: accel.dma_load {{.*}} : memref<8x4xi8, strided<[8, 1]>>, memref<8x4xi8, #accel.space<wgt>>

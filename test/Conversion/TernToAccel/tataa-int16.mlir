@@ -19,7 +19,7 @@
 // CHECK: %[[BG:.*]] = memref.get_global @[[B16]] : memref<8xi16>
 // CHECK-NEXT: %[[BGS:.*]] = memref.cast %[[BG]] : memref<8xi16> to memref<8xi16, strided<[1]>>
 // CHECK: %[[ACC:.*]] = memref.alloc() : memref<4x4xi16, #accel.space<acc>>
-// CHECK: %[[BROW:.*]] = memref.subview %[[BGS]][0] [4] [1]
+// CHECK: %[[BROW:.*]] = memref.reinterpret_cast %[[BGS]] to offset: [0], sizes: [4], strides: [1]
 // CHECK: accel.dma_broadcast %[[BROW]], %[[ACC]] : memref<4xi16, strided<[1]>>, memref<4x4xi16, #accel.space<acc>>
 // CHECK: accel.gemm %{{.*}}, %{{.*}}, %[[ACC]] accumulate : memref<4x8xi8, #accel.space<act>>, memref<8x4xi8, #accel.space<wgt>>, memref<4x4xi16, #accel.space<acc>>
 // CHECK: accel.requant <tataa> %[[ACC]], %[[Q:.*]] multiplier 33026 shift 24 : memref<4x4xi16, #accel.space<acc>>, memref<4x4xi8, #accel.space<act>>

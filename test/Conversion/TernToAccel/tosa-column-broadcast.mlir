@@ -53,10 +53,10 @@ func.func @scalar_mul(%x: tensor<4x8xf32>, %s: tensor<1x1xf32>) -> tensor<4x8xf3
 // CHECK: memref.alloc() : memref<6x8xbf16, #accel.space<act>>
 // CHECK: %[[T:.+]] = memref.alloc() : memref<6x8xbf16, #accel.space<act>>
 // CHECK-NEXT: %[[TS:.+]] = memref.cast %[[T]] : memref<6x8xbf16, #accel.space<act>> to memref<6x8xbf16, strided<[8, 1]>, #accel.space<act>>
-// CHECK: %[[T0:.+]] = memref.subview %[[TS]][0, 0] [3, 8] [1, 1]
+// CHECK: %[[T0:.+]] = memref.reinterpret_cast %[[TS]] to offset: [0], sizes: [3, 8], strides: [8, 1]
 // CHECK: %[[R0:.+]] = memref.reinterpret_cast %arg1 to offset: [0], sizes: [8], strides: [1]
 // CHECK: accel.dma_broadcast %[[R0]], %[[T0]]
-// CHECK: %[[T1:.+]] = memref.subview %[[TS]][3, 0] [3, 8] [1, 1]
+// CHECK: %[[T1:.+]] = memref.reinterpret_cast %[[TS]] to offset: [24], sizes: [3, 8], strides: [8, 1]
 // CHECK: %[[R1:.+]] = memref.reinterpret_cast %arg1 to offset: [8], sizes: [8], strides: [1]
 // CHECK: accel.dma_broadcast %[[R1]], %[[T1]]
 // CHECK: accel.vector <add> %{{.*}}, %[[T]], %{{.*}} : memref<6x8xbf16
@@ -72,9 +72,9 @@ func.func @outer_rows(%x: tensor<2x3x8xf32>, %b: tensor<2x1x8xf32>) -> tensor<2x
 // CHECK-LABEL: func.func @outer_column
 // CHECK: %[[C:.+]] = memref.alloc() : memref<6x1xbf16, #accel.space<act>>
 // CHECK-NEXT: %[[CS:.+]] = memref.cast %[[C]] : memref<6x1xbf16, #accel.space<act>> to memref<6x1xbf16, strided<[1, 1]>, #accel.space<act>>
-// CHECK: %[[C0:.+]] = memref.subview %[[CS]][0, 0] [3, 1] [1, 1]
+// CHECK: %[[C0:.+]] = memref.reinterpret_cast %[[CS]] to offset: [0], sizes: [3, 1], strides: [1, 1]
 // CHECK: accel.dma_broadcast %{{.*}}, %[[C0]] : memref<1xbf16, strided<[1]>>
-// CHECK: %[[C1:.+]] = memref.subview %[[CS]][3, 0] [3, 1] [1, 1]
+// CHECK: %[[C1:.+]] = memref.reinterpret_cast %[[CS]] to offset: [3], sizes: [3, 1], strides: [1, 1]
 // CHECK: accel.dma_broadcast %{{.*}}, %[[C1]] : memref<1xbf16, strided<[1], offset: 1>>
 // CHECK: accel.vector_column <max> %{{.*}}, %[[C]], %{{.*}} :
 func.func @outer_column(%x: tensor<2x3x8xf32>, %b: tensor<2x1x1xf32>) -> tensor<2x3x8xf32> {
