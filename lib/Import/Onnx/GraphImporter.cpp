@@ -54,6 +54,7 @@ const HandlerRegistry &tern::onnx_import::getHandlerRegistry() {
     populateElementwiseHandlers(r);
     populateMatMulConvHandlers(r);
     populateNormalizationHandlers(r);
+    populateActivationHandlers(r);
     populateShapeHandlers(r);
     populateReductionHandlers(r);
     populateQuantizationHandlers(r);

@@ -204,6 +204,7 @@ private:
 void populateElementwiseHandlers(HandlerRegistry &registry);
 void populateMatMulConvHandlers(HandlerRegistry &registry);
 void populateNormalizationHandlers(HandlerRegistry &registry);
+void populateActivationHandlers(HandlerRegistry &registry);
 void populateShapeHandlers(HandlerRegistry &registry);
 void populateReductionHandlers(HandlerRegistry &registry);
 void populateQuantizationHandlers(HandlerRegistry &registry);
@@ -272,6 +273,10 @@ private:
 
 mlir::Value createConst(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::ElementsAttr attr);
+/// tosa.clamp of `x` to [lo, hi] (float and integer bounds; infinite ones
+/// saturate to the type's range).
+mlir::Value createClamp(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                        double lo, double hi);
 /// A splat constant of `elementType` and rank `rank` (all dims 1).
 mlir::Value createScalar(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Type elementType, double value, int64_t rank);

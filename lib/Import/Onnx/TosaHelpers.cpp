@@ -150,3 +150,23 @@ Value tern::onnx_import::createCast(OpBuilder &b, Location loc, Value v,
     return v;
   return b.create<tosa::CastOp>(loc, type.clone(elementType), v);
 }
+
+/// tosa.clamp with float and integer bounds derived from [lo, hi].
+Value tern::onnx_import::createClamp(OpBuilder &builder, Location loc, Value x,
+                                     double lo, double hi) {
+  auto clampInt = [](double v) -> int64_t {
+    if (v <= static_cast<double>(std::numeric_limits<int64_t>::min()))
+      return std::numeric_limits<int64_t>::min();
+    if (v >= static_cast<double>(std::numeric_limits<int64_t>::max()))
+      return std::numeric_limits<int64_t>::max();
+    return static_cast<int64_t>(v);
+  };
+  auto clampF = [](double v) -> float {
+    double m = std::numeric_limits<float>::max();
+    return static_cast<float>(std::max(-m, std::min(m, v)));
+  };
+  return builder.create<tosa::ClampOp>(
+      loc, x.getType(), x, builder.getI64IntegerAttr(clampInt(lo)),
+      builder.getI64IntegerAttr(clampInt(hi)),
+      builder.getF32FloatAttr(clampF(lo)), builder.getF32FloatAttr(clampF(hi)));
+}

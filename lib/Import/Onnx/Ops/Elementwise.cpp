@@ -284,26 +284,6 @@ template <typename TosaOp, typename FoldFn> Handler simpleUnary(FoldFn fn) {
       fn);
 }
 
-/// tosa.clamp with float and integer bounds derived from [lo, hi].
-Value createClamp(OpBuilder &builder, Location loc, Value x, double lo,
-                  double hi) {
-  auto clampInt = [](double v) -> int64_t {
-    if (v <= static_cast<double>(std::numeric_limits<int64_t>::min()))
-      return std::numeric_limits<int64_t>::min();
-    if (v >= static_cast<double>(std::numeric_limits<int64_t>::max()))
-      return std::numeric_limits<int64_t>::max();
-    return static_cast<int64_t>(v);
-  };
-  auto clampF = [](double v) -> float {
-    double m = std::numeric_limits<float>::max();
-    return static_cast<float>(std::max(-m, std::min(m, v)));
-  };
-  return builder.create<tosa::ClampOp>(
-      loc, x.getType(), x, builder.getI64IntegerAttr(clampInt(lo)),
-      builder.getI64IntegerAttr(clampInt(hi)),
-      builder.getF32FloatAttr(clampF(lo)), builder.getF32FloatAttr(clampF(hi)));
-}
-
 LogicalResult clipHandler(OpBinder &b) {
   Value x = b.operand(0);
   if (!x)
