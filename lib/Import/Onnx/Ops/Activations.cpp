@@ -80,9 +80,18 @@ struct Spell {
     return b.builder.create<tosa::SelectOp>(b.loc, type(), cond, onTrue,
                                             onFalse);
   }
-  /// alpha (e^v - 1), the negative branch of Elu.
+  /// alpha (e^v - 1) for v <= 0, the negative branch of Elu, as
+  /// alpha 2t / (1 - t) with t = tanh(v / 2) in (-1, 0]: e^v - 1 would
+  /// subtract two nearby values for v near 0 (cancelling to 0 on TATAA's
+  /// truncating lanes, losing all relative precision on any bf16 lane),
+  /// where 1 - t adds two magnitudes and the division is the SFU's. For
+  /// v > 0 the value (up to +inf where t rounds to 1) is not used: the
+  /// callers select or clamp it away.
   Value expMinusOne(Value v, double alpha) const {
-    return mul(add(exp(v), -1.0), alpha);
+    Value t = b.builder.create<tosa::TanhOp>(b.loc, type(), mul(v, 0.5));
+    Value twiceT = mul(t, 2.0 * alpha);
+    Value oneMinusT = sub(scalar(1.0), t);
+    return mul(twiceT, reciprocal(oneMinusT));
   }
 };
 
