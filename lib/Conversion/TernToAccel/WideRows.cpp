@@ -57,6 +57,50 @@ bool tern::rowWiderThanTile(const TileSizes &tiles, int64_t cols,
          cols * elementBytes > tiles.actBytes / TileSizes::kTilesPerScratchpad;
 }
 
+namespace {
+/// The first pass of the two-level softmax and log-softmax over rows
+/// [r0, r0 + rows): each chunk j's kernel (rsfu.softmax, `log` or not) into
+/// `out`, the chunk's maximum into column j of `maxima` and the maximum of
+/// the kernel's output (1 / s_j, or -log s_j) into column j of `peaks`.
+void chunkKernels(TileBuilder &tb, const ChunkPlan &plan, Value in, Value out,
+                  Value maxima, Value peaks, int64_t r0, int64_t rows,
+                  bool log) {
+  OpBuilder &b = tb.builder();
+  Location loc = tb.location();
+  Type bf16 = b.getBF16Type();
+  for (int64_t j = 0; j < plan.chunks; ++j) {
+    auto [c0, width] = plan.columns(j);
+    Value x = tb.load(tb.block(in, r0, c0, rows, width), MemorySpace::act);
+    Value m = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
+    b.create<ReduceOp>(loc, ReduceKind::max, x, m);
+    tb.store(m, tb.block(maxima, r0, j, rows, 1));
+    Value p = tb.allocTile({rows, width}, bf16, MemorySpace::act);
+    b.create<accel::SoftmaxOp>(loc, x, p, log);
+    tb.store(p, tb.block(out, r0, c0, rows, width));
+    Value peak = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
+    b.create<ReduceOp>(loc, ReduceKind::max, p, peak);
+    tb.store(peak, tb.block(peaks, r0, j, rows, 1));
+  }
+}
+
+/// The last pass: each chunk j of `out` over rows [r0, r0 + rows) combined
+/// (`kind`: mul for the softmax, add for the log-softmax) with its rows'
+/// value in column j of `perChunk`.
+void combineChunks(TileBuilder &tb, const ChunkPlan &plan, Value out,
+                   Value perChunk, int64_t r0, int64_t rows, VectorKind kind) {
+  OpBuilder &b = tb.builder();
+  Type bf16 = b.getBF16Type();
+  for (int64_t j = 0; j < plan.chunks; ++j) {
+    auto [c0, width] = plan.columns(j);
+    Value p = tb.load(tb.block(out, r0, c0, rows, width), MemorySpace::act);
+    Value a = tb.load(tb.block(perChunk, r0, j, rows, 1), MemorySpace::act);
+    Value y = tb.allocTile({rows, width}, bf16, MemorySpace::act);
+    b.create<VectorColumnOp>(tb.location(), kind, p, a, y);
+    tb.store(y, tb.block(out, r0, c0, rows, width));
+  }
+}
+} // namespace
+
 // Two-level softmax. With p_j = softmax(x_j) over chunk j (the SFU's
 // kernel, f32 inside), m_j its maximum and s_j = sum exp(x_j - m_j), whose
 // reciprocal is max p_j, the softmax of the whole row is p_j * a_j with
@@ -64,110 +108,60 @@ bool tern::rowWiderThanTile(const TileSizes &tiles, int64_t cols,
 //       = b_j s_j / sum_k b_k s_k,   b = softmax over the chunks of m_j,
 // so no lane ever subtracts two nearby values: in TATAA's lane arithmetic
 // (one bit of renormalization) x - max cancels to 0.
-void tern::lowerWideSoftmax(Operation *op, TileBuilder &tb, Value in, Value out,
-                            const TileSizes &tiles) {
+//
+// Two-level log-softmax: with l_j = log_softmax(x_j) (the kernel with
+// `log`), max l_j = -log s_j, and log_softmax(x) = l_j + log a_j, the same
+// weights through the SFU's log; the last addition adds two values <= 0
+// (no cancellation either).
+static void lowerTwoLevelSoftmax(TileBuilder &tb, Value in, Value out,
+                                 const TileSizes &tiles, bool log) {
   OpBuilder &b = tb.builder();
   Location loc = tb.location();
   const ChunkPlan plan(in, tiles, /*statsPerChunk=*/true);
   const int64_t totalRows = plan.totalRows, chunks = plan.chunks,
                 tm = plan.rows;
   Type bf16 = b.getBF16Type();
-  // Per row and chunk: the maximum, max p_j (= 1 / s_j), the weight a_j.
+  // Per row and chunk: the maximum, the peak of the kernel's output (1 /
+  // s_j or -log s_j), the weight a_j (or log a_j).
   Value maxima = tb.allocDram({totalRows, chunks}, bf16);
   Value peaks = tb.allocDram({totalRows, chunks}, bf16);
   Value weights = tb.allocDram({totalRows, chunks}, bf16);
   for (int64_t r0 = 0; r0 < totalRows; r0 += tm) {
     const int64_t rows = std::min(tm, totalRows - r0);
-    for (int64_t j = 0; j < chunks; ++j) {
-      auto [c0, width] = plan.columns(j);
-      Value x = tb.load(tb.block(in, r0, c0, rows, width), MemorySpace::act);
-      Value m = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
-      b.create<ReduceOp>(loc, ReduceKind::max, x, m);
-      tb.store(m, tb.block(maxima, r0, j, rows, 1));
-      Value p = tb.allocTile({rows, width}, bf16, MemorySpace::act);
-      b.create<accel::SoftmaxOp>(loc, x, p);
-      tb.store(p, tb.block(out, r0, c0, rows, width));
-      Value peak = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
-      b.create<ReduceOp>(loc, ReduceKind::max, p, peak);
-      tb.store(peak, tb.block(peaks, r0, j, rows, 1));
-    }
-    // a = b * s / sum(b * s), b = softmax(m), s = 1 / peak.
+    chunkKernels(tb, plan, in, out, maxima, peaks, r0, rows, log);
+    // a = b * s / sum(b * s), b = softmax(m); s = 1 / peak (softmax) or
+    // exp(-peak) (log-softmax).
     Value m = tb.load(tb.block(maxima, r0, 0, rows, chunks), MemorySpace::act);
     Value w = tb.allocTile({rows, chunks}, bf16, MemorySpace::act);
     b.create<accel::SoftmaxOp>(loc, m, w);
     Value peak =
         tb.load(tb.block(peaks, r0, 0, rows, chunks), MemorySpace::act);
-    b.create<VectorOp>(loc, VectorKind::div, w, peak, w);
+    if (log) {
+      b.create<VectorConstOp>(loc, VectorKind::mul, peak, peak, APFloat(-1.0f));
+      b.create<SfuFnOp>(loc, SfuFunction::exp, peak, peak);
+      b.create<VectorOp>(loc, VectorKind::mul, w, peak, w);
+    } else {
+      b.create<VectorOp>(loc, VectorKind::div, w, peak, w);
+    }
     Value total = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
     b.create<ReduceOp>(loc, ReduceKind::sum, w, total);
     b.create<VectorColumnOp>(loc, VectorKind::div, w, total, w);
+    if (log)
+      b.create<SfuFnOp>(loc, SfuFunction::log, w, w);
     tb.store(w, tb.block(weights, r0, 0, rows, chunks));
-    for (int64_t j = 0; j < chunks; ++j) {
-      auto [c0, width] = plan.columns(j);
-      Value p = tb.load(tb.block(out, r0, c0, rows, width), MemorySpace::act);
-      Value a = tb.load(tb.block(weights, r0, j, rows, 1), MemorySpace::act);
-      Value y = tb.allocTile({rows, width}, bf16, MemorySpace::act);
-      b.create<VectorColumnOp>(loc, VectorKind::mul, p, a, y);
-      tb.store(y, tb.block(out, r0, c0, rows, width));
-    }
+    combineChunks(tb, plan, out, weights, r0, rows,
+                  log ? VectorKind::add : VectorKind::mul);
   }
 }
 
-// Two-level log-softmax. With l_j = log_softmax(x_j) over chunk j (the
-// SFU's kernel with `log`, f32 inside) and a_j the chunk weights of the
-// two-level softmax above (s_j = exp(-max l_j), as max l_j = -log s_j),
-// log_softmax(x) = l_j + log a_j: a_j is computed as the softmax computes
-// it (no lane subtracts nearby values), its logarithm by the SFU, and the
-// last addition adds two values <= 0 (no cancellation either).
-void tern::lowerWideLogSoftmax(Operation *op, TileBuilder &tb, Value in,
+void tern::lowerWideSoftmax(Operation *, TileBuilder &tb, Value in, Value out,
+                            const TileSizes &tiles) {
+  lowerTwoLevelSoftmax(tb, in, out, tiles, /*log=*/false);
+}
+
+void tern::lowerWideLogSoftmax(Operation *, TileBuilder &tb, Value in,
                                Value out, const TileSizes &tiles) {
-  OpBuilder &b = tb.builder();
-  Location loc = tb.location();
-  const ChunkPlan plan(in, tiles, /*statsPerChunk=*/true);
-  const int64_t totalRows = plan.totalRows, chunks = plan.chunks,
-                tm = plan.rows;
-  Type bf16 = b.getBF16Type();
-  // Per row and chunk: the maximum, max l_j (= -log s_j), log a_j.
-  Value maxima = tb.allocDram({totalRows, chunks}, bf16);
-  Value peaks = tb.allocDram({totalRows, chunks}, bf16);
-  Value logWeights = tb.allocDram({totalRows, chunks}, bf16);
-  for (int64_t r0 = 0; r0 < totalRows; r0 += tm) {
-    const int64_t rows = std::min(tm, totalRows - r0);
-    for (int64_t j = 0; j < chunks; ++j) {
-      auto [c0, width] = plan.columns(j);
-      Value x = tb.load(tb.block(in, r0, c0, rows, width), MemorySpace::act);
-      Value m = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
-      b.create<ReduceOp>(loc, ReduceKind::max, x, m);
-      tb.store(m, tb.block(maxima, r0, j, rows, 1));
-      Value l = tb.allocTile({rows, width}, bf16, MemorySpace::act);
-      b.create<accel::SoftmaxOp>(loc, x, l, /*log=*/true);
-      tb.store(l, tb.block(out, r0, c0, rows, width));
-      Value peak = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
-      b.create<ReduceOp>(loc, ReduceKind::max, l, peak);
-      tb.store(peak, tb.block(peaks, r0, j, rows, 1));
-    }
-    // log a = log(b * s / sum(b * s)), b = softmax(m), s = exp(-peak).
-    Value m = tb.load(tb.block(maxima, r0, 0, rows, chunks), MemorySpace::act);
-    Value w = tb.allocTile({rows, chunks}, bf16, MemorySpace::act);
-    b.create<accel::SoftmaxOp>(loc, m, w);
-    Value s = tb.load(tb.block(peaks, r0, 0, rows, chunks), MemorySpace::act);
-    b.create<VectorConstOp>(loc, VectorKind::mul, s, s, APFloat(-1.0f));
-    b.create<SfuFnOp>(loc, SfuFunction::exp, s, s);
-    b.create<VectorOp>(loc, VectorKind::mul, w, s, w);
-    Value total = tb.allocTile({rows, 1}, bf16, MemorySpace::act);
-    b.create<ReduceOp>(loc, ReduceKind::sum, w, total);
-    b.create<VectorColumnOp>(loc, VectorKind::div, w, total, w);
-    b.create<SfuFnOp>(loc, SfuFunction::log, w, w);
-    tb.store(w, tb.block(logWeights, r0, 0, rows, chunks));
-    for (int64_t j = 0; j < chunks; ++j) {
-      auto [c0, width] = plan.columns(j);
-      Value l = tb.load(tb.block(out, r0, c0, rows, width), MemorySpace::act);
-      Value c = tb.load(tb.block(logWeights, r0, j, rows, 1), MemorySpace::act);
-      Value y = tb.allocTile({rows, width}, bf16, MemorySpace::act);
-      b.create<VectorColumnOp>(loc, VectorKind::add, l, c, y);
-      tb.store(y, tb.block(out, r0, c0, rows, width));
-    }
-  }
+  lowerTwoLevelSoftmax(tb, in, out, tiles, /*log=*/true);
 }
 
 // Three passes over the chunks, every row sum in f32 on the matrix unit (a

@@ -201,6 +201,32 @@ private:
   llvm::StringMap<std::map<int64_t, Handler>> handlers;
 };
 
+/// A float unary op: folded with `fn` (over doubles) when its operand is
+/// known at import time (integer values too: shape arithmetic), else built
+/// by `build(binder, operand)`; a non-float run-time operand is refused.
+template <typename Build, typename FoldFn>
+Handler unaryHandler(Build build, FoldFn fn) {
+  return [build, fn](OpBinder &b) -> mlir::LogicalResult {
+    if (const Folded *in = b.folded(0)) {
+      Folded out = *in;
+      for (double &v : out.fps)
+        v = fn(v);
+      for (int64_t &v : out.ints)
+        v = static_cast<int64_t>(fn(static_cast<double>(v)));
+      b.setFolded(0, std::move(out));
+      return mlir::success();
+    }
+    mlir::Value x = b.operand(0);
+    if (!x)
+      return mlir::failure();
+    if (!mlir::isa<mlir::FloatType>(
+            mlir::cast<mlir::ShapedType>(x.getType()).getElementType()))
+      return b.unsupported("non-float operand");
+    b.setResult(0, build(b, x));
+    return mlir::success();
+  };
+}
+
 void populateElementwiseHandlers(HandlerRegistry &registry);
 void populateMatMulConvHandlers(HandlerRegistry &registry);
 void populateNormalizationHandlers(HandlerRegistry &registry);

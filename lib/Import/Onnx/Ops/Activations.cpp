@@ -95,26 +95,15 @@ struct Spell {
   }
 };
 
-/// An activation of one float operand: folded with `fold` when the operand
-/// is known at import time, else built by `build`.
+/// An activation of one float operand (unaryHandler: folded with `fold` when
+/// the operand is known at import time), its ops spelled by `build`.
 template <typename Build, typename Fold>
 LogicalResult activation(OpBinder &b, Build build, Fold fold) {
-  if (const Folded *in = b.folded(0)) {
-    if (!in->isFloat())
-      return b.unsupported("a non-float operand");
-    Folded out = *in;
-    for (double &v : out.fps)
-      v = fold(v);
-    b.setFolded(0, std::move(out));
-    return success();
-  }
-  Value x = b.operand(0);
-  if (!x)
-    return failure();
-  if (!isa<FloatType>(cast<ShapedType>(x.getType()).getElementType()))
-    return b.unsupported("a non-float operand");
-  b.setResult(0, build(Spell{b, x}));
-  return success();
+  return unaryHandler(
+      [build](OpBinder &binder, Value x) {
+        return build(Spell{binder, x});
+      },
+      fold)(b);
 }
 
 double elu(double v, double alpha) {

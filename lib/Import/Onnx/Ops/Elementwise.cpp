@@ -252,30 +252,6 @@ LogicalResult powHandler(OpBinder &b) {
   return success();
 }
 
-/// A unary op that folds with `fn` when its operand is known.
-template <typename Build, typename FoldFn>
-Handler unaryHandler(Build build, FoldFn fn) {
-  return [build, fn](OpBinder &b) -> LogicalResult {
-    if (const Folded *in = b.folded(0)) {
-      // Integer values occur in shape arithmetic (e.g. Neg of an axis).
-      Folded out = *in;
-      for (double &v : out.fps)
-        v = fn(v);
-      for (int64_t &v : out.ints)
-        v = static_cast<int64_t>(fn(static_cast<double>(v)));
-      b.setFolded(0, std::move(out));
-      return success();
-    }
-    Value x = b.operand(0);
-    if (!x)
-      return failure();
-    if (!isa<FloatType>(cast<ShapedType>(x.getType()).getElementType()))
-      return b.unsupported("non-float operand");
-    b.setResult(0, build(b, x));
-    return success();
-  };
-}
-
 template <typename TosaOp, typename FoldFn> Handler simpleUnary(FoldFn fn) {
   return unaryHandler(
       [](OpBinder &b, Value x) -> Value {
