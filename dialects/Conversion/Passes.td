@@ -119,6 +119,15 @@ def ConvertTernToAccel : Pass<"convert-tern-to-accel", "::mlir::ModuleOp"> {
     `cvt.b2i` cannot saturate to) is `accel.quantize` too; a Clip form that
     does not execute exactly is an error naming it.
 
+    f32 inputs of the SFU (any setting): a float function argument whose
+    every use is a bf16 `tern.softmax` or `tern.log_softmax` with rows that
+    fit a tile, or a float `tosa.pow` of the argument's own shape, stays
+    `f32` too; the kernels read it as f32 words (`rsfu.softmax af32`,
+    `rsfu.pow af32 / bf32`), so a softmax of 10000..10003 or a power of an
+    exponent bf16 cannot hold sees the caller's values. `tern.log_softmax`
+    is `accel.softmax` with `log` (spilled in column chunks like the
+    softmax over rows wider than a tile).
+
     `tern.to_int` (QuantizeLinear's round(x / scale) with a run-time scale;
     an integer base to a float power, which the pass makes from the
     importer's `cast<int>(pow(cast<float>(x), y))` first) is the SFU's
