@@ -332,7 +332,7 @@ struct SoftmaxLowering : RowLowering<tern::SoftmaxOp> {
                             static_cast<int32_t>(constants.shift16)});
       return out;
     }
-    // An f32 program input (keepF32SfuArguments) is read as it is.
+    // An f32 program input (keepF32Arguments) is read as it is.
     Value out = newTileOf(tb, in[0], tb.builder().getBF16Type());
     tb.builder().create<accel::SoftmaxOp>(op.getLoc(), in[0], out);
     return out;

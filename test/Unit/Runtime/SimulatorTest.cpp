@@ -1156,7 +1156,15 @@ TEST(Sim, SfuReadsF32Operands) {
 
   EXPECT_NE(runAsm("rsfu.pow dsp=vec, dst=64, asp=vec, a=0, bsp=vec, b=0, "
                    "rows=1, cols=1, ty=i32, af32=1\nend\n")
-                .error.find("af32 / bf32 (f32 operands) take ty=bf16"),
+                .error.find("af32 / bf32 (f32 operands) take ty=bf16 "
+                            "without toint"),
+            std::string::npos);
+  // The int32-result form reads bf16 (or an int32 base): f32 is refused,
+  // not ignored.
+  EXPECT_NE(runAsm("rsfu.pow dsp=vec, dst=64, asp=vec, a=0, bsp=vec, b=0, "
+                   "rows=1, cols=1, ty=bf16, toint=trunc, bf32=1\nend\n")
+                .error.find("af32 / bf32 (f32 operands) take ty=bf16 "
+                            "without toint"),
             std::string::npos);
 }
 

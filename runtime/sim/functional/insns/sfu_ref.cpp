@@ -230,15 +230,17 @@ Error forEachToInt(Machine &M, const F &f, bool aint, Fn fn) {
 Error execRsfuPow(Machine &M, const isa::RsfuPowF &f) {
   if (Error e = checkToInt(f, f.aint != 0, "rsfu.pow"))
     return e;
+  // f32 operands are read by the bf16 form only (not by the integer or the
+  // int32-result forms, which would ignore them).
+  if ((f.af32 || f.bf32) && (f.ty != 1 || f.toint))
+    return invalid("rsfu.pow: af32 / bf32 (f32 operands) take ty=bf16 "
+                   "without toint");
   // An int32 power needs up to 31 significant bits, more than f32 holds:
   // C's pow in double (what numpy and onnxruntime compute for an integer
   // base and a float exponent).
   if (f.toint)
     return forEachToInt(M, f, f.aint != 0,
                         [](double x, double y) { return std::pow(x, y); });
-  if ((f.af32 || f.bf32) && (f.ty != 1 || f.aint))
-    return invalid("rsfu.pow: af32 / bf32 (f32 operands) take ty=bf16 and "
-                   "no aint");
   if (f.ty != 1)
     return intPow(M, f);
   const bool af32 = f.af32, bf32 = f.bf32 && !f.bconst;
