@@ -264,9 +264,9 @@ LogicalResult signHandler(OpBinder &b) {
             createCast(s.b.builder, s.b.loc, s.greater(zero, s.x), element);
         return s.sub(pos, neg);
       },
-      [](double v) { return v > 0   ? 1.0
-                            : v < 0 ? -1.0
-                                    : v; });
+      // As the program computes it: 0 for a zero and for NaN (both
+      // comparisons false).
+      [](double v) { return v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0; });
 }
 
 } // namespace
